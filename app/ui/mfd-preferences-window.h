@@ -1,0 +1,20 @@
+/* mfd-preferences-window.h
+ *
+ * Copyright 2026 The Mail Flow Doctor authors
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#pragma once
+
+#include <adwaita.h>
+
+G_BEGIN_DECLS
+
+#define MFD_TYPE_PREFERENCES_WINDOW (mfd_preferences_window_get_type ())
+G_DECLARE_FINAL_TYPE (MfdPreferencesWindow, mfd_preferences_window, MFD, PREFERENCES_WINDOW, AdwPreferencesWindow)
+
+MfdPreferencesWindow *mfd_preferences_window_new (GtkWindow *transient_for,
+                                                  GSettings *settings);
+
+G_END_DECLS

@@ -1,0 +1,66 @@
+/* mfd-diagnosis.h — observations (+ NDR) -> findings
+ *
+ * Copyright 2026 The Mail Flow Doctor authors
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#pragma once
+
+#include <glib-object.h>
+
+#include "mfd-ndr.h"
+#include "mfd-observation.h"
+#include "mfd-target.h"
+
+G_BEGIN_DECLS
+
+#define MFD_TYPE_FINDING (mfd_finding_get_type ())
+
+typedef struct _MfdFinding MfdFinding;
+
+struct _MfdFinding
+{
+  /*< private >*/
+  gatomicrefcount ref_count;
+
+  /*< public >*/
+  char        *code;          /* "4.4.316" */
+  int          reply;         /* 450 */
+  char        *cause;         /* stable id */
+  gboolean     warning;       /* TRUE: worth saying, not blocking delivery */
+  char        *host;
+  char        *ip;
+  guint16      port;
+  GPtrArray   *steps;         /* (element-type MfdObservation) the evidence, in order */
+};
+
+#define MFD_TYPE_DIAGNOSIS (mfd_diagnosis_get_type ())
+G_DECLARE_FINAL_TYPE (MfdDiagnosis, mfd_diagnosis, MFD, DIAGNOSIS, GObject)
+
+GType         mfd_finding_get_type           (void) G_GNUC_CONST;
+MfdFinding   *mfd_finding_ref                (MfdFinding      *self);
+void          mfd_finding_unref              (MfdFinding      *self);
+/* One paragraph of evidence ("mail.contoso.com (203.0.113.25) port 25:
+ * connection refused after 2 ms."), in @lang. */
+char         *mfd_finding_dup_evidence       (MfdFinding      *self,
+                                              const char      *lang);
+
+/* Pure: no I/O. @ndr_entry may be NULL. */
+MfdDiagnosis *mfd_diagnosis_new              (MfdTarget       *target,
+                                              GPtrArray       *observations,
+                                              MfdNdrEntry     *ndr_entry);
+MfdVerdict    mfd_diagnosis_get_verdict      (MfdDiagnosis    *self);
+/* (element-type MfdFinding) problems first, then warnings */
+GPtrArray    *mfd_diagnosis_get_findings     (MfdDiagnosis    *self);
+GPtrArray    *mfd_diagnosis_get_observations (MfdDiagnosis    *self);
+MfdTarget    *mfd_diagnosis_get_target       (MfdDiagnosis    *self);
+MfdNdrEntry  *mfd_diagnosis_get_ndr_entry    (MfdDiagnosis    *self);
+GDateTime    *mfd_diagnosis_get_time         (MfdDiagnosis    *self);
+/* What today's checks say about what EOP saw, or NULL without an NDR. */
+char         *mfd_diagnosis_dup_comparison   (MfdDiagnosis    *self,
+                                              const char      *lang);
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (MfdFinding, mfd_finding_unref)
+
+G_END_DECLS

@@ -1,0 +1,71 @@
+/* mfd-lab.h — practice servers on loopback, one per failure; the tests use
+ * the same servers.
+ *
+ * Copyright 2026 The Mail Flow Doctor authors
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#pragma once
+
+#include <gio/gio.h>
+
+G_BEGIN_DECLS
+
+typedef enum
+{
+  MFD_LAB_HEALTHY,             /* STARTTLS with a certificate from the lab CA */
+  MFD_LAB_REFUSE,              /* nothing listens: connection refused */
+  MFD_LAB_BLACKHOLE,           /* SYNs dropped: connect times out */
+  MFD_LAB_SILENT,              /* accepts, never greets */
+  MFD_LAB_GREET_421,
+  MFD_LAB_GREET_554,
+  MFD_LAB_CLOSE_AFTER_GREETING,
+  MFD_LAB_EHLO_REJECTED,
+  MFD_LAB_NO_STARTTLS,
+  MFD_LAB_STARTTLS_454,
+  MFD_LAB_CLOSE_AFTER_EHLO,
+  MFD_LAB_RESET_IN_HANDSHAKE,
+  MFD_LAB_GARBAGE_TLS,
+  MFD_LAB_TLS10_ONLY,
+  MFD_LAB_CERT_EXPIRED,
+  MFD_LAB_CERT_NOT_YET_VALID,
+  MFD_LAB_CERT_WRONG_NAME,
+  MFD_LAB_CERT_SELF_SIGNED,
+  MFD_LAB_CERT_MISSING_INTERMEDIATE,
+  MFD_LAB_DNS_NXDOMAIN,        /* the lab's DNS says the host does not exist */
+  MFD_LAB_DNS_SERVFAIL,
+  MFD_LAB_DNS_TIMEOUT,
+  MFD_LAB_N_SCENARIOS
+} MfdLabScenario;
+
+typedef struct _MfdLab MfdLab;
+
+/* Static description for the Practice page (N_() strings, translate with
+ * mfd_tr()), and the cause id the scenario should be diagnosed as (NULL for
+ * HEALTHY). */
+const char *mfd_lab_scenario_get_id       (MfdLabScenario  scenario);
+const char *mfd_lab_scenario_get_title    (MfdLabScenario  scenario);
+const char *mfd_lab_scenario_get_summary  (MfdLabScenario  scenario);
+const char *mfd_lab_scenario_get_cause    (MfdLabScenario  scenario);
+gboolean    mfd_lab_scenario_from_id      (const char     *id,
+                                           MfdLabScenario *scenario);
+
+/* Starts the servers for @scenario on 127.0.0.1 (ports chosen by the
+ * kernel), in their own thread: an SMTP peer and a DNS responder that
+ * answers the practice host name. Everything stops in mfd_lab_free(). */
+MfdLab     *mfd_lab_new                   (MfdLabScenario  scenario,
+                                           GError        **error);
+void        mfd_lab_free                  (MfdLab         *self);
+const char *mfd_lab_get_host_name         (MfdLab         *self);  /* "mail.contoso.test" */
+const char *mfd_lab_get_address           (MfdLab         *self);  /* "127.0.0.1" */
+guint16     mfd_lab_get_smtp_port         (MfdLab         *self);
+const char *mfd_lab_get_dns_server        (MfdLab         *self);  /* "127.0.0.1:PORT" */
+const char *mfd_lab_get_ca_file           (MfdLab         *self);  /* PEM of the lab CA */
+/* Every command line the SMTP peer received, in order (for tests that
+ * prove we never send MAIL/RCPT/DATA). (transfer full) */
+char      **mfd_lab_dup_transcript        (MfdLab         *self);
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (MfdLab, mfd_lab_free)
+
+G_END_DECLS

@@ -1,0 +1,89 @@
+/* mfd-ndr.h — what an admin pastes or opens, as delivery-error entries
+ *
+ * Copyright 2026 The Mail Flow Doctor authors
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#pragma once
+
+#include <glib-object.h>
+
+G_BEGIN_DECLS
+
+#define MFD_NDR_ERROR (mfd_ndr_error_quark ())
+
+typedef enum
+{
+  MFD_NDR_ERROR_EMPTY,       /* nothing but white space */
+  MFD_NDR_ERROR_TOO_LARGE,   /* beyond MFD_NDR_MAX_INPUT */
+  MFD_NDR_ERROR_NO_ENTRY,    /* text, but no delivery error in it */
+  MFD_NDR_ERROR_INVALID,     /* unreadable (e.g. broken MIME that GMime refuses) */
+} MfdNdrError;
+
+/* Inputs are read up to this many bytes; larger pastes are refused with
+ * MFD_NDR_ERROR_TOO_LARGE rather than read in part. */
+#define MFD_NDR_MAX_INPUT (8 * 1024 * 1024)
+
+#define MFD_TYPE_NDR_ENTRY  (mfd_ndr_entry_get_type ())
+#define MFD_TYPE_NDR_RESULT (mfd_ndr_result_get_type ())
+
+typedef struct _MfdNdrEntry MfdNdrEntry;
+typedef struct _MfdNdrResult MfdNdrResult;
+
+struct _MfdNdrEntry
+{
+  /*< private >*/
+  gatomicrefcount ref_count;
+
+  /*< public >*/
+  int         reply;             /* 450, 550, … or 0 */
+  char       *status;            /* "4.4.316" or NULL */
+  char       *text;              /* "Connection refused" */
+  char       *message;           /* the [Message=…] detail, or NULL */
+  char       *server;            /* LastAttemptedServerName / Server at HOST / Remote-MTA / FQDN */
+  char       *ip;                /* LastAttemptedIP / (IP) / IP=, without port or brackets */
+  guint16     port;              /* 25 when not given */
+  char       *reporting_server;  /* the EOP machine that wrote it, or NULL */
+  GDateTime  *timestamp;         /* when (UTC), or NULL */
+  gboolean    expired;           /* 5.4.31x "Message expired" form, 4.4.7, 5.4.300 */
+  char      **recipients;        /* NULL-terminated, may be NULL */
+  char       *cause;             /* likely cause id from the code + detail, or NULL */
+  char       *raw;               /* the line(s) it came from, sanitized */
+};
+
+struct _MfdNdrResult
+{
+  /*< private >*/
+  gatomicrefcount ref_count;
+
+  /*< public >*/
+  GPtrArray   *entries;          /* (element-type MfdNdrEntry), in input order */
+  MfdNdrEntry *primary;          /* one of entries, or NULL */
+};
+
+GQuark        mfd_ndr_error_quark    (void);
+GType         mfd_ndr_entry_get_type (void) G_GNUC_CONST;
+GType         mfd_ndr_result_get_type (void) G_GNUC_CONST;
+
+/* Any text or a whole .eml (detected); never crashes on hostile bytes. */
+MfdNdrResult *mfd_ndr_parse          (const char         *data,
+                                      gsize               len,
+                                      GError            **error);
+MfdNdrResult *mfd_ndr_parse_bytes    (GBytes             *bytes,
+                                      GError            **error);
+
+MfdNdrEntry  *mfd_ndr_entry_ref      (MfdNdrEntry        *self);
+void          mfd_ndr_entry_unref    (MfdNdrEntry        *self);
+MfdNdrResult *mfd_ndr_result_ref     (MfdNdrResult       *self);
+void          mfd_ndr_result_unref   (MfdNdrResult       *self);
+
+/* Likely cause id from a status code and a [Message=…] detail (either may
+ * be NULL): "tcp-refused" for 10061, "cert-expired" for CertificateExpired… */
+const char   *mfd_ndr_classify       (const char         *status,
+                                      const char         *message);
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (MfdNdrEntry, mfd_ndr_entry_unref)
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (MfdNdrResult, mfd_ndr_result_unref)
+
+G_END_DECLS

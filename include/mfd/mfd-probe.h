@@ -1,0 +1,39 @@
+/* mfd-probe.h — runs the checks for every host and address
+ *
+ * Copyright 2026 The Mail Flow Doctor authors
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#pragma once
+
+#include <gio/gio.h>
+
+#include "mfd-observation.h"
+#include "mfd-target.h"
+
+G_BEGIN_DECLS
+
+#define MFD_TYPE_PROBE (mfd_probe_get_type ())
+G_DECLARE_FINAL_TYPE (MfdProbe, mfd_probe, MFD, PROBE, GObject)
+
+/* Signals, all emitted on the thread-default main context of the caller of
+ * mfd_probe_run_async(), in step order per host/address:
+ *   "step-started"  (MfdStage stage, const char *host, const char *ip)
+ *   "step-finished" (MfdObservation *observation) */
+MfdProbe   *mfd_probe_new                (MfdTarget           *target);
+MfdTarget  *mfd_probe_get_target         (MfdProbe            *self);
+
+void        mfd_probe_run_async          (MfdProbe            *self,
+                                          GCancellable        *cancellable,
+                                          GAsyncReadyCallback  callback,
+                                          gpointer             user_data);
+/* (element-type MfdObservation) (transfer container): every observation. */
+GPtrArray  *mfd_probe_run_finish         (MfdProbe            *self,
+                                          GAsyncResult        *result,
+                                          GError             **error);
+
+/* (element-type MfdObservation) what has finished so far. */
+GPtrArray  *mfd_probe_get_observations   (MfdProbe            *self);
+
+G_END_DECLS

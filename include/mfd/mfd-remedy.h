@@ -1,0 +1,65 @@
+/* mfd-remedy.h — the one catalogue: code/cause -> title, explanation, steps
+ *
+ * Copyright 2026 The Mail Flow Doctor authors
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#pragma once
+
+#include <glib-object.h>
+
+G_BEGIN_DECLS
+
+/* What fills the commands' placeholders; any field may be NULL (a readable
+ * placeholder such as <connector name> is used then). */
+typedef struct
+{
+  const char *connector_name;
+  const char *smart_host;
+  const char *domain;          /* accepted / recipient domain */
+  const char *tls_domain;
+  const char *host;            /* the destination host checked */
+  const char *ip;
+  gboolean    partner;         /* the destination belongs to a partner */
+  const char * const *eop_ranges; /* EOP's TCP 25 address ranges, may be NULL */
+} MfdRemedyContext;
+
+typedef struct
+{
+  char *text;                  /* the step, in the requested language */
+  char *command;               /* ready to copy (PowerShell / shell), or NULL */
+  char *eac_path;              /* "Mail flow > Connectors" translated, or NULL */
+} MfdRemedyStep;
+
+typedef struct
+{
+  char      *code;             /* "4.4.316" */
+  int        reply;            /* 450 */
+  char      *cause;            /* "tcp-refused" or NULL for the code alone */
+  char      *title;
+  char      *explanation;
+  char     **likely_causes;    /* NULL-terminated */
+  GPtrArray *steps;            /* (element-type MfdRemedyStep) */
+} MfdRemedy;
+
+/* The EOP code a cause id belongs to ("tcp-refused" -> "4.4.316"), or NULL
+ * for an unknown id. */
+const char  *mfd_remedy_code_for_cause (const char             *cause);
+/* Every cause id, in catalogue order (NULL-terminated, static). */
+const char * const *mfd_remedy_list_causes (void);
+/* Every code the catalogue explains, including related ones (4.4.7 …). */
+const char * const *mfd_remedy_list_codes (void);
+gboolean     mfd_remedy_knows_code     (const char             *code);
+
+/* Renders the remedy for @code and/or @cause (either may be NULL, not both)
+ * in @lang (see mfd-text.h). Returns NULL when neither is known. */
+MfdRemedy   *mfd_remedy_render         (const char             *code,
+                                        const char             *cause,
+                                        const char             *lang,
+                                        const MfdRemedyContext *context);
+void         mfd_remedy_free           (MfdRemedy              *remedy);
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (MfdRemedy, mfd_remedy_free)
+
+G_END_DECLS

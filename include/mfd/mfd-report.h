@@ -1,0 +1,37 @@
+/* mfd-report.h — a diagnosis or an NDR as JSON, text or Markdown
+ *
+ * Copyright 2026 The Mail Flow Doctor authors
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#pragma once
+
+#include <json-glib/json-glib.h>
+
+#include "mfd-diagnosis.h"
+#include "mfd-ndr.h"
+
+G_BEGIN_DECLS
+
+typedef enum
+{
+  MFD_REPORT_TEXT,
+  MFD_REPORT_MARKDOWN,
+  MFD_REPORT_JSON,
+} MfdReportFormat;
+
+/* schema mail-flow-doctor/diagnosis/1 (PRODUCT.md) */
+JsonNode *mfd_report_diagnosis_to_json (MfdDiagnosis    *diagnosis,
+                                        const char      *lang);
+/* schema mail-flow-doctor/ndr/1 */
+JsonNode *mfd_report_ndr_to_json       (MfdNdrResult    *result);
+
+char     *mfd_report_render_diagnosis  (MfdDiagnosis    *diagnosis,
+                                        MfdReportFormat  format,
+                                        const char      *lang);
+char     *mfd_report_render_ndr        (MfdNdrResult    *result,
+                                        MfdReportFormat  format,
+                                        const char      *lang);
+
+G_END_DECLS

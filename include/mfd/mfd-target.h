@@ -1,0 +1,87 @@
+/* mfd-target.h — what to check
+ *
+ * Copyright 2026 The Mail Flow Doctor authors
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#pragma once
+
+#include <glib-object.h>
+
+#include "mfd-types.h"
+#include "mfd-connector.h"
+#include "mfd-ndr.h"
+
+G_BEGIN_DECLS
+
+#define MFD_TARGET_DEFAULT_CONNECT_MS  15000
+#define MFD_TARGET_DEFAULT_REPLY_MS    30000
+#define MFD_TARGET_DEFAULT_TLS_MS      20000
+#define MFD_TARGET_DEFAULT_DNS_MS       5000
+
+#define MFD_TYPE_TARGET (mfd_target_get_type ())
+G_DECLARE_FINAL_TYPE (MfdTarget, mfd_target, MFD, TARGET, GObject)
+
+typedef struct
+{
+  char    *host;      /* name or IP literal */
+  guint16  port;      /* 0 = the target's port */
+} MfdTargetHost;
+
+MfdTarget          *mfd_target_new                (void);
+/* Smart hosts, or the recipient domains' MX when UseMXRecord. */
+MfdTarget          *mfd_target_new_for_connector  (MfdConnector   *connector);
+/* The server (and IP when given) EOP last tried. */
+MfdTarget          *mfd_target_new_for_ndr_entry  (MfdNdrEntry    *entry,
+                                                   MfdTlsMode      mode);
+MfdTarget          *mfd_target_copy               (MfdTarget      *self);
+
+void                mfd_target_add_smart_host     (MfdTarget      *self,
+                                                   const char     *host,
+                                                   guint16         port);
+/* (element-type MfdTargetHost) */
+GPtrArray          *mfd_target_get_smart_hosts    (MfdTarget      *self);
+void                mfd_target_add_mx_domain      (MfdTarget      *self,
+                                                   const char     *domain);
+const char * const *mfd_target_get_mx_domains     (MfdTarget      *self);
+
+/* Also properties: port, tls-mode, tls-domain, ca-file, dns-server,
+ * connect-timeout-ms, reply-timeout-ms, tls-timeout-ms, dns-timeout-ms,
+ * doh-url, rdap-bootstrap-url, endpoints-url, offline, connector-name,
+ * connector (MfdConnector, may be NULL), ndr-entry (MfdNdrEntry boxed). */
+guint16             mfd_target_get_port           (MfdTarget      *self);
+void                mfd_target_set_port           (MfdTarget      *self,
+                                                   guint16         port);
+MfdTlsMode          mfd_target_get_tls_mode       (MfdTarget      *self);
+void                mfd_target_set_tls_mode       (MfdTarget      *self,
+                                                   MfdTlsMode      mode);
+const char         *mfd_target_get_tls_domain     (MfdTarget      *self);
+void                mfd_target_set_tls_domain     (MfdTarget      *self,
+                                                   const char     *domain);
+const char         *mfd_target_get_ca_file        (MfdTarget      *self);
+void                mfd_target_set_ca_file        (MfdTarget      *self,
+                                                   const char     *path);
+/* "IP[:PORT]" or "[IPv6]:PORT", NULL = the system's resolvers. */
+const char         *mfd_target_get_dns_server     (MfdTarget      *self);
+void                mfd_target_set_dns_server     (MfdTarget      *self,
+                                                   const char     *server);
+guint               mfd_target_get_connect_timeout_ms (MfdTarget  *self);
+guint               mfd_target_get_reply_timeout_ms   (MfdTarget  *self);
+guint               mfd_target_get_tls_timeout_ms     (MfdTarget  *self);
+guint               mfd_target_get_dns_timeout_ms     (MfdTarget  *self);
+/* Sets all four from one "--timeout SECONDS" (DNS capped to its default). */
+void                mfd_target_set_timeout_seconds    (MfdTarget  *self,
+                                                       double      seconds);
+const char         *mfd_target_get_doh_url        (MfdTarget      *self);
+const char         *mfd_target_get_rdap_bootstrap_url (MfdTarget  *self);
+const char         *mfd_target_get_endpoints_url  (MfdTarget      *self);
+gboolean            mfd_target_get_offline        (MfdTarget      *self);
+const char         *mfd_target_get_connector_name (MfdTarget      *self);
+MfdConnector       *mfd_target_get_connector      (MfdTarget      *self);
+MfdNdrEntry        *mfd_target_get_ndr_entry      (MfdTarget      *self);
+/* One line for headers: "mail.contoso.com, mail2.contoso.com" / "MX of contoso.com". */
+char               *mfd_target_describe           (MfdTarget      *self,
+                                                   const char     *lang);
+
+G_END_DECLS

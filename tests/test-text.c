@@ -1,0 +1,132 @@
+/* test-text.c — rendering in a chosen language
+ *
+ * Copyright 2026 The Mail Flow Doctor authors
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#include "config.h"
+
+#include <locale.h>
+#include <glib/gi18n.h>
+
+#include "mfd/mfd.h"
+
+static void
+test_render_placeholders (void)
+{
+  const char *args[] = { "mail.contoso.com", "203.0.113.25", NULL };
+  g_autofree char *out = NULL;
+  g_autofree char *hostile = NULL;
+  const char *evil[] = { "%s%n{2}", NULL };
+
+  out = mfd_text_render ("en", "{1} ({2}) and {1} again, {3} missing, {x} kept", args);
+  g_assert_cmpstr (out, ==, "mail.contoso.com (203.0.113.25) and mail.contoso.com again,  missing, {x} kept");
+
+  /* An argument is never a format. */
+  hostile = mfd_text_render ("en", "<{1}>", evil);
+  g_assert_cmpstr (hostile, ==, "<%s%n{2}>");
+}
+
+static void
+test_normalize_lang (void)
+{
+  g_assert_cmpstr (mfd_text_normalize_lang ("ja_JP.UTF-8"), ==, "ja");
+  g_assert_cmpstr (mfd_text_normalize_lang ("JA"), ==, "ja");
+  g_assert_cmpstr (mfd_text_normalize_lang ("C"), ==, "en");
+  g_assert_cmpstr (mfd_text_normalize_lang ("C.UTF-8"), ==, "en");
+  g_assert_cmpstr (mfd_text_normalize_lang ("en_GB"), ==, "en");
+  g_assert_null (mfd_text_normalize_lang (NULL));
+}
+
+static void
+test_other_language (void)
+{
+  /* The process runs in English here; Japanese comes from the .mo file. */
+  const char *ja = mfd_tr ("ja", "Connection refused");
+  g_autofree char *stage = NULL;
+
+  g_assert_cmpstr (mfd_tr ("en", "Public DNS"), ==, "Public DNS");
+  g_assert_cmpstr (mfd_tr ("ja", mfd_stage_get_label (MFD_STAGE_DNS_PUBLIC)), !=, "Public DNS");
+  g_assert_true (g_utf8_validate (mfd_tr ("ja", "Public DNS"), -1, NULL));
+  /* Unknown strings and unknown languages fall back to English. */
+  g_assert_cmpstr (mfd_tr ("ja", "no such message id 1234"), ==, "no such message id 1234");
+  g_assert_cmpstr (mfd_tr ("xx", "Public DNS"), ==, "Public DNS");
+  (void) ja;
+}
+
+static void
+test_sanitize (void)
+{
+  const char raw[] = "ok\x01\x7f\xff\xfe line\nnext\ttab";
+  g_autofree char *out = mfd_text_sanitize (raw, sizeof raw - 1, 0);
+  g_autofree char *cut = mfd_text_sanitize ("abcdef", -1, 3);
+
+  g_assert_true (g_utf8_validate (out, -1, NULL));
+  g_assert_null (strchr (out, '\x01'));
+  g_assert_nonnull (strstr (out, "line\nnext\ttab"));
+  g_assert_cmpstr (cut, ==, "abc…");
+}
+
+static void
+test_enums (void)
+{
+  MfdTlsMode mode;
+  MfdStage stage;
+
+  g_assert_true (mfd_tls_mode_from_string ("DomainValidation", &mode));
+  g_assert_cmpint (mode, ==, MFD_TLS_DOMAIN_VALIDATION);
+  g_assert_true (mfd_tls_mode_from_string ("encryption-only", &mode));
+  g_assert_cmpint (mode, ==, MFD_TLS_ENCRYPTION_ONLY);
+  g_assert_false (mfd_tls_mode_from_string ("sometimes", &mode));
+  g_assert_true (mfd_tls_mode_requires_tls (MFD_TLS_CERTIFICATE_VALIDATION));
+  g_assert_false (mfd_tls_mode_requires_tls (MFD_TLS_OPPORTUNISTIC));
+  g_assert_cmpstr (mfd_tls_mode_to_connector (MFD_TLS_CERTIFICATE_VALIDATION), ==, "CertificateValidation");
+  g_assert_null (mfd_tls_mode_to_connector (MFD_TLS_OPPORTUNISTIC));
+
+  for (guint i = 0; i < MFD_N_STAGES; i++)
+    {
+      g_assert_true (mfd_stage_from_string (mfd_stage_to_string (i), &stage));
+      g_assert_cmpint (stage, ==, i);
+    }
+  g_assert_cmpstr (mfd_outcome_to_string (MFD_OUTCOME_INCONCLUSIVE), ==, "inconclusive");
+  g_assert_cmpstr (mfd_verdict_to_string (MFD_VERDICT_PROBLEM), ==, "problem");
+}
+
+static void
+test_observation (void)
+{
+  g_autoptr(MfdObservation) obs = mfd_observation_new (MFD_STAGE_TCP, MFD_OUTCOME_FAIL,
+                                                       "mail.contoso.com", "203.0.113.25", 25);
+  g_autofree char *detail = NULL;
+
+  mfd_observation_set_cause (obs, "tcp-refused");
+  mfd_observation_set_detail (obs, "Refused by {1} after {2} ms", "203.0.113.25", "3", NULL);
+  mfd_observation_set_reply (obs, 421, "421 busy\x01\xff");
+  mfd_observation_set_fact (obs, "errno", "ECONNREFUSED");
+
+  detail = mfd_observation_dup_detail (obs, "en");
+  g_assert_cmpstr (detail, ==, "Refused by 203.0.113.25 after 3 ms");
+  g_assert_cmpstr (obs->cause, ==, "tcp-refused");
+  g_assert_true (g_utf8_validate (obs->reply_text, -1, NULL));
+  g_assert_cmpstr (mfd_observation_get_fact (obs, "errno"), ==, "ECONNREFUSED");
+  g_assert_null (mfd_observation_get_fact (obs, "none"));
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  setlocale (LC_ALL, "");
+  g_setenv ("LANGUAGE", "en", TRUE);
+  g_test_init (&argc, &argv, NULL);
+
+  g_test_add_func ("/text/render", test_render_placeholders);
+  g_test_add_func ("/text/normalize", test_normalize_lang);
+  g_test_add_func ("/text/other-language", test_other_language);
+  g_test_add_func ("/text/sanitize", test_sanitize);
+  g_test_add_func ("/types/enums", test_enums);
+  g_test_add_func ("/observation/basics", test_observation);
+
+  return g_test_run ();
+}

@@ -1,0 +1,103 @@
+/* test-window.c — the window opens on the start page and navigates
+ *
+ * Copyright 2026 The Mail Flow Doctor authors
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#include "config.h"
+
+#include <locale.h>
+#include <glib/gi18n.h>
+#include <adwaita.h>
+
+#include "mfd/mfd.h"
+#include "mfd-window.h"
+
+static void
+iterate_until_idle (void)
+{
+  guint n = 0;
+
+  while (g_main_context_iteration (NULL, FALSE) && n++ < 1000)
+    ;
+}
+
+static MfdWindow *
+create_window (void)
+{
+  MfdWindow *window = mfd_window_new (NULL);
+
+  gtk_window_present (GTK_WINDOW (window));
+  iterate_until_idle ();
+  return window;
+}
+
+static void
+test_window_start_page (void)
+{
+  MfdWindow *window = create_window ();
+
+  g_assert_cmpstr (mfd_window_get_page_name (window), ==, "start");
+  g_assert_true (gtk_widget_get_visible (GTK_WIDGET (window)));
+
+  gtk_window_destroy (GTK_WINDOW (window));
+  iterate_until_idle ();
+}
+
+static void
+test_window_navigation (void)
+{
+  MfdWindow *window = create_window ();
+
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.show-page", "s", "ndr"));
+  iterate_until_idle ();
+  g_assert_cmpstr (mfd_window_get_page_name (window), ==, "ndr");
+
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.show-page", "s", "connectors"));
+  iterate_until_idle ();
+  g_assert_cmpstr (mfd_window_get_page_name (window), ==, "connectors");
+
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.back", NULL));
+  iterate_until_idle ();
+  g_assert_cmpstr (mfd_window_get_page_name (window), ==, "ndr");
+
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.back", NULL));
+  iterate_until_idle ();
+  g_assert_cmpstr (mfd_window_get_page_name (window), ==, "start");
+
+  gtk_window_destroy (GTK_WINDOW (window));
+  iterate_until_idle ();
+}
+
+static void
+test_window_japanese (void)
+{
+  /* The start page's title comes from ja.po when the process runs in Japanese. */
+  g_assert_cmpstr (mfd_text_get_process_lang (), ==, "ja");
+  g_assert_cmpstr (_("Why is mail stuck?"), !=, "Why is mail stuck?");
+  g_assert_true (g_utf8_validate (_("Why is mail stuck?"), -1, NULL));
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  gboolean japanese = g_strcmp0 (g_getenv ("MFD_TEST_LANG"), "ja") == 0;
+
+  g_setenv ("LANGUAGE", japanese ? "ja" : "en", TRUE);
+  setlocale (LC_ALL, "");
+  bindtextdomain (GETTEXT_PACKAGE, mfd_text_get_localedir ());
+  bind_textdomain_codeset (GETTEXT_PACKAGE, "UTF-8");
+  textdomain (GETTEXT_PACKAGE);
+
+  gtk_test_init (&argc, &argv, NULL);
+  adw_init ();
+
+  if (japanese)
+    g_test_add_func ("/window/japanese", test_window_japanese);
+  g_test_add_func ("/window/start-page", test_window_start_page);
+  g_test_add_func ("/window/navigation", test_window_navigation);
+
+  return g_test_run ();
+}
