@@ -1,4 +1,4 @@
-/* mfd-cli-explain.c — `mail-flow-doctor explain-ndr` and `explain`
+/* mfd-cli-explain.c — `mail-flow-doctor explain`
  *
  * Copyright 2026 The Mail Flow Doctor authors
  *
@@ -13,15 +13,6 @@
 
 #include "mfd/mfd.h"
 #include "mfd-cli-private.h"
-
-int
-mfd_cli_explain_ndr (int    argc,
-                     char **argv)
-{
-  /* The NDR parser arrives with its own issue; until then say so. */
-  mfd_cli_printerr (NULL, N_("The “explain-ndr” command is not available in this build yet."));
-  return MFD_CLI_EXIT_USAGE;
-}
 
 int
 mfd_cli_explain (int    argc,
