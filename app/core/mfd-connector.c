@@ -451,9 +451,9 @@ mfd_connector_matches_host (MfdConnector *self,
 /* Import */
 
 static gboolean
-field_error (GError    **error,
-             Field       field,
-             const char *msgid)
+set_field_error (GError    **error,
+                 Field       field,
+                 const char *msgid)
 {
   g_autofree char *message = mfd_text_render_va (NULL, msgid, field_names[field], NULL);
 
@@ -474,7 +474,7 @@ read_string (JsonNode   *node,
     }
 
   if (!JSON_NODE_HOLDS_VALUE (node) || json_node_get_value_type (node) != G_TYPE_STRING)
-    return field_error (error, field, N_("“{1}” must be text."));
+    return set_field_error (error, field, N_("“{1}” must be text."));
 
   g_free (*out);
   *out = g_strdup (json_node_get_string (node));
@@ -510,7 +510,7 @@ read_boolean (JsonNode   *node,
         }
     }
 
-  return field_error (error, field, N_("“{1}” must be true or false."));
+  return set_field_error (error, field, N_("“{1}” must be true or false."));
 }
 
 /* A name or the integer ConvertTo-Json writes; null when @allow_null. */
@@ -552,7 +552,7 @@ read_enum (JsonNode       *node,
         }
     }
 
-  return field_error (error, field, N_("“{1}” has a value that Exchange Online does not use."));
+  return set_field_error (error, field, N_("“{1}” has a value that Exchange Online does not use."));
 }
 
 static JsonArray *value_wrapper_array (JsonNode *node);
@@ -665,7 +665,7 @@ read_list (JsonNode   *node,
       g_autofree char *reason = NULL;
 
       if (text == NULL)
-        return field_error (error, field, N_("An entry of “{1}” is neither text nor a host or domain object."));
+        return set_field_error (error, field, N_("An entry of “{1}” is neither text nor a host or domain object."));
 
       g_strstrip (text);
       reason = field == FIELD_SMART_HOSTS
@@ -769,6 +769,7 @@ mfd_connector_new_from_json (JsonObject  *object,
 {
   g_autoptr(MfdConnector) self = NULL;
   g_autoptr(GList) members = NULL;
+  g_autoptr(GError) field_error = NULL;
 
   g_return_val_if_fail (object != NULL, NULL);
   g_return_val_if_fail (error == NULL || *error == NULL, NULL);
@@ -788,18 +789,21 @@ mfd_connector_new_from_json (JsonObject  *object,
           continue;
         }
 
-      if (!read_field (self, field, node, error))
+      if (!read_field (self, field, node, &field_error))
         {
           const char *label = self->name ? self->name : self->identity;
 
+          /* Name the connector when it is already known, so that a bad
+           * field in a long export can be found. */
           if (label != NULL)
             {
               g_autofree char *message = mfd_text_render_va (NULL, N_("Connector “{1}”: {2}"),
-                                                             label, (*error)->message, NULL);
+                                                             label, field_error->message, NULL);
 
-              g_free ((*error)->message);
-              (*error)->message = g_steal_pointer (&message);
+              g_set_error_literal (error, MFD_CONNECTOR_ERROR, field_error->code, message);
             }
+          else
+            g_propagate_error (error, g_steal_pointer (&field_error));
           return NULL;
         }
     }
