@@ -1,4 +1,5 @@
-/* mfd-connector-private.h — shared by the connector model and its store
+/* mfd-connector-private.h — shared by the connector model, its JSON
+ * import/export, its validation and the store
  *
  * Copyright 2026 The Mail Flow Doctor authors
  *
@@ -10,6 +11,29 @@
 #include "mfd-connector.h"
 
 G_BEGIN_DECLS
+
+/* Only the model and the JSON import write these directly; the import
+ * validates first, so the model only ever holds what would load again. */
+struct _MfdConnector
+{
+  GObject           parent_instance;
+
+  char             *name;
+  char             *identity;
+  char             *comment;
+  char             *tls_domain;
+  char            **smart_hosts;
+  char            **recipient_domains;
+  gboolean          enabled;
+  gboolean          use_mx_record;
+  MfdConnectorType  connector_type;
+  MfdTlsMode        tls_mode;
+
+  /* Members of the imported object that the model does not know, written
+   * back verbatim so that a round trip loses nothing. */
+  JsonObject       *extra;
+};
+
 
 /* The two halves of mfd_connector_matches_host(), so that the store can
  * prefer a smart-host match over a recipient-domain match. */
