@@ -456,7 +456,7 @@ static const CauseDef cause_defs[] = {
   },
   {
     "dns-domain-expired", "4.4.312", N_("The domain registration has expired or is on hold"),
-    N_("The registry reports the domain as expired, on hold or about to be deleted. While it is in that state its DNS records are not published, so nobody on the internet can look up your mail server."),
+    N_("The registry reports the domain as expired, on hold or about to be deleted. While it is in that state its DNS records are not published, so nobody on the internet can find the domain's mail server."),
     { N_("The domain was not renewed in time."),
       N_("The registrar or registry placed the domain on hold (for example over unpaid fees or unverified contact details).") },
     { &step_renew_domain, &step_resolve_ns },
@@ -470,7 +470,7 @@ static const CauseDef cause_defs[] = {
   },
   {
     "dns-timeout", "4.4.312", N_("DNS lookups time out"),
-    N_("The DNS lookup for the destination got no answer in time. If the domain's name servers do not answer, nobody can find your server."),
+    N_("The DNS lookup for the destination got no answer in time. If the domain's name servers do not answer, nobody can find the server."),
     { N_("The domain's name servers are down or unreachable."),
       N_("A firewall blocks DNS traffic to the name servers.") },
     { &step_resolve_ns, &step_dns_host },
@@ -782,19 +782,14 @@ phrase_or (const char *lang,
            const char *fallback)
 {
   g_autofree char *clean = NULL;
-  g_auto(GStrv) parts = NULL;
 
   if (value == NULL || *value == '\0')
     return g_strdup (mfd_tr (lang, fallback));
 
-  /* A name inside a sentence: English writes it as it is, Japanese sets it
-   * off in 「」 (so that the fallback noun and the name read alike). */
+  /* Quoted, so that a name reads as one inside any sentence (Japanese sets
+   * it off in 「」 where it would otherwise need spaces around it). */
   clean = mfd_text_sanitize (value, -1, 253);
-  /* Translators: a host or domain name inside a sentence */
-  parts = g_strsplit (mfd_trc (lang, "name in a sentence", "{1}"), "{1}", 2);
-  if (parts[0] == NULL || parts[1] == NULL)
-    return g_steal_pointer (&clean);
-  return g_strconcat (parts[0], clean, parts[1], NULL);
+  return mfd_text_render_va (lang, N_("“{1}”"), clean, NULL);
 }
 
 static void
