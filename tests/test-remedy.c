@@ -181,7 +181,7 @@ test_codes (void)
 {
   static const struct { const char *code; int reply; } known[] = {
     { "4.4.312", 450 }, { "4.4.315", 450 }, { "4.4.316", 450 }, { "4.4.317", 450 }, { "4.4.318", 450 },
-    { "4.7.320", 450 }, { "5.4.312", 550 }, { "5.4.316", 550 }, { "4.4.7", 450 }, { "5.4.7", 550 },
+    { "4.7.320", 450 }, { "5.4.312", 550 }, { "5.4.316", 550 }, { "4.4.7", 550 }, { "5.4.7", 550 },
     { "5.4.300", 550 }, { "4.4.8", 450 }, { "5.4.8", 550 }, { "4.7.5", 450 }, { "5.7.5", 550 },
     { "4.7.321", 450 }, { "4.7.325", 450 }, { "5.7.321", 550 }, { "5.7.325", 550 }, { "5.4.310", 550 },
     { "other", 0 },
@@ -332,8 +332,11 @@ test_hostile_context (void)
   g_autoptr(MfdRemedy) remedy = mfd_remedy_render ("4.4.316", NULL, "en", &hostile);
   g_autoptr(MfdRemedy) tls = mfd_remedy_render ("4.7.320", "cert-name-mismatch", "en", &hostile);
   g_autoptr(MfdRemedy) dns = mfd_remedy_render ("4.4.315", NULL, "en", &hostile);
+  const MfdRemedyContext smart_quotes = { .connector_name = "a“b”" };
+  g_autoptr(MfdRemedy) quoted = mfd_remedy_render ("4.4.316", NULL, "en", &smart_quotes);
 
   g_assert_true (has_command (remedy, "-Identity \"x`\"; Remove-OutboundConnector ```$a\" -Enabled $false"));
+  g_assert_true (has_command (quoted, "-Identity \"a`“b`”\" -Enabled $false"));
   g_assert_true (has_command (remedy, "Set-AcceptedDomain -Identity <domain> "));
   g_assert_true (has_command (remedy, "Test-NetConnection <host> -Port 25"));
   g_assert_true (has_command (tls, "-TlsDomain <certificate name>"));

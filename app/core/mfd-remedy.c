@@ -713,6 +713,10 @@ mfd_remedy_reply_for_code (const char *code)
 {
   if (code == NULL)
     return 0;
+  /* The one 4.x code that only ever arrives in the final NDR: the 4 says
+   * the cause was temporary, the 550 that delivery is over. */
+  if (g_str_equal (code, "4.4.7"))
+    return 550;
   if (g_str_has_prefix (code, "4."))
     return 450;
   if (g_str_has_prefix (code, "5."))
@@ -729,26 +733,29 @@ is_plain_token (const char *value)
   if (value == NULL || *value == '\0' || strlen (value) > 253)
     return FALSE;
   for (const char *p = value; *p; p++)
-    if (!g_ascii_isalnum (*p) && strchr (".-_*:[]/", *p) == NULL)
+    if (!g_ascii_isalnum (*p) && strchr (".-_*:/", *p) == NULL)
       return FALSE;
   return TRUE;
 }
 
-/* The connector name goes inside "…" in PowerShell, where ` $ and " are
- * special; a backtick escapes each of them. */
+/* The connector name goes inside "…" in PowerShell, where ` $ and the
+ * double quotes (PowerShell also takes “ ” „ as such) are special; a
+ * backtick escapes each of them. */
 static char *
 quote_powershell (const char *value)
 {
   g_autofree char *clean = mfd_text_sanitize (value, -1, 128);
   GString *out = g_string_new (NULL);
 
-  for (const char *p = clean; *p; p++)
+  for (const char *p = clean; *p; p = g_utf8_next_char (p))
     {
-      if (*p == '\n' || *p == '\t')
+      gunichar c = g_utf8_get_char (p);
+
+      if (c == '\n' || c == '\t')
         continue;
-      if (*p == '`' || *p == '$' || *p == '"')
+      if (c == '`' || c == '$' || c == '"' || c == 0x201C || c == 0x201D || c == 0x201E)
         g_string_append_c (out, '`');
-      g_string_append_c (out, *p);
+      g_string_append_unichar (out, c);
     }
 
   return g_string_free (out, FALSE);

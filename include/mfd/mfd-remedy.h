@@ -53,8 +53,8 @@ const char * const *mfd_remedy_list_causes (void);
 /* Every code the catalogue explains, including related ones (4.4.7 …). */
 const char * const *mfd_remedy_list_codes (void);
 gboolean     mfd_remedy_knows_code     (const char             *code);
-/* The SMTP reply EOP gives with @code: 450 for 4.x.x, 550 for 5.x.x, 0 for
- * "other" or anything else. */
+/* The SMTP reply EOP gives with @code: 450 for 4.x.x, 550 for 5.x.x (and
+ * for 4.4.7, which only appears in the expiry NDR), 0 for "other". */
 int          mfd_remedy_reply_for_code (const char             *code);
 
 /* Renders the remedy for @code and/or @cause (either may be NULL, not both)
