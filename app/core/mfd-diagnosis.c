@@ -206,7 +206,8 @@ extract_enhanced_code (const char *reply)
 }
 
 /* The observations of the failing host/address up to and including the
- * failure: name-level steps of that host, then that address's own steps. */
+ * failure: name-level steps of that host, then that address's own steps;
+ * skipped steps left out. */
 static GPtrArray *
 collect_steps (GPtrArray *observations,
                guint      failure_index)
@@ -218,7 +219,8 @@ collect_steps (GPtrArray *observations,
     {
       MfdObservation *o = g_ptr_array_index (observations, i);
 
-      if (!same_host (o->host, failure->host))
+      /* A step that was not run is no evidence either way. */
+      if (o->outcome == MFD_OUTCOME_SKIPPED || !same_host (o->host, failure->host))
         continue;
       if (o->ip != NULL && (g_strcmp0 (o->ip, failure->ip) != 0 || o->port != failure->port))
         continue;
@@ -289,7 +291,9 @@ finding_new (MfdDiagnosis *self,
     finding->code = g_strdup (code != NULL ? code : "other");
   /* EOP queues and retries whatever the cause: its reply is transient
    * unless the code itself is permanent. */
-  finding->reply = finding->code[0] == '5' ? 550 : 450;
+  finding->reply = mfd_remedy_reply_for_code (finding->code);
+  if (finding->reply == 0)
+    finding->reply = 450;
   finding->host = g_strdup (failure->host);
   finding->ip = g_strdup (failure->ip);
   finding->port = failure->port;

@@ -125,6 +125,10 @@ render_remedy (MfdDiagnosis *diagnosis,
 
   remedy_fill_init (&fill, diagnosis, finding);
   remedy = mfd_remedy_render (finding->code, finding->cause, lang, &fill.context);
+  /* An "other" finding named by the server's own code ("5.7.1") that the
+   * catalogue does not explain still gets the cause's advice. */
+  if (remedy == NULL)
+    remedy = mfd_remedy_render (NULL, finding->cause, lang, &fill.context);
   remedy_fill_clear (&fill);
 
   return remedy;
@@ -364,32 +368,49 @@ is_markdown (const Writer *w)
 }
 
 /* Server replies and names are not trusted in Markdown: nothing in them may
- * open a link, a heading or a table cell. */
+ * open a link, an HTML tag, emphasis or a table cell. Line breaks become
+ * @newline (a space in a table cell, an indented break in a list item). */
 static char *
-md_escape (const char *text)
+md_escape (const char *text,
+           const char *newline)
 {
   GString *out = g_string_new (NULL);
 
   for (const char *p = text; *p != '\0'; p++)
     {
-      if (strchr ("\\`*_[]<>|~", *p) != NULL)
-        g_string_append_c (out, '\\');
       if (*p == '\n')
-        g_string_append_c (out, ' ');
-      else
-        g_string_append_c (out, *p);
+        {
+          g_string_append (out, newline);
+          continue;
+        }
+      if (strchr ("\\`*_[]<|~", *p) != NULL)
+        g_string_append_c (out, '\\');
+      g_string_append_c (out, *p);
     }
 
   return g_string_free (out, FALSE);
 }
 
 static char *
+escape_with (const Writer *w,
+             const char   *text,
+             const char   *newline)
+{
+  g_auto(GStrv) lines = NULL;
+
+  if (text == NULL)
+    return g_strdup ("");
+  if (is_markdown (w))
+    return md_escape (text, newline);
+  lines = g_strsplit (text, "\n", -1);
+  return g_strjoinv (newline, lines);
+}
+
+static char *
 escape (const Writer *w,
         const char   *text)
 {
-  if (text == NULL)
-    return g_strdup ("");
-  return is_markdown (w) ? md_escape (text) : g_strdup (text);
+  return escape_with (w, text, "\n");
 }
 
 static void
@@ -412,9 +433,9 @@ write_heading (Writer     *w,
 {
   if (is_markdown (w))
     {
-      g_autofree char *t = md_escape (text);
+      g_autofree char *t = md_escape (text, " ");
 
-      g_string_append_printf (w->out, "\n%.*s %s\n\n", level, "###", t);
+      g_string_append_printf (w->out, "\n%.*s %s\n", level, "###", t);
     }
   else
     {
@@ -436,7 +457,7 @@ write_paragraph (Writer     *w,
 {
   g_autofree char *t = escape (w, text);
 
-  g_string_append_printf (w->out, "%s%s\n", is_markdown (w) ? "\n" : "", t);
+  g_string_append_printf (w->out, "\n%s\n", t);
 }
 
 static void
@@ -446,7 +467,8 @@ write_remedy_steps (Writer    *w,
   for (guint i = 0; i < remedy->steps->len; i++)
     {
       MfdRemedyStep *step = g_ptr_array_index (remedy->steps, i);
-      g_autofree char *text = escape (w, step->text);
+      /* Continuation lines stay inside the numbered item. */
+      g_autofree char *text = escape_with (w, step->text, is_markdown (w) ? "  \n   " : "\n     ");
 
       g_string_append_printf (w->out, "%s%u. %s\n", is_markdown (w) ? "" : "  ", i + 1, text);
       if (step->eac_path != NULL)
@@ -495,7 +517,7 @@ write_finding (Writer       *w,
 
   if (is_markdown (w))
     {
-      g_autofree char *e = md_escape (evidence);
+      g_autofree char *e = md_escape (evidence, "\n");
 
       g_string_append_printf (w->out, "\n**%s:** %s\n", mfd_trc (w->lang, "report", "Evidence"), e);
     }
@@ -513,7 +535,7 @@ write_finding (Writer       *w,
                               mfd_tr (w->lang, N_("Likely causes")));
       for (guint i = 0; remedy->likely_causes[i] != NULL; i++)
         {
-          g_autofree char *c = escape (w, remedy->likely_causes[i]);
+          g_autofree char *c = escape_with (w, remedy->likely_causes[i], " ");
 
           g_string_append_printf (w->out, "%s- %s\n", is_markdown (w) ? "" : "  ", c);
         }
@@ -553,6 +575,30 @@ write_eop_ranges (Writer       *w,
     }
 }
 
+/* Why the verdict is not "ok": each step that could not be carried out. */
+static void
+write_not_checked (Writer    *w,
+                   GPtrArray *observations)
+{
+  write_heading (w, 2, mfd_tr (w->lang, N_("Not checked from here")));
+
+  for (guint i = 0; i < observations->len; i++)
+    {
+      MfdObservation *o = g_ptr_array_index (observations, i);
+      g_autofree char *detail = NULL;
+      g_autofree char *line = NULL;
+      g_autofree char *escaped = NULL;
+
+      if (o->outcome != MFD_OUTCOME_INCONCLUSIVE)
+        continue;
+      detail = mfd_observation_dup_detail (o, w->lang);
+      line = g_strdup_printf ("%s — %s: %s", mfd_tr (w->lang, mfd_stage_get_label (o->stage)),
+                              o->ip != NULL ? o->ip : (o->host != NULL ? o->host : ""), detail);
+      escaped = escape_with (w, line, " ");
+      g_string_append_printf (w->out, "%s- %s\n", is_markdown (w) ? "" : "  ", escaped);
+    }
+}
+
 static void
 write_observations (Writer    *w,
                     GPtrArray *observations)
@@ -577,9 +623,9 @@ write_observations (Writer    *w,
 
       if (is_markdown (w))
         {
-          g_autofree char *host = md_escape (o->host != NULL ? o->host : "");
-          g_autofree char *ip = md_escape (o->ip != NULL ? o->ip : "");
-          g_autofree char *d = md_escape (detail);
+          g_autofree char *host = md_escape (o->host != NULL ? o->host : "", " ");
+          g_autofree char *ip = md_escape (o->ip != NULL ? o->ip : "", " ");
+          g_autofree char *d = md_escape (detail, " ");
 
           g_string_append_printf (w->out, "| %s | %s | %s | %s | %s | %s |\n",
                                   stage, host, ip, outcome, ms, d);
@@ -634,12 +680,11 @@ mfd_report_render_diagnosis (MfdDiagnosis    *diagnosis,
   when = format_time (mfd_diagnosis_get_time (diagnosis));
   comparison = mfd_diagnosis_dup_comparison (diagnosis, lang);
 
+  write_heading (&w, 1, mfd_tr (lang, N_("Mail Flow Doctor report")));
+  /* A report starts with its title, not a blank line. */
+  g_string_erase (w.out, 0, 1);
   if (is_markdown (&w))
-    g_string_append_printf (w.out, "# %s\n\n", mfd_tr (lang, N_("Mail Flow Doctor report")));
-  else
-    {
-      g_string_append_printf (w.out, "%s\n", mfd_tr (lang, N_("Mail Flow Doctor report")));
-    }
+    g_string_append_c (w.out, '\n');
 
   write_field (&w, NC_("report", "Destination"), destination);
   if (target != NULL)
@@ -689,6 +734,9 @@ mfd_report_render_diagnosis (MfdDiagnosis    *diagnosis,
             }
         }
     }
+
+  if (verdict == MFD_VERDICT_INCONCLUSIVE)
+    write_not_checked (&w, mfd_diagnosis_get_observations (diagnosis));
 
   write_observations (&w, mfd_diagnosis_get_observations (diagnosis));
 
