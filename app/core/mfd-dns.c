@@ -904,7 +904,7 @@ report_lookup_failure (MfdDnsResolver *self,
         mfd_observation_set_detail (obs, N_("{1} is an alias of {2}, which does not exist in DNS (NXDOMAIN)."),
                                     name, g_ptr_array_index (lookup->chain, lookup->chain->len - 1), NULL);
       else
-        mfd_observation_set_detail (obs, N_("The DNS says {1} does not exist (NXDOMAIN)."), name, NULL);
+        mfd_observation_set_detail (obs, N_("According to DNS, {1} does not exist (NXDOMAIN)."), name, NULL);
       return TRUE;
 
     case LOOKUP_ALIAS_LOOP:
@@ -1874,7 +1874,7 @@ mfd_dns_check_authority (MfdDnsResolver *self,
     {
       obs->outcome = MFD_OUTCOME_FAIL;
       mfd_observation_set_cause (obs, "dns-lame-delegation");
-      mfd_observation_set_detail (obs, N_("The name servers of {1} ({2}) have no address, so nobody can ask them."),
+      mfd_observation_set_detail (obs, N_("The name servers of {1} ({2}) have no address, so they cannot be asked."),
                                   zone, ns_list, NULL);
       goto out;
     }
