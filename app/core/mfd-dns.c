@@ -1785,8 +1785,12 @@ mfd_dns_check_authority (MfdDnsResolver *self,
             report_lookup_failure (self, obs, name, &failed);
           else
             {
-              obs->outcome = MFD_OUTCOME_INCONCLUSIVE;
-              mfd_observation_set_detail (obs, N_("The DNS zone that holds {1} could not be found."), name, NULL);
+              /* The resolver works but knows no name servers above the
+               * name: a private name (or the practice lab) that has no
+               * public delegation to compare with. */
+              obs->outcome = MFD_OUTCOME_SKIPPED;
+              mfd_observation_set_detail (obs, N_("No name servers were found for {1} or the domains above it, so there are no authoritative servers to compare with."),
+                                          name, NULL);
             }
         }
       else

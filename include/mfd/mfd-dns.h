@@ -24,6 +24,7 @@ typedef enum
 /* At most this many name servers of a zone are asked directly. */
 #define MFD_DNS_MAX_AUTHORITY_SERVERS 4
 
+/* Immutable once set up: worker threads may share one resolver. */
 typedef struct _MfdDnsResolver MfdDnsResolver;
 
 GQuark          mfd_dns_error_quark               (void);
@@ -79,8 +80,12 @@ MfdObservation *mfd_dns_resolve_mx                (MfdDnsResolver  *self,
  * dns-stale-cache when the authoritative answer differs from the
  * resolver's ("authoritative_answers", "resolver_answers",
  * "resolver_ttl" = what the resolver has left); WARNING dns-stale-cache
- * when the authoritative servers disagree among themselves. Also facts
- * "zone", "nameservers", "servers" (what each said). */
+ * when the authoritative servers disagree among themselves. SKIPPED when
+ * the resolver knows no name servers for the name or any domain above it
+ * (a private name); INCONCLUSIVE when the resolver or the name servers
+ * cannot be reached. Also facts "zone", "nameservers", "servers" (what
+ * each said). The name servers are asked on port 53 (see
+ * mfd_dns_resolver_set_authority_port()). */
 MfdObservation *mfd_dns_check_authority           (MfdDnsResolver  *self,
                                                    const char      *host,
                                                    GPtrArray       *resolver_addresses,
