@@ -730,6 +730,7 @@ test_authority_no_zone (Fixture       *fixture,
                         gconstpointer  data)
 {
   g_autoptr(MfdObservation) obs = NULL;
+  g_autoptr(MfdObservation) broken = NULL;
   g_autoptr(MfdObservation) silent = NULL;
 
   /* The resolver answers, but no domain above the name has NS records. */
@@ -737,6 +738,13 @@ test_authority_no_zone (Fixture       *fixture,
   obs = mfd_dns_check_authority (fixture->resolver, HOST, NULL, NULL);
   g_assert_cmpint (obs->outcome, ==, MFD_OUTCOME_SKIPPED);
   assert_detail_translated (obs);
+
+  /* A resolver that fails is the dns step's finding, not this one's. */
+  mfd_lab_dns_set_mode (fixture->lab, NULL, MFD_LAB_DNS_MODE_SERVFAIL);
+  broken = mfd_dns_check_authority (fixture->resolver, HOST, NULL, NULL);
+  g_assert_cmpint (broken->outcome, ==, MFD_OUTCOME_INCONCLUSIVE);
+  g_assert_null (broken->cause);
+  assert_detail_translated (broken);
 
   mfd_lab_dns_set_mode (fixture->lab, NULL, MFD_LAB_DNS_MODE_SILENT);
   silent = mfd_dns_check_authority (fixture->resolver, HOST, NULL, NULL);
