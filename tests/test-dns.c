@@ -177,6 +177,7 @@ test_truncated_falls_back_to_tcp (Fixture       *fixture,
   g_assert_cmpint (obs->outcome, ==, MFD_OUTCOME_OK);
   joined = join (addresses);
   g_assert_cmpstr (joined, ==, "127.0.0.1");
+  g_assert_cmpstr (mfd_observation_get_fact (obs, "transport"), ==, "tcp");
   /* A and AAAA, each once over UDP and once over TCP. */
   g_assert_cmpuint (mfd_lab_dns_get_n_queries (fixture->lab), ==, 4);
 }

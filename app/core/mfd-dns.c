@@ -57,7 +57,7 @@ typedef struct
   ldns_pkt    *pkt;
   char        *server;   /* "IP:PORT" that answered, or was tried last */
   char        *error;    /* why, for UNREACHABLE and MALFORMED */
-  gboolean     tcp;
+  gboolean     tcp;      /* the UDP reply was truncated: asked again over TCP */
 } Reply;
 
 static void
@@ -873,6 +873,8 @@ report_lookup_failure (MfdDnsResolver *self,
     mfd_observation_set_fact (obs, "resolver", self->description);
   if (reply->pkt != NULL)
     mfd_observation_set_fact (obs, "rcode", rcode_name (reply->pkt));
+  if (reply->tcp)
+    mfd_observation_set_fact (obs, "transport", "tcp");
   if (lookup->chain->len > 1)
     {
       g_autofree char *chain = join_chain (lookup->chain);

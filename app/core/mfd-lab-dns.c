@@ -124,10 +124,9 @@ find_mode (MfdLabDns  *self,
 static LabRecord *
 find_record (MfdLabDns    *self,
              const char   *owner,
-             ldns_rr_type  type,
-             guint         start)
+             ldns_rr_type  type)
 {
-  for (guint i = start; i < self->records->len; i++)
+  for (guint i = 0; i < self->records->len; i++)
     {
       LabRecord *record = g_ptr_array_index (self->records, i);
 
@@ -240,7 +239,7 @@ answer_from_records (MfdLabDns    *self,
       if (ldns_pkt_ancount (reply) > before)
         return;
 
-      cname = qtype != LDNS_RR_TYPE_CNAME ? find_record (self, current, LDNS_RR_TYPE_CNAME, 0) : NULL;
+      cname = qtype != LDNS_RR_TYPE_CNAME ? find_record (self, current, LDNS_RR_TYPE_CNAME) : NULL;
       if (cname == NULL)
         break;
       ldns_pkt_push_rr (reply, LDNS_SECTION_ANSWER, ldns_rr_clone (cname->rr));

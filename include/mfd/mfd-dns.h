@@ -57,7 +57,8 @@ void            mfd_dns_resolver_set_authority_port (MfdDnsResolver *self,
  * @host is an IP address, which is then the only address); @addresses
  * (may be NULL) receives the IP strings (IPv4 first), facts include "ttl"
  * (the smallest TTL of the records used, seconds), "answers" ("IP, IP"),
- * "rcode", "resolver", "cname" (the alias chain "a -> b") when aliased. */
+ * "rcode", "resolver", "cname" (the alias chain "a -> b") when aliased,
+ * "transport" = "tcp" when a truncated reply was asked again over TCP. */
 MfdObservation *mfd_dns_resolve_addresses         (MfdDnsResolver  *self,
                                                    const char      *host,
                                                    GPtrArray      **addresses,
