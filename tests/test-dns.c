@@ -345,6 +345,8 @@ test_invalid_names (Fixture       *fixture,
 
       g_assert_cmpint (obs->outcome, ==, MFD_OUTCOME_FAIL);
       g_assert_cmpstr (obs->cause, ==, "dns-nxdomain");
+      g_assert_true (g_utf8_validate (obs->host, -1, NULL));
+      assert_detail_translated (obs);
     }
   g_assert_cmpuint (mfd_lab_dns_get_n_queries (fixture->lab), ==, 0);
 }

@@ -17,6 +17,7 @@
 #include <ldns/ldns.h>
 
 #include "mfd-dns.h"
+#include "mfd-text.h"
 
 #define DNS_PORT            53
 #define MAX_SYSTEM_SERVERS  3     /* as glibc reads resolv.conf */
@@ -597,7 +598,15 @@ ask_resolver (MfdDnsResolver *self,
           if (round == 1 && !retry[i])
             continue;
           if (g_get_monotonic_time () >= deadline)
-            return;
+            {
+              /* The step's time ran out before this question's did. */
+              if (best->status == REPLY_NONE)
+                {
+                  best->status = REPLY_TIMEOUT;
+                  best->server = address_to_server_string (server);
+                }
+              return;
+            }
 
           query = build_query (name, type, TRUE);
           if (query == NULL)
@@ -866,11 +875,9 @@ report_lookup_failure (MfdDnsResolver *self,
                        Lookup         *lookup)
 {
   Reply *reply = &lookup->reply;
+  const char *server = reply->server != NULL ? reply->server : self->description;
 
-  if (reply->server != NULL)
-    mfd_observation_set_fact (obs, "resolver", reply->server);
-  else
-    mfd_observation_set_fact (obs, "resolver", self->description);
+  mfd_observation_set_fact (obs, "resolver", server);
   if (reply->pkt != NULL)
     mfd_observation_set_fact (obs, "rcode", rcode_name (reply->pkt));
   if (reply->tcp)
@@ -914,7 +921,7 @@ report_lookup_failure (MfdDnsResolver *self,
       obs->outcome = MFD_OUTCOME_FAIL;
       mfd_observation_set_cause (obs, "dns-servfail");
       mfd_observation_set_detail (obs, N_("The DNS server {2} could not answer for {1} ({3})."),
-                                  name, reply->server, rcode_name (reply->pkt), NULL);
+                                  name, server, rcode_name (reply->pkt), NULL);
       break;
 
     case REPLY_MALFORMED:
@@ -924,7 +931,7 @@ report_lookup_failure (MfdDnsResolver *self,
       if (reply->error != NULL)
         mfd_observation_set_fact (obs, "error", reply->error);
       mfd_observation_set_detail (obs, N_("The DNS server {2} sent a reply for {1} that could not be read."),
-                                  name, reply->server != NULL ? reply->server : self->description, NULL);
+                                  name, server, NULL);
       break;
 
     case REPLY_TIMEOUT:
@@ -935,7 +942,7 @@ report_lookup_failure (MfdDnsResolver *self,
         obs->outcome = MFD_OUTCOME_FAIL;
         mfd_observation_set_cause (obs, "dns-timeout");
         mfd_observation_set_detail (obs, N_("The DNS server {2} did not answer for {1} within {3} seconds."),
-                                    name, reply->server, seconds, NULL);
+                                    name, server, seconds, NULL);
       }
       break;
 
@@ -958,7 +965,7 @@ report_lookup_failure (MfdDnsResolver *self,
           if (reply->error != NULL)
             mfd_observation_set_fact (obs, "error", reply->error);
           mfd_observation_set_detail (obs, N_("The DNS server {2} could not be reached from this computer to look up {1}."),
-                                      name, reply->server != NULL ? reply->server : self->description, NULL);
+                                      name, server, NULL);
         }
       break;
     }
@@ -1014,9 +1021,12 @@ check_host (MfdStage    stage,
     }
   if (!is_valid_name (host))
     {
-      obs = mfd_observation_new (stage, MFD_OUTCOME_FAIL, original, NULL, 0);
+      /* Whatever was typed or pasted: keep it showable. */
+      g_autofree char *shown = mfd_text_sanitize (original, -1, 255);
+
+      obs = mfd_observation_new (stage, MFD_OUTCOME_FAIL, shown, NULL, 0);
       mfd_observation_set_cause (obs, "dns-nxdomain");
-      mfd_observation_set_detail (obs, N_("{1} is not a valid DNS name."), original, NULL);
+      mfd_observation_set_detail (obs, N_("{1} is not a valid DNS name."), shown, NULL);
       obs->ms = 0;
       return obs;
     }
