@@ -1,0 +1,104 @@
+/* mfd-web-private.h — what the web checks share: one HTTP exchange that
+ * yields a bounded JSON document or a reason it could not.
+ *
+ * Copyright 2026 The Mail Flow Doctor authors
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#pragma once
+
+#include <json-glib/json-glib.h>
+#include <libsoup/soup.h>
+
+#include "mfd-web.h"
+
+G_BEGIN_DECLS
+
+/* Why an exchange gave no document: the GError (MFD_WEB_ERROR, or
+ * G_IO_ERROR_CANCELLED when the caller cancelled) and the same reason as
+ * an N_() msgid with arguments, so that an observation can render it in
+ * any language later. */
+typedef struct
+{
+  GError  *error;
+  char    *msgid;
+  char   **args;
+} MfdWebFailure;
+
+MfdWebFailure  *mfd_web_failure_new            (MfdWebError          code,
+                                                const char          *msgid,
+                                                ...) G_GNUC_NULL_TERMINATED;
+MfdWebFailure  *mfd_web_failure_new_cancelled  (void);
+void            mfd_web_failure_free           (MfdWebFailure       *failure);
+gboolean        mfd_web_failure_is_cancelled   (const MfdWebFailure *failure);
+/* An INCONCLUSIVE observation carrying the failure as its detail. */
+MfdObservation *mfd_web_failure_to_observation (const MfdWebFailure *failure,
+                                                MfdStage             stage,
+                                                const char          *host);
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (MfdWebFailure, mfd_web_failure_free)
+
+/* GET @uri with @accept, bounded in time (the web's timeout) and size
+ * (MFD_WEB_MAX_BODY_SIZE), then parse it as JSON bounded in depth. A 404
+ * is reported through @not_found rather than as a failure when
+ * @not_found is non-NULL (RDAP says "no such domain" that way). */
+void            mfd_web_fetch_json_async       (MfdWeb              *self,
+                                                const char          *uri,
+                                                const char          *accept,
+                                                GCancellable        *cancellable,
+                                                GAsyncReadyCallback  callback,
+                                                gpointer             user_data);
+/* Returns the document, or NULL with @failure set (or with @not_found
+ * TRUE and no failure). */
+JsonNode       *mfd_web_fetch_json_finish      (MfdWeb              *self,
+                                                GAsyncResult        *result,
+                                                gboolean            *not_found,
+                                                MfdWebFailure      **failure);
+
+/* The failure every check returns while the CA file cannot be used, or NULL. */
+const MfdWebFailure *mfd_web_get_setup_failure (MfdWeb              *self);
+
+const char     *mfd_web_get_doh_url            (MfdWeb              *self);
+const char     *mfd_web_get_rdap_bootstrap_url (MfdWeb              *self);
+const char     *mfd_web_get_endpoints_url      (MfdWeb              *self);
+guint           mfd_web_get_timeout_ms         (MfdWeb              *self);
+
+/* The registration check's bootstrap table, kept for the web's lifetime. */
+GHashTable     *mfd_web_get_rdap_services      (MfdWeb              *self);
+void            mfd_web_set_rdap_services      (MfdWeb              *self,
+                                                GHashTable          *services);
+
+/* A SKIPPED observation saying the web is offline. */
+MfdObservation *mfd_web_new_offline_observation (MfdStage            stage,
+                                                 const char         *host);
+
+/* Rejects JSON whose arrays/objects nest deeper than @max_depth, so the
+ * recursive parser cannot be driven into the ground. Strings are skipped
+ * correctly; the text need not be valid JSON otherwise. */
+gboolean        mfd_web_json_depth_ok          (const char          *data,
+                                                gsize                len,
+                                                guint                max_depth);
+
+/* Member helpers that tolerate any shape (NULL / default when absent or of
+ * another type). */
+const char     *mfd_web_json_get_string        (JsonObject          *object,
+                                                const char          *member);
+gint64          mfd_web_json_get_int           (JsonObject          *object,
+                                                const char          *member,
+                                                gint64               fallback);
+JsonArray      *mfd_web_json_get_array         (JsonObject          *object,
+                                                const char          *member);
+
+/* The combined trust store: the system's, plus @ca_file's anchors. */
+#define MFD_TYPE_WEB_TLS_DATABASE (mfd_web_tls_database_get_type ())
+G_DECLARE_FINAL_TYPE (MfdWebTlsDatabase, mfd_web_tls_database, MFD, WEB_TLS_DATABASE, GTlsDatabase)
+
+GTlsDatabase   *mfd_web_tls_database_new       (const char          *ca_file,
+                                                GError             **error);
+
+/* The registration and endpoint checks' entry points for internal use. */
+char           *mfd_web_rdap_registered_domain (const char          *host,
+                                                GError             **error);
+
+G_END_DECLS
