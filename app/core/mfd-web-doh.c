@@ -286,7 +286,7 @@ doh_conclude (MfdWeb   *self,
         case VIEW_RESOLVES:
           if (overlap)
             mfd_observation_set_detail (observation,
-                                        N_("The public internet also finds {1} ({2})."),
+                                        N_("Public DNS also resolves {1} ({2})."),
                                         check->host, public_text, NULL);
           else
             {
@@ -360,7 +360,7 @@ doh_conclude (MfdWeb   *self,
         {
         case VIEW_RESOLVES:
           mfd_observation_set_detail (observation,
-                                      N_("The public internet finds {1} ({2})."),
+                                      N_("Public DNS resolves {1} ({2})."),
                                       check->host, public_text, NULL);
           break;
         case VIEW_NXDOMAIN:

@@ -412,6 +412,7 @@ on_eop_version_fetched_cb (GObject      *object,
   g_autoptr(JsonNode) root = NULL;
   g_autofree char *uri = NULL;
   MfdWebFailure *failure = NULL;
+  GCancellable *cancellable;
   const char *latest = NULL;
 
   root = mfd_web_fetch_json_finish (self, result, NULL, &failure);
@@ -443,7 +444,8 @@ on_eop_version_fetched_cb (GObject      *object,
     }
 
   uri = eop_build_uri (self, "/endpoints/Worldwide", fetch->client_request_id);
-  mfd_web_fetch_json_async (self, uri, "application/json", g_task_get_cancellable (task),
+  cancellable = g_task_get_cancellable (task);
+  mfd_web_fetch_json_async (self, uri, "application/json", cancellable,
                             on_eop_endpoints_fetched_cb, g_steal_pointer (&task));
 }
 
@@ -457,6 +459,7 @@ on_eop_cache_loaded_cb (GObject      *object,
   EopFetch *fetch = g_task_get_task_data (task);
   g_autoptr(GDateTime) now = g_date_time_new_now_utc ();
   g_autofree char *uri = NULL;
+  GCancellable *cancellable;
   GTimeSpan since;
 
   if (fetch->client_request_id == NULL)
@@ -484,7 +487,8 @@ on_eop_cache_loaded_cb (GObject      *object,
     }
 
   uri = eop_build_uri (self, "/version/Worldwide", fetch->client_request_id);
-  mfd_web_fetch_json_async (self, uri, "application/json", g_task_get_cancellable (task),
+  cancellable = g_task_get_cancellable (task);
+  mfd_web_fetch_json_async (self, uri, "application/json", cancellable,
                             on_eop_version_fetched_cb, g_steal_pointer (&task));
 }
 

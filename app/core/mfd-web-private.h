@@ -11,7 +11,7 @@
 #include <json-glib/json-glib.h>
 #include <libsoup/soup.h>
 
-#include "mfd-web.h"
+#include "mfd/mfd-web.h"
 
 G_BEGIN_DECLS
 

@@ -340,7 +340,12 @@ fetch_explain_error (MfdWeb       *self,
 {
   if (fetch->timed_out)
     {
-      g_autofree char *seconds = g_strdup_printf ("%u", (self->timeout_ms + 999) / 1000);
+      g_autofree char *seconds = NULL;
+
+      if (self->timeout_ms % 1000 == 0)
+        seconds = g_strdup_printf ("%u", self->timeout_ms / 1000);
+      else
+        seconds = g_strdup_printf ("%.1f", self->timeout_ms / 1000.0);
 
       return mfd_web_failure_new (MFD_WEB_ERROR_TIMEOUT,
                                   N_("Could not check: {1} did not answer within {2} seconds."),
@@ -354,7 +359,7 @@ fetch_explain_error (MfdWeb       *self,
     {
       if (fetch->tls_errors & G_TLS_CERTIFICATE_UNKNOWN_CA)
         return mfd_web_failure_new (MFD_WEB_ERROR_TLS,
-                                    N_("Could not check: the HTTPS certificate of {1} comes from an authority this computer does not trust. If this network inspects HTTPS, add the proxy’s CA certificate as the CA file."),
+                                    N_("Could not check: the HTTPS certificate of {1} comes from an authority this computer does not trust. If this network inspects HTTPS, add the proxy’s CA certificate as an extra CA file (--ca-file)."),
                                     fetch->server, NULL);
       return mfd_web_failure_new (MFD_WEB_ERROR_TLS,
                                   N_("Could not check: the HTTPS connection to {1} failed ({2})."),
