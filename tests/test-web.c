@@ -1052,6 +1052,7 @@ typedef enum
   BREAK_HUGE,
   BREAK_HUGE_CHUNKED,
   BREAK_DEEP,
+  BREAK_WIDE,
   BREAK_BINARY,
   BREAK_UNTRUSTED,
   BREAK_BAD_CA_FILE,
@@ -1072,9 +1073,10 @@ static const BreakCase break_cases[] = {
   { "truncated", BREAK_TRUNCATED, "malformed", "not valid JSON" },
   { "content-type", BREAK_CONTENT_TYPE, "content-type", "text/html" },
   { "slow", BREAK_SLOW, "timeout", "did not answer within 0.4 seconds" },
-  { "huge", BREAK_HUGE, "too-large", "larger than 4 MiB" },
-  { "huge-chunked", BREAK_HUGE_CHUNKED, "too-large", "larger than 4 MiB" },
-  { "deep", BREAK_DEEP, "malformed", "not valid JSON" },
+  { "huge", BREAK_HUGE, "too-large", "KiB" },
+  { "huge-chunked", BREAK_HUGE_CHUNKED, "too-large", "KiB" },
+  { "deep", BREAK_DEEP, "malformed", "nested too deeply" },
+  { "wide", BREAK_WIDE, "malformed", "too many values" },
   { "binary", BREAK_BINARY, "malformed", "not valid JSON" },
   { "untrusted", BREAK_UNTRUSTED, "tls", "CA certificate" },
   { "bad-ca-file", BREAK_BAD_CA_FILE, "ca-file", "could not be loaded" },
@@ -1137,8 +1139,15 @@ break_route (Fixture     *f,
       g_string_append (body, "\"}");
       break;
     case BREAK_DEEP:
-      for (guint i = 0; i < 100000; i++)
+      for (guint i = 0; i < 10000; i++)
         g_string_append_c (body, '[');
+      break;
+    case BREAK_WIDE:
+      /* Small enough for every cap, but a node per value. */
+      g_string_append_c (body, '[');
+      for (guint i = 0; i < 30000; i++)
+        g_string_append (body, "0,");
+      g_string_append (body, "0]");
       break;
     case BREAK_BINARY:
       g_string_append_len (body, "{\"Status\": 0\0\xff\xfe\x01 }", 18);
@@ -1202,6 +1211,7 @@ break_web (Fixture         *f,
     case BREAK_HUGE:
     case BREAK_HUGE_CHUNKED:
     case BREAK_DEEP:
+    case BREAK_WIDE:
     case BREAK_BINARY:
     default:
       return fixture_web (f, ca_path, TEST_TIMEOUT_MS);
@@ -1333,21 +1343,25 @@ test_cancel (Fixture       *f,
 /* Pure helpers ------------------------------------------------------------------------ */
 
 static void
-test_json_depth (void)
+test_json_shape (void)
 {
-  static const struct { const char *json; guint max; gboolean ok; } cases[] = {
-    { "{}", 1, TRUE },
-    { "[[]]", 1, FALSE },
-    { "[[]]", 2, TRUE },
-    { "{\"a\": \"[[[[[[\"}", 1, TRUE },
-    { "{\"a\": \"\\\"[[[[\"}", 1, TRUE },
-    { "[\"]\", [[", 2, FALSE },
-    { "]]]]]][", 1, TRUE },
-    { "", 1, TRUE },
+  static const struct { const char *json; guint depth; guint items; gboolean ok; } cases[] = {
+    { "{}", 1, 10, TRUE },
+    { "[[]]", 1, 10, FALSE },
+    { "[[]]", 2, 10, TRUE },
+    { "{\"a\": \"[[[[[[\"}", 1, 10, TRUE },
+    { "{\"a\": \"\\\"[[[[\"}", 1, 10, TRUE },
+    { "[\"]\", [[", 2, 10, FALSE },
+    { "]]]]]][", 1, 10, TRUE },
+    { "", 1, 10, TRUE },
+    { "[1,2,3,4]", 1, 4, TRUE },
+    { "[1,2,3,4,5]", 1, 4, FALSE },
+    { "[\",,,,,,,,\"]", 1, 4, TRUE },
   };
 
   for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
-    g_assert_cmpint (mfd_web_json_depth_ok (cases[i].json, strlen (cases[i].json), cases[i].max),
+    g_assert_cmpint (mfd_web_json_shape_ok (cases[i].json, strlen (cases[i].json),
+                                            cases[i].depth, cases[i].items),
                      ==, cases[i].ok);
 }
 
@@ -1373,7 +1387,7 @@ main (int   argc,
     mfd_text_set_localedir (g_getenv ("MFD_LOCALEDIR"));
   make_test_ca ();
 
-  g_test_add_func ("/web/json-depth", test_json_depth);
+  g_test_add_func ("/web/json-shape", test_json_shape);
   g_test_add_func ("/web/registered-domain", test_registered_domain);
 
   add_fixture_test ("/web/doh/split-horizon-nxdomain", NULL, test_doh_split_horizon_nxdomain);

@@ -525,8 +525,8 @@ mfd_web_check_public_dns_async (MfdWeb              *self,
 
       query->task = g_object_ref (task);
       query->rr_type = queries[i].rr_type;
-      mfd_web_fetch_json_async (self, uri, "application/dns-json", cancellable,
-                                on_doh_fetched_cb, query);
+      mfd_web_fetch_json_async (self, uri, "application/dns-json", MFD_WEB_DOH_MAX_SIZE,
+                                cancellable, on_doh_fetched_cb, query);
     }
 }
 

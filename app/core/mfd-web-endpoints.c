@@ -183,7 +183,7 @@ eop_cache_parse (const char  *data,
   JsonNode *root;
   const char *id;
 
-  if (!mfd_web_json_depth_ok (data, len, MFD_WEB_MAX_JSON_DEPTH)
+  if (!mfd_web_json_shape_ok (data, len, MFD_WEB_MAX_JSON_DEPTH, MFD_WEB_MAX_JSON_ITEMS)
       || !json_parser_load_from_data (parser, data, len, NULL)
       || (root = json_parser_get_root (parser)) == NULL
       || !JSON_NODE_HOLDS_OBJECT (root))
@@ -445,8 +445,8 @@ on_eop_version_fetched_cb (GObject      *object,
 
   uri = eop_build_uri (self, "/endpoints/Worldwide", fetch->client_request_id);
   cancellable = g_task_get_cancellable (task);
-  mfd_web_fetch_json_async (self, uri, "application/json", cancellable,
-                            on_eop_endpoints_fetched_cb, g_steal_pointer (&task));
+  mfd_web_fetch_json_async (self, uri, "application/json", MFD_WEB_ENDPOINTS_MAX_SIZE,
+                            cancellable,                             on_eop_endpoints_fetched_cb, g_steal_pointer (&task));
 }
 
 static void
@@ -488,8 +488,8 @@ on_eop_cache_loaded_cb (GObject      *object,
 
   uri = eop_build_uri (self, "/version/Worldwide", fetch->client_request_id);
   cancellable = g_task_get_cancellable (task);
-  mfd_web_fetch_json_async (self, uri, "application/json", cancellable,
-                            on_eop_version_fetched_cb, g_steal_pointer (&task));
+  mfd_web_fetch_json_async (self, uri, "application/json", MFD_WEB_ENDPOINTS_MAX_SIZE,
+                            cancellable,                             on_eop_version_fetched_cb, g_steal_pointer (&task));
 }
 
 void

@@ -39,13 +39,21 @@ MfdObservation *mfd_web_failure_to_observation (const MfdWebFailure *failure,
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (MfdWebFailure, mfd_web_failure_free)
 
+/* What each document may weigh: real ones are a few KiB (DoH, RDAP) to
+ * about 100 KiB (the endpoint list). */
+#define MFD_WEB_DOH_MAX_SIZE       (64 * 1024)
+#define MFD_WEB_RDAP_MAX_SIZE      (1024 * 1024)
+#define MFD_WEB_ENDPOINTS_MAX_SIZE MFD_WEB_MAX_BODY_SIZE
+
 /* GET @uri with @accept, bounded in time (the web's timeout) and size
- * (MFD_WEB_MAX_BODY_SIZE), then parse it as JSON bounded in depth. A 404
+ * (@max_size, at most MFD_WEB_MAX_BODY_SIZE), then parse it as JSON in a
+ * worker thread, bounded in depth and number of values. A 404
  * is reported through @not_found rather than as a failure when
  * @not_found is non-NULL (RDAP says "no such domain" that way). */
 void            mfd_web_fetch_json_async       (MfdWeb              *self,
                                                 const char          *uri,
                                                 const char          *accept,
+                                                gsize                max_size,
                                                 GCancellable        *cancellable,
                                                 GAsyncReadyCallback  callback,
                                                 gpointer             user_data);
@@ -73,12 +81,14 @@ void            mfd_web_set_rdap_services      (MfdWeb              *self,
 MfdObservation *mfd_web_new_offline_observation (MfdStage            stage,
                                                  const char         *host);
 
-/* Rejects JSON whose arrays/objects nest deeper than @max_depth, so the
- * recursive parser cannot be driven into the ground. Strings are skipped
- * correctly; the text need not be valid JSON otherwise. */
-gboolean        mfd_web_json_depth_ok          (const char          *data,
+/* Rejects JSON whose arrays/objects nest deeper than @max_depth (the
+ * parser recurses) or that holds more than @max_items values (each costs a
+ * node), before it is parsed. Strings are skipped correctly; the text need
+ * not be valid JSON otherwise. */
+gboolean        mfd_web_json_shape_ok          (const char          *data,
                                                 gsize                len,
-                                                guint                max_depth);
+                                                guint                max_depth,
+                                                guint                max_items);
 
 /* Member helpers that tolerate any shape (NULL / default when absent or of
  * another type). */

@@ -403,7 +403,8 @@ rdap_query_domain (GTask      *task,
                                      -1, 120);
   escaped = g_uri_escape_string (check->domain, NULL, FALSE);
   uri = g_strconcat (base, "domain/", escaped, NULL);
-  mfd_web_fetch_json_async (self, uri, "application/rdap+json", g_task_get_cancellable (task),
+  mfd_web_fetch_json_async (self, uri, "application/rdap+json", MFD_WEB_RDAP_MAX_SIZE,
+                            g_task_get_cancellable (task),
                             on_rdap_domain_fetched_cb, g_object_ref (task));
 }
 
@@ -495,7 +496,7 @@ mfd_web_check_registration_async (MfdWeb              *self,
     }
 
   mfd_web_fetch_json_async (self, mfd_web_get_rdap_bootstrap_url (self), "application/json",
-                            cancellable, on_rdap_bootstrap_fetched_cb, g_steal_pointer (&task));
+                            MFD_WEB_RDAP_MAX_SIZE, cancellable, on_rdap_bootstrap_fetched_cb, g_steal_pointer (&task));
 }
 
 MfdObservation *

@@ -68,6 +68,7 @@ typedef struct
   GTlsCertificateFlags  tls_errors;
   GInputStream         *stream;
   GByteArray           *body;
+  gsize                 max_size;
 } Fetch;
 
 typedef struct
@@ -215,12 +216,14 @@ mfd_web_new_offline_observation (MfdStage    stage,
 /* JSON bounds -------------------------------------------------------------- */
 
 gboolean
-mfd_web_json_depth_ok (const char *data,
+mfd_web_json_shape_ok (const char *data,
                        gsize       len,
-                       guint       max_depth)
+                       guint       max_depth,
+                       guint       max_items)
 {
   gboolean in_string = FALSE;
   guint depth = 0;
+  guint items = 0;
 
   for (gsize i = 0; i < len; i++)
     {
@@ -239,9 +242,11 @@ mfd_web_json_depth_ok (const char *data,
         in_string = TRUE;
       else if (c == '[' || c == '{')
         {
-          if (++depth > max_depth)
+          if (++depth > max_depth || ++items > max_items)
             return FALSE;
         }
+      else if (c == ',' && ++items > max_items)
+        return FALSE;
       else if ((c == ']' || c == '}') && depth > 0)
         depth--;
     }
@@ -371,27 +376,80 @@ fetch_explain_error (MfdWeb       *self,
                               fetch->server, error->message, NULL);
 }
 
+/* Worker thread: a document of a few MiB takes json-glib a noticeable
+ * moment, which the main context must not spend. */
+static void
+fetch_parse_thread (GTask        *task,
+                    gpointer      source_object,
+                    gpointer      task_data,
+                    GCancellable *cancellable)
+{
+  GByteArray *body = task_data;
+  g_autoptr(JsonParser) parser = json_parser_new_immutable ();
+  JsonNode *root;
+
+  if (!mfd_web_json_shape_ok ((const char *) body->data, body->len,
+                              MFD_WEB_MAX_JSON_DEPTH, MFD_WEB_MAX_JSON_ITEMS))
+    {
+      g_task_return_new_error (task, MFD_WEB_ERROR, MFD_WEB_ERROR_TOO_LARGE, "too deep or too wide");
+      return;
+    }
+
+  if (!json_parser_load_from_data (parser, (const char *) body->data, body->len, NULL)
+      || (root = json_parser_get_root (parser)) == NULL)
+    {
+      g_task_return_new_error (task, MFD_WEB_ERROR, MFD_WEB_ERROR_MALFORMED, "not JSON");
+      return;
+    }
+
+  g_task_return_pointer (task, json_node_ref (root), (GDestroyNotify) json_node_unref);
+}
+
+static void
+on_fetch_parsed_cb (GObject      *object,
+                    GAsyncResult *result,
+                    gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  Fetch *fetch = g_task_get_task_data (task);
+  g_autoptr(GError) error = NULL;
+  JsonNode *root;
+
+  root = g_task_propagate_pointer (G_TASK (result), &error);
+  if (g_error_matches (error, MFD_WEB_ERROR, MFD_WEB_ERROR_TOO_LARGE))
+    fetch_return (task, NULL, FALSE,
+                  mfd_web_failure_new (MFD_WEB_ERROR_MALFORMED,
+                                       N_("Could not check: the answer from {1} is nested too deeply or holds too many values."),
+                                       fetch->server, NULL));
+  else if (root == NULL)
+    fetch_return (task, NULL, FALSE,
+                  mfd_web_failure_new (MFD_WEB_ERROR_MALFORMED,
+                                       N_("Could not check: the answer from {1} is incomplete or not valid JSON."),
+                                       fetch->server, NULL));
+  else
+    fetch_return (task, root, FALSE, NULL);
+}
+
 static void
 fetch_parse (GTask *task)
 {
   Fetch *fetch = g_task_get_task_data (task);
-  g_autoptr(JsonParser) parser = json_parser_new_immutable ();
-  JsonNode *root;
+  g_autoptr(GTask) parse = NULL;
 
-  if (!mfd_web_json_depth_ok ((const char *) fetch->body->data, fetch->body->len,
-                              MFD_WEB_MAX_JSON_DEPTH)
-      || !json_parser_load_from_data (parser, (const char *) fetch->body->data,
-                                      fetch->body->len, NULL)
-      || (root = json_parser_get_root (parser)) == NULL)
-    {
-      fetch_return (task, NULL, FALSE,
-                    mfd_web_failure_new (MFD_WEB_ERROR_MALFORMED,
-                                         N_("Could not check: the answer from {1} is incomplete or not valid JSON."),
-                                         fetch->server, NULL));
-      return;
-    }
+  parse = g_task_new (g_task_get_source_object (task), NULL, on_fetch_parsed_cb, g_object_ref (task));
+  g_task_set_source_tag (parse, fetch_parse);
+  g_task_set_task_data (parse, g_byte_array_ref (fetch->body), (GDestroyNotify) g_byte_array_unref);
+  g_task_run_in_thread (parse, fetch_parse_thread);
+}
 
-  fetch_return (task, json_node_ref (root), FALSE, NULL);
+static MfdWebFailure *
+fetch_too_large (Fetch *fetch)
+{
+  g_autofree char *kib = g_strdup_printf ("%" G_GSIZE_FORMAT, fetch->max_size / 1024);
+
+  return mfd_web_failure_new (MFD_WEB_ERROR_TOO_LARGE,
+                              N_("Could not check: the answer from {1} is larger than {2} KiB."),
+                              fetch->server, kib, NULL);
 }
 
 static void
@@ -418,14 +476,9 @@ on_fetch_read_cb (GObject      *object,
       return;
     }
 
-  if (fetch->body->len + g_bytes_get_size (bytes) > MFD_WEB_MAX_BODY_SIZE)
+  if (fetch->body->len + g_bytes_get_size (bytes) > fetch->max_size)
     {
-      g_autofree char *mib = g_strdup_printf ("%d", MFD_WEB_MAX_BODY_SIZE / (1024 * 1024));
-
-      fetch_return (task, NULL, FALSE,
-                    mfd_web_failure_new (MFD_WEB_ERROR_TOO_LARGE,
-                                         N_("Could not check: the answer from {1} is larger than {2} MiB."),
-                                         fetch->server, mib, NULL));
+      fetch_return (task, NULL, FALSE, fetch_too_large (fetch));
       return;
     }
 
@@ -496,14 +549,9 @@ on_fetch_sent_cb (GObject      *object,
 
   length = soup_message_headers_get_content_length (headers);
   if (soup_message_headers_get_encoding (headers) == SOUP_ENCODING_CONTENT_LENGTH
-      && length > MFD_WEB_MAX_BODY_SIZE)
+      && length > (goffset) fetch->max_size)
     {
-      g_autofree char *mib = g_strdup_printf ("%d", MFD_WEB_MAX_BODY_SIZE / (1024 * 1024));
-
-      fetch_return (task, NULL, FALSE,
-                    mfd_web_failure_new (MFD_WEB_ERROR_TOO_LARGE,
-                                         N_("Could not check: the answer from {1} is larger than {2} MiB."),
-                                         fetch->server, mib, NULL));
+      fetch_return (task, NULL, FALSE, fetch_too_large (fetch));
       return;
     }
 
@@ -549,6 +597,7 @@ void
 mfd_web_fetch_json_async (MfdWeb              *self,
                           const char          *uri,
                           const char          *accept,
+                          gsize                max_size,
                           GCancellable        *cancellable,
                           GAsyncReadyCallback  callback,
                           gpointer             user_data)
@@ -566,6 +615,7 @@ mfd_web_fetch_json_async (MfdWeb              *self,
   g_task_set_check_cancellable (task, FALSE);
 
   fetch = g_new0 (Fetch, 1);
+  fetch->max_size = MIN (max_size, MFD_WEB_MAX_BODY_SIZE);
   g_task_set_task_data (task, fetch, (GDestroyNotify) fetch_free);
 
   parsed = g_uri_parse (uri, SOUP_HTTP_URI_FLAGS, NULL);

@@ -19,10 +19,13 @@ G_BEGIN_DECLS
 #define MFD_WEB_DEFAULT_ENDPOINTS_URL  "https://endpoints.office.com"
 
 #define MFD_WEB_DEFAULT_TIMEOUT_MS     10000
-/* No document we ask for is anywhere near this; a bigger answer is refused. */
+/* No document we ask for is anywhere near this (each lookup has its own,
+ * smaller cap); a bigger answer is refused. */
 #define MFD_WEB_MAX_BODY_SIZE          (4 * 1024 * 1024)
-/* JSON nested deeper than this is refused before json-glib sees it. */
+/* JSON nested deeper, or with more values, than this is refused before
+ * json-glib builds a tree of it. */
 #define MFD_WEB_MAX_JSON_DEPTH         32
+#define MFD_WEB_MAX_JSON_ITEMS         20000
 /* How long a domain may have left before its registration earns a warning. */
 #define MFD_WEB_EXPIRY_WARNING_DAYS    30
 
