@@ -723,6 +723,85 @@ test_rdap_held_not_expired (Fixture       *f,
 }
 
 static void
+test_rdap_inactive (Fixture       *f,
+                    gconstpointer  data)
+{
+  g_autoptr(MfdWeb) web = fixture_web (f, ca_path, TEST_TIMEOUT_MS);
+  g_autoptr(MfdObservation) observation = NULL;
+
+  serve_bootstrap (f);
+  serve_domain (f, "/rdap/com/domain/contoso.com", "contoso.com", "\"inactive\"", 200 * G_TIME_SPAN_DAY);
+
+  observation = check_registration (f, web, "contoso.com");
+  g_assert_cmpint (observation->outcome, ==, MFD_OUTCOME_FAIL);
+  g_assert_cmpstr (observation->cause, ==, "dns-domain-expired");
+  assert_detail_contains (observation, "name servers");
+}
+
+/* Rewrites the bootstrap copy on disk as if fetched two days ago. */
+static void
+age_bootstrap_cache (Fixture *f)
+{
+  g_autofree char *path = g_build_filename (f->cache_dir, "rdap-dns.json", NULL);
+  g_autoptr(GDateTime) now = g_date_time_new_now_utc ();
+  g_autoptr(GDateTime) old = g_date_time_add_days (now, -2);
+  g_autofree char *old_text = g_date_time_format_iso8601 (old);
+  g_autoptr(JsonParser) parser = json_parser_new ();
+  g_autoptr(JsonGenerator) generator = json_generator_new ();
+  g_autoptr(GError) error = NULL;
+
+  json_parser_load_from_file (parser, path, &error);
+  g_assert_no_error (error);
+  json_object_set_string_member (json_node_get_object (json_parser_get_root (parser)), "fetched", old_text);
+  json_generator_set_root (generator, json_parser_get_root (parser));
+  json_generator_to_file (generator, path, &error);
+  g_assert_no_error (error);
+}
+
+static void
+test_rdap_bootstrap_disk_cache (Fixture       *f,
+                                gconstpointer  data)
+{
+  g_autoptr(MfdWeb) first = fixture_web (f, ca_path, TEST_TIMEOUT_MS);
+  g_autoptr(MfdWeb) second = fixture_web (f, ca_path, TEST_TIMEOUT_MS);
+  g_autoptr(MfdWeb) third = fixture_web (f, ca_path, TEST_TIMEOUT_MS);
+  g_autoptr(MfdWeb) other = NULL;
+  g_autoptr(MfdObservation) o1 = NULL;
+  g_autoptr(MfdObservation) o2 = NULL;
+  g_autoptr(MfdObservation) o3 = NULL;
+  g_autoptr(MfdObservation) o4 = NULL;
+  g_autofree char *path = g_build_filename (f->cache_dir, "rdap-dns.json", NULL);
+  g_autofree char *other_bootstrap = g_strconcat (f->base, "/other/dns.json", NULL);
+  g_autofree char *doh = g_strconcat (f->base, "/resolve", NULL);
+
+  serve_bootstrap (f);
+  serve_domain (f, "/rdap/com/domain/contoso.com", "contoso.com", "\"active\"", 400 * G_TIME_SPAN_DAY);
+
+  o1 = check_registration (f, first, "mail.contoso.com");
+  g_assert_cmpint (o1->outcome, ==, MFD_OUTCOME_OK);
+  g_assert_true (g_file_test (path, G_FILE_TEST_IS_REGULAR));
+
+  /* A new session uses the fresh copy on disk without asking. */
+  serve (f, "/rdap/dns.json", 500, "text/html", "<h1>down</h1>");
+  o2 = check_registration (f, second, "mail.contoso.com");
+  g_assert_cmpint (o2->outcome, ==, MFD_OUTCOME_OK);
+  g_assert_cmpuint (hits (f, "/rdap/dns.json"), ==, 1);
+
+  /* An old copy is refreshed, and still serves when that fails. */
+  age_bootstrap_cache (f);
+  o3 = check_registration (f, third, "mail.contoso.com");
+  g_assert_cmpint (o3->outcome, ==, MFD_OUTCOME_OK);
+  g_assert_cmpuint (hits (f, "/rdap/dns.json"), ==, 2);
+
+  /* A copy made from another bootstrap URL is not used. */
+  other = mfd_web_new (doh, other_bootstrap, f->base, ca_path, TEST_TIMEOUT_MS);
+  mfd_web_set_cache_dir (other, f->cache_dir);
+  o4 = check_registration (f, other, "mail.contoso.com");
+  g_assert_cmpint (o4->outcome, ==, MFD_OUTCOME_INCONCLUSIVE);
+  g_assert_cmpuint (hits (f, "/other/dns.json"), ==, 1);
+}
+
+static void
 test_rdap_expiring_soon (Fixture       *f,
                          gconstpointer  data)
 {
@@ -1402,7 +1481,9 @@ main (int   argc,
 
   add_fixture_test ("/web/rdap/expired-on-hold", NULL, test_rdap_expired_on_hold);
   add_fixture_test ("/web/rdap/held-not-expired", NULL, test_rdap_held_not_expired);
+  add_fixture_test ("/web/rdap/inactive", NULL, test_rdap_inactive);
   add_fixture_test ("/web/rdap/expiring-soon", NULL, test_rdap_expiring_soon);
+  add_fixture_test ("/web/rdap/bootstrap-disk-cache", NULL, test_rdap_bootstrap_disk_cache);
   add_fixture_test ("/web/rdap/registered", NULL, test_rdap_registered);
   add_fixture_test ("/web/rdap/longest-match", NULL, test_rdap_longest_match);
   add_fixture_test ("/web/rdap/no-service", NULL, test_rdap_no_service);

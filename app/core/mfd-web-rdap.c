@@ -14,17 +14,31 @@
 
 #include "config.h"
 
+#include <errno.h>
 #include <glib/gi18n.h>
+#include <glib/gstdio.h>
 
 #include "mfd-text.h"
 #include "mfd-web-private.h"
 
+#define BOOTSTRAP_CACHE_NAME   "rdap-dns.json"
+#define BOOTSTRAP_CACHE_SCHEMA "mail-flow-doctor/rdap-bootstrap/1"
+/* IANA changes the file a few times a year. */
+#define BOOTSTRAP_MAX_AGE      G_TIME_SPAN_DAY
+
 typedef struct
 {
-  char   *host;
-  char   *domain;     /* the registered domain */
-  char   *server;     /* the registry's RDAP host, for the evidence */
-  gint64  started_us;
+  char       *host;
+  char       *domain;       /* the registered domain */
+  char       *server;       /* the registry's RDAP host, for the evidence */
+  gint64      started_us;
+
+  /* The bootstrap table on disk (read and written in worker threads). */
+  char       *cache_path;
+  char       *bootstrap_url;
+  GHashTable *disk_services;
+  gboolean    disk_fresh;
+  char       *serialized;
 } RdapCheck;
 
 static void
@@ -33,6 +47,10 @@ rdap_check_free (RdapCheck *check)
   g_free (check->host);
   g_free (check->domain);
   g_free (check->server);
+  g_free (check->cache_path);
+  g_free (check->bootstrap_url);
+  g_clear_pointer (&check->disk_services, g_hash_table_unref);
+  g_free (check->serialized);
   g_free (check);
 }
 
@@ -176,21 +194,28 @@ rdap_find_base_url (GHashTable *services,
 
 /* The domain object ---------------------------------------------------------- */
 
-static gboolean
-status_is_suspension (const char *status)
+/* "client hold", "clientHold", "client_hold" all name the same EPP status. */
+static char *
+status_key (const char *status)
 {
-  g_autoptr(GString) key = g_string_new (NULL);
+  GString *key = g_string_new (NULL);
 
-  /* "client hold", "clientHold", "client_hold" all name the same EPP status. */
   for (const char *p = status; *p != '\0'; p++)
     if (g_ascii_isalpha (*p))
       g_string_append_c (key, g_ascii_tolower (*p));
+  return g_string_free (key, FALSE);
+}
 
-  return g_str_equal (key->str, "clienthold")
-      || g_str_equal (key->str, "serverhold")
-      || g_str_equal (key->str, "redemptionperiod")
-      || g_str_equal (key->str, "pendingdelete")
-      || g_str_equal (key->str, "inactive");
+static gboolean
+status_is_suspension (const char *status)
+{
+  g_autofree char *key = status_key (status);
+
+  return g_str_equal (key, "clienthold")
+      || g_str_equal (key, "serverhold")
+      || g_str_equal (key, "redemptionperiod")
+      || g_str_equal (key, "pendingdelete")
+      || g_str_equal (key, "inactive");
 }
 
 static GDateTime *
@@ -285,12 +310,18 @@ rdap_conclude (RdapCheck *check,
 
   if (suspension != NULL)
     {
+      g_autofree char *key = status_key (suspension);
+
       observation->outcome = MFD_OUTCOME_FAIL;
       mfd_observation_set_cause (observation, "dns-domain-expired");
       if (expiration != NULL && g_date_time_compare (expiration, now) <= 0)
         mfd_observation_set_detail (observation,
                                     N_("The registration of {1} expired on {2} and the registry lists it as “{3}”: its DNS no longer works on the internet. Renew the domain with its registrar."),
                                     check->domain, expiration_text, suspension, NULL);
+      else if (g_str_equal (key, "inactive"))
+        mfd_observation_set_detail (observation,
+                                    N_("The registry lists {1} as “{2}”: no name servers are delegated for the domain, so its names do not resolve on the internet. Set its name servers at the registrar."),
+                                    check->domain, suspension, NULL);
       else
         mfd_observation_set_detail (observation,
                                     N_("The registry lists {1} as “{2}”: the domain is suspended or being deleted, so its DNS no longer works on the internet. Contact its registrar."),
@@ -408,6 +439,138 @@ rdap_query_domain (GTask      *task,
                             on_rdap_domain_fetched_cb, g_object_ref (task));
 }
 
+/* The bootstrap table on disk ---------------------------------------------------- */
+
+static void
+add_service_member (JsonObject *object,
+                    const char *label,
+                    JsonNode   *base,
+                    gpointer    user_data)
+{
+  GHashTable *table = user_data;
+
+  if (JSON_NODE_HOLDS_VALUE (base) && json_node_get_value_type (base) == G_TYPE_STRING)
+    g_hash_table_replace (table, g_strdup (label), g_strdup (json_node_get_string (base)));
+}
+
+/* {"schema", "source": the bootstrap URL, "fetched", "services": {label: base}};
+ * a copy from another bootstrap URL (a test server, another provider) is
+ * not used. */
+static void
+rdap_cache_load_thread (GTask        *task,
+                        gpointer      source_object,
+                        gpointer      task_data,
+                        GCancellable *cancellable)
+{
+  RdapCheck *check = task_data;
+  g_autoptr(JsonParser) parser = json_parser_new_immutable ();
+  g_autoptr(GDateTime) fetched = NULL;
+  g_autoptr(GDateTime) now = g_date_time_new_now_utc ();
+  g_autofree char *data = NULL;
+  JsonObject *object;
+  JsonObject *services;
+  JsonNode *root;
+  JsonNode *node;
+  GStatBuf st;
+  gsize len = 0;
+
+  if (g_stat (check->cache_path, &st) != 0 || st.st_size > MFD_WEB_RDAP_MAX_SIZE
+      || !g_file_get_contents (check->cache_path, &data, &len, NULL)
+      || !mfd_web_json_shape_ok (data, len, MFD_WEB_MAX_JSON_DEPTH, MFD_WEB_MAX_JSON_ITEMS)
+      || !json_parser_load_from_data (parser, data, len, NULL)
+      || (root = json_parser_get_root (parser)) == NULL
+      || !JSON_NODE_HOLDS_OBJECT (root))
+    {
+      g_task_return_boolean (task, FALSE);
+      return;
+    }
+
+  object = json_node_get_object (root);
+  node = json_object_get_member (object, "services");
+  if (g_strcmp0 (mfd_web_json_get_string (object, "schema"), BOOTSTRAP_CACHE_SCHEMA) != 0
+      || g_strcmp0 (mfd_web_json_get_string (object, "source"), check->bootstrap_url) != 0
+      || mfd_web_json_get_string (object, "fetched") == NULL
+      || (fetched = g_date_time_new_from_iso8601 (mfd_web_json_get_string (object, "fetched"), NULL)) == NULL
+      || node == NULL || !JSON_NODE_HOLDS_OBJECT (node))
+    {
+      g_task_return_boolean (task, FALSE);
+      return;
+    }
+
+  services = json_node_get_object (node);
+  check->disk_services = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+  json_object_foreach_member (services, add_service_member, check->disk_services);
+  check->disk_fresh = g_date_time_difference (now, fetched) >= 0
+                      && g_date_time_difference (now, fetched) < BOOTSTRAP_MAX_AGE;
+
+  g_task_return_boolean (task, TRUE);
+}
+
+static char *
+rdap_cache_serialize (GHashTable *services,
+                      const char *bootstrap_url)
+{
+  g_autoptr(JsonBuilder) builder = json_builder_new ();
+  g_autoptr(JsonGenerator) generator = json_generator_new ();
+  g_autoptr(JsonNode) root = NULL;
+  g_autoptr(GDateTime) now = g_date_time_new_now_utc ();
+  g_autofree char *fetched = g_date_time_format_iso8601 (now);
+  GHashTableIter iter;
+  gpointer label;
+  gpointer base;
+
+  json_builder_begin_object (builder);
+  json_builder_set_member_name (builder, "schema");
+  json_builder_add_string_value (builder, BOOTSTRAP_CACHE_SCHEMA);
+  json_builder_set_member_name (builder, "source");
+  json_builder_add_string_value (builder, bootstrap_url);
+  json_builder_set_member_name (builder, "fetched");
+  json_builder_add_string_value (builder, fetched);
+  json_builder_set_member_name (builder, "services");
+  json_builder_begin_object (builder);
+  g_hash_table_iter_init (&iter, services);
+  while (g_hash_table_iter_next (&iter, &label, &base))
+    {
+      json_builder_set_member_name (builder, label);
+      json_builder_add_string_value (builder, base);
+    }
+  json_builder_end_object (builder);
+  json_builder_end_object (builder);
+
+  root = json_builder_get_root (builder);
+  json_generator_set_root (generator, root);
+  return json_generator_to_data (generator, NULL);
+}
+
+static void
+rdap_cache_save_thread (GTask        *task,
+                        gpointer      source_object,
+                        gpointer      task_data,
+                        GCancellable *cancellable)
+{
+  RdapCheck *check = task_data;
+  g_autofree char *dir = g_path_get_dirname (check->cache_path);
+  g_autoptr(GError) error = NULL;
+
+  /* Without a copy on disk the next session downloads the file again. */
+  if (g_mkdir_with_parents (dir, 0700) != 0)
+    g_debug ("Cannot create %s: %s", dir, g_strerror (errno));
+  else if (!g_file_set_contents (check->cache_path, check->serialized, -1, &error))
+    g_debug ("Cannot write the RDAP bootstrap cache: %s", error->message);
+
+  g_task_return_boolean (task, TRUE);
+}
+
+static void
+on_rdap_cache_saved_cb (GObject      *object,
+                        GAsyncResult *result,
+                        gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+
+  rdap_query_domain (task, mfd_web_get_rdap_services (MFD_WEB (object)));
+}
+
 static void
 on_rdap_bootstrap_fetched_cb (GObject      *object,
                               GAsyncResult *result,
@@ -415,32 +578,63 @@ on_rdap_bootstrap_fetched_cb (GObject      *object,
 {
   g_autoptr(GTask) task = user_data;
   MfdWeb *self = MFD_WEB (object);
+  RdapCheck *check = g_task_get_task_data (task);
   g_autoptr(JsonNode) root = NULL;
   g_autoptr(GHashTable) services = NULL;
+  g_autoptr(GTask) save = NULL;
   MfdWebFailure *failure = NULL;
 
   root = mfd_web_fetch_json_finish (self, result, NULL, &failure);
+  if (failure == NULL && (services = rdap_parse_bootstrap (root)) == NULL)
+    {
+      g_autoptr(GUri) uri = g_uri_parse (check->bootstrap_url, SOUP_HTTP_URI_FLAGS, NULL);
+
+      failure = mfd_web_failure_new (MFD_WEB_ERROR_MALFORMED,
+                                     N_("Could not check: the answer from {1} does not have the expected form."),
+                                     uri && g_uri_get_host (uri) ? g_uri_get_host (uri) : "", NULL);
+    }
+
   if (failure != NULL)
     {
+      /* An old copy still names the right registry for nearly every TLD. */
+      if (check->disk_services != NULL && !mfd_web_failure_is_cancelled (failure))
+        {
+          mfd_web_failure_free (failure);
+          rdap_query_domain (task, check->disk_services);
+          return;
+        }
       rdap_return_failure (task, failure);
       return;
     }
 
-  services = rdap_parse_bootstrap (root);
-  if (services == NULL)
-    {
-      g_autoptr(GUri) uri = g_uri_parse (mfd_web_get_rdap_bootstrap_url (self), SOUP_HTTP_URI_FLAGS, NULL);
+  mfd_web_set_rdap_services (self, services);
+  check->serialized = rdap_cache_serialize (services, check->bootstrap_url);
+  save = g_task_new (self, NULL, on_rdap_cache_saved_cb, g_steal_pointer (&task));
+  g_task_set_source_tag (save, rdap_cache_save_thread);
+  g_task_set_task_data (save, check, NULL);
+  g_task_run_in_thread (save, rdap_cache_save_thread);
+}
 
-      rdap_return_failure (task,
-                           mfd_web_failure_new (MFD_WEB_ERROR_MALFORMED,
-                                                N_("Could not check: the answer from {1} does not have the expected form."),
-                                                uri && g_uri_get_host (uri) ? g_uri_get_host (uri) : "", NULL));
+static void
+on_rdap_cache_loaded_cb (GObject      *object,
+                         GAsyncResult *result,
+                         gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  MfdWeb *self = MFD_WEB (object);
+  RdapCheck *check = g_task_get_task_data (task);
+  GCancellable *cancellable = g_task_get_cancellable (task);
+
+  if (check->disk_services != NULL && check->disk_fresh)
+    {
+      mfd_web_set_rdap_services (self, check->disk_services);
+      rdap_query_domain (task, check->disk_services);
       return;
     }
 
-  /* The file changes a few times a year: one copy serves the session. */
-  mfd_web_set_rdap_services (self, services);
-  rdap_query_domain (task, services);
+  mfd_web_fetch_json_async (self, check->bootstrap_url, "application/json",
+                            MFD_WEB_RDAP_MAX_SIZE, cancellable, on_rdap_bootstrap_fetched_cb,
+                            g_steal_pointer (&task));
 }
 
 void
@@ -451,6 +645,7 @@ mfd_web_check_registration_async (MfdWeb              *self,
                                   gpointer             user_data)
 {
   g_autoptr(GTask) task = NULL;
+  g_autoptr(GTask) load = NULL;
   g_autoptr(GError) error = NULL;
   RdapCheck *check;
 
@@ -495,8 +690,12 @@ mfd_web_check_registration_async (MfdWeb              *self,
       return;
     }
 
-  mfd_web_fetch_json_async (self, mfd_web_get_rdap_bootstrap_url (self), "application/json",
-                            MFD_WEB_RDAP_MAX_SIZE, cancellable, on_rdap_bootstrap_fetched_cb, g_steal_pointer (&task));
+  check->bootstrap_url = g_strdup (mfd_web_get_rdap_bootstrap_url (self));
+  check->cache_path = g_build_filename (mfd_web_get_cache_dir (self), BOOTSTRAP_CACHE_NAME, NULL);
+  load = g_task_new (self, NULL, on_rdap_cache_loaded_cb, g_steal_pointer (&task));
+  g_task_set_source_tag (load, rdap_cache_load_thread);
+  g_task_set_task_data (load, check, NULL);
+  g_task_run_in_thread (load, rdap_cache_load_thread);
 }
 
 MfdObservation *
