@@ -37,6 +37,7 @@ typedef struct
   GBytes   *body;
   gboolean  hang;
   gboolean  chunked;
+  gboolean  stall;      /* chunked, and the rest never comes */
 } Route;
 
 typedef struct
@@ -254,7 +255,10 @@ on_request_cb (SoupServer        *server,
       soup_message_headers_set_content_type (soup_server_message_get_response_headers (message),
                                              route->content_type, NULL);
       soup_message_body_append_bytes (body, route->body);
-      soup_message_body_complete (body);
+      if (route->stall)
+        g_ptr_array_add (f->paused, g_object_ref (message));
+      else
+        soup_message_body_complete (body);
       return;
     }
   soup_server_message_set_response (message, route->content_type, SOUP_MEMORY_COPY,
@@ -1128,6 +1132,7 @@ typedef enum
   BREAK_TRUNCATED,
   BREAK_CONTENT_TYPE,
   BREAK_SLOW,
+  BREAK_STALL,
   BREAK_HUGE,
   BREAK_HUGE_CHUNKED,
   BREAK_DEEP,
@@ -1152,6 +1157,7 @@ static const BreakCase break_cases[] = {
   { "truncated", BREAK_TRUNCATED, "malformed", "not valid JSON" },
   { "content-type", BREAK_CONTENT_TYPE, "content-type", "text/html" },
   { "slow", BREAK_SLOW, "timeout", "did not answer within 0.4 seconds" },
+  { "stalled-body", BREAK_STALL, "timeout", "did not answer within 0.4 seconds" },
   { "huge", BREAK_HUGE, "too-large", "KiB" },
   { "huge-chunked", BREAK_HUGE_CHUNKED, "too-large", "KiB" },
   { "deep", BREAK_DEEP, "malformed", "nested too deeply" },
@@ -1193,6 +1199,11 @@ break_route (Fixture     *f,
       break;
     case BREAK_SLOW:
       route->hang = TRUE;
+      break;
+    case BREAK_STALL:
+      route->chunked = TRUE;
+      route->stall = TRUE;
+      g_string_append (body, "{\"Status\": 0, \"services\": [");
       break;
     case BREAK_HUGE:
     case BREAK_HUGE_CHUNKED:
@@ -1258,6 +1269,7 @@ break_web (Fixture         *f,
     case BREAK_BAD_CA_FILE:
       return fixture_web (f, missing, TEST_TIMEOUT_MS);
     case BREAK_SLOW:
+    case BREAK_STALL:
       return fixture_web (f, ca_path, 400);
     case BREAK_UNREACHABLE:
       {
@@ -1346,7 +1358,8 @@ test_broken_rdap_domain (Fixture       *f,
                          gconstpointer  data)
 {
   const BreakCase *c = data;
-  g_autoptr(MfdWeb) web = fixture_web (f, ca_path, c->breakage == BREAK_SLOW ? 400 : TEST_TIMEOUT_MS);
+  g_autoptr(MfdWeb) web = fixture_web (f, ca_path, (c->breakage == BREAK_SLOW || c->breakage == BREAK_STALL)
+                                                 ? 400 : TEST_TIMEOUT_MS);
   g_autoptr(MfdObservation) observation = NULL;
 
   serve_bootstrap (f);
