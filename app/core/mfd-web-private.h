@@ -29,7 +29,6 @@ typedef struct
 MfdWebFailure  *mfd_web_failure_new            (MfdWebError          code,
                                                 const char          *msgid,
                                                 ...) G_GNUC_NULL_TERMINATED;
-MfdWebFailure  *mfd_web_failure_new_cancelled  (void);
 void            mfd_web_failure_free           (MfdWebFailure       *failure);
 gboolean        mfd_web_failure_is_cancelled   (const MfdWebFailure *failure);
 /* An INCONCLUSIVE observation carrying the failure as its detail. */
@@ -64,13 +63,9 @@ JsonNode       *mfd_web_fetch_json_finish      (MfdWeb              *self,
                                                 gboolean            *not_found,
                                                 MfdWebFailure      **failure);
 
-/* The failure every check returns while the CA file cannot be used, or NULL. */
-const MfdWebFailure *mfd_web_get_setup_failure (MfdWeb              *self);
-
 const char     *mfd_web_get_doh_url            (MfdWeb              *self);
 const char     *mfd_web_get_rdap_bootstrap_url (MfdWeb              *self);
 const char     *mfd_web_get_endpoints_url      (MfdWeb              *self);
-guint           mfd_web_get_timeout_ms         (MfdWeb              *self);
 
 /* The registration check's bootstrap table, kept for the web's lifetime. */
 GHashTable     *mfd_web_get_rdap_services      (MfdWeb              *self);
@@ -107,7 +102,7 @@ G_DECLARE_FINAL_TYPE (MfdWebTlsDatabase, mfd_web_tls_database, MFD, WEB_TLS_DATA
 GTlsDatabase   *mfd_web_tls_database_new       (const char          *ca_file,
                                                 GError             **error);
 
-/* The registration and endpoint checks' entry points for internal use. */
+/* The domain someone registered, from the Public Suffix List. */
 char           *mfd_web_rdap_registered_domain (const char          *host,
                                                 GError             **error);
 

@@ -140,8 +140,8 @@ mfd_web_failure_new (MfdWebError  code,
   return failure_new_from_args (MFD_WEB_ERROR, code, msgid, (const char * const *) args->pdata);
 }
 
-MfdWebFailure *
-mfd_web_failure_new_cancelled (void)
+static MfdWebFailure *
+failure_new_cancelled (void)
 {
   const char *none[] = { NULL };
 
@@ -358,7 +358,7 @@ fetch_explain_error (MfdWeb       *self,
     }
 
   if (g_cancellable_is_cancelled (fetch->cancellable))
-    return mfd_web_failure_new_cancelled ();
+    return failure_new_cancelled ();
 
   if (error->domain == G_TLS_ERROR || fetch->tls_errors != 0)
     {
@@ -698,12 +698,6 @@ mfd_web_fetch_json_finish (MfdWeb         *self,
 
 /* MfdWeb -------------------------------------------------------------------- */
 
-const MfdWebFailure *
-mfd_web_get_setup_failure (MfdWeb *self)
-{
-  return self->setup_failure;
-}
-
 const char *
 mfd_web_get_doh_url (MfdWeb *self)
 {
@@ -720,12 +714,6 @@ const char *
 mfd_web_get_endpoints_url (MfdWeb *self)
 {
   return self->endpoints_url;
-}
-
-guint
-mfd_web_get_timeout_ms (MfdWeb *self)
-{
-  return self->timeout_ms;
 }
 
 GHashTable *
