@@ -29,6 +29,8 @@
 static char *test_dir;
 static char *ca_path;
 static char *server_pem;
+static char *wrong_name_pem;
+static char *expired_pem;
 
 typedef struct
 {
@@ -82,11 +84,16 @@ make_key (void)
   return key;
 }
 
+/* @dns_name NULL: a server certificate for 127.0.0.1 and localhost.
+ * Validity in days from now, so the suite never rots. */
 static gnutls_x509_crt_t
 make_cert (gnutls_x509_privkey_t key,
            const char           *dn,
            guint                 serial,
-           gboolean              is_ca)
+           gboolean              is_ca,
+           const char           *dns_name,
+           int                   from_days,
+           int                   to_days)
 {
   gnutls_x509_crt_t crt;
   time_t now = time (NULL);
@@ -95,14 +102,20 @@ make_cert (gnutls_x509_privkey_t key,
   g_assert_cmpint (gnutls_x509_crt_init (&crt), ==, 0);
   gnutls_x509_crt_set_version (crt, 3);
   gnutls_x509_crt_set_serial (crt, serial_bytes, sizeof serial_bytes);
-  /* Relative to now, so the suite never rots. */
-  gnutls_x509_crt_set_activation_time (crt, now - 24 * 3600);
-  gnutls_x509_crt_set_expiration_time (crt, now + 7 * 24 * 3600);
+  gnutls_x509_crt_set_activation_time (crt, now + from_days * 24 * 3600);
+  gnutls_x509_crt_set_expiration_time (crt, now + to_days * 24 * 3600);
   g_assert_cmpint (gnutls_x509_crt_set_dn (crt, dn, NULL), ==, 0);
   g_assert_cmpint (gnutls_x509_crt_set_key (crt, key), ==, 0);
   gnutls_x509_crt_set_basic_constraints (crt, is_ca, -1);
   if (is_ca)
     gnutls_x509_crt_set_key_usage (crt, GNUTLS_KEY_KEY_CERT_SIGN | GNUTLS_KEY_CRL_SIGN);
+  else if (dns_name != NULL)
+    {
+      gnutls_x509_crt_set_key_usage (crt, GNUTLS_KEY_DIGITAL_SIGNATURE);
+      gnutls_x509_crt_set_key_purpose_oid (crt, GNUTLS_KP_TLS_WWW_SERVER, 0);
+      gnutls_x509_crt_set_subject_alt_name (crt, GNUTLS_SAN_DNSNAME, dns_name,
+                                            strlen (dns_name), GNUTLS_FSAN_APPEND);
+    }
   else
     {
       const unsigned char loopback[4] = { 127, 0, 0, 1 };
@@ -117,39 +130,58 @@ make_cert (gnutls_x509_privkey_t key,
   return crt;
 }
 
+/* Certificate and key, PEM, signed by @ca. */
+static char *
+make_server_pem (gnutls_x509_crt_t      ca,
+                 gnutls_x509_privkey_t  ca_key,
+                 gnutls_x509_privkey_t  key,
+                 guint                  serial,
+                 const char            *dns_name,
+                 int                    from_days,
+                 int                    to_days)
+{
+  gnutls_x509_crt_t crt = make_cert (key, "CN=127.0.0.1,O=Tests", serial, FALSE,
+                                     dns_name, from_days, to_days);
+  g_autofree char *cert_pem = NULL;
+  g_autofree char *key_pem = NULL;
+  gnutls_datum_t datum;
+
+  g_assert_cmpint (gnutls_x509_crt_sign2 (crt, ca, ca_key, GNUTLS_DIG_SHA256, 0), ==, 0);
+  g_assert_cmpint (gnutls_x509_crt_export2 (crt, GNUTLS_X509_FMT_PEM, &datum), ==, 0);
+  cert_pem = datum_to_string (&datum);
+  g_assert_cmpint (gnutls_x509_privkey_export2_pkcs8 (key, GNUTLS_X509_FMT_PEM, NULL,
+                                                      GNUTLS_PKCS_PLAIN, &datum), ==, 0);
+  key_pem = datum_to_string (&datum);
+  gnutls_x509_crt_deinit (crt);
+
+  return g_strconcat (cert_pem, key_pem, NULL);
+}
+
 static void
 make_test_ca (void)
 {
   gnutls_x509_privkey_t ca_key = make_key ();
   gnutls_x509_privkey_t server_key = make_key ();
-  gnutls_x509_crt_t ca = make_cert (ca_key, "CN=Mail Flow Doctor Test CA,O=Tests", 1, TRUE);
-  gnutls_x509_crt_t server = make_cert (server_key, "CN=127.0.0.1,O=Tests", 2, FALSE);
+  gnutls_x509_crt_t ca = make_cert (ca_key, "CN=Mail Flow Doctor Test CA,O=Tests", 1, TRUE, NULL, -1, 7);
   gnutls_datum_t datum;
   g_autofree char *ca_pem = NULL;
-  g_autofree char *cert_pem = NULL;
-  g_autofree char *key_pem = NULL;
   g_autoptr(GError) error = NULL;
 
   g_assert_cmpint (gnutls_x509_crt_sign2 (ca, ca, ca_key, GNUTLS_DIG_SHA256, 0), ==, 0);
-  g_assert_cmpint (gnutls_x509_crt_sign2 (server, ca, ca_key, GNUTLS_DIG_SHA256, 0), ==, 0);
-
   g_assert_cmpint (gnutls_x509_crt_export2 (ca, GNUTLS_X509_FMT_PEM, &datum), ==, 0);
   ca_pem = datum_to_string (&datum);
-  g_assert_cmpint (gnutls_x509_crt_export2 (server, GNUTLS_X509_FMT_PEM, &datum), ==, 0);
-  cert_pem = datum_to_string (&datum);
-  g_assert_cmpint (gnutls_x509_privkey_export2_pkcs8 (server_key, GNUTLS_X509_FMT_PEM, NULL,
-                                                      GNUTLS_PKCS_PLAIN, &datum), ==, 0);
-  key_pem = datum_to_string (&datum);
+
+  server_pem = make_server_pem (ca, ca_key, server_key, 2, NULL, -1, 7);
+  wrong_name_pem = make_server_pem (ca, ca_key, server_key, 3, "mail.wrong.example", -1, 7);
+  expired_pem = make_server_pem (ca, ca_key, server_key, 4, NULL, -10, -1);
 
   test_dir = g_dir_make_tmp ("mfd-test-web-XXXXXX", &error);
   g_assert_no_error (error);
   ca_path = g_build_filename (test_dir, "ca.pem", NULL);
   g_file_set_contents (ca_path, ca_pem, -1, &error);
   g_assert_no_error (error);
-  server_pem = g_strconcat (cert_pem, key_pem, NULL);
 
   gnutls_x509_crt_deinit (ca);
-  gnutls_x509_crt_deinit (server);
   gnutls_x509_privkey_deinit (ca_key);
   gnutls_x509_privkey_deinit (server_key);
 }
@@ -266,16 +298,23 @@ on_request_cb (SoupServer        *server,
                                     g_bytes_get_size (route->body));
 }
 
+/* (Re)starts the server with the certificate and key in @pem. */
 static void
-fixture_setup (Fixture       *f,
-               gconstpointer  data)
+fixture_start_server (Fixture    *f,
+                      const char *pem)
 {
   g_autoptr(GTlsCertificate) certificate = NULL;
   g_autoptr(GError) error = NULL;
   g_autoslist(GUri) uris = NULL;
-  g_autofree char *name = NULL;
 
-  certificate = g_tls_certificate_new_from_pem (server_pem, -1, &error);
+  if (f->server != NULL)
+    {
+      soup_server_disconnect (f->server);
+      g_clear_object (&f->server);
+      g_free (f->base);
+    }
+
+  certificate = g_tls_certificate_new_from_pem (pem, -1, &error);
   g_assert_no_error (error);
 
   f->server = soup_server_new ("tls-certificate", certificate, NULL);
@@ -285,6 +324,15 @@ fixture_setup (Fixture       *f,
   uris = soup_server_get_uris (f->server);
   g_assert_nonnull (uris);
   f->base = g_strdup_printf ("https://127.0.0.1:%d", g_uri_get_port (uris->data));
+}
+
+static void
+fixture_setup (Fixture       *f,
+               gconstpointer  data)
+{
+  g_autofree char *name = NULL;
+
+  fixture_start_server (f, server_pem);
 
   name = g_strdup_printf ("cache-%u", g_random_int ());
   f->cache_dir = g_build_filename (test_dir, name, NULL);
@@ -1388,6 +1436,33 @@ test_broken_eop (Fixture       *f,
   g_assert_cmpint (error->code, !=, MFD_WEB_ERROR_OFFLINE);
 }
 
+/* A certificate from the trusted CA that is still wrong says why. */
+static void
+test_tls_reasons (Fixture       *f,
+                  gconstpointer  data)
+{
+  static const struct { const char **pem; const char *detail; } cases[] = {
+    { (const char **) &wrong_name_pem, "another name" },
+    { (const char **) &expired_pem, "validity" },
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_autoptr(MfdWeb) web = NULL;
+      g_autoptr(MfdObservation) observation = NULL;
+
+      fixture_start_server (f, *cases[i].pem);
+      web = fixture_web (f, ca_path, TEST_TIMEOUT_MS);
+      serve_doh (f, "mail.contoso.com", "A", 0, NULL);
+      serve_doh (f, "mail.contoso.com", "AAAA", 0, NULL);
+
+      observation = check_public_dns (f, web, "mail.contoso.com", NULL);
+      g_assert_cmpint (observation->outcome, ==, MFD_OUTCOME_INCONCLUSIVE);
+      g_assert_cmpstr (mfd_observation_get_fact (observation, "error"), ==, "tls");
+      assert_detail_contains (observation, cases[i].detail);
+    }
+}
+
 /* Cancellation ---------------------------------------------------------------------- */
 
 static gboolean
@@ -1521,6 +1596,7 @@ main (int   argc,
       add_fixture_test (eop, &break_cases[i], test_broken_eop);
     }
 
+  add_fixture_test ("/web/tls-reasons", NULL, test_tls_reasons);
   add_fixture_test ("/web/cancel", NULL, test_cancel);
 
   status = g_test_run ();
@@ -1529,5 +1605,7 @@ main (int   argc,
   g_free (test_dir);
   g_free (ca_path);
   g_free (server_pem);
+  g_free (wrong_name_pem);
+  g_free (expired_pem);
   return status;
 }

@@ -366,6 +366,16 @@ fetch_explain_error (MfdWeb       *self,
         return mfd_web_failure_new (MFD_WEB_ERROR_TLS,
                                     N_("Could not check: the HTTPS certificate of {1} comes from an authority this computer does not trust. If this network inspects HTTPS, add the proxy’s CA certificate as an extra CA file (--ca-file)."),
                                     fetch->server, NULL);
+      if (fetch->tls_errors & G_TLS_CERTIFICATE_BAD_IDENTITY)
+        return mfd_web_failure_new (MFD_WEB_ERROR_TLS,
+                                    N_("Could not check: the HTTPS certificate presented for {1} is made out to another name."),
+                                    fetch->server, NULL);
+      /* Usually this computer's clock, for a service whose certificate is
+       * renewed long before it expires. */
+      if (fetch->tls_errors & (G_TLS_CERTIFICATE_EXPIRED | G_TLS_CERTIFICATE_NOT_ACTIVATED))
+        return mfd_web_failure_new (MFD_WEB_ERROR_TLS,
+                                    N_("Could not check: the HTTPS certificate of {1} is outside its validity period. Check that this computer’s date and time are correct."),
+                                    fetch->server, NULL);
       return mfd_web_failure_new (MFD_WEB_ERROR_TLS,
                                   N_("Could not check: the HTTPS connection to {1} failed ({2})."),
                                   fetch->server, error->message, NULL);
