@@ -618,7 +618,7 @@ test_evidence (void)
   g_autofree char *location = mfd_finding_dup_location (finding_at (d, 0), "en");
 
   g_assert_cmpstr (location, ==, H1 " (" IP1 "), port 25");
-  g_assert_cmpstr (en, ==, H1 " (" IP1 "), port 25: It failed (after 12 ms). "
+  g_assert_cmpstr (en, ==, H1 " (" IP1 "), port 25: It failed (12 ms). "
                    "The server replied “421 4.3.2 Service not available”.");
   g_assert_nonnull (strstr (ja, H1));
   g_assert_nonnull (strstr (ja, IP1));

@@ -657,7 +657,7 @@ mfd_finding_dup_evidence (MfdFinding *self,
   if (failure->ms >= 0)
     {
       g_autofree char *ms = g_strdup_printf ("%" G_GINT64_FORMAT, failure->ms);
-      g_autofree char *line = mfd_text_render_va (lang, N_("{1}: {2} (after {3} ms)."),
+      g_autofree char *line = mfd_text_render_va (lang, N_("{1}: {2} ({3} ms)."),
                                                   location, what, ms, NULL);
       g_string_append (out, line);
     }

@@ -442,9 +442,12 @@ write_heading (Writer     *w,
       g_string_append_printf (w->out, "\n%s\n", text);
       if (level <= 2)
         {
-          glong n = g_utf8_strlen (text, -1);
+          /* As wide as the heading looks: CJK characters take two columns. */
+          guint width = 0;
 
-          for (glong i = 0; i < n; i++)
+          for (const char *p = text; *p != '\0'; p = g_utf8_next_char (p))
+            width += g_unichar_iswide (g_utf8_get_char (p)) ? 2 : 1;
+          for (guint i = 0; i < width; i++)
             g_string_append_c (w->out, level == 1 ? '=' : '-');
           g_string_append_c (w->out, '\n');
         }
