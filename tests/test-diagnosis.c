@@ -232,12 +232,16 @@ test_other_cause (void)
     { MFD_STAGE_DNS, OK, H1, NULL, NULL, NULL, 1 },
     { MFD_STAGE_EHLO, FAIL, H1, IP1, NULL, "550 5.7.1 Go away", 4 },
     { MFD_STAGE_EHLO, FAIL, H2, IP3, "no-such-cause-id", NULL, 4 },
+    /* A dotted triple that is part of an address is no status code. */
+    { MFD_STAGE_EHLO, FAIL, "mail3.contoso.com", IP2, NULL, "421 busy at 5.10.20.30", 4 },
   };
   g_autoptr(MfdDiagnosis) d = diagnose (NULL, list, NULL);
   const char *other = mfd_remedy_code_for_cause ("other");
 
   g_assert_cmpint (mfd_diagnosis_get_verdict (d), ==, MFD_VERDICT_PROBLEM);
-  g_assert_cmpuint (mfd_diagnosis_get_findings (d)->len, ==, 2);
+  g_assert_cmpuint (mfd_diagnosis_get_findings (d)->len, ==, 3);
+  g_assert_cmpstr (finding_at (d, 2)->code, ==, other != NULL ? other : "other");
+  g_assert_cmpint (finding_at (d, 2)->reply, ==, 450);
   g_assert_cmpstr (finding_at (d, 0)->cause, ==, "other");
   g_assert_cmpstr (finding_at (d, 0)->code, ==, "5.7.1");
   g_assert_cmpint (finding_at (d, 0)->reply, ==, 550);

@@ -199,7 +199,10 @@ extract_enhanced_code (const char *reply)
   if (reply == NULL)
     return NULL;
 
-  regex = g_regex_new ("\\b([245]\\.[0-9]{1,3}\\.[0-9]{1,3})\\b", 0, 0, NULL);
+  /* RFC 3463: the enhanced code follows the reply code on a reply line;
+   * anywhere else a dotted triple may be part of an address. */
+  regex = g_regex_new ("^[245][0-9][0-9][ -]([245]\\.[0-9]{1,3}\\.[0-9]{1,3})(?:\\s|$)",
+                       G_REGEX_MULTILINE, 0, NULL);
   if (!g_regex_match (regex, reply, 0, &match))
     return NULL;
   return g_match_info_fetch (match, 1);
