@@ -1482,6 +1482,45 @@ collect_part (GMimeObject *parent,
     }
 }
 
+/* The character references an NDR's HTML uses around the quoted reply.
+ * Returns how many bytes of @p were read. */
+static gsize
+append_entity (GString    *out,
+               const char *p)
+{
+  static const struct { const char *name; const char *text; } names[] = {
+    { "&amp;", "&" }, { "&lt;", "<" }, { "&gt;", ">" }, { "&quot;", "\"" },
+    { "&apos;", "'" }, { "&nbsp;", " " },
+  };
+
+  for (gsize i = 0; i < G_N_ELEMENTS (names); i++)
+    if (strncmp (p, names[i].name, strlen (names[i].name)) == 0)
+      {
+        g_string_append (out, names[i].text);
+        return strlen (names[i].name);
+      }
+  if (p[1] == '#')
+    {
+      gboolean hex = (p[2] == 'x' || p[2] == 'X');
+      const char *q = p + (hex ? 3 : 2);
+      guint32 c = 0;
+      guint n = 0;
+
+      while (n < 7 && (hex ? g_ascii_isxdigit (*q) : g_ascii_isdigit (*q)))
+        {
+          c = c * (hex ? 16 : 10) + (hex ? g_ascii_xdigit_value (*q) : g_ascii_digit_value (*q));
+          q++, n++;
+        }
+      if (n > 0 && *q == ';' && g_unichar_validate (c) && c != 0)
+        {
+          g_string_append_unichar (out, c);
+          return q + 1 - p;
+        }
+    }
+  g_string_append_c (out, '&');
+  return 1;
+}
+
 /* An HTML-only NDR: its text, tags dropped, so the same scanner reads it. */
 static void
 collect_html (GMimeObject *parent,
@@ -1512,6 +1551,8 @@ collect_html (GMimeObject *parent,
         }
       else if (*p == '>')
         in_tag = FALSE;
+      else if (!in_tag && *p == '&')
+        p += append_entity (out, p) - 1;
       else if (!in_tag)
         g_string_append_c (out, *p);
     }
@@ -1630,7 +1671,9 @@ merge_entry (MfdNdrEntry *into,
 }
 
 /* Whether @b is a better primary than @a (which came earlier in the
- * input): a specific cause beats a generic expiry; then the later one. */
+ * input): a specific cause beats a generic expiry; a message that expired
+ * with a specific cause is the end of its story, after every retry; then
+ * the later one. */
 static gboolean
 outranks (const MfdNdrEntry *b,
           const MfdNdrEntry *a)
@@ -1640,9 +1683,44 @@ outranks (const MfdNdrEntry *b,
 
   if (a_generic != b_generic)
     return a_generic;
+  if (a->expired != b->expired)
+    return b->expired;
   if (a->timestamp != NULL && b->timestamp != NULL)
     return g_date_time_compare (b->timestamp, a->timestamp) >= 0;
   return TRUE;
+}
+
+/* An expiry line ("Remote server returned '550 5.4.316 …'") names no
+ * server; the retries of the same failure in the same text do. */
+static void
+borrow_destination (MfdNdrEntry *entry,
+                    GPtrArray   *entries)
+{
+  const char *sd = status_subject_detail (entry->status);
+
+  if (sd == NULL || (entry->server != NULL && entry->ip != NULL))
+    return;
+  for (guint i = entries->len; i > 0; i--)
+    {
+      const MfdNdrEntry *other = g_ptr_array_index (entries, i - 1);
+      const char *other_sd = status_subject_detail (other->status);
+
+      if (other == entry || other_sd == NULL || !g_str_equal (sd, other_sd))
+        continue;
+      if (entry->server != NULL && other->server != NULL &&
+          g_ascii_strcasecmp (entry->server, other->server) != 0)
+        continue;
+      if (other->server == NULL && other->ip == NULL)
+        continue;
+      if (entry->server == NULL)
+        entry->server = g_strdup (other->server);
+      if (entry->ip == NULL && other->ip != NULL)
+        {
+          entry->ip = g_strdup (other->ip);
+          entry->port = other->port;
+        }
+      return;
+    }
 }
 
 static MfdNdrResult *
@@ -1702,6 +1780,12 @@ finish (Parse   *parse,
           entry->recipients = g_strdupv ((char **) parse->recipients->pdata);
           g_ptr_array_remove_index (parse->recipients, parse->recipients->len - 1);
         }
+    }
+  for (guint i = 0; i < kept->len; i++)
+    {
+      MfdNdrEntry *entry = g_ptr_array_index (kept, i);
+
+      borrow_destination (entry, kept);
       if (primary == NULL || outranks (entry, primary))
         primary = entry;
     }
