@@ -29,6 +29,15 @@ run_clear (Run *run)
 
 G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (Run, run_clear)
 
+static char *
+bytes_to_string (GBytes *bytes)
+{
+  gsize len = 0;
+  const char *data = bytes != NULL ? g_bytes_get_data (bytes, &len) : NULL;
+
+  return data != NULL ? g_strndup (data, len) : g_strdup ("");
+}
+
 /* Runs the binary with @args (NULL-terminated), feeding @input (or nothing)
  * on standard input, in an English environment. */
 static void
@@ -61,15 +70,15 @@ run_cli (Run                *run,
   process = g_subprocess_launcher_spawnv (launcher, (const char * const *) argv->pdata, &error);
   g_assert_no_error (error);
 
-  if (input != NULL)
-    stdin_bytes = g_bytes_new (input, input_len);
+  /* With a pipe, GSubprocess needs bytes; none means end of input at once. */
+  stdin_bytes = g_bytes_new (input, input != NULL ? input_len : 0);
   g_subprocess_communicate (process, stdin_bytes, NULL, &out, &err, &error);
   g_assert_no_error (error);
 
   g_assert_true (g_subprocess_get_if_exited (process));
   run->status = g_subprocess_get_exit_status (process);
-  run->out = g_strndup (g_bytes_get_data (out, NULL), g_bytes_get_size (out));
-  run->err = g_strndup (g_bytes_get_data (err, NULL), g_bytes_get_size (err));
+  run->out = bytes_to_string (out);
+  run->err = bytes_to_string (err);
 }
 
 static const char queue_text[] =

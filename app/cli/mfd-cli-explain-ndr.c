@@ -133,6 +133,8 @@ mfd_cli_explain_ndr (int    argc,
                                    "line from FILE, or from standard input when FILE is “-” or absent, "
                                    "and explains every delivery error in it."));
   g_option_context_add_main_entries (context, entries, NULL);
+  g_option_group_set_translate_func (g_option_context_get_main_group (context),
+                                     translate_option, (gpointer) early_lang, NULL);
 
   if (!g_option_context_parse (context, &argc, &argv, &error))
     {
