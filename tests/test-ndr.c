@@ -351,6 +351,40 @@ test_hostile_message (void)
   parse_hostile (deep->str, deep->len);
 }
 
+static gpointer
+parse_in_thread (gpointer data)
+{
+  const char *name = data;
+  g_autofree char *path = g_test_build_filename (G_TEST_DIST, "data", "ndr", name, NULL);
+  g_autofree char *contents = NULL;
+  gsize len;
+
+  g_assert_true (g_file_get_contents (path, &contents, &len, NULL));
+  for (guint i = 0; i < 20; i++)
+    {
+      g_autoptr(GError) error = NULL;
+      g_autoptr(MfdNdrResult) result = mfd_ndr_parse (contents, len, &error);
+
+      g_assert_no_error (error);
+      g_assert_nonnull (result->primary);
+    }
+  return NULL;
+}
+
+/* GMime is initialised on first use, from whichever thread gets there. */
+static void
+test_threads (void)
+{
+  const char *names[] = { "eml-report-en.eml", "eml-ja-iso2022jp.eml", "eml-ja-base64-utf8.eml",
+                          "dsn-pasted.txt" };
+  GThread *threads[G_N_ELEMENTS (names)];
+
+  for (gsize i = 0; i < G_N_ELEMENTS (names); i++)
+    threads[i] = g_thread_new ("parse", parse_in_thread, (gpointer) names[i]);
+  for (gsize i = 0; i < G_N_ELEMENTS (names); i++)
+    g_thread_join (threads[i]);
+}
+
 static void
 test_render (void)
 {
@@ -421,6 +455,7 @@ main (int   argc,
   g_test_add_func ("/ndr/hostile/nul-and-utf8", test_hostile_nul_and_utf8);
   g_test_add_func ("/ndr/hostile/brackets", test_hostile_brackets);
   g_test_add_func ("/ndr/hostile/message", test_hostile_message);
+  g_test_add_func ("/ndr/threads", test_threads);
   g_test_add_func ("/ndr/render", test_render);
 
   return g_test_run ();

@@ -764,8 +764,14 @@ parse_reply (MfdNdrEntry *entry,
 
   if (entry->text != NULL)
     {
-      /* A stray ';' or '.' before the fields is punctuation, not text. */
+      /* Older NDRs wrap the reply: '< #5.4.316 smtp;550 5.4.316 …>'. */
+      gsize n = strlen (entry->text);
+
+      if (n > 0 && entry->text[n - 1] == '>' && strchr (entry->text, '<') == NULL)
+        entry->text[n - 1] = '\0';
       g_strchomp (entry->text);
+      if (*entry->text == '\0')
+        g_clear_pointer (&entry->text, g_free);
       split_detail (entry);
     }
   entry->raw = mfd_text_sanitize (s, p, MAX_FIELD_CHARS);

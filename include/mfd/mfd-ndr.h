@@ -82,7 +82,23 @@ GQuark        mfd_ndr_error_quark    (void);
 GType         mfd_ndr_entry_get_type (void) G_GNUC_CONST;
 GType         mfd_ndr_result_get_type (void) G_GNUC_CONST;
 
-/* Any text or a whole .eml (detected); never crashes on hostile bytes. */
+/* Any text or a whole .eml (detected by its header fields; read with
+ * GMime: transfer encodings, charsets, message/delivery-status) and returns
+ * every delivery error in it, in input order. The same error written twice
+ * (the NDR body and its delivery-status part) becomes one entry. A reply
+ * nested in [Message=…] or in a quoted history line is detail of its entry,
+ * never an entry itself. An expiry line without a server takes the server
+ * and address of the retries of the same failure in the same text.
+ *
+ * primary: the error to diagnose: a specific cause before a generic expiry
+ * (4.4.7, 5.4.300); a specific expiry (5.4.316) before its retries; then
+ * the latest (by time when both entries have one, else the later in the
+ * text). Servers and addresses come only from the error itself, never from
+ * "Generating server" or Received: fields.
+ *
+ * Never crashes, hangs or grows without bound on hostile bytes: work is
+ * linear in the input, which is capped at MFD_NDR_MAX_INPUT; errors are
+ * MFD_NDR_ERROR_* with a message in the process language. */
 MfdNdrResult *mfd_ndr_parse          (const char         *data,
                                       gsize               len,
                                       GError            **error);
