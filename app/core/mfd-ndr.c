@@ -648,6 +648,15 @@ match_bracket (const char *s,
   return len;
 }
 
+/* Field names are compared without regard to case. */
+static gboolean
+name_is (const char *s,
+         gsize       len,
+         const char *name)
+{
+  return len == strlen (name) && g_ascii_strncasecmp (s, name, len) == 0;
+}
+
 /* [Key=Value] fields of a queue string, and the trailing
  * "[HOST 2025-03-04T01:02:03.456Z ID]" that names the EOP server. */
 static void
@@ -664,12 +673,11 @@ handle_field (MfdNdrEntry *entry,
       const char *value = s + k + 1;
       gsize value_len = len - k - 1;
 
-      if (k == strlen ("Message") && g_ascii_strncasecmp (s, "Message", k) == 0)
+      if (name_is (s, k, "Message"))
         set_once (&entry->message, collapse_space (value, value_len));
-      else if (k == strlen ("LastAttemptedServerName") &&
-               g_ascii_strncasecmp (s, "LastAttemptedServerName", k) == 0)
+      else if (name_is (s, k, "LastAttemptedServerName"))
         set_once (&entry->server, strip_space (value, value_len));
-      else if (k == strlen ("LastAttemptedIP") && g_ascii_strncasecmp (s, "LastAttemptedIP", k) == 0)
+      else if (name_is (s, k, "LastAttemptedIP"))
         {
           g_autofree char *ip = strip_space (value, value_len);
 
@@ -774,6 +782,7 @@ parse_reply (MfdNdrEntry *entry,
         g_clear_pointer (&entry->text, g_free);
       split_detail (entry);
     }
+  g_free (entry->raw);
   entry->raw = mfd_text_sanitize (s, p, MAX_FIELD_CHARS);
   return p;
 }
@@ -836,9 +845,7 @@ parse_trace (Parse      *parse,
       if (p < len)
         p++;
 
-#define KEY_IS(name) (key_end - key_start == strlen (name) && \
-                      g_ascii_strncasecmp (s + key_start, name, key_end - key_start) == 0)
-      if (KEY_IS ("LED"))
+      if (name_is (s + key_start, key_end - key_start, "LED"))
         {
           for (gsize i = value_start; i < value_end; i++)
             if ((s[i] == '4' || s[i] == '5') && match_code (s, value_end, i, NULL, NULL) > 0)
@@ -847,9 +854,9 @@ parse_trace (Parse      *parse,
                 break;
               }
         }
-      else if (KEY_IS ("MSG"))
+      else if (name_is (s + key_start, key_end - key_start, "MSG"))
         set_once (&entry->message, collapse_space (s + value_start, value_end - value_start));
-      else if (KEY_IS ("FQDN"))
+      else if (name_is (s + key_start, key_end - key_start, "FQDN"))
         {
           char *host = strip_space (s + value_start, value_end - value_start);
 
@@ -858,13 +865,13 @@ parse_trace (Parse      *parse,
           else
             g_free (host);
         }
-      else if (KEY_IS ("IP"))
+      else if (name_is (s + key_start, key_end - key_start, "IP"))
         {
           g_autofree char *ip = strip_space (s + value_start, value_end - value_start);
 
           set_ip_port (entry, ip, FALSE);
         }
-      else if (KEY_IS ("LRT"))
+      else if (name_is (s + key_start, key_end - key_start, "LRT"))
         {
           GDateTime *when = parse_datetime (s + value_start, value_end - value_start);
 
@@ -873,7 +880,6 @@ parse_trace (Parse      *parse,
           else if (when != NULL)
             g_date_time_unref (when);
         }
-#undef KEY_IS
     }
 
   if (have_reply && !parse_is_full (parse))
@@ -988,6 +994,32 @@ line_has_any (const char          *s,
   return FALSE;
 }
 
+/* The quote that opens the reply ending at @len: right before the code,
+ * or before an old-style "< #5.4.316 smtp;" wrapper; an apostrophe in
+ * the prose earlier on the line is not one. */
+static const char *
+find_opening_quote (const char *s,
+                    gsize       len)
+{
+  gsize k = len;
+
+  while (k > 0 && s[k - 1] == ' ')
+    k--;
+  if (k > 0 && s[k - 1] == '\'')
+    return s + k - 1;
+
+  for (gsize n = 0; k > 0 && n < 32; k--, n++)
+    if (s[k - 1] == '<')
+      {
+        gsize q = k - 1;
+
+        while (q > 0 && s[q - 1] == ' ')
+          q--;
+        return q > 0 && s[q - 1] == '\'' ? s + q - 1 : NULL;
+      }
+  return NULL;
+}
+
 /* One logical line (physical lines joined where a paste broke a field). */
 static void
 scan_line (Parse      *parse,
@@ -1029,13 +1061,7 @@ scan_line (Parse      *parse,
 
       /* A reply quoted on an NDR line ends at its closing quote; what comes
        * before the quote says who returned it and when. */
-      quote = NULL;
-      for (gsize k = i; k > prev_end; k--)
-        if (s[k - 1] == '\'')
-          {
-            quote = s + k - 1;
-            break;
-          }
+      quote = find_opening_quote (s + prev_end, i - prev_end);
       if (quote != NULL)
         {
           const char *close = memchr (s + i, '\'', len - i);
