@@ -1477,9 +1477,15 @@ part_to_text (GMimeObject *object)
   return NULL;
 }
 
+/* A forwarded NDR arrives as a message/rfc822 part of the forward; an
+ * NDR's own returned message is one too, so embedded messages are read only
+ * when the outer one has no error, and only this deep. */
+#define MAX_MESSAGE_DEPTH 3
+
 typedef struct
 {
   GPtrArray *texts;          /* (element-type utf8) */
+  GPtrArray *messages;       /* (element-type GMimeMessage) embedded messages */
   gboolean   have_plain;
 } CollectData;
 
@@ -1492,7 +1498,15 @@ collect_part (GMimeObject *parent,
   GMimeContentType *type = g_mime_object_get_content_type (part);
   char *text;
 
-  if (type == NULL || GMIME_IS_MULTIPART (part) || GMIME_IS_MESSAGE_PART (part))
+  if (GMIME_IS_MESSAGE_PART (part))
+    {
+      GMimeMessage *embedded = g_mime_message_part_get_message (GMIME_MESSAGE_PART (part));
+
+      if (embedded != NULL)
+        g_ptr_array_add (data->messages, g_object_ref (embedded));
+      return;
+    }
+  if (type == NULL || GMIME_IS_MULTIPART (part))
     return;
   /* The returned message's own headers name the sender's machines, never
    * the destination. */
@@ -1591,6 +1605,36 @@ collect_html (GMimeObject *parent,
   g_ptr_array_add (data->texts, g_string_free (out, FALSE));
 }
 
+static void
+scan_message (Parse        *parse,
+              GMimeMessage *message,
+              guint         depth)
+{
+  g_autoptr(GPtrArray) texts = g_ptr_array_new_with_free_func (g_free);
+  g_autoptr(GPtrArray) messages = g_ptr_array_new_with_free_func (g_object_unref);
+  CollectData collect = { texts, messages, FALSE };
+  guint before = parse->entries->len;
+
+  if (g_mime_message_get_mime_part (message) == NULL)
+    return;
+  g_mime_message_foreach (message, collect_part, &collect);
+  if (!collect.have_plain)
+    g_mime_message_foreach (message, collect_html, &collect);
+
+  for (guint i = 0; i < texts->len; i++)
+    {
+      const char *text = g_ptr_array_index (texts, i);
+      g_autofree char *normal = normalize_text (text, strlen (text));
+
+      parse->in_diagnostics = FALSE;
+      scan_text (parse, normal, strlen (normal));
+    }
+
+  if (parse->entries->len == before && depth < MAX_MESSAGE_DEPTH)
+    for (guint i = 0; i < messages->len; i++)
+      scan_message (parse, g_ptr_array_index (messages, i), depth + 1);
+}
+
 static gboolean
 parse_message (Parse      *parse,
                const char *data,
@@ -1600,8 +1644,6 @@ parse_message (Parse      *parse,
   GMimeStream *stream;
   GMimeParser *parser;
   GMimeMessage *message;
-  g_autoptr(GPtrArray) texts = g_ptr_array_new_with_free_func (g_free);
-  CollectData collect = { texts, FALSE };
 
   ensure_gmime ();
   stream = g_mime_stream_mem_new_with_buffer (data, len);
@@ -1617,19 +1659,8 @@ parse_message (Parse      *parse,
       return FALSE;
     }
 
-  g_mime_message_foreach (message, collect_part, &collect);
-  if (!collect.have_plain)
-    g_mime_message_foreach (message, collect_html, &collect);
+  scan_message (parse, message, 0);
   g_object_unref (message);
-
-  for (guint i = 0; i < texts->len; i++)
-    {
-      const char *text = g_ptr_array_index (texts, i);
-      g_autofree char *normal = normalize_text (text, strlen (text));
-
-      parse->in_diagnostics = FALSE;
-      scan_text (parse, normal, strlen (normal));
-    }
   return TRUE;
 }
 
