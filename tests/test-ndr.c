@@ -345,6 +345,20 @@ test_hostile_message (void)
                           "Diagnostic-Code: smtp; 550 5.4.316 [\r\n");
   parse_hostile (eml->str, eml->len);
 
+  /* An empty delivery-status part next to a readable one. */
+  {
+    const char empty_part[] =
+      "From: a@contoso.com\r\nSubject: x\r\nMIME-Version: 1.0\r\n"
+      "Content-Type: multipart/report; boundary=\"e\"\r\n\r\n"
+      "--e\r\nContent-Type: message/delivery-status\r\n\r\n"
+      "--e\r\nContent-Type: text/plain\r\n\r\n450 4.4.316 Connection refused\r\n--e--\r\n";
+    g_autoptr(GError) error = NULL;
+    g_autoptr(MfdNdrResult) result = mfd_ndr_parse (empty_part, sizeof empty_part - 1, &error);
+
+    g_assert_no_error (error);
+    g_assert_cmpstr (result->primary->status, ==, "4.4.316");
+  }
+
   for (guint i = 0; i < 2000; i++)
     g_string_append_printf (deep, "--b%u\r\nContent-Type: multipart/mixed; boundary=\"b%u\"\r\n\r\n", i, i + 1);
   g_string_append (deep, "--b2000\r\nContent-Type: text/plain\r\n\r\n450 4.4.316 Connection refused\r\n");

@@ -1469,7 +1469,8 @@ part_to_text (GMimeObject *object)
       if (g_mime_data_wrapper_write_to_stream (content, mem) >= 0)
         {
           bytes = g_mime_stream_mem_get_byte_array (GMIME_STREAM_MEM (mem));
-          text = g_utf8_make_valid ((const char *) bytes->data, bytes->len);
+          if (bytes != NULL && bytes->len > 0)
+            text = g_utf8_make_valid ((const char *) bytes->data, bytes->len);
         }
       g_object_unref (mem);
       return text;
