@@ -91,7 +91,8 @@ parse_error_msgid (const GError *error)
       switch ((MfdNdrError) error->code)
         {
         case MFD_NDR_ERROR_EMPTY:
-          return N_("The input is empty. Paste an NDR, a queue error or a message-trace line, or give a file.");
+          return N_("The input is empty. Paste an NDR, a queue error or a message-trace line, "
+                    "or give a file.");
         case MFD_NDR_ERROR_TOO_LARGE:
           return N_("The input is larger than 8 MB. Give only the error text or the NDR message itself.");
         case MFD_NDR_ERROR_NO_ENTRY:

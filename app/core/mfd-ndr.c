@@ -901,6 +901,7 @@ parse_history_prefix (MfdNdrEntry *entry,
                       gsize        len)
 {
   const char *dash;
+  const char *at;
   gsize close = len;
   gsize open;
 
@@ -923,33 +924,26 @@ parse_history_prefix (MfdNdrEntry *entry,
           gsize host_start;
 
           set_ip_port (entry, ip, FALSE);
-          if (entry->ip == NULL)
-            return;
           while (host_end > 0 && g_ascii_isspace (s[host_end - 1]))
             host_end--;
           host_start = host_end;
           while (host_start > 0 && !g_ascii_isspace (s[host_start - 1]))
             host_start--;
-          if (looks_like_host (s + host_start, host_end - host_start))
+          if (entry->ip != NULL && looks_like_host (s + host_start, host_end - host_start))
             set_once (&entry->server, g_strndup (s + host_start, host_end - host_start));
-          return;
         }
     }
 
-  {
-    const char *at = g_strstr_len (s, len, "Server at ");
+  if (entry->server == NULL && (at = g_strstr_len (s, len, "Server at ")) != NULL)
+    {
+      const char *host = at + strlen ("Server at ");
+      gsize n = 0;
 
-    if (at != NULL)
-      {
-        const char *host = at + strlen ("Server at ");
-        gsize n = 0;
-
-        while (host + n < s + len && !g_ascii_isspace (host[n]))
-          n++;
-        if (looks_like_host (host, n))
-          set_once (&entry->server, g_strndup (host, n));
-      }
-  }
+      while (host + n < s + len && !g_ascii_isspace (host[n]))
+        n++;
+      if (looks_like_host (host, n))
+        entry->server = g_strndup (host, n);
+    }
 }
 
 static gboolean
@@ -1878,7 +1872,8 @@ mfd_ndr_parse (const char  *data,
   if (len > MFD_NDR_MAX_INPUT)
     {
       g_set_error_literal (error, MFD_NDR_ERROR, MFD_NDR_ERROR_TOO_LARGE,
-                           mfd_tr (NULL, N_("The text is larger than 8 MB. Paste only the error or open the message itself.")));
+                           mfd_tr (NULL, N_("The text is larger than 8 MB. Paste only the error "
+                                            "or open the message itself.")));
       return NULL;
     }
   for (gsize i = 0; i < len && blank; i++)
