@@ -23,6 +23,9 @@
  * unterminated '[' must not glue the rest of a large paste together. */
 #define MAX_JOINED_LINE (16 * 1024)
 
+/* Lines read as one group of delivery-status fields at most. */
+#define MAX_DSN_GROUP_LINES 64
+
 /* Strings kept from the input (text, detail, host names) are cut here. */
 #define MAX_FIELD_CHARS 2048
 
@@ -255,6 +258,17 @@ collapse_space (const char *s,
   if (out->len == 0)
     return NULL;
   return mfd_text_sanitize (out->str, out->len, MAX_FIELD_CHARS);
+}
+
+/* Index of the end of the line starting at @start (its '\n', or @len). */
+static gsize
+line_end (const char *s,
+          gsize       len,
+          gsize       start)
+{
+  const char *nl = memchr (s + start, '\n', len - start);
+
+  return nl != NULL ? (gsize) (nl - s) : len;
 }
 
 /* Host names and addresses: a wrapped paste may have broken them anywhere,
@@ -1121,6 +1135,20 @@ after_type (const char *value)
   return value;
 }
 
+static gboolean
+block_has_field (const char *block,
+                 gsize       len,
+                 const char *name)
+{
+  gsize n = strlen (name);
+
+  for (gsize pos = 0; pos < len; pos = line_end (block, len, pos) + 1)
+    if (len - pos > n && g_ascii_strncasecmp (block + pos, name, n) == 0 &&
+        (block[pos + n] == ':' || block[pos + n] == ' ' || block[pos + n] == '\t'))
+      return TRUE;
+  return FALSE;
+}
+
 /* One group of RFC 3464 fields; GMime reads them (case-insensitive names,
  * folded lines, RFC 2047 words in X-Display-Name). */
 static gboolean
@@ -1132,14 +1160,22 @@ parse_dsn_group (Parse      *parse,
   GMimeParser *parser;
   GMimeObject *object;
   g_autoptr(MfdNdrEntry) entry = entry_new (MFD_NDR_SOURCE_DELIVERY_STATUS);
-  g_autofree char *terminated = g_strdup_printf ("%.*s\n\n", (int) len, block);
+  g_autofree char *terminated = NULL;
   g_autofree char *recipient = NULL;
   g_autofree char *display = NULL;
   g_autofree char *status = NULL;
   gboolean have_error = FALSE;
   GMimeHeaderList *headers;
 
+  /* Only these fields carry anything we keep from a group; without them
+   * the lines are read as ordinary text, cheaply. */
+  if (!block_has_field (block, len, "Status") && !block_has_field (block, len, "Diagnostic-Code") &&
+      !block_has_field (block, len, "Reporting-MTA"))
+    return FALSE;
+
   ensure_gmime ();
+  /* A blank line ends the header block for GMime. */
+  terminated = g_strdup_printf ("%.*s\n\n", (int) len, block);
   stream = g_mime_stream_mem_new_with_buffer (terminated, strlen (terminated));
   parser = g_mime_parser_new_with_stream (stream);
   object = g_mime_parser_construct_part (parser, NULL);
@@ -1243,16 +1279,6 @@ parse_dsn_group (Parse      *parse,
 
 /* Text */
 
-static gsize
-line_end (const char *s,
-          gsize       len,
-          gsize       start)
-{
-  const char *nl = memchr (s + start, '\n', len - start);
-
-  return nl != NULL ? (gsize) (nl - s) : len;
-}
-
 /* What a logical line leaves open: a bracket, or an NDR quote, meaning a
  * mail client wrapped it and the next line continues the same field. Kept
  * up to date piece by piece so joining stays linear. */
@@ -1326,9 +1352,12 @@ scan_text (Parse      *parse,
       if (is_dsn_field_line (s + pos, end - pos))
         {
           gsize block_start = pos;
+          guint n_lines = 0;
 
-          /* The group runs to the first blank or non-field line. */
-          while (pos < len)
+          /* The group runs to the first blank or non-field line; a real
+           * one has a dozen fields, so a flood of field-like lines is cut
+           * into bounded groups. */
+          while (pos < len && n_lines++ < MAX_DSN_GROUP_LINES)
             {
               gsize e = line_end (s, len, pos);
 
