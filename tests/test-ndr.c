@@ -91,6 +91,8 @@ test_corpus_file (gconstpointer data)
     g_assert_cmpint (primary->reply, ==, json_object_get_int_member (expected, "reply"));
   if (json_object_has_member (expected, "source"))
     g_assert_cmpstr (mfd_ndr_source_to_string (primary->source), ==, member_string (expected, "source"));
+  if (json_object_has_member (expected, "reporting_server"))
+    g_assert_cmpstr (primary->reporting_server, ==, member_string (expected, "reporting_server"));
   if (json_object_has_member (expected, "message"))
     g_assert_cmpstr (primary->message, ==, member_string (expected, "message"));
   if (json_object_has_member (expected, "time"))

@@ -34,6 +34,7 @@ typedef struct
   GPtrArray  *entries;          /* (element-type MfdNdrEntry) */
   GPtrArray  *recipients;       /* (element-type utf8) lone addresses of an NDR body */
   char       *reporting_mta;    /* Reporting-MTA of the delivery-status part */
+  char       *generating;       /* "Generating server" of an NDR body: Microsoft's, never the destination */
   gboolean    in_diagnostics;   /* inside "Diagnostic information for administrators" */
 } Parse;
 
@@ -1002,6 +1003,33 @@ line_has_any (const char          *s,
   return FALSE;
 }
 
+/* "Generating server: HOST" names the EOP machine that wrote the NDR: its
+ * reporting server. */
+static char *
+find_generating_server (const char *s,
+                        gsize       len)
+{
+  static const char * const labels[] = { "Generating server:", "生成サーバー:" };
+
+  for (gsize i = 0; i < G_N_ELEMENTS (labels); i++)
+    {
+      const char *label = g_strstr_len (s, len, labels[i]);
+      const char *host;
+      gsize n = 0;
+
+      if (label == NULL)
+        continue;
+      host = label + strlen (labels[i]);
+      while (host < s + len && g_ascii_isspace (*host))
+        host++;
+      while (host + n < s + len && !g_ascii_isspace (host[n]))
+        n++;
+      if (looks_like_host (host, n))
+        return g_strndup (host, n);
+    }
+  return NULL;
+}
+
 /* The quote that opens the reply ending at @len: right before the code,
  * or before an old-style "< #5.4.316 smtp;" wrapper; an apostrophe in
  * the prose earlier on the line is not one. */
@@ -1047,6 +1075,8 @@ scan_line (Parse      *parse,
       add_recipient (parse->recipients, address);
       return;
     }
+  else if (parse->in_diagnostics && parse->generating == NULL)
+    parse->generating = find_generating_server (s, len);
 
   while (i < len && !parse_is_full (parse))
     {
@@ -1861,6 +1891,8 @@ finish (Parse   *parse,
             cause = from_text;
         }
       entry->cause = g_strdup (cause);
+      if (entry->reporting_server == NULL && entry->source == MFD_NDR_SOURCE_NDR)
+        entry->reporting_server = g_strdup (parse->generating);
       if (entry->recipients == NULL && entry->source == MFD_NDR_SOURCE_NDR && parse->recipients->len > 0)
         {
           g_ptr_array_add (parse->recipients, NULL);
@@ -1935,6 +1967,7 @@ mfd_ndr_parse (const char  *data,
   g_ptr_array_unref (parse.entries);
   g_ptr_array_unref (parse.recipients);
   g_free (parse.reporting_mta);
+  g_free (parse.generating);
   return result;
 }
 
