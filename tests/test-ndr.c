@@ -422,14 +422,14 @@ test_render (void)
   g_assert_nonnull (strstr (en, "mail.contoso.com (203.0.113.25:25)"));
   g_assert_nonnull (strstr (en, "tcp-refused"));
   g_assert_nonnull (strstr (en, "Expired"));
-  g_assert_nonnull (strstr (en, "Still queued"));
+  g_assert_nonnull (strstr (en, "Temporary"));
 
   ja = mfd_report_render_ndr (result, MFD_REPORT_TEXT, "ja");
   g_assert_true (g_utf8_validate (ja, -1, NULL));
   g_assert_nonnull (strstr (ja, "550 5.4.316"));
   g_assert_nonnull (strstr (ja, "tcp-refused"));
   g_assert_nonnull (strstr (ja, "宛先サーバー"));
-  g_assert_null (strstr (ja, "Still queued"));
+  g_assert_null (strstr (ja, "Temporary"));
 
   md = mfd_report_render_ndr (result, MFD_REPORT_MARKDOWN, "en");
   g_assert_true (g_str_has_prefix (md, "## "));

@@ -112,7 +112,7 @@ state_msgid (const MfdNdrEntry *entry)
   if (entry->expired)
     return N_("Expired: Exchange Online stopped retrying and returned the message to the sender.");
   if (entry->reply / 100 == 4 || (entry->status != NULL && entry->status[0] == '4'))
-    return N_("Still queued: Exchange Online keeps retrying for up to 24 hours.");
+    return N_("Temporary: Exchange Online retries for up to 24 hours, then returns the message to the sender.");
   return N_("Failed permanently: this error is not retried.");
 }
 

@@ -59,7 +59,8 @@ struct _MfdNdrEntry
   char       *server;            /* LastAttemptedServerName / Server at HOST / Remote-MTA / FQDN */
   char       *ip;                /* LastAttemptedIP / (IP) / IP=, without port or brackets */
   guint16     port;              /* 25 when not given */
-  char       *reporting_server;  /* the EOP machine that wrote it, or NULL */
+  char       *reporting_server;  /* the EOP machine that wrote it ([HOST time id] trailer,
+                                  * Reporting-MTA, Generating server), or NULL */
   GDateTime  *timestamp;         /* when (UTC), or NULL */
   gboolean    expired;           /* 5.4.31x "Message expired" form, 4.4.7, 5.4.300 */
   char      **recipients;        /* NULL-terminated, may be NULL */
