@@ -606,6 +606,47 @@ test_comparison (gconstpointer data)
   g_assert_null (strstr (ja, "EOP reported"));
 }
 
+/* What EOP wrote, read by the NDR parser, against today's checks. */
+static void
+test_parsed_ndr (void)
+{
+  static const char queue[] =
+    "450 4.4.316 Connection refused [Message=Socket error code 10061] "
+    "[LastAttemptedServerName=mail.contoso.com] [LastAttemptedIP=203.0.113.25:25] [SmtpSecurity=-2;-2] "
+    "[TYAPR01FT012.eop-APC01.prod.protection.outlook.com 2025-03-04T01:02:03.456Z 08DD5A1B2C3D4E5F]";
+  static const char cert[] =
+    "450 4.4.317 Cannot connect to remote server [Message=CertificateExpired Certificate expired] "
+    "[LastAttemptedServerName=mail2.contoso.com] [LastAttemptedIP=203.0.113.26:25]";
+  const Obs passing[MAX_OBS] = { ALL_OK };
+  const Obs two_problems[MAX_OBS] = {
+    { MFD_STAGE_TCP, FAIL, H1, IP1, "tcp-refused", NULL, 1 },
+    { MFD_STAGE_CERTIFICATE, FAIL, H2, IP3, "cert-expired", NULL, 3 },
+  };
+  g_autoptr(GError) error = NULL;
+  g_autoptr(MfdNdrResult) refused = mfd_ndr_parse (queue, sizeof queue - 1, &error);
+  g_autoptr(MfdNdrResult) expired = NULL;
+  g_autoptr(MfdDiagnosis) d1 = NULL;
+  g_autoptr(MfdDiagnosis) d2 = NULL;
+  g_autofree char *comparison = NULL;
+
+  g_assert_no_error (error);
+  g_assert_nonnull (refused->primary);
+  d1 = diagnose (NULL, passing, refused->primary);
+  comparison = mfd_diagnosis_dup_comparison (d1, "en");
+  g_test_message ("%s", comparison);
+  g_assert_cmpint (mfd_diagnosis_get_verdict (d1), ==, MFD_VERDICT_OK);
+  g_assert_true (g_str_has_prefix (comparison, "EOP reported 450 4.4.316 at 2025-03-04 01:02 UTC. "));
+  g_assert_nonnull (strstr (comparison, "specific to Microsoft's addresses"));
+
+  /* A certificate failure reported as 4.4.317 ranks the certificate first. */
+  expired = mfd_ndr_parse (cert, sizeof cert - 1, &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (expired->primary);
+  d2 = diagnose (NULL, two_problems, expired->primary);
+  g_assert_cmpstr (finding_at (d2, 0)->cause, ==, "cert-expired");
+  g_assert_cmpstr (finding_at (d2, 1)->cause, ==, "tcp-refused");
+}
+
 static void
 test_evidence (void)
 {
@@ -687,6 +728,7 @@ main (int   argc,
       g_autofree char *path = g_strdup_printf ("/diagnosis/comparison/%s", comparison_cases[i].name);
       g_test_add_data_func (path, &comparison_cases[i], test_comparison);
     }
+  g_test_add_func ("/diagnosis/parsed-ndr", test_parsed_ndr);
   g_test_add_func ("/diagnosis/evidence", test_evidence);
   g_test_add_func ("/diagnosis/eop-ranges", test_eop_ranges);
 
