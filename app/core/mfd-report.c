@@ -622,7 +622,7 @@ write_observations (Writer    *w,
       g_autofree char *detail = mfd_observation_dup_detail (o, w->lang);
       g_autofree char *ms = o->ms >= 0 ? g_strdup_printf ("%" G_GINT64_FORMAT " ms", o->ms) : g_strdup ("");
       const char *stage = mfd_tr (w->lang, mfd_stage_get_label (o->stage));
-      const char *outcome = mfd_trc (w->lang, "report", outcome_labels[o->outcome]);
+      const char *outcome = mfd_report_get_outcome_label (o->outcome, w->lang);
 
       if (is_markdown (w))
         {
@@ -744,4 +744,13 @@ mfd_report_render_diagnosis (MfdDiagnosis    *diagnosis,
   write_observations (&w, mfd_diagnosis_get_observations (diagnosis));
 
   return g_string_free (w.out, FALSE);
+}
+
+const char *
+mfd_report_get_outcome_label (MfdOutcome  outcome,
+                              const char *lang)
+{
+  g_return_val_if_fail (outcome < G_N_ELEMENTS (outcome_labels), NULL);
+
+  return mfd_trc (lang, "report", outcome_labels[outcome]);
 }
