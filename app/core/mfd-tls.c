@@ -748,8 +748,13 @@ mfd_tls_verify_chain (const gnutls_datum_t *chain,
 
   g_array_sort (issues, compare_issues);
   for (guint i = 0; i < issues->len; i++)
-    g_string_append_printf (issue_ids, "%s%s", i > 0 ? " " : "",
-                            g_array_index (issues, Issue, i).cause);
+    {
+      const char *cause = g_array_index (issues, Issue, i).cause;
+
+      /* Sorted, so a repeated cause follows its first occurrence. */
+      if (i == 0 || !g_str_equal (cause, g_array_index (issues, Issue, i - 1).cause))
+        g_string_append_printf (issue_ids, "%s%s", i > 0 ? " " : "", cause);
+    }
   if (issues->len > 0)
     mfd_observation_set_fact (obs, "issues", issue_ids->str);
 
