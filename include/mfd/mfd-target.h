@@ -19,26 +19,48 @@ G_BEGIN_DECLS
 #define MFD_TARGET_DEFAULT_REPLY_MS    30000
 #define MFD_TARGET_DEFAULT_TLS_MS      20000
 #define MFD_TARGET_DEFAULT_DNS_MS       5000
+#define MFD_TARGET_DEFAULT_PORT            25
+
+/* The public services the checks ask unless told otherwise (tests point
+ * them at a loopback server). */
+#define MFD_TARGET_DEFAULT_DOH_URL            "https://dns.google/resolve"
+#define MFD_TARGET_DEFAULT_RDAP_BOOTSTRAP_URL "https://data.iana.org/rdap/dns.json"
+#define MFD_TARGET_DEFAULT_ENDPOINTS_URL      "https://endpoints.office.com"
 
 #define MFD_TYPE_TARGET (mfd_target_get_type ())
 G_DECLARE_FINAL_TYPE (MfdTarget, mfd_target, MFD, TARGET, GObject)
 
+/* One destination. @ip is the exact address EOP tried, from an NDR
+ * (LastAttemptedIP): the probe checks that address as well as whatever
+ * @host resolves to now, so "EOP tried an old IP" shows. NULL otherwise.
+ * A smart host written as a CIDR range ("192.0.2.0/24") is carried as
+ * given; the probe reports it rather than guessing an address in it. */
 typedef struct
 {
   char    *host;      /* name or IP literal */
   guint16  port;      /* 0 = the target's port */
+  char    *ip;        /* the address EOP tried, or NULL */
 } MfdTargetHost;
 
 MfdTarget          *mfd_target_new                (void);
-/* Smart hosts, or the recipient domains' MX when UseMXRecord. */
+/* Smart hosts, or the recipient domains' MX when UseMXRecord (a "*.domain"
+ * entry stands for its base domain, "*" is skipped); TlsSettings, TlsDomain
+ * and the name. The target keeps a copy of the connector, so that the probe
+ * may read it from a worker thread while the editor changes the original. */
 MfdTarget          *mfd_target_new_for_connector  (MfdConnector   *connector);
-/* The server (and IP when given) EOP last tried. */
+/* The server (and IP when given) EOP last tried: one host whose ip is the
+ * entry's ip; the host is the ip itself when the entry names no server. */
 MfdTarget          *mfd_target_new_for_ndr_entry  (MfdNdrEntry    *entry,
                                                    MfdTlsMode      mode);
 MfdTarget          *mfd_target_copy               (MfdTarget      *self);
 
 void                mfd_target_add_smart_host     (MfdTarget      *self,
                                                    const char     *host,
+                                                   guint16         port);
+/* @ip: the exact address to check besides what @host resolves to, or NULL. */
+void                mfd_target_add_smart_host_full (MfdTarget     *self,
+                                                   const char     *host,
+                                                   const char     *ip,
                                                    guint16         port);
 /* (element-type MfdTargetHost) */
 GPtrArray          *mfd_target_get_smart_hosts    (MfdTarget      *self);
@@ -70,17 +92,38 @@ guint               mfd_target_get_connect_timeout_ms (MfdTarget  *self);
 guint               mfd_target_get_reply_timeout_ms   (MfdTarget  *self);
 guint               mfd_target_get_tls_timeout_ms     (MfdTarget  *self);
 guint               mfd_target_get_dns_timeout_ms     (MfdTarget  *self);
-/* Sets all four from one "--timeout SECONDS" (DNS capped to its default). */
+void                mfd_target_set_connect_timeout_ms (MfdTarget  *self,
+                                                       guint       ms);
+void                mfd_target_set_reply_timeout_ms   (MfdTarget  *self,
+                                                       guint       ms);
+void                mfd_target_set_tls_timeout_ms     (MfdTarget  *self,
+                                                       guint       ms);
+void                mfd_target_set_dns_timeout_ms     (MfdTarget  *self,
+                                                       guint       ms);
+/* Sets all four from one "--timeout SECONDS" (DNS capped to its default;
+ * at most a day, at least a millisecond; @seconds must be > 0). */
 void                mfd_target_set_timeout_seconds    (MfdTarget  *self,
                                                        double      seconds);
 const char         *mfd_target_get_doh_url        (MfdTarget      *self);
+void                mfd_target_set_doh_url        (MfdTarget      *self,
+                                                   const char     *url);
 const char         *mfd_target_get_rdap_bootstrap_url (MfdTarget  *self);
+void                mfd_target_set_rdap_bootstrap_url (MfdTarget  *self,
+                                                       const char *url);
 const char         *mfd_target_get_endpoints_url  (MfdTarget      *self);
+void                mfd_target_set_endpoints_url  (MfdTarget      *self,
+                                                   const char     *url);
 gboolean            mfd_target_get_offline        (MfdTarget      *self);
+void                mfd_target_set_offline        (MfdTarget      *self,
+                                                   gboolean        offline);
 const char         *mfd_target_get_connector_name (MfdTarget      *self);
+void                mfd_target_set_connector_name (MfdTarget      *self,
+                                                   const char     *name);
 MfdConnector       *mfd_target_get_connector      (MfdTarget      *self);
 MfdNdrEntry        *mfd_target_get_ndr_entry      (MfdTarget      *self);
-/* One line for headers: "mail.contoso.com, mail2.contoso.com" / "MX of contoso.com". */
+/* One line for headers: "mail.contoso.com, mail2.contoso.com" / "MX of contoso.com";
+ * a port other than the target's is shown ("host:2525"), an NDR's address in
+ * parentheses ("mail.contoso.com (203.0.113.25)"). */
 char               *mfd_target_describe           (MfdTarget      *self,
                                                    const char     *lang);
 
