@@ -9,6 +9,7 @@
 
 #include "config.h"
 
+#include <string.h>
 #include <glib/gi18n-lib.h>
 
 #include "mfd-probe.h"
@@ -71,8 +72,6 @@ typedef struct _Run
   guint            reply_ms;
   guint            tls_ms;
   guint            dns_ms;
-  char            *ndr_server;
-  char            *ndr_ip;
   gboolean         has_name_func;
 
   gint             pending;         /* jobs queued or running, plus holds */
@@ -85,7 +84,8 @@ typedef struct _Run
 typedef enum
 {
   JOB_MX,          /* MX of a domain, then a host job per MX host */
-  JOB_HOST,        /* addresses of a host, then an address job per address */
+  JOB_HOST,        /* addresses of a host (plus the one EOP tried, if known),
+                    * then an address job per address */
   JOB_ADDRESS,     /* TCP to QUIT for one address */
 } JobKind;
 
@@ -125,8 +125,6 @@ run_unref (Run *run)
   g_free (run->tls_domain);
   g_free (run->ca_file);
   g_free (run->dns_server);
-  g_free (run->ndr_server);
-  g_free (run->ndr_ip);
   g_mutex_clear (&run->mutex);
   g_free (run);
 }
@@ -199,9 +197,17 @@ schedule_dispatch (Run *run)
   run->dispatch_scheduled = TRUE;
   g_mutex_unlock (&run->mutex);
 
+  /* Always through a source: g_main_context_invoke() would run the
+   * callback right here in the worker when nobody holds the context. */
   if (schedule)
-    g_main_context_invoke_full (run->context, G_PRIORITY_DEFAULT, dispatch_events_cb,
-                                run_ref (run), (GDestroyNotify) run_unref);
+    {
+      g_autoptr(GSource) source = g_idle_source_new ();
+
+      g_source_set_priority (source, G_PRIORITY_DEFAULT);
+      g_source_set_callback (source, dispatch_events_cb, run_ref (run), (GDestroyNotify) run_unref);
+      g_source_set_static_name (source, "[mfd] probe results");
+      g_source_attach (source, run->context);
+    }
 }
 
 static void
@@ -368,11 +374,12 @@ skip_from_certificate:
 }
 
 static gboolean
-is_ndr_host (Run        *run,
-             const char *host)
+is_address_range (const char *host)
 {
-  return run->ndr_ip != NULL &&
-         (run->ndr_server == NULL || g_ascii_strcasecmp (run->ndr_server, host) == 0);
+  const char *slash = strchr (host, '/');
+  g_autofree char *address = slash != NULL ? g_strndup (host, slash - host) : NULL;
+
+  return address != NULL && g_hostname_is_ip_address (address);
 }
 
 static void
@@ -384,7 +391,15 @@ check_host (Run *run,
   gboolean name_ok = FALSE;
 
   emit_started (run, MFD_STAGE_DNS, job->name, NULL);
-  if (g_hostname_is_ip_address (job->name))
+  if (is_address_range (job->name))
+    {
+      /* A connector may name a range; which of its addresses answers is
+       * not ours to guess. */
+      dns = mfd_observation_new (MFD_STAGE_DNS, MFD_OUTCOME_INCONCLUSIVE, job->name, NULL, 0);
+      mfd_observation_set_detail (dns, N_("{1} is an address range: check the addresses of the servers in it one by one."),
+                                  job->name, NULL);
+    }
+  else if (g_hostname_is_ip_address (job->name))
     {
       dns = mfd_observation_new (MFD_STAGE_DNS, MFD_OUTCOME_SKIPPED, job->name, NULL, 0);
       mfd_observation_set_detail (dns, N_("{1} is an IP address: there is nothing to look up."),
@@ -421,9 +436,9 @@ check_host (Run *run,
 
   /* The address EOP itself last tried is worth checking even when today's
    * DNS says something else (or nothing). */
-  if (is_ndr_host (run, job->name) &&
-      !g_ptr_array_find_with_equal_func (addresses, run->ndr_ip, g_str_equal, NULL))
-    g_ptr_array_add (addresses, g_strdup (run->ndr_ip));
+  if (job->ip != NULL &&
+      !g_ptr_array_find_with_equal_func (addresses, job->ip, g_str_equal, NULL))
+    g_ptr_array_add (addresses, g_strdup (job->ip));
 
   emit_finished (run, dns, name_ok);
 
@@ -685,7 +700,6 @@ mfd_probe_run_async (MfdProbe            *self,
 {
   g_autoptr(GTask) task = NULL;
   MfdTarget *target;
-  MfdNdrEntry *entry;
   GPtrArray *hosts;
   const char * const *domains;
   Run *run;
@@ -723,12 +737,6 @@ mfd_probe_run_async (MfdProbe            *self,
   run->tls_ms = mfd_target_get_tls_timeout_ms (target);
   run->dns_ms = mfd_target_get_dns_timeout_ms (target);
   run->has_name_func = self->name_func != NULL;
-  entry = mfd_target_get_ndr_entry (target);
-  if (entry != NULL && entry->ip != NULL)
-    {
-      run->ndr_server = g_strdup (entry->server);
-      run->ndr_ip = g_strdup (entry->ip);
-    }
   run->pool = g_thread_pool_new (job_func, NULL, MAX_WORKERS, FALSE, NULL);
   self->run = run;
 
@@ -740,7 +748,7 @@ mfd_probe_run_async (MfdProbe            *self,
     {
       MfdTargetHost *host = g_ptr_array_index (hosts, i);
 
-      queue_job (run, JOB_HOST, host->host, NULL,
+      queue_job (run, JOB_HOST, host->host, host->ip,
                  host->port != 0 ? host->port : mfd_target_get_port (target));
     }
   domains = mfd_target_get_mx_domains (target);
