@@ -458,8 +458,7 @@ fail_with_error (MfdSmtpConnection *self,
   if (error->domain != MFD_SMTP_ERROR)
     {
       mfd_observation_set_cause (obs, "closed-abruptly");
-      mfd_observation_set_detail (obs, N_("The connection failed during {1}: {2}"),
-                                  command != NULL ? command : "220", error->message, NULL);
+      mfd_observation_set_detail (obs, N_("The connection failed: {1}"), error->message, NULL);
       return;
     }
 
@@ -493,29 +492,28 @@ fail_with_error (MfdSmtpConnection *self,
     case MFD_SMTP_ERROR_LINE_TOO_LONG:
       max = g_strdup_printf ("%d", MFD_SMTP_MAX_LINE);
       mfd_observation_set_cause (obs, "other");
-      mfd_observation_set_detail (obs, N_("The server sent a reply line longer than {1} bytes ({2}), which breaks the SMTP rules."),
-                                  max, command != NULL ? command : "220", NULL);
+      mfd_observation_set_detail (obs, N_("The server sent a reply line longer than {1} bytes, which breaks the SMTP rules."),
+                                  max, NULL);
       break;
 
     case MFD_SMTP_ERROR_TOO_MANY_LINES:
       max = g_strdup_printf ("%d", MFD_SMTP_MAX_LINES);
       mfd_observation_set_cause (obs, "other");
-      mfd_observation_set_detail (obs, N_("The server sent a reply of more than {1} lines ({2}), which breaks the SMTP rules."),
-                                  max, command != NULL ? command : "220", NULL);
+      mfd_observation_set_detail (obs, N_("The server sent a reply of more than {1} lines, which breaks the SMTP rules."),
+                                  max, NULL);
       break;
 
     case MFD_SMTP_ERROR_TOO_LARGE:
       max = g_strdup_printf ("%d", MFD_SMTP_MAX_REPLY);
       mfd_observation_set_cause (obs, "other");
-      mfd_observation_set_detail (obs, N_("The server sent a reply of more than {1} bytes ({2}), which breaks the SMTP rules."),
-                                  max, command != NULL ? command : "220", NULL);
+      mfd_observation_set_detail (obs, N_("The server sent a reply of more than {1} bytes, which breaks the SMTP rules."),
+                                  max, NULL);
       break;
 
     case MFD_SMTP_ERROR_MALFORMED:
     default:
       mfd_observation_set_cause (obs, "other");
-      mfd_observation_set_detail (obs, N_("The server's answer ({1}) is not a valid SMTP reply."),
-                                  command != NULL ? command : "220", NULL);
+      mfd_observation_set_detail (obs, N_("The server's answer is not a valid SMTP reply."), NULL);
       break;
     }
 }
