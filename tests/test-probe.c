@@ -216,11 +216,6 @@ test_scenario (gconstpointer data)
   g_assert_no_error (error);
   if (g_str_has_prefix (mfd_lab_scenario_get_id (scenario), "dns-"))
     {
-      if (mfd_lab_get_dns_server (lab) == NULL)
-        {
-          g_test_skip ("This build has no DNS responder");
-          return;
-        }
       mfd_target_set_dns_server (target, mfd_lab_get_dns_server (lab));
       mfd_target_add_smart_host (target, mfd_lab_get_host_name (lab), mfd_lab_get_smtp_port (lab));
     }
@@ -239,7 +234,10 @@ test_scenario (gconstpointer data)
     {
       MfdObservation *obs = g_ptr_array_index (run.observations, i);
 
-      g_assert_cmpint (obs->outcome, !=, MFD_OUTCOME_INCONCLUSIVE);
+      /* Only asking the name servers behind a silent resolver may be
+       * impossible from here. */
+      if (obs->stage != MFD_STAGE_DNS_AUTHORITY)
+        g_assert_cmpint (obs->outcome, !=, MFD_OUTCOME_INCONCLUSIVE);
       if (obs->outcome == MFD_OUTCOME_FAIL)
         {
           g_autofree char *detail = mfd_observation_dup_detail (obs, "en");
@@ -469,6 +467,128 @@ test_address_range (void)
   g_assert_cmpint (dns->outcome, ==, MFD_OUTCOME_INCONCLUSIVE);
 }
 
+typedef struct
+{
+  guint           n_calls;
+  char           *host;
+  MfdStage        local_stage;
+  MfdProbe       *probe;
+} NameFuncData;
+
+static gboolean
+on_public_dns_done_cb (gpointer user_data)
+{
+  NameFuncData *data = user_data;
+  g_autoptr(MfdObservation) obs = mfd_observation_new (MFD_STAGE_DNS_PUBLIC, MFD_OUTCOME_OK,
+                                                       data->host, NULL, 0);
+
+  mfd_probe_release (data->probe, obs);
+  return G_SOURCE_REMOVE;
+}
+
+/* Stands in for the internet's view: answers a little later, from the
+ * main context, as libsoup would. */
+static void
+public_dns_func (MfdProbe       *probe,
+                 const char     *host,
+                 MfdObservation *local_dns,
+                 GCancellable   *cancellable,
+                 gpointer        user_data)
+{
+  NameFuncData *data = user_data;
+
+  data->n_calls++;
+  g_free (data->host);
+  data->host = g_strdup (host);
+  data->local_stage = local_dns->stage;
+  data->probe = probe;
+  mfd_probe_hold (probe);
+  g_timeout_add (100, on_public_dns_done_cb, data);
+}
+
+/* By name through the lab's DNS responder, with the hook for the checks
+ * that run on the main context. */
+static void
+test_by_name (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(MfdLab) lab = mfd_lab_new (MFD_LAB_HEALTHY, &error);
+  g_autoptr(MfdTarget) target = new_target (MFD_TLS_DOMAIN_VALIDATION);
+  g_autoptr(MfdProbe) probe = NULL;
+  g_auto(Run) run = { NULL, };
+  NameFuncData data = { 0, };
+  MfdObservation *dns, *public_dns, *authority;
+  g_autofree char *detail = NULL;
+
+  g_assert_no_error (error);
+  mfd_target_set_dns_server (target, mfd_lab_get_dns_server (lab));
+  mfd_target_add_smart_host (target, mfd_lab_get_host_name (lab), mfd_lab_get_smtp_port (lab));
+  mfd_target_set_tls_domain (target, mfd_lab_get_tls_domain (lab));
+  mfd_target_set_ca_file (target, mfd_lab_get_ca_file (lab));
+  probe = mfd_probe_new (target);
+  mfd_probe_set_name_func (probe, public_dns_func, &data, NULL);
+  run_probe (probe, 0, &run);
+  g_assert_no_error (run.error);
+
+  dns = find_observation (run.observations, MFD_STAGE_DNS, NULL);
+  g_assert_cmpint (dns->outcome, ==, MFD_OUTCOME_OK);
+  assert_address_steps (&run, "127.0.0.1");
+  for (guint s = 0; s < G_N_ELEMENTS (address_stages); s++)
+    g_assert_cmpint (find_observation (run.observations, address_stages[s], "127.0.0.1")->outcome,
+                     ==, MFD_OUTCOME_OK);
+  authority = find_observation (run.observations, MFD_STAGE_DNS_AUTHORITY, NULL);
+  g_assert_nonnull (authority);
+  detail = mfd_observation_dup_detail (authority, "en");
+  g_test_message ("authority: %s %s", mfd_outcome_to_string (authority->outcome), detail);
+
+  /* The hook ran once, and the run waited for what it handed over. */
+  g_assert_cmpuint (data.n_calls, ==, 1);
+  g_assert_cmpstr (data.host, ==, "mail.contoso.test");
+  g_assert_cmpint (data.local_stage, ==, MFD_STAGE_DNS);
+  public_dns = find_observation (run.observations, MFD_STAGE_DNS_PUBLIC, NULL);
+  g_assert_nonnull (public_dns);
+  g_assert_true (g_ptr_array_find_with_equal_func (run.events, "finished dns-public mail.contoso.test -",
+                                                   g_str_equal, NULL));
+  g_free (data.host);
+}
+
+/* UseMXRecord: the domain's MX, then the MX host, then its address. */
+static void
+test_by_mx (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(MfdLab) lab = mfd_lab_new (MFD_LAB_HEALTHY, &error);
+  g_autoptr(MfdTarget) target = new_target (MFD_TLS_OPPORTUNISTIC);
+  g_autoptr(MfdProbe) probe = NULL;
+  g_auto(Run) run = { NULL, };
+  gboolean saw_mx = FALSE, saw_host = FALSE;
+
+  g_assert_no_error (error);
+  mfd_target_set_dns_server (target, mfd_lab_get_dns_server (lab));
+  mfd_target_set_port (target, mfd_lab_get_smtp_port (lab));
+  mfd_target_add_mx_domain (target, "contoso.test");
+  mfd_target_set_ca_file (target, mfd_lab_get_ca_file (lab));
+  probe = mfd_probe_new (target);
+  run_probe (probe, 0, &run);
+  g_assert_no_error (run.error);
+
+  for (guint i = 0; i < run.observations->len; i++)
+    {
+      MfdObservation *obs = g_ptr_array_index (run.observations, i);
+
+      if (obs->stage != MFD_STAGE_DNS)
+        continue;
+      g_assert_cmpint (obs->outcome, ==, MFD_OUTCOME_OK);
+      saw_mx |= g_strcmp0 (obs->host, "contoso.test") == 0;
+      saw_host |= g_strcmp0 (obs->host, "mail.contoso.test") == 0;
+    }
+  g_assert_true (saw_mx);
+  g_assert_true (saw_host);
+  assert_address_steps (&run, "127.0.0.1");
+  g_assert_cmpint (find_observation (run.observations, MFD_STAGE_QUIT, "127.0.0.1")->outcome,
+                   ==, MFD_OUTCOME_OK);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -491,6 +611,8 @@ main (int   argc,
   g_test_add_func ("/probe/ipv6", test_ipv6);
   g_test_add_func ("/probe/ndr-address", test_ndr_address);
   g_test_add_func ("/probe/address-range", test_address_range);
+  g_test_add_func ("/probe/by-name", test_by_name);
+  g_test_add_func ("/probe/by-mx", test_by_mx);
 
   return g_test_run ();
 }

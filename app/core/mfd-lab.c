@@ -20,9 +20,7 @@
 #include "mfd-lab.h"
 #include "mfd-smtp.h"
 #include "mfd-text.h"
-#if MFD_HAVE_LAB_DNS
 #include "mfd-lab-dns.h"
-#endif
 
 #define LAB_HOST_NAME    "mail.contoso.test"
 #define LAB_IO_TIMEOUT_S 60       /* a peer we wait on longer than this is gone */
@@ -159,9 +157,7 @@ struct _MfdLab
   GPtrArray       *transcript;
   guint            n_connections;
 
-#if MFD_HAVE_LAB_DNS
   MfdLabDns       *dns;
-#endif
 };
 
 typedef struct
@@ -908,7 +904,6 @@ start_smtp (MfdLab  *self,
   return TRUE;
 }
 
-#if MFD_HAVE_LAB_DNS
 static gboolean
 start_dns (MfdLab  *self,
            GError **error)
@@ -922,15 +917,14 @@ start_dns (MfdLab  *self,
   mfd_lab_dns_add_record (self->dns, "contoso.test", "MX", "10 " LAB_HOST_NAME ".", 300);
   mfd_lab_dns_set_authoritative (self->dns, TRUE);
   if (self->scenario == MFD_LAB_DNS_NXDOMAIN)
-    mfd_lab_dns_set_mode (self->dns, LAB_HOST_NAME, MFD_LAB_DNS_NXDOMAIN);
+    mfd_lab_dns_set_mode (self->dns, LAB_HOST_NAME, MFD_LAB_DNS_MODE_NXDOMAIN);
   else if (self->scenario == MFD_LAB_DNS_SERVFAIL)
-    mfd_lab_dns_set_mode (self->dns, LAB_HOST_NAME, MFD_LAB_DNS_SERVFAIL);
+    mfd_lab_dns_set_mode (self->dns, LAB_HOST_NAME, MFD_LAB_DNS_MODE_SERVFAIL);
   else if (self->scenario == MFD_LAB_DNS_TIMEOUT)
-    mfd_lab_dns_set_mode (self->dns, LAB_HOST_NAME, MFD_LAB_DNS_SILENT);
+    mfd_lab_dns_set_mode (self->dns, LAB_HOST_NAME, MFD_LAB_DNS_MODE_SILENT);
   self->dns_server = g_strdup (mfd_lab_dns_get_server (self->dns));
   return TRUE;
 }
-#endif
 
 MfdLab *
 mfd_lab_new (MfdLabScenario   scenario,
@@ -969,10 +963,8 @@ mfd_lab_new_full (MfdLabScenario   scenario,
 
   if (!start_smtp (self, error))
     return NULL;
-#if MFD_HAVE_LAB_DNS
   if (!start_dns (self, error))
     return NULL;
-#endif
   return g_steal_pointer (&self);
 }
 
@@ -994,9 +986,7 @@ mfd_lab_free (MfdLab *self)
   for (guint i = 0; i < self->threads->len; i++)
     g_thread_join (g_ptr_array_index (self->threads, i));
 
-#if MFD_HAVE_LAB_DNS
   g_clear_pointer (&self->dns, mfd_lab_dns_free);
-#endif
   if (self->listener != NULL)
     g_socket_close (self->listener, NULL);
   g_clear_object (&self->listener);

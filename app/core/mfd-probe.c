@@ -15,9 +15,7 @@
 #include "mfd-probe.h"
 #include "mfd-smtp.h"
 #include "mfd-tls.h"
-#if MFD_HAVE_DNS
 #include "mfd-dns.h"
-#endif
 
 /* Hosts and addresses are checked side by side, but a connector with many
  * smart hosts must not open dozens of connections at once. */
@@ -68,6 +66,8 @@ typedef struct _Run
   char            *tls_domain;
   char            *ca_file;
   char            *dns_server;
+  MfdDnsResolver  *resolver;        /* shared by the workers; NULL: see resolver_error */
+  char            *resolver_error;
   guint            connect_ms;
   guint            reply_ms;
   guint            tls_ms;
@@ -125,6 +125,8 @@ run_unref (Run *run)
   g_free (run->tls_domain);
   g_free (run->ca_file);
   g_free (run->dns_server);
+  g_clear_pointer (&run->resolver, mfd_dns_resolver_free);
+  g_free (run->resolver_error);
   g_mutex_clear (&run->mutex);
   g_free (run);
 }
@@ -373,6 +375,19 @@ skip_from_certificate:
   skip_stages (run, job->name, job->ip, job->port, MFD_STAGE_CERTIFICATE, MFD_STAGE_QUIT, skipped);
 }
 
+/* Every name check says so when the resolver setting itself is unusable. */
+static MfdObservation *
+new_resolver_error (Run        *run,
+                    const char *name)
+{
+  MfdObservation *dns = mfd_observation_new (MFD_STAGE_DNS, MFD_OUTCOME_INCONCLUSIVE, name, NULL, 0);
+
+  mfd_observation_set_detail (dns, N_("The DNS server setting {1} is not usable: {2}"),
+                              run->dns_server != NULL ? run->dns_server : "",
+                              run->resolver_error, NULL);
+  return dns;
+}
+
 static gboolean
 is_address_range (const char *host)
 {
@@ -387,7 +402,9 @@ check_host (Run *run,
             Job *job)
 {
   g_autoptr(GPtrArray) addresses = g_ptr_array_new_with_free_func (g_free);
+  GPtrArray *found = NULL;
   MfdObservation *dns;
+  MfdOutcome dns_outcome;
   gboolean name_ok = FALSE;
 
   emit_started (run, MFD_STAGE_DNS, job->name, NULL);
@@ -406,33 +423,16 @@ check_host (Run *run,
                                   job->name, NULL);
       g_ptr_array_add (addresses, g_strdup (job->name));
     }
+  else if (run->resolver == NULL)
+    dns = new_resolver_error (run, job->name);
   else
     {
-#if MFD_HAVE_DNS
-      g_autoptr(MfdDnsResolver) resolver = NULL;
-      g_autoptr(GError) error = NULL;
-      GPtrArray *found = NULL;
-
-      resolver = mfd_dns_resolver_new (run->dns_server, run->dns_ms, &error);
-      if (resolver == NULL)
-        {
-          dns = mfd_observation_new (MFD_STAGE_DNS, MFD_OUTCOME_INCONCLUSIVE, job->name, NULL, 0);
-          mfd_observation_set_detail (dns, N_("The DNS server setting {1} is not usable: {2}"),
-                                      run->dns_server != NULL ? run->dns_server : "", error->message, NULL);
-        }
-      else
-        {
-          dns = mfd_dns_resolve_addresses (resolver, job->name, &found, run->cancellable);
-          name_ok = TRUE;
-          for (guint i = 0; found != NULL && i < found->len; i++)
-            g_ptr_array_add (addresses, g_strdup (g_ptr_array_index (found, i)));
-          g_clear_pointer (&found, g_ptr_array_unref);
-        }
-#else
-      dns = mfd_observation_new (MFD_STAGE_DNS, MFD_OUTCOME_INCONCLUSIVE, job->name, NULL, 0);
-      mfd_observation_set_detail (dns, N_("This build cannot look up host names; give an IP address."), NULL);
-#endif
+      dns = mfd_dns_resolve_addresses (run->resolver, job->name, &found, run->cancellable);
+      name_ok = TRUE;
+      for (guint i = 0; found != NULL && i < found->len; i++)
+        g_ptr_array_add (addresses, g_strdup (g_ptr_array_index (found, i)));
     }
+  dns_outcome = dns->outcome;
 
   /* The address EOP itself last tried is worth checking even when today's
    * DNS says something else (or nothing). */
@@ -445,17 +445,14 @@ check_host (Run *run,
   for (guint i = 0; i < addresses->len && !g_cancellable_is_cancelled (run->cancellable); i++)
     queue_job (run, JOB_ADDRESS, job->name, g_ptr_array_index (addresses, i), job->port);
 
-#if MFD_HAVE_DNS
-  if (name_ok && dns->outcome != MFD_OUTCOME_INCONCLUSIVE &&
+  if (name_ok && dns_outcome != MFD_OUTCOME_INCONCLUSIVE &&
       !g_cancellable_is_cancelled (run->cancellable))
     {
-      g_autoptr(MfdDnsResolver) resolver = mfd_dns_resolver_new (run->dns_server, run->dns_ms, NULL);
-
       emit_started (run, MFD_STAGE_DNS_AUTHORITY, job->name, NULL);
-      emit_finished (run, mfd_dns_check_authority (resolver, job->name, addresses, run->cancellable),
+      emit_finished (run, mfd_dns_check_authority (run->resolver, job->name, found, run->cancellable),
                      FALSE);
     }
-#endif
+  g_clear_pointer (&found, g_ptr_array_unref);
 }
 
 static void
@@ -463,34 +460,21 @@ check_mx (Run *run,
           Job *job)
 {
   MfdObservation *dns;
-#if MFD_HAVE_DNS
-  g_autoptr(MfdDnsResolver) resolver = NULL;
-  g_autoptr(GError) error = NULL;
   GPtrArray *hosts = NULL;
-#endif
 
   emit_started (run, MFD_STAGE_DNS, job->name, NULL);
-#if MFD_HAVE_DNS
-  resolver = mfd_dns_resolver_new (run->dns_server, run->dns_ms, &error);
-  if (resolver == NULL)
+  if (run->resolver == NULL)
     {
-      dns = mfd_observation_new (MFD_STAGE_DNS, MFD_OUTCOME_INCONCLUSIVE, job->name, NULL, 0);
-      mfd_observation_set_detail (dns, N_("The DNS server setting {1} is not usable: {2}"),
-                                  run->dns_server != NULL ? run->dns_server : "", error->message, NULL);
-      emit_finished (run, dns, FALSE);
+      emit_finished (run, new_resolver_error (run, job->name), FALSE);
       return;
     }
-  dns = mfd_dns_resolve_mx (resolver, job->name, &hosts, run->cancellable);
+
+  dns = mfd_dns_resolve_mx (run->resolver, job->name, &hosts, run->cancellable);
   emit_finished (run, dns, TRUE);
   for (guint i = 0; hosts != NULL && i < hosts->len; i++)
     if (!g_cancellable_is_cancelled (run->cancellable))
       queue_job (run, JOB_HOST, g_ptr_array_index (hosts, i), NULL, job->port);
   g_clear_pointer (&hosts, g_ptr_array_unref);
-#else
-  dns = mfd_observation_new (MFD_STAGE_DNS, MFD_OUTCOME_INCONCLUSIVE, job->name, NULL, 0);
-  mfd_observation_set_detail (dns, N_("This build cannot look up host names; give an IP address."), NULL);
-  emit_finished (run, dns, FALSE);
-#endif
 }
 
 static void
@@ -699,6 +683,7 @@ mfd_probe_run_async (MfdProbe            *self,
                      gpointer             user_data)
 {
   g_autoptr(GTask) task = NULL;
+  g_autoptr(GError) error = NULL;
   MfdTarget *target;
   GPtrArray *hosts;
   const char * const *domains;
@@ -736,6 +721,9 @@ mfd_probe_run_async (MfdProbe            *self,
   run->reply_ms = mfd_target_get_reply_timeout_ms (target);
   run->tls_ms = mfd_target_get_tls_timeout_ms (target);
   run->dns_ms = mfd_target_get_dns_timeout_ms (target);
+  run->resolver = mfd_dns_resolver_new (run->dns_server, run->dns_ms, &error);
+  if (run->resolver == NULL)
+    run->resolver_error = g_strdup (error->message);
   run->has_name_func = self->name_func != NULL;
   run->pool = g_thread_pool_new (job_func, NULL, MAX_WORKERS, FALSE, NULL);
   self->run = run;

@@ -78,7 +78,7 @@ MfdLabScenario mfd_lab_get_scenario       (MfdLab         *self);
 const char *mfd_lab_get_host_name         (MfdLab         *self);  /* "mail.contoso.test" */
 const char *mfd_lab_get_address           (MfdLab         *self);  /* "127.0.0.1" */
 guint16     mfd_lab_get_smtp_port         (MfdLab         *self);
-/* "127.0.0.1:PORT", or NULL when this build has no DNS responder. */
+/* "127.0.0.1:PORT" ("[::1]:PORT"): the DNS responder that answers the practice name. */
 const char *mfd_lab_get_dns_server        (MfdLab         *self);
 const char *mfd_lab_get_tls_domain        (MfdLab         *self);  /* "mail.contoso.test" */
 const char *mfd_lab_get_ca_file           (MfdLab         *self);  /* PEM of the lab CA */
