@@ -491,7 +491,7 @@ conn_read_line (Conn *conn)
   for (;;)
     {
       guint8 chunk[1024];
-      guint8 *nl = memchr (conn->buffer->data, '\n', conn->buffer->len);
+      guint8 *nl = conn->buffer->len > 0 ? memchr (conn->buffer->data, '\n', conn->buffer->len) : NULL;
       gssize n;
 
       if (nl != NULL)

@@ -82,8 +82,8 @@ mfd_smtp_parse_reply (const guint8   *data,
     {
       gsize avail = len - pos;
       gsize scan = MIN (avail, (gsize) MFD_SMTP_MAX_LINE);
-      const guint8 *line = data + pos;
-      const guint8 *nl = memchr (line, '\n', scan);
+      const guint8 *line = data != NULL ? data + pos : NULL;
+      const guint8 *nl = scan > 0 ? memchr (line, '\n', scan) : NULL;
       gsize line_len, text_len;
       int line_code;
       gboolean last;

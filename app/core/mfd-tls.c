@@ -303,12 +303,14 @@ mfd_tls_session_write (gpointer       session,
 char *
 mfd_tls_normalize_domain (const char *domain)
 {
+  g_autofree char *copy = NULL;
   g_autofree char *lower = NULL;
   gsize len;
 
   if (domain == NULL)
     return NULL;
-  lower = g_ascii_strdown (g_strstrip (g_strdup (domain)), -1);
+  copy = g_strdup (domain);
+  lower = g_ascii_strdown (g_strstrip (copy), -1);
   len = strlen (lower);
   while (len > 0 && lower[len - 1] == '.')
     lower[--len] = '\0';
