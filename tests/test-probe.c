@@ -10,6 +10,7 @@
 #include "config.h"
 
 #include <string.h>
+#include <glib/gstdio.h>
 
 #include "mfd/mfd.h"
 
@@ -589,6 +590,48 @@ test_by_mx (void)
                    ==, MFD_OUTCOME_OK);
 }
 
+/* With a web, every name also gets the internet's view; offline, MfdWeb
+ * answers at once (SKIPPED) and nothing leaves this machine. */
+static void
+test_web_offline (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(MfdLab) lab = mfd_lab_new (MFD_LAB_HEALTHY, &error);
+  g_autoptr(MfdTarget) target = new_target (MFD_TLS_OPPORTUNISTIC);
+  g_autoptr(MfdWeb) web = NULL;
+  g_autoptr(MfdProbe) probe = NULL;
+  g_autofree char *cache_dir = NULL;
+  g_auto(Run) run = { NULL, };
+  MfdObservation *public_dns, *registration;
+
+  g_assert_no_error (error);
+  cache_dir = g_dir_make_tmp ("mfd-probe-web-XXXXXX", &error);
+  g_assert_no_error (error);
+  web = mfd_web_new ("http://127.0.0.1:9/resolve", "http://127.0.0.1:9/dns.json",
+                     "http://127.0.0.1:9", NULL, 1000);
+  mfd_web_set_cache_dir (web, cache_dir);
+  mfd_web_set_offline (web, TRUE);
+
+  mfd_target_set_dns_server (target, mfd_lab_get_dns_server (lab));
+  mfd_target_add_smart_host (target, mfd_lab_get_host_name (lab), mfd_lab_get_smtp_port (lab));
+  mfd_target_add_smart_host (target, "127.0.0.1", mfd_lab_get_smtp_port (lab));
+  probe = mfd_probe_new (target);
+  mfd_probe_set_web (probe, web);
+  g_assert_true (mfd_probe_get_web (probe) == web);
+  run_probe (probe, 0, &run);
+  g_assert_no_error (run.error);
+
+  /* Once for the name, not for the IP literal. */
+  public_dns = find_observation (run.observations, MFD_STAGE_DNS_PUBLIC, NULL);
+  registration = find_observation (run.observations, MFD_STAGE_REGISTRATION, NULL);
+  g_assert_nonnull (public_dns);
+  g_assert_nonnull (registration);
+  g_assert_cmpstr (public_dns->host, ==, "mail.contoso.test");
+  g_assert_cmpint (public_dns->outcome, ==, MFD_OUTCOME_SKIPPED);
+  g_assert_cmpint (registration->outcome, ==, MFD_OUTCOME_SKIPPED);
+  g_rmdir (cache_dir);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -613,6 +656,7 @@ main (int   argc,
   g_test_add_func ("/probe/address-range", test_address_range);
   g_test_add_func ("/probe/by-name", test_by_name);
   g_test_add_func ("/probe/by-mx", test_by_mx);
+  g_test_add_func ("/probe/web-offline", test_web_offline);
 
   return g_test_run ();
 }

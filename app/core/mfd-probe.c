@@ -15,6 +15,7 @@
 #include "mfd-probe.h"
 #include "mfd-smtp.h"
 #include "mfd-tls.h"
+#include "mfd-web.h"
 #include "mfd-dns.h"
 
 /* Hosts and addresses are checked side by side, but a connector with many
@@ -29,6 +30,7 @@ struct _MfdProbe
   GPtrArray        *observations;
   struct _Run      *run;            /* while running */
 
+  MfdWeb           *web;
   MfdProbeNameFunc  name_func;
   gpointer          name_func_data;
   GDestroyNotify    name_func_destroy;
@@ -39,6 +41,7 @@ G_DEFINE_FINAL_TYPE (MfdProbe, mfd_probe, G_TYPE_OBJECT)
 enum {
   PROP_0,
   PROP_TARGET,
+  PROP_WEB,
   N_PROPS
 };
 
@@ -144,6 +147,62 @@ event_free (Event *event)
 
 static void complete_run (Run *run);
 
+static void push_event (Run   *run,
+                        Event *event);
+static void emit_finished (Run            *run,
+                           MfdObservation *observation,
+                           gboolean        call_name_func);
+static void schedule_dispatch (Run *run);
+
+/* Ends one hold on the run, handing over what the check found. */
+static void
+run_release (Run            *run,
+             MfdObservation *observation)
+{
+  if (observation != NULL)
+    emit_finished (run, mfd_observation_ref (observation), FALSE);
+  if (g_atomic_int_dec_and_test (&run->pending))
+    schedule_dispatch (run);
+}
+
+static void
+on_public_dns_checked_cb (GObject      *source,
+                          GAsyncResult *result,
+                          gpointer      user_data)
+{
+  Run *run = user_data;
+  g_autoptr(MfdObservation) obs = mfd_web_check_public_dns_finish (MFD_WEB (source), result, NULL);
+
+  run_release (run, obs);
+  run_unref (run);
+}
+
+static void
+on_registration_checked_cb (GObject      *source,
+                            GAsyncResult *result,
+                            gpointer      user_data)
+{
+  Run *run = user_data;
+  g_autoptr(MfdObservation) obs = mfd_web_check_registration_finish (MFD_WEB (source), result, NULL);
+
+  run_release (run, obs);
+  run_unref (run);
+}
+
+/* The internet's view of a name, next to what the local resolver said. */
+static void
+start_web_checks (Run            *run,
+                  MfdWeb         *web,
+                  const char     *host,
+                  MfdObservation *local_dns)
+{
+  g_atomic_int_add (&run->pending, 2);
+  mfd_web_check_public_dns_async (web, host, local_dns, run->cancellable,
+                                  on_public_dns_checked_cb, run_ref (run));
+  mfd_web_check_registration_async (web, host, run->cancellable,
+                                    on_registration_checked_cb, run_ref (run));
+}
+
 static gboolean
 dispatch_events_cb (gpointer user_data)
 {
@@ -174,6 +233,8 @@ dispatch_events_cb (gpointer user_data)
             {
               MfdProbe *probe = run->probe;
 
+              if (probe->web != NULL && !g_cancellable_is_cancelled (run->cancellable))
+                start_web_checks (run, probe->web, event->host, event->observation);
               if (probe->name_func != NULL && !g_cancellable_is_cancelled (run->cancellable))
                 probe->name_func (probe, event->host, event->observation,
                                   run->cancellable, probe->name_func_data);
@@ -538,6 +599,7 @@ mfd_probe_finalize (GObject *object)
   if (self->name_func_destroy != NULL)
     self->name_func_destroy (self->name_func_data);
   g_clear_object (&self->target);
+  g_clear_object (&self->web);
   g_ptr_array_unref (self->observations);
 
   G_OBJECT_CLASS (mfd_probe_parent_class)->finalize (object);
@@ -555,6 +617,9 @@ mfd_probe_get_property (GObject    *object,
     {
     case PROP_TARGET:
       g_value_set_object (value, self->target);
+      break;
+    case PROP_WEB:
+      g_value_set_object (value, self->web);
       break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
@@ -574,6 +639,9 @@ mfd_probe_set_property (GObject      *object,
     case PROP_TARGET:
       self->target = g_value_dup_object (value);
       break;
+    case PROP_WEB:
+      mfd_probe_set_web (self, g_value_get_object (value));
+      break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
     }
@@ -591,6 +659,9 @@ mfd_probe_class_init (MfdProbeClass *klass)
   properties[PROP_TARGET] =
     g_param_spec_object ("target", NULL, NULL, MFD_TYPE_TARGET,
                          G_PARAM_READWRITE | G_PARAM_CONSTRUCT_ONLY | G_PARAM_STATIC_STRINGS);
+  properties[PROP_WEB] =
+    g_param_spec_object ("web", NULL, NULL, MFD_TYPE_WEB,
+                         G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
   g_object_class_install_properties (object_class, N_PROPS, properties);
 
   signals[STEP_STARTED] =
@@ -635,6 +706,26 @@ mfd_probe_get_observations (MfdProbe *self)
   return self->observations;
 }
 
+MfdWeb *
+mfd_probe_get_web (MfdProbe *self)
+{
+  g_return_val_if_fail (MFD_IS_PROBE (self), NULL);
+
+  return self->web;
+}
+
+void
+mfd_probe_set_web (MfdProbe *self,
+                   MfdWeb   *web)
+{
+  g_return_if_fail (MFD_IS_PROBE (self));
+  g_return_if_fail (web == NULL || MFD_IS_WEB (web));
+  g_return_if_fail (self->run == NULL);
+
+  if (g_set_object (&self->web, web))
+    g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_WEB]);
+}
+
 void
 mfd_probe_set_name_func (MfdProbe         *self,
                          MfdProbeNameFunc  func,
@@ -664,16 +755,10 @@ void
 mfd_probe_release (MfdProbe       *self,
                    MfdObservation *observation)
 {
-  Run *run;
-
   g_return_if_fail (MFD_IS_PROBE (self));
   g_return_if_fail (self->run != NULL);
 
-  run = self->run;
-  if (observation != NULL)
-    emit_finished (run, mfd_observation_ref (observation), FALSE);
-  if (g_atomic_int_dec_and_test (&run->pending))
-    schedule_dispatch (run);
+  run_release (self->run, observation);
 }
 
 void
@@ -724,7 +809,7 @@ mfd_probe_run_async (MfdProbe            *self,
   run->resolver = mfd_dns_resolver_new (run->dns_server, run->dns_ms, &error);
   if (run->resolver == NULL)
     run->resolver_error = g_strdup (error->message);
-  run->has_name_func = self->name_func != NULL;
+  run->has_name_func = self->name_func != NULL || self->web != NULL;
   run->pool = g_thread_pool_new (job_func, NULL, MAX_WORKERS, FALSE, NULL);
   self->run = run;
 

@@ -725,14 +725,10 @@ mfd_smtp_connection_ehlo (MfdSmtpConnection *self)
 {
   gint64 started = g_get_monotonic_time ();
   MfdObservation *obs = new_observation (self, MFD_STAGE_EHLO, started);
-  g_autofree char *extensions = NULL;
 
   if (do_ehlo (self, obs))
-    {
-      extensions = dup_extension_list (self);
-      mfd_observation_set_detail (obs, N_("The server accepted EHLO and offers: {1}"),
-                                  extensions, NULL);
-    }
+    mfd_observation_set_detail (obs, N_("The server accepted EHLO and offers: {1}"),
+                                mfd_observation_get_fact (obs, "extensions"), NULL);
   obs->ms = (g_get_monotonic_time () - started) / 1000;
   return obs;
 }

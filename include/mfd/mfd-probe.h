@@ -11,6 +11,7 @@
 
 #include "mfd-observation.h"
 #include "mfd-target.h"
+#include "mfd-web.h"
 
 G_BEGIN_DECLS
 
@@ -36,10 +37,17 @@ GPtrArray  *mfd_probe_run_finish         (MfdProbe            *self,
 /* (element-type MfdObservation) (transfer none) what has finished so far. */
 GPtrArray  *mfd_probe_get_observations   (MfdProbe            *self);
 
-/* The hook for checks that run on the main context rather than in the
- * probe's worker threads: the internet's view (DNS_PUBLIC through
- * DNS-over-HTTPS, REGISTRATION through RDAP; MfdWeb). Called on the caller's
- * main context once the local DNS lookup of each destination name has
+/* With a web (also the "web" property), every destination name the local
+ * resolver was asked about is also checked from the internet's side:
+ * DNS_PUBLIC and REGISTRATION observations (MfdWeb gives SKIPPED ones when
+ * offline). Without one, those checks are not made. Not while running. */
+MfdWeb     *mfd_probe_get_web            (MfdProbe            *self);
+void        mfd_probe_set_web            (MfdProbe            *self,
+                                          MfdWeb              *web);
+
+/* A hook for other checks of each destination name that run on the main
+ * context rather than in the probe's worker threads. Called on the
+ * caller's main context once the local DNS lookup of each name has
  * finished, with that observation. The function starts its asynchronous
  * work after mfd_probe_hold(), and hands each result over with
  * mfd_probe_release(): the run finishes only when every hold is released.
