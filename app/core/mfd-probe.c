@@ -352,6 +352,15 @@ skip_stages (Run        *run,
     }
 }
 
+static void
+skip_rest (Run      *run,
+           Job      *job,
+           MfdStage  from)
+{
+  skip_stages (run, job->name, job->ip, job->port, from, MFD_STAGE_QUIT,
+               N_("Not checked because an earlier step failed."));
+}
+
 static gboolean
 stops_dialogue (const MfdObservation *obs)
 {
@@ -380,23 +389,34 @@ check_address (Run *run,
   MfdObservation *obs;
   MfdOutcome outcome;
   gboolean failed;
-  const char *skipped = N_("Not checked because an earlier step failed.");
 
   connection = mfd_smtp_connection_new (job->name, job->ip, job->port,
                                         run->reply_ms, run->cancellable);
 
   RUN_STEP (MFD_STAGE_TCP, mfd_smtp_connection_connect (connection, run->connect_ms));
   if (failed)
-    goto skip_from_greeting;
+    {
+      skip_rest (run, job, MFD_STAGE_GREETING);
+      return;
+    }
   RUN_STEP (MFD_STAGE_GREETING, mfd_smtp_connection_greeting (connection));
   if (failed)
-    goto skip_from_ehlo;
+    {
+      skip_rest (run, job, MFD_STAGE_EHLO);
+      return;
+    }
   RUN_STEP (MFD_STAGE_EHLO, mfd_smtp_connection_ehlo (connection));
   if (failed)
-    goto skip_from_starttls;
+    {
+      skip_rest (run, job, MFD_STAGE_STARTTLS);
+      return;
+    }
   RUN_STEP (MFD_STAGE_STARTTLS, mfd_smtp_connection_starttls (connection, run->mode));
   if (failed)
-    goto skip_from_tls;
+    {
+      skip_rest (run, job, MFD_STAGE_TLS);
+      return;
+    }
 
   if (outcome != MFD_OUTCOME_OK)
     {
@@ -411,8 +431,13 @@ check_address (Run *run,
   tls = mfd_tls_session_new (mfd_smtp_connection_get_socket (connection), sni, run->cancellable);
   RUN_STEP (MFD_STAGE_TLS, mfd_tls_session_handshake (tls, job->name, job->ip, job->port,
                                                       run->mode, run->tls_ms));
+  /* After a failed handshake (even one opportunistic TLS shrugs off) the
+   * connection is unusable. */
   if (failed || outcome != MFD_OUTCOME_OK)
-    goto skip_from_certificate;
+    {
+      skip_rest (run, job, MFD_STAGE_CERTIFICATE);
+      return;
+    }
 
   /* A certificate EOP would not accept is a verdict on the certificate,
    * not on the connection: we still end the session politely. */
@@ -422,18 +447,6 @@ check_address (Run *run,
   mfd_smtp_connection_set_transport (connection, mfd_tls_session_read,
                                      mfd_tls_session_write, tls);
   RUN_STEP (MFD_STAGE_QUIT, mfd_smtp_connection_quit (connection, TRUE));
-  return;
-
-skip_from_greeting:
-  skip_stages (run, job->name, job->ip, job->port, MFD_STAGE_GREETING, MFD_STAGE_GREETING, skipped);
-skip_from_ehlo:
-  skip_stages (run, job->name, job->ip, job->port, MFD_STAGE_EHLO, MFD_STAGE_EHLO, skipped);
-skip_from_starttls:
-  skip_stages (run, job->name, job->ip, job->port, MFD_STAGE_STARTTLS, MFD_STAGE_STARTTLS, skipped);
-skip_from_tls:
-  skip_stages (run, job->name, job->ip, job->port, MFD_STAGE_TLS, MFD_STAGE_TLS, skipped);
-skip_from_certificate:
-  skip_stages (run, job->name, job->ip, job->port, MFD_STAGE_CERTIFICATE, MFD_STAGE_QUIT, skipped);
 }
 
 /* Every name check says so when the resolver setting itself is unusable. */
