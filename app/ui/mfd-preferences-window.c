@@ -25,6 +25,8 @@ struct _MfdPreferencesWindow
   GtkSpinButton        *dns_timeout;
   AdwEntryRow          *dns_server;
   AdwEntryRow          *doh_url;
+  AdwEntryRow          *rdap_bootstrap_url;
+  AdwEntryRow          *endpoints_url;
   GtkSwitch            *offline;
   AdwEntryRow          *ca_file;
   AdwComboRow          *report_language;
@@ -82,6 +84,8 @@ bind_settings (MfdPreferencesWindow *self)
   g_settings_bind (self->settings, "dns-timeout", self->dns_timeout, "value", G_SETTINGS_BIND_DEFAULT);
   g_settings_bind (self->settings, "dns-server", self->dns_server, "text", G_SETTINGS_BIND_DEFAULT);
   g_settings_bind (self->settings, "doh-url", self->doh_url, "text", G_SETTINGS_BIND_DEFAULT);
+  g_settings_bind (self->settings, "rdap-bootstrap-url", self->rdap_bootstrap_url, "text", G_SETTINGS_BIND_DEFAULT);
+  g_settings_bind (self->settings, "endpoints-url", self->endpoints_url, "text", G_SETTINGS_BIND_DEFAULT);
   g_settings_bind (self->settings, "offline", self->offline, "active", G_SETTINGS_BIND_DEFAULT);
   g_settings_bind (self->settings, "ca-file", self->ca_file, "text", G_SETTINGS_BIND_DEFAULT);
   g_settings_bind_with_mapping (self->settings, "report-language",
@@ -153,6 +157,8 @@ mfd_preferences_window_class_init (MfdPreferencesWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, MfdPreferencesWindow, dns_timeout);
   gtk_widget_class_bind_template_child (widget_class, MfdPreferencesWindow, dns_server);
   gtk_widget_class_bind_template_child (widget_class, MfdPreferencesWindow, doh_url);
+  gtk_widget_class_bind_template_child (widget_class, MfdPreferencesWindow, rdap_bootstrap_url);
+  gtk_widget_class_bind_template_child (widget_class, MfdPreferencesWindow, endpoints_url);
   gtk_widget_class_bind_template_child (widget_class, MfdPreferencesWindow, offline);
   gtk_widget_class_bind_template_child (widget_class, MfdPreferencesWindow, ca_file);
   gtk_widget_class_bind_template_child (widget_class, MfdPreferencesWindow, report_language);

@@ -11,7 +11,15 @@
 
 #include <glib/gi18n.h>
 
+#include "mfd-checks-page.h"
+#include "mfd-connectors-page.h"
+#include "mfd-ndr-page.h"
+#include "mfd-practice-page.h"
+#include "mfd-results-page.h"
+#include "mfd-start-page.h"
 #include "mfd-window.h"
+
+#define MAX_RECENT 8
 
 struct _MfdWindow
 {
@@ -19,12 +27,24 @@ struct _MfdWindow
 
   GSettings            *settings;
   GPtrArray            *history;      /* page names we came from, for Back */
+  MfdConnectorStore    *store;
+  MfdLab               *lab;          /* the practice server, while practising */
+  GHashTable           *diagnoses;    /* recent id -> MfdDiagnosis of this session */
+  GQueue               *recent_ids;   /* the same ids, oldest first */
 
   /* Template widgets */
   AdwToastOverlay      *toast_overlay;
   GtkStack             *stack;
   GtkButton            *back_button;
   AdwWindowTitle       *title;
+  GtkRevealer          *practice_revealer;
+  GtkLabel             *practice_label;
+  MfdStartPage         *start_page;
+  MfdConnectorsPage    *connectors_page;
+  MfdNdrPage           *ndr_page;
+  MfdChecksPage        *checks_page;
+  MfdResultsPage       *results_page;
+  MfdPracticePage      *practice_page;
 };
 
 G_DEFINE_FINAL_TYPE (MfdWindow, mfd_window, ADW_TYPE_APPLICATION_WINDOW)
@@ -41,6 +61,14 @@ update_header (MfdWindow *self)
 }
 
 static void
+stop_practice (MfdWindow *self)
+{
+  g_clear_pointer (&self->lab, mfd_lab_free);
+  gtk_revealer_set_reveal_child (self->practice_revealer, FALSE);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.stop-practice", FALSE);
+}
+
+static void
 go_back (MfdWindow *self)
 {
   g_autofree char *previous = NULL;
@@ -48,10 +76,119 @@ go_back (MfdWindow *self)
   if (self->history->len == 0)
     return;
 
+  /* Leaving the checks stops them: nothing keeps running unseen. */
+  if (g_strcmp0 (gtk_stack_get_visible_child_name (self->stack), "checks") == 0)
+    mfd_checks_page_cancel (self->checks_page);
+
   previous = g_ptr_array_steal_index (self->history, self->history->len - 1);
+  if (g_str_equal (previous, "start"))
+    stop_practice (self);
+
   gtk_stack_set_transition_type (self->stack, GTK_STACK_TRANSITION_TYPE_SLIDE_RIGHT);
   gtk_stack_set_visible_child_name (self->stack, previous);
   update_header (self);
+}
+
+/* The user's preferences, on a target built from a connector or an NDR. */
+static void
+apply_settings (MfdWindow *self,
+                MfdTarget *target)
+{
+  g_autofree char *dns_server = g_settings_get_string (self->settings, "dns-server");
+  g_autofree char *ca_file = g_settings_get_string (self->settings, "ca-file");
+  g_autofree char *doh_url = g_settings_get_string (self->settings, "doh-url");
+  g_autofree char *rdap_url = g_settings_get_string (self->settings, "rdap-bootstrap-url");
+  g_autofree char *endpoints_url = g_settings_get_string (self->settings, "endpoints-url");
+
+  if (*dns_server != '\0')
+    mfd_target_set_dns_server (target, dns_server);
+  if (*ca_file != '\0')
+    mfd_target_set_ca_file (target, ca_file);
+  mfd_target_set_connect_timeout_ms (target, g_settings_get_uint (self->settings, "connect-timeout") * 1000);
+  mfd_target_set_reply_timeout_ms (target, g_settings_get_uint (self->settings, "reply-timeout") * 1000);
+  mfd_target_set_tls_timeout_ms (target, g_settings_get_uint (self->settings, "tls-timeout") * 1000);
+  mfd_target_set_dns_timeout_ms (target, g_settings_get_uint (self->settings, "dns-timeout") * 1000);
+  mfd_target_set_doh_url (target, doh_url);
+  mfd_target_set_rdap_bootstrap_url (target, rdap_url);
+  mfd_target_set_endpoints_url (target, endpoints_url);
+  mfd_target_set_offline (target, g_settings_get_boolean (self->settings, "offline"));
+}
+
+static void
+remember_diagnosis (MfdWindow    *self,
+                    MfdDiagnosis *diagnosis)
+{
+  g_autoptr(GStrvBuilder) builder = g_strv_builder_new ();
+  g_auto(GStrv) recent = g_settings_get_strv (self->settings, "recent");
+  g_auto(GStrv) entries = NULL;
+  g_autoptr(JsonBuilder) json = json_builder_new ();
+  g_autoptr(JsonGenerator) generator = json_generator_new ();
+  g_autoptr(JsonNode) root = NULL;
+  g_autofree char *id = g_uuid_string_random ();
+  g_autofree char *entry = NULL;
+  g_autofree char *target = mfd_target_describe (mfd_diagnosis_get_target (diagnosis), NULL);
+  g_autofree char *time = g_date_time_format_iso8601 (mfd_diagnosis_get_time (diagnosis));
+  GPtrArray *findings = mfd_diagnosis_get_findings (diagnosis);
+  const char *connector = mfd_target_get_connector_name (mfd_diagnosis_get_target (diagnosis));
+
+  json_builder_begin_object (json);
+  json_builder_set_member_name (json, "id");
+  json_builder_add_string_value (json, id);
+  json_builder_set_member_name (json, "verdict");
+  json_builder_add_string_value (json, mfd_verdict_to_string (mfd_diagnosis_get_verdict (diagnosis)));
+  json_builder_set_member_name (json, "code");
+  json_builder_add_string_value (json, findings->len > 0 ? ((MfdFinding *) findings->pdata[0])->code : "");
+  json_builder_set_member_name (json, "target");
+  json_builder_add_string_value (json, target);
+  json_builder_set_member_name (json, "time");
+  json_builder_add_string_value (json, time);
+  json_builder_set_member_name (json, "connector");
+  if (connector != NULL)
+    json_builder_add_string_value (json, connector);
+  else
+    json_builder_add_null_value (json);
+  json_builder_end_object (json);
+
+  root = json_builder_get_root (json);
+  json_generator_set_root (generator, root);
+
+  entry = json_generator_to_data (generator, NULL);
+  g_strv_builder_add (builder, entry);
+  for (guint i = 0; recent[i] != NULL && i < MAX_RECENT - 1; i++)
+    g_strv_builder_add (builder, recent[i]);
+  entries = g_strv_builder_end (builder);
+  g_settings_set_strv (self->settings, "recent", (const char * const *) entries);
+
+  /* Only what the start page still lists can be reopened. */
+  g_queue_push_tail (self->recent_ids, g_strdup (id));
+  g_hash_table_insert (self->diagnoses, g_steal_pointer (&id), g_object_ref (diagnosis));
+  while (g_queue_get_length (self->recent_ids) > MAX_RECENT)
+    {
+      g_autofree char *oldest = g_queue_pop_head (self->recent_ids);
+
+      g_hash_table_remove (self->diagnoses, oldest);
+    }
+}
+
+static void
+on_checks_finished_cb (MfdWindow     *self,
+                       MfdDiagnosis  *diagnosis,
+                       MfdChecksPage *page)
+{
+  /* A practice run is no diagnosis of the user's mail flow, and its
+   * server is gone once the practice ends. */
+  if (self->lab == NULL)
+    remember_diagnosis (self, diagnosis);
+  mfd_results_page_set_diagnosis (self->results_page, diagnosis);
+  mfd_window_show_page (self, "results");
+}
+
+static void
+on_checks_failed_cb (MfdWindow     *self,
+                     const char    *message,
+                     MfdChecksPage *page)
+{
+  mfd_window_add_toast (self, message);
 }
 
 static void
@@ -68,6 +205,18 @@ mfd_window_show_page_action (GtkWidget  *widget,
                              GVariant   *parameter)
 {
   mfd_window_show_page (MFD_WINDOW (widget), g_variant_get_string (parameter, NULL));
+}
+
+static void
+mfd_window_stop_practice_action (GtkWidget  *widget,
+                                 const char *action_name,
+                                 GVariant   *parameter)
+{
+  MfdWindow *self = MFD_WINDOW (widget);
+
+  mfd_checks_page_cancel (self->checks_page);
+  stop_practice (self);
+  mfd_window_show_page (self, "start");
 }
 
 static void
@@ -95,6 +244,7 @@ mfd_window_dispose (GObject *object)
   MfdWindow *self = MFD_WINDOW (object);
 
   gtk_widget_dispose_template (GTK_WIDGET (self), MFD_TYPE_WINDOW);
+  g_clear_pointer (&self->lab, mfd_lab_free);
 
   G_OBJECT_CLASS (mfd_window_parent_class)->dispose (object);
 }
@@ -105,7 +255,10 @@ mfd_window_finalize (GObject *object)
   MfdWindow *self = MFD_WINDOW (object);
 
   g_clear_object (&self->settings);
+  g_clear_object (&self->store);
   g_clear_pointer (&self->history, g_ptr_array_unref);
+  g_clear_pointer (&self->diagnoses, g_hash_table_unref);
+  g_queue_free_full (self->recent_ids, g_free);
 
   G_OBJECT_CLASS (mfd_window_parent_class)->finalize (object);
 }
@@ -121,14 +274,30 @@ mfd_window_class_init (MfdWindowClass *klass)
   object_class->finalize = mfd_window_finalize;
   window_class->close_request = mfd_window_close_request;
 
+  g_type_ensure (MFD_TYPE_START_PAGE);
+  g_type_ensure (MFD_TYPE_CONNECTORS_PAGE);
+  g_type_ensure (MFD_TYPE_NDR_PAGE);
+  g_type_ensure (MFD_TYPE_CHECKS_PAGE);
+  g_type_ensure (MFD_TYPE_RESULTS_PAGE);
+  g_type_ensure (MFD_TYPE_PRACTICE_PAGE);
+
   gtk_widget_class_set_template_from_resource (widget_class, RESOURCE_PREFIX "/mfd-window.ui");
   gtk_widget_class_bind_template_child (widget_class, MfdWindow, toast_overlay);
   gtk_widget_class_bind_template_child (widget_class, MfdWindow, stack);
   gtk_widget_class_bind_template_child (widget_class, MfdWindow, back_button);
   gtk_widget_class_bind_template_child (widget_class, MfdWindow, title);
+  gtk_widget_class_bind_template_child (widget_class, MfdWindow, practice_revealer);
+  gtk_widget_class_bind_template_child (widget_class, MfdWindow, practice_label);
+  gtk_widget_class_bind_template_child (widget_class, MfdWindow, start_page);
+  gtk_widget_class_bind_template_child (widget_class, MfdWindow, connectors_page);
+  gtk_widget_class_bind_template_child (widget_class, MfdWindow, ndr_page);
+  gtk_widget_class_bind_template_child (widget_class, MfdWindow, checks_page);
+  gtk_widget_class_bind_template_child (widget_class, MfdWindow, results_page);
+  gtk_widget_class_bind_template_child (widget_class, MfdWindow, practice_page);
 
   gtk_widget_class_install_action (widget_class, "win.back", NULL, mfd_window_back_action);
   gtk_widget_class_install_action (widget_class, "win.show-page", "s", mfd_window_show_page_action);
+  gtk_widget_class_install_action (widget_class, "win.stop-practice", NULL, mfd_window_stop_practice_action);
 
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Left, GDK_ALT_MASK, "win.back", NULL);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Escape, 0, "win.back", NULL);
@@ -142,7 +311,19 @@ mfd_window_init (MfdWindow *self)
   gtk_widget_init_template (GTK_WIDGET (self));
 
   self->history = g_ptr_array_new_with_free_func (g_free);
+  self->diagnoses = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_object_unref);
+  self->recent_ids = g_queue_new ();
   self->settings = g_settings_new (BASE_APP_ID);
+
+  /* MFD_CONNECTORS_FILE lets tests and screenshots use their own list. */
+  self->store = mfd_connector_store_new (g_getenv ("MFD_CONNECTORS_FILE"));
+
+  mfd_connectors_page_set_store (self->connectors_page, self->store);
+
+  g_signal_connect_object (self->checks_page, "finished",
+                           G_CALLBACK (on_checks_finished_cb), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->checks_page, "failed",
+                           G_CALLBACK (on_checks_failed_cb), self, G_CONNECT_SWAPPED);
 
   g_settings_get (self->settings, "window-size", "(ii)", &width, &height);
   gtk_window_set_default_size (GTK_WINDOW (self), width, height);
@@ -152,6 +333,7 @@ mfd_window_init (MfdWindow *self)
   if (DEVELOPMENT_BUILD)
     gtk_widget_add_css_class (GTK_WIDGET (self), "devel");
 
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.stop-practice", FALSE);
   update_header (self);
 }
 
@@ -183,9 +365,24 @@ mfd_window_show_page (MfdWindow  *self,
     return;
 
   if (g_str_equal (name, "start"))
-    g_ptr_array_set_size (self->history, 0);
+    {
+      g_ptr_array_set_size (self->history, 0);
+      stop_practice (self);
+    }
+  else if (g_str_equal (current, "checks"))
+    {
+      /* The checks are a passing state: Back from the results skips them. */
+    }
   else
-    g_ptr_array_add (self->history, g_strdup (current));
+    {
+      g_ptr_array_add (self->history, g_strdup (current));
+    }
+
+  /* Coming back to a page by going forward (Re-check from the results)
+   * must not leave it twice on the way back. */
+  if (self->history->len > 0 &&
+      g_str_equal (g_ptr_array_index (self->history, self->history->len - 1), name))
+    g_ptr_array_set_size (self->history, self->history->len - 1);
 
   gtk_stack_set_transition_type (self->stack, GTK_STACK_TRANSITION_TYPE_SLIDE_LEFT);
   gtk_stack_set_visible_child_name (self->stack, name);
@@ -207,8 +404,8 @@ mfd_window_open_file (MfdWindow *self,
   g_return_if_fail (MFD_IS_WINDOW (self));
   g_return_if_fail (G_IS_FILE (file));
 
-  /* The NDR page reads the file once it exists; until then tell the user. */
   mfd_window_show_page (self, "ndr");
+  mfd_ndr_page_open_file (self->ndr_page, file);
 }
 
 void
@@ -218,4 +415,142 @@ mfd_window_add_toast (MfdWindow  *self,
   g_return_if_fail (MFD_IS_WINDOW (self));
 
   adw_toast_overlay_add_toast (self->toast_overlay, adw_toast_new (title));
+}
+
+void
+mfd_window_add_toast_full (MfdWindow *self,
+                           AdwToast  *toast)
+{
+  g_return_if_fail (MFD_IS_WINDOW (self));
+
+  adw_toast_overlay_add_toast (self->toast_overlay, toast);
+}
+
+GSettings *
+mfd_window_get_settings (MfdWindow *self)
+{
+  g_return_val_if_fail (MFD_IS_WINDOW (self), NULL);
+
+  return self->settings;
+}
+
+MfdConnectorStore *
+mfd_window_get_connector_store (MfdWindow *self)
+{
+  g_return_val_if_fail (MFD_IS_WINDOW (self), NULL);
+
+  return self->store;
+}
+
+void
+mfd_window_run_checks (MfdWindow   *self,
+                       MfdTarget   *target,
+                       MfdNdrEntry *ndr_entry)
+{
+  g_return_if_fail (MFD_IS_WINDOW (self));
+  g_return_if_fail (MFD_IS_TARGET (target));
+
+  /* A practice target carries the lab's resolver and CA already. */
+  if (self->lab == NULL)
+    apply_settings (self, target);
+
+  mfd_window_show_page (self, "checks");
+  mfd_checks_page_run (self->checks_page, target, ndr_entry);
+}
+
+gboolean
+mfd_window_start_practice (MfdWindow       *self,
+                           MfdLabScenario   scenario,
+                           GError         **error)
+{
+  g_autoptr(MfdTarget) target = NULL;
+  g_autofree char *banner = NULL;
+  MfdLab *lab;
+
+  g_return_val_if_fail (MFD_IS_WINDOW (self), FALSE);
+
+  stop_practice (self);
+  lab = mfd_lab_new (scenario, error);
+  if (lab == NULL)
+    return FALSE;
+  self->lab = lab;
+
+  target = mfd_target_new ();
+  mfd_target_add_smart_host (target, mfd_lab_get_host_name (lab), mfd_lab_get_smtp_port (lab));
+  mfd_target_set_dns_server (target, mfd_lab_get_dns_server (lab));
+  mfd_target_set_ca_file (target, mfd_lab_get_ca_file (lab));
+  /* The certificate lessons show only under the setting that judges them. */
+  mfd_target_set_tls_mode (target, mfd_lab_scenario_get_tls_mode (scenario));
+  mfd_target_set_tls_domain (target, mfd_lab_get_tls_domain (lab));
+  /* The practice host exists only on this computer: asking the internet
+   * about it would be noise. Short timeouts keep the timed-out lessons short. */
+  mfd_target_set_offline (target, TRUE);
+  mfd_target_set_connector_name (target, _("Practice connector"));
+  mfd_target_set_timeout_seconds (target, 3);
+
+  banner = g_strdup_printf (_("Practice: “%s”. The server runs on this computer and fails on purpose; nothing is sent to the internet."),
+                            mfd_tr (NULL, mfd_lab_scenario_get_title (scenario)));
+  gtk_label_set_label (self->practice_label, banner);
+  gtk_revealer_set_reveal_child (self->practice_revealer, TRUE);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.stop-practice", TRUE);
+
+  mfd_window_run_checks (self, target, NULL);
+  return TRUE;
+}
+
+gboolean
+mfd_window_is_practising (MfdWindow *self)
+{
+  g_return_val_if_fail (MFD_IS_WINDOW (self), FALSE);
+
+  return self->lab != NULL;
+}
+
+gboolean
+mfd_window_reopen_recent (MfdWindow  *self,
+                          const char *id,
+                          const char *connector_name)
+{
+  MfdDiagnosis *diagnosis;
+  MfdConnector *connector;
+
+  g_return_val_if_fail (MFD_IS_WINDOW (self), FALSE);
+
+  diagnosis = id != NULL ? g_hash_table_lookup (self->diagnoses, id) : NULL;
+  if (diagnosis != NULL)
+    {
+      mfd_results_page_set_diagnosis (self->results_page, diagnosis);
+      mfd_window_show_page (self, "results");
+      return TRUE;
+    }
+
+  /* From an earlier session only the connector is known: check it afresh. */
+  connector = connector_name != NULL ? mfd_connector_store_find (self->store, connector_name) : NULL;
+  if (connector != NULL)
+    {
+      g_autoptr(MfdTarget) target = mfd_target_new_for_connector (connector);
+
+      mfd_window_run_checks (self, target, NULL);
+      return TRUE;
+    }
+
+  return FALSE;
+}
+
+gboolean
+mfd_window_has_recent_diagnosis (MfdWindow  *self,
+                                 const char *id)
+{
+  g_return_val_if_fail (MFD_IS_WINDOW (self), FALSE);
+
+  return id != NULL && g_hash_table_contains (self->diagnoses, id);
+}
+
+GtkWidget *
+mfd_window_get_page (MfdWindow  *self,
+                     const char *name)
+{
+  g_return_val_if_fail (MFD_IS_WINDOW (self), NULL);
+
+  return gtk_stack_get_child_by_name (self->stack, name);
 }

@@ -9,6 +9,7 @@
 
 #include <adwaita.h>
 
+#include "mfd/mfd.h"
 #include "mfd-application.h"
 
 G_BEGIN_DECLS
@@ -26,5 +27,29 @@ void        mfd_window_open_file     (MfdWindow      *self,
                                       GFile          *file);
 void        mfd_window_add_toast     (MfdWindow      *self,
                                       const char     *title);
+void        mfd_window_add_toast_full (MfdWindow     *self,
+                                      AdwToast       *toast);
+GSettings  *mfd_window_get_settings  (MfdWindow      *self);
+MfdConnectorStore *mfd_window_get_connector_store (MfdWindow *self);
+/* Applies the preferences (unless practising), shows the checks page and
+ * runs them; the results page follows by itself. */
+void        mfd_window_run_checks    (MfdWindow      *self,
+                                      MfdTarget      *target,
+                                      MfdNdrEntry    *ndr_entry);
+/* Starts the lab for @scenario and runs the checks against it. */
+gboolean    mfd_window_start_practice (MfdWindow     *self,
+                                      MfdLabScenario  scenario,
+                                      GError        **error);
+gboolean    mfd_window_is_practising (MfdWindow      *self);
+/* Shows a diagnosis of this session again, or checks a saved connector
+ * afresh; FALSE when neither is possible. */
+gboolean    mfd_window_reopen_recent (MfdWindow      *self,
+                                      const char     *id,
+                                      const char     *connector_name);
+gboolean    mfd_window_has_recent_diagnosis (MfdWindow *self,
+                                      const char     *id);
+/* Test hook: the page widget named @name. */
+GtkWidget  *mfd_window_get_page      (MfdWindow      *self,
+                                      const char     *name);
 
 G_END_DECLS

@@ -1,0 +1,50 @@
+/* mfd-results-page.h
+ *
+ * Copyright 2026 The Mail Flow Doctor authors
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#pragma once
+
+#include <adwaita.h>
+
+#include "mfd/mfd.h"
+
+G_BEGIN_DECLS
+
+#define MFD_TYPE_RESULTS_PAGE (mfd_results_page_get_type ())
+G_DECLARE_FINAL_TYPE (MfdResultsPage, mfd_results_page, MFD, RESULTS_PAGE, AdwBin)
+
+void          mfd_results_page_set_diagnosis     (MfdResultsPage       *self,
+                                                  MfdDiagnosis         *diagnosis);
+MfdDiagnosis *mfd_results_page_get_diagnosis     (MfdResultsPage       *self);
+
+/* Writes the report to @file; @lang NULL = the UI's language. */
+void          mfd_results_page_export_async      (MfdResultsPage       *self,
+                                                  GFile                *file,
+                                                  MfdReportFormat       format,
+                                                  const char           *lang,
+                                                  GCancellable         *cancellable,
+                                                  GAsyncReadyCallback   callback,
+                                                  gpointer              user_data);
+gboolean      mfd_results_page_export_finish     (MfdResultsPage       *self,
+                                                  GAsyncResult         *result,
+                                                  GError              **error);
+
+/* The page state, computed from the diagnosis (for tests): the findings
+ * shown, in order, with their code, cause, title and number of steps. */
+guint         mfd_results_page_get_n_findings    (MfdResultsPage       *self);
+const char   *mfd_results_page_get_finding_code  (MfdResultsPage       *self,
+                                                  guint                 index);
+const char   *mfd_results_page_get_finding_cause (MfdResultsPage       *self,
+                                                  guint                 index);
+const char   *mfd_results_page_get_finding_title (MfdResultsPage       *self,
+                                                  guint                 index);
+guint         mfd_results_page_get_n_steps       (MfdResultsPage       *self,
+                                                  guint                 index);
+/* The status page's title when there is no finding, else NULL. */
+const char   *mfd_results_page_get_status_title  (MfdResultsPage       *self);
+gboolean      mfd_results_page_has_reminder      (MfdResultsPage       *self);
+
+G_END_DECLS

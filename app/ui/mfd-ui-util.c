@@ -1,0 +1,156 @@
+/* mfd-ui-util.c — small helpers shared by the pages
+ *
+ * Copyright 2026 The Mail Flow Doctor authors
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#define G_LOG_DOMAIN "mfd-ui"
+
+#include "config.h"
+
+#include <glib/gi18n.h>
+
+#include "mfd-ui-util.h"
+
+static const MfdTlsMode connector_tls_modes[MFD_UI_N_CONNECTOR_TLS_MODES] = {
+  MFD_TLS_OPPORTUNISTIC,
+  MFD_TLS_ENCRYPTION_ONLY,
+  MFD_TLS_CERTIFICATE_VALIDATION,
+  MFD_TLS_DOMAIN_VALIDATION,
+};
+
+MfdWindow *
+mfd_ui_get_window (GtkWidget *widget)
+{
+  GtkRoot *root = gtk_widget_get_root (widget);
+
+  return MFD_IS_WINDOW (root) ? MFD_WINDOW (root) : NULL;
+}
+
+void
+mfd_ui_code_chip_update (GtkLabel   *chip,
+                         int         reply,
+                         const char *code,
+                         gboolean    warning)
+{
+  g_autofree char *text = NULL;
+
+  if (reply > 0 && code != NULL)
+    text = g_strdup_printf ("%d %s", reply, code);
+  else if (code != NULL)
+    text = g_strdup (code);
+  else
+    text = g_strdup_printf ("%d", reply);
+
+  gtk_label_set_label (chip, text);
+  gtk_widget_remove_css_class (GTK_WIDGET (chip), "error");
+  gtk_widget_remove_css_class (GTK_WIDGET (chip), "warning");
+  gtk_widget_add_css_class (GTK_WIDGET (chip), warning ? "warning" : "error");
+}
+
+GtkWidget *
+mfd_ui_code_chip_new (int         reply,
+                      const char *code,
+                      gboolean    warning)
+{
+  GtkWidget *chip = gtk_label_new (NULL);
+
+  gtk_widget_add_css_class (chip, "code-chip");
+  gtk_widget_set_valign (chip, GTK_ALIGN_CENTER);
+  gtk_label_set_selectable (GTK_LABEL (chip), TRUE);
+  mfd_ui_code_chip_update (GTK_LABEL (chip), reply, code, warning);
+  return chip;
+}
+
+GtkWidget *
+mfd_ui_wrapping_label_new (const char *text,
+                           const char *css_class)
+{
+  GtkWidget *label = gtk_label_new (text);
+
+  gtk_label_set_wrap (GTK_LABEL (label), TRUE);
+  gtk_label_set_wrap_mode (GTK_LABEL (label), PANGO_WRAP_WORD_CHAR);
+  gtk_label_set_natural_wrap_mode (GTK_LABEL (label), GTK_NATURAL_WRAP_WORD);
+  gtk_label_set_xalign (GTK_LABEL (label), 0);
+  if (css_class != NULL)
+    gtk_widget_add_css_class (label, css_class);
+  return label;
+}
+
+GListModel *
+mfd_ui_tls_mode_model_new (void)
+{
+  GtkStringList *list = gtk_string_list_new (NULL);
+
+  for (guint i = 0; i < MFD_UI_N_CONNECTOR_TLS_MODES; i++)
+    gtk_string_list_append (list, mfd_tr (NULL, mfd_tls_mode_get_label (connector_tls_modes[i])));
+  return G_LIST_MODEL (list);
+}
+
+MfdTlsMode
+mfd_ui_tls_mode_from_index (guint index)
+{
+  return index < MFD_UI_N_CONNECTOR_TLS_MODES ? connector_tls_modes[index] : MFD_TLS_OPPORTUNISTIC;
+}
+
+guint
+mfd_ui_tls_mode_to_index (MfdTlsMode mode)
+{
+  for (guint i = 0; i < MFD_UI_N_CONNECTOR_TLS_MODES; i++)
+    if (connector_tls_modes[i] == mode)
+      return i;
+  return 0;
+}
+
+char *
+mfd_ui_describe_connector (MfdConnector *connector)
+{
+  g_autofree char *tls = NULL;
+  g_autofree char *where = NULL;
+  MfdTlsMode mode = mfd_connector_get_tls_mode (connector);
+  const char *tls_label = mfd_tr (NULL, mfd_tls_mode_get_label (mode));
+
+  if (mode == MFD_TLS_DOMAIN_VALIDATION && mfd_connector_get_tls_domain (connector) != NULL)
+    tls = g_strdup_printf ("%s (%s)", tls_label, mfd_connector_get_tls_domain (connector));
+  else
+    tls = g_strdup (tls_label);
+
+  if (mfd_connector_get_use_mx_record (connector))
+    {
+      where = g_strdup (_("By MX"));
+    }
+  else
+    {
+      const char * const *hosts = mfd_connector_get_smart_hosts (connector);
+      g_autofree char *list = hosts != NULL ? g_strjoinv (", ", (char **) hosts) : g_strdup ("");
+
+      /* Translators: the list of a connector's smart hosts. */
+      where = g_strdup_printf (_("Smart hosts: %s"), list);
+    }
+
+  /* Translators: a connector's row: where it delivers, and its TLS setting. */
+  return g_strdup_printf (_("%s · TLS: %s"), where, tls);
+}
+
+const char *
+mfd_ui_report_language (GSettings *settings)
+{
+  g_autofree char *lang = g_settings_get_string (settings, "report-language");
+
+  return g_str_equal (lang, "ui") ? NULL : mfd_text_normalize_lang (lang);
+}
+
+MfdWeb *
+mfd_ui_web_new_for_target (MfdTarget *target)
+{
+  MfdWeb *web;
+
+  web = mfd_web_new (mfd_target_get_doh_url (target),
+                     mfd_target_get_rdap_bootstrap_url (target),
+                     mfd_target_get_endpoints_url (target),
+                     mfd_target_get_ca_file (target),
+                     mfd_target_get_connect_timeout_ms (target));
+  mfd_web_set_offline (web, mfd_target_get_offline (target));
+  return web;
+}

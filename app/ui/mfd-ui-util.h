@@ -1,0 +1,43 @@
+/* mfd-ui-util.h — small helpers shared by the pages
+ *
+ * Copyright 2026 The Mail Flow Doctor authors
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#pragma once
+
+#include <adwaita.h>
+
+#include "mfd/mfd.h"
+#include "mfd-window.h"
+
+G_BEGIN_DECLS
+
+/* The TLS settings a connector can have, in the order the combo rows list them. */
+#define MFD_UI_N_CONNECTOR_TLS_MODES 4
+
+MfdWindow   *mfd_ui_get_window          (GtkWidget   *widget);
+/* "450 4.4.316" as a chip coloured by severity (error / warning). */
+GtkWidget   *mfd_ui_code_chip_new       (int          reply,
+                                         const char  *code,
+                                         gboolean     warning);
+void         mfd_ui_code_chip_update    (GtkLabel    *chip,
+                                         int          reply,
+                                         const char  *code,
+                                         gboolean     warning);
+/* A label that wraps Japanese and English alike. */
+GtkWidget   *mfd_ui_wrapping_label_new  (const char  *text,
+                                         const char  *css_class);
+GListModel  *mfd_ui_tls_mode_model_new  (void);
+MfdTlsMode   mfd_ui_tls_mode_from_index (guint        index);
+guint        mfd_ui_tls_mode_to_index   (MfdTlsMode   mode);
+/* "Smart hosts: a, b · TLS: Domain validation (*.contoso.com)" */
+char        *mfd_ui_describe_connector  (MfdConnector *connector);
+/* The internet's view for the checks of @target: its URLs, CA file,
+ * timeout and offline setting. */
+MfdWeb      *mfd_ui_web_new_for_target  (MfdTarget   *target);
+/* The report language the preferences ask for, as "en" / "ja" / NULL. */
+const char  *mfd_ui_report_language     (GSettings   *settings);
+
+G_END_DECLS

@@ -1,0 +1,198 @@
+/* screenshot.c — renders every page of the real window to PNG files, for the
+ * README and for a person to look at (tests/screenshots.sh runs it under Xvfb)
+ *
+ * Copyright 2026 The Mail Flow Doctor authors
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#include "config.h"
+
+#include <locale.h>
+#include <stdlib.h>
+#include <glib/gi18n.h>
+#include <glib/gstdio.h>
+#include <adwaita.h>
+
+#include "mfd/mfd.h"
+#include "mfd-ndr-page.h"
+#include "mfd-window.h"
+
+static const char ndr_text[] =
+  "450 4.4.316 Connection refused [Message=Socket error code 10061] "
+  "[LastAttemptedServerName=mail.contoso.test] [LastAttemptedIP=192.0.2.25:25] [SmtpSecurity=-2;-2] "
+  "[TYAPR01FT012.eop-APC01.prod.protection.outlook.com 2026-03-04T01:02:03.456Z 08DD5A1B2C3D4E5F]\n";
+
+static void
+wait_ms (guint ms)
+{
+  gint64 deadline = g_get_monotonic_time () + ms * G_TIME_SPAN_MILLISECOND;
+
+  while (g_get_monotonic_time () < deadline)
+    {
+      g_main_context_iteration (NULL, FALSE);
+      g_usleep (2000);
+    }
+}
+
+static gboolean
+wait_for_page (MfdWindow  *window,
+               const char *name,
+               guint       timeout_ms)
+{
+  gint64 deadline = g_get_monotonic_time () + timeout_ms * G_TIME_SPAN_MILLISECOND;
+
+  while (g_strcmp0 (mfd_window_get_page_name (window), name) != 0)
+    {
+      if (g_get_monotonic_time () > deadline)
+        return FALSE;
+      g_main_context_iteration (NULL, FALSE);
+      g_usleep (2000);
+    }
+  return TRUE;
+}
+
+static void
+save_png (GtkWidget  *widget,
+          const char *path)
+{
+  g_autoptr(GdkPaintable) paintable = gtk_widget_paintable_new (widget);
+  g_autoptr(GtkSnapshot) snapshot = gtk_snapshot_new ();
+  g_autoptr(GskRenderNode) node = NULL;
+  g_autoptr(GdkTexture) texture = NULL;
+  GskRenderer *renderer = gtk_native_get_renderer (GTK_NATIVE (widget));
+  int width = gtk_widget_get_width (widget);
+  int height = gtk_widget_get_height (widget);
+
+  /* The window's background first: the paintable draws only what the
+   * widgets draw, and a transparent PNG reads badly. */
+  gdk_paintable_snapshot (paintable, GDK_SNAPSHOT (snapshot), width, height);
+  node = gtk_snapshot_free_to_node (g_steal_pointer (&snapshot));
+  texture = gsk_renderer_render_texture (renderer, node, &GRAPHENE_RECT_INIT (0, 0, width, height));
+  if (!gdk_texture_save_to_png (texture, path))
+    g_printerr ("Could not write %s\n", path);
+  else
+    g_print ("%s\n", path);
+}
+
+static void
+shoot (MfdWindow  *window,
+       const char *dir,
+       const char *name,
+       const char *suffix)
+{
+  g_autofree char *file = g_strdup_printf ("%s%s.png", name, suffix);
+  g_autofree char *path = g_build_filename (dir, file, NULL);
+
+  /* Let the slide transition end and the spinners turn. */
+  wait_ms (700);
+  save_png (GTK_WIDGET (window), path);
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  g_autoptr(GSettings) settings = NULL;
+  g_autoptr(GtkCssProvider) provider = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *connectors = NULL;
+  g_autofree char *json = NULL;
+  const char *dir;
+  const char *lang;
+  gboolean dark;
+  int width;
+  MfdWindow *window;
+  g_autofree char *suffix = NULL;
+
+  if (argc < 4)
+    {
+      g_printerr ("usage: %s OUTDIR LANG light|dark [WIDTH]\n", argv[0]);
+      return 2;
+    }
+  dir = argv[1];
+  lang = argv[2];
+  dark = g_str_equal (argv[3], "dark");
+  width = argc > 4 ? atoi (argv[4]) : 900;
+
+  g_setenv ("LANGUAGE", lang, TRUE);
+  setlocale (LC_ALL, "");
+  bindtextdomain (GETTEXT_PACKAGE, mfd_text_get_localedir ());
+  bind_textdomain_codeset (GETTEXT_PACKAGE, "UTF-8");
+  textdomain (GETTEXT_PACKAGE);
+
+  gtk_init ();
+  adw_init ();
+  /* What AdwApplication would load from its resource base path. */
+  provider = gtk_css_provider_new ();
+  gtk_css_provider_load_from_resource (provider, RESOURCE_PREFIX "/style.css");
+  gtk_style_context_add_provider_for_display (gdk_display_get_default (), GTK_STYLE_PROVIDER (provider),
+                                              GTK_STYLE_PROVIDER_PRIORITY_APPLICATION);
+  gtk_icon_theme_add_resource_path (gtk_icon_theme_get_for_display (gdk_display_get_default ()),
+                                    RESOURCE_PREFIX "/icons");
+  adw_style_manager_set_color_scheme (adw_style_manager_get_default (),
+                                      dark ? ADW_COLOR_SCHEME_FORCE_DARK : ADW_COLOR_SCHEME_FORCE_LIGHT);
+
+  settings = g_settings_new (BASE_APP_ID);
+  g_settings_set_boolean (settings, "offline", TRUE);
+  g_settings_set (settings, "window-size", "(ii)", width, 760);
+  g_settings_set_boolean (settings, "window-maximized", FALSE);
+
+  connectors = g_build_filename (g_get_tmp_dir (), "mfd-screenshot-connectors.json", NULL);
+  g_setenv ("MFD_CONNECTORS_FILE", connectors, TRUE);
+  /* The saved list has an export's shape: the sample export is the list,
+   * and no "Imported" toast covers the pages. */
+  g_remove (connectors);
+  if (g_getenv ("MFD_SCREENSHOT_CONNECTORS") != NULL &&
+      g_file_get_contents (g_getenv ("MFD_SCREENSHOT_CONNECTORS"), &json, NULL, NULL))
+    g_file_set_contents (connectors, json, -1, NULL);
+
+  suffix = g_strdup_printf ("-%s%s%s", lang, dark ? "-dark" : "",
+                            width < 600 ? "-narrow" : "");
+
+  window = mfd_window_new (NULL);
+  gtk_window_present (GTK_WINDOW (window));
+  gtk_window_set_default_size (GTK_WINDOW (window), width, 760);
+
+
+  /* Start, with one recent diagnosis from the practice run below. */
+  mfd_window_show_page (window, "practice");
+  shoot (window, dir, "practice", suffix);
+
+  /* The silent server keeps the checks waiting for its greeting. */
+  if (!mfd_window_start_practice (window, MFD_LAB_SILENT, &error))
+    {
+      g_printerr ("%s\n", error->message);
+      return 1;
+    }
+  wait_ms (300);
+  shoot (window, dir, "checks", suffix);
+  gtk_widget_activate_action (GTK_WIDGET (window), "win.back", NULL);
+
+  if (!mfd_window_start_practice (window, MFD_LAB_REFUSE, &error))
+    {
+      g_printerr ("%s\n", error->message);
+      return 1;
+    }
+  if (!wait_for_page (window, "results", 60000))
+    {
+      g_printerr ("The checks did not finish\n");
+      return 1;
+    }
+  shoot (window, dir, "results", suffix);
+
+  mfd_window_show_page (window, "start");
+  shoot (window, dir, "start", suffix);
+
+  mfd_window_show_page (window, "connectors");
+  shoot (window, dir, "connectors", suffix);
+
+  mfd_window_show_page (window, "start");
+  mfd_window_show_page (window, "ndr");
+  mfd_ndr_page_set_text (MFD_NDR_PAGE (mfd_window_get_page (window, "ndr")), ndr_text);
+  shoot (window, dir, "ndr", suffix);
+
+  gtk_window_destroy (GTK_WINDOW (window));
+  g_remove (connectors);
+  return 0;
+}
