@@ -322,10 +322,56 @@ test_ndr_several (Fixture       *fixture,
                             mfd_ndr_page_get_selected_entry (page)->status));
 }
 
+/* Opening a file (the app's "open", the Open… button, a drop) reads it as
+ * bytes: a Japanese NDR in ISO-2022-JP arrives intact. Nothing is checked. */
+static void
+test_ndr_open_eml (Fixture       *fixture,
+                   gconstpointer  data)
+{
+  g_autoptr(GFile) file = g_file_new_for_path (g_test_get_filename (G_TEST_DIST, "data", "ndr", "eml-ja-iso2022jp.eml", NULL));
+  MfdNdrPage *page = MFD_NDR_PAGE (mfd_window_get_page (fixture->window, "ndr"));
+  g_autoptr(MfdRemedy) remedy = NULL;
+  MfdNdrEntry *entry;
+
+  mfd_window_open_file (fixture->window, file);
+  g_assert_cmpstr (mfd_window_get_page_name (fixture->window), ==, "ndr");
+  g_assert_true (wait_until (ndr_parsed, page));
+
+  entry = mfd_ndr_page_get_selected_entry (page);
+  g_assert_cmpstr (entry->status, ==, "4.7.320");
+  g_assert_cmpstr (entry->server, ==, "mail.fabrikam.com");
+  g_assert_cmpstr (entry->cause, ==, "cert-expired");
+  remedy = mfd_remedy_render (entry->status, entry->cause, NULL, NULL);
+  g_assert_cmpstr (mfd_ndr_page_get_card_text (page, "title"), ==, remedy->title);
+  g_assert_nonnull (strstr (mfd_ndr_page_get_card_text (page, "cause"), "CertificateExpired"));
+  g_assert_nonnull (strstr (mfd_ndr_page_get_card_text (page, "server"), "198.51.100.80"));
+}
+
 static gboolean
 two_connectors (gpointer data)
 {
   return mfd_connectors_page_get_n_visible (data) == 2;
+}
+
+static MfdConnectorEditor *
+find_editor (void)
+{
+  g_autoptr(GList) toplevels = gtk_window_list_toplevels ();
+
+  for (GList *l = toplevels; l != NULL; l = l->next)
+    if (MFD_IS_CONNECTOR_EDITOR (l->data))
+      return l->data;
+  return NULL;
+}
+
+static void
+set_editor_text (MfdConnectorEditor *editor,
+                 const char         *row,
+                 const char         *text)
+{
+  GObject *child = gtk_widget_get_template_child (GTK_WIDGET (editor), MFD_TYPE_CONNECTOR_EDITOR, row);
+
+  gtk_editable_set_text (GTK_EDITABLE (child), text);
 }
 
 static gboolean
@@ -341,7 +387,7 @@ test_import_and_edit (Fixture       *fixture,
   g_autoptr(GFile) file = g_file_new_for_path (g_test_get_filename (G_TEST_DIST, "data", "ui", "connectors.json", NULL));
   MfdConnectorsPage *page = MFD_CONNECTORS_PAGE (mfd_window_get_page (fixture->window, "connectors"));
   MfdConnectorStore *store = mfd_window_get_connector_store (fixture->window);
-  g_autoptr(MfdConnectorEditor) editor = NULL;
+  MfdConnectorEditor *editor;
   g_autoptr(MfdConnectorStore) reread = NULL;
   g_autoptr(GError) error = NULL;
   MfdConnector *connector;
@@ -370,16 +416,47 @@ test_import_and_edit (Fixture       *fixture,
   g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (reread)), ==, 2);
 
   /* The editor explains what is wrong, and saves only what is right. */
-  editor = g_object_ref_sink (mfd_connector_editor_new (GTK_WINDOW (fixture->window), store, NULL));
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (page), "connectors.add", NULL));
+  editor = find_editor ();
+  g_assert_nonnull (editor);
   g_assert_false (mfd_connector_editor_is_valid (editor));
   g_assert_nonnull (mfd_connector_editor_get_reason (editor, "name"));
   g_assert_nonnull (mfd_connector_editor_get_reason (editor, "hosts"));
   g_assert_null (mfd_connector_editor_get_reason (editor, "tls-domain"));
-  gtk_window_destroy (GTK_WINDOW (editor));
 
-  /* Removing offers an undo. */
+  set_editor_text (editor, "name_row", "Outbound to Contoso");
+  g_assert_nonnull (mfd_connector_editor_get_reason (editor, "name"));
+  set_editor_text (editor, "name_row", "Lab");
+  g_assert_null (mfd_connector_editor_get_reason (editor, "name"));
+  set_editor_text (editor, "hosts_row", "mail.contoso.test, bad host!");
+  g_assert_nonnull (mfd_connector_editor_get_reason (editor, "hosts"));
+  set_editor_text (editor, "hosts_row", "mail.contoso.test, 192.0.2.0/24");
+  g_assert_null (mfd_connector_editor_get_reason (editor, "hosts"));
+
+  /* Domain validation asks for the TLS domain, and checks its wildcard. */
+  adw_combo_row_set_selected (ADW_COMBO_ROW (gtk_widget_get_template_child (GTK_WIDGET (editor),
+                                                                            MFD_TYPE_CONNECTOR_EDITOR,
+                                                                            "tls_row")), 3);
+  g_assert_nonnull (mfd_connector_editor_get_reason (editor, "tls-domain"));
+  set_editor_text (editor, "tls_domain_row", "*.*.contoso.test");
+  g_assert_nonnull (mfd_connector_editor_get_reason (editor, "tls-domain"));
+  set_editor_text (editor, "tls_domain_row", "*.contoso.test");
+  g_assert_null (mfd_connector_editor_get_reason (editor, "tls-domain"));
+  g_assert_true (mfd_connector_editor_is_valid (editor));
+  mfd_connector_editor_save (editor);
+
+  connector = mfd_connector_store_find (store, "Lab");
+  g_assert_nonnull (connector);
+  g_assert_cmpint (mfd_connector_get_tls_mode (connector), ==, MFD_TLS_DOMAIN_VALIDATION);
+  g_assert_cmpstr (mfd_connector_get_tls_domain (connector), ==, "*.contoso.test");
+  g_assert_cmpstr (mfd_connector_get_smart_hosts (connector)[1], ==, "192.0.2.0/24");
+  g_assert_cmpuint (mfd_connectors_page_get_n_visible (page), ==, 3);
+
+  /* Removing takes it off the list (the toast offers an undo). */
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (page), "connectors.remove", "s", "Partner Fabrikam"));
-  g_assert_cmpuint (mfd_connectors_page_get_n_visible (page), ==, 1);
+  g_assert_cmpuint (mfd_connectors_page_get_n_visible (page), ==, 2);
+  g_assert_null (mfd_connector_store_find (store, "Partner Fabrikam"));
+  g_assert_true (wait_until (saved, page));
 }
 
 static gboolean
@@ -558,6 +635,7 @@ main (int   argc,
   g_test_add ("/wizard/practice-healthy", Fixture, NULL, fixture_setup, test_healthy, fixture_teardown);
   g_test_add ("/wizard/cancel", Fixture, NULL, fixture_setup, test_cancel, fixture_teardown);
   g_test_add ("/wizard/ndr-paste", Fixture, NULL, fixture_setup, test_ndr_flow, fixture_teardown);
+  g_test_add ("/wizard/ndr-open-eml", Fixture, NULL, fixture_setup, test_ndr_open_eml, fixture_teardown);
   g_test_add ("/wizard/ndr-several", Fixture, NULL, fixture_setup, test_ndr_several, fixture_teardown);
   g_test_add ("/wizard/import-connectors", Fixture, NULL, fixture_setup, test_import_and_edit, fixture_teardown);
   g_test_add ("/wizard/connector-refused", Fixture, NULL, fixture_setup, test_connector_flow, fixture_teardown);
