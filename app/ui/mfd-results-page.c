@@ -146,7 +146,12 @@ create_command_row (MfdResultsPage *self,
   GtkWidget *box = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 12);
   GtkWidget *label = mfd_ui_wrapping_label_new (command, "monospace");
   GtkWidget *button = gtk_button_new_from_icon_name ("edit-copy-symbolic");
+  g_autoptr(PangoAttrList) attributes = NULL;
 
+  /* A hyphen added at a line break would read as part of the command. */
+  attributes = pango_attr_list_new ();
+  pango_attr_list_insert (attributes, pango_attr_insert_hyphens_new (FALSE));
+  gtk_label_set_attributes (GTK_LABEL (label), attributes);
   gtk_label_set_wrap_mode (GTK_LABEL (label), PANGO_WRAP_CHAR);
   gtk_label_set_selectable (GTK_LABEL (label), TRUE);
   gtk_widget_set_hexpand (label, TRUE);

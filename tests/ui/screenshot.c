@@ -75,6 +75,20 @@ save_png (GtkWidget  *widget,
     g_print ("%s\n", path);
 }
 
+/* The page's scrolled window (its only child), to its end: the footer. */
+static void
+scroll_to_end (GtkWidget *page)
+{
+  GtkWidget *scrolled = gtk_widget_get_first_child (page);
+  GtkAdjustment *adjustment;
+
+  if (!GTK_IS_SCROLLED_WINDOW (scrolled))
+    return;
+  wait_ms (300);
+  adjustment = gtk_scrolled_window_get_vadjustment (GTK_SCROLLED_WINDOW (scrolled));
+  gtk_adjustment_set_value (adjustment, gtk_adjustment_get_upper (adjustment));
+}
+
 static void
 shoot (MfdWindow  *window,
        const char *dir,
@@ -180,6 +194,8 @@ main (int   argc,
       return 1;
     }
   shoot (window, dir, "results", suffix);
+  scroll_to_end (mfd_window_get_page (window, "results"));
+  shoot (window, dir, "results-end", suffix);
 
   mfd_window_show_page (window, "start");
   shoot (window, dir, "start", suffix);
