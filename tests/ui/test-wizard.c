@@ -353,13 +353,13 @@ two_connectors (gpointer data)
   return mfd_connectors_page_get_n_visible (data) == 2;
 }
 
-static MfdConnectorEditor *
-find_editor (void)
+static gpointer
+find_toplevel (GType type)
 {
   g_autoptr(GList) toplevels = gtk_window_list_toplevels ();
 
   for (GList *l = toplevels; l != NULL; l = l->next)
-    if (MFD_IS_CONNECTOR_EDITOR (l->data))
+    if (G_TYPE_CHECK_INSTANCE_TYPE (l->data, type) && gtk_widget_get_visible (l->data))
       return l->data;
   return NULL;
 }
@@ -388,6 +388,7 @@ test_import_and_edit (Fixture       *fixture,
   MfdConnectorsPage *page = MFD_CONNECTORS_PAGE (mfd_window_get_page (fixture->window, "connectors"));
   MfdConnectorStore *store = mfd_window_get_connector_store (fixture->window);
   MfdConnectorEditor *editor;
+  GtkWindow *paste;
   g_autoptr(MfdConnectorStore) reread = NULL;
   g_autoptr(GError) error = NULL;
   MfdConnector *connector;
@@ -417,7 +418,7 @@ test_import_and_edit (Fixture       *fixture,
 
   /* The editor explains what is wrong, and saves only what is right. */
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (page), "connectors.add", NULL));
-  editor = find_editor ();
+  editor = find_toplevel (MFD_TYPE_CONNECTOR_EDITOR);
   g_assert_nonnull (editor);
   g_assert_false (mfd_connector_editor_is_valid (editor));
   g_assert_nonnull (mfd_connector_editor_get_reason (editor, "name"));
@@ -452,9 +453,19 @@ test_import_and_edit (Fixture       *fixture,
   g_assert_cmpstr (mfd_connector_get_smart_hosts (connector)[1], ==, "192.0.2.0/24");
   g_assert_cmpuint (mfd_connectors_page_get_n_visible (page), ==, 3);
 
+  /* Pasting an export imports it too: the same name replaces, a new one adds. */
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (page), "connectors.paste-json", NULL));
+  paste = find_toplevel (ADW_TYPE_MESSAGE_DIALOG);
+  g_assert_nonnull (paste);
+  gtk_text_buffer_set_text (g_object_get_data (G_OBJECT (paste), "buffer"),
+                            "{\"Name\": \"Pasted\", \"SmartHosts\": [\"relay.contoso.test\"], \"TlsSettings\": null}", -1);
+  adw_message_dialog_response (ADW_MESSAGE_DIALOG (paste), "import");
+  g_assert_nonnull (mfd_connector_store_find (store, "Pasted"));
+  g_assert_cmpuint (mfd_connectors_page_get_n_visible (page), ==, 4);
+
   /* Removing takes it off the list (the toast offers an undo). */
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (page), "connectors.remove", "s", "Partner Fabrikam"));
-  g_assert_cmpuint (mfd_connectors_page_get_n_visible (page), ==, 2);
+  g_assert_cmpuint (mfd_connectors_page_get_n_visible (page), ==, 3);
   g_assert_null (mfd_connector_store_find (store, "Partner Fabrikam"));
   g_assert_true (wait_until (saved, page));
 }
@@ -480,6 +491,10 @@ test_connector_flow (Fixture       *fixture,
   MfdStartPage *start = MFD_START_PAGE (mfd_window_get_page (fixture->window, "start"));
   g_autoptr(GError) error = NULL;
   g_autoptr(MfdLab) lab = NULL;
+  GtkListBox *list_box;
+  GtkListBoxRow *row;
+  GtkWindow *dialog;
+  int i = 0;
   MfdConnector *connector;
 
   /* A connector's smart host is checked on port 25, as EOP does: the
@@ -499,7 +514,17 @@ test_connector_flow (Fixture       *fixture,
   connector = mfd_connector_store_find (mfd_window_get_connector_store (fixture->window), "Outbound to Contoso");
   g_assert_nonnull (connector);
 
-  mfd_connectors_page_run_checks (page, connector);
+  /* Activating the row shows the target summary; its Run Checks starts them. */
+  list_box = GTK_LIST_BOX (gtk_widget_get_template_child (GTK_WIDGET (page), MFD_TYPE_CONNECTORS_PAGE, "list_box"));
+  for (row = gtk_list_box_get_row_at_index (list_box, 0); row != NULL; row = gtk_list_box_get_row_at_index (list_box, ++i))
+    if (g_strcmp0 (adw_preferences_row_get_title (ADW_PREFERENCES_ROW (row)), "Outbound to Contoso") == 0)
+      break;
+  g_assert_nonnull (row);
+  g_signal_emit_by_name (list_box, "row-activated", row);
+  dialog = find_toplevel (ADW_TYPE_MESSAGE_DIALOG);
+  g_assert_nonnull (dialog);
+  g_assert_cmpstr (adw_message_dialog_get_heading (ADW_MESSAGE_DIALOG (dialog)), ==, "Outbound to Contoso");
+  adw_message_dialog_response (ADW_MESSAGE_DIALOG (dialog), "run");
   g_assert_cmpstr (mfd_window_get_page_name (fixture->window), ==, "checks");
   g_assert_true (wait_until (on_page_results, fixture->window));
   assert_finding (fixture, "4.4.316", "tcp-refused");
