@@ -56,6 +56,19 @@ test_other_language (void)
 }
 
 static void
+test_context (void)
+{
+  /* An untranslated string with a context comes back as the msgid itself,
+   * still valid after the call (the lookup key is freed inside). */
+  const char *msgid = "no such message with a context";
+  const char *out = mfd_trc (NULL, "some context", msgid);
+
+  g_assert_true (out == msgid);
+  g_assert_cmpstr (mfd_trc ("ja", "shortcut window", "Quit"), ==, "終了");
+  g_assert_cmpstr (mfd_trc ("en", "shortcut window", "Quit"), ==, "Quit");
+}
+
+static void
 test_sanitize (void)
 {
   const char raw[] = "ok\x01\x7f\xff\xfe line\nnext\ttab";
@@ -125,6 +138,7 @@ main (int   argc,
   g_test_add_func ("/text/normalize", test_normalize_lang);
   g_test_add_func ("/text/other-language", test_other_language);
   g_test_add_func ("/text/sanitize", test_sanitize);
+  g_test_add_func ("/text/context", test_context);
   g_test_add_func ("/types/enums", test_enums);
   g_test_add_func ("/observation/basics", test_observation);
 

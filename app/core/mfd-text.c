@@ -256,8 +256,14 @@ mfd_trc (const char *lang,
     {
       if (context != NULL)
         {
+          const char *translated;
+
           key = g_strconcat (context, "\004", msgid, NULL);
-          return g_dpgettext (GETTEXT_PACKAGE, key, strlen (context) + 1);
+          translated = g_dpgettext (GETTEXT_PACKAGE, key, strlen (context) + 1);
+          /* Untranslated, g_dpgettext() points into @key, which we free. */
+          if (translated >= key && translated < key + strlen (key) + 1)
+            return msgid;
+          return translated;
         }
       return g_dgettext (GETTEXT_PACKAGE, msgid);
     }

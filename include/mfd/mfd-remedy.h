@@ -12,14 +12,16 @@
 G_BEGIN_DECLS
 
 /* What fills the commands' placeholders; any field may be NULL (a readable
- * placeholder such as <connector name> is used then). */
+ * placeholder such as <connector name> is used then, and the step texts say
+ * "the connector", "the destination server"). Values that could break out
+ * of their place in a command line are replaced by the placeholder too. */
 typedef struct
 {
   const char *connector_name;
-  const char *smart_host;
+  const char *smart_host;      /* the value -SmartHosts should get */
   const char *domain;          /* accepted / recipient domain */
-  const char *tls_domain;
-  const char *host;            /* the destination host checked */
+  const char *tls_domain;      /* the value -TlsDomain should get */
+  const char *host;            /* the destination host checked (smart_host when NULL) */
   const char *ip;
   gboolean    partner;         /* the destination belongs to a partner */
   const char * const *eop_ranges; /* EOP's TCP 25 address ranges, may be NULL */
@@ -51,9 +53,15 @@ const char * const *mfd_remedy_list_causes (void);
 /* Every code the catalogue explains, including related ones (4.4.7 …). */
 const char * const *mfd_remedy_list_codes (void);
 gboolean     mfd_remedy_knows_code     (const char             *code);
+/* The SMTP reply EOP gives with @code: 450 for 4.x.x, 550 for 5.x.x (and
+ * for 4.4.7, which only appears in the expiry NDR), 0 for "other". */
+int          mfd_remedy_reply_for_code (const char             *code);
 
 /* Renders the remedy for @code and/or @cause (either may be NULL, not both)
- * in @lang (see mfd-text.h). Returns NULL when neither is known. */
+ * in @lang (see mfd-text.h). @code NULL = the cause's own code; a cause may
+ * also be explained under another code (cert-expired reported as 4.4.317).
+ * Expired forms (5.4.316) give the 4.x text with the expiry said. Returns
+ * NULL when the code or the cause given is unknown. */
 MfdRemedy   *mfd_remedy_render         (const char             *code,
                                         const char             *cause,
                                         const char             *lang,
