@@ -689,7 +689,15 @@ mfd_connector_import (const char  *json,
       return NULL;
     }
 
+  /* json-glib skips a byte order mark of its own, so a doubled one reads
+   * as an empty document with no root. */
   root = json_parser_get_root (parser);
+  if (root == NULL)
+    {
+      g_set_error_literal (error, MFD_CONNECTOR_ERROR, MFD_CONNECTOR_ERROR_PARSE,
+                            mfd_tr (NULL, N_("The text is empty.")));
+      return NULL;
+    }
   if (JSON_NODE_HOLDS_ARRAY (root))
     array = json_node_get_array (root);
   else if ((array = value_wrapper_array (root)) != NULL)

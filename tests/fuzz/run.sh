@@ -24,7 +24,7 @@ if [ ! -f "$targets" ]; then
 fi
 
 # GLib's criticals are bugs we want to see as crashes, not log lines.
-export G_DEBUG=fatal-criticals
+# fuzz-glib.c turns warnings and criticals into aborts libFuzzer records.
 export ASAN_OPTIONS="detect_leaks=1:abort_on_error=1:detect_odr_violation=0"
 export LSAN_OPTIONS="suppressions=$here/../lsan.supp:print_suppressions=0"
 export UBSAN_OPTIONS="print_stacktrace=1:halt_on_error=1"
