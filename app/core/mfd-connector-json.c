@@ -496,11 +496,11 @@ unicode_escape_at (const char *p,
   return value;
 }
 
-/* JSON nesting depth, NUL bytes and malformed \u escapes, checked before
- * json-glib's recursive parser sees the text: json-glib turns a lone
- * "\ud800" (or a short escape such as "\udc" that swallows the closing
- * quote) into bytes that are not UTF-8, which the model would keep and a
- * saved list could then not be read back. Only the
+/* JSON nesting depth, NUL bytes and escapes JSON does not allow, checked
+ * before json-glib's recursive parser sees the text: json-glib (GScanner)
+ * turns a lone "\ud800", a short "\udc" that swallows the closing quote,
+ * or an octal "\333" into bytes that are not UTF-8, which the model would
+ * keep and a saved list could then not be read back. Only the
  * structure is scanned; the parser does the real validation. */
 static gboolean
 check_shape (const char  *data,
@@ -539,10 +539,11 @@ check_shape (const char  *data,
                       continue;
                     }
                 }
-              if (c == 'u' && (unit < 0 || (unit >= 0xD800 && unit <= 0xDFFF)))
+              if (strchr ("\"\\/bfnrtu", c) == NULL ||
+                  (c == 'u' && (unit < 0 || (unit >= 0xD800 && unit <= 0xDFFF))))
                 {
                   g_set_error_literal (error, MFD_CONNECTOR_ERROR, MFD_CONNECTOR_ERROR_PARSE,
-                                        mfd_tr (NULL, N_("The text contains a \\u escape that is not four hex digits or is an unpaired UTF-16 surrogate, so it is not valid JSON text.")));
+                                        mfd_tr (NULL, N_("The text contains an escape sequence that JSON does not allow (such as an unpaired UTF-16 surrogate), so it is not valid JSON text.")));
                   return FALSE;
                 }
             }
