@@ -12,29 +12,45 @@
 
 G_BEGIN_DECLS
 
+/* The values are MFD_LAB_DNS_MODE_*: mfd-lab.h already has scenarios
+ * called MFD_LAB_DNS_NXDOMAIN and MFD_LAB_DNS_SERVFAIL. */
 typedef enum
 {
-  MFD_LAB_DNS_ANSWER,      /* answer from the records added */
-  MFD_LAB_DNS_NXDOMAIN,
-  MFD_LAB_DNS_SERVFAIL,
-  MFD_LAB_DNS_REFUSED,
-  MFD_LAB_DNS_SILENT,      /* read the query, never answer */
+  MFD_LAB_DNS_MODE_ANSWER,      /* answer from the records added */
+  MFD_LAB_DNS_MODE_NXDOMAIN,
+  MFD_LAB_DNS_MODE_SERVFAIL,
+  MFD_LAB_DNS_MODE_REFUSED,
+  MFD_LAB_DNS_MODE_SILENT,      /* read the query, never answer */
+  /* Hostile or unusual answers, for robustness tests: */
+  MFD_LAB_DNS_MODE_TRUNCATED,   /* TC bit and no records over UDP; full answer over TCP */
+  MFD_LAB_DNS_MODE_CUT_SHORT,   /* a reply that ends in the middle of its answer record */
+  MFD_LAB_DNS_MODE_COMPRESSION_LOOP, /* the answer's name is a compression pointer loop */
+  MFD_LAB_DNS_MODE_GARBAGE,     /* the query's id, then bytes that are no DNS message */
 } MfdLabDnsMode;
 
 typedef struct _MfdLabDns MfdLabDns;
 
-/* Listens on UDP and TCP at @address (e.g. "127.0.0.1"; NULL = 127.0.0.1)
- * port @port (0 = any free port), answering in its own thread. */
+/* Listens on UDP and TCP at @address (e.g. "127.0.0.1", "127.0.0.2",
+ * "::1"; NULL = 127.0.0.1) port @port (0 = any free port), answering in
+ * its own thread until mfd_lab_dns_free(). Everything it answers comes
+ * from the records added (an answer follows CNAMEs among them; a name with
+ * no record, nor any below it, is NXDOMAIN; the SOA of the enclosing zone,
+ * if added, goes in the authority section of negative answers). When
+ * authoritative, a name below an added NS set that is not a zone apex (no
+ * SOA there) gets a referral with glue, as a parent zone's server does. */
 MfdLabDns  *mfd_lab_dns_new          (const char     *address,
                                       guint16         port,
                                       GError        **error);
 void        mfd_lab_dns_free         (MfdLabDns      *self);
-/* "127.0.0.1:PORT" */
+/* "127.0.0.1:PORT" or "[::1]:PORT" */
 const char *mfd_lab_dns_get_server   (MfdLabDns      *self);
 guint16     mfd_lab_dns_get_port     (MfdLabDns      *self);
 
 /* A record in presentation format, e.g. ("mail.contoso.test", "A",
- * "127.0.0.1", 300) or ("contoso.test", "MX", "10 mail.contoso.test", 300). */
+ * "127.0.0.1", 300) or ("contoso.test", "MX", "10 mail.contoso.test", 300)
+ * (names in @data are absolute; a trailing dot is optional). Types: A,
+ * AAAA, MX, NS, CNAME, SOA (and anything else ldns reads). Invalid data
+ * is a programming error (g_critical). */
 void        mfd_lab_dns_add_record   (MfdLabDns      *self,
                                       const char     *name,
                                       const char     *type,
@@ -44,7 +60,8 @@ void        mfd_lab_dns_add_record   (MfdLabDns      *self,
 void        mfd_lab_dns_set_mode     (MfdLabDns      *self,
                                       const char     *name,
                                       MfdLabDnsMode   mode);
-/* Set the AA flag on answers (authoritative server) or not (resolver). */
+/* Set the AA flag on answers (authoritative server) or not (resolver,
+ * the default: RA set, AA clear). */
 void        mfd_lab_dns_set_authoritative (MfdLabDns *self,
                                       gboolean        authoritative);
 /* How many queries it has received. */

@@ -14,32 +14,79 @@
 
 G_BEGIN_DECLS
 
+#define MFD_DNS_ERROR (mfd_dns_error_quark ())
+
+typedef enum
+{
+  MFD_DNS_ERROR_INVALID_SERVER,
+} MfdDnsError;
+
+/* At most this many name servers of a zone are asked directly. */
+#define MFD_DNS_MAX_AUTHORITY_SERVERS 4
+
+/* Immutable once set up: worker threads may share one resolver. */
 typedef struct _MfdDnsResolver MfdDnsResolver;
 
+GQuark          mfd_dns_error_quark               (void);
+
 /* @server: "IP", "IP:PORT", "[IPv6]:PORT" or NULL for the system's
- * resolvers (/etc/resolv.conf). Fails only on a malformed @server. */
+ * resolvers (/etc/resolv.conf). Fails only on a malformed @server.
+ * @timeout_ms bounds one question (retries included); a lookup that
+ * follows aliases or asks A then AAAA takes at most twice that. */
 MfdDnsResolver *mfd_dns_resolver_new              (const char      *server,
                                                    guint            timeout_ms,
                                                    GError         **error);
+/* The system's resolvers as listed in @resolv_conf (a resolv.conf file);
+ * a missing or empty file gives a resolver whose lookups are
+ * INCONCLUSIVE. For tests of that case. */
+MfdDnsResolver *mfd_dns_resolver_new_from_resolv_conf (const char  *resolv_conf,
+                                                   guint            timeout_ms);
 void            mfd_dns_resolver_free             (MfdDnsResolver  *self);
+/* What the "resolver" fact says: "IP:PORT" of the given server, or
+ * "system (IP, …)". */
+const char     *mfd_dns_resolver_get_description  (MfdDnsResolver  *self);
+/* Test and lab use only: the port the authoritative servers are asked on
+ * (default 53), so that loopback responders on another port can play a
+ * zone's name servers. Real checks never change it. */
+void            mfd_dns_resolver_set_authority_port (MfdDnsResolver *self,
+                                                   guint16          port);
 
 /* A and AAAA for @host. Returns a DNS observation (cause dns-nxdomain,
  * dns-no-address, dns-servfail, dns-timeout on failure; INCONCLUSIVE when
- * no resolver could be reached at all); @addresses receives the IP strings
- * (IPv4 first), facts include "ttl", "answers", "rcode". */
+ * no resolver could be reached at all or on cancellation; SKIPPED when
+ * @host is an IP address, which is then the only address); @addresses
+ * (may be NULL) receives the IP strings (IPv4 first), facts include "ttl"
+ * (the smallest TTL of the records used, seconds), "answers" ("IP, IP"),
+ * "rcode", "resolver", "cname" (the alias chain "a -> b") when aliased,
+ * "transport" = "tcp" when a truncated reply was asked again over TCP. */
 MfdObservation *mfd_dns_resolve_addresses         (MfdDnsResolver  *self,
                                                    const char      *host,
                                                    GPtrArray      **addresses,
                                                    GCancellable    *cancellable);
-/* MX for @domain, hosts in preference order (RFC 5321 implicit MX when
- * there is none but an address). */
+/* MX for @domain, hosts in preference order, ties in the order received
+ * (RFC 5321 implicit MX when there is none but an address: fact
+ * "implicit_mx" = "true"). A null MX (RFC 7505) is dns-no-address with
+ * fact "null_mx" = "true" and no hosts. Facts "answers" ("10 a, 20 b"),
+ * "ttl", "rcode", "resolver". */
 MfdObservation *mfd_dns_resolve_mx                (MfdDnsResolver  *self,
                                                    const char      *domain,
                                                    GPtrArray      **hosts,
                                                    GCancellable    *cancellable);
 /* The zone's NS asked directly, without recursion, compared with what the
- * resolver said (@resolver_addresses, may be empty): a DNS_AUTHORITY
- * observation (dns-lame-delegation, dns-stale-cache with the TTL left). */
+ * resolver said (@resolver_addresses, may be NULL or empty): a
+ * DNS_AUTHORITY observation. FAIL dns-lame-delegation when no name server
+ * answers authoritatively (fact "caveat" = "direct-dns-may-be-blocked":
+ * some networks block DNS to anything but their own resolver); WARNING
+ * dns-lame-delegation when only some do ("lame_servers"); FAIL
+ * dns-stale-cache when the authoritative answer differs from the
+ * resolver's ("authoritative_answers", "resolver_answers",
+ * "resolver_ttl" = what the resolver has left); WARNING dns-stale-cache
+ * when the authoritative servers disagree among themselves. SKIPPED when
+ * the resolver knows no name servers for the name or any domain above it
+ * (a private name); INCONCLUSIVE when the resolver or the name servers
+ * cannot be reached. Also facts "zone", "nameservers", "servers" (what
+ * each said). The name servers are asked on port 53 (see
+ * mfd_dns_resolver_set_authority_port()). */
 MfdObservation *mfd_dns_check_authority           (MfdDnsResolver  *self,
                                                    const char      *host,
                                                    GPtrArray       *resolver_addresses,

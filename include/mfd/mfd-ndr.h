@@ -22,8 +22,23 @@ typedef enum
 } MfdNdrError;
 
 /* Inputs are read up to this many bytes; larger pastes are refused with
- * MFD_NDR_ERROR_TOO_LARGE rather than read in part. */
+ * MFD_NDR_ERROR_TOO_LARGE rather than read in part. 8 MB holds any NDR with
+ * its original message attached, and keeps a paste of a whole mailbox
+ * export from tying the parser up. */
 #define MFD_NDR_MAX_INPUT (8 * 1024 * 1024)
+
+/* At most this many entries are kept from one input; the rest of a flood of
+ * repeated lines adds nothing a person could read. */
+#define MFD_NDR_MAX_ENTRIES 1000
+
+/* Which form of text an entry was read from. */
+typedef enum
+{
+  MFD_NDR_SOURCE_QUEUE,            /* a raw EOP queue / alert string */
+  MFD_NDR_SOURCE_MESSAGE_TRACE,    /* Reason: [{LED=…};{MSG=…};…] */
+  MFD_NDR_SOURCE_NDR,              /* an NDR body: "Remote server returned '…'", history lines */
+  MFD_NDR_SOURCE_DELIVERY_STATUS,  /* RFC 3464 fields (Diagnostic-Code, Status, Remote-MTA) */
+} MfdNdrSource;
 
 #define MFD_TYPE_NDR_ENTRY  (mfd_ndr_entry_get_type ())
 #define MFD_TYPE_NDR_RESULT (mfd_ndr_result_get_type ())
@@ -44,12 +59,14 @@ struct _MfdNdrEntry
   char       *server;            /* LastAttemptedServerName / Server at HOST / Remote-MTA / FQDN */
   char       *ip;                /* LastAttemptedIP / (IP) / IP=, without port or brackets */
   guint16     port;              /* 25 when not given */
-  char       *reporting_server;  /* the EOP machine that wrote it, or NULL */
+  char       *reporting_server;  /* the EOP machine that wrote it ([HOST time id] trailer,
+                                  * Reporting-MTA, Generating server), or NULL */
   GDateTime  *timestamp;         /* when (UTC), or NULL */
   gboolean    expired;           /* 5.4.31x "Message expired" form, 4.4.7, 5.4.300 */
   char      **recipients;        /* NULL-terminated, may be NULL */
   char       *cause;             /* likely cause id from the code + detail, or NULL */
   char       *raw;               /* the line(s) it came from, sanitized */
+  MfdNdrSource source;           /* the form it was read from */
 };
 
 struct _MfdNdrResult
@@ -66,7 +83,23 @@ GQuark        mfd_ndr_error_quark    (void);
 GType         mfd_ndr_entry_get_type (void) G_GNUC_CONST;
 GType         mfd_ndr_result_get_type (void) G_GNUC_CONST;
 
-/* Any text or a whole .eml (detected); never crashes on hostile bytes. */
+/* Any text or a whole .eml (detected by its header fields; read with
+ * GMime: transfer encodings, charsets, message/delivery-status) and returns
+ * every delivery error in it, in input order. The same error written twice
+ * (the NDR body and its delivery-status part) becomes one entry. A reply
+ * nested in [Message=…] or in a quoted history line is detail of its entry,
+ * never an entry itself. An expiry line without a server takes the server
+ * and address of the retries of the same failure in the same text.
+ *
+ * primary: the error to diagnose: a specific cause before a generic expiry
+ * (4.4.7, 5.4.300); a specific expiry (5.4.316) before its retries; then
+ * the latest (by time when both entries have one, else the later in the
+ * text). Servers and addresses come only from the error itself, never from
+ * "Generating server" or Received: fields.
+ *
+ * Never crashes, hangs or grows without bound on hostile bytes: work is
+ * linear in the input, which is capped at MFD_NDR_MAX_INPUT; errors are
+ * MFD_NDR_ERROR_* with a message in the process language. */
 MfdNdrResult *mfd_ndr_parse          (const char         *data,
                                       gsize               len,
                                       GError            **error);
@@ -79,9 +112,22 @@ MfdNdrResult *mfd_ndr_result_ref     (MfdNdrResult       *self);
 void          mfd_ndr_result_unref   (MfdNdrResult       *self);
 
 /* Likely cause id from a status code and a [Message=…] detail (either may
- * be NULL): "tcp-refused" for 10061, "cert-expired" for CertificateExpired… */
+ * be NULL): "tcp-refused" for 10061, "cert-expired" for CertificateExpired…
+ * The detail decides first; then the code where it names one cause
+ * (4.4.315 tcp-timeout, 4.4.316 tcp-refused, 4.4.318 closed-abruptly, DANE
+ * 4.7.321/322/325, 5.4.310 dns-nxdomain), "other" for codes outside the
+ * connector family. NULL when the code alone cannot tell (4.4.312, 4.4.317,
+ * 4.7.320 without detail; the generic expiries 4.4.7 / 5.4.300): only the
+ * checks can say which cause applies then. */
 const char   *mfd_ndr_classify       (const char         *status,
                                       const char         *message);
+
+/* TRUE for the generic expiry codes (4.4.7, 5.4.7, 5.4.300) that yield to a
+ * specific cause when choosing the primary entry. */
+gboolean      mfd_ndr_status_is_generic_expiry (const char *status);
+
+/* "queue", "message-trace", "ndr", "delivery-status" (JSON, never translated) */
+const char   *mfd_ndr_source_to_string (MfdNdrSource      source);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (MfdNdrEntry, mfd_ndr_entry_unref)
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (MfdNdrResult, mfd_ndr_result_unref)

@@ -1,0 +1,231 @@
+/* test-cli-ndr.c — `mail-flow-doctor explain-ndr` through the real executable
+ *
+ * Copyright 2026 The Mail Flow Doctor authors
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#include "config.h"
+
+#include <locale.h>
+#include <string.h>
+
+#include <gio/gio.h>
+#include <json-glib/json-glib.h>
+
+typedef struct
+{
+  int   status;
+  char *out;
+  char *err;
+} Run;
+
+static void
+run_clear (Run *run)
+{
+  g_free (run->out);
+  g_free (run->err);
+}
+
+G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (Run, run_clear)
+
+static char *
+bytes_to_string (GBytes *bytes)
+{
+  gsize len = 0;
+  const char *data = bytes != NULL ? g_bytes_get_data (bytes, &len) : NULL;
+
+  return data != NULL ? g_strndup (data, len) : g_strdup ("");
+}
+
+/* Runs the binary with @args (NULL-terminated), feeding @input (or nothing)
+ * on standard input, in an English environment. */
+static void
+run_cli (Run                *run,
+         const char         *input,
+         gsize               input_len,
+         const char * const *args)
+{
+  g_autoptr(GSubprocessLauncher) launcher = NULL;
+  g_autoptr(GSubprocess) process = NULL;
+  g_autoptr(GPtrArray) argv = g_ptr_array_new ();
+  g_autoptr(GBytes) stdin_bytes = NULL;
+  g_autoptr(GBytes) out = NULL;
+  g_autoptr(GBytes) err = NULL;
+  g_autoptr(GError) error = NULL;
+  const char *binary = g_getenv ("MFD_BINARY");
+
+  g_assert_nonnull (binary);
+  g_ptr_array_add (argv, (gpointer) binary);
+  g_ptr_array_add (argv, (gpointer) "explain-ndr");
+  for (gsize i = 0; args[i] != NULL; i++)
+    g_ptr_array_add (argv, (gpointer) args[i]);
+  g_ptr_array_add (argv, NULL);
+
+  launcher = g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDIN_PIPE |
+                                        G_SUBPROCESS_FLAGS_STDOUT_PIPE |
+                                        G_SUBPROCESS_FLAGS_STDERR_PIPE);
+  g_subprocess_launcher_setenv (launcher, "LANGUAGE", "en", TRUE);
+  g_subprocess_launcher_setenv (launcher, "LANG", "C.UTF-8", TRUE);
+  process = g_subprocess_launcher_spawnv (launcher, (const char * const *) argv->pdata, &error);
+  g_assert_no_error (error);
+
+  /* With a pipe, GSubprocess needs bytes; none means end of input at once. */
+  stdin_bytes = g_bytes_new (input, input != NULL ? input_len : 0);
+  g_subprocess_communicate (process, stdin_bytes, NULL, &out, &err, &error);
+  g_assert_no_error (error);
+
+  g_assert_true (g_subprocess_get_if_exited (process));
+  run->status = g_subprocess_get_exit_status (process);
+  run->out = bytes_to_string (out);
+  run->err = bytes_to_string (err);
+}
+
+static const char queue_text[] =
+  "450 4.4.316 Connection refused [Message=Socket error code 10061] "
+  "[LastAttemptedServerName=mail.contoso.com] [LastAttemptedIP=203.0.113.25:25] "
+  "[TYAPR01FT012.eop-APC01.prod.protection.outlook.com 2025-03-04T01:02:03.456Z 08DD5A1B2C3D4E5F]\n";
+
+static void
+test_json_stdin (void)
+{
+  g_auto(Run) run = { 0 };
+  const char *args[] = { "--json", NULL };
+  g_autoptr(JsonParser) parser = json_parser_new ();
+  g_autoptr(GError) error = NULL;
+  JsonObject *root, *primary, *entry;
+  JsonArray *entries;
+
+  run_cli (&run, queue_text, strlen (queue_text), args);
+  g_assert_cmpint (run.status, ==, 0);
+  g_assert_true (json_parser_load_from_data (parser, run.out, -1, &error));
+  g_assert_no_error (error);
+
+  root = json_node_get_object (json_parser_get_root (parser));
+  g_assert_cmpstr (json_object_get_string_member (root, "schema"), ==, "mail-flow-doctor/ndr/1");
+  entries = json_object_get_array_member (root, "entries");
+  g_assert_cmpuint (json_array_get_length (entries), ==, 1);
+  entry = json_array_get_object_element (entries, 0);
+  g_assert_cmpint (json_object_get_int_member (entry, "reply"), ==, 450);
+  g_assert_cmpstr (json_object_get_string_member (entry, "status"), ==, "4.4.316");
+  g_assert_cmpstr (json_object_get_string_member (entry, "text"), ==, "Connection refused");
+  g_assert_cmpstr (json_object_get_string_member (entry, "message"), ==, "Socket error code 10061");
+  g_assert_cmpstr (json_object_get_string_member (entry, "server"), ==, "mail.contoso.com");
+  g_assert_cmpstr (json_object_get_string_member (entry, "ip"), ==, "203.0.113.25");
+  g_assert_cmpint (json_object_get_int_member (entry, "port"), ==, 25);
+  g_assert_false (json_object_get_boolean_member (entry, "expired"));
+  g_assert_cmpstr (json_object_get_string_member (entry, "cause"), ==, "tcp-refused");
+
+  primary = json_object_get_object_member (root, "primary");
+  g_assert_nonnull (primary);
+  g_assert_cmpstr (json_object_get_string_member (primary, "status"), ==, "4.4.316");
+}
+
+static void
+test_file_and_lang (void)
+{
+  g_autofree char *path = g_test_build_filename (G_TEST_DIST, "data", "ndr", "eml-ja-iso2022jp.eml", NULL);
+  g_auto(Run) ja = { 0 };
+  g_auto(Run) en = { 0 };
+  g_auto(Run) dash = { 0 };
+  const char *ja_args[] = { path, "--lang", "ja", NULL };
+  const char *en_args[] = { path, NULL };
+  const char *dash_args[] = { "-", "--lang=en", NULL };
+
+  run_cli (&ja, NULL, 0, ja_args);
+  g_assert_cmpint (ja.status, ==, 0);
+  g_assert_true (g_utf8_validate (ja.out, -1, NULL));
+  g_assert_nonnull (strstr (ja.out, "4.7.320"));
+  g_assert_nonnull (strstr (ja.out, "cert-expired"));
+  g_assert_nonnull (strstr (ja.out, "宛先サーバー"));
+
+  /* Without --lang the process language (English here) is used. */
+  run_cli (&en, NULL, 0, en_args);
+  g_assert_cmpint (en.status, ==, 0);
+  g_assert_nonnull (strstr (en.out, "Destination server: mail.fabrikam.com (198.51.100.80:25)"));
+  g_assert_null (strstr (en.out, "宛先サーバー"));
+
+  run_cli (&dash, queue_text, strlen (queue_text), dash_args);
+  g_assert_cmpint (dash.status, ==, 0);
+  g_assert_nonnull (strstr (dash.out, "mail.contoso.com (203.0.113.25:25)"));
+}
+
+static void
+test_bad_input (void)
+{
+  g_autofree char *missing = g_test_build_filename (G_TEST_DIST, "data", "ndr", "no-such-file.txt", NULL);
+  g_autofree char *no_error = g_test_build_filename (G_TEST_DIST, "data", "ndr", "no-error.txt", NULL);
+  g_autofree char *big = g_malloc (8 * 1024 * 1024 + 1);
+  g_auto(Run) empty = { 0 };
+  g_auto(Run) absent = { 0 };
+  g_auto(Run) none = { 0 };
+  g_auto(Run) none_ja = { 0 };
+  g_auto(Run) large = { 0 };
+  g_auto(Run) bad_lang = { 0 };
+  const char *no_args[] = { NULL };
+  const char *missing_args[] = { missing, NULL };
+  const char *none_args[] = { no_error, NULL };
+  const char *none_ja_args[] = { no_error, "--lang", "ja", NULL };
+  const char *bad_lang_args[] = { "--lang", "fr", NULL };
+
+  run_cli (&empty, " \n\t\n", 4, no_args);
+  g_assert_cmpint (empty.status, ==, 2);
+  g_assert_nonnull (strstr (empty.err, "empty"));
+  g_assert_cmpstr (empty.out, ==, "");
+
+  run_cli (&absent, NULL, 0, missing_args);
+  g_assert_cmpint (absent.status, ==, 2);
+  g_assert_nonnull (strstr (absent.err, "no-such-file.txt"));
+
+  run_cli (&none, NULL, 0, none_args);
+  g_assert_cmpint (none.status, ==, 2);
+  g_assert_nonnull (strstr (none.err, "No delivery error"));
+
+  run_cli (&none_ja, NULL, 0, none_ja_args);
+  g_assert_cmpint (none_ja.status, ==, 2);
+  g_assert_null (strstr (none_ja.err, "No delivery error"));
+  g_assert_true (g_utf8_validate (none_ja.err, -1, NULL));
+
+  memset (big, 'x', 8 * 1024 * 1024 + 1);
+  run_cli (&large, big, 8 * 1024 * 1024 + 1, no_args);
+  g_assert_cmpint (large.status, ==, 2);
+  g_assert_nonnull (strstr (large.err, "8 MB"));
+
+  run_cli (&bad_lang, queue_text, strlen (queue_text), bad_lang_args);
+  g_assert_cmpint (bad_lang.status, ==, 2);
+}
+
+static void
+test_help_translated (void)
+{
+  g_auto(Run) ja = { 0 };
+  g_auto(Run) en = { 0 };
+  const char *ja_args[] = { "--help", "--lang", "ja", NULL };
+  const char *en_args[] = { "--help", NULL };
+
+  run_cli (&en, NULL, 0, en_args);
+  g_assert_cmpint (en.status, ==, 0);
+  g_assert_nonnull (strstr (en.out, "--json"));
+  g_assert_nonnull (strstr (en.out, "Print the entries as JSON"));
+
+  run_cli (&ja, NULL, 0, ja_args);
+  g_assert_cmpint (ja.status, ==, 0);
+  g_assert_nonnull (strstr (ja.out, "--json"));
+  g_assert_null (strstr (ja.out, "Print the entries as JSON"));
+  g_assert_true (g_utf8_validate (ja.out, -1, NULL));
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  setlocale (LC_ALL, "");
+  g_test_init (&argc, &argv, NULL);
+
+  g_test_add_func ("/cli/explain-ndr/json-stdin", test_json_stdin);
+  g_test_add_func ("/cli/explain-ndr/file-and-lang", test_file_and_lang);
+  g_test_add_func ("/cli/explain-ndr/bad-input", test_bad_input);
+  g_test_add_func ("/cli/explain-ndr/help-translated", test_help_translated);
+
+  return g_test_run ();
+}

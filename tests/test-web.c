@@ -1,0 +1,1611 @@
+/* test-web.c — DNS-over-HTTPS, RDAP and EOP's ranges against a real HTTPS
+ * server on loopback
+ *
+ * A SoupServer on 127.0.0.1, port 0, with a certificate from a CA made at
+ * test time, serves documents written here in the shapes the real services
+ * use, and misbehaves on demand (429, 500, truncated, wrong type, huge,
+ * silent).
+ *
+ * Copyright 2026 The Mail Flow Doctor authors
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#include "config.h"
+
+#include <locale.h>
+#include <glib/gstdio.h>
+#include <gnutls/gnutls.h>
+#include <gnutls/x509.h>
+#include <libsoup/soup.h>
+
+#include "mfd/mfd.h"
+#include "../app/core/mfd-web-private.h"
+
+#define TEST_TIMEOUT_MS  3000
+#define WATCHDOG_SECONDS 15
+
+/* Made once per run by make_test_ca(). */
+static char *test_dir;
+static char *ca_path;
+static char *server_pem;
+static char *wrong_name_pem;
+static char *expired_pem;
+
+typedef struct
+{
+  guint     status;
+  char     *content_type;
+  GBytes   *body;
+  gboolean  hang;
+  gboolean  chunked;
+  gboolean  stall;      /* chunked, and the rest never comes */
+} Route;
+
+typedef struct
+{
+  SoupServer   *server;
+  char         *base;         /* https://127.0.0.1:PORT */
+  char         *cache_dir;
+  GHashTable   *routes;       /* key -> Route */
+  GHashTable   *hits;         /* key -> count */
+  GPtrArray    *paused;
+  GMainLoop    *loop;
+  GAsyncResult *result;
+} Fixture;
+
+static void
+route_free (Route *route)
+{
+  g_free (route->content_type);
+  g_bytes_unref (route->body);
+  g_free (route);
+}
+
+/* Test CA ---------------------------------------------------------------------- */
+
+static char *
+datum_to_string (gnutls_datum_t *datum)
+{
+  char *text = g_strndup ((const char *) datum->data, datum->size);
+
+  gnutls_free (datum->data);
+  return text;
+}
+
+static gnutls_x509_privkey_t
+make_key (void)
+{
+  gnutls_x509_privkey_t key;
+
+  g_assert_cmpint (gnutls_x509_privkey_init (&key), ==, 0);
+  g_assert_cmpint (gnutls_x509_privkey_generate (key, GNUTLS_PK_ECDSA,
+                                                 GNUTLS_CURVE_TO_BITS (GNUTLS_ECC_CURVE_SECP256R1), 0), ==, 0);
+  return key;
+}
+
+/* @dns_name NULL: a server certificate for 127.0.0.1 and localhost.
+ * Validity in days from now, so the suite never rots. */
+static gnutls_x509_crt_t
+make_cert (gnutls_x509_privkey_t key,
+           const char           *dn,
+           guint                 serial,
+           gboolean              is_ca,
+           const char           *dns_name,
+           int                   from_days,
+           int                   to_days)
+{
+  gnutls_x509_crt_t crt;
+  time_t now = time (NULL);
+  unsigned char serial_bytes[1] = { serial };
+
+  g_assert_cmpint (gnutls_x509_crt_init (&crt), ==, 0);
+  gnutls_x509_crt_set_version (crt, 3);
+  gnutls_x509_crt_set_serial (crt, serial_bytes, sizeof serial_bytes);
+  gnutls_x509_crt_set_activation_time (crt, now + from_days * 24 * 3600);
+  gnutls_x509_crt_set_expiration_time (crt, now + to_days * 24 * 3600);
+  g_assert_cmpint (gnutls_x509_crt_set_dn (crt, dn, NULL), ==, 0);
+  g_assert_cmpint (gnutls_x509_crt_set_key (crt, key), ==, 0);
+  gnutls_x509_crt_set_basic_constraints (crt, is_ca, -1);
+  if (is_ca)
+    gnutls_x509_crt_set_key_usage (crt, GNUTLS_KEY_KEY_CERT_SIGN | GNUTLS_KEY_CRL_SIGN);
+  else if (dns_name != NULL)
+    {
+      gnutls_x509_crt_set_key_usage (crt, GNUTLS_KEY_DIGITAL_SIGNATURE);
+      gnutls_x509_crt_set_key_purpose_oid (crt, GNUTLS_KP_TLS_WWW_SERVER, 0);
+      gnutls_x509_crt_set_subject_alt_name (crt, GNUTLS_SAN_DNSNAME, dns_name,
+                                            strlen (dns_name), GNUTLS_FSAN_APPEND);
+    }
+  else
+    {
+      const unsigned char loopback[4] = { 127, 0, 0, 1 };
+
+      gnutls_x509_crt_set_key_usage (crt, GNUTLS_KEY_DIGITAL_SIGNATURE);
+      gnutls_x509_crt_set_key_purpose_oid (crt, GNUTLS_KP_TLS_WWW_SERVER, 0);
+      gnutls_x509_crt_set_subject_alt_name (crt, GNUTLS_SAN_IPADDRESS, loopback,
+                                            sizeof loopback, GNUTLS_FSAN_APPEND);
+      gnutls_x509_crt_set_subject_alt_name (crt, GNUTLS_SAN_DNSNAME, "localhost",
+                                            strlen ("localhost"), GNUTLS_FSAN_APPEND);
+    }
+  return crt;
+}
+
+/* Certificate and key, PEM, signed by @ca. */
+static char *
+make_server_pem (gnutls_x509_crt_t      ca,
+                 gnutls_x509_privkey_t  ca_key,
+                 gnutls_x509_privkey_t  key,
+                 guint                  serial,
+                 const char            *dns_name,
+                 int                    from_days,
+                 int                    to_days)
+{
+  gnutls_x509_crt_t crt = make_cert (key, "CN=127.0.0.1,O=Tests", serial, FALSE,
+                                     dns_name, from_days, to_days);
+  g_autofree char *cert_pem = NULL;
+  g_autofree char *key_pem = NULL;
+  gnutls_datum_t datum;
+
+  g_assert_cmpint (gnutls_x509_crt_sign2 (crt, ca, ca_key, GNUTLS_DIG_SHA256, 0), ==, 0);
+  g_assert_cmpint (gnutls_x509_crt_export2 (crt, GNUTLS_X509_FMT_PEM, &datum), ==, 0);
+  cert_pem = datum_to_string (&datum);
+  g_assert_cmpint (gnutls_x509_privkey_export2_pkcs8 (key, GNUTLS_X509_FMT_PEM, NULL,
+                                                      GNUTLS_PKCS_PLAIN, &datum), ==, 0);
+  key_pem = datum_to_string (&datum);
+  gnutls_x509_crt_deinit (crt);
+
+  return g_strconcat (cert_pem, key_pem, NULL);
+}
+
+static void
+make_test_ca (void)
+{
+  gnutls_x509_privkey_t ca_key = make_key ();
+  gnutls_x509_privkey_t server_key = make_key ();
+  gnutls_x509_crt_t ca = make_cert (ca_key, "CN=Mail Flow Doctor Test CA,O=Tests", 1, TRUE, NULL, -1, 7);
+  gnutls_datum_t datum;
+  g_autofree char *ca_pem = NULL;
+  g_autoptr(GError) error = NULL;
+
+  g_assert_cmpint (gnutls_x509_crt_sign2 (ca, ca, ca_key, GNUTLS_DIG_SHA256, 0), ==, 0);
+  g_assert_cmpint (gnutls_x509_crt_export2 (ca, GNUTLS_X509_FMT_PEM, &datum), ==, 0);
+  ca_pem = datum_to_string (&datum);
+
+  server_pem = make_server_pem (ca, ca_key, server_key, 2, NULL, -1, 7);
+  wrong_name_pem = make_server_pem (ca, ca_key, server_key, 3, "mail.wrong.example", -1, 7);
+  expired_pem = make_server_pem (ca, ca_key, server_key, 4, NULL, -10, -1);
+
+  test_dir = g_dir_make_tmp ("mfd-test-web-XXXXXX", &error);
+  g_assert_no_error (error);
+  ca_path = g_build_filename (test_dir, "ca.pem", NULL);
+  g_file_set_contents (ca_path, ca_pem, -1, &error);
+  g_assert_no_error (error);
+
+  gnutls_x509_crt_deinit (ca);
+  gnutls_x509_privkey_deinit (ca_key);
+  gnutls_x509_privkey_deinit (server_key);
+}
+
+static void
+remove_tree (const char *path)
+{
+  g_autoptr(GDir) dir = g_dir_open (path, 0, NULL);
+  const char *name;
+
+  while (dir != NULL && (name = g_dir_read_name (dir)) != NULL)
+    {
+      g_autofree char *child = g_build_filename (path, name, NULL);
+
+      if (g_file_test (child, G_FILE_TEST_IS_DIR))
+        remove_tree (child);
+      else
+        g_unlink (child);
+    }
+  g_rmdir (path);
+}
+
+/* The server ------------------------------------------------------------------- */
+
+static void
+serve (Fixture    *f,
+       const char *key,
+       guint       status,
+       const char *content_type,
+       const char *body)
+{
+  Route *route = g_new0 (Route, 1);
+
+  route->status = status;
+  route->content_type = g_strdup (content_type);
+  route->body = g_bytes_new (body, strlen (body));
+  g_hash_table_replace (f->routes, g_strdup (key), route);
+}
+
+static void
+serve_json (Fixture    *f,
+            const char *key,
+            const char *body)
+{
+  serve (f, key, 200, "application/json", body);
+}
+
+static guint
+hits (Fixture    *f,
+      const char *key)
+{
+  return GPOINTER_TO_UINT (g_hash_table_lookup (f->hits, key));
+}
+
+static void
+on_request_cb (SoupServer        *server,
+               SoupServerMessage *message,
+               const char        *path,
+               GHashTable        *query,
+               gpointer           user_data)
+{
+  Fixture *f = user_data;
+  g_autofree char *key = NULL;
+  Route *route;
+
+  /* DoH answers depend on the question, everything else on the path. */
+  if (g_str_equal (path, "/resolve") && query != NULL)
+    key = g_strdup_printf ("/resolve?%s&%s",
+                           (const char *) g_hash_table_lookup (query, "name"),
+                           (const char *) g_hash_table_lookup (query, "type"));
+  else
+    key = g_strdup (path);
+
+  if (g_str_has_suffix (path, "/Worldwide"))
+    {
+      const char *id = query ? g_hash_table_lookup (query, "ClientRequestId") : NULL;
+
+      g_assert_true (id != NULL && g_uuid_string_is_valid (id));
+    }
+
+  g_hash_table_replace (f->hits, g_strdup (key), GUINT_TO_POINTER (hits (f, key) + 1));
+
+  route = g_hash_table_lookup (f->routes, key);
+  if (route == NULL)
+    {
+      soup_server_message_set_status (message, 404, NULL);
+      return;
+    }
+  if (route->hang)
+    {
+      soup_server_message_pause (message);
+      g_ptr_array_add (f->paused, g_object_ref (message));
+      return;
+    }
+
+  soup_server_message_set_status (message, route->status, NULL);
+  if (route->chunked)
+    {
+      SoupMessageBody *body = soup_server_message_get_response_body (message);
+
+      soup_message_headers_set_encoding (soup_server_message_get_response_headers (message),
+                                         SOUP_ENCODING_CHUNKED);
+      soup_message_headers_set_content_type (soup_server_message_get_response_headers (message),
+                                             route->content_type, NULL);
+      soup_message_body_append_bytes (body, route->body);
+      if (route->stall)
+        g_ptr_array_add (f->paused, g_object_ref (message));
+      else
+        soup_message_body_complete (body);
+      return;
+    }
+  soup_server_message_set_response (message, route->content_type, SOUP_MEMORY_COPY,
+                                    g_bytes_get_data (route->body, NULL),
+                                    g_bytes_get_size (route->body));
+}
+
+/* (Re)starts the server with the certificate and key in @pem. */
+static void
+fixture_start_server (Fixture    *f,
+                      const char *pem)
+{
+  g_autoptr(GTlsCertificate) certificate = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoslist(GUri) uris = NULL;
+
+  if (f->server != NULL)
+    {
+      soup_server_disconnect (f->server);
+      g_clear_object (&f->server);
+      g_free (f->base);
+    }
+
+  certificate = g_tls_certificate_new_from_pem (pem, -1, &error);
+  g_assert_no_error (error);
+
+  f->server = soup_server_new ("tls-certificate", certificate, NULL);
+  soup_server_add_handler (f->server, NULL, on_request_cb, f, NULL);
+  soup_server_listen_local (f->server, 0, SOUP_SERVER_LISTEN_HTTPS | SOUP_SERVER_LISTEN_IPV4_ONLY, &error);
+  g_assert_no_error (error);
+  uris = soup_server_get_uris (f->server);
+  g_assert_nonnull (uris);
+  f->base = g_strdup_printf ("https://127.0.0.1:%d", g_uri_get_port (uris->data));
+}
+
+static void
+fixture_setup (Fixture       *f,
+               gconstpointer  data)
+{
+  g_autofree char *name = NULL;
+
+  fixture_start_server (f, server_pem);
+
+  name = g_strdup_printf ("cache-%u", g_random_int ());
+  f->cache_dir = g_build_filename (test_dir, name, NULL);
+  f->routes = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, (GDestroyNotify) route_free);
+  f->hits = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  f->paused = g_ptr_array_new_with_free_func (g_object_unref);
+  f->loop = g_main_loop_new (NULL, FALSE);
+}
+
+static void
+fixture_teardown (Fixture       *f,
+                  gconstpointer  data)
+{
+  soup_server_disconnect (f->server);
+  g_clear_object (&f->server);
+  g_ptr_array_unref (f->paused);
+  g_hash_table_unref (f->routes);
+  g_hash_table_unref (f->hits);
+  g_main_loop_unref (f->loop);
+  g_clear_object (&f->result);
+  remove_tree (f->cache_dir);
+  g_free (f->cache_dir);
+  g_free (f->base);
+
+  /* Let the cancelled exchanges and closed connections finish. */
+  while (g_main_context_iteration (NULL, FALSE))
+    ;
+}
+
+static MfdWeb *
+fixture_web (Fixture    *f,
+             const char *ca_file,
+             guint       timeout_ms)
+{
+  g_autofree char *doh = g_strconcat (f->base, "/resolve", NULL);
+  g_autofree char *bootstrap = g_strconcat (f->base, "/rdap/dns.json", NULL);
+  MfdWeb *web = mfd_web_new (doh, bootstrap, f->base, ca_file, timeout_ms);
+
+  mfd_web_set_cache_dir (web, f->cache_dir);
+  return web;
+}
+
+static gboolean
+on_watchdog_cb (gpointer user_data)
+{
+  g_error ("The web check did not finish within %d seconds", WATCHDOG_SECONDS);
+  return G_SOURCE_REMOVE;
+}
+
+static void
+on_done_cb (GObject      *object,
+            GAsyncResult *result,
+            gpointer      user_data)
+{
+  Fixture *f = user_data;
+
+  g_set_object (&f->result, result);
+  g_main_loop_quit (f->loop);
+}
+
+static void
+wait_for_result (Fixture *f)
+{
+  guint watchdog = g_timeout_add_seconds (WATCHDOG_SECONDS, on_watchdog_cb, NULL);
+
+  g_clear_object (&f->result);
+  g_main_loop_run (f->loop);
+  g_source_remove (watchdog);
+  g_assert_nonnull (f->result);
+}
+
+static MfdObservation *
+check_public_dns (Fixture        *f,
+                  MfdWeb         *web,
+                  const char     *host,
+                  MfdObservation *local)
+{
+  g_autoptr(GError) error = NULL;
+  MfdObservation *observation;
+
+  mfd_web_check_public_dns_async (web, host, local, NULL, on_done_cb, f);
+  wait_for_result (f);
+  observation = mfd_web_check_public_dns_finish (web, f->result, &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (observation);
+  g_assert_cmpint (observation->stage, ==, MFD_STAGE_DNS_PUBLIC);
+  return observation;
+}
+
+static MfdObservation *
+check_registration (Fixture    *f,
+                    MfdWeb     *web,
+                    const char *host)
+{
+  g_autoptr(GError) error = NULL;
+  MfdObservation *observation;
+
+  mfd_web_check_registration_async (web, host, NULL, on_done_cb, f);
+  wait_for_result (f);
+  observation = mfd_web_check_registration_finish (web, f->result, &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (observation);
+  g_assert_cmpint (observation->stage, ==, MFD_STAGE_REGISTRATION);
+  return observation;
+}
+
+static MfdEopRanges *
+get_eop_ranges (Fixture  *f,
+                MfdWeb   *web,
+                gboolean  offline,
+                GError  **error)
+{
+  mfd_web_get_eop_ranges_async (web, offline, NULL, on_done_cb, f);
+  wait_for_result (f);
+  return mfd_web_get_eop_ranges_finish (web, f->result, error);
+}
+
+static void
+assert_detail_contains (MfdObservation *observation,
+                        const char     *needle)
+{
+  g_autofree char *detail = mfd_observation_dup_detail (observation, "en");
+
+  if (strstr (detail, needle) == NULL)
+    g_error ("“%s” not in “%s”", needle, detail);
+}
+
+/* DNS JSON in the shape Google's and Cloudflare's resolvers answer with. */
+static void
+serve_doh (Fixture    *f,
+           const char *name,
+           const char *type,
+           int         status,
+           const char *answers)
+{
+  g_autofree char *key = g_strdup_printf ("/resolve?%s&%s", name, type);
+  g_autofree char *body = NULL;
+
+  body = g_strdup_printf ("{\"Status\": %d, \"TC\": false, \"RD\": true, \"RA\": true, \"AD\": %s, "
+                          "\"CD\": false, \"Question\": [{\"name\": \"%s.\", \"type\": %d}]%s%s%s}",
+                          status, answers && strstr (answers, "2001:") ? "true" : "false",
+                          name, g_str_equal (type, "A") ? 1 : 28,
+                          answers ? ", \"Answer\": [" : "", answers ? answers : "", answers ? "]" : "");
+  serve (f, key, 200, "application/dns-json", body);
+}
+
+static MfdObservation *
+local_resolved (const char *host,
+                const char *answers)
+{
+  MfdObservation *local = mfd_observation_new (MFD_STAGE_DNS, MFD_OUTCOME_OK, host, NULL, 0);
+
+  mfd_observation_set_fact (local, "answers", answers);
+  mfd_observation_set_fact (local, "ttl", "300");
+  return local;
+}
+
+static MfdObservation *
+local_failed (const char *host,
+              const char *cause)
+{
+  MfdObservation *local = mfd_observation_new (MFD_STAGE_DNS, MFD_OUTCOME_FAIL, host, NULL, 0);
+
+  mfd_observation_set_cause (local, cause);
+  return local;
+}
+
+/* Public DNS ------------------------------------------------------------------- */
+
+static void
+test_doh_split_horizon_nxdomain (Fixture       *f,
+                                 gconstpointer  data)
+{
+  g_autoptr(MfdWeb) web = fixture_web (f, ca_path, TEST_TIMEOUT_MS);
+  g_autoptr(MfdObservation) local = local_resolved ("mail.contoso.com", "10.1.2.25");
+  g_autoptr(MfdObservation) observation = NULL;
+  g_autofree char *ja = NULL;
+
+  serve_doh (f, "mail.contoso.com", "A", 3, NULL);
+  serve_doh (f, "mail.contoso.com", "AAAA", 3, NULL);
+
+  observation = check_public_dns (f, web, "mail.contoso.com", local);
+  g_assert_cmpint (observation->outcome, ==, MFD_OUTCOME_FAIL);
+  g_assert_cmpstr (observation->cause, ==, "dns-split-horizon");
+  g_assert_cmpstr (mfd_observation_get_fact (observation, "public-view"), ==, "nxdomain");
+  g_assert_cmpstr (mfd_observation_get_fact (observation, "status"), ==, "NXDOMAIN");
+  g_assert_cmpstr (mfd_observation_get_fact (observation, "local-answers"), ==, "10.1.2.25");
+  g_assert_cmpstr (mfd_observation_get_fact (observation, "resolver"), ==, "127.0.0.1");
+  assert_detail_contains (observation, "10.1.2.25");
+  assert_detail_contains (observation, "NXDOMAIN");
+  g_assert_cmpuint (hits (f, "/resolve?mail.contoso.com&A"), ==, 1);
+  g_assert_cmpuint (hits (f, "/resolve?mail.contoso.com&AAAA"), ==, 1);
+
+  /* The same finding reads in Japanese. */
+  ja = mfd_observation_dup_detail (observation, "ja");
+  g_assert_true (g_utf8_validate (ja, -1, NULL));
+  g_assert_nonnull (strstr (ja, "mail.contoso.com"));
+  g_assert_null (strstr (ja, "does not exist"));
+}
+
+static void
+test_doh_split_horizon_no_address (Fixture       *f,
+                                   gconstpointer  data)
+{
+  g_autoptr(MfdWeb) web = fixture_web (f, ca_path, TEST_TIMEOUT_MS);
+  g_autoptr(MfdObservation) local = local_resolved ("smtp.fabrikam.com", "192.168.10.5, 192.168.10.6");
+  g_autoptr(MfdObservation) observation = NULL;
+
+  serve_doh (f, "smtp.fabrikam.com", "A", 0, NULL);
+  serve_doh (f, "smtp.fabrikam.com", "AAAA", 0, NULL);
+
+  observation = check_public_dns (f, web, "smtp.fabrikam.com", local);
+  g_assert_cmpint (observation->outcome, ==, MFD_OUTCOME_FAIL);
+  g_assert_cmpstr (observation->cause, ==, "dns-split-horizon");
+  g_assert_cmpstr (mfd_observation_get_fact (observation, "public-view"), ==, "no-address");
+  g_assert_cmpstr (mfd_observation_get_fact (observation, "local-answers"), ==, "192.168.10.5 192.168.10.6");
+}
+
+static void
+test_doh_confirms_nxdomain (Fixture       *f,
+                            gconstpointer  data)
+{
+  g_autoptr(MfdWeb) web = fixture_web (f, ca_path, TEST_TIMEOUT_MS);
+  g_autoptr(MfdObservation) local = local_failed ("mail.gone.com", "dns-nxdomain");
+  g_autoptr(MfdObservation) observation = NULL;
+
+  serve_doh (f, "mail.gone.com", "A", 3, NULL);
+  serve_doh (f, "mail.gone.com", "AAAA", 3, NULL);
+
+  observation = check_public_dns (f, web, "mail.gone.com", local);
+  /* A second opinion: the DNS step already reports the failure. */
+  g_assert_cmpint (observation->outcome, ==, MFD_OUTCOME_OK);
+  g_assert_null (observation->cause);
+  g_assert_cmpstr (mfd_observation_get_fact (observation, "public-view"), ==, "nxdomain");
+  assert_detail_contains (observation, "confirms");
+}
+
+static void
+test_doh_confirms_servfail (Fixture       *f,
+                            gconstpointer  data)
+{
+  g_autoptr(MfdWeb) web = fixture_web (f, ca_path, TEST_TIMEOUT_MS);
+  g_autoptr(MfdObservation) local = local_failed ("mail.broken.com", "dns-servfail");
+  g_autoptr(MfdObservation) observation = NULL;
+
+  serve_doh (f, "mail.broken.com", "A", 2, NULL);
+  serve_doh (f, "mail.broken.com", "AAAA", 2, NULL);
+
+  observation = check_public_dns (f, web, "mail.broken.com", local);
+  g_assert_cmpint (observation->outcome, ==, MFD_OUTCOME_OK);
+  g_assert_cmpstr (mfd_observation_get_fact (observation, "public-view"), ==, "servfail");
+  assert_detail_contains (observation, "SERVFAIL");
+}
+
+static void
+test_doh_resolves_alike (Fixture       *f,
+                         gconstpointer  data)
+{
+  g_autoptr(MfdWeb) web = fixture_web (f, ca_path, TEST_TIMEOUT_MS);
+  g_autoptr(MfdObservation) local = local_resolved ("mail.contoso.com", "203.0.113.25 2001:db8::25");
+  g_autoptr(MfdObservation) observation = NULL;
+
+  serve_doh (f, "mail.contoso.com", "A", 0,
+             "{\"name\": \"mail.contoso.com.\", \"type\": 5, \"TTL\": 60, \"data\": \"edge.contoso.com.\"},"
+             "{\"name\": \"edge.contoso.com.\", \"type\": 1, \"TTL\": 300, \"data\": \"203.0.113.25\"},"
+             "{\"name\": \"edge.contoso.com.\", \"type\": 1, \"TTL\": 300, \"data\": \"not an address\"}");
+  serve_doh (f, "mail.contoso.com", "AAAA", 0,
+             "{\"name\": \"edge.contoso.com.\", \"type\": 28, \"TTL\": 600, \"data\": \"2001:db8::25\"}");
+
+  observation = check_public_dns (f, web, "mail.contoso.com", local);
+  g_assert_cmpint (observation->outcome, ==, MFD_OUTCOME_OK);
+  g_assert_cmpstr (mfd_observation_get_fact (observation, "public-view"), ==, "resolves");
+  g_assert_cmpstr (mfd_observation_get_fact (observation, "answers"), ==, "203.0.113.25 2001:db8::25");
+  /* The CNAME's TTL does not count, the addresses' lowest does. */
+  g_assert_cmpstr (mfd_observation_get_fact (observation, "ttl"), ==, "300");
+  g_assert_cmpstr (mfd_observation_get_fact (observation, "status"), ==, "NOERROR");
+  g_assert_cmpint (observation->ms, >=, 0);
+}
+
+static void
+test_doh_other_addresses (Fixture       *f,
+                          gconstpointer  data)
+{
+  g_autoptr(MfdWeb) web = fixture_web (f, ca_path, TEST_TIMEOUT_MS);
+  g_autoptr(MfdObservation) local = local_resolved ("mail.contoso.com", "10.0.0.25");
+  g_autoptr(MfdObservation) observation = NULL;
+
+  serve_doh (f, "mail.contoso.com", "A", 0,
+             "{\"name\": \"mail.contoso.com.\", \"type\": 1, \"TTL\": 3600, \"data\": \"198.51.100.7\"}");
+  serve_doh (f, "mail.contoso.com", "AAAA", 0, NULL);
+
+  observation = check_public_dns (f, web, "mail.contoso.com", local);
+  g_assert_cmpint (observation->outcome, ==, MFD_OUTCOME_WARNING);
+  g_assert_cmpstr (observation->cause, ==, "dns-split-horizon");
+  assert_detail_contains (observation, "198.51.100.7");
+  assert_detail_contains (observation, "10.0.0.25");
+}
+
+static void
+test_doh_without_local (Fixture       *f,
+                        gconstpointer  data)
+{
+  g_autoptr(MfdWeb) web = fixture_web (f, ca_path, TEST_TIMEOUT_MS);
+  g_autoptr(MfdObservation) observation = NULL;
+
+  serve_doh (f, "mail.gone.com", "A", 3, NULL);
+  serve_doh (f, "mail.gone.com", "AAAA", 3, NULL);
+
+  observation = check_public_dns (f, web, "mail.gone.com.", NULL);
+  g_assert_cmpint (observation->outcome, ==, MFD_OUTCOME_FAIL);
+  g_assert_cmpstr (observation->cause, ==, "dns-nxdomain");
+}
+
+static void
+test_doh_local_only_fails (Fixture       *f,
+                           gconstpointer  data)
+{
+  g_autoptr(MfdWeb) web = fixture_web (f, ca_path, TEST_TIMEOUT_MS);
+  g_autoptr(MfdObservation) local = local_failed ("mail.contoso.com", "dns-nxdomain");
+  g_autoptr(MfdObservation) observation = NULL;
+
+  serve_doh (f, "mail.contoso.com", "A", 0,
+             "{\"name\": \"mail.contoso.com.\", \"type\": 1, \"TTL\": 300, \"data\": \"203.0.113.25\"}");
+  serve_doh (f, "mail.contoso.com", "AAAA", 0, NULL);
+
+  observation = check_public_dns (f, web, "mail.contoso.com", local);
+  g_assert_cmpint (observation->outcome, ==, MFD_OUTCOME_OK);
+  g_assert_cmpstr (mfd_observation_get_fact (observation, "public-view"), ==, "resolves");
+  assert_detail_contains (observation, "this network");
+}
+
+static void
+test_doh_ip_literal_and_offline (Fixture       *f,
+                                 gconstpointer  data)
+{
+  g_autoptr(MfdWeb) web = fixture_web (f, ca_path, TEST_TIMEOUT_MS);
+  g_autoptr(MfdObservation) literal = NULL;
+  g_autoptr(MfdObservation) offline = NULL;
+  g_autoptr(MfdObservation) registration = NULL;
+
+  literal = check_public_dns (f, web, "203.0.113.25", NULL);
+  g_assert_cmpint (literal->outcome, ==, MFD_OUTCOME_SKIPPED);
+
+  mfd_web_set_offline (web, TRUE);
+  g_assert_true (mfd_web_get_offline (web));
+  offline = check_public_dns (f, web, "mail.contoso.com", NULL);
+  g_assert_cmpint (offline->outcome, ==, MFD_OUTCOME_SKIPPED);
+  assert_detail_contains (offline, "offline");
+  registration = check_registration (f, web, "mail.contoso.com");
+  g_assert_cmpint (registration->outcome, ==, MFD_OUTCOME_SKIPPED);
+  g_assert_cmpuint (g_hash_table_size (f->hits), ==, 0);
+}
+
+/* RDAP -------------------------------------------------------------------------- */
+
+static void
+serve_bootstrap (Fixture *f)
+{
+  g_autofree char *body = NULL;
+
+  /* The IANA file's shape; "co.jp" shows the longest match. */
+  body = g_strdup_printf ("{\"description\": \"RDAP bootstrap file for Domain Name System registrations\","
+                          " \"publication\": \"2026-01-01T00:00:00Z\", \"version\": \"1.0\","
+                          " \"services\": ["
+                          "  [[\"com\", \"net\"], [\"http://insecure.invalid/\", \"%s/rdap/com/\"]],"
+                          "  [[\"jp\"], [\"%s/rdap/jp\"]],"
+                          "  [[\"co.jp\"], [\"%s/rdap/cojp/\"]],"
+                          "  [[], []], \"junk\", [[\"bad\"]]"
+                          " ]}", f->base, f->base, f->base);
+  serve_json (f, "/rdap/dns.json", body);
+}
+
+static void
+serve_domain (Fixture    *f,
+              const char *path,
+              const char *domain,
+              const char *statuses,
+              GTimeSpan   expires_in)
+{
+  g_autoptr(GDateTime) now = g_date_time_new_now_utc ();
+  g_autoptr(GDateTime) expiration = g_date_time_add (now, expires_in);
+  g_autoptr(GDateTime) changed = g_date_time_add_days (now, -40);
+  g_autofree char *expiration_text = g_date_time_format (expiration, "%Y-%m-%dT%H:%M:%SZ");
+  g_autofree char *changed_text = g_date_time_format (changed, "%Y-%m-%dT%H:%M:%SZ");
+  g_autofree char *body = NULL;
+
+  body = g_strdup_printf ("{\"objectClassName\": \"domain\", \"handle\": \"123_DOMAIN_COM-VRSN\","
+                          " \"ldhName\": \"%s\", \"status\": [%s],"
+                          " \"events\": [{\"eventAction\": \"registration\", \"eventDate\": \"2001-02-03T04:05:06Z\"},"
+                          "  {\"eventAction\": \"expiration\", \"eventDate\": \"%s\"},"
+                          "  {\"eventAction\": \"last changed\", \"eventDate\": \"%s\"}],"
+                          " \"rdapConformance\": [\"rdap_level_0\"]}",
+                          domain, statuses, expiration_text, changed_text);
+  serve (f, path, 200, "application/rdap+json", body);
+}
+
+static void
+test_rdap_expired_on_hold (Fixture       *f,
+                           gconstpointer  data)
+{
+  g_autoptr(MfdWeb) web = fixture_web (f, ca_path, TEST_TIMEOUT_MS);
+  g_autoptr(MfdObservation) observation = NULL;
+  g_autoptr(GDateTime) now = g_date_time_new_now_utc ();
+  g_autoptr(GDateTime) then = g_date_time_add_days (now, -3);
+  g_autofree char *date = g_date_time_format (then, "%Y-%m-%d");
+
+  serve_bootstrap (f);
+  serve_domain (f, "/rdap/com/domain/contoso.com", "CONTOSO.COM",
+                "\"client hold\", \"client transfer prohibited\"", -3 * G_TIME_SPAN_DAY);
+
+  observation = check_registration (f, web, "mail.contoso.com");
+  g_assert_cmpint (observation->outcome, ==, MFD_OUTCOME_FAIL);
+  g_assert_cmpstr (observation->cause, ==, "dns-domain-expired");
+  g_assert_cmpstr (mfd_observation_get_fact (observation, "registered-domain"), ==, "contoso.com");
+  g_assert_cmpstr (mfd_observation_get_fact (observation, "expiration"), ==, date);
+  g_assert_cmpstr (mfd_observation_get_fact (observation, "rdap-status"), ==,
+                   "client hold, client transfer prohibited");
+  g_assert_nonnull (mfd_observation_get_fact (observation, "last-changed"));
+  assert_detail_contains (observation, date);
+  assert_detail_contains (observation, "client hold");
+  /* HTTPS is preferred over the plain URL listed first. */
+  g_assert_cmpuint (hits (f, "/rdap/com/domain/contoso.com"), ==, 1);
+}
+
+static void
+test_rdap_held_not_expired (Fixture       *f,
+                            gconstpointer  data)
+{
+  g_autoptr(MfdWeb) web = fixture_web (f, ca_path, TEST_TIMEOUT_MS);
+  g_autoptr(MfdObservation) observation = NULL;
+
+  serve_bootstrap (f);
+  serve_domain (f, "/rdap/com/domain/contoso.com", "contoso.com",
+                "\"serverHold\"", 200 * G_TIME_SPAN_DAY);
+
+  observation = check_registration (f, web, "contoso.com");
+  g_assert_cmpint (observation->outcome, ==, MFD_OUTCOME_FAIL);
+  g_assert_cmpstr (observation->cause, ==, "dns-domain-expired");
+  assert_detail_contains (observation, "serverHold");
+}
+
+static void
+test_rdap_inactive (Fixture       *f,
+                    gconstpointer  data)
+{
+  g_autoptr(MfdWeb) web = fixture_web (f, ca_path, TEST_TIMEOUT_MS);
+  g_autoptr(MfdObservation) observation = NULL;
+
+  serve_bootstrap (f);
+  serve_domain (f, "/rdap/com/domain/contoso.com", "contoso.com", "\"inactive\"", 200 * G_TIME_SPAN_DAY);
+
+  observation = check_registration (f, web, "contoso.com");
+  g_assert_cmpint (observation->outcome, ==, MFD_OUTCOME_FAIL);
+  g_assert_cmpstr (observation->cause, ==, "dns-domain-expired");
+  assert_detail_contains (observation, "name servers");
+}
+
+/* Rewrites the bootstrap copy on disk as if fetched two days ago. */
+static void
+age_bootstrap_cache (Fixture *f)
+{
+  g_autofree char *path = g_build_filename (f->cache_dir, "rdap-dns.json", NULL);
+  g_autoptr(GDateTime) now = g_date_time_new_now_utc ();
+  g_autoptr(GDateTime) old = g_date_time_add_days (now, -2);
+  g_autofree char *old_text = g_date_time_format_iso8601 (old);
+  g_autoptr(JsonParser) parser = json_parser_new ();
+  g_autoptr(JsonGenerator) generator = json_generator_new ();
+  g_autoptr(GError) error = NULL;
+
+  json_parser_load_from_file (parser, path, &error);
+  g_assert_no_error (error);
+  json_object_set_string_member (json_node_get_object (json_parser_get_root (parser)), "fetched", old_text);
+  json_generator_set_root (generator, json_parser_get_root (parser));
+  json_generator_to_file (generator, path, &error);
+  g_assert_no_error (error);
+}
+
+static void
+test_rdap_bootstrap_disk_cache (Fixture       *f,
+                                gconstpointer  data)
+{
+  g_autoptr(MfdWeb) first = fixture_web (f, ca_path, TEST_TIMEOUT_MS);
+  g_autoptr(MfdWeb) second = fixture_web (f, ca_path, TEST_TIMEOUT_MS);
+  g_autoptr(MfdWeb) third = fixture_web (f, ca_path, TEST_TIMEOUT_MS);
+  g_autoptr(MfdWeb) other = NULL;
+  g_autoptr(MfdObservation) o1 = NULL;
+  g_autoptr(MfdObservation) o2 = NULL;
+  g_autoptr(MfdObservation) o3 = NULL;
+  g_autoptr(MfdObservation) o4 = NULL;
+  g_autofree char *path = g_build_filename (f->cache_dir, "rdap-dns.json", NULL);
+  g_autofree char *other_bootstrap = g_strconcat (f->base, "/other/dns.json", NULL);
+  g_autofree char *doh = g_strconcat (f->base, "/resolve", NULL);
+
+  serve_bootstrap (f);
+  serve_domain (f, "/rdap/com/domain/contoso.com", "contoso.com", "\"active\"", 400 * G_TIME_SPAN_DAY);
+
+  o1 = check_registration (f, first, "mail.contoso.com");
+  g_assert_cmpint (o1->outcome, ==, MFD_OUTCOME_OK);
+  g_assert_true (g_file_test (path, G_FILE_TEST_IS_REGULAR));
+
+  /* A new session uses the fresh copy on disk without asking. */
+  serve (f, "/rdap/dns.json", 500, "text/html", "<h1>down</h1>");
+  o2 = check_registration (f, second, "mail.contoso.com");
+  g_assert_cmpint (o2->outcome, ==, MFD_OUTCOME_OK);
+  g_assert_cmpuint (hits (f, "/rdap/dns.json"), ==, 1);
+
+  /* An old copy is refreshed, and still serves when that fails. */
+  age_bootstrap_cache (f);
+  o3 = check_registration (f, third, "mail.contoso.com");
+  g_assert_cmpint (o3->outcome, ==, MFD_OUTCOME_OK);
+  g_assert_cmpuint (hits (f, "/rdap/dns.json"), ==, 2);
+
+  /* A copy made from another bootstrap URL is not used. */
+  other = mfd_web_new (doh, other_bootstrap, f->base, ca_path, TEST_TIMEOUT_MS);
+  mfd_web_set_cache_dir (other, f->cache_dir);
+  o4 = check_registration (f, other, "mail.contoso.com");
+  g_assert_cmpint (o4->outcome, ==, MFD_OUTCOME_INCONCLUSIVE);
+  g_assert_cmpuint (hits (f, "/other/dns.json"), ==, 1);
+}
+
+static void
+test_rdap_expiring_soon (Fixture       *f,
+                         gconstpointer  data)
+{
+  g_autoptr(MfdWeb) web = fixture_web (f, ca_path, TEST_TIMEOUT_MS);
+  g_autoptr(MfdObservation) observation = NULL;
+
+  serve_bootstrap (f);
+  serve_domain (f, "/rdap/com/domain/contoso.com", "contoso.com",
+                "\"active\"", 10 * G_TIME_SPAN_DAY + G_TIME_SPAN_HOUR);
+
+  observation = check_registration (f, web, "mail.contoso.com");
+  g_assert_cmpint (observation->outcome, ==, MFD_OUTCOME_WARNING);
+  g_assert_cmpstr (observation->cause, ==, "dns-domain-expired");
+  g_assert_cmpstr (mfd_observation_get_fact (observation, "days-left"), ==, "10");
+  assert_detail_contains (observation, "10 days");
+}
+
+static void
+test_rdap_registered (Fixture       *f,
+                      gconstpointer  data)
+{
+  g_autoptr(MfdWeb) web = fixture_web (f, ca_path, TEST_TIMEOUT_MS);
+  g_autoptr(MfdObservation) first = NULL;
+  g_autoptr(MfdObservation) second = NULL;
+
+  serve_bootstrap (f);
+  serve_domain (f, "/rdap/com/domain/contoso.com", "contoso.com",
+                "\"active\"", 400 * G_TIME_SPAN_DAY);
+
+  first = check_registration (f, web, "mail.contoso.com");
+  g_assert_cmpint (first->outcome, ==, MFD_OUTCOME_OK);
+  g_assert_null (first->cause);
+  g_assert_cmpstr (mfd_observation_get_fact (first, "rdap-server"), ==, "127.0.0.1");
+
+  /* The bootstrap file is asked once per session. */
+  second = check_registration (f, web, "mail2.contoso.com");
+  g_assert_cmpint (second->outcome, ==, MFD_OUTCOME_OK);
+  g_assert_cmpuint (hits (f, "/rdap/dns.json"), ==, 1);
+  g_assert_cmpuint (hits (f, "/rdap/com/domain/contoso.com"), ==, 2);
+}
+
+static void
+test_rdap_longest_match (Fixture       *f,
+                         gconstpointer  data)
+{
+  g_autoptr(MfdWeb) web = fixture_web (f, ca_path, TEST_TIMEOUT_MS);
+  g_autoptr(MfdObservation) observation = NULL;
+  g_autoptr(MfdObservation) other = NULL;
+
+  serve_bootstrap (f);
+  serve_domain (f, "/rdap/cojp/domain/contoso.co.jp", "contoso.co.jp", "\"active\"", 400 * G_TIME_SPAN_DAY);
+  serve_domain (f, "/rdap/jp/domain/fabrikam.jp", "fabrikam.jp", "\"active\"", 400 * G_TIME_SPAN_DAY);
+
+  observation = check_registration (f, web, "mx01.mail.contoso.co.jp");
+  g_assert_cmpint (observation->outcome, ==, MFD_OUTCOME_OK);
+  g_assert_cmpstr (mfd_observation_get_fact (observation, "registered-domain"), ==, "contoso.co.jp");
+  g_assert_cmpuint (hits (f, "/rdap/cojp/domain/contoso.co.jp"), ==, 1);
+
+  /* A base URL without its closing slash still works. */
+  other = check_registration (f, web, "mail.fabrikam.jp");
+  g_assert_cmpint (other->outcome, ==, MFD_OUTCOME_OK);
+  g_assert_cmpuint (hits (f, "/rdap/jp/domain/fabrikam.jp"), ==, 1);
+}
+
+static void
+test_rdap_no_service (Fixture       *f,
+                      gconstpointer  data)
+{
+  g_autoptr(MfdWeb) web = fixture_web (f, ca_path, TEST_TIMEOUT_MS);
+  g_autoptr(MfdObservation) observation = NULL;
+  g_autoptr(MfdObservation) literal = NULL;
+
+  serve_bootstrap (f);
+
+  observation = check_registration (f, web, "mail.contoso.de");
+  g_assert_cmpint (observation->outcome, ==, MFD_OUTCOME_SKIPPED);
+  assert_detail_contains (observation, "“.de”");
+  assert_detail_contains (observation, "RDAP");
+
+  literal = check_registration (f, web, "203.0.113.25");
+  g_assert_cmpint (literal->outcome, ==, MFD_OUTCOME_SKIPPED);
+  assert_detail_contains (literal, "IP address");
+}
+
+static void
+test_rdap_not_registered (Fixture       *f,
+                          gconstpointer  data)
+{
+  g_autoptr(MfdWeb) web = fixture_web (f, ca_path, TEST_TIMEOUT_MS);
+  g_autoptr(MfdObservation) observation = NULL;
+
+  serve_bootstrap (f);
+
+  observation = check_registration (f, web, "mail.lapsed.com");
+  g_assert_cmpint (observation->outcome, ==, MFD_OUTCOME_FAIL);
+  g_assert_cmpstr (observation->cause, ==, "dns-domain-expired");
+  g_assert_cmpstr (mfd_observation_get_fact (observation, "rdap-status"), ==, "not found");
+  assert_detail_contains (observation, "not registered");
+  g_assert_cmpuint (hits (f, "/rdap/com/domain/lapsed.com"), ==, 1);
+}
+
+static void
+test_rdap_not_a_domain_object (Fixture       *f,
+                               gconstpointer  data)
+{
+  g_autoptr(MfdWeb) web = fixture_web (f, ca_path, TEST_TIMEOUT_MS);
+  g_autoptr(MfdObservation) observation = NULL;
+
+  serve_bootstrap (f);
+  serve (f, "/rdap/com/domain/contoso.com", 200, "application/rdap+json",
+         "{\"errorCode\": 400, \"title\": \"Bad request\"}");
+
+  observation = check_registration (f, web, "contoso.com");
+  g_assert_cmpint (observation->outcome, ==, MFD_OUTCOME_INCONCLUSIVE);
+  g_assert_cmpstr (mfd_observation_get_fact (observation, "error"), ==, "malformed");
+}
+
+static void
+test_registered_domain (void)
+{
+  static const struct { const char *host; const char *domain; } cases[] = {
+    { "mail.contoso.com", "contoso.com" },
+    { "MAIL.Contoso.COM.", "contoso.com" },
+    { "contoso.com", "contoso.com" },
+    { "mx01.mail.contoso.co.jp", "contoso.co.jp" },
+    { "smtp.fabrikam.ne.jp", "fabrikam.ne.jp" },
+    { "relay.example.co.uk", "example.co.uk" },
+    { "a.b.c.tailspin.com.au", "tailspin.com.au" },
+    { "203.0.113.25", NULL },
+    { "co.jp", NULL },
+    { "com", NULL },
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_autoptr(GError) error = NULL;
+      g_autofree char *domain = mfd_web_rdap_registered_domain (cases[i].host, &error);
+
+      g_assert_cmpstr (domain, ==, cases[i].domain);
+      if (cases[i].domain == NULL)
+        g_assert_nonnull (error);
+    }
+}
+
+/* EOP ranges ---------------------------------------------------------------------- */
+
+static void
+serve_endpoints (Fixture    *f,
+                 const char *version,
+                 const char *mail_ips)
+{
+  g_autofree char *version_body = NULL;
+  g_autofree char *endpoints_body = NULL;
+
+  version_body = g_strdup_printf ("{\"instance\": \"Worldwide\", \"latest\": \"%s\"}", version);
+  serve_json (f, "/version/Worldwide", version_body);
+
+  endpoints_body = g_strdup_printf (
+    "[{\"id\": 1, \"serviceArea\": \"Exchange\", \"serviceAreaDisplayName\": \"Exchange Online\","
+    "  \"urls\": [\"outlook.cloud.microsoft\", \"outlook.office.com\"],"
+    "  \"ips\": [\"13.107.6.152/31\"], \"tcpPorts\": \"80,443\", \"expressRoute\": true,"
+    "  \"category\": \"Optimize\", \"required\": true},"
+    " {\"id\": 9, \"serviceArea\": \"Exchange\", \"serviceAreaDisplayName\": \"Exchange Online\","
+    "  \"urls\": [\"*.mail.protection.outlook.com\"], \"ips\": [%s], \"tcpPorts\": \"25\","
+    "  \"expressRoute\": false, \"category\": \"Allow\", \"required\": true},"
+    " {\"id\": 10, \"serviceArea\": \"Exchange\", \"urls\": [\"*.mail.protection.outlook.com\"],"
+    "  \"ips\": [\"192.0.2.0/24\"], \"tcpPorts\": \"443\", \"category\": \"Allow\", \"required\": false},"
+    " {\"id\": 11, \"serviceArea\": \"Exchange\", \"urls\": [\"*.protection.outlook.com\"],"
+    "  \"ips\": [\"198.51.100.0/24\"], \"tcpPorts\": \"25,443\", \"category\": \"Allow\", \"required\": true},"
+    " \"junk\", {\"id\": 12}]",
+    mail_ips);
+  serve_json (f, "/endpoints/Worldwide", endpoints_body);
+}
+
+static void
+assert_ranges (MfdEopRanges *ranges,
+               const char   *expected)
+{
+  g_autofree char *joined = g_strjoinv (" ", ranges->ranges);
+
+  g_assert_cmpstr (joined, ==, expected);
+}
+
+/* Makes the cache's last version check older than an hour. */
+static void
+age_cache (Fixture *f)
+{
+  g_autofree char *path = g_build_filename (f->cache_dir, "eop-ranges.json", NULL);
+  g_autoptr(GDateTime) now = g_date_time_new_now_utc ();
+  g_autoptr(GDateTime) old = g_date_time_add_hours (now, -2);
+  g_autofree char *old_text = g_date_time_format_iso8601 (old);
+  g_autoptr(JsonParser) parser = json_parser_new ();
+  g_autoptr(JsonGenerator) generator = json_generator_new ();
+  g_autoptr(GError) error = NULL;
+
+  json_parser_load_from_file (parser, path, &error);
+  g_assert_no_error (error);
+  json_object_set_string_member (json_node_get_object (json_parser_get_root (parser)), "checked", old_text);
+  json_generator_set_root (generator, json_parser_get_root (parser));
+  json_generator_to_file (generator, path, &error);
+  g_assert_no_error (error);
+}
+
+static void
+test_eop_ranges_cache (Fixture       *f,
+                       gconstpointer  data)
+{
+  g_autoptr(MfdWeb) web = fixture_web (f, ca_path, TEST_TIMEOUT_MS);
+  g_autoptr(MfdWeb) later = NULL;
+  g_autoptr(MfdEopRanges) first = NULL;
+  g_autoptr(MfdEopRanges) again = NULL;
+  g_autoptr(MfdEopRanges) offline = NULL;
+  g_autoptr(MfdEopRanges) same = NULL;
+  g_autoptr(MfdEopRanges) changed = NULL;
+  g_autoptr(MfdEopRanges) failing = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *path = g_build_filename (f->cache_dir, "eop-ranges.json", NULL);
+
+  serve_endpoints (f, "2026010100",
+                   "\"40.92.0.0/15\", \"40.107.0.0/16\", \"not-a-range\", \"40.92.0.0/15\", \"2a01:111:f400::/48\"");
+
+  first = get_eop_ranges (f, web, FALSE, &error);
+  g_assert_no_error (error);
+  assert_ranges (first, "40.92.0.0/15 40.107.0.0/16 2a01:111:f400::/48");
+  g_assert_cmpstr (first->version, ==, "2026010100");
+  g_assert_false (first->from_cache);
+  g_assert_false (first->stale);
+  g_assert_nonnull (first->fetched);
+  g_assert_true (g_file_test (path, G_FILE_TEST_IS_REGULAR));
+  g_assert_cmpuint (hits (f, "/version/Worldwide"), ==, 1);
+  g_assert_cmpuint (hits (f, "/endpoints/Worldwide"), ==, 1);
+
+  /* Within the hour the service is not asked again. */
+  again = get_eop_ranges (f, web, FALSE, &error);
+  g_assert_no_error (error);
+  assert_ranges (again, "40.92.0.0/15 40.107.0.0/16 2a01:111:f400::/48");
+  g_assert_true (again->from_cache);
+  g_assert_false (again->stale);
+  g_assert_cmpuint (hits (f, "/version/Worldwide"), ==, 1);
+
+  /* Offline: the copy, with its date. */
+  offline = get_eop_ranges (f, web, TRUE, &error);
+  g_assert_no_error (error);
+  g_assert_true (offline->from_cache);
+  g_assert_true (offline->stale);
+  g_assert_cmpstr (offline->version, ==, "2026010100");
+  g_assert_true (g_date_time_equal (offline->fetched, first->fetched));
+  g_assert_cmpuint (hits (f, "/version/Worldwide"), ==, 1);
+
+  /* An hour later, same version: asked, not downloaded. A new session
+   * reads the copy from disk. */
+  age_cache (f);
+  later = fixture_web (f, ca_path, TEST_TIMEOUT_MS);
+  same = get_eop_ranges (f, later, FALSE, &error);
+  g_assert_no_error (error);
+  g_assert_true (same->from_cache);
+  g_assert_false (same->stale);
+  g_assert_cmpuint (hits (f, "/version/Worldwide"), ==, 2);
+  g_assert_cmpuint (hits (f, "/endpoints/Worldwide"), ==, 1);
+
+  /* A new version: downloaded again. */
+  age_cache (f);
+  serve_endpoints (f, "2026020200", "\"52.100.0.0/14\"");
+  changed = get_eop_ranges (f, later, FALSE, &error);
+  g_assert_no_error (error);
+  assert_ranges (changed, "52.100.0.0/14");
+  g_assert_cmpstr (changed->version, ==, "2026020200");
+  g_assert_false (changed->from_cache);
+  g_assert_cmpuint (hits (f, "/endpoints/Worldwide"), ==, 2);
+
+  /* The service fails: the last copy, marked stale. */
+  age_cache (f);
+  serve (f, "/version/Worldwide", 500, "text/html", "<h1>Internal Server Error</h1>");
+  failing = get_eop_ranges (f, later, FALSE, &error);
+  g_assert_no_error (error);
+  assert_ranges (failing, "52.100.0.0/14");
+  g_assert_true (failing->from_cache);
+  g_assert_true (failing->stale);
+}
+
+static void
+test_eop_ranges_no_cache (Fixture       *f,
+                          gconstpointer  data)
+{
+  g_autoptr(MfdWeb) web = fixture_web (f, ca_path, TEST_TIMEOUT_MS);
+  g_autoptr(MfdEopRanges) ranges = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *path = g_build_filename (f->cache_dir, "eop-ranges.json", NULL);
+
+  ranges = get_eop_ranges (f, web, TRUE, &error);
+  g_assert_error (error, MFD_WEB_ERROR, MFD_WEB_ERROR_OFFLINE);
+  g_assert_null (ranges);
+  g_assert_cmpuint (g_hash_table_size (f->hits), ==, 0);
+  g_clear_error (&error);
+
+  serve (f, "/version/Worldwide", 429, "application/json", "{}");
+  ranges = get_eop_ranges (f, web, FALSE, &error);
+  g_assert_error (error, MFD_WEB_ERROR, MFD_WEB_ERROR_HTTP);
+  g_assert_nonnull (strstr (error->message, "429"));
+  g_assert_null (ranges);
+  g_clear_error (&error);
+
+  /* A service that lists no TCP 25 entry teaches nothing and is not cached. */
+  serve_json (f, "/version/Worldwide", "{\"instance\": \"Worldwide\", \"latest\": \"1\"}");
+  serve_json (f, "/endpoints/Worldwide", "[{\"id\": 1, \"urls\": [\"x.example\"], \"tcpPorts\": \"25\", \"ips\": [\"192.0.2.0/24\"]}]");
+  ranges = get_eop_ranges (f, web, FALSE, &error);
+  g_assert_error (error, MFD_WEB_ERROR, MFD_WEB_ERROR_MALFORMED);
+  g_assert_false (g_file_test (path, G_FILE_TEST_EXISTS));
+  g_clear_error (&error);
+
+  /* A damaged cache file counts as none. */
+  g_mkdir_with_parents (f->cache_dir, 0700);
+  g_file_set_contents (path, "{\"schema\": \"mail-flow-doctor/eop-ranges/1\", \"ranges\": [", -1, NULL);
+  ranges = get_eop_ranges (f, web, TRUE, &error);
+  g_assert_error (error, MFD_WEB_ERROR, MFD_WEB_ERROR_OFFLINE);
+}
+
+/* Everything that can go wrong ------------------------------------------------------ */
+
+typedef enum
+{
+  BREAK_429,
+  BREAK_500,
+  BREAK_TRUNCATED,
+  BREAK_CONTENT_TYPE,
+  BREAK_SLOW,
+  BREAK_STALL,
+  BREAK_HUGE,
+  BREAK_HUGE_CHUNKED,
+  BREAK_DEEP,
+  BREAK_WIDE,
+  BREAK_BINARY,
+  BREAK_UNTRUSTED,
+  BREAK_BAD_CA_FILE,
+  BREAK_UNREACHABLE,
+} Breakage;
+
+typedef struct
+{
+  const char *name;
+  Breakage    breakage;
+  const char *error;    /* the "error" fact */
+  const char *detail;   /* part of the English detail */
+} BreakCase;
+
+static const BreakCase break_cases[] = {
+  { "429", BREAK_429, "http", "HTTP 429" },
+  { "500", BREAK_500, "http", "HTTP status 500" },
+  { "truncated", BREAK_TRUNCATED, "malformed", "not valid JSON" },
+  { "content-type", BREAK_CONTENT_TYPE, "content-type", "text/html" },
+  { "slow", BREAK_SLOW, "timeout", "did not answer within 0.4 seconds" },
+  { "stalled-body", BREAK_STALL, "timeout", "did not answer within 0.4 seconds" },
+  { "huge", BREAK_HUGE, "too-large", "KiB" },
+  { "huge-chunked", BREAK_HUGE_CHUNKED, "too-large", "KiB" },
+  { "deep", BREAK_DEEP, "malformed", "nested too deeply" },
+  { "wide", BREAK_WIDE, "malformed", "too many values" },
+  { "binary", BREAK_BINARY, "malformed", "not valid JSON" },
+  { "untrusted", BREAK_UNTRUSTED, "tls", "CA certificate" },
+  { "bad-ca-file", BREAK_BAD_CA_FILE, "ca-file", "could not be loaded" },
+  { "unreachable", BREAK_UNREACHABLE, "network", "could not be reached" },
+};
+
+static void
+break_route (Fixture     *f,
+             const char  *key,
+             Breakage     breakage)
+{
+  Route *route = g_new0 (Route, 1);
+  GString *body = g_string_new (NULL);
+
+  route->status = 200;
+  route->content_type = g_strdup ("application/json");
+
+  switch (breakage)
+    {
+    case BREAK_429:
+      route->status = 429;
+      g_string_append (body, "{\"error\": \"slow down\"}");
+      break;
+    case BREAK_500:
+      route->status = 500;
+      route->content_type = (g_free (route->content_type), g_strdup ("text/html"));
+      g_string_append (body, "<h1>oops</h1>");
+      break;
+    case BREAK_TRUNCATED:
+      g_string_append (body, "{\"Status\": 0, \"services\": [[[\"com\"], [\"https://rd");
+      break;
+    case BREAK_CONTENT_TYPE:
+      route->content_type = (g_free (route->content_type), g_strdup ("text/html"));
+      g_string_append (body, "<html><body>Sign in to the proxy</body></html>");
+      break;
+    case BREAK_SLOW:
+      route->hang = TRUE;
+      break;
+    case BREAK_STALL:
+      route->chunked = TRUE;
+      route->stall = TRUE;
+      g_string_append (body, "{\"Status\": 0, \"services\": [");
+      break;
+    case BREAK_HUGE:
+    case BREAK_HUGE_CHUNKED:
+      route->chunked = breakage == BREAK_HUGE_CHUNKED;
+      g_string_append (body, "{\"Status\": 0, \"pad\": \"");
+      for (guint i = 0; i < 5 * 1024; i++)
+        g_string_append (body, "0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef"
+                               "0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef"
+                               "0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef"
+                               "0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef"
+                               "0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef"
+                               "0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef"
+                               "0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef"
+                               "0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef"
+                               "0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef"
+                               "0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef"
+                               "0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef"
+                               "0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef"
+                               "0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef"
+                               "0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef"
+                               "0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef"
+                               "0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef");
+      g_string_append (body, "\"}");
+      break;
+    case BREAK_DEEP:
+      for (guint i = 0; i < 10000; i++)
+        g_string_append_c (body, '[');
+      break;
+    case BREAK_WIDE:
+      /* Small enough for every cap, but a node per value. */
+      g_string_append_c (body, '[');
+      for (guint i = 0; i < 30000; i++)
+        g_string_append (body, "0,");
+      g_string_append (body, "0]");
+      break;
+    case BREAK_BINARY:
+      g_string_append_len (body, "{\"Status\": 0\0\xff\xfe\x01 }", 18);
+      break;
+    case BREAK_UNTRUSTED:
+    case BREAK_BAD_CA_FILE:
+    case BREAK_UNREACHABLE:
+      g_string_append (body, "{\"Status\": 0}");
+      break;
+    default:
+      g_assert_not_reached ();
+    }
+
+  route->body = g_string_free_to_bytes (body);
+  g_hash_table_replace (f->routes, g_strdup (key), route);
+}
+
+static MfdWeb *
+break_web (Fixture         *f,
+           const BreakCase *c)
+{
+  g_autofree char *missing = g_build_filename (test_dir, "no-such-ca.pem", NULL);
+
+  switch (c->breakage)
+    {
+    case BREAK_UNTRUSTED:
+      /* The system's trust store alone does not know the test CA. */
+      return fixture_web (f, NULL, TEST_TIMEOUT_MS);
+    case BREAK_BAD_CA_FILE:
+      return fixture_web (f, missing, TEST_TIMEOUT_MS);
+    case BREAK_SLOW:
+    case BREAK_STALL:
+      return fixture_web (f, ca_path, 400);
+    case BREAK_UNREACHABLE:
+      {
+        /* A port that was free a moment ago and has nobody listening. */
+        g_autoptr(GSocket) socket = g_socket_new (G_SOCKET_FAMILY_IPV4, G_SOCKET_TYPE_STREAM,
+                                                  G_SOCKET_PROTOCOL_TCP, NULL);
+        g_autoptr(GInetAddress) loopback = g_inet_address_new_loopback (G_SOCKET_FAMILY_IPV4);
+        g_autoptr(GSocketAddress) any = g_inet_socket_address_new (loopback, 0);
+        g_autoptr(GSocketAddress) bound = NULL;
+        g_autofree char *base = NULL;
+        g_autofree char *doh = NULL;
+        g_autofree char *bootstrap = NULL;
+        MfdWeb *web;
+
+        g_assert_true (g_socket_bind (socket, any, FALSE, NULL));
+        bound = g_socket_get_local_address (socket, NULL);
+        base = g_strdup_printf ("https://127.0.0.1:%u",
+                                g_inet_socket_address_get_port (G_INET_SOCKET_ADDRESS (bound)));
+        g_socket_close (socket, NULL);
+        doh = g_strconcat (base, "/resolve", NULL);
+        bootstrap = g_strconcat (base, "/rdap/dns.json", NULL);
+        web = mfd_web_new (doh, bootstrap, base, ca_path, TEST_TIMEOUT_MS);
+        mfd_web_set_cache_dir (web, f->cache_dir);
+        return web;
+      }
+    case BREAK_429:
+    case BREAK_500:
+    case BREAK_TRUNCATED:
+    case BREAK_CONTENT_TYPE:
+    case BREAK_HUGE:
+    case BREAK_HUGE_CHUNKED:
+    case BREAK_DEEP:
+    case BREAK_WIDE:
+    case BREAK_BINARY:
+    default:
+      return fixture_web (f, ca_path, TEST_TIMEOUT_MS);
+    }
+}
+
+static void
+assert_broken (MfdObservation  *observation,
+               const BreakCase *c)
+{
+  g_assert_cmpint (observation->outcome, ==, MFD_OUTCOME_INCONCLUSIVE);
+  g_assert_null (observation->cause);
+  g_assert_cmpstr (mfd_observation_get_fact (observation, "error"), ==, c->error);
+  assert_detail_contains (observation, "Could not check");
+  assert_detail_contains (observation, c->detail);
+}
+
+static void
+test_broken_doh (Fixture       *f,
+                 gconstpointer  data)
+{
+  const BreakCase *c = data;
+  g_autoptr(MfdWeb) web = break_web (f, c);
+  g_autoptr(MfdObservation) local = local_resolved ("mail.contoso.com", "10.0.0.25");
+  g_autoptr(MfdObservation) observation = NULL;
+  gint64 started = g_get_monotonic_time ();
+
+  break_route (f, "/resolve?mail.contoso.com&A", c->breakage);
+  break_route (f, "/resolve?mail.contoso.com&AAAA", c->breakage);
+
+  observation = check_public_dns (f, web, "mail.contoso.com", local);
+  assert_broken (observation, c);
+  /* Never longer than the timeout (with room for a loaded machine). */
+  g_assert_cmpint (g_get_monotonic_time () - started, <, 10 * G_TIME_SPAN_SECOND);
+}
+
+static void
+test_broken_rdap (Fixture       *f,
+                  gconstpointer  data)
+{
+  const BreakCase *c = data;
+  g_autoptr(MfdWeb) web = break_web (f, c);
+  g_autoptr(MfdObservation) observation = NULL;
+
+  break_route (f, "/rdap/dns.json", c->breakage);
+
+  observation = check_registration (f, web, "mail.contoso.com");
+  assert_broken (observation, c);
+}
+
+static void
+test_broken_rdap_domain (Fixture       *f,
+                         gconstpointer  data)
+{
+  const BreakCase *c = data;
+  g_autoptr(MfdWeb) web = fixture_web (f, ca_path, (c->breakage == BREAK_SLOW || c->breakage == BREAK_STALL)
+                                                 ? 400 : TEST_TIMEOUT_MS);
+  g_autoptr(MfdObservation) observation = NULL;
+
+  serve_bootstrap (f);
+  break_route (f, "/rdap/com/domain/contoso.com", c->breakage);
+
+  observation = check_registration (f, web, "mail.contoso.com");
+  assert_broken (observation, c);
+}
+
+static void
+test_broken_eop (Fixture       *f,
+                 gconstpointer  data)
+{
+  const BreakCase *c = data;
+  g_autoptr(MfdWeb) web = break_web (f, c);
+  g_autoptr(MfdEopRanges) ranges = NULL;
+  g_autoptr(GError) error = NULL;
+
+  serve_json (f, "/version/Worldwide", "{\"instance\": \"Worldwide\", \"latest\": \"2026010100\"}");
+  break_route (f, "/endpoints/Worldwide", c->breakage);
+
+  ranges = get_eop_ranges (f, web, FALSE, &error);
+  g_assert_null (ranges);
+  g_assert_nonnull (error);
+  g_assert_true (error->domain == MFD_WEB_ERROR);
+  g_assert_cmpint (error->code, !=, MFD_WEB_ERROR_OFFLINE);
+}
+
+/* A certificate from the trusted CA that is still wrong says why. */
+static void
+test_tls_reasons (Fixture       *f,
+                  gconstpointer  data)
+{
+  static const struct { const char **pem; const char *detail; } cases[] = {
+    { (const char **) &wrong_name_pem, "another name" },
+    { (const char **) &expired_pem, "validity" },
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_autoptr(MfdWeb) web = NULL;
+      g_autoptr(MfdObservation) observation = NULL;
+
+      fixture_start_server (f, *cases[i].pem);
+      web = fixture_web (f, ca_path, TEST_TIMEOUT_MS);
+      serve_doh (f, "mail.contoso.com", "A", 0, NULL);
+      serve_doh (f, "mail.contoso.com", "AAAA", 0, NULL);
+
+      observation = check_public_dns (f, web, "mail.contoso.com", NULL);
+      g_assert_cmpint (observation->outcome, ==, MFD_OUTCOME_INCONCLUSIVE);
+      g_assert_cmpstr (mfd_observation_get_fact (observation, "error"), ==, "tls");
+      assert_detail_contains (observation, cases[i].detail);
+    }
+}
+
+/* Cancellation ---------------------------------------------------------------------- */
+
+static gboolean
+on_cancel_cb (gpointer user_data)
+{
+  g_cancellable_cancel (user_data);
+  return G_SOURCE_REMOVE;
+}
+
+static void
+test_cancel (Fixture       *f,
+             gconstpointer  data)
+{
+  g_autoptr(MfdWeb) web = fixture_web (f, ca_path, 60000);
+  g_autoptr(GCancellable) cancellable = g_cancellable_new ();
+  g_autoptr(GError) error = NULL;
+  g_autoptr(MfdObservation) observation = NULL;
+  g_autoptr(MfdEopRanges) ranges = NULL;
+  gint64 started = g_get_monotonic_time ();
+
+  break_route (f, "/resolve?mail.contoso.com&A", BREAK_SLOW);
+  break_route (f, "/resolve?mail.contoso.com&AAAA", BREAK_SLOW);
+  break_route (f, "/version/Worldwide", BREAK_SLOW);
+
+  g_timeout_add (100, on_cancel_cb, cancellable);
+  mfd_web_check_public_dns_async (web, "mail.contoso.com", NULL, cancellable, on_done_cb, f);
+  wait_for_result (f);
+  observation = mfd_web_check_public_dns_finish (web, f->result, &error);
+  g_assert_error (error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
+  g_assert_null (observation);
+  g_clear_error (&error);
+
+  g_cancellable_reset (cancellable);
+  g_timeout_add (100, on_cancel_cb, cancellable);
+  mfd_web_get_eop_ranges_async (web, FALSE, cancellable, on_done_cb, f);
+  wait_for_result (f);
+  ranges = mfd_web_get_eop_ranges_finish (web, f->result, &error);
+  g_assert_error (error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
+  g_assert_null (ranges);
+
+  /* Far less than the 60 s timeout. */
+  g_assert_cmpint (g_get_monotonic_time () - started, <, 10 * G_TIME_SPAN_SECOND);
+}
+
+/* Pure helpers ------------------------------------------------------------------------ */
+
+static void
+test_json_shape (void)
+{
+  static const struct { const char *json; guint depth; guint items; gboolean ok; } cases[] = {
+    { "{}", 1, 10, TRUE },
+    { "[[]]", 1, 10, FALSE },
+    { "[[]]", 2, 10, TRUE },
+    { "{\"a\": \"[[[[[[\"}", 1, 10, TRUE },
+    { "{\"a\": \"\\\"[[[[\"}", 1, 10, TRUE },
+    { "[\"]\", [[", 2, 10, FALSE },
+    { "]]]]]][", 1, 10, TRUE },
+    { "", 1, 10, TRUE },
+    { "[1,2,3,4]", 1, 4, TRUE },
+    { "[1,2,3,4,5]", 1, 4, FALSE },
+    { "[\",,,,,,,,\"]", 1, 4, TRUE },
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    g_assert_cmpint (mfd_web_json_shape_ok (cases[i].json, strlen (cases[i].json),
+                                            cases[i].depth, cases[i].items),
+                     ==, cases[i].ok);
+}
+
+static void
+add_fixture_test (const char    *path,
+                  gconstpointer  data,
+                  void         (*func) (Fixture *, gconstpointer))
+{
+  g_test_add (path, Fixture, data, fixture_setup, func, fixture_teardown);
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  int status;
+
+  setlocale (LC_ALL, "");
+  g_test_init (&argc, &argv, NULL);
+  /* The tests run in English; Japanese is asked for explicitly. */
+  g_setenv ("LANGUAGE", "en", TRUE);
+  if (g_getenv ("MFD_LOCALEDIR") != NULL)
+    mfd_text_set_localedir (g_getenv ("MFD_LOCALEDIR"));
+  make_test_ca ();
+
+  g_test_add_func ("/web/json-shape", test_json_shape);
+  g_test_add_func ("/web/registered-domain", test_registered_domain);
+
+  add_fixture_test ("/web/doh/split-horizon-nxdomain", NULL, test_doh_split_horizon_nxdomain);
+  add_fixture_test ("/web/doh/split-horizon-no-address", NULL, test_doh_split_horizon_no_address);
+  add_fixture_test ("/web/doh/confirms-nxdomain", NULL, test_doh_confirms_nxdomain);
+  add_fixture_test ("/web/doh/confirms-servfail", NULL, test_doh_confirms_servfail);
+  add_fixture_test ("/web/doh/resolves-alike", NULL, test_doh_resolves_alike);
+  add_fixture_test ("/web/doh/other-addresses", NULL, test_doh_other_addresses);
+  add_fixture_test ("/web/doh/without-local", NULL, test_doh_without_local);
+  add_fixture_test ("/web/doh/local-only-fails", NULL, test_doh_local_only_fails);
+  add_fixture_test ("/web/doh/ip-literal-and-offline", NULL, test_doh_ip_literal_and_offline);
+
+  add_fixture_test ("/web/rdap/expired-on-hold", NULL, test_rdap_expired_on_hold);
+  add_fixture_test ("/web/rdap/held-not-expired", NULL, test_rdap_held_not_expired);
+  add_fixture_test ("/web/rdap/inactive", NULL, test_rdap_inactive);
+  add_fixture_test ("/web/rdap/expiring-soon", NULL, test_rdap_expiring_soon);
+  add_fixture_test ("/web/rdap/bootstrap-disk-cache", NULL, test_rdap_bootstrap_disk_cache);
+  add_fixture_test ("/web/rdap/registered", NULL, test_rdap_registered);
+  add_fixture_test ("/web/rdap/longest-match", NULL, test_rdap_longest_match);
+  add_fixture_test ("/web/rdap/no-service", NULL, test_rdap_no_service);
+  add_fixture_test ("/web/rdap/not-registered", NULL, test_rdap_not_registered);
+  add_fixture_test ("/web/rdap/not-a-domain-object", NULL, test_rdap_not_a_domain_object);
+
+  add_fixture_test ("/web/eop/cache", NULL, test_eop_ranges_cache);
+  add_fixture_test ("/web/eop/no-cache", NULL, test_eop_ranges_no_cache);
+
+  for (guint i = 0; i < G_N_ELEMENTS (break_cases); i++)
+    {
+      g_autofree char *doh = g_strdup_printf ("/web/broken/doh/%s", break_cases[i].name);
+      g_autofree char *rdap = g_strdup_printf ("/web/broken/rdap-bootstrap/%s", break_cases[i].name);
+      g_autofree char *domain = g_strdup_printf ("/web/broken/rdap-domain/%s", break_cases[i].name);
+      g_autofree char *eop = g_strdup_printf ("/web/broken/eop/%s", break_cases[i].name);
+
+      add_fixture_test (doh, &break_cases[i], test_broken_doh);
+      add_fixture_test (rdap, &break_cases[i], test_broken_rdap);
+      if (break_cases[i].breakage != BREAK_UNTRUSTED && break_cases[i].breakage != BREAK_BAD_CA_FILE
+          && break_cases[i].breakage != BREAK_UNREACHABLE)
+        add_fixture_test (domain, &break_cases[i], test_broken_rdap_domain);
+      add_fixture_test (eop, &break_cases[i], test_broken_eop);
+    }
+
+  add_fixture_test ("/web/tls-reasons", NULL, test_tls_reasons);
+  add_fixture_test ("/web/cancel", NULL, test_cancel);
+
+  status = g_test_run ();
+
+  remove_tree (test_dir);
+  g_free (test_dir);
+  g_free (ca_path);
+  g_free (server_pem);
+  g_free (wrong_name_pem);
+  g_free (expired_pem);
+  return status;
+}
