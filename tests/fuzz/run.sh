@@ -1,9 +1,9 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-3.0-or-later
 #
-# tests/fuzz/run.sh BUILD_DIR SECONDS
+# tests/fuzz/run.sh BUILD_DIR SECONDS [TARGET…]
 #
-# Runs every libFuzzer target built in BUILD_DIR/tests/fuzz for SECONDS each,
+# Runs every libFuzzer target (or the TARGETs named) built in BUILD_DIR/tests/fuzz for SECONDS each,
 # seeded from the test corpora under tests/data/, and prints executions and
 # coverage (cov = edges, ft = features) per target. The growing corpus and
 # any crash/timeout/OOM artifact stay in BUILD_DIR/fuzz/, never in the source
@@ -13,6 +13,8 @@ set -uo pipefail
 
 build="$(cd "${1:?usage: run.sh BUILD_DIR SECONDS}" && pwd)"
 seconds="${2:-60}"
+shift 2 || shift $#
+wanted=" $* "
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 data="$here/../data"
 targets="$build/tests/fuzz/targets.txt"
@@ -33,6 +35,7 @@ results=()
 status=0
 while read -r name max_len seeds; do
   [ -n "$name" ] || continue
+  [ "$wanted" = "  " ] || [[ "$wanted" == *" $name "* ]] || continue
   corpus="$work/corpus/$name"
   artifacts="$work/artifacts/$name"
   log="$work/$name.log"
