@@ -18,6 +18,7 @@
 #include <glib/gstdio.h>
 
 #include "mfd/mfd.h"
+#include "../app/core/mfd-web-parse.h"
 
 #define HUNDRED_MB (100 * 1024 * 1024)
 #define DEEP 10000
@@ -159,6 +160,64 @@ test_connector_import_deep (void)
     }
 }
 
+/* The web's documents: what an HTTP body may be once the fetch has let it
+ * through. 10,000 levels and 100 MB of values are refused by the shape check
+ * before json-glib allocates a node for them. */
+static void
+test_web_body_deep (void)
+{
+  static const char * const opens[] = { "[", "{\"a\":" };
+  static const char * const closes[] = { "]", "}" };
+
+  for (guint kind = 0; kind < G_N_ELEMENTS (opens); kind++)
+    {
+      g_autoptr(GError) error = NULL;
+      g_autoptr(JsonNode) root = NULL;
+      g_autoptr(GString) text = g_string_new (NULL);
+      glong before;
+
+      for (guint i = 0; i < DEEP; i++)
+        g_string_append (text, opens[kind]);
+      g_string_append (text, "1");
+      for (guint i = 0; i < DEEP; i++)
+        g_string_append (text, closes[kind]);
+
+      before = peak_rss_kb ();
+      root = mfd_web_parse_json_body (text->str, text->len, &error);
+      g_assert_error (error, MFD_WEB_ERROR, MFD_WEB_ERROR_TOO_LARGE);
+      g_assert_null (root);
+      g_assert_cmpint (peak_rss_kb () - before, <, MAX_GROWTH_KB);
+    }
+}
+
+static void
+test_web_body_100mb (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JsonNode) root = NULL;
+  g_autofree char *huge = g_malloc (HUNDRED_MB);
+  glong before;
+  gint64 start;
+
+  /* [1,1,1,…]: 50 million values, valid JSON. */
+  huge[0] = '[';
+  for (gsize i = 1; i < HUNDRED_MB - 1; i += 2)
+    {
+      huge[i] = '1';
+      huge[i + 1] = ',';
+    }
+  huge[HUNDRED_MB - 2] = '1';
+  huge[HUNDRED_MB - 1] = ']';
+
+  before = peak_rss_kb ();
+  start = g_get_monotonic_time ();
+  root = mfd_web_parse_json_body (huge, HUNDRED_MB, &error);
+  g_assert_error (error, MFD_WEB_ERROR, MFD_WEB_ERROR_TOO_LARGE);
+  g_assert_null (root);
+  g_assert_cmpint (g_get_monotonic_time () - start, <, 5 * G_USEC_PER_SEC);
+  g_assert_cmpint (peak_rss_kb () - before, <, MAX_GROWTH_KB);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -168,6 +227,9 @@ main (int   argc,
   g_test_add_func ("/hostile/connector/import-100mb", test_connector_import_100mb);
   g_test_add_func ("/hostile/connector/store-100mb", test_connector_store_100mb);
   g_test_add_func ("/hostile/connector/import-10000-deep", test_connector_import_deep);
+
+  g_test_add_func ("/hostile/web/body-10000-deep", test_web_body_deep);
+  g_test_add_func ("/hostile/web/body-100mb", test_web_body_100mb);
 
   return g_test_run ();
 }
