@@ -105,6 +105,19 @@ urls_include_eop (JsonArray *urls)
   return FALSE;
 }
 
+/* GLib 2.74 warns (a GObject property out of range) instead of failing on
+ * a prefix length over 128, so the length is checked first. */
+static GInetAddressMask *
+mask_from_string (const char *text)
+{
+  const char *slash = strchr (text, '/');
+  guint64 length;
+
+  if (slash != NULL && !g_ascii_string_to_unsigned (slash + 1, 10, 0, 128, &length, NULL))
+    return NULL;
+  return g_inet_address_mask_new_from_string (text, NULL);
+}
+
 /* Adds the valid CIDRs of @ips to @ranges, once each, in the service's order. */
 static void
 collect_ranges (JsonArray *ips,
@@ -118,7 +131,7 @@ collect_ranges (JsonArray *ips,
 
       if (!JSON_NODE_HOLDS_VALUE (ip) || json_node_get_value_type (ip) != G_TYPE_STRING)
         continue;
-      mask = g_inet_address_mask_new_from_string (json_node_get_string (ip), NULL);
+      mask = mask_from_string (json_node_get_string (ip));
       if (mask == NULL)
         continue;
       text = g_inet_address_mask_to_string (mask);
