@@ -53,7 +53,7 @@ mfd_cli_run (int    argc,
           sub_argv[0] = prgname;
           for (int j = 2; j < argc; j++)
             sub_argv[j - 1] = argv[j];
-          g_set_prgname ("mail-flow-doctor");
+          g_set_prgname (prgname);
           return verbs[i].func (argc - 1, sub_argv);
         }
     }

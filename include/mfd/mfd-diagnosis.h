@@ -30,9 +30,17 @@ struct _MfdFinding
   char        *cause;         /* stable id */
   gboolean     warning;       /* TRUE: worth saying, not blocking delivery */
   char        *host;
-  char        *ip;
+  char        *ip;            /* the first address it was seen on, NULL for name-level causes */
   guint16      port;
   GPtrArray   *steps;         /* (element-type MfdObservation) the evidence, in order */
+
+  /* The same cause on several addresses of one host is one finding: @ip is
+   * the first of @addresses (NULL-terminated, NULL for name-level causes),
+   * @steps the first address's steps up to @failure, then the failing step
+   * of each further address. */
+  char       **addresses;
+  MfdStage     stage;         /* the step that failed */
+  MfdObservation *failure;    /* that step's observation (also in @steps) */
 };
 
 #define MFD_TYPE_DIAGNOSIS (mfd_diagnosis_get_type ())
@@ -45,8 +53,13 @@ void          mfd_finding_unref              (MfdFinding      *self);
  * connection refused after 2 ms."), in @lang. */
 char         *mfd_finding_dup_evidence       (MfdFinding      *self,
                                               const char      *lang);
+/* Where it was seen: "mail.contoso.com (203.0.113.25), port 25", or the
+ * name alone for name-level causes, in @lang. */
+char         *mfd_finding_dup_location       (MfdFinding      *self,
+                                              const char      *lang);
 
-/* Pure: no I/O. @ndr_entry may be NULL. */
+/* Pure: no I/O. @target may be NULL (then no TLS-setting rules apply),
+ * @ndr_entry may be NULL. */
 MfdDiagnosis *mfd_diagnosis_new              (MfdTarget       *target,
                                               GPtrArray       *observations,
                                               MfdNdrEntry     *ndr_entry);
@@ -60,6 +73,13 @@ GDateTime    *mfd_diagnosis_get_time         (MfdDiagnosis    *self);
 /* What today's checks say about what EOP saw, or NULL without an NDR. */
 char         *mfd_diagnosis_dup_comparison   (MfdDiagnosis    *self,
                                               const char      *lang);
+/* EOP's TCP 25 address ranges for the report (NULL-terminated, may be NULL),
+ * and when that copy was fetched (may be NULL). */
+void          mfd_diagnosis_set_eop_ranges   (MfdDiagnosis       *self,
+                                              const char * const *ranges,
+                                              GDateTime          *fetched);
+const char * const *mfd_diagnosis_get_eop_ranges (MfdDiagnosis  *self);
+GDateTime    *mfd_diagnosis_get_eop_ranges_fetched (MfdDiagnosis *self);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (MfdFinding, mfd_finding_unref)
 

@@ -10,6 +10,8 @@
 
 #include <gio/gio.h>
 
+#include "mfd-types.h"
+
 G_BEGIN_DECLS
 
 typedef enum
@@ -36,6 +38,13 @@ typedef enum
   MFD_LAB_DNS_NXDOMAIN,        /* the lab's DNS says the host does not exist */
   MFD_LAB_DNS_SERVFAIL,
   MFD_LAB_DNS_TIMEOUT,
+  MFD_LAB_CERT_WEAK,           /* RSA 1024-bit key (and SHA-1 when gnutls can sign it) */
+  MFD_LAB_CERT_WILDCARD,       /* healthy, certificate for *.contoso.test */
+  /* Hostile peers, for the robustness tests (and curious trainees). */
+  MFD_LAB_ENDLESS_REPLY,       /* a greeting that never ends */
+  MFD_LAB_HUGE_LINE,           /* a 1 MB greeting line */
+  MFD_LAB_SLOW_DRIP,           /* the greeting at one byte per second */
+  MFD_LAB_NEVER_READS,         /* greets, then never reads nor answers */
   MFD_LAB_N_SCENARIOS
 } MfdLabScenario;
 
@@ -50,21 +59,34 @@ const char *mfd_lab_scenario_get_summary  (MfdLabScenario  scenario);
 const char *mfd_lab_scenario_get_cause    (MfdLabScenario  scenario);
 gboolean    mfd_lab_scenario_from_id      (const char     *id,
                                            MfdLabScenario *scenario);
+/* The connector TLS setting under which the scenario shows its failure
+ * (the certificate scenarios need DomainValidation against
+ * mfd_lab_get_tls_domain()). */
+MfdTlsMode  mfd_lab_scenario_get_tls_mode (MfdLabScenario  scenario);
 
 /* Starts the servers for @scenario on 127.0.0.1 (ports chosen by the
  * kernel), in their own thread: an SMTP peer and a DNS responder that
  * answers the practice host name. Everything stops in mfd_lab_free(). */
 MfdLab     *mfd_lab_new                   (MfdLabScenario  scenario,
                                            GError        **error);
+/* The same on @address ("127.0.0.1" or "::1"; NULL = 127.0.0.1). */
+MfdLab     *mfd_lab_new_full              (MfdLabScenario  scenario,
+                                           const char     *address,
+                                           GError        **error);
 void        mfd_lab_free                  (MfdLab         *self);
+MfdLabScenario mfd_lab_get_scenario       (MfdLab         *self);
 const char *mfd_lab_get_host_name         (MfdLab         *self);  /* "mail.contoso.test" */
 const char *mfd_lab_get_address           (MfdLab         *self);  /* "127.0.0.1" */
 guint16     mfd_lab_get_smtp_port         (MfdLab         *self);
-const char *mfd_lab_get_dns_server        (MfdLab         *self);  /* "127.0.0.1:PORT" */
+/* "127.0.0.1:PORT" ("[::1]:PORT"): the DNS responder that answers the practice name. */
+const char *mfd_lab_get_dns_server        (MfdLab         *self);
+const char *mfd_lab_get_tls_domain        (MfdLab         *self);  /* "mail.contoso.test" */
 const char *mfd_lab_get_ca_file           (MfdLab         *self);  /* PEM of the lab CA */
 /* Every command line the SMTP peer received, in order (for tests that
  * prove we never send MAIL/RCPT/DATA). (transfer full) */
 char      **mfd_lab_dup_transcript        (MfdLab         *self);
+/* How many connections the SMTP peer has accepted. */
+guint       mfd_lab_get_n_connections     (MfdLab         *self);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (MfdLab, mfd_lab_free)
 

@@ -11,6 +11,7 @@
 
 #include "mfd-observation.h"
 #include "mfd-target.h"
+#include "mfd-web.h"
 
 G_BEGIN_DECLS
 
@@ -33,7 +34,39 @@ GPtrArray  *mfd_probe_run_finish         (MfdProbe            *self,
                                           GAsyncResult        *result,
                                           GError             **error);
 
-/* (element-type MfdObservation) what has finished so far. */
+/* (element-type MfdObservation) (transfer none) what has finished so far. */
 GPtrArray  *mfd_probe_get_observations   (MfdProbe            *self);
+
+/* With a web (also the "web" property), every destination name the local
+ * resolver was asked about is also checked from the internet's side:
+ * DNS_PUBLIC and REGISTRATION observations (MfdWeb gives SKIPPED ones when
+ * offline). Without one, those checks are not made. Not while running. */
+MfdWeb     *mfd_probe_get_web            (MfdProbe            *self);
+void        mfd_probe_set_web            (MfdProbe            *self,
+                                          MfdWeb              *web);
+
+/* A hook for other checks of each destination name that run on the main
+ * context rather than in the probe's worker threads. Called on the
+ * caller's main context once the local DNS lookup of each name has
+ * finished, with that observation. The function starts its asynchronous
+ * work after mfd_probe_hold(), and hands each result over with
+ * mfd_probe_release(): the run finishes only when every hold is released.
+ * Use @cancellable for the work; it is the run's. */
+typedef void (*MfdProbeNameFunc)         (MfdProbe            *probe,
+                                          const char          *host,
+                                          MfdObservation      *local_dns,
+                                          GCancellable        *cancellable,
+                                          gpointer             user_data);
+
+void        mfd_probe_set_name_func      (MfdProbe            *self,
+                                          MfdProbeNameFunc     func,
+                                          gpointer             user_data,
+                                          GDestroyNotify       destroy);
+/* Only while a run is going on, on its main context. */
+void        mfd_probe_hold               (MfdProbe            *self);
+/* Emits "step-finished" for @observation (may be NULL: nothing to add)
+ * and ends one hold. */
+void        mfd_probe_release            (MfdProbe            *self,
+                                          MfdObservation      *observation);
 
 G_END_DECLS

@@ -34,4 +34,8 @@ char     *mfd_report_render_ndr        (MfdNdrResult    *result,
                                         MfdReportFormat  format,
                                         const char      *lang);
 
+/* A step's result as the report words it ("Failed"), in @lang. */
+const char *mfd_report_get_outcome_label (MfdOutcome     outcome,
+                                          const char    *lang);
+
 G_END_DECLS

@@ -1,0 +1,1078 @@
+/* mfd-lab.c — practice servers on loopback, one per failure
+ *
+ * Copyright 2026 The Mail Flow Doctor authors
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#define G_LOG_DOMAIN "mfd-lab"
+
+#include "config.h"
+
+#include <errno.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <glib/gi18n-lib.h>
+#include <glib/gstdio.h>
+#include <gnutls/gnutls.h>
+#include <gnutls/x509.h>
+
+#include "mfd-lab.h"
+#include "mfd-smtp.h"
+#include "mfd-text.h"
+#include "mfd-lab-dns.h"
+
+#define LAB_HOST_NAME    "mail.contoso.test"
+#define LAB_IO_TIMEOUT_S 60       /* a peer we wait on longer than this is gone */
+#define LAB_MAX_THREADS  64
+#define LAB_GREETING     "220-" LAB_HOST_NAME " ESMTP Mail Flow Doctor practice server\r\n" \
+                         "220 Nothing here delivers mail\r\n"
+
+typedef struct
+{
+  MfdLabScenario  scenario;
+  const char     *id;
+  const char     *title;
+  const char     *summary;
+  const char     *cause;
+  MfdTlsMode      mode;
+} ScenarioInfo;
+
+static const ScenarioInfo scenarios[MFD_LAB_N_SCENARIOS] = {
+  { MFD_LAB_HEALTHY, "healthy", N_("Healthy server"),
+    N_("Greets, offers STARTTLS and presents a valid certificate."),
+    NULL, MFD_TLS_DOMAIN_VALIDATION },
+  { MFD_LAB_REFUSE, "refuse", N_("Connection refused"),
+    N_("Nothing listens on the port, as when a firewall rejects the connection."),
+    "tcp-refused", MFD_TLS_OPPORTUNISTIC },
+  { MFD_LAB_BLACKHOLE, "blackhole", N_("No answer to the connection"),
+    N_("Connection attempts are silently dropped, as when a firewall discards them."),
+    "tcp-timeout", MFD_TLS_OPPORTUNISTIC },
+  { MFD_LAB_SILENT, "silent", N_("No greeting"),
+    N_("Accepts the connection but never sends its greeting."),
+    "greeting-timeout", MFD_TLS_OPPORTUNISTIC },
+  { MFD_LAB_GREET_421, "greet-421", N_("Service not available (421)"),
+    N_("Greets with 421 and closes the connection."),
+    "greeting-rejected", MFD_TLS_OPPORTUNISTIC },
+  { MFD_LAB_GREET_554, "greet-554", N_("No SMTP service (554)"),
+    N_("Greets with 554: it will not accept mail from anyone."),
+    "greeting-rejected", MFD_TLS_OPPORTUNISTIC },
+  { MFD_LAB_CLOSE_AFTER_GREETING, "close-after-greeting", N_("Closes after the greeting"),
+    N_("Greets, then drops the connection."),
+    "closed-abruptly", MFD_TLS_OPPORTUNISTIC },
+  { MFD_LAB_EHLO_REJECTED, "ehlo-rejected", N_("EHLO rejected"),
+    N_("Answers EHLO with an error."),
+    "ehlo-rejected", MFD_TLS_OPPORTUNISTIC },
+  { MFD_LAB_NO_STARTTLS, "no-starttls", N_("STARTTLS not offered"),
+    N_("Does not offer STARTTLS although the connector requires TLS."),
+    "starttls-missing", MFD_TLS_ENCRYPTION_ONLY },
+  { MFD_LAB_STARTTLS_454, "starttls-454", N_("STARTTLS refused (454)"),
+    N_("Offers STARTTLS but answers it with 454."),
+    "starttls-rejected", MFD_TLS_ENCRYPTION_ONLY },
+  { MFD_LAB_CLOSE_AFTER_EHLO, "close-after-ehlo", N_("Closes during EHLO"),
+    N_("Starts its EHLO reply, then drops the connection."),
+    "closed-abruptly", MFD_TLS_OPPORTUNISTIC },
+  { MFD_LAB_RESET_IN_HANDSHAKE, "reset-in-handshake", N_("Reset during the TLS handshake"),
+    N_("Agrees to STARTTLS, then resets the connection in the handshake."),
+    "closed-abruptly", MFD_TLS_ENCRYPTION_ONLY },
+  { MFD_LAB_GARBAGE_TLS, "garbage-tls", N_("Not TLS after STARTTLS"),
+    N_("Agrees to STARTTLS, then sends text instead of a TLS handshake."),
+    "tls-handshake-failed", MFD_TLS_ENCRYPTION_ONLY },
+  { MFD_LAB_TLS10_ONLY, "tls10-only", N_("Only TLS 1.0"),
+    N_("Speaks only TLS 1.0, which Exchange Online no longer uses."),
+    "tls-handshake-failed", MFD_TLS_ENCRYPTION_ONLY },
+  { MFD_LAB_CERT_EXPIRED, "cert-expired", N_("Expired certificate"),
+    N_("Presents a certificate that expired yesterday."),
+    "cert-expired", MFD_TLS_DOMAIN_VALIDATION },
+  { MFD_LAB_CERT_NOT_YET_VALID, "cert-not-yet-valid", N_("Certificate not yet valid"),
+    N_("Presents a certificate that only becomes valid tomorrow."),
+    "cert-not-yet-valid", MFD_TLS_DOMAIN_VALIDATION },
+  { MFD_LAB_CERT_WRONG_NAME, "cert-wrong-name", N_("Certificate for another name"),
+    N_("Presents a valid certificate issued for a different host name."),
+    "cert-name-mismatch", MFD_TLS_DOMAIN_VALIDATION },
+  { MFD_LAB_CERT_SELF_SIGNED, "cert-self-signed", N_("Self-signed certificate"),
+    N_("Presents a certificate that it signed itself."),
+    "cert-untrusted", MFD_TLS_DOMAIN_VALIDATION },
+  { MFD_LAB_CERT_MISSING_INTERMEDIATE, "cert-missing-intermediate", N_("Missing intermediate certificate"),
+    N_("Presents its certificate without the intermediate certificate that links it to the CA."),
+    "cert-untrusted", MFD_TLS_DOMAIN_VALIDATION },
+  { MFD_LAB_DNS_NXDOMAIN, "dns-nxdomain", N_("Host name does not exist"),
+    N_("DNS answers that the host name does not exist."),
+    "dns-nxdomain", MFD_TLS_OPPORTUNISTIC },
+  { MFD_LAB_DNS_SERVFAIL, "dns-servfail", N_("DNS server failure"),
+    N_("The DNS server answers SERVFAIL for the host name."),
+    "dns-servfail", MFD_TLS_OPPORTUNISTIC },
+  { MFD_LAB_DNS_TIMEOUT, "dns-timeout", N_("DNS does not answer"),
+    N_("The DNS server never answers."),
+    "dns-timeout", MFD_TLS_OPPORTUNISTIC },
+  { MFD_LAB_CERT_WEAK, "cert-weak", N_("Weak certificate"),
+    N_("Presents a certificate with a 1024-bit RSA key."),
+    "cert-insecure", MFD_TLS_CERTIFICATE_VALIDATION },
+  { MFD_LAB_CERT_WILDCARD, "cert-wildcard", N_("Wildcard certificate"),
+    N_("Presents a valid certificate for *.contoso.test."),
+    NULL, MFD_TLS_DOMAIN_VALIDATION },
+  { MFD_LAB_ENDLESS_REPLY, "endless-reply", N_("Endless greeting"),
+    N_("Sends greeting lines without end."),
+    "other", MFD_TLS_OPPORTUNISTIC },
+  { MFD_LAB_HUGE_LINE, "huge-line", N_("Huge greeting line"),
+    N_("Sends a greeting line of one megabyte."),
+    "other", MFD_TLS_OPPORTUNISTIC },
+  { MFD_LAB_SLOW_DRIP, "slow-drip", N_("Very slow server"),
+    N_("Sends its greeting one byte per second."),
+    "greeting-timeout", MFD_TLS_OPPORTUNISTIC },
+  { MFD_LAB_NEVER_READS, "never-reads", N_("Server that stops reading"),
+    N_("Greets, then never reads or answers anything."),
+    "closed-abruptly", MFD_TLS_OPPORTUNISTIC },
+};
+
+/* The lab's certificates, made once per process, relative to now. */
+typedef struct
+{
+  gnutls_x509_privkey_t ca_key, int_key, leaf_key, self_key, weak_key;
+  gnutls_x509_crt_t     ca, intermediate;
+  gnutls_x509_crt_t     good, wildcard, expired, not_yet_valid, wrong_name, self_signed, weak;
+  gboolean              weak_is_sha1;
+  char                 *ca_pem;
+} LabPki;
+
+struct _MfdLab
+{
+  MfdLabScenario   scenario;
+  char            *address;
+  char            *dns_server;
+  char            *tmpdir;
+  char            *ca_file;
+  guint16          port;
+
+  GSocket         *listener;
+  GPtrArray       *held;          /* blackhole: connections filling the backlog */
+  gnutls_certificate_credentials_t credentials;
+  GCancellable    *cancellable;
+  GThread         *accept_thread;
+
+  GMutex           mutex;
+  GCond            cond;
+  gboolean         stopping;
+  GPtrArray       *threads;
+  GPtrArray       *transcript;
+  guint            n_connections;
+
+  MfdLabDns       *dns;
+};
+
+typedef struct
+{
+  MfdLab           *lab;
+  GSocket          *socket;
+  gnutls_session_t  tls;
+  GByteArray       *buffer;
+} Conn;
+
+/* Scenario descriptions ----------------------------------------------------- */
+
+const char *
+mfd_lab_scenario_get_id (MfdLabScenario scenario)
+{
+  g_return_val_if_fail (scenario < MFD_LAB_N_SCENARIOS, NULL);
+  return scenarios[scenario].id;
+}
+
+const char *
+mfd_lab_scenario_get_title (MfdLabScenario scenario)
+{
+  g_return_val_if_fail (scenario < MFD_LAB_N_SCENARIOS, NULL);
+  return scenarios[scenario].title;
+}
+
+const char *
+mfd_lab_scenario_get_summary (MfdLabScenario scenario)
+{
+  g_return_val_if_fail (scenario < MFD_LAB_N_SCENARIOS, NULL);
+  return scenarios[scenario].summary;
+}
+
+const char *
+mfd_lab_scenario_get_cause (MfdLabScenario scenario)
+{
+  g_return_val_if_fail (scenario < MFD_LAB_N_SCENARIOS, NULL);
+  return scenarios[scenario].cause;
+}
+
+MfdTlsMode
+mfd_lab_scenario_get_tls_mode (MfdLabScenario scenario)
+{
+  g_return_val_if_fail (scenario < MFD_LAB_N_SCENARIOS, MFD_TLS_OPPORTUNISTIC);
+  return scenarios[scenario].mode;
+}
+
+gboolean
+mfd_lab_scenario_from_id (const char     *id,
+                          MfdLabScenario *scenario)
+{
+  for (guint i = 0; i < MFD_LAB_N_SCENARIOS; i++)
+    if (g_strcmp0 (id, scenarios[i].id) == 0)
+      {
+        *scenario = scenarios[i].scenario;
+        return TRUE;
+      }
+  return FALSE;
+}
+
+/* Certificates ------------------------------------------------------------- */
+
+static gnutls_x509_privkey_t
+make_key (gnutls_pk_algorithm_t algorithm,
+          unsigned int          bits)
+{
+  gnutls_x509_privkey_t key;
+  int ret;
+
+  gnutls_x509_privkey_init (&key);
+  ret = gnutls_x509_privkey_generate (key, algorithm, bits, 0);
+  if (ret != GNUTLS_E_SUCCESS)
+    g_error ("Cannot generate a lab key: %s", gnutls_strerror (ret));
+  return key;
+}
+
+static gnutls_x509_crt_t
+make_cert (gnutls_x509_privkey_t       key,
+           const char                 *common_name,
+           const char * const         *dns_names,
+           gboolean                    is_ca,
+           gint64                      not_before_days,
+           gint64                      not_after_days,
+           gnutls_x509_crt_t           issuer,
+           gnutls_x509_privkey_t       issuer_key,
+           gnutls_digest_algorithm_t   digest,
+           int                        *sign_result)
+{
+  static const char organization[] = "Mail Flow Doctor practice";
+  static guint32 serial = 1;
+  gnutls_x509_crt_t crt;
+  time_t now = time (NULL);
+  guint8 serial_bytes[4];
+  guint8 key_id[64];
+  size_t key_id_size = sizeof key_id;
+  guint32 s = g_atomic_int_add (&serial, 1);
+  int ret;
+
+  serial_bytes[0] = 0x10 | ((s >> 24) & 0x0f);
+  serial_bytes[1] = s >> 16;
+  serial_bytes[2] = s >> 8;
+  serial_bytes[3] = s;
+
+  gnutls_x509_crt_init (&crt);
+  gnutls_x509_crt_set_version (crt, 3);
+  gnutls_x509_crt_set_serial (crt, serial_bytes, sizeof serial_bytes);
+  gnutls_x509_crt_set_activation_time (crt, now + not_before_days * 86400);
+  gnutls_x509_crt_set_expiration_time (crt, now + not_after_days * 86400);
+  gnutls_x509_crt_set_dn_by_oid (crt, GNUTLS_OID_X520_ORGANIZATION_NAME, 0,
+                                 organization, strlen (organization));
+  gnutls_x509_crt_set_dn_by_oid (crt, GNUTLS_OID_X520_COMMON_NAME, 0,
+                                 common_name, strlen (common_name));
+  gnutls_x509_crt_set_key (crt, key);
+  if (gnutls_x509_crt_get_key_id (crt, 0, key_id, &key_id_size) == GNUTLS_E_SUCCESS)
+    gnutls_x509_crt_set_subject_key_id (crt, key_id, key_id_size);
+  key_id_size = sizeof key_id;
+  if (issuer != NULL &&
+      gnutls_x509_crt_get_subject_key_id (issuer, key_id, &key_id_size, NULL) == GNUTLS_E_SUCCESS)
+    gnutls_x509_crt_set_authority_key_id (crt, key_id, key_id_size);
+
+  if (is_ca)
+    {
+      gnutls_x509_crt_set_basic_constraints (crt, 1, -1);
+      gnutls_x509_crt_set_key_usage (crt, GNUTLS_KEY_KEY_CERT_SIGN | GNUTLS_KEY_CRL_SIGN);
+    }
+  else
+    {
+      gnutls_x509_crt_set_basic_constraints (crt, 0, -1);
+      gnutls_x509_crt_set_key_usage (crt, GNUTLS_KEY_DIGITAL_SIGNATURE | GNUTLS_KEY_KEY_ENCIPHERMENT);
+      gnutls_x509_crt_set_key_purpose_oid (crt, GNUTLS_KP_TLS_WWW_SERVER, 0);
+    }
+  for (guint i = 0; dns_names != NULL && dns_names[i] != NULL; i++)
+    gnutls_x509_crt_set_subject_alt_name (crt, GNUTLS_SAN_DNSNAME, dns_names[i],
+                                          strlen (dns_names[i]), GNUTLS_FSAN_APPEND);
+
+  ret = gnutls_x509_crt_sign2 (crt, issuer != NULL ? issuer : crt,
+                               issuer_key != NULL ? issuer_key : key, digest, 0);
+  if (sign_result != NULL)
+    *sign_result = ret;
+  else if (ret != GNUTLS_E_SUCCESS)
+    g_error ("Cannot sign a lab certificate: %s", gnutls_strerror (ret));
+  return crt;
+}
+
+static gpointer
+make_pki (gpointer data)
+{
+  static const char * const mail[] = { LAB_HOST_NAME, NULL };
+  static const char * const wild[] = { "*.contoso.test", NULL };
+  static const char * const other[] = { "www.fabrikam.test", NULL };
+  LabPki *pki = g_new0 (LabPki, 1);
+  unsigned int ec = GNUTLS_CURVE_TO_BITS (GNUTLS_ECC_CURVE_SECP256R1);
+  gnutls_datum_t pem = { NULL, 0 };
+  int sha1_result;
+
+  pki->ca_key = make_key (GNUTLS_PK_ECDSA, ec);
+  pki->int_key = make_key (GNUTLS_PK_ECDSA, ec);
+  pki->leaf_key = make_key (GNUTLS_PK_ECDSA, ec);
+  pki->self_key = make_key (GNUTLS_PK_ECDSA, ec);
+  pki->weak_key = make_key (GNUTLS_PK_RSA, 1024);
+
+  pki->ca = make_cert (pki->ca_key, "Mail Flow Doctor Practice Root CA", NULL, TRUE,
+                       -30, 3650, NULL, NULL, GNUTLS_DIG_SHA256, NULL);
+  pki->intermediate = make_cert (pki->int_key, "Mail Flow Doctor Practice Issuing CA", NULL, TRUE,
+                                 -30, 1825, pki->ca, pki->ca_key, GNUTLS_DIG_SHA256, NULL);
+  pki->good = make_cert (pki->leaf_key, LAB_HOST_NAME, mail, FALSE, -1, 90,
+                         pki->intermediate, pki->int_key, GNUTLS_DIG_SHA256, NULL);
+  pki->wildcard = make_cert (pki->leaf_key, "*.contoso.test", wild, FALSE, -1, 90,
+                             pki->intermediate, pki->int_key, GNUTLS_DIG_SHA256, NULL);
+  pki->expired = make_cert (pki->leaf_key, LAB_HOST_NAME, mail, FALSE, -90, -1,
+                            pki->intermediate, pki->int_key, GNUTLS_DIG_SHA256, NULL);
+  pki->not_yet_valid = make_cert (pki->leaf_key, LAB_HOST_NAME, mail, FALSE, 1, 90,
+                                  pki->intermediate, pki->int_key, GNUTLS_DIG_SHA256, NULL);
+  pki->wrong_name = make_cert (pki->leaf_key, "www.fabrikam.test", other, FALSE, -1, 90,
+                               pki->intermediate, pki->int_key, GNUTLS_DIG_SHA256, NULL);
+  pki->self_signed = make_cert (pki->self_key, LAB_HOST_NAME, mail, FALSE, -1, 90,
+                                NULL, NULL, GNUTLS_DIG_SHA256, NULL);
+
+  /* gnutls may refuse to sign with SHA-1 at all; then the 1024-bit key
+   * alone makes the certificate weak. */
+  pki->weak = make_cert (pki->weak_key, LAB_HOST_NAME, mail, FALSE, -1, 90,
+                         pki->intermediate, pki->int_key, GNUTLS_DIG_SHA1, &sha1_result);
+  pki->weak_is_sha1 = sha1_result == GNUTLS_E_SUCCESS;
+  if (!pki->weak_is_sha1)
+    {
+      gnutls_x509_crt_deinit (pki->weak);
+      pki->weak = make_cert (pki->weak_key, LAB_HOST_NAME, mail, FALSE, -1, 90,
+                             pki->intermediate, pki->int_key, GNUTLS_DIG_SHA256, NULL);
+    }
+
+  gnutls_x509_crt_export2 (pki->ca, GNUTLS_X509_FMT_PEM, &pem);
+  pki->ca_pem = g_strndup ((const char *) pem.data, pem.size);
+  gnutls_free (pem.data);
+  return pki;
+}
+
+static LabPki *
+get_pki (void)
+{
+  static GOnce once = G_ONCE_INIT;
+
+  return g_once (&once, make_pki, NULL);
+}
+
+static gnutls_certificate_credentials_t
+make_credentials (MfdLabScenario scenario)
+{
+  LabPki *pki = get_pki ();
+  gnutls_certificate_credentials_t credentials;
+  gnutls_x509_crt_t chain[2] = { pki->good, pki->intermediate };
+  gnutls_x509_privkey_t key = pki->leaf_key;
+  guint n = 2;
+
+  if (scenario == MFD_LAB_CERT_EXPIRED)
+    chain[0] = pki->expired;
+  else if (scenario == MFD_LAB_CERT_NOT_YET_VALID)
+    chain[0] = pki->not_yet_valid;
+  else if (scenario == MFD_LAB_CERT_WRONG_NAME)
+    chain[0] = pki->wrong_name;
+  else if (scenario == MFD_LAB_CERT_WILDCARD)
+    chain[0] = pki->wildcard;
+  else if (scenario == MFD_LAB_CERT_MISSING_INTERMEDIATE)
+    n = 1;
+  else if (scenario == MFD_LAB_CERT_SELF_SIGNED)
+    {
+      chain[0] = pki->self_signed;
+      key = pki->self_key;
+      n = 1;
+    }
+  else if (scenario == MFD_LAB_CERT_WEAK)
+    {
+      chain[0] = pki->weak;
+      key = pki->weak_key;
+    }
+
+  gnutls_certificate_allocate_credentials (&credentials);
+  if (gnutls_certificate_set_x509_key (credentials, chain, n, key) < 0)
+    g_error ("Cannot load a lab certificate");
+  return credentials;
+}
+
+/* A connection to the SMTP peer --------------------------------------------- */
+
+static gint64
+io_deadline (void)
+{
+  return g_get_monotonic_time () + LAB_IO_TIMEOUT_S * G_USEC_PER_SEC;
+}
+
+static ssize_t
+conn_pull_cb (gnutls_transport_ptr_t  ptr,
+              void                   *buffer,
+              size_t                  size)
+{
+  Conn *conn = ptr;
+  g_autoptr(GError) error = NULL;
+  gssize n = mfd_smtp_socket_read (conn->socket, buffer, size, io_deadline (),
+                                   conn->lab->cancellable, &error);
+
+  if (n < 0)
+    gnutls_transport_set_errno (conn->tls, EIO);
+  return n;
+}
+
+static ssize_t
+conn_push_cb (gnutls_transport_ptr_t  ptr,
+              const void             *data,
+              size_t                  size)
+{
+  Conn *conn = ptr;
+
+  if (!mfd_smtp_socket_write_all (conn->socket, data, size, io_deadline (),
+                                  conn->lab->cancellable, NULL))
+    {
+      gnutls_transport_set_errno (conn->tls, EIO);
+      return -1;
+    }
+  return size;
+}
+
+static gssize
+conn_read (Conn   *conn,
+           guint8 *buffer,
+           gsize   size)
+{
+  gssize n;
+
+  if (conn->tls == NULL)
+    return mfd_smtp_socket_read (conn->socket, buffer, size, io_deadline (),
+                                 conn->lab->cancellable, NULL);
+  do
+    n = gnutls_record_recv (conn->tls, buffer, size);
+  while (n == GNUTLS_E_AGAIN || n == GNUTLS_E_INTERRUPTED);
+  return n < 0 ? -1 : n;
+}
+
+static gboolean
+conn_write (Conn       *conn,
+            const char *text,
+            gsize       len)
+{
+  if (conn->tls == NULL)
+    return mfd_smtp_socket_write_all (conn->socket, (const guint8 *) text, len,
+                                      io_deadline (), conn->lab->cancellable, NULL);
+  while (len > 0)
+    {
+      gssize n = gnutls_record_send (conn->tls, text, len);
+
+      if (n == GNUTLS_E_AGAIN || n == GNUTLS_E_INTERRUPTED)
+        continue;
+      if (n < 0)
+        return FALSE;
+      text += n;
+      len -= n;
+    }
+  return TRUE;
+}
+
+static gboolean
+conn_say (Conn       *conn,
+          const char *text)
+{
+  return conn_write (conn, text, strlen (text));
+}
+
+/* One command line, without its line end; NULL at the end of the stream or
+ * when the client sends a line longer than SMTP allows. */
+static char *
+conn_read_line (Conn *conn)
+{
+  for (;;)
+    {
+      guint8 chunk[1024];
+      guint8 *nl = conn->buffer->len > 0 ? memchr (conn->buffer->data, '\n', conn->buffer->len) : NULL;
+      gssize n;
+
+      if (nl != NULL)
+        {
+          gsize len = nl - conn->buffer->data;
+          char *line = g_strndup ((const char *) conn->buffer->data,
+                                  len > 0 && nl[-1] == '\r' ? len - 1 : len);
+
+          g_byte_array_remove_range (conn->buffer, 0, len + 1);
+          return line;
+        }
+      if (conn->buffer->len > MFD_SMTP_MAX_LINE)
+        return NULL;
+      n = conn_read (conn, chunk, sizeof chunk);
+      if (n <= 0)
+        return NULL;
+      g_byte_array_append (conn->buffer, chunk, n);
+    }
+}
+
+/* Waits until the lab stops or @seconds pass, without touching the socket. */
+static void
+lab_sleep (MfdLab *lab,
+           guint   seconds)
+{
+  gint64 end = g_get_monotonic_time () + (gint64) seconds * G_USEC_PER_SEC;
+
+  g_mutex_lock (&lab->mutex);
+  while (!lab->stopping)
+    if (!g_cond_wait_until (&lab->cond, &lab->mutex, end))
+      break;
+  g_mutex_unlock (&lab->mutex);
+}
+
+/* Waits until the client goes away (or the lab stops), ignoring its data. */
+static void
+drain_until_closed (Conn *conn)
+{
+  guint8 chunk[1024];
+
+  while (conn_read (conn, chunk, sizeof chunk) > 0)
+    ;
+}
+
+static void
+reset_connection (Conn *conn)
+{
+  struct linger linger = { 1, 0 };
+
+  /* SO_LINGER with a zero timeout makes close() send a RST. */
+  setsockopt (g_socket_get_fd (conn->socket), SOL_SOCKET, SO_LINGER, &linger, sizeof linger);
+  g_socket_close (conn->socket, NULL);
+}
+
+static void
+record_command (MfdLab     *lab,
+                const char *line)
+{
+  g_mutex_lock (&lab->mutex);
+  if (lab->transcript->len < 10000)
+    g_ptr_array_add (lab->transcript, mfd_text_sanitize (line, -1, 512));
+  g_mutex_unlock (&lab->mutex);
+}
+
+static gboolean
+start_tls (Conn *conn)
+{
+  MfdLab *lab = conn->lab;
+  const char *priority = lab->scenario == MFD_LAB_TLS10_ONLY
+                         ? "NORMAL:-VERS-ALL:+VERS-TLS1.0:%COMPAT" : "NORMAL";
+  int ret;
+
+  gnutls_init (&conn->tls, GNUTLS_SERVER);
+  if (gnutls_priority_set_direct (conn->tls, priority, NULL) < 0)
+    return FALSE;
+  gnutls_credentials_set (conn->tls, GNUTLS_CRD_CERTIFICATE, lab->credentials);
+  gnutls_transport_set_ptr (conn->tls, conn);
+  gnutls_transport_set_pull_function (conn->tls, conn_pull_cb);
+  gnutls_transport_set_push_function (conn->tls, conn_push_cb);
+  do
+    ret = gnutls_handshake (conn->tls);
+  while (ret < 0 && !gnutls_error_is_fatal (ret));
+  if (ret < 0)
+    g_debug ("Lab TLS handshake failed: %s", gnutls_strerror (ret));
+  return ret == GNUTLS_E_SUCCESS;
+}
+
+static void
+serve_ehlo (Conn *conn)
+{
+  g_autoptr(GString) reply = g_string_new ("250-" LAB_HOST_NAME " greets you\r\n");
+
+  g_string_append (reply, "250-PIPELINING\r\n250-SIZE 36700160\r\n250-8BITMIME\r\n");
+  if (conn->tls == NULL && conn->lab->scenario != MFD_LAB_NO_STARTTLS)
+    g_string_append (reply, "250-STARTTLS\r\n");
+  g_string_append (reply, "250 SMTPUTF8\r\n");
+  conn_write (conn, reply->str, reply->len);
+}
+
+/* Returns FALSE when the connection is over. */
+static gboolean
+serve_command (Conn       *conn,
+               const char *line)
+{
+  MfdLabScenario scenario = conn->lab->scenario;
+  const char *space = strchr (line, ' ');
+  g_autofree char *verb = g_ascii_strup (line, space != NULL ? space - line : -1);
+  guint8 hello[512];
+
+  if (scenario == MFD_LAB_GREET_554)
+    {
+      if (g_str_equal (verb, "QUIT"))
+        {
+          conn_say (conn, "221 2.0.0 Bye\r\n");
+          return FALSE;
+        }
+      return conn_say (conn, "503 5.5.1 No SMTP service here\r\n");
+    }
+
+  if (g_str_equal (verb, "EHLO") || g_str_equal (verb, "HELO"))
+    {
+      if (scenario == MFD_LAB_EHLO_REJECTED)
+        return conn_say (conn, "550 5.7.1 Client host rejected: access denied\r\n");
+      if (scenario == MFD_LAB_CLOSE_AFTER_EHLO)
+        {
+          conn_say (conn, "250-" LAB_HOST_NAME "\r\n");
+          return FALSE;
+        }
+      if (g_str_equal (verb, "HELO"))
+        return conn_say (conn, "250 " LAB_HOST_NAME "\r\n");
+      serve_ehlo (conn);
+      return TRUE;
+    }
+
+  if (g_str_equal (verb, "STARTTLS"))
+    {
+      if (conn->tls != NULL || scenario == MFD_LAB_NO_STARTTLS)
+        return conn_say (conn, "503 5.5.1 STARTTLS not available\r\n");
+      if (scenario == MFD_LAB_STARTTLS_454)
+        return conn_say (conn, "454 4.7.0 TLS not available due to temporary reason\r\n");
+      if (!conn_say (conn, "220 2.0.0 Ready to start TLS\r\n"))
+        return FALSE;
+      g_byte_array_set_size (conn->buffer, 0);
+      if (scenario == MFD_LAB_RESET_IN_HANDSHAKE)
+        {
+          mfd_smtp_socket_read (conn->socket, hello, sizeof hello, io_deadline (),
+                                conn->lab->cancellable, NULL);
+          reset_connection (conn);
+          return FALSE;
+        }
+      if (scenario == MFD_LAB_GARBAGE_TLS)
+        {
+          mfd_smtp_socket_read (conn->socket, hello, sizeof hello, io_deadline (),
+                                conn->lab->cancellable, NULL);
+          for (guint i = 0; i < 4; i++)
+            conn_say (conn, "This is not TLS. This is plain text, sent on purpose.\r\n");
+          drain_until_closed (conn);
+          return FALSE;
+        }
+      return start_tls (conn);
+    }
+
+  if (g_str_equal (verb, "QUIT"))
+    {
+      conn_say (conn, "221 2.0.0 Bye\r\n");
+      return FALSE;
+    }
+  if (g_str_equal (verb, "NOOP") || g_str_equal (verb, "RSET"))
+    return conn_say (conn, "250 2.0.0 OK\r\n");
+
+  /* The practice server takes no mail: whatever else arrives (and is
+   * recorded above) is refused. */
+  return conn_say (conn, "502 5.5.2 Not accepted by the practice server\r\n");
+}
+
+static gboolean
+is_hostile (MfdLabScenario scenario)
+{
+  return scenario == MFD_LAB_ENDLESS_REPLY || scenario == MFD_LAB_HUGE_LINE ||
+         scenario == MFD_LAB_SLOW_DRIP || scenario == MFD_LAB_NEVER_READS;
+}
+
+static void
+serve_endless_reply (Conn *conn)
+{
+  /* Bounded on our side too: a million lines is far past any limit. */
+  for (guint i = 0; i < 1000000; i++)
+    if (!conn_say (conn, "220-" LAB_HOST_NAME " and there is more to come\r\n"))
+      break;
+}
+
+static void
+serve_huge_line (Conn *conn)
+{
+  g_autofree char *line = g_malloc (1024 * 1024);
+
+  memset (line, 'x', 1024 * 1024);
+  memcpy (line, "220 ", 4);
+  if (conn_write (conn, line, 1024 * 1024))
+    drain_until_closed (conn);
+}
+
+static void
+serve_slow_drip (Conn *conn)
+{
+  for (const char *p = LAB_GREETING; *p != '\0'; p++)
+    {
+      gboolean readable;
+
+      if (!conn_write (conn, p, 1))
+        break;
+      /* Readable here means the client closed (or spoke out of turn). */
+      readable = g_socket_condition_timed_wait (conn->socket, G_IO_IN, G_USEC_PER_SEC,
+                                                conn->lab->cancellable, NULL);
+      if (readable || g_cancellable_is_cancelled (conn->lab->cancellable))
+        break;
+    }
+}
+
+static void
+serve_hostile (Conn *conn)
+{
+  MfdLabScenario scenario = conn->lab->scenario;
+
+  if (scenario == MFD_LAB_ENDLESS_REPLY)
+    serve_endless_reply (conn);
+  else if (scenario == MFD_LAB_HUGE_LINE)
+    serve_huge_line (conn);
+  else if (scenario == MFD_LAB_SLOW_DRIP)
+    serve_slow_drip (conn);
+  else if (conn_say (conn, LAB_GREETING))
+    lab_sleep (conn->lab, LAB_IO_TIMEOUT_S);    /* never reads */
+}
+
+static void
+serve_dialogue (Conn *conn)
+{
+  MfdLab *lab = conn->lab;
+  char *line;
+
+  if (!conn_say (conn, lab->scenario == MFD_LAB_GREET_554
+                       ? "554 5.3.2 " LAB_HOST_NAME " No SMTP service here\r\n"
+                       : LAB_GREETING))
+    return;
+  while ((line = conn_read_line (conn)) != NULL)
+    {
+      gboolean more;
+
+      record_command (lab, line);
+      more = serve_command (conn, line);
+      g_free (line);
+      if (!more)
+        break;
+    }
+}
+
+static gpointer
+connection_thread (gpointer data)
+{
+  Conn *conn = data;
+  MfdLab *lab = conn->lab;
+
+  if (lab->scenario == MFD_LAB_SILENT)
+    drain_until_closed (conn);
+  else if (lab->scenario == MFD_LAB_GREET_421)
+    conn_say (conn, "421 4.3.2 " LAB_HOST_NAME " Service not available, closing transmission channel\r\n");
+  else if (lab->scenario == MFD_LAB_CLOSE_AFTER_GREETING)
+    conn_say (conn, LAB_GREETING);
+  else if (is_hostile (lab->scenario))
+    serve_hostile (conn);
+  else
+    serve_dialogue (conn);
+
+  if (conn->tls != NULL)
+    gnutls_deinit (conn->tls);
+  if (!g_socket_is_closed (conn->socket))
+    g_socket_close (conn->socket, NULL);
+  g_object_unref (conn->socket);
+  g_byte_array_unref (conn->buffer);
+  g_free (conn);
+  return NULL;
+}
+
+static gpointer
+accept_thread (gpointer data)
+{
+  MfdLab *lab = data;
+
+  for (;;)
+    {
+      g_autoptr(GSocket) socket = NULL;
+      g_autoptr(GError) error = NULL;
+      Conn *conn;
+
+      if (!g_socket_condition_wait (lab->listener, G_IO_IN, lab->cancellable, &error))
+        break;
+      socket = g_socket_accept (lab->listener, lab->cancellable, &error);
+      if (socket == NULL)
+        {
+          if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+            break;
+          continue;
+        }
+
+      g_mutex_lock (&lab->mutex);
+      lab->n_connections++;
+      if (lab->threads->len >= LAB_MAX_THREADS)
+        {
+          g_mutex_unlock (&lab->mutex);
+          continue;
+        }
+      conn = g_new0 (Conn, 1);
+      conn->lab = lab;
+      conn->socket = g_steal_pointer (&socket);
+      conn->buffer = g_byte_array_new ();
+      g_socket_set_blocking (conn->socket, FALSE);
+      g_ptr_array_add (lab->threads, g_thread_new ("mfd-lab-conn", connection_thread, conn));
+      g_mutex_unlock (&lab->mutex);
+    }
+  return NULL;
+}
+
+/* Setting up ----------------------------------------------------------------- */
+
+/* Fills the accept queue of a listen(fd, 0) socket nobody accepts on, so
+ * that the kernel drops further SYNs and a connect times out; then checks
+ * that it really does. */
+static gboolean
+fill_backlog (MfdLab  *self,
+              GError **error)
+{
+  g_autoptr(GSocketAddress) address = g_socket_get_local_address (self->listener, error);
+  g_autoptr(GSocket) probe = NULL;
+  g_autoptr(GError) local_error = NULL;
+
+  if (address == NULL)
+    return FALSE;
+
+  for (guint i = 0; i < 4; i++)
+    {
+      g_autoptr(GSocket) held = g_socket_new (g_socket_address_get_family (address),
+                                              G_SOCKET_TYPE_STREAM, G_SOCKET_PROTOCOL_TCP, error);
+
+      if (held == NULL)
+        return FALSE;
+      g_socket_set_blocking (held, FALSE);
+      g_socket_connect (held, address, NULL, NULL);
+      g_ptr_array_add (self->held, g_steal_pointer (&held));
+    }
+  /* Let the first handshakes complete so the queue is really full. */
+  g_usleep (50 * 1000);
+
+  probe = g_socket_new (g_socket_address_get_family (address),
+                        G_SOCKET_TYPE_STREAM, G_SOCKET_PROTOCOL_TCP, error);
+  if (probe == NULL)
+    return FALSE;
+  g_socket_set_blocking (probe, FALSE);
+  if (g_socket_connect (probe, address, NULL, &local_error) ||
+      !g_error_matches (local_error, G_IO_ERROR, G_IO_ERROR_PENDING) ||
+      g_socket_condition_timed_wait (probe, G_IO_OUT, 300 * 1000, NULL, NULL))
+    {
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_NOT_SUPPORTED,
+                   "This system completes connections to a full backlog; cannot simulate a dropped SYN");
+      return FALSE;
+    }
+  g_ptr_array_add (self->held, g_steal_pointer (&probe));
+  return TRUE;
+}
+
+static gboolean
+start_smtp (MfdLab  *self,
+            GError **error)
+{
+  g_autoptr(GInetAddress) inet = g_inet_address_new_from_string (self->address);
+  g_autoptr(GSocketAddress) any = NULL;
+  g_autoptr(GSocketAddress) bound = NULL;
+
+  if (inet == NULL)
+    {
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT,
+                   "Not an IP address: %s", self->address);
+      return FALSE;
+    }
+  any = g_inet_socket_address_new (inet, 0);
+  self->listener = g_socket_new (g_inet_address_get_family (inet), G_SOCKET_TYPE_STREAM,
+                                 G_SOCKET_PROTOCOL_TCP, error);
+  if (self->listener == NULL || !g_socket_bind (self->listener, any, FALSE, error))
+    return FALSE;
+  bound = g_socket_get_local_address (self->listener, error);
+  if (bound == NULL)
+    return FALSE;
+  self->port = g_inet_socket_address_get_port (G_INET_SOCKET_ADDRESS (bound));
+
+  /* Refuse: bound but not listening, so the port stays ours and a
+   * connection to it is answered with a RST. */
+  if (self->scenario == MFD_LAB_REFUSE)
+    return TRUE;
+
+  if (self->scenario == MFD_LAB_BLACKHOLE)
+    {
+      g_socket_set_listen_backlog (self->listener, 0);
+      return g_socket_listen (self->listener, error) && fill_backlog (self, error);
+    }
+
+  g_socket_set_blocking (self->listener, FALSE);
+  if (!g_socket_listen (self->listener, error))
+    return FALSE;
+  self->credentials = make_credentials (self->scenario);
+  self->accept_thread = g_thread_new ("mfd-lab-accept", accept_thread, self);
+  return TRUE;
+}
+
+static gboolean
+start_dns (MfdLab  *self,
+           GError **error)
+{
+  gboolean v6 = strchr (self->address, ':') != NULL;
+
+  self->dns = mfd_lab_dns_new (self->address, 0, error);
+  if (self->dns == NULL)
+    return FALSE;
+  mfd_lab_dns_add_record (self->dns, LAB_HOST_NAME, v6 ? "AAAA" : "A", self->address, 300);
+  mfd_lab_dns_add_record (self->dns, "contoso.test", "MX", "10 " LAB_HOST_NAME ".", 300);
+  mfd_lab_dns_set_authoritative (self->dns, TRUE);
+  if (self->scenario == MFD_LAB_DNS_NXDOMAIN)
+    mfd_lab_dns_set_mode (self->dns, LAB_HOST_NAME, MFD_LAB_DNS_MODE_NXDOMAIN);
+  else if (self->scenario == MFD_LAB_DNS_SERVFAIL)
+    mfd_lab_dns_set_mode (self->dns, LAB_HOST_NAME, MFD_LAB_DNS_MODE_SERVFAIL);
+  else if (self->scenario == MFD_LAB_DNS_TIMEOUT)
+    mfd_lab_dns_set_mode (self->dns, LAB_HOST_NAME, MFD_LAB_DNS_MODE_SILENT);
+  self->dns_server = g_strdup (mfd_lab_dns_get_server (self->dns));
+  return TRUE;
+}
+
+MfdLab *
+mfd_lab_new (MfdLabScenario   scenario,
+             GError         **error)
+{
+  return mfd_lab_new_full (scenario, NULL, error);
+}
+
+MfdLab *
+mfd_lab_new_full (MfdLabScenario   scenario,
+                  const char      *address,
+                  GError         **error)
+{
+  g_autoptr(MfdLab) self = NULL;
+  g_autofree char *ca_path = NULL;
+
+  g_return_val_if_fail (scenario < MFD_LAB_N_SCENARIOS, NULL);
+
+  self = g_new0 (MfdLab, 1);
+  self->scenario = scenario;
+  self->address = g_strdup (address != NULL ? address : "127.0.0.1");
+  self->cancellable = g_cancellable_new ();
+  self->held = g_ptr_array_new_with_free_func (g_object_unref);
+  self->threads = g_ptr_array_new ();
+  self->transcript = g_ptr_array_new_with_free_func (g_free);
+  g_mutex_init (&self->mutex);
+  g_cond_init (&self->cond);
+
+  self->tmpdir = g_dir_make_tmp ("mfd-lab-XXXXXX", error);
+  if (self->tmpdir == NULL)
+    return NULL;
+  ca_path = g_build_filename (self->tmpdir, "lab-ca.pem", NULL);
+  if (!g_file_set_contents (ca_path, get_pki ()->ca_pem, -1, error))
+    return NULL;
+  self->ca_file = g_steal_pointer (&ca_path);
+
+  if (!start_smtp (self, error))
+    return NULL;
+  if (!start_dns (self, error))
+    return NULL;
+  return g_steal_pointer (&self);
+}
+
+void
+mfd_lab_free (MfdLab *self)
+{
+  if (self == NULL)
+    return;
+
+  g_mutex_lock (&self->mutex);
+  self->stopping = TRUE;
+  g_cond_broadcast (&self->cond);
+  g_mutex_unlock (&self->mutex);
+  g_cancellable_cancel (self->cancellable);
+
+  if (self->accept_thread != NULL)
+    g_thread_join (self->accept_thread);
+  /* No new threads once the accept thread is gone. */
+  for (guint i = 0; i < self->threads->len; i++)
+    g_thread_join (g_ptr_array_index (self->threads, i));
+
+  g_clear_pointer (&self->dns, mfd_lab_dns_free);
+  if (self->listener != NULL)
+    g_socket_close (self->listener, NULL);
+  g_clear_object (&self->listener);
+  g_ptr_array_unref (self->held);
+  g_ptr_array_unref (self->threads);
+  g_ptr_array_unref (self->transcript);
+  if (self->credentials != NULL)
+    gnutls_certificate_free_credentials (self->credentials);
+  g_clear_object (&self->cancellable);
+  if (self->ca_file != NULL)
+    g_unlink (self->ca_file);
+  if (self->tmpdir != NULL)
+    g_rmdir (self->tmpdir);
+  g_free (self->ca_file);
+  g_free (self->tmpdir);
+  g_free (self->address);
+  g_free (self->dns_server);
+  g_mutex_clear (&self->mutex);
+  g_cond_clear (&self->cond);
+  g_free (self);
+}
+
+MfdLabScenario
+mfd_lab_get_scenario (MfdLab *self)
+{
+  return self->scenario;
+}
+
+const char *
+mfd_lab_get_host_name (MfdLab *self)
+{
+  return LAB_HOST_NAME;
+}
+
+const char *
+mfd_lab_get_tls_domain (MfdLab *self)
+{
+  return LAB_HOST_NAME;
+}
+
+const char *
+mfd_lab_get_address (MfdLab *self)
+{
+  return self->address;
+}
+
+guint16
+mfd_lab_get_smtp_port (MfdLab *self)
+{
+  return self->port;
+}
+
+const char *
+mfd_lab_get_dns_server (MfdLab *self)
+{
+  return self->dns_server;
+}
+
+const char *
+mfd_lab_get_ca_file (MfdLab *self)
+{
+  return self->ca_file;
+}
+
+char **
+mfd_lab_dup_transcript (MfdLab *self)
+{
+  GStrvBuilder *builder = g_strv_builder_new ();
+  char **lines;
+
+  g_mutex_lock (&self->mutex);
+  for (guint i = 0; i < self->transcript->len; i++)
+    g_strv_builder_add (builder, g_ptr_array_index (self->transcript, i));
+  g_mutex_unlock (&self->mutex);
+  lines = g_strv_builder_end (builder);
+  g_strv_builder_unref (builder);
+  return lines;
+}
+
+guint
+mfd_lab_get_n_connections (MfdLab *self)
+{
+  guint n;
+
+  g_mutex_lock (&self->mutex);
+  n = self->n_connections;
+  g_mutex_unlock (&self->mutex);
+  return n;
+}

@@ -1,0 +1,858 @@
+/* mfd-probe.c — runs the checks for every host and address
+ *
+ * Copyright 2026 The Mail Flow Doctor authors
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#define G_LOG_DOMAIN "mfd-probe"
+
+#include "config.h"
+
+#include <string.h>
+#include <glib/gi18n-lib.h>
+
+#include "mfd-probe.h"
+#include "mfd-smtp.h"
+#include "mfd-tls.h"
+#include "mfd-web.h"
+#include "mfd-dns.h"
+
+/* Hosts and addresses are checked side by side, but a connector with many
+ * smart hosts must not open dozens of connections at once. */
+#define MAX_WORKERS 8
+
+struct _MfdProbe
+{
+  GObject           parent_instance;
+
+  MfdTarget        *target;
+  GPtrArray        *observations;
+  struct _Run      *run;            /* while running */
+
+  MfdWeb           *web;
+  MfdProbeNameFunc  name_func;
+  gpointer          name_func_data;
+  GDestroyNotify    name_func_destroy;
+};
+
+G_DEFINE_FINAL_TYPE (MfdProbe, mfd_probe, G_TYPE_OBJECT)
+
+enum {
+  PROP_0,
+  PROP_TARGET,
+  PROP_WEB,
+  N_PROPS
+};
+
+enum {
+  STEP_STARTED,
+  STEP_FINISHED,
+  N_SIGNALS
+};
+
+static GParamSpec *properties[N_PROPS];
+static guint signals[N_SIGNALS];
+
+/* One run: what the workers share. Everything here but the event queue and
+ * the counters is fixed before the first worker starts. */
+typedef struct _Run
+{
+  gatomicrefcount  ref_count;
+  GTask           *task;            /* main context only */
+  MfdProbe        *probe;           /* main context only */
+  GMainContext    *context;
+  GCancellable    *cancellable;
+  GThreadPool     *pool;
+
+  MfdTlsMode       mode;
+  char            *tls_domain;
+  char            *ca_file;
+  char            *dns_server;
+  MfdDnsResolver  *resolver;        /* shared by the workers; NULL: see resolver_error */
+  char            *resolver_error;
+  guint            connect_ms;
+  guint            reply_ms;
+  guint            tls_ms;
+  guint            dns_ms;
+  gboolean         has_name_func;
+
+  gint             pending;         /* jobs queued or running, plus holds */
+  GMutex           mutex;
+  GQueue           events;
+  gboolean         dispatch_scheduled;
+  gboolean         completed;
+} Run;
+
+typedef enum
+{
+  JOB_MX,          /* MX of a domain, then a host job per MX host */
+  JOB_HOST,        /* addresses of a host (plus the one EOP tried, if known),
+                    * then an address job per address */
+  JOB_ADDRESS,     /* TCP to QUIT for one address */
+} JobKind;
+
+typedef struct
+{
+  JobKind  kind;
+  Run     *run;
+  char    *name;   /* domain or host */
+  char    *ip;
+  guint16  port;
+} Job;
+
+typedef struct
+{
+  gboolean        started;
+  MfdStage        stage;
+  char           *host;
+  char           *ip;
+  MfdObservation *observation;
+  gboolean        call_name_func;
+} Event;
+
+static Run *
+run_ref (Run *run)
+{
+  g_atomic_ref_count_inc (&run->ref_count);
+  return run;
+}
+
+static void
+run_unref (Run *run)
+{
+  if (!g_atomic_ref_count_dec (&run->ref_count))
+    return;
+  g_main_context_unref (run->context);
+  g_clear_object (&run->cancellable);
+  g_free (run->tls_domain);
+  g_free (run->ca_file);
+  g_free (run->dns_server);
+  g_clear_pointer (&run->resolver, mfd_dns_resolver_free);
+  g_free (run->resolver_error);
+  g_mutex_clear (&run->mutex);
+  g_free (run);
+}
+
+static void
+event_free (Event *event)
+{
+  g_free (event->host);
+  g_free (event->ip);
+  g_clear_pointer (&event->observation, mfd_observation_unref);
+  g_free (event);
+}
+
+/* Delivering results on the caller's main context ------------------------- */
+
+static void complete_run (Run *run);
+
+static void push_event (Run   *run,
+                        Event *event);
+static void emit_finished (Run            *run,
+                           MfdObservation *observation,
+                           gboolean        call_name_func);
+static void schedule_dispatch (Run *run);
+
+/* Ends one hold on the run, handing over what the check found. */
+static void
+run_release (Run            *run,
+             MfdObservation *observation)
+{
+  if (observation != NULL)
+    emit_finished (run, mfd_observation_ref (observation), FALSE);
+  if (g_atomic_int_dec_and_test (&run->pending))
+    schedule_dispatch (run);
+}
+
+static void
+on_public_dns_checked_cb (GObject      *source,
+                          GAsyncResult *result,
+                          gpointer      user_data)
+{
+  Run *run = user_data;
+  g_autoptr(MfdObservation) obs = mfd_web_check_public_dns_finish (MFD_WEB (source), result, NULL);
+
+  run_release (run, obs);
+  run_unref (run);
+}
+
+static void
+on_registration_checked_cb (GObject      *source,
+                            GAsyncResult *result,
+                            gpointer      user_data)
+{
+  Run *run = user_data;
+  g_autoptr(MfdObservation) obs = mfd_web_check_registration_finish (MFD_WEB (source), result, NULL);
+
+  run_release (run, obs);
+  run_unref (run);
+}
+
+/* The internet's view of a name, next to what the local resolver said. */
+static void
+start_web_checks (Run            *run,
+                  MfdWeb         *web,
+                  const char     *host,
+                  MfdObservation *local_dns)
+{
+  g_atomic_int_add (&run->pending, 2);
+  mfd_web_check_public_dns_async (web, host, local_dns, run->cancellable,
+                                  on_public_dns_checked_cb, run_ref (run));
+  mfd_web_check_registration_async (web, host, run->cancellable,
+                                    on_registration_checked_cb, run_ref (run));
+}
+
+static gboolean
+dispatch_events_cb (gpointer user_data)
+{
+  Run *run = user_data;
+
+  for (;;)
+    {
+      Event *event;
+
+      g_mutex_lock (&run->mutex);
+      event = g_queue_pop_head (&run->events);
+      if (event == NULL)
+        run->dispatch_scheduled = FALSE;
+      g_mutex_unlock (&run->mutex);
+      if (event == NULL)
+        break;
+
+      if (run->completed)
+        ;
+      else if (event->started)
+        g_signal_emit (run->probe, signals[STEP_STARTED], 0,
+                       event->stage, event->host, event->ip);
+      else
+        {
+          g_ptr_array_add (run->probe->observations, mfd_observation_ref (event->observation));
+          g_signal_emit (run->probe, signals[STEP_FINISHED], 0, event->observation);
+          if (event->call_name_func)
+            {
+              MfdProbe *probe = run->probe;
+
+              if (probe->web != NULL && !g_cancellable_is_cancelled (run->cancellable))
+                start_web_checks (run, probe->web, event->host, event->observation);
+              if (probe->name_func != NULL && !g_cancellable_is_cancelled (run->cancellable))
+                probe->name_func (probe, event->host, event->observation,
+                                  run->cancellable, probe->name_func_data);
+              /* The reference the worker took for this call. */
+              g_atomic_int_add (&run->pending, -1);
+            }
+        }
+      event_free (event);
+    }
+
+  if (!run->completed && g_atomic_int_get (&run->pending) == 0)
+    complete_run (run);
+  return G_SOURCE_REMOVE;
+}
+
+static void
+schedule_dispatch (Run *run)
+{
+  gboolean schedule;
+
+  g_mutex_lock (&run->mutex);
+  schedule = !run->dispatch_scheduled;
+  run->dispatch_scheduled = TRUE;
+  g_mutex_unlock (&run->mutex);
+
+  /* Always through a source: g_main_context_invoke() would run the
+   * callback right here in the worker when nobody holds the context. */
+  if (schedule)
+    {
+      g_autoptr(GSource) source = g_idle_source_new ();
+
+      g_source_set_priority (source, G_PRIORITY_DEFAULT);
+      g_source_set_callback (source, dispatch_events_cb, run_ref (run), (GDestroyNotify) run_unref);
+      g_source_set_static_name (source, "[mfd] probe results");
+      g_source_attach (source, run->context);
+    }
+}
+
+static void
+push_event (Run   *run,
+            Event *event)
+{
+  g_mutex_lock (&run->mutex);
+  g_queue_push_tail (&run->events, event);
+  g_mutex_unlock (&run->mutex);
+  schedule_dispatch (run);
+}
+
+static void
+emit_started (Run        *run,
+              MfdStage    stage,
+              const char *host,
+              const char *ip)
+{
+  Event *event = g_new0 (Event, 1);
+
+  event->started = TRUE;
+  event->stage = stage;
+  event->host = g_strdup (host);
+  event->ip = g_strdup (ip);
+  push_event (run, event);
+}
+
+/* Takes @observation. */
+static void
+emit_finished (Run            *run,
+               MfdObservation *observation,
+               gboolean        call_name_func)
+{
+  Event *event = g_new0 (Event, 1);
+
+  event->observation = observation;
+  event->host = g_strdup (observation->host);
+  event->call_name_func = call_name_func && run->has_name_func;
+  if (event->call_name_func)
+    g_atomic_int_inc (&run->pending);
+  push_event (run, event);
+}
+
+/* Jobs ---------------------------------------------------------------------- */
+
+static void
+queue_job (Run        *run,
+           JobKind     kind,
+           const char *name,
+           const char *ip,
+           guint16     port)
+{
+  Job *job = g_new0 (Job, 1);
+
+  job->kind = kind;
+  job->run = run_ref (run);
+  job->name = g_strdup (name);
+  job->ip = g_strdup (ip);
+  job->port = port;
+  g_atomic_int_inc (&run->pending);
+  g_thread_pool_push (run->pool, job, NULL);
+}
+
+static void
+skip_stages (Run        *run,
+             const char *host,
+             const char *ip,
+             guint16     port,
+             MfdStage    from,
+             MfdStage    to,
+             const char *msgid)
+{
+  for (MfdStage stage = from; stage <= to; stage++)
+    {
+      MfdObservation *obs = mfd_observation_new (stage, MFD_OUTCOME_SKIPPED, host, ip, port);
+
+      mfd_observation_set_detail (obs, msgid, NULL);
+      emit_finished (run, obs, FALSE);
+    }
+}
+
+static void
+skip_rest (Run      *run,
+           Job      *job,
+           MfdStage  from)
+{
+  skip_stages (run, job->name, job->ip, job->port, from, MFD_STAGE_QUIT,
+               N_("Not checked because an earlier step failed."));
+}
+
+static gboolean
+stops_dialogue (const MfdObservation *obs)
+{
+  return obs->outcome == MFD_OUTCOME_FAIL || obs->outcome == MFD_OUTCOME_INCONCLUSIVE;
+}
+
+/* Runs one step: announces it, hands over its observation, and says whether
+ * the dialogue may go on. */
+#define RUN_STEP(stage, call)                                          \
+  G_STMT_START {                                                       \
+    emit_started (run, (stage), job->name, job->ip);                   \
+    obs = (call);                                                      \
+    failed = stops_dialogue (obs);                                     \
+    outcome = obs->outcome;                                            \
+    emit_finished (run, obs, FALSE);                                   \
+  } G_STMT_END
+
+static void
+check_address (Run *run,
+               Job *job)
+{
+  g_autoptr(MfdSmtpConnection) connection = NULL;
+  g_autoptr(MfdTlsSession) tls = NULL;
+  const char *sni = run->tls_domain != NULL && !g_str_has_prefix (run->tls_domain, "*.")
+                    ? run->tls_domain : job->name;
+  MfdObservation *obs;
+  MfdOutcome outcome;
+  gboolean failed;
+
+  connection = mfd_smtp_connection_new (job->name, job->ip, job->port,
+                                        run->reply_ms, run->cancellable);
+
+  RUN_STEP (MFD_STAGE_TCP, mfd_smtp_connection_connect (connection, run->connect_ms));
+  if (failed)
+    {
+      skip_rest (run, job, MFD_STAGE_GREETING);
+      return;
+    }
+  RUN_STEP (MFD_STAGE_GREETING, mfd_smtp_connection_greeting (connection));
+  if (failed)
+    {
+      skip_rest (run, job, MFD_STAGE_EHLO);
+      return;
+    }
+  RUN_STEP (MFD_STAGE_EHLO, mfd_smtp_connection_ehlo (connection));
+  if (failed)
+    {
+      skip_rest (run, job, MFD_STAGE_STARTTLS);
+      return;
+    }
+  RUN_STEP (MFD_STAGE_STARTTLS, mfd_smtp_connection_starttls (connection, run->mode));
+  if (failed)
+    {
+      skip_rest (run, job, MFD_STAGE_TLS);
+      return;
+    }
+
+  if (outcome != MFD_OUTCOME_OK)
+    {
+      /* No STARTTLS here (off, not offered, or refused while TLS is only
+       * opportunistic): the session goes on in plain text. */
+      skip_stages (run, job->name, job->ip, job->port, MFD_STAGE_TLS, MFD_STAGE_CERTIFICATE,
+                   N_("Not checked: no TLS session was started."));
+      RUN_STEP (MFD_STAGE_QUIT, mfd_smtp_connection_quit (connection, FALSE));
+      return;
+    }
+
+  tls = mfd_tls_session_new (mfd_smtp_connection_get_socket (connection), sni, run->cancellable);
+  RUN_STEP (MFD_STAGE_TLS, mfd_tls_session_handshake (tls, job->name, job->ip, job->port,
+                                                      run->mode, run->tls_ms));
+  /* After a failed handshake (even one opportunistic TLS shrugs off) the
+   * connection is unusable. */
+  if (failed || outcome != MFD_OUTCOME_OK)
+    {
+      skip_rest (run, job, MFD_STAGE_CERTIFICATE);
+      return;
+    }
+
+  /* A certificate EOP would not accept is a verdict on the certificate,
+   * not on the connection: we still end the session politely. */
+  RUN_STEP (MFD_STAGE_CERTIFICATE,
+            mfd_tls_session_verify (tls, job->name, job->ip, job->port,
+                                    run->mode, run->tls_domain, run->ca_file));
+  mfd_smtp_connection_set_transport (connection, mfd_tls_session_read,
+                                     mfd_tls_session_write, tls);
+  RUN_STEP (MFD_STAGE_QUIT, mfd_smtp_connection_quit (connection, TRUE));
+}
+
+/* Every name check says so when the resolver setting itself is unusable. */
+static MfdObservation *
+new_resolver_error (Run        *run,
+                    const char *name)
+{
+  MfdObservation *dns = mfd_observation_new (MFD_STAGE_DNS, MFD_OUTCOME_INCONCLUSIVE, name, NULL, 0);
+
+  mfd_observation_set_detail (dns, N_("The DNS server setting {1} is not usable: {2}"),
+                              run->dns_server != NULL ? run->dns_server : "",
+                              run->resolver_error, NULL);
+  return dns;
+}
+
+static gboolean
+is_address_range (const char *host)
+{
+  const char *slash = strchr (host, '/');
+  g_autofree char *address = slash != NULL ? g_strndup (host, slash - host) : NULL;
+
+  return address != NULL && g_hostname_is_ip_address (address);
+}
+
+static void
+check_host (Run *run,
+            Job *job)
+{
+  g_autoptr(GPtrArray) addresses = g_ptr_array_new_with_free_func (g_free);
+  GPtrArray *found = NULL;
+  MfdObservation *dns;
+  MfdOutcome dns_outcome;
+  gboolean name_ok = FALSE;
+
+  emit_started (run, MFD_STAGE_DNS, job->name, NULL);
+  if (is_address_range (job->name))
+    {
+      /* A connector may name a range; which of its addresses answers is
+       * not ours to guess. */
+      dns = mfd_observation_new (MFD_STAGE_DNS, MFD_OUTCOME_INCONCLUSIVE, job->name, NULL, 0);
+      mfd_observation_set_detail (dns, N_("{1} is an address range: check the addresses of the servers in it one by one."),
+                                  job->name, NULL);
+    }
+  else if (g_hostname_is_ip_address (job->name))
+    {
+      dns = mfd_observation_new (MFD_STAGE_DNS, MFD_OUTCOME_SKIPPED, job->name, NULL, 0);
+      mfd_observation_set_detail (dns, N_("{1} is an IP address: there is nothing to look up."),
+                                  job->name, NULL);
+      g_ptr_array_add (addresses, g_strdup (job->name));
+    }
+  else if (run->resolver == NULL)
+    dns = new_resolver_error (run, job->name);
+  else
+    {
+      dns = mfd_dns_resolve_addresses (run->resolver, job->name, &found, run->cancellable);
+      name_ok = TRUE;
+      for (guint i = 0; found != NULL && i < found->len; i++)
+        g_ptr_array_add (addresses, g_strdup (g_ptr_array_index (found, i)));
+    }
+  dns_outcome = dns->outcome;
+
+  /* The address EOP itself last tried is worth checking even when today's
+   * DNS says something else (or nothing). */
+  if (job->ip != NULL &&
+      !g_ptr_array_find_with_equal_func (addresses, job->ip, g_str_equal, NULL))
+    g_ptr_array_add (addresses, g_strdup (job->ip));
+
+  emit_finished (run, dns, name_ok);
+
+  for (guint i = 0; i < addresses->len && !g_cancellable_is_cancelled (run->cancellable); i++)
+    queue_job (run, JOB_ADDRESS, job->name, g_ptr_array_index (addresses, i), job->port);
+
+  if (name_ok && dns_outcome != MFD_OUTCOME_INCONCLUSIVE &&
+      !g_cancellable_is_cancelled (run->cancellable))
+    {
+      emit_started (run, MFD_STAGE_DNS_AUTHORITY, job->name, NULL);
+      emit_finished (run, mfd_dns_check_authority (run->resolver, job->name, found, run->cancellable),
+                     FALSE);
+    }
+  g_clear_pointer (&found, g_ptr_array_unref);
+}
+
+static void
+check_mx (Run *run,
+          Job *job)
+{
+  MfdObservation *dns;
+  GPtrArray *hosts = NULL;
+
+  emit_started (run, MFD_STAGE_DNS, job->name, NULL);
+  if (run->resolver == NULL)
+    {
+      emit_finished (run, new_resolver_error (run, job->name), FALSE);
+      return;
+    }
+
+  dns = mfd_dns_resolve_mx (run->resolver, job->name, &hosts, run->cancellable);
+  emit_finished (run, dns, TRUE);
+  for (guint i = 0; hosts != NULL && i < hosts->len; i++)
+    if (!g_cancellable_is_cancelled (run->cancellable))
+      queue_job (run, JOB_HOST, g_ptr_array_index (hosts, i), NULL, job->port);
+  g_clear_pointer (&hosts, g_ptr_array_unref);
+}
+
+static void
+job_func (gpointer data,
+          gpointer user_data)
+{
+  Job *job = data;
+  Run *run = job->run;
+
+  if (!g_cancellable_is_cancelled (run->cancellable))
+    {
+      switch (job->kind)
+        {
+        case JOB_MX:
+          check_mx (run, job);
+          break;
+        case JOB_HOST:
+          check_host (run, job);
+          break;
+        case JOB_ADDRESS:
+          check_address (run, job);
+          break;
+        default:
+          g_assert_not_reached ();
+        }
+    }
+
+  if (g_atomic_int_dec_and_test (&run->pending))
+    schedule_dispatch (run);
+  g_free (job->name);
+  g_free (job->ip);
+  g_free (job);
+  run_unref (run);
+}
+
+static void
+complete_run (Run *run)
+{
+  MfdProbe *self = run->probe;
+  g_autoptr(GTask) task = g_steal_pointer (&run->task);
+  GPtrArray *result = g_ptr_array_new_with_free_func ((GDestroyNotify) mfd_observation_unref);
+
+  run->completed = TRUE;
+  self->run = NULL;
+  g_thread_pool_free (run->pool, FALSE, FALSE);
+  run->pool = NULL;
+
+  for (guint i = 0; i < self->observations->len; i++)
+    g_ptr_array_add (result, mfd_observation_ref (g_ptr_array_index (self->observations, i)));
+  g_task_return_pointer (task, result, (GDestroyNotify) g_ptr_array_unref);
+  run_unref (run);
+}
+
+/* GObject ------------------------------------------------------------------- */
+
+static void
+mfd_probe_finalize (GObject *object)
+{
+  MfdProbe *self = MFD_PROBE (object);
+
+  if (self->name_func_destroy != NULL)
+    self->name_func_destroy (self->name_func_data);
+  g_clear_object (&self->target);
+  g_clear_object (&self->web);
+  g_ptr_array_unref (self->observations);
+
+  G_OBJECT_CLASS (mfd_probe_parent_class)->finalize (object);
+}
+
+static void
+mfd_probe_get_property (GObject    *object,
+                        guint       prop_id,
+                        GValue     *value,
+                        GParamSpec *pspec)
+{
+  MfdProbe *self = MFD_PROBE (object);
+
+  switch (prop_id)
+    {
+    case PROP_TARGET:
+      g_value_set_object (value, self->target);
+      break;
+    case PROP_WEB:
+      g_value_set_object (value, self->web);
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+mfd_probe_set_property (GObject      *object,
+                        guint         prop_id,
+                        const GValue *value,
+                        GParamSpec   *pspec)
+{
+  MfdProbe *self = MFD_PROBE (object);
+
+  switch (prop_id)
+    {
+    case PROP_TARGET:
+      self->target = g_value_dup_object (value);
+      break;
+    case PROP_WEB:
+      mfd_probe_set_web (self, g_value_get_object (value));
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+mfd_probe_class_init (MfdProbeClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+
+  object_class->finalize = mfd_probe_finalize;
+  object_class->get_property = mfd_probe_get_property;
+  object_class->set_property = mfd_probe_set_property;
+
+  properties[PROP_TARGET] =
+    g_param_spec_object ("target", NULL, NULL, MFD_TYPE_TARGET,
+                         G_PARAM_READWRITE | G_PARAM_CONSTRUCT_ONLY | G_PARAM_STATIC_STRINGS);
+  properties[PROP_WEB] =
+    g_param_spec_object ("web", NULL, NULL, MFD_TYPE_WEB,
+                         G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  g_object_class_install_properties (object_class, N_PROPS, properties);
+
+  signals[STEP_STARTED] =
+    g_signal_new ("step-started", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
+                  0, NULL, NULL, NULL, G_TYPE_NONE, 3,
+                  MFD_TYPE_STAGE, G_TYPE_STRING, G_TYPE_STRING);
+  signals[STEP_FINISHED] =
+    g_signal_new ("step-finished", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
+                  0, NULL, NULL, NULL, G_TYPE_NONE, 1,
+                  MFD_TYPE_OBSERVATION | G_SIGNAL_TYPE_STATIC_SCOPE);
+}
+
+static void
+mfd_probe_init (MfdProbe *self)
+{
+  self->observations = g_ptr_array_new_with_free_func ((GDestroyNotify) mfd_observation_unref);
+}
+
+/* Public API ---------------------------------------------------------------- */
+
+MfdProbe *
+mfd_probe_new (MfdTarget *target)
+{
+  g_return_val_if_fail (MFD_IS_TARGET (target), NULL);
+
+  return g_object_new (MFD_TYPE_PROBE, "target", target, NULL);
+}
+
+MfdTarget *
+mfd_probe_get_target (MfdProbe *self)
+{
+  g_return_val_if_fail (MFD_IS_PROBE (self), NULL);
+
+  return self->target;
+}
+
+GPtrArray *
+mfd_probe_get_observations (MfdProbe *self)
+{
+  g_return_val_if_fail (MFD_IS_PROBE (self), NULL);
+
+  return self->observations;
+}
+
+MfdWeb *
+mfd_probe_get_web (MfdProbe *self)
+{
+  g_return_val_if_fail (MFD_IS_PROBE (self), NULL);
+
+  return self->web;
+}
+
+void
+mfd_probe_set_web (MfdProbe *self,
+                   MfdWeb   *web)
+{
+  g_return_if_fail (MFD_IS_PROBE (self));
+  g_return_if_fail (web == NULL || MFD_IS_WEB (web));
+  g_return_if_fail (self->run == NULL);
+
+  if (g_set_object (&self->web, web))
+    g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_WEB]);
+}
+
+void
+mfd_probe_set_name_func (MfdProbe         *self,
+                         MfdProbeNameFunc  func,
+                         gpointer          user_data,
+                         GDestroyNotify    destroy)
+{
+  g_return_if_fail (MFD_IS_PROBE (self));
+  g_return_if_fail (self->run == NULL);
+
+  if (self->name_func_destroy != NULL)
+    self->name_func_destroy (self->name_func_data);
+  self->name_func = func;
+  self->name_func_data = user_data;
+  self->name_func_destroy = destroy;
+}
+
+void
+mfd_probe_hold (MfdProbe *self)
+{
+  g_return_if_fail (MFD_IS_PROBE (self));
+  g_return_if_fail (self->run != NULL);
+
+  g_atomic_int_inc (&self->run->pending);
+}
+
+void
+mfd_probe_release (MfdProbe       *self,
+                   MfdObservation *observation)
+{
+  g_return_if_fail (MFD_IS_PROBE (self));
+  g_return_if_fail (self->run != NULL);
+
+  run_release (self->run, observation);
+}
+
+void
+mfd_probe_run_async (MfdProbe            *self,
+                     GCancellable        *cancellable,
+                     GAsyncReadyCallback  callback,
+                     gpointer             user_data)
+{
+  g_autoptr(GTask) task = NULL;
+  g_autoptr(GError) error = NULL;
+  MfdTarget *target;
+  GPtrArray *hosts;
+  const char * const *domains;
+  Run *run;
+
+  g_return_if_fail (MFD_IS_PROBE (self));
+  g_return_if_fail (cancellable == NULL || G_IS_CANCELLABLE (cancellable));
+
+  task = g_task_new (self, cancellable, callback, user_data);
+  g_task_set_source_tag (task, mfd_probe_run_async);
+
+  if (self->run != NULL)
+    {
+      g_task_return_new_error (task, G_IO_ERROR, G_IO_ERROR_PENDING,
+                               "The checks are already running");
+      return;
+    }
+
+  g_ptr_array_set_size (self->observations, 0);
+  target = self->target;
+
+  run = g_new0 (Run, 1);
+  g_atomic_ref_count_init (&run->ref_count);
+  g_mutex_init (&run->mutex);
+  g_queue_init (&run->events);
+  run->task = g_object_ref (task);
+  run->probe = self;
+  run->context = g_main_context_ref_thread_default ();
+  run->cancellable = cancellable != NULL ? g_object_ref (cancellable) : g_cancellable_new ();
+  run->mode = mfd_target_get_tls_mode (target);
+  run->tls_domain = g_strdup (mfd_target_get_tls_domain (target));
+  run->ca_file = g_strdup (mfd_target_get_ca_file (target));
+  run->dns_server = g_strdup (mfd_target_get_dns_server (target));
+  run->connect_ms = mfd_target_get_connect_timeout_ms (target);
+  run->reply_ms = mfd_target_get_reply_timeout_ms (target);
+  run->tls_ms = mfd_target_get_tls_timeout_ms (target);
+  run->dns_ms = mfd_target_get_dns_timeout_ms (target);
+  run->resolver = mfd_dns_resolver_new (run->dns_server, run->dns_ms, &error);
+  if (run->resolver == NULL)
+    run->resolver_error = g_strdup (error->message);
+  run->has_name_func = self->name_func != NULL || self->web != NULL;
+  run->pool = g_thread_pool_new (job_func, NULL, MAX_WORKERS, FALSE, NULL);
+  self->run = run;
+
+  /* Hold the run open until every job is queued. */
+  g_atomic_int_inc (&run->pending);
+
+  hosts = mfd_target_get_smart_hosts (target);
+  for (guint i = 0; hosts != NULL && i < hosts->len; i++)
+    {
+      MfdTargetHost *host = g_ptr_array_index (hosts, i);
+
+      queue_job (run, JOB_HOST, host->host, host->ip,
+                 host->port != 0 ? host->port : mfd_target_get_port (target));
+    }
+  domains = mfd_target_get_mx_domains (target);
+  for (guint i = 0; domains != NULL && domains[i] != NULL; i++)
+    queue_job (run, JOB_MX, domains[i], NULL, mfd_target_get_port (target));
+
+  if (g_atomic_int_dec_and_test (&run->pending))
+    schedule_dispatch (run);
+}
+
+GPtrArray *
+mfd_probe_run_finish (MfdProbe      *self,
+                      GAsyncResult  *result,
+                      GError       **error)
+{
+  g_return_val_if_fail (MFD_IS_PROBE (self), NULL);
+  g_return_val_if_fail (g_task_is_valid (result, self), NULL);
+  g_return_val_if_fail (g_task_get_source_tag (G_TASK (result)) == mfd_probe_run_async, NULL);
+
+  return g_task_propagate_pointer (G_TASK (result), error);
+}

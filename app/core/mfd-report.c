@@ -1,0 +1,756 @@
+/* mfd-report.c — a diagnosis as JSON, text or Markdown
+ *
+ * Copyright 2026 The Mail Flow Doctor authors
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#define G_LOG_DOMAIN "mfd-report"
+
+#include "config.h"
+
+#include <string.h>
+#include <glib/gi18n-lib.h>
+
+#include "mfd-report.h"
+#include "mfd-remedy.h"
+#include "mfd-text.h"
+
+/* The NDR's own renderings live in mfd-report-ndr.c. */
+
+#define DIAGNOSIS_SCHEMA "mail-flow-doctor/diagnosis/1"
+
+typedef struct
+{
+  MfdVerdict  verdict;
+  const char *label;
+  const char *summary;
+} VerdictText;
+
+static const VerdictText verdict_texts[] = {
+  { MFD_VERDICT_OK, N_("No problem found"),
+    N_("Every check that could block delivery passed.") },
+  { MFD_VERDICT_PROBLEM, N_("Problem found"),
+    N_("At least one check failed in a way that stops Exchange Online from delivering through this connector.") },
+  { MFD_VERDICT_INCONCLUSIVE, N_("Inconclusive"),
+    N_("Some checks could not be carried out from this computer, so the result neither confirms nor rules out a problem.") },
+};
+
+static const char *outcome_labels[] = {
+  [MFD_OUTCOME_OK]           = NC_("report", "OK"),
+  [MFD_OUTCOME_WARNING]      = NC_("report", "Warning"),
+  [MFD_OUTCOME_FAIL]         = NC_("report", "Failed"),
+  [MFD_OUTCOME_SKIPPED]      = NC_("report", "Skipped"),
+  [MFD_OUTCOME_INCONCLUSIVE] = NC_("report", "Inconclusive"),
+};
+
+/* The remedy catalogue's placeholders, filled from what was checked. */
+typedef struct
+{
+  MfdRemedyContext  context;
+  char             *smart_host;
+} RemedyFill;
+
+static const VerdictText *
+find_verdict_text (MfdVerdict verdict)
+{
+  for (guint i = 0; i < G_N_ELEMENTS (verdict_texts); i++)
+    if (verdict_texts[i].verdict == verdict)
+      return &verdict_texts[i];
+  return &verdict_texts[0];
+}
+
+static void
+remedy_fill_init (RemedyFill   *fill,
+                  MfdDiagnosis *diagnosis,
+                  MfdFinding   *finding)
+{
+  MfdTarget *target = mfd_diagnosis_get_target (diagnosis);
+
+  memset (fill, 0, sizeof *fill);
+  fill->context.host = finding->host;
+  fill->context.ip = finding->ip;
+  fill->context.eop_ranges = mfd_diagnosis_get_eop_ranges (diagnosis);
+
+  if (target == NULL)
+    return;
+
+  {
+    MfdConnector *connector = mfd_target_get_connector (target);
+    GPtrArray *smart_hosts = mfd_target_get_smart_hosts (target);
+    const char * const *mx_domains = mfd_target_get_mx_domains (target);
+
+    fill->context.connector_name = mfd_target_get_connector_name (target);
+    fill->context.tls_domain = mfd_target_get_tls_domain (target);
+
+    if (smart_hosts != NULL && smart_hosts->len > 0)
+      {
+        g_autoptr(GStrvBuilder) builder = g_strv_builder_new ();
+        g_auto(GStrv) hosts = NULL;
+
+        for (guint i = 0; i < smart_hosts->len; i++)
+          g_strv_builder_add (builder, ((MfdTargetHost *) g_ptr_array_index (smart_hosts, i))->host);
+        hosts = g_strv_builder_end (builder);
+        /* Set-OutboundConnector -SmartHosts takes the whole list. */
+        fill->smart_host = g_strjoinv (",", hosts);
+        fill->context.smart_host = fill->smart_host;
+      }
+
+    if (connector != NULL)
+      {
+        const char * const *domains = mfd_connector_get_recipient_domains (connector);
+
+        fill->context.partner = mfd_connector_get_connector_type (connector) == MFD_CONNECTOR_TYPE_PARTNER;
+        if (domains != NULL && domains[0] != NULL)
+          fill->context.domain = domains[0];
+      }
+    if (fill->context.domain == NULL && mx_domains != NULL && mx_domains[0] != NULL)
+      fill->context.domain = mx_domains[0];
+  }
+}
+
+static void
+remedy_fill_clear (RemedyFill *fill)
+{
+  g_clear_pointer (&fill->smart_host, g_free);
+}
+
+static MfdRemedy *
+render_remedy (MfdDiagnosis *diagnosis,
+               MfdFinding   *finding,
+               const char   *lang)
+{
+  RemedyFill fill;
+  MfdRemedy *remedy;
+
+  remedy_fill_init (&fill, diagnosis, finding);
+  remedy = mfd_remedy_render (finding->code, finding->cause, lang, &fill.context);
+  /* An "other" finding named by the server's own code ("5.7.1") that the
+   * catalogue does not explain still gets the cause's advice. */
+  if (remedy == NULL)
+    remedy = mfd_remedy_render (NULL, finding->cause, lang, &fill.context);
+  remedy_fill_clear (&fill);
+
+  return remedy;
+}
+
+static char *
+describe_target (MfdDiagnosis *diagnosis,
+                 const char   *lang)
+{
+  MfdTarget *target = mfd_diagnosis_get_target (diagnosis);
+  GPtrArray *observations = mfd_diagnosis_get_observations (diagnosis);
+  g_autoptr(GPtrArray) hosts = g_ptr_array_new ();
+
+  if (target != NULL)
+    return mfd_target_describe (target, lang);
+
+  for (guint i = 0; i < observations->len; i++)
+    {
+      MfdObservation *o = g_ptr_array_index (observations, i);
+      const char *name = o->host != NULL ? o->host : o->ip;
+
+      if (name != NULL && !g_ptr_array_find_with_equal_func (hosts, name, g_str_equal, NULL))
+        g_ptr_array_add (hosts, (gpointer) name);
+    }
+  g_ptr_array_add (hosts, NULL);
+
+  return g_strjoinv (", ", (char **) hosts->pdata);
+}
+
+static char *
+format_time (GDateTime *datetime)
+{
+  g_autoptr(GDateTime) utc = NULL;
+
+  if (datetime == NULL)
+    return NULL;
+  utc = g_date_time_to_utc (datetime);
+  return g_date_time_format (utc, "%Y-%m-%d %H:%M:%S UTC");
+}
+
+static void
+add_string_or_null (JsonBuilder *builder,
+                    const char  *key,
+                    const char  *value)
+{
+  json_builder_set_member_name (builder, key);
+  if (value != NULL)
+    json_builder_add_string_value (builder, value);
+  else
+    json_builder_add_null_value (builder);
+}
+
+static void
+add_observation_json (JsonBuilder    *builder,
+                      MfdObservation *o,
+                      const char     *lang)
+{
+  g_autofree char *detail = mfd_observation_dup_detail (o, lang);
+
+  json_builder_begin_object (builder);
+  json_builder_set_member_name (builder, "stage");
+  json_builder_add_string_value (builder, mfd_stage_to_string (o->stage));
+  add_string_or_null (builder, "host", o->host);
+  add_string_or_null (builder, "ip", o->ip);
+  json_builder_set_member_name (builder, "port");
+  if (o->port > 0)
+    json_builder_add_int_value (builder, o->port);
+  else
+    json_builder_add_null_value (builder);
+  json_builder_set_member_name (builder, "outcome");
+  json_builder_add_string_value (builder, mfd_outcome_to_string (o->outcome));
+  json_builder_set_member_name (builder, "ms");
+  if (o->ms >= 0)
+    json_builder_add_int_value (builder, o->ms);
+  else
+    json_builder_add_null_value (builder);
+  json_builder_set_member_name (builder, "detail");
+  json_builder_add_string_value (builder, detail);
+  add_string_or_null (builder, "cause", o->cause);
+  add_string_or_null (builder, "reply", o->reply_text);
+  json_builder_end_object (builder);
+}
+
+static void
+add_finding_json (JsonBuilder  *builder,
+                  MfdDiagnosis *diagnosis,
+                  MfdFinding   *finding,
+                  const char   *lang)
+{
+  GPtrArray *observations = mfd_diagnosis_get_observations (diagnosis);
+  g_autoptr(MfdRemedy) remedy = render_remedy (diagnosis, finding, lang);
+  g_autofree char *evidence = mfd_finding_dup_evidence (finding, lang);
+
+  json_builder_begin_object (builder);
+  json_builder_set_member_name (builder, "code");
+  json_builder_add_string_value (builder, finding->code);
+  json_builder_set_member_name (builder, "reply");
+  json_builder_add_int_value (builder, finding->reply);
+  add_string_or_null (builder, "host", finding->host);
+  add_string_or_null (builder, "ip", finding->ip);
+  json_builder_set_member_name (builder, "port");
+  if (finding->port > 0)
+    json_builder_add_int_value (builder, finding->port);
+  else
+    json_builder_add_null_value (builder);
+  json_builder_set_member_name (builder, "cause");
+  json_builder_add_string_value (builder, finding->cause);
+  json_builder_set_member_name (builder, "warning");
+  json_builder_add_boolean_value (builder, finding->warning);
+  json_builder_set_member_name (builder, "stage");
+  json_builder_add_string_value (builder, mfd_stage_to_string (finding->stage));
+  add_string_or_null (builder, "title", remedy != NULL ? remedy->title : NULL);
+  json_builder_set_member_name (builder, "evidence");
+  json_builder_add_string_value (builder, evidence);
+
+  json_builder_set_member_name (builder, "addresses");
+  json_builder_begin_array (builder);
+  for (guint i = 0; finding->addresses != NULL && finding->addresses[i] != NULL; i++)
+    json_builder_add_string_value (builder, finding->addresses[i]);
+  json_builder_end_array (builder);
+
+  /* The fix, numbered as shown to people. */
+  json_builder_set_member_name (builder, "steps");
+  json_builder_begin_array (builder);
+  for (guint i = 0; remedy != NULL && i < remedy->steps->len; i++)
+    {
+      MfdRemedyStep *step = g_ptr_array_index (remedy->steps, i);
+
+      json_builder_begin_object (builder);
+      json_builder_set_member_name (builder, "text");
+      json_builder_add_string_value (builder, step->text);
+      add_string_or_null (builder, "command", step->command);
+      add_string_or_null (builder, "eac_path", step->eac_path);
+      json_builder_end_object (builder);
+    }
+  json_builder_end_array (builder);
+
+  /* The evidence as indices into "observations", in order. */
+  json_builder_set_member_name (builder, "evidence_observations");
+  json_builder_begin_array (builder);
+  for (guint i = 0; i < finding->steps->len; i++)
+    {
+      guint index;
+
+      if (g_ptr_array_find (observations, g_ptr_array_index (finding->steps, i), &index))
+        json_builder_add_int_value (builder, index);
+    }
+  json_builder_end_array (builder);
+
+  json_builder_end_object (builder);
+}
+
+JsonNode *
+mfd_report_diagnosis_to_json (MfdDiagnosis *diagnosis,
+                              const char   *lang)
+{
+  g_autoptr(JsonBuilder) builder = json_builder_new ();
+  g_autoptr(GDateTime) now = NULL;
+  g_autofree char *target = NULL;
+  g_autofree char *comparison = NULL;
+  g_autofree char *iso_time = NULL;
+  MfdTarget *t;
+  GPtrArray *findings;
+  GPtrArray *observations;
+  const char * const *ranges;
+
+  g_return_val_if_fail (MFD_IS_DIAGNOSIS (diagnosis), NULL);
+
+  t = mfd_diagnosis_get_target (diagnosis);
+  findings = mfd_diagnosis_get_findings (diagnosis);
+  observations = mfd_diagnosis_get_observations (diagnosis);
+  ranges = mfd_diagnosis_get_eop_ranges (diagnosis);
+  target = describe_target (diagnosis, lang);
+  comparison = mfd_diagnosis_dup_comparison (diagnosis, lang);
+  now = g_date_time_to_utc (mfd_diagnosis_get_time (diagnosis));
+  iso_time = g_date_time_format_iso8601 (now);
+
+  json_builder_begin_object (builder);
+  json_builder_set_member_name (builder, "schema");
+  json_builder_add_string_value (builder, DIAGNOSIS_SCHEMA);
+  json_builder_set_member_name (builder, "verdict");
+  json_builder_add_string_value (builder, mfd_verdict_to_string (mfd_diagnosis_get_verdict (diagnosis)));
+  json_builder_set_member_name (builder, "time");
+  json_builder_add_string_value (builder, iso_time);
+  json_builder_set_member_name (builder, "target");
+  json_builder_add_string_value (builder, target);
+  if (t != NULL)
+    {
+      json_builder_set_member_name (builder, "tls");
+      json_builder_add_string_value (builder, mfd_tls_mode_to_string (mfd_target_get_tls_mode (t)));
+      add_string_or_null (builder, "connector", mfd_target_get_connector_name (t));
+    }
+  if (comparison != NULL)
+    {
+      json_builder_set_member_name (builder, "comparison");
+      json_builder_add_string_value (builder, comparison);
+    }
+
+  json_builder_set_member_name (builder, "findings");
+  json_builder_begin_array (builder);
+  for (guint i = 0; i < findings->len; i++)
+    add_finding_json (builder, diagnosis, g_ptr_array_index (findings, i), lang);
+  json_builder_end_array (builder);
+
+  json_builder_set_member_name (builder, "observations");
+  json_builder_begin_array (builder);
+  for (guint i = 0; i < observations->len; i++)
+    add_observation_json (builder, g_ptr_array_index (observations, i), lang);
+  json_builder_end_array (builder);
+
+  if (ranges != NULL)
+    {
+      json_builder_set_member_name (builder, "eop_ranges");
+      json_builder_begin_array (builder);
+      for (guint i = 0; ranges[i] != NULL; i++)
+        json_builder_add_string_value (builder, ranges[i]);
+      json_builder_end_array (builder);
+    }
+
+  json_builder_end_object (builder);
+
+  return json_builder_get_root (builder);
+}
+
+/* Text and Markdown share one walk; only the decoration differs. */
+typedef struct
+{
+  GString         *out;
+  MfdReportFormat  format;
+  const char      *lang;
+} Writer;
+
+static gboolean
+is_markdown (const Writer *w)
+{
+  return w->format == MFD_REPORT_MARKDOWN;
+}
+
+/* Server replies and names are not trusted in Markdown: nothing in them may
+ * open a link, an HTML tag, emphasis or a table cell. Line breaks become
+ * @newline (a space in a table cell, an indented break in a list item). */
+static char *
+md_escape (const char *text,
+           const char *newline)
+{
+  GString *out = g_string_new (NULL);
+
+  for (const char *p = text; *p != '\0'; p++)
+    {
+      if (*p == '\n')
+        {
+          g_string_append (out, newline);
+          continue;
+        }
+      if (strchr ("\\`*_[]<|~", *p) != NULL)
+        g_string_append_c (out, '\\');
+      g_string_append_c (out, *p);
+    }
+
+  return g_string_free (out, FALSE);
+}
+
+static char *
+escape_with (const Writer *w,
+             const char   *text,
+             const char   *newline)
+{
+  g_auto(GStrv) lines = NULL;
+
+  if (text == NULL)
+    return g_strdup ("");
+  if (is_markdown (w))
+    return md_escape (text, newline);
+  lines = g_strsplit (text, "\n", -1);
+  return g_strjoinv (newline, lines);
+}
+
+static char *
+escape (const Writer *w,
+        const char   *text)
+{
+  return escape_with (w, text, "\n");
+}
+
+static void
+write_field (Writer     *w,
+             const char *label,
+             const char *value)
+{
+  g_autofree char *v = escape (w, value);
+
+  if (is_markdown (w))
+    g_string_append_printf (w->out, "**%s:** %s  \n", mfd_trc (w->lang, "report", label), v);
+  else
+    g_string_append_printf (w->out, "%s: %s\n", mfd_trc (w->lang, "report", label), v);
+}
+
+static void
+write_heading (Writer     *w,
+               int         level,
+               const char *text)
+{
+  if (is_markdown (w))
+    {
+      g_autofree char *t = md_escape (text, " ");
+
+      g_string_append_printf (w->out, "\n%.*s %s\n", level, "###", t);
+    }
+  else
+    {
+      g_string_append_printf (w->out, "\n%s\n", text);
+      if (level <= 2)
+        {
+          /* As wide as the heading looks: CJK characters take two columns. */
+          guint width = 0;
+
+          for (const char *p = text; *p != '\0'; p = g_utf8_next_char (p))
+            width += g_unichar_iswide (g_utf8_get_char (p)) ? 2 : 1;
+          for (guint i = 0; i < width; i++)
+            g_string_append_c (w->out, level == 1 ? '=' : '-');
+          g_string_append_c (w->out, '\n');
+        }
+    }
+}
+
+static void
+write_paragraph (Writer     *w,
+                 const char *text)
+{
+  g_autofree char *t = escape (w, text);
+
+  g_string_append_printf (w->out, "\n%s\n", t);
+}
+
+static void
+write_remedy_steps (Writer    *w,
+                    MfdRemedy *remedy)
+{
+  for (guint i = 0; i < remedy->steps->len; i++)
+    {
+      MfdRemedyStep *step = g_ptr_array_index (remedy->steps, i);
+      /* Continuation lines stay inside the numbered item. */
+      g_autofree char *text = escape_with (w, step->text, is_markdown (w) ? "  \n   " : "\n     ");
+
+      g_string_append_printf (w->out, "%s%u. %s\n", is_markdown (w) ? "" : "  ", i + 1, text);
+      if (step->eac_path != NULL)
+        {
+          g_autofree char *path = escape (w, step->eac_path);
+          g_autofree char *line = mfd_text_render_va (w->lang, N_("In the Exchange admin center: {1}"),
+                                                      path, NULL);
+
+          g_string_append_printf (w->out, "%s%s\n", is_markdown (w) ? "   " : "     ", line);
+        }
+      if (step->command != NULL)
+        {
+          /* Commands are copied as they are: never escaped. */
+          if (is_markdown (w))
+            g_string_append_printf (w->out, "\n   ```\n   %s\n   ```\n\n", step->command);
+          else
+            g_string_append_printf (w->out, "\n       %s\n\n", step->command);
+        }
+    }
+}
+
+static void
+write_finding (Writer       *w,
+               MfdDiagnosis *diagnosis,
+               MfdFinding   *finding,
+               guint         number)
+{
+  g_autoptr(MfdRemedy) remedy = render_remedy (diagnosis, finding, w->lang);
+  g_autofree char *evidence = mfd_finding_dup_evidence (finding, w->lang);
+  g_autofree char *n = g_strdup_printf ("%u", number);
+  g_autofree char *code = g_strdup_printf ("%d %s", finding->reply, finding->code);
+  g_autofree char *heading = NULL;
+  const char *title = remedy != NULL ? remedy->title : finding->cause;
+
+  heading = mfd_text_render_va (w->lang, finding->warning ? N_("Warning {1}: {2} — {3}") : N_("Finding {1}: {2} — {3}"),
+                                n, code, title, NULL);
+  write_heading (w, 2, heading);
+
+  if (is_markdown (w))
+    g_string_append_printf (w->out, "**%s:** `%s`  \n", mfd_trc (w->lang, "report", "Cause"), finding->cause);
+  else
+    write_field (w, NC_("report", "Cause"), finding->cause);
+
+  if (remedy != NULL && remedy->explanation != NULL)
+    write_paragraph (w, remedy->explanation);
+
+  if (is_markdown (w))
+    {
+      g_autofree char *e = md_escape (evidence, "\n");
+
+      g_string_append_printf (w->out, "\n**%s:** %s\n", mfd_trc (w->lang, "report", "Evidence"), e);
+    }
+  else
+    {
+      g_string_append_printf (w->out, "\n%s: %s\n", mfd_trc (w->lang, "report", "Evidence"), evidence);
+    }
+
+  if (remedy == NULL)
+    return;
+
+  if (remedy->likely_causes != NULL && remedy->likely_causes[0] != NULL)
+    {
+      g_string_append_printf (w->out, is_markdown (w) ? "\n**%s**\n\n" : "\n%s:\n",
+                              mfd_tr (w->lang, N_("Likely causes")));
+      for (guint i = 0; remedy->likely_causes[i] != NULL; i++)
+        {
+          g_autofree char *c = escape_with (w, remedy->likely_causes[i], " ");
+
+          g_string_append_printf (w->out, "%s- %s\n", is_markdown (w) ? "" : "  ", c);
+        }
+    }
+
+  if (remedy->steps->len > 0)
+    {
+      g_string_append_printf (w->out, is_markdown (w) ? "\n**%s**\n\n" : "\n%s:\n",
+                              mfd_tr (w->lang, N_("What to do")));
+      write_remedy_steps (w, remedy);
+    }
+}
+
+static void
+write_eop_ranges (Writer       *w,
+                  MfdDiagnosis *diagnosis)
+{
+  const char * const *ranges = mfd_diagnosis_get_eop_ranges (diagnosis);
+  g_autofree char *fetched = format_time (mfd_diagnosis_get_eop_ranges_fetched (diagnosis));
+
+  if (ranges == NULL || ranges[0] == NULL)
+    return;
+
+  write_heading (w, 3, mfd_tr (w->lang, N_("EOP address ranges that must reach TCP port 25")));
+  if (fetched != NULL)
+    {
+      g_autofree char *line = mfd_text_render_va (w->lang, N_("As published by Microsoft; this copy is from {1}."),
+                                                  fetched, NULL);
+      write_paragraph (w, line);
+    }
+  for (guint i = 0; ranges[i] != NULL; i++)
+    {
+      if (is_markdown (w))
+        g_string_append_printf (w->out, "- `%s`\n", ranges[i]);
+      else
+        g_string_append_printf (w->out, "  %s\n", ranges[i]);
+    }
+}
+
+/* Why the verdict is not "ok": each step that could not be carried out. */
+static void
+write_not_checked (Writer    *w,
+                   GPtrArray *observations)
+{
+  write_heading (w, 2, mfd_tr (w->lang, N_("Not checked from here")));
+
+  for (guint i = 0; i < observations->len; i++)
+    {
+      MfdObservation *o = g_ptr_array_index (observations, i);
+      g_autofree char *detail = NULL;
+      g_autofree char *line = NULL;
+      g_autofree char *escaped = NULL;
+
+      if (o->outcome != MFD_OUTCOME_INCONCLUSIVE)
+        continue;
+      detail = mfd_observation_dup_detail (o, w->lang);
+      line = g_strdup_printf ("%s — %s: %s", mfd_tr (w->lang, mfd_stage_get_label (o->stage)),
+                              o->ip != NULL ? o->ip : (o->host != NULL ? o->host : ""), detail);
+      escaped = escape_with (w, line, " ");
+      g_string_append_printf (w->out, "%s- %s\n", is_markdown (w) ? "" : "  ", escaped);
+    }
+}
+
+static void
+write_observations (Writer    *w,
+                    GPtrArray *observations)
+{
+  write_heading (w, 2, mfd_trc (w->lang, "report", "Checks"));
+
+  if (is_markdown (w))
+    {
+      g_string_append_printf (w->out, "| %s | %s | %s | %s | %s | %s |\n|---|---|---|---|---|---|\n",
+                              mfd_trc (w->lang, "report", "Step"), mfd_trc (w->lang, "report", "Host"),
+                              mfd_trc (w->lang, "report", "Address"), mfd_trc (w->lang, "report", "Result"),
+                              mfd_trc (w->lang, "report", "Time"), mfd_trc (w->lang, "report", "Detail"));
+    }
+
+  for (guint i = 0; i < observations->len; i++)
+    {
+      MfdObservation *o = g_ptr_array_index (observations, i);
+      g_autofree char *detail = mfd_observation_dup_detail (o, w->lang);
+      g_autofree char *ms = o->ms >= 0 ? g_strdup_printf ("%" G_GINT64_FORMAT " ms", o->ms) : g_strdup ("");
+      const char *stage = mfd_tr (w->lang, mfd_stage_get_label (o->stage));
+      const char *outcome = mfd_report_get_outcome_label (o->outcome, w->lang);
+
+      if (is_markdown (w))
+        {
+          g_autofree char *host = md_escape (o->host != NULL ? o->host : "", " ");
+          g_autofree char *ip = md_escape (o->ip != NULL ? o->ip : "", " ");
+          g_autofree char *d = md_escape (detail, " ");
+
+          g_string_append_printf (w->out, "| %s | %s | %s | %s | %s | %s |\n",
+                                  stage, host, ip, outcome, ms, d);
+        }
+      else
+        {
+          g_autofree char *where = NULL;
+
+          if (o->ip != NULL && o->host != NULL && !g_str_equal (o->host, o->ip))
+            where = g_strdup_printf ("%s (%s)", o->host, o->ip);
+          else
+            where = g_strdup (o->host != NULL ? o->host : (o->ip != NULL ? o->ip : ""));
+          g_string_append_printf (w->out, "  [%s] %s — %s: %s%s%s%s\n", outcome, stage, where, detail,
+                                  o->ms >= 0 ? " (" : "", ms, o->ms >= 0 ? ")" : "");
+        }
+    }
+}
+
+char *
+mfd_report_render_diagnosis (MfdDiagnosis    *diagnosis,
+                             MfdReportFormat  format,
+                             const char      *lang)
+{
+  Writer w = { NULL, format, lang };
+  MfdTarget *target;
+  MfdVerdict verdict;
+  const VerdictText *vt;
+  GPtrArray *findings;
+  g_autofree char *destination = NULL;
+  g_autofree char *when = NULL;
+  g_autofree char *comparison = NULL;
+
+  g_return_val_if_fail (MFD_IS_DIAGNOSIS (diagnosis), NULL);
+
+  if (format == MFD_REPORT_JSON)
+    {
+      g_autoptr(JsonNode) node = mfd_report_diagnosis_to_json (diagnosis, lang);
+      g_autoptr(JsonGenerator) generator = json_generator_new ();
+
+      json_generator_set_pretty (generator, TRUE);
+      json_generator_set_indent (generator, 2);
+      json_generator_set_root (generator, node);
+      return json_generator_to_data (generator, NULL);
+    }
+
+  w.out = g_string_new (NULL);
+  target = mfd_diagnosis_get_target (diagnosis);
+  verdict = mfd_diagnosis_get_verdict (diagnosis);
+  vt = find_verdict_text (verdict);
+  findings = mfd_diagnosis_get_findings (diagnosis);
+  destination = describe_target (diagnosis, lang);
+  when = format_time (mfd_diagnosis_get_time (diagnosis));
+  comparison = mfd_diagnosis_dup_comparison (diagnosis, lang);
+
+  write_heading (&w, 1, mfd_tr (lang, N_("Mail Flow Doctor report")));
+  /* A report starts with its title, not a blank line. */
+  g_string_erase (w.out, 0, 1);
+  if (is_markdown (&w))
+    g_string_append_c (w.out, '\n');
+
+  write_field (&w, NC_("report", "Destination"), destination);
+  if (target != NULL)
+    {
+      const char *connector = mfd_target_get_connector_name (target);
+
+      if (connector != NULL)
+        write_field (&w, NC_("report", "Connector"), connector);
+      write_field (&w, NC_("report", "TLS setting"), mfd_tr (lang, mfd_tls_mode_get_label (mfd_target_get_tls_mode (target))));
+    }
+  write_field (&w, NC_("report", "Checked at"), when);
+  write_field (&w, NC_("report", "Result"), mfd_tr (lang, vt->label));
+  write_paragraph (&w, mfd_tr (lang, vt->summary));
+
+  if (comparison != NULL)
+    {
+      write_heading (&w, 2, mfd_tr (lang, N_("Compared with the NDR")));
+      write_paragraph (&w, comparison);
+    }
+
+  for (guint i = 0; i < findings->len; i++)
+    write_finding (&w, diagnosis, g_ptr_array_index (findings, i), i + 1);
+
+  if (verdict == MFD_VERDICT_OK)
+    {
+      const char * const *ranges = mfd_diagnosis_get_eop_ranges (diagnosis);
+
+      write_heading (&w, 2, mfd_tr (lang, N_("What these checks cannot see")));
+      write_paragraph (&w, mfd_tr (lang, N_("These checks ran from this computer, not from Exchange Online. EOP connects from Microsoft's own addresses, and a firewall may treat those differently from this network.")));
+      if (ranges != NULL && ranges[0] != NULL)
+        write_paragraph (&w, mfd_tr (lang, N_("Make sure every address range below can reach the destination on TCP port 25.")));
+      else
+        write_paragraph (&w, mfd_tr (lang, N_("Make sure the EOP address ranges that Microsoft publishes for Exchange Online can reach the destination on TCP port 25.")));
+      write_eop_ranges (&w, diagnosis);
+    }
+  else
+    {
+      /* A refused or timed-out connection is where the ranges matter most. */
+      for (guint i = 0; i < findings->len; i++)
+        {
+          MfdFinding *f = g_ptr_array_index (findings, i);
+
+          if (!f->warning && (g_str_equal (f->code, "4.4.315") || g_str_equal (f->code, "4.4.316")))
+            {
+              write_eop_ranges (&w, diagnosis);
+              break;
+            }
+        }
+    }
+
+  if (verdict == MFD_VERDICT_INCONCLUSIVE)
+    write_not_checked (&w, mfd_diagnosis_get_observations (diagnosis));
+
+  write_observations (&w, mfd_diagnosis_get_observations (diagnosis));
+
+  return g_string_free (w.out, FALSE);
+}
+
+const char *
+mfd_report_get_outcome_label (MfdOutcome  outcome,
+                              const char *lang)
+{
+  g_return_val_if_fail (outcome < G_N_ELEMENTS (outcome_labels), NULL);
+
+  return mfd_trc (lang, "report", outcome_labels[outcome]);
+}

@@ -1,0 +1,808 @@
+/* mfd-tls.c — gnutls client session, the chain as sent, verification per
+ * TlsSettings
+ *
+ * Copyright 2026 The Mail Flow Doctor authors
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#define G_LOG_DOMAIN "mfd-tls"
+
+#include "config.h"
+
+#include <errno.h>
+#include <string.h>
+#include <glib/gi18n-lib.h>
+
+#include "mfd-smtp.h"
+#include "mfd-text.h"
+#include "mfd-tls.h"
+
+/* More certificates than any sane server sends; the rest are ignored. */
+#define MAX_CHAIN 16
+
+struct _MfdTlsSession
+{
+  gnutls_session_t                  session;
+  gnutls_certificate_credentials_t  credentials;
+  GSocket                          *socket;
+  GCancellable                     *cancellable;
+  gint64                            deadline;
+  GError                           *io_error;   /* why the last push/pull failed */
+  gboolean                          ready;
+};
+
+/* Transport: the SMTP socket, bounded by the current step's deadline -------- */
+
+static void
+set_io_error (MfdTlsSession *self,
+              GError        *error)
+{
+  int err = EIO;
+
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_TIMED_OUT))
+    err = ETIMEDOUT;
+  else if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CONNECTION_CLOSED))
+    err = ECONNRESET;
+  else if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    err = ECANCELED;
+  g_clear_error (&self->io_error);
+  self->io_error = error;
+  gnutls_transport_set_errno (self->session, err);
+}
+
+static ssize_t
+pull_cb (gnutls_transport_ptr_t  ptr,
+         void                   *buffer,
+         size_t                  size)
+{
+  MfdTlsSession *self = ptr;
+  GError *error = NULL;
+  gssize n;
+
+  n = mfd_smtp_socket_read (self->socket, buffer, size, self->deadline,
+                            self->cancellable, &error);
+  if (n < 0)
+    set_io_error (self, error);
+  return n;
+}
+
+static int
+pull_timeout_cb (gnutls_transport_ptr_t ptr,
+                 unsigned int           ms)
+{
+  MfdTlsSession *self = ptr;
+  gint64 deadline = self->deadline;
+  gint64 now = g_get_monotonic_time ();
+  GError *error = NULL;
+
+  if (ms != GNUTLS_INDEFINITE_TIMEOUT)
+    deadline = MIN (deadline, now + (gint64) ms * 1000);
+  if (now >= deadline)
+    return 0;
+  if (g_socket_condition_timed_wait (self->socket, G_IO_IN, deadline - now,
+                                     self->cancellable, &error))
+    return 1;
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_TIMED_OUT))
+    {
+      g_error_free (error);
+      return 0;
+    }
+  set_io_error (self, error);
+  return -1;
+}
+
+static ssize_t
+push_cb (gnutls_transport_ptr_t  ptr,
+         const void             *data,
+         size_t                  size)
+{
+  MfdTlsSession *self = ptr;
+  GError *error = NULL;
+
+  if (!mfd_smtp_socket_write_all (self->socket, data, size, self->deadline,
+                                  self->cancellable, &error))
+    {
+      set_io_error (self, error);
+      return -1;
+    }
+  return size;
+}
+
+MfdTlsSession *
+mfd_tls_session_new (GSocket      *socket,
+                     const char   *server_name,
+                     GCancellable *cancellable)
+{
+  MfdTlsSession *self = g_new0 (MfdTlsSession, 1);
+  int ret;
+
+  self->socket = g_object_ref (socket);
+  self->cancellable = cancellable != NULL ? g_object_ref (cancellable) : NULL;
+  self->deadline = g_get_monotonic_time ();
+
+  ret = gnutls_certificate_allocate_credentials (&self->credentials);
+  g_assert (ret == GNUTLS_E_SUCCESS);
+  ret = gnutls_init (&self->session, GNUTLS_CLIENT);
+  g_assert (ret == GNUTLS_E_SUCCESS);
+  ret = gnutls_priority_set_direct (self->session, MFD_TLS_CLIENT_PRIORITY, NULL);
+  g_assert (ret == GNUTLS_E_SUCCESS);
+  gnutls_credentials_set (self->session, GNUTLS_CRD_CERTIFICATE, self->credentials);
+
+  if (server_name != NULL && !g_hostname_is_ip_address (server_name))
+    gnutls_server_name_set (self->session, GNUTLS_NAME_DNS, server_name, strlen (server_name));
+
+  gnutls_transport_set_ptr (self->session, self);
+  gnutls_transport_set_pull_function (self->session, pull_cb);
+  gnutls_transport_set_pull_timeout_function (self->session, pull_timeout_cb);
+  gnutls_transport_set_push_function (self->session, push_cb);
+  return self;
+}
+
+void
+mfd_tls_session_free (MfdTlsSession *self)
+{
+  if (self == NULL)
+    return;
+  gnutls_deinit (self->session);
+  gnutls_certificate_free_credentials (self->credentials);
+  g_clear_error (&self->io_error);
+  g_clear_object (&self->socket);
+  g_clear_object (&self->cancellable);
+  g_free (self);
+}
+
+static gboolean
+is_io_closed (MfdTlsSession *self,
+              int            ret)
+{
+  if (ret == GNUTLS_E_PREMATURE_TERMINATION)
+    return TRUE;
+  return ret == GNUTLS_E_PULL_ERROR || ret == GNUTLS_E_PUSH_ERROR
+    ? g_error_matches (self->io_error, G_IO_ERROR, G_IO_ERROR_CONNECTION_CLOSED)
+    : FALSE;
+}
+
+MfdObservation *
+mfd_tls_session_handshake (MfdTlsSession *self,
+                           const char    *host,
+                           const char    *ip,
+                           guint16        port,
+                           MfdTlsMode     mode,
+                           guint          timeout_ms)
+{
+  gint64 started = g_get_monotonic_time ();
+  MfdObservation *obs;
+  int ret;
+
+  self->deadline = started + (gint64) timeout_ms * 1000;
+  do
+    ret = gnutls_handshake (self->session);
+  while (ret < 0 && !gnutls_error_is_fatal (ret));
+
+  obs = mfd_observation_new (MFD_STAGE_TLS, MFD_OUTCOME_OK, host, ip, port);
+  obs->ms = (g_get_monotonic_time () - started) / 1000;
+
+  if (ret == GNUTLS_E_SUCCESS)
+    {
+      g_autofree char *desc = gnutls_session_get_desc (self->session);
+      const char *version = gnutls_protocol_get_name (gnutls_protocol_get_version (self->session));
+
+      self->ready = TRUE;
+      mfd_observation_set_fact (obs, "tls-version", version);
+      mfd_observation_set_fact (obs, "cipher", desc);
+      mfd_observation_set_detail (obs, N_("TLS is up: {1}, {2}."), version, desc, NULL);
+      return obs;
+    }
+
+  mfd_observation_set_fact (obs, "step", "tls");
+  mfd_observation_set_fact (obs, "error", gnutls_strerror (ret));
+  obs->outcome = mode == MFD_TLS_OPPORTUNISTIC ? MFD_OUTCOME_WARNING : MFD_OUTCOME_FAIL;
+
+  if ((ret == GNUTLS_E_PULL_ERROR || ret == GNUTLS_E_PUSH_ERROR) &&
+      g_error_matches (self->io_error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    {
+      obs->outcome = MFD_OUTCOME_INCONCLUSIVE;
+      mfd_observation_set_detail (obs, N_("The check was cancelled."), NULL);
+    }
+  else if ((ret == GNUTLS_E_PULL_ERROR || ret == GNUTLS_E_PUSH_ERROR) &&
+           g_error_matches (self->io_error, G_IO_ERROR, G_IO_ERROR_TIMED_OUT))
+    {
+      g_autofree char *seconds = g_strdup_printf ("%u", timeout_ms / 1000);
+
+      mfd_observation_set_cause (obs, "tls-handshake-failed");
+      mfd_observation_set_fact (obs, "reason", "timeout");
+      mfd_observation_set_detail (obs, N_("The TLS handshake did not finish within {1} seconds."),
+                                  seconds, NULL);
+    }
+  else if (is_io_closed (self, ret))
+    {
+      mfd_observation_set_cause (obs, "closed-abruptly");
+      mfd_observation_set_detail (obs, N_("The server closed the connection in the middle of the TLS handshake."), NULL);
+    }
+  else if (ret == GNUTLS_E_UNSUPPORTED_VERSION_PACKET ||
+           (ret == GNUTLS_E_FATAL_ALERT_RECEIVED &&
+            gnutls_alert_get (self->session) == GNUTLS_A_PROTOCOL_VERSION))
+    {
+      mfd_observation_set_cause (obs, "tls-handshake-failed");
+      mfd_observation_set_fact (obs, "reason", "old-protocol");
+      mfd_observation_set_detail (obs, N_("The server does not support TLS 1.2 or later. Exchange Online only uses TLS 1.2 or later, so the handshake fails for it even if older clients can connect."), NULL);
+    }
+  else
+    {
+      const char *why = gnutls_strerror (ret);
+
+      if (ret == GNUTLS_E_FATAL_ALERT_RECEIVED)
+        why = gnutls_alert_get_name (gnutls_alert_get (self->session));
+      mfd_observation_set_cause (obs, "tls-handshake-failed");
+      mfd_observation_set_detail (obs, N_("The TLS handshake failed: {1}"), why, NULL);
+    }
+  return obs;
+}
+
+gssize
+mfd_tls_session_read (gpointer       session,
+                      guint8        *buffer,
+                      gsize          size,
+                      gint64         deadline,
+                      GCancellable  *cancellable,
+                      GError       **error)
+{
+  MfdTlsSession *self = session;
+  gssize ret;
+
+  self->deadline = deadline;
+  do
+    ret = gnutls_record_recv (self->session, buffer, size);
+  while (ret == GNUTLS_E_AGAIN || ret == GNUTLS_E_INTERRUPTED || ret == GNUTLS_E_REHANDSHAKE);
+
+  if (ret >= 0)
+    return ret;
+  if ((ret == GNUTLS_E_PULL_ERROR || ret == GNUTLS_E_PUSH_ERROR) && self->io_error != NULL)
+    g_propagate_error (error, g_error_copy (self->io_error));
+  else if (is_io_closed (self, ret))
+    g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_CONNECTION_CLOSED, gnutls_strerror (ret));
+  else
+    g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_FAILED, gnutls_strerror (ret));
+  return -1;
+}
+
+gboolean
+mfd_tls_session_write (gpointer       session,
+                       const guint8  *data,
+                       gsize          size,
+                       gint64         deadline,
+                       GCancellable  *cancellable,
+                       GError       **error)
+{
+  MfdTlsSession *self = session;
+
+  self->deadline = deadline;
+  while (size > 0)
+    {
+      gssize ret = gnutls_record_send (self->session, data, size);
+
+      if (ret == GNUTLS_E_AGAIN || ret == GNUTLS_E_INTERRUPTED)
+        continue;
+      if (ret < 0)
+        {
+          if ((ret == GNUTLS_E_PULL_ERROR || ret == GNUTLS_E_PUSH_ERROR) && self->io_error != NULL)
+            g_propagate_error (error, g_error_copy (self->io_error));
+          else
+            g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_FAILED, gnutls_strerror (ret));
+          return FALSE;
+        }
+      data += ret;
+      size -= ret;
+    }
+  return TRUE;
+}
+
+/* The chain ----------------------------------------------------------------- */
+
+char *
+mfd_tls_normalize_domain (const char *domain)
+{
+  g_autofree char *copy = NULL;
+  g_autofree char *lower = NULL;
+  gsize len;
+
+  if (domain == NULL)
+    return NULL;
+  copy = g_strdup (domain);
+  lower = g_ascii_strdown (g_strstrip (copy), -1);
+  len = strlen (lower);
+  while (len > 0 && lower[len - 1] == '.')
+    lower[--len] = '\0';
+  return len > 0 ? g_steal_pointer (&lower) : NULL;
+}
+
+/* DNS names of @crt, or its CN when it has none (as RFC 6125 6.4.4). */
+static GPtrArray *
+dup_names (gnutls_x509_crt_t crt)
+{
+  GPtrArray *names = g_ptr_array_new_with_free_func (g_free);
+
+  for (guint i = 0; i < 64; i++)
+    {
+      char buffer[512];
+      size_t size = sizeof buffer - 1;
+      int type = gnutls_x509_crt_get_subject_alt_name (crt, i, buffer, &size, NULL);
+
+      if (type == GNUTLS_E_REQUESTED_DATA_NOT_AVAILABLE)
+        break;
+      if (type == GNUTLS_SAN_DNSNAME)
+        {
+          buffer[size] = '\0';
+          g_ptr_array_add (names, g_strndup (buffer, size));
+        }
+      else if (type == GNUTLS_SAN_IPADDRESS && (size == 4 || size == 16))
+        {
+          g_autoptr(GInetAddress) address =
+            g_inet_address_new_from_bytes ((const guint8 *) buffer,
+                                           size == 4 ? G_SOCKET_FAMILY_IPV4 : G_SOCKET_FAMILY_IPV6);
+
+          g_ptr_array_add (names, g_inet_address_to_string (address));
+        }
+    }
+
+  if (names->len == 0)
+    {
+      char buffer[512];
+      size_t size = sizeof buffer - 1;
+
+      if (gnutls_x509_crt_get_dn_by_oid (crt, GNUTLS_OID_X520_COMMON_NAME, 0, 0,
+                                         buffer, &size) == GNUTLS_E_SUCCESS)
+        g_ptr_array_add (names, mfd_text_sanitize (buffer, size, 255));
+    }
+  return names;
+}
+
+gboolean
+mfd_tls_certificate_matches_domain (gnutls_x509_crt_t  crt,
+                                    const char        *tls_domain)
+{
+  g_autofree char *domain = mfd_tls_normalize_domain (tls_domain);
+  g_autoptr(GPtrArray) names = NULL;
+  const char *parent;
+
+  if (domain == NULL)
+    return FALSE;
+  if (!g_str_has_prefix (domain, "*."))
+    return gnutls_x509_crt_check_hostname2 (crt, domain, 0) != 0;
+
+  parent = domain + 1;  /* ".contoso.com" */
+  if (strchr (parent + 1, '*') != NULL || strchr (parent + 1, '.') == NULL)
+    return FALSE;       /* "*.*.com", "*.com": not a domain we could match */
+
+  names = dup_names (crt);
+  for (guint i = 0; i < names->len; i++)
+    {
+      g_autofree char *name = mfd_tls_normalize_domain (g_ptr_array_index (names, i));
+      gsize name_len, parent_len = strlen (parent);
+      g_autofree char *label = NULL;
+
+      if (name == NULL)
+        continue;
+      if (g_str_equal (name, domain))
+        return TRUE;
+      name_len = strlen (name);
+      if (name_len <= parent_len || !g_str_has_suffix (name, parent))
+        continue;
+      label = g_strndup (name, name_len - parent_len);
+      if (strchr (label, '.') == NULL && strchr (label, '*') == NULL)
+        return TRUE;
+    }
+  return FALSE;
+}
+
+static char *
+dup_dn (gnutls_x509_crt_t crt,
+        gboolean          issuer)
+{
+  gnutls_datum_t dn = { NULL, 0 };
+  char *text;
+  int ret = issuer ? gnutls_x509_crt_get_issuer_dn3 (crt, &dn, 0)
+                   : gnutls_x509_crt_get_dn3 (crt, &dn, 0);
+
+  if (ret != GNUTLS_E_SUCCESS)
+    return g_strdup ("?");
+  text = mfd_text_sanitize ((const char *) dn.data, dn.size, 512);
+  gnutls_free (dn.data);
+  return text;
+}
+
+static char *
+format_time (time_t t)
+{
+  g_autoptr(GDateTime) dt = g_date_time_new_from_unix_utc (t);
+
+  return dt != NULL ? g_date_time_format (dt, "%Y-%m-%d %H:%M UTC") : g_strdup ("?");
+}
+
+static gboolean
+key_is_weak (gnutls_x509_crt_t  crt,
+             char             **algorithm,
+             guint             *bits)
+{
+  unsigned int b = 0;
+  int pk = gnutls_x509_crt_get_pk_algorithm (crt, &b);
+
+  *algorithm = g_strdup (gnutls_pk_get_name (pk) ? gnutls_pk_get_name (pk) : "?");
+  *bits = b;
+  switch (pk)
+    {
+    case GNUTLS_PK_RSA:
+    case GNUTLS_PK_RSA_PSS:
+    case GNUTLS_PK_DSA:
+      return b < 2048;
+    case GNUTLS_PK_ECDSA:
+      return b < 224;
+    default:
+      return FALSE;
+    }
+}
+
+/* One problem with the chain, in order of precedence. */
+typedef struct
+{
+  const char *cause;
+  const char *msgid;
+  char       *args[5];
+} Issue;
+
+static void
+issue_clear (gpointer data)
+{
+  Issue *issue = data;
+
+  for (guint i = 0; i < G_N_ELEMENTS (issue->args); i++)
+    g_free (issue->args[i]);
+}
+
+static void
+add_issue (GArray     *issues,
+           const char *cause,
+           const char *msgid,
+           ...)
+{
+  Issue issue = { cause, msgid, { NULL, } };
+  const char *arg;
+  guint n = 0;
+  va_list ap;
+
+  va_start (ap, msgid);
+  while ((arg = va_arg (ap, const char *)) != NULL && n < G_N_ELEMENTS (issue.args) - 1)
+    issue.args[n++] = g_strdup (arg);
+  va_end (ap);
+  g_array_append_val (issues, issue);
+}
+
+static const char * const cause_order[] = {
+  "cert-revoked", "cert-expired", "cert-not-yet-valid", "cert-untrusted",
+  "cert-insecure", "cert-name-mismatch",
+};
+
+static guint
+cause_rank (const char *cause)
+{
+  for (guint i = 0; i < G_N_ELEMENTS (cause_order); i++)
+    if (g_str_equal (cause, cause_order[i]))
+      return i;
+  return G_N_ELEMENTS (cause_order);
+}
+
+static int
+compare_issues (gconstpointer a,
+                gconstpointer b)
+{
+  return (int) cause_rank (((const Issue *) a)->cause) - (int) cause_rank (((const Issue *) b)->cause);
+}
+
+/* Follows issuers from the server certificate through what was sent and
+ * explains why the chain did not lead to a trusted authority. */
+static void
+explain_untrusted (gnutls_x509_crt_t *crts,
+                   guint              n,
+                   GArray            *issues)
+{
+  guint current = 0;
+  gboolean used[MAX_CHAIN] = { FALSE, };
+
+  used[0] = TRUE;
+  for (;;)
+    {
+      guint next = n;
+
+      if (gnutls_x509_crt_check_issuer (crts[current], crts[current]))
+        {
+          g_autofree char *subject = dup_dn (crts[current], FALSE);
+
+          if (current == 0)
+            add_issue (issues, "cert-untrusted",
+                       N_("The server's certificate ({1}) is self-signed, so no trusted authority vouches for it."),
+                       subject, NULL);
+          else
+            add_issue (issues, "cert-untrusted",
+                       N_("The chain ends in {1}, which is not a trusted certification authority."),
+                       subject, NULL);
+          return;
+        }
+
+      for (guint i = 0; i < n; i++)
+        if (!used[i] && gnutls_x509_crt_check_issuer (crts[current], crts[i]))
+          {
+            next = i;
+            break;
+          }
+
+      if (next == n)
+        {
+          g_autofree char *position = g_strdup_printf ("%u", current + 1);
+          g_autofree char *subject = dup_dn (crts[current], FALSE);
+          g_autofree char *issuer = dup_dn (crts[current], TRUE);
+
+          add_issue (issues, "cert-untrusted",
+                     N_("Certificate {1} in the chain ({2}) was issued by {3}, which is not a trusted authority and which the server did not send: an intermediate certificate is probably missing, or the issuer is not a public CA."),
+                     position, subject, issuer, NULL);
+          return;
+        }
+      used[next] = TRUE;
+      current = next;
+    }
+}
+
+static char *
+describe_chain (gnutls_x509_crt_t *crts,
+                guint              n)
+{
+  GString *text = g_string_new (NULL);
+
+  for (guint i = 0; i < n; i++)
+    {
+      g_autofree char *subject = dup_dn (crts[i], FALSE);
+      g_autofree char *issuer = dup_dn (crts[i], TRUE);
+      g_autofree char *from = format_time (gnutls_x509_crt_get_activation_time (crts[i]));
+      g_autofree char *until = format_time (gnutls_x509_crt_get_expiration_time (crts[i]));
+      g_autoptr(GPtrArray) names = dup_names (crts[i]);
+      g_autofree char *algorithm = NULL;
+      g_autofree char *name_list = NULL;
+      int sign = gnutls_x509_crt_get_signature_algorithm (crts[i]);
+      guint bits;
+
+      key_is_weak (crts[i], &algorithm, &bits);
+      g_ptr_array_add (names, NULL);
+      name_list = g_strjoinv (", ", (char **) names->pdata);
+      g_string_append_printf (text,
+                              "#%u subject: %s\n   issuer: %s\n   names: %s\n"
+                              "   valid: %s to %s\n   key: %s %u bits, signature: %s\n",
+                              i + 1, subject, issuer, name_list,
+                              from, until, algorithm, bits,
+                              gnutls_sign_get_name (sign) ? gnutls_sign_get_name (sign) : "?");
+    }
+  return g_string_free (text, FALSE);
+}
+
+static void
+check_each_certificate (gnutls_x509_crt_t *crts,
+                        guint              n,
+                        GArray            *issues)
+{
+  time_t now = time (NULL);
+
+  for (guint i = 0; i < n; i++)
+    {
+      g_autofree char *position = g_strdup_printf ("%u", i + 1);
+      g_autofree char *subject = dup_dn (crts[i], FALSE);
+      g_autofree char *algorithm = NULL;
+      time_t not_after = gnutls_x509_crt_get_expiration_time (crts[i]);
+      time_t not_before = gnutls_x509_crt_get_activation_time (crts[i]);
+      int sign = gnutls_x509_crt_get_signature_algorithm (crts[i]);
+      guint bits;
+
+      if (not_after != (time_t) -1 && not_after < now)
+        {
+          g_autofree char *when = format_time (not_after);
+
+          add_issue (issues, "cert-expired",
+                     N_("Certificate {1} in the chain ({2}) expired on {3}."),
+                     position, subject, when, NULL);
+        }
+      if (not_before != (time_t) -1 && not_before > now)
+        {
+          g_autofree char *when = format_time (not_before);
+
+          add_issue (issues, "cert-not-yet-valid",
+                     N_("Certificate {1} in the chain ({2}) is not valid until {3}."),
+                     position, subject, when, NULL);
+        }
+      if (key_is_weak (crts[i], &algorithm, &bits))
+        {
+          g_autofree char *bits_text = g_strdup_printf ("%u", bits);
+
+          add_issue (issues, "cert-insecure",
+                     N_("Certificate {1} in the chain ({2}) has a {3} key of only {4} bits."),
+                     position, subject, algorithm, bits_text, NULL);
+        }
+      /* A self-signed root's own signature protects nothing: trust in it
+       * comes from the trust store, so its algorithm does not matter. */
+      if (!gnutls_x509_crt_check_issuer (crts[i], crts[i]) &&
+          !gnutls_sign_is_secure2 (sign, GNUTLS_SIGN_FLAG_SECURE_FOR_CERTS))
+        add_issue (issues, "cert-insecure",
+                   N_("Certificate {1} in the chain ({2}) is signed with {3}, which is no longer considered secure."),
+                   position, subject,
+                   gnutls_sign_get_name (sign) ? gnutls_sign_get_name (sign) : "?", NULL);
+    }
+}
+
+MfdObservation *
+mfd_tls_verify_chain (const gnutls_datum_t *chain,
+                      guint                 n_certs,
+                      const char           *host,
+                      const char           *ip,
+                      guint16               port,
+                      MfdTlsMode            mode,
+                      const char           *tls_domain,
+                      const char           *ca_file)
+{
+  g_autoptr(GArray) issues = g_array_new (FALSE, TRUE, sizeof (Issue));
+  gnutls_x509_crt_t crts[MAX_CHAIN] = { NULL, };
+  gnutls_x509_trust_list_t trust = NULL;
+  g_autofree char *chain_text = NULL;
+  g_autofree char *domain = NULL;
+  g_autofree char *until = NULL;
+  g_autoptr(GString) issue_ids = g_string_new (NULL);
+  unsigned int status = 0;
+  MfdObservation *obs;
+  guint n = 0;
+  int ret;
+
+  g_array_set_clear_func (issues, issue_clear);
+  obs = mfd_observation_new (MFD_STAGE_CERTIFICATE, MFD_OUTCOME_OK, host, ip, port);
+  mfd_observation_set_fact (obs, "tls-mode", mfd_tls_mode_to_string (mode));
+
+  for (guint i = 0; i < n_certs && n < MAX_CHAIN; i++)
+    {
+      gnutls_x509_crt_t crt;
+
+      gnutls_x509_crt_init (&crt);
+      if (gnutls_x509_crt_import (crt, &chain[i], GNUTLS_X509_FMT_DER) == GNUTLS_E_SUCCESS)
+        crts[n++] = crt;
+      else
+        gnutls_x509_crt_deinit (crt);
+    }
+
+  if (n == 0)
+    {
+      obs->outcome = mode == MFD_TLS_ENCRYPTION_ONLY ? MFD_OUTCOME_OK
+                   : mode == MFD_TLS_OPPORTUNISTIC ? MFD_OUTCOME_WARNING : MFD_OUTCOME_FAIL;
+      if (obs->outcome != MFD_OUTCOME_OK)
+        mfd_observation_set_cause (obs, "cert-untrusted");
+      mfd_observation_set_detail (obs, N_("The server did not present a readable certificate."), NULL);
+      return obs;
+    }
+
+  chain_text = describe_chain (crts, n);
+  mfd_observation_set_fact (obs, "chain", chain_text);
+  until = format_time (gnutls_x509_crt_get_expiration_time (crts[0]));
+  mfd_observation_set_fact (obs, "not-after", until);
+
+  gnutls_x509_trust_list_init (&trust, 0);
+  ret = gnutls_x509_trust_list_add_system_trust (trust, 0, 0);
+  if (ret < 0)
+    mfd_observation_set_fact (obs, "system-trust-error", gnutls_strerror (ret));
+  if (ca_file != NULL &&
+      (ret = gnutls_x509_trust_list_add_trust_file (trust, ca_file, NULL,
+                                                    GNUTLS_X509_FMT_PEM, 0, 0)) < 0)
+    {
+      /* Our own input is broken: we cannot say whether the server is. */
+      gnutls_x509_trust_list_deinit (trust, 1);
+      for (guint i = 0; i < n; i++)
+        gnutls_x509_crt_deinit (crts[i]);
+      obs->outcome = mode == MFD_TLS_ENCRYPTION_ONLY ? MFD_OUTCOME_OK : MFD_OUTCOME_INCONCLUSIVE;
+      mfd_observation_set_detail (obs, N_("The extra CA file {1} could not be read: {2}"),
+                                  ca_file, gnutls_strerror (ret), NULL);
+      return obs;
+    }
+
+  ret = gnutls_x509_trust_list_verify_crt2 (trust, crts, n, NULL, 0, 0, &status, NULL);
+  if (ret == GNUTLS_E_SUCCESS && status != 0)
+    {
+      gnutls_datum_t out = { NULL, 0 };
+
+      if (gnutls_certificate_verification_status_print (status, GNUTLS_CRT_X509, &out, 0) == 0)
+        {
+          mfd_observation_set_fact (obs, "verify-status", (const char *) out.data);
+          gnutls_free (out.data);
+        }
+    }
+  else if (ret != GNUTLS_E_SUCCESS)
+    status = GNUTLS_CERT_INVALID | GNUTLS_CERT_SIGNER_NOT_FOUND;
+
+  if (status & GNUTLS_CERT_REVOKED)
+    add_issue (issues, "cert-revoked",
+               N_("A certificate in the chain has been revoked by its issuer."), NULL);
+  check_each_certificate (crts, n, issues);
+  if (status & (GNUTLS_CERT_SIGNER_NOT_FOUND | GNUTLS_CERT_SIGNER_NOT_CA |
+                GNUTLS_CERT_SIGNATURE_FAILURE | GNUTLS_CERT_SIGNER_CONSTRAINTS_FAILURE))
+    explain_untrusted (crts, n, issues);
+
+  if (mode == MFD_TLS_DOMAIN_VALIDATION)
+    {
+      domain = mfd_tls_normalize_domain (tls_domain != NULL ? tls_domain : host);
+      mfd_observation_set_fact (obs, "tls-domain", domain);
+      if (domain == NULL || !mfd_tls_certificate_matches_domain (crts[0], domain))
+        {
+          g_autoptr(GPtrArray) names = dup_names (crts[0]);
+          g_autofree char *list = NULL;
+
+          g_ptr_array_add (names, NULL);
+          list = g_strjoinv (", ", (char **) names->pdata);
+          add_issue (issues, "cert-name-mismatch",
+                     N_("The certificate is not valid for {1}: its names are {2}."),
+                     domain != NULL ? domain : "", list, NULL);
+        }
+    }
+
+  gnutls_x509_trust_list_deinit (trust, 1);
+  for (guint i = 0; i < n; i++)
+    gnutls_x509_crt_deinit (crts[i]);
+
+  g_array_sort (issues, compare_issues);
+  for (guint i = 0; i < issues->len; i++)
+    {
+      const char *cause = g_array_index (issues, Issue, i).cause;
+
+      /* Sorted, so a repeated cause follows its first occurrence. */
+      if (i == 0 || !g_str_equal (cause, g_array_index (issues, Issue, i - 1).cause))
+        g_string_append_printf (issue_ids, "%s%s", i > 0 ? " " : "", cause);
+    }
+  if (issues->len > 0)
+    mfd_observation_set_fact (obs, "issues", issue_ids->str);
+
+  if (mode == MFD_TLS_ENCRYPTION_ONLY)
+    {
+      mfd_observation_set_detail (obs, N_("Not authenticated: with encryption only, the certificate is not checked."), NULL);
+      return obs;
+    }
+
+  if (issues->len > 0)
+    {
+      Issue *first = &g_array_index (issues, Issue, 0);
+
+      obs->outcome = mode == MFD_TLS_OPPORTUNISTIC ? MFD_OUTCOME_WARNING : MFD_OUTCOME_FAIL;
+      mfd_observation_set_cause (obs, first->cause);
+      mfd_observation_set_detailv (obs, first->msgid, (const char * const *) first->args);
+      return obs;
+    }
+
+  if (mode == MFD_TLS_DOMAIN_VALIDATION)
+    mfd_observation_set_detail (obs, N_("The certificate is trusted, valid until {1}, and valid for {2}."),
+                                until, domain, NULL);
+  else
+    mfd_observation_set_detail (obs, N_("The certificate is trusted and valid until {1}."), until, NULL);
+  return obs;
+}
+
+MfdObservation *
+mfd_tls_session_verify (MfdTlsSession *self,
+                        const char    *host,
+                        const char    *ip,
+                        guint16        port,
+                        MfdTlsMode     mode,
+                        const char    *tls_domain,
+                        const char    *ca_file)
+{
+  gint64 started = g_get_monotonic_time ();
+  const gnutls_datum_t *chain;
+  unsigned int n = 0;
+  MfdObservation *obs;
+
+  g_return_val_if_fail (self->ready, NULL);
+
+  chain = gnutls_certificate_get_peers (self->session, &n);
+  obs = mfd_tls_verify_chain (chain, chain != NULL ? n : 0, host, ip, port,
+                              mode, tls_domain, ca_file);
+  obs->ms = (g_get_monotonic_time () - started) / 1000;
+  return obs;
+}

@@ -1,0 +1,103 @@
+/* mfd-tls.h — a gnutls client session over the SMTP socket, the chain the
+ * server sent, and its verification per the connector's TlsSettings.
+ * Internal to the engine; blocking: call from worker threads only.
+ *
+ * Copyright 2026 The Mail Flow Doctor authors
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#pragma once
+
+#include <gio/gio.h>
+#include <gnutls/gnutls.h>
+#include <gnutls/x509.h>
+
+#include "mfd-observation.h"
+#include "mfd-types.h"
+
+G_BEGIN_DECLS
+
+/* What EOP negotiates with connector destinations: TLS 1.2 or later. */
+#define MFD_TLS_CLIENT_PRIORITY "NORMAL:-VERS-ALL:+VERS-TLS1.3:+VERS-TLS1.2"
+
+typedef struct _MfdTlsSession MfdTlsSession;
+
+/* @server_name goes into SNI when it is a DNS name (NULL: none). */
+MfdTlsSession  *mfd_tls_session_new        (GSocket        *socket,
+                                            const char     *server_name,
+                                            GCancellable   *cancellable);
+void            mfd_tls_session_free       (MfdTlsSession  *self);
+
+/* The handshake, never aborted for the certificate's sake: a TLS
+ * observation with the protocol and cipher in the facts "tls-version",
+ * "cipher". Failures: tls-handshake-failed (the detail says when the server
+ * only speaks TLS 1.0/1.1), closed-abruptly when the peer closed or reset;
+ * both only WARNING when @mode is opportunistic, since EOP then falls back
+ * to plain SMTP. */
+MfdObservation *mfd_tls_session_handshake  (MfdTlsSession  *self,
+                                            const char     *host,
+                                            const char     *ip,
+                                            guint16         port,
+                                            MfdTlsMode      mode,
+                                            guint           timeout_ms);
+
+/* The CERTIFICATE observation for the chain the server sent; see
+ * mfd_tls_verify_chain(). */
+MfdObservation *mfd_tls_session_verify     (MfdTlsSession  *self,
+                                            const char     *host,
+                                            const char     *ip,
+                                            guint16         port,
+                                            MfdTlsMode      mode,
+                                            const char     *tls_domain,
+                                            const char     *ca_file);
+
+/* Verifies @chain (as sent, server certificate first) against the system's
+ * trust store plus @ca_file (PEM, may be NULL), and applies @mode:
+ *   opportunistic           trust and dates; a problem is a WARNING;
+ *   encryption-only         OK whatever the certificate (facts still say);
+ *   certificate-validation  trust, dates, revocation, strength; no name;
+ *   domain-validation       the same plus the name against @tls_domain
+ *                           (or @host when there is none).
+ * Causes: cert-revoked, cert-expired, cert-not-yet-valid, cert-untrusted,
+ * cert-insecure, cert-name-mismatch, in that order of precedence; every
+ * problem found is listed in the fact "issues". The fact "chain" describes
+ * each certificate (subject, issuer, names, validity, key, signature). */
+MfdObservation *mfd_tls_verify_chain       (const gnutls_datum_t *chain,
+                                            guint           n_certs,
+                                            const char     *host,
+                                            const char     *ip,
+                                            guint16         port,
+                                            MfdTlsMode      mode,
+                                            const char     *tls_domain,
+                                            const char     *ca_file);
+
+/* Whether @crt is valid for @tls_domain. A plain name is matched with
+ * RFC 6125 rules (a "*" only as the whole left-most label, matching one
+ * label). A wildcard TlsDomain "*.contoso.com" is what EOP's connector
+ * means by "any single-label subdomain": the certificate must carry that
+ * same wildcard or a name with exactly one more label ("mail.contoso.com"),
+ * not "contoso.com" nor "a.b.contoso.com". Case and trailing dots are
+ * ignored on both sides. */
+gboolean        mfd_tls_certificate_matches_domain (gnutls_x509_crt_t  crt,
+                                                    const char        *tls_domain);
+/* Lower case, without trailing dots; NULL when nothing is left. */
+char           *mfd_tls_normalize_domain   (const char     *domain);
+
+/* Transport functions for mfd_smtp_connection_set_transport(). */
+gssize          mfd_tls_session_read       (gpointer        session,
+                                            guint8         *buffer,
+                                            gsize           size,
+                                            gint64          deadline,
+                                            GCancellable   *cancellable,
+                                            GError        **error);
+gboolean        mfd_tls_session_write      (gpointer        session,
+                                            const guint8   *data,
+                                            gsize           size,
+                                            gint64          deadline,
+                                            GCancellable   *cancellable,
+                                            GError        **error);
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (MfdTlsSession, mfd_tls_session_free)
+
+G_END_DECLS

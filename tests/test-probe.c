@@ -1,0 +1,662 @@
+/* test-probe.c — MfdProbe end to end against the practice servers on
+ * loopback: every failure the lab can show, what we send, concurrency,
+ * cancellation and the order of the progress signals
+ *
+ * Copyright 2026 The Mail Flow Doctor authors
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#include "config.h"
+
+#include <string.h>
+#include <glib/gstdio.h>
+
+#include "mfd/mfd.h"
+
+#define SHORT_MS 1000
+
+static const MfdStage address_stages[] = {
+  MFD_STAGE_TCP, MFD_STAGE_GREETING, MFD_STAGE_EHLO, MFD_STAGE_STARTTLS,
+  MFD_STAGE_TLS, MFD_STAGE_CERTIFICATE, MFD_STAGE_QUIT,
+};
+
+typedef struct
+{
+  GMainLoop  *loop;
+  GPtrArray  *observations;    /* from run_finish */
+  GError     *error;
+  GPtrArray  *events;          /* "started tcp 127.0.0.1", "finished tcp 127.0.0.1" */
+  GThread    *thread;          /* where the signals must arrive */
+  guint       n_foreign_thread;
+  gint64      elapsed_ms;
+} Run;
+
+static void
+run_clear (Run *run)
+{
+  g_clear_pointer (&run->loop, g_main_loop_unref);
+  g_clear_pointer (&run->observations, g_ptr_array_unref);
+  g_clear_error (&run->error);
+  g_clear_pointer (&run->events, g_ptr_array_unref);
+}
+
+G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (Run, run_clear)
+
+static void
+on_step_started_cb (MfdProbe   *probe,
+                    MfdStage    stage,
+                    const char *host,
+                    const char *ip,
+                    Run        *run)
+{
+  if (g_thread_self () != run->thread)
+    run->n_foreign_thread++;
+  g_ptr_array_add (run->events, g_strdup_printf ("started %s %s %s", mfd_stage_to_string (stage),
+                                                 host, ip != NULL ? ip : "-"));
+}
+
+static void
+on_step_finished_cb (MfdProbe       *probe,
+                     MfdObservation *obs,
+                     Run            *run)
+{
+  if (g_thread_self () != run->thread)
+    run->n_foreign_thread++;
+  g_ptr_array_add (run->events, g_strdup_printf ("finished %s %s %s", mfd_stage_to_string (obs->stage),
+                                                 obs->host, obs->ip != NULL ? obs->ip : "-"));
+}
+
+static void
+on_run_done_cb (GObject      *source,
+                GAsyncResult *result,
+                gpointer      user_data)
+{
+  Run *run = user_data;
+
+  run->observations = mfd_probe_run_finish (MFD_PROBE (source), result, &run->error);
+  g_main_loop_quit (run->loop);
+}
+
+static gboolean
+on_cancel_cb (gpointer user_data)
+{
+  g_cancellable_cancel (user_data);
+  return G_SOURCE_REMOVE;
+}
+
+static gboolean
+on_watchdog_cb (gpointer user_data)
+{
+  g_error ("The probe did not finish in time");
+  return G_SOURCE_REMOVE;
+}
+
+/* Runs @probe to the end on this thread's main context; @cancel_after_ms
+ * > 0 cancels it that long after the start. */
+static void
+run_probe (MfdProbe *probe,
+           guint     cancel_after_ms,
+           Run      *run)
+{
+  g_autoptr(GCancellable) cancellable = g_cancellable_new ();
+  gint64 started = g_get_monotonic_time ();
+  guint watchdog;
+  gulong started_id, finished_id;
+
+  run->loop = g_main_loop_new (NULL, FALSE);
+  run->events = g_ptr_array_new_with_free_func (g_free);
+  run->thread = g_thread_self ();
+  started_id = g_signal_connect (probe, "step-started", G_CALLBACK (on_step_started_cb), run);
+  finished_id = g_signal_connect (probe, "step-finished", G_CALLBACK (on_step_finished_cb), run);
+  if (cancel_after_ms > 0)
+    g_timeout_add (cancel_after_ms, on_cancel_cb, cancellable);
+  watchdog = g_timeout_add_seconds (60, on_watchdog_cb, NULL);
+
+  mfd_probe_run_async (probe, cancellable, on_run_done_cb, run);
+  g_main_loop_run (run->loop);
+
+  run->elapsed_ms = (g_get_monotonic_time () - started) / 1000;
+  g_source_remove (watchdog);
+  g_signal_handler_disconnect (probe, started_id);
+  g_signal_handler_disconnect (probe, finished_id);
+  g_assert_cmpuint (run->n_foreign_thread, ==, 0);
+}
+
+static MfdTarget *
+new_target (MfdTlsMode mode)
+{
+  MfdTarget *target = mfd_target_new ();
+
+  mfd_target_set_tls_mode (target, mode);
+  mfd_target_set_connect_timeout_ms (target, SHORT_MS);
+  mfd_target_set_reply_timeout_ms (target, SHORT_MS);
+  mfd_target_set_tls_timeout_ms (target, 2 * SHORT_MS);
+  mfd_target_set_dns_timeout_ms (target, SHORT_MS);
+  return target;
+}
+
+static MfdObservation *
+find_observation (GPtrArray  *observations,
+                  MfdStage    stage,
+                  const char *ip)
+{
+  MfdObservation *found = NULL;
+
+  for (guint i = 0; i < observations->len; i++)
+    {
+      MfdObservation *obs = g_ptr_array_index (observations, i);
+
+      if (obs->stage == stage && g_strcmp0 (obs->ip, ip) == 0)
+        {
+          g_assert_null (found);     /* once per stage and address */
+          found = obs;
+        }
+    }
+  return found;
+}
+
+/* Every address step is reported once, in order, announced before it ends;
+ * after a failure the rest are SKIPPED (but QUIT after a certificate one). */
+static void
+assert_address_steps (Run        *run,
+                      const char *ip)
+{
+  gboolean failed = FALSE;
+  int last_index = -1;
+
+  for (guint s = 0; s < G_N_ELEMENTS (address_stages); s++)
+    {
+      MfdObservation *obs = find_observation (run->observations, address_stages[s], ip);
+      g_autofree char *finished = NULL;
+      guint index;
+
+      g_assert_nonnull (obs);
+      if (failed)
+        g_assert_cmpint (obs->outcome, ==, MFD_OUTCOME_SKIPPED);
+      /* A certificate verdict does not break the session: QUIT still runs. */
+      if ((obs->outcome == MFD_OUTCOME_FAIL || obs->outcome == MFD_OUTCOME_INCONCLUSIVE) &&
+          obs->stage != MFD_STAGE_CERTIFICATE)
+        failed = TRUE;
+
+      finished = g_strdup_printf ("finished %s %s %s", mfd_stage_to_string (address_stages[s]),
+                                  obs->host, ip);
+      g_assert_true (g_ptr_array_find_with_equal_func (run->events, finished, g_str_equal, &index));
+      g_assert_cmpint ((int) index, >, last_index);
+      last_index = index;
+
+      if (obs->outcome != MFD_OUTCOME_SKIPPED)
+        {
+          g_autofree char *started = g_strdup_printf ("started %s %s %s",
+                                                      mfd_stage_to_string (address_stages[s]),
+                                                      obs->host, ip);
+          guint started_index;
+
+          g_assert_true (g_ptr_array_find_with_equal_func (run->events, started, g_str_equal,
+                                                           &started_index));
+          g_assert_cmpuint (started_index, <, index);
+        }
+    }
+}
+
+/* Every scenario of the lab, through the probe, gives the cause the lab
+ * says it shows, under the TLS setting the lab names. */
+static void
+test_scenario (gconstpointer data)
+{
+  MfdLabScenario scenario = GPOINTER_TO_UINT (data);
+  const char *cause = mfd_lab_scenario_get_cause (scenario);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(MfdLab) lab = mfd_lab_new (scenario, &error);
+  g_autoptr(MfdTarget) target = new_target (mfd_lab_scenario_get_tls_mode (scenario));
+  g_autoptr(MfdProbe) probe = NULL;
+  g_auto(Run) run = { NULL, };
+  const char *ip = "127.0.0.1";
+  guint n_findings = 0;
+
+  g_assert_no_error (error);
+  if (g_str_has_prefix (mfd_lab_scenario_get_id (scenario), "dns-"))
+    {
+      mfd_target_set_dns_server (target, mfd_lab_get_dns_server (lab));
+      mfd_target_add_smart_host (target, mfd_lab_get_host_name (lab), mfd_lab_get_smtp_port (lab));
+    }
+  else
+    mfd_target_add_smart_host (target, ip, mfd_lab_get_smtp_port (lab));
+  mfd_target_set_tls_domain (target, mfd_lab_get_tls_domain (lab));
+  mfd_target_set_ca_file (target, mfd_lab_get_ca_file (lab));
+
+  probe = mfd_probe_new (target);
+  run_probe (probe, 0, &run);
+  g_assert_no_error (run.error);
+  g_assert_nonnull (run.observations);
+  g_assert_cmpuint (run.observations->len, ==, mfd_probe_get_observations (probe)->len);
+
+  for (guint i = 0; i < run.observations->len; i++)
+    {
+      MfdObservation *obs = g_ptr_array_index (run.observations, i);
+
+      /* Only asking the name servers behind a silent resolver may be
+       * impossible from here. */
+      if (obs->stage != MFD_STAGE_DNS_AUTHORITY)
+        g_assert_cmpint (obs->outcome, !=, MFD_OUTCOME_INCONCLUSIVE);
+      if (obs->outcome == MFD_OUTCOME_FAIL)
+        {
+          g_autofree char *detail = mfd_observation_dup_detail (obs, "en");
+
+          g_test_message ("%s: %s (%s)", mfd_stage_to_string (obs->stage), obs->cause, detail);
+          g_assert_cmpstr (obs->cause, ==, cause);
+          g_assert_cmpstr (detail, !=, "");
+          n_findings++;
+        }
+      else if (cause == NULL)
+        g_assert_true (obs->outcome == MFD_OUTCOME_OK || obs->outcome == MFD_OUTCOME_SKIPPED);
+    }
+  g_assert_cmpuint (n_findings, ==, cause != NULL ? 1 : 0);
+
+  if (!g_str_has_prefix (mfd_lab_scenario_get_id (scenario), "dns-"))
+    assert_address_steps (&run, ip);
+  /* Hostile and silent peers alike are given up on within the timeouts. */
+  g_assert_cmpint (run.elapsed_ms, <, 3 * SHORT_MS + 2000);
+}
+
+static gboolean
+is_forbidden_command (const char *line)
+{
+  static const char * const forbidden[] = { "MAIL", "RCPT", "DATA", "VRFY", "AUTH", "EXPN", "BDAT" };
+
+  for (guint i = 0; i < G_N_ELEMENTS (forbidden); i++)
+    if (g_ascii_strncasecmp (line, forbidden[i], 4) == 0)
+      return TRUE;
+  return FALSE;
+}
+
+typedef struct
+{
+  MfdTlsMode          mode;
+  const char * const  commands[5];
+} TranscriptCase;
+
+static const TranscriptCase transcript_cases[] = {
+  { MFD_TLS_DOMAIN_VALIDATION, { "EHLO", "STARTTLS", "EHLO", "QUIT", NULL } },
+  { MFD_TLS_OPPORTUNISTIC, { "EHLO", "STARTTLS", "EHLO", "QUIT", NULL } },
+  { MFD_TLS_NONE, { "EHLO", "QUIT", NULL } },
+};
+
+/* The recording peer: exactly these commands, nothing that could send
+ * mail or probe mailboxes. */
+static void
+test_transcript (gconstpointer data)
+{
+  const TranscriptCase *c = data;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(MfdLab) lab = mfd_lab_new (MFD_LAB_HEALTHY, &error);
+  g_autoptr(MfdTarget) target = new_target (c->mode);
+  g_autoptr(MfdProbe) probe = NULL;
+  g_auto(GStrv) transcript = NULL;
+  g_auto(Run) run = { NULL, };
+
+  g_assert_no_error (error);
+  mfd_target_add_smart_host (target, "127.0.0.1", mfd_lab_get_smtp_port (lab));
+  mfd_target_set_tls_domain (target, mfd_lab_get_tls_domain (lab));
+  mfd_target_set_ca_file (target, mfd_lab_get_ca_file (lab));
+  probe = mfd_probe_new (target);
+  run_probe (probe, 0, &run);
+  g_assert_no_error (run.error);
+
+  transcript = mfd_lab_dup_transcript (lab);
+  g_assert_cmpuint (g_strv_length (transcript), ==, g_strv_length ((char **) c->commands));
+  for (guint i = 0; transcript[i] != NULL; i++)
+    {
+      const char *space = strchr (transcript[i], ' ');
+      g_autofree char *verb = g_strndup (transcript[i], space != NULL ? (gsize) (space - transcript[i]) : strlen (transcript[i]));
+
+      g_assert_false (is_forbidden_command (transcript[i]));
+      g_assert_cmpstr (verb, ==, c->commands[i]);
+    }
+  g_assert_cmpuint (mfd_lab_get_n_connections (lab), ==, 1);
+}
+
+static void
+test_cancel (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(MfdLab) silent = mfd_lab_new (MFD_LAB_SILENT, &error);
+  g_autoptr(MfdLab) blackhole = mfd_lab_new (MFD_LAB_BLACKHOLE, &error);
+  g_autoptr(MfdTarget) target = new_target (MFD_TLS_OPPORTUNISTIC);
+  g_autoptr(MfdProbe) probe = NULL;
+  g_auto(Run) run = { NULL, };
+  guint n_tcp = 0;
+
+  g_assert_no_error (error);
+  /* Timeouts far longer than the test may take. */
+  mfd_target_set_connect_timeout_ms (target, 60000);
+  mfd_target_set_reply_timeout_ms (target, 60000);
+  mfd_target_add_smart_host (target, "127.0.0.1", mfd_lab_get_smtp_port (silent));
+  mfd_target_add_smart_host (target, "127.0.0.1", mfd_lab_get_smtp_port (blackhole));
+  probe = mfd_probe_new (target);
+
+  run_probe (probe, 300, &run);
+  g_assert_error (run.error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
+  g_assert_null (run.observations);
+  g_assert_cmpint (run.elapsed_ms, <, 3000);
+
+  /* The same probe runs again afterwards, from a clean slate. */
+  run_clear (&run);
+  mfd_target_set_connect_timeout_ms (target, SHORT_MS);
+  mfd_target_set_reply_timeout_ms (target, SHORT_MS);
+  run_probe (probe, 0, &run);
+  g_assert_no_error (run.error);
+  for (guint i = 0; i < run.observations->len; i++)
+    {
+      MfdObservation *obs = g_ptr_array_index (run.observations, i);
+
+      if (obs->stage == MFD_STAGE_TCP)
+        n_tcp++;
+      if (obs->port == mfd_lab_get_smtp_port (silent) && obs->stage == MFD_STAGE_GREETING)
+        g_assert_cmpstr (obs->cause, ==, "greeting-timeout");
+      if (obs->port == mfd_lab_get_smtp_port (blackhole) && obs->stage == MFD_STAGE_TCP)
+        g_assert_cmpstr (obs->cause, ==, "tcp-timeout");
+    }
+  g_assert_cmpuint (n_tcp, ==, 2);
+}
+
+/* Six hosts that all time out take about one timeout, not six: a bound on
+ * the concurrency, not a benchmark. */
+static void
+test_concurrent_timeouts (void)
+{
+  g_autoptr(GPtrArray) labs = g_ptr_array_new_with_free_func ((GDestroyNotify) mfd_lab_free);
+  g_autoptr(MfdTarget) target = new_target (MFD_TLS_OPPORTUNISTIC);
+  g_autoptr(MfdProbe) probe = NULL;
+  g_auto(Run) run = { NULL, };
+  guint n_timeouts = 0;
+
+  for (guint i = 0; i < 6; i++)
+    {
+      g_autoptr(GError) error = NULL;
+      MfdLab *lab = mfd_lab_new (MFD_LAB_BLACKHOLE, &error);
+
+      g_assert_no_error (error);
+      g_ptr_array_add (labs, lab);
+      mfd_target_add_smart_host (target, "127.0.0.1", mfd_lab_get_smtp_port (lab));
+    }
+  probe = mfd_probe_new (target);
+  run_probe (probe, 0, &run);
+  g_assert_no_error (run.error);
+
+  for (guint i = 0; i < run.observations->len; i++)
+    {
+      MfdObservation *obs = g_ptr_array_index (run.observations, i);
+
+      if (obs->stage == MFD_STAGE_TCP)
+        {
+          g_assert_cmpstr (obs->cause, ==, "tcp-timeout");
+          n_timeouts++;
+        }
+    }
+  g_assert_cmpuint (n_timeouts, ==, 6);
+  g_assert_cmpint (run.elapsed_ms, <, 4000);
+}
+
+static void
+test_ipv6 (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(MfdLab) lab = mfd_lab_new_full (MFD_LAB_HEALTHY, "::1", &error);
+  g_autoptr(MfdTarget) target = new_target (MFD_TLS_DOMAIN_VALIDATION);
+  g_autoptr(MfdProbe) probe = NULL;
+  g_auto(Run) run = { NULL, };
+
+  if (lab == NULL)
+    {
+      g_test_skip_printf ("No IPv6 loopback here: %s", error->message);
+      return;
+    }
+  mfd_target_add_smart_host (target, "::1", mfd_lab_get_smtp_port (lab));
+  mfd_target_set_tls_domain (target, mfd_lab_get_tls_domain (lab));
+  mfd_target_set_ca_file (target, mfd_lab_get_ca_file (lab));
+  probe = mfd_probe_new (target);
+  run_probe (probe, 0, &run);
+  g_assert_no_error (run.error);
+  assert_address_steps (&run, "::1");
+  for (guint s = 0; s < G_N_ELEMENTS (address_stages); s++)
+    g_assert_cmpint (find_observation (run.observations, address_stages[s], "::1")->outcome,
+                     ==, MFD_OUTCOME_OK);
+}
+
+/* An NDR's address is checked besides what the host name gives: here the
+ * host answers, the address EOP tried does not. */
+static void
+test_ndr_address (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(MfdLab) lab = mfd_lab_new (MFD_LAB_HEALTHY, &error);
+  g_autoptr(MfdTarget) target = new_target (MFD_TLS_OPPORTUNISTIC);
+  g_autoptr(MfdProbe) probe = NULL;
+  g_auto(Run) run = { NULL, };
+  MfdObservation *tcp;
+
+  g_assert_no_error (error);
+  mfd_target_add_smart_host_full (target, "127.0.0.1", "127.0.0.2", mfd_lab_get_smtp_port (lab));
+  mfd_target_set_ca_file (target, mfd_lab_get_ca_file (lab));
+  probe = mfd_probe_new (target);
+  run_probe (probe, 0, &run);
+  g_assert_no_error (run.error);
+
+  assert_address_steps (&run, "127.0.0.1");
+  assert_address_steps (&run, "127.0.0.2");
+  g_assert_cmpint (find_observation (run.observations, MFD_STAGE_QUIT, "127.0.0.1")->outcome, ==, MFD_OUTCOME_OK);
+  tcp = find_observation (run.observations, MFD_STAGE_TCP, "127.0.0.2");
+  g_assert_cmpstr (tcp->cause, ==, "tcp-refused");
+}
+
+static void
+test_address_range (void)
+{
+  g_autoptr(MfdTarget) target = new_target (MFD_TLS_OPPORTUNISTIC);
+  g_autoptr(MfdProbe) probe = NULL;
+  g_auto(Run) run = { NULL, };
+  MfdObservation *dns;
+
+  mfd_target_add_smart_host (target, "192.0.2.0/24", 0);
+  probe = mfd_probe_new (target);
+  run_probe (probe, 0, &run);
+  g_assert_no_error (run.error);
+  g_assert_cmpuint (run.observations->len, ==, 1);
+  dns = g_ptr_array_index (run.observations, 0);
+  g_assert_cmpint (dns->stage, ==, MFD_STAGE_DNS);
+  g_assert_cmpint (dns->outcome, ==, MFD_OUTCOME_INCONCLUSIVE);
+}
+
+typedef struct
+{
+  guint           n_calls;
+  char           *host;
+  MfdStage        local_stage;
+  MfdProbe       *probe;
+} NameFuncData;
+
+static gboolean
+on_public_dns_done_cb (gpointer user_data)
+{
+  NameFuncData *data = user_data;
+  g_autoptr(MfdObservation) obs = mfd_observation_new (MFD_STAGE_DNS_PUBLIC, MFD_OUTCOME_OK,
+                                                       data->host, NULL, 0);
+
+  mfd_probe_release (data->probe, obs);
+  return G_SOURCE_REMOVE;
+}
+
+/* Stands in for the internet's view: answers a little later, from the
+ * main context, as libsoup would. */
+static void
+public_dns_func (MfdProbe       *probe,
+                 const char     *host,
+                 MfdObservation *local_dns,
+                 GCancellable   *cancellable,
+                 gpointer        user_data)
+{
+  NameFuncData *data = user_data;
+
+  data->n_calls++;
+  g_free (data->host);
+  data->host = g_strdup (host);
+  data->local_stage = local_dns->stage;
+  data->probe = probe;
+  mfd_probe_hold (probe);
+  g_timeout_add (100, on_public_dns_done_cb, data);
+}
+
+/* By name through the lab's DNS responder, with the hook for the checks
+ * that run on the main context. */
+static void
+test_by_name (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(MfdLab) lab = mfd_lab_new (MFD_LAB_HEALTHY, &error);
+  g_autoptr(MfdTarget) target = new_target (MFD_TLS_DOMAIN_VALIDATION);
+  g_autoptr(MfdProbe) probe = NULL;
+  g_auto(Run) run = { NULL, };
+  NameFuncData data = { 0, };
+  MfdObservation *dns, *public_dns, *authority;
+  g_autofree char *detail = NULL;
+
+  g_assert_no_error (error);
+  mfd_target_set_dns_server (target, mfd_lab_get_dns_server (lab));
+  mfd_target_add_smart_host (target, mfd_lab_get_host_name (lab), mfd_lab_get_smtp_port (lab));
+  mfd_target_set_tls_domain (target, mfd_lab_get_tls_domain (lab));
+  mfd_target_set_ca_file (target, mfd_lab_get_ca_file (lab));
+  probe = mfd_probe_new (target);
+  mfd_probe_set_name_func (probe, public_dns_func, &data, NULL);
+  run_probe (probe, 0, &run);
+  g_assert_no_error (run.error);
+
+  dns = find_observation (run.observations, MFD_STAGE_DNS, NULL);
+  g_assert_cmpint (dns->outcome, ==, MFD_OUTCOME_OK);
+  assert_address_steps (&run, "127.0.0.1");
+  for (guint s = 0; s < G_N_ELEMENTS (address_stages); s++)
+    g_assert_cmpint (find_observation (run.observations, address_stages[s], "127.0.0.1")->outcome,
+                     ==, MFD_OUTCOME_OK);
+  authority = find_observation (run.observations, MFD_STAGE_DNS_AUTHORITY, NULL);
+  g_assert_nonnull (authority);
+  detail = mfd_observation_dup_detail (authority, "en");
+  g_test_message ("authority: %s %s", mfd_outcome_to_string (authority->outcome), detail);
+
+  /* The hook ran once, and the run waited for what it handed over. */
+  g_assert_cmpuint (data.n_calls, ==, 1);
+  g_assert_cmpstr (data.host, ==, "mail.contoso.test");
+  g_assert_cmpint (data.local_stage, ==, MFD_STAGE_DNS);
+  public_dns = find_observation (run.observations, MFD_STAGE_DNS_PUBLIC, NULL);
+  g_assert_nonnull (public_dns);
+  g_assert_true (g_ptr_array_find_with_equal_func (run.events, "finished dns-public mail.contoso.test -",
+                                                   g_str_equal, NULL));
+  g_free (data.host);
+}
+
+/* UseMXRecord: the domain's MX, then the MX host, then its address. */
+static void
+test_by_mx (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(MfdLab) lab = mfd_lab_new (MFD_LAB_HEALTHY, &error);
+  g_autoptr(MfdTarget) target = new_target (MFD_TLS_OPPORTUNISTIC);
+  g_autoptr(MfdProbe) probe = NULL;
+  g_auto(Run) run = { NULL, };
+  gboolean saw_mx = FALSE, saw_host = FALSE;
+
+  g_assert_no_error (error);
+  mfd_target_set_dns_server (target, mfd_lab_get_dns_server (lab));
+  mfd_target_set_port (target, mfd_lab_get_smtp_port (lab));
+  mfd_target_add_mx_domain (target, "contoso.test");
+  mfd_target_set_ca_file (target, mfd_lab_get_ca_file (lab));
+  probe = mfd_probe_new (target);
+  run_probe (probe, 0, &run);
+  g_assert_no_error (run.error);
+
+  for (guint i = 0; i < run.observations->len; i++)
+    {
+      MfdObservation *obs = g_ptr_array_index (run.observations, i);
+
+      if (obs->stage != MFD_STAGE_DNS)
+        continue;
+      g_assert_cmpint (obs->outcome, ==, MFD_OUTCOME_OK);
+      saw_mx |= g_strcmp0 (obs->host, "contoso.test") == 0;
+      saw_host |= g_strcmp0 (obs->host, "mail.contoso.test") == 0;
+    }
+  g_assert_true (saw_mx);
+  g_assert_true (saw_host);
+  assert_address_steps (&run, "127.0.0.1");
+  g_assert_cmpint (find_observation (run.observations, MFD_STAGE_QUIT, "127.0.0.1")->outcome,
+                   ==, MFD_OUTCOME_OK);
+}
+
+/* With a web, every name also gets the internet's view; offline, MfdWeb
+ * answers at once (SKIPPED) and nothing leaves this machine. */
+static void
+test_web_offline (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(MfdLab) lab = mfd_lab_new (MFD_LAB_HEALTHY, &error);
+  g_autoptr(MfdTarget) target = new_target (MFD_TLS_OPPORTUNISTIC);
+  g_autoptr(MfdWeb) web = NULL;
+  g_autoptr(MfdProbe) probe = NULL;
+  g_autofree char *cache_dir = NULL;
+  g_auto(Run) run = { NULL, };
+  MfdObservation *public_dns, *registration;
+
+  g_assert_no_error (error);
+  cache_dir = g_dir_make_tmp ("mfd-probe-web-XXXXXX", &error);
+  g_assert_no_error (error);
+  web = mfd_web_new ("http://127.0.0.1:9/resolve", "http://127.0.0.1:9/dns.json",
+                     "http://127.0.0.1:9", NULL, 1000);
+  mfd_web_set_cache_dir (web, cache_dir);
+  mfd_web_set_offline (web, TRUE);
+
+  mfd_target_set_dns_server (target, mfd_lab_get_dns_server (lab));
+  mfd_target_add_smart_host (target, mfd_lab_get_host_name (lab), mfd_lab_get_smtp_port (lab));
+  mfd_target_add_smart_host (target, "127.0.0.1", mfd_lab_get_smtp_port (lab));
+  probe = mfd_probe_new (target);
+  mfd_probe_set_web (probe, web);
+  g_assert_true (mfd_probe_get_web (probe) == web);
+  run_probe (probe, 0, &run);
+  g_assert_no_error (run.error);
+
+  /* Once for the name, not for the IP literal. */
+  public_dns = find_observation (run.observations, MFD_STAGE_DNS_PUBLIC, NULL);
+  registration = find_observation (run.observations, MFD_STAGE_REGISTRATION, NULL);
+  g_assert_nonnull (public_dns);
+  g_assert_nonnull (registration);
+  g_assert_cmpstr (public_dns->host, ==, "mail.contoso.test");
+  g_assert_cmpint (public_dns->outcome, ==, MFD_OUTCOME_SKIPPED);
+  g_assert_cmpint (registration->outcome, ==, MFD_OUTCOME_SKIPPED);
+  g_rmdir (cache_dir);
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  g_test_init (&argc, &argv, NULL);
+
+  for (MfdLabScenario s = 0; s < MFD_LAB_N_SCENARIOS; s++)
+    {
+      g_autofree char *path = g_strdup_printf ("/probe/scenario/%s", mfd_lab_scenario_get_id (s));
+      g_test_add_data_func (path, GUINT_TO_POINTER (s), test_scenario);
+    }
+  for (guint i = 0; i < G_N_ELEMENTS (transcript_cases); i++)
+    {
+      g_autofree char *path = g_strdup_printf ("/probe/transcript/%s",
+                                               mfd_tls_mode_to_string (transcript_cases[i].mode));
+      g_test_add_data_func (path, &transcript_cases[i], test_transcript);
+    }
+  g_test_add_func ("/probe/cancel", test_cancel);
+  g_test_add_func ("/probe/concurrent-timeouts", test_concurrent_timeouts);
+  g_test_add_func ("/probe/ipv6", test_ipv6);
+  g_test_add_func ("/probe/ndr-address", test_ndr_address);
+  g_test_add_func ("/probe/address-range", test_address_range);
+  g_test_add_func ("/probe/by-name", test_by_name);
+  g_test_add_func ("/probe/by-mx", test_by_mx);
+  g_test_add_func ("/probe/web-offline", test_web_offline);
+
+  return g_test_run ();
+}
