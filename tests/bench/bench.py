@@ -116,6 +116,7 @@ def smtp_dialogue_in_process(lab):
 
     t0 = time.perf_counter()
     with socket.create_connection((lab["address"], lab["port"]), timeout=10) as s:
+        s.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
         f = s.makefile("rb")
         reply(f)
         s.sendall(b"EHLO bench.example\r\n")
@@ -187,7 +188,8 @@ def bench_a(n):
             versus.append(f"gnutls-cli {ms(m)} ({m_ours / m:.2f}×)")
             if p_gnutls.returncode != 0:
                 notes.append(f"(a) gnutls-cli exit {p_gnutls.returncode}: "
-                             + p_gnutls.stderr.decode(errors="replace").strip().splitlines()[-1])
+                             + p_gnutls.stderr.decode(errors="replace").strip().splitlines()[-1]
+                             + " (the lab closes after 221 without a TLS close_notify)")
         if p_ours.returncode != 0:
             notes.append(f"(a) check exit {p_ours.returncode} (expected 0 on the healthy lab)")
         row("a", "healthy host, STARTTLS + TLS 1.3 + verify", ms(m_ours),
@@ -219,19 +221,26 @@ def bench_b(n):
 
 
 def bench_c(n):
+    what = "longest main-loop stall, 20-host probe (engine alone, 1 ms source)"
     if not have(stall):
-        row("c", "longest main-loop stall, 20-host check", "n/a", "≤ 20 ms",
-            floor="probe not in the tree")
+        row("c", what, "n/a", "≤ 20 ms", floor="probe not in the tree")
         return
-    _, p = run_timed([stall, "20"], timeout=120)
-    out = p.stdout.decode()
-    m = re.search(r"max_gap_ms=([\d.]+) p99_gap_ms=([\d.]+) samples=(\d+) wall_ms=([\d.]+) scope=(\S+)", out)
-    if not m:
-        row("c", "longest main-loop stall, 20-host check", "?", "≤ 20 ms", floor=out.strip()[:80])
+    maxes, p99s, walls = [], [], []
+    for _ in range(max(3, n // 2)):
+        _, p = run_timed([stall, "20"], timeout=120)
+        m = re.search(r"max_gap_ms=([\d.]+) p99_gap_ms=([\d.]+) samples=(\d+) wall_ms=([\d.]+)",
+                      p.stdout.decode())
+        if m:
+            maxes.append(float(m.group(1)))
+            p99s.append(float(m.group(2)))
+            walls.append(float(m.group(4)))
+    if not maxes:
+        row("c", what, "?", "≤ 20 ms", floor=p.stderr.decode(errors="replace").strip()[-80:])
         return
-    row("c", f"longest main-loop stall, 20-host check ({m.group(5)})", f"{float(m.group(1)):.1f} ms",
-        "≤ 20 ms", floor=f"1 ms source; p99 gap {float(m.group(2)):.1f} ms over {m.group(3)} ticks "
-                         f"in {float(m.group(4)):.0f} ms")
+    row("c", what, f"{statistics.median(maxes):.1f} ms", "≤ 20 ms",
+        floor=f"worst of {len(maxes)} runs {max(maxes):.1f} ms; p99 gap {statistics.median(p99s):.1f} ms; "
+              f"the probe of 20 lab servers (10 scenarios) took {statistics.median(walls):.0f} ms; "
+              "the window's own stall is not measured (UI not in the tree)")
 
 
 def start_xvfb():

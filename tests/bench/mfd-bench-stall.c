@@ -23,6 +23,8 @@ typedef struct
 {
   GMainLoop *loop;
   GArray    *gaps;       /* gint64 µs between ticks */
+  gint64     worst_gap;
+  gint64     worst_at;   /* µs after the probe started, where the worst gap ended */
   gint64     last_tick;
   gint64     started;
   gint64     finished;
@@ -53,6 +55,11 @@ tick (gpointer user_data)
       gint64 gap = now - bench->last_tick;
 
       g_array_append_val (bench->gaps, gap);
+      if (gap > bench->worst_gap && bench->started != 0)
+        {
+          bench->worst_gap = gap;
+          bench->worst_at = now - bench->started;
+        }
     }
   bench->last_tick = now;
   return G_SOURCE_CONTINUE;
@@ -120,9 +127,12 @@ main (int   argc,
   g_array_sort (bench.gaps, compare_gaps);
   max_gap = bench.gaps->len ? g_array_index (bench.gaps, gint64, bench.gaps->len - 1) : 0;
   p99_gap = bench.gaps->len ? g_array_index (bench.gaps, gint64, (bench.gaps->len * 99) / 100) : 0;
-  g_print ("max_gap_ms=%.2f p99_gap_ms=%.2f samples=%u wall_ms=%.1f scope=engine observations=%u\n",
+  g_print ("max_gap_ms=%.2f p99_gap_ms=%.2f samples=%u wall_ms=%.1f scope=engine observations=%u"
+           " median_gap_ms=%.2f worst_at_ms=%.1f\n",
            max_gap / 1000.0, p99_gap / 1000.0, bench.gaps->len,
-           (bench.finished - bench.started) / 1000.0, bench.n_observations);
+           (bench.finished - bench.started) / 1000.0, bench.n_observations,
+           bench.gaps->len ? g_array_index (bench.gaps, gint64, bench.gaps->len / 2) / 1000.0 : 0.0,
+           bench.worst_at / 1000.0);
 
   g_array_unref (bench.gaps);
   g_main_loop_unref (bench.loop);
