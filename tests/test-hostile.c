@@ -14,11 +14,13 @@
 
 #include <string.h>
 #include <sys/resource.h>
+#include <time.h>
 
 #include <glib/gstdio.h>
 
 #include "mfd/mfd.h"
-#include "../app/core/mfd-web-parse.h"
+#include "mfd-tls.h"
+#include "mfd-web-parse.h"
 
 #define HUNDRED_MB (100 * 1024 * 1024)
 #define DEEP 10000
@@ -218,6 +220,200 @@ test_web_body_100mb (void)
   g_assert_cmpint (peak_rss_kb () - before, <, MAX_GROWTH_KB);
 }
 
+/* Certificates built here with gnutls: a key per certificate (P-256, fast
+ * to make), signed by the previous one, with whatever fields a case wants. */
+typedef struct
+{
+  gnutls_x509_privkey_t key;
+  gnutls_x509_crt_t     crt;
+  gnutls_datum_t        der;
+} Cert;
+
+static void
+cert_clear (Cert *cert)
+{
+  gnutls_free (cert->der.data);
+  gnutls_x509_crt_deinit (cert->crt);
+  gnutls_x509_privkey_deinit (cert->key);
+}
+
+typedef struct
+{
+  const char *cn;
+  gsize       cn_len;          /* 0 = strlen */
+  guint       n_sans;          /* copies of mail.contoso.test, and then some */
+  time_t      not_before;      /* 0 = an hour ago */
+  time_t      not_after;       /* 0 = in a day */
+  gboolean    ca;
+} CertSpec;
+
+static void
+cert_make (Cert           *cert,
+           const CertSpec *spec,
+           Cert           *issuer,
+           guint           serial)
+{
+  time_t now = time (NULL);
+  guint8 serial_bytes[4] = { serial >> 24, serial >> 16, serial >> 8, serial };
+
+  g_assert_cmpint (gnutls_x509_privkey_init (&cert->key), ==, 0);
+  g_assert_cmpint (gnutls_x509_privkey_generate (cert->key, GNUTLS_PK_ECDSA,
+                                                 GNUTLS_CURVE_TO_BITS (GNUTLS_ECC_CURVE_SECP256R1), 0), ==, 0);
+  g_assert_cmpint (gnutls_x509_crt_init (&cert->crt), ==, 0);
+  gnutls_x509_crt_set_version (cert->crt, 3);
+  gnutls_x509_crt_set_serial (cert->crt, serial_bytes, sizeof serial_bytes);
+  gnutls_x509_crt_set_activation_time (cert->crt, spec->not_before ? spec->not_before : now - 3600);
+  gnutls_x509_crt_set_expiration_time (cert->crt, spec->not_after ? spec->not_after : now + 86400);
+  g_assert_cmpint (gnutls_x509_crt_set_dn_by_oid (cert->crt, GNUTLS_OID_X520_COMMON_NAME, 0, spec->cn,
+                                                  spec->cn_len ? spec->cn_len : strlen (spec->cn)), ==, 0);
+  gnutls_x509_crt_set_key (cert->crt, cert->key);
+  gnutls_x509_crt_set_basic_constraints (cert->crt, spec->ca, -1);
+  if (spec->ca)
+    gnutls_x509_crt_set_key_usage (cert->crt, GNUTLS_KEY_KEY_CERT_SIGN | GNUTLS_KEY_CRL_SIGN);
+  for (guint i = 0; i < spec->n_sans; i++)
+    {
+      g_autofree char *name = i == 0 ? g_strdup ("mail.contoso.test") : g_strdup_printf ("n%u.contoso.test", i);
+
+      gnutls_x509_crt_set_subject_alt_name (cert->crt, GNUTLS_SAN_DNSNAME, name, strlen (name), GNUTLS_FSAN_APPEND);
+    }
+  g_assert_cmpint (gnutls_x509_crt_sign2 (cert->crt, issuer ? issuer->crt : cert->crt,
+                                          issuer ? issuer->key : cert->key, GNUTLS_DIG_SHA256, 0), ==, 0);
+  g_assert_cmpint (gnutls_x509_crt_export2 (cert->crt, GNUTLS_X509_FMT_DER, &cert->der), ==, 0);
+}
+
+static char *
+write_ca_file (const char *dir,
+               Cert       *root)
+{
+  char *path = g_build_filename (dir, "ca.pem", NULL);
+  gnutls_datum_t pem = { NULL, 0 };
+  g_autoptr(GError) error = NULL;
+
+  g_assert_cmpint (gnutls_x509_crt_export2 (root->crt, GNUTLS_X509_FMT_PEM, &pem), ==, 0);
+  g_file_set_contents (path, (const char *) pem.data, pem.size, &error);
+  g_assert_no_error (error);
+  gnutls_free (pem.data);
+  return path;
+}
+
+/* Every observation a hostile certificate yields is a finished, readable
+ * one: text in UTF-8, a cause when it is not OK. */
+static void
+assert_readable (MfdObservation *obs)
+{
+  g_autofree char *detail = mfd_observation_dup_detail (obs, "en");
+
+  g_assert_nonnull (obs);
+  g_assert_cmpint (obs->stage, ==, MFD_STAGE_CERTIFICATE);
+  g_assert_true (detail == NULL || g_utf8_validate (detail, -1, NULL));
+  g_assert_true (obs->outcome == MFD_OUTCOME_OK || obs->cause != NULL);
+  for (const char * const *key = (const char * const[]) { "chain", "not-after", NULL }; *key; key++)
+    {
+      const char *fact = mfd_observation_get_fact (obs, *key);
+
+      g_assert_true (fact == NULL || g_utf8_validate (fact, -1, NULL));
+    }
+}
+
+/* A server that sends a root, 48 intermediates and its own certificate:
+ * the check reads what it can (at most a TLS chain's worth) and says the
+ * chain cannot be trusted, quickly, instead of walking it all. */
+static void
+test_tls_chain_of_50 (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *dir = g_dir_make_tmp ("mfd-hostile-XXXXXX", &error);
+  g_autofree char *ca_file = NULL;
+  g_autoptr(MfdObservation) obs = NULL;
+  Cert certs[50];
+  gnutls_datum_t chain[50];
+  gint64 start;
+
+  g_assert_no_error (error);
+  for (guint i = 0; i < 50; i++)
+    {
+      g_autofree char *cn = i == 49 ? g_strdup ("mail.contoso.test") : g_strdup_printf ("Hostile CA %u", i);
+      CertSpec spec = { .cn = cn, .ca = i < 49, .n_sans = i == 49 };
+
+      cert_make (&certs[i], &spec, i > 0 ? &certs[i - 1] : NULL, i + 1);
+      chain[49 - i] = certs[i].der;   /* the server's own certificate first */
+    }
+  ca_file = write_ca_file (dir, &certs[0]);
+
+  start = g_get_monotonic_time ();
+  obs = mfd_tls_verify_chain (chain, G_N_ELEMENTS (chain), "mail.contoso.test", "127.0.0.1", 25,
+                              MFD_TLS_DOMAIN_VALIDATION, "mail.contoso.test", ca_file);
+  g_assert_cmpint (g_get_monotonic_time () - start, <, 2 * G_USEC_PER_SEC);
+  assert_readable (obs);
+  g_assert_cmpint (obs->outcome, ==, MFD_OUTCOME_FAIL);
+
+  for (guint i = 0; i < 50; i++)
+    cert_clear (&certs[i]);
+  g_assert_cmpint (g_unlink (ca_file), ==, 0);
+  g_assert_cmpint (g_rmdir (dir), ==, 0);
+}
+
+/* Fields no CA would issue: each yields a readable finding, and a name
+ * with a NUL inside never matches the name before the NUL. */
+static void
+test_tls_absurd_fields (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *dir = g_dir_make_tmp ("mfd-hostile-XXXXXX", &error);
+  g_autofree char *ca_file = NULL;
+  g_autofree char *long_cn = g_strnfill (60000, 'a');
+  static const char nul_cn[] = "mail.contoso.test\0.evil.test";
+  static const char bad_utf8_cn[] = "mail.\xff\xfe.contoso.test";
+  Cert root;
+  CertSpec root_spec = { .cn = "Hostile root", .ca = TRUE };
+  const struct
+  {
+    const char *name;
+    CertSpec    spec;
+    gboolean    must_fail;
+  } cases[] = {
+    { "60 KB common name", { .cn = long_cn }, TRUE },
+    { "500 alternative names", { .cn = "mail.contoso.test", .n_sans = 500 }, FALSE },
+    { "NUL inside the name", { .cn = nul_cn, .cn_len = sizeof nul_cn - 1 }, TRUE },
+    { "not UTF-8", { .cn = bad_utf8_cn }, TRUE },
+    { "valid from 9999", { .cn = "mail.contoso.test", .n_sans = 1, .not_before = (time_t) 253402300000 }, TRUE },
+    { "expired in 1950", { .cn = "mail.contoso.test", .n_sans = 1, .not_before = (time_t) -631152000, .not_after = (time_t) -631000000 }, TRUE },
+    { "ends before it starts", { .cn = "mail.contoso.test", .n_sans = 1, .not_before = time (NULL), .not_after = time (NULL) - 86400 }, TRUE },
+  };
+
+  g_assert_no_error (error);
+  cert_make (&root, &root_spec, NULL, 1);
+  ca_file = write_ca_file (dir, &root);
+
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_autoptr(MfdObservation) obs = NULL;
+      gnutls_datum_t chain[2];
+      Cert leaf;
+      gint64 start;
+
+      g_test_message ("%s", cases[i].name);
+      cert_make (&leaf, &cases[i].spec, &root, i + 2);
+      chain[0] = leaf.der;
+      chain[1] = root.der;
+
+      start = g_get_monotonic_time ();
+      obs = mfd_tls_verify_chain (chain, G_N_ELEMENTS (chain), "mail.contoso.test", "127.0.0.1", 25,
+                                  MFD_TLS_DOMAIN_VALIDATION, "mail.contoso.test", ca_file);
+      g_assert_cmpint (g_get_monotonic_time () - start, <, 2 * G_USEC_PER_SEC);
+      assert_readable (obs);
+      if (cases[i].must_fail)
+        g_assert_cmpint (obs->outcome, ==, MFD_OUTCOME_FAIL);
+      else
+        g_assert_cmpint (obs->outcome, ==, MFD_OUTCOME_OK);
+      cert_clear (&leaf);
+    }
+
+  cert_clear (&root);
+  g_assert_cmpint (g_unlink (ca_file), ==, 0);
+  g_assert_cmpint (g_rmdir (dir), ==, 0);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -230,6 +426,9 @@ main (int   argc,
 
   g_test_add_func ("/hostile/web/body-10000-deep", test_web_body_deep);
   g_test_add_func ("/hostile/web/body-100mb", test_web_body_100mb);
+
+  g_test_add_func ("/hostile/tls/chain-of-50", test_tls_chain_of_50);
+  g_test_add_func ("/hostile/tls/absurd-fields", test_tls_absurd_fields);
 
   return g_test_run ();
 }
