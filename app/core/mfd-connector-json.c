@@ -476,9 +476,32 @@ mfd_connector_new_from_json (JsonObject  *object,
   return g_steal_pointer (&self);
 }
 
-/* JSON nesting depth and NUL bytes, checked before json-glib's recursive
- * parser sees the text. Only the structure is scanned; the parser does the
- * real validation. */
+/* The value of the four hex digits of a \u escape at @p, or -1. */
+static int
+unicode_escape_at (const char *p,
+                   const char *end)
+{
+  int value = 0;
+
+  if (end - p < 6 || p[0] != '\\' || p[1] != 'u')
+    return -1;
+  for (int i = 2; i < 6; i++)
+    {
+      int digit = g_ascii_xdigit_value (p[i]);
+
+      if (digit < 0)
+        return -1;
+      value = value * 16 + digit;
+    }
+  return value;
+}
+
+/* JSON nesting depth, NUL bytes and escapes JSON does not allow, checked
+ * before json-glib's recursive parser sees the text: json-glib (GScanner)
+ * turns a lone "\ud800", a short "\udc" that swallows the closing quote,
+ * or an octal "\333" into bytes that are not UTF-8, which the model would
+ * keep and a saved list could then not be read back. Only the
+ * structure is scanned; the parser does the real validation. */
 static gboolean
 check_shape (const char  *data,
              gsize        len,
@@ -502,7 +525,28 @@ check_shape (const char  *data,
       if (in_string)
         {
           if (escaped)
-            escaped = FALSE;
+            {
+              int unit = unicode_escape_at (data + i - 1, data + len);
+
+              escaped = FALSE;
+              if (unit >= 0xD800 && unit <= 0xDBFF)
+                {
+                  int low = unicode_escape_at (data + i + 5, data + len);
+
+                  if (low >= 0xDC00 && low <= 0xDFFF)
+                    {
+                      i += 10;
+                      continue;
+                    }
+                }
+              if (strchr ("\"\\/bfnrtu", c) == NULL ||
+                  (c == 'u' && (unit < 0 || (unit >= 0xD800 && unit <= 0xDFFF))))
+                {
+                  g_set_error_literal (error, MFD_CONNECTOR_ERROR, MFD_CONNECTOR_ERROR_PARSE,
+                                        mfd_tr (NULL, N_("The text contains an escape sequence that JSON does not allow (such as an unpaired UTF-16 surrogate), so it is not valid JSON text.")));
+                  return FALSE;
+                }
+            }
           else if (c == '\\')
             escaped = TRUE;
           else if (c == '"')
@@ -646,7 +690,15 @@ mfd_connector_import (const char  *json,
       return NULL;
     }
 
+  /* json-glib skips a byte order mark of its own, so a doubled one reads
+   * as an empty document with no root. */
   root = json_parser_get_root (parser);
+  if (root == NULL)
+    {
+      g_set_error_literal (error, MFD_CONNECTOR_ERROR, MFD_CONNECTOR_ERROR_PARSE,
+                            mfd_tr (NULL, N_("The text is empty.")));
+      return NULL;
+    }
   if (JSON_NODE_HOLDS_ARRAY (root))
     array = json_node_get_array (root);
   else if ((array = value_wrapper_array (root)) != NULL)

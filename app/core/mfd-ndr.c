@@ -1379,7 +1379,10 @@ scan_text (Parse      *parse,
     {
       gsize end = line_end (s, len, pos);
 
-      if (is_dsn_field_line (s + pos, end - pos))
+      /* is_dsn_field_line() allows blanks before the colon and the group
+       * below takes header lines only: a line that is the one but not the
+       * other ("Status : 5.4.316") made an empty group and no progress. */
+      if (is_dsn_field_line (s + pos, end - pos) && is_header_line (s + pos, end - pos))
         {
           gsize block_start = pos;
           guint n_lines = 0;

@@ -10,6 +10,8 @@
 #include "config.h"
 
 #include <string.h>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
 #include <glib/gi18n-lib.h>
 
 #include "mfd-smtp.h"
@@ -547,6 +549,9 @@ mfd_smtp_connection_connect (MfdSmtpConnection *self,
   if (socket != NULL)
     {
       g_socket_set_blocking (socket, FALSE);
+      /* Every write waits for a reply: Nagle's algorithm would only hold a
+       * small one (a command, the TLS Finished) back for a delayed ACK. */
+      g_socket_set_option (socket, IPPROTO_TCP, TCP_NODELAY, 1, NULL);
       if (!g_socket_connect (socket, address, self->cancellable, &error) &&
           g_error_matches (error, G_IO_ERROR, G_IO_ERROR_PENDING))
         {

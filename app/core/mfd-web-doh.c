@@ -18,7 +18,7 @@
 #include <ldns/ldns.h>
 
 #include "mfd-text.h"
-#include "mfd-web-private.h"
+#include "mfd-web-parse.h"
 
 #define DNS_TYPE_A     1
 #define DNS_TYPE_AAAA 28
@@ -36,20 +36,10 @@ typedef enum
 
 typedef struct
 {
-  gboolean       done;
-  MfdWebFailure *failure;
-  gint64         status;
-  gboolean       ad;
-  GPtrArray     *addresses;
-  gint64         min_ttl;
-} DohAnswer;
-
-typedef struct
-{
   char           *host;
   MfdObservation *local;
   gint64          started_us;
-  DohAnswer       answers[2];   /* A, AAAA */
+  MfdWebDohAnswer answers[2];   /* A, AAAA */
 } DohCheck;
 
 typedef struct
@@ -99,10 +89,10 @@ rcode_to_string (gint64 rcode)
 }
 
 /* Reads one DNS JSON answer. FALSE when it is not that shape. */
-static gboolean
-doh_parse (JsonNode  *root,
-           int        rr_type,
-           DohAnswer *answer)
+gboolean
+mfd_web_doh_parse (JsonNode        *root,
+                   int              rr_type,
+                   MfdWebDohAnswer *answer)
 {
   JsonObject *object;
   JsonArray *records;
@@ -216,8 +206,8 @@ static MfdObservation *
 doh_conclude (MfdWeb   *self,
               DohCheck *check)
 {
-  DohAnswer *a = &check->answers[0];
-  DohAnswer *aaaa = &check->answers[1];
+  MfdWebDohAnswer *a = &check->answers[0];
+  MfdWebDohAnswer *aaaa = &check->answers[1];
   g_autoptr(GPtrArray) addresses = g_ptr_array_new ();
   g_autoptr(MfdObservation) observation = NULL;
   g_autoptr(GUri) resolver = NULL;
@@ -233,7 +223,7 @@ doh_conclude (MfdWeb   *self,
 
   for (guint i = 0; i < G_N_ELEMENTS (check->answers); i++)
     {
-      DohAnswer *answer = &check->answers[i];
+      MfdWebDohAnswer *answer = &check->answers[i];
 
       if (answer->failure != NULL)
         {
@@ -423,7 +413,7 @@ on_doh_fetched_cb (GObject      *object,
   DohCheck *check = g_task_get_task_data (task);
   g_autoptr(JsonNode) root = NULL;
   MfdWebFailure *failure = NULL;
-  DohAnswer *answer;
+  MfdWebDohAnswer *answer;
 
   g_free (query);
   root = mfd_web_fetch_json_finish (self, result, NULL, &failure);
@@ -432,7 +422,7 @@ on_doh_fetched_cb (GObject      *object,
   answer->done = TRUE;
   answer->failure = failure;
 
-  if (failure == NULL && !doh_parse (root, rr_type, answer))
+  if (failure == NULL && !mfd_web_doh_parse (root, rr_type, answer))
     {
       g_autoptr(GUri) uri = g_uri_parse (mfd_web_get_doh_url (self), SOUP_HTTP_URI_FLAGS, NULL);
 

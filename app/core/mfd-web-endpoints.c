@@ -21,7 +21,7 @@
 #include <glib/gstdio.h>
 
 #include "mfd-text.h"
-#include "mfd-web-private.h"
+#include "mfd-web-parse.h"
 
 #define CACHE_FILE_NAME   "eop-ranges.json"
 #define CACHE_SCHEMA      "mail-flow-doctor/eop-ranges/1"
@@ -105,6 +105,19 @@ urls_include_eop (JsonArray *urls)
   return FALSE;
 }
 
+/* GLib 2.74 warns (a GObject property out of range) instead of failing on
+ * a prefix length over 128, so the length is checked first. */
+static GInetAddressMask *
+mask_from_string (const char *text)
+{
+  const char *slash = strchr (text, '/');
+  guint64 length;
+
+  if (slash != NULL && !g_ascii_string_to_unsigned (slash + 1, 10, 0, 128, &length, NULL))
+    return NULL;
+  return g_inet_address_mask_new_from_string (text, NULL);
+}
+
 /* Adds the valid CIDRs of @ips to @ranges, once each, in the service's order. */
 static void
 collect_ranges (JsonArray *ips,
@@ -118,7 +131,7 @@ collect_ranges (JsonArray *ips,
 
       if (!JSON_NODE_HOLDS_VALUE (ip) || json_node_get_value_type (ip) != G_TYPE_STRING)
         continue;
-      mask = g_inet_address_mask_new_from_string (json_node_get_string (ip), NULL);
+      mask = mask_from_string (json_node_get_string (ip));
       if (mask == NULL)
         continue;
       text = g_inet_address_mask_to_string (mask);
@@ -127,8 +140,8 @@ collect_ranges (JsonArray *ips,
     }
 }
 
-static char **
-eop_parse_endpoints (JsonNode *root)
+char **
+mfd_web_eop_parse_endpoints (JsonNode *root)
 {
   g_autoptr(GPtrArray) ranges = g_ptr_array_new_with_free_func (g_free);
   JsonArray *entries;
@@ -171,10 +184,10 @@ parse_time (JsonObject *object,
 }
 
 /* A damaged or foreign cache file is treated as no cache. */
-static MfdEopRanges *
-eop_cache_parse (const char  *data,
-                 gsize        len,
-                 char       **client_request_id)
+MfdEopRanges *
+mfd_web_eop_cache_parse (const char  *data,
+                         gsize        len,
+                         char       **client_request_id)
 {
   g_autoptr(JsonParser) parser = json_parser_new_immutable ();
   g_autoptr(MfdEopRanges) ranges = NULL;
@@ -257,7 +270,7 @@ eop_cache_load_thread (GTask        *task,
 
   if (g_stat (fetch->cache_path, &st) == 0 && st.st_size <= MFD_WEB_MAX_BODY_SIZE
       && g_file_get_contents (fetch->cache_path, &data, &len, NULL))
-    fetch->cached = eop_cache_parse (data, len, &fetch->client_request_id);
+    fetch->cached = mfd_web_eop_cache_parse (data, len, &fetch->client_request_id);
 
   g_task_return_boolean (task, TRUE);
 }
@@ -386,7 +399,7 @@ on_eop_endpoints_fetched_cb (GObject      *object,
       return;
     }
 
-  list = eop_parse_endpoints (root);
+  list = mfd_web_eop_parse_endpoints (root);
   if (list == NULL)
     {
       eop_return_cached_or_fail (task, eop_shape_failure (self));

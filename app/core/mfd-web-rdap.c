@@ -19,7 +19,7 @@
 #include <glib/gstdio.h>
 
 #include "mfd-text.h"
-#include "mfd-web-private.h"
+#include "mfd-web-parse.h"
 
 #define BOOTSTRAP_CACHE_NAME   "rdap-dns.json"
 #define BOOTSTRAP_CACHE_SCHEMA "mail-flow-doctor/rdap-bootstrap/1"
@@ -105,8 +105,8 @@ mfd_web_rdap_registered_domain (const char  *host,
 /* Bootstrap ---------------------------------------------------------------- */
 
 /* services: [ [ ["tld", …], ["https://rdap.example/", …] ], … ] -> label -> base URL */
-static GHashTable *
-rdap_parse_bootstrap (JsonNode *root)
+GHashTable *
+mfd_web_rdap_parse_bootstrap (JsonNode *root)
 {
   g_autoptr(GHashTable) services = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
   JsonArray *entries;
@@ -585,7 +585,7 @@ on_rdap_bootstrap_fetched_cb (GObject      *object,
   MfdWebFailure *failure = NULL;
 
   root = mfd_web_fetch_json_finish (self, result, NULL, &failure);
-  if (failure == NULL && (services = rdap_parse_bootstrap (root)) == NULL)
+  if (failure == NULL && (services = mfd_web_rdap_parse_bootstrap (root)) == NULL)
     {
       g_autoptr(GUri) uri = g_uri_parse (check->bootstrap_url, SOUP_HTTP_URI_FLAGS, NULL);
 

@@ -17,7 +17,7 @@
 #include <glib/gi18n.h>
 
 #include "mfd-text.h"
-#include "mfd-web-private.h"
+#include "mfd-web-parse.h"
 
 #define READ_CHUNK_SIZE (64 * 1024)
 
@@ -395,24 +395,37 @@ fetch_parse_thread (GTask        *task,
                     GCancellable *cancellable)
 {
   GByteArray *body = task_data;
+  GError *error = NULL;
+  JsonNode *root = mfd_web_parse_json_body ((const char *) body->data, body->len, &error);
+
+  if (root == NULL)
+    g_task_return_error (task, error);
+  else
+    g_task_return_pointer (task, root, (GDestroyNotify) json_node_unref);
+}
+
+JsonNode *
+mfd_web_parse_json_body (const char  *data,
+                         gsize        len,
+                         GError     **error)
+{
   g_autoptr(JsonParser) parser = json_parser_new_immutable ();
   JsonNode *root;
 
-  if (!mfd_web_json_shape_ok ((const char *) body->data, body->len,
-                              MFD_WEB_MAX_JSON_DEPTH, MFD_WEB_MAX_JSON_ITEMS))
+  if (!mfd_web_json_shape_ok (data, len, MFD_WEB_MAX_JSON_DEPTH, MFD_WEB_MAX_JSON_ITEMS))
     {
-      g_task_return_new_error (task, MFD_WEB_ERROR, MFD_WEB_ERROR_TOO_LARGE, "too deep or too wide");
-      return;
+      g_set_error_literal (error, MFD_WEB_ERROR, MFD_WEB_ERROR_TOO_LARGE, "too deep or too wide");
+      return NULL;
     }
 
-  if (!json_parser_load_from_data (parser, (const char *) body->data, body->len, NULL)
+  if (!json_parser_load_from_data (parser, data, len, NULL)
       || (root = json_parser_get_root (parser)) == NULL)
     {
-      g_task_return_new_error (task, MFD_WEB_ERROR, MFD_WEB_ERROR_MALFORMED, "not JSON");
-      return;
+      g_set_error_literal (error, MFD_WEB_ERROR, MFD_WEB_ERROR_MALFORMED, "not JSON");
+      return NULL;
     }
 
-  g_task_return_pointer (task, json_node_ref (root), (GDestroyNotify) json_node_unref);
+  return json_node_ref (root);
 }
 
 static void

@@ -1,0 +1,89 @@
+/* fuzz-web-documents.c — libFuzzer target for the web checks' documents
+ *
+ * An HTTP body goes through mfd_web_parse_json_body() and, when it is JSON,
+ * through every document reader (DoH answer for A and AAAA, RDAP bootstrap,
+ * endpoint list); the raw bytes also go through the endpoint cache reader.
+ * The readers are fed documents of the wrong kind on purpose: a server may
+ * answer anything.
+ *
+ * Copyright 2026 The Mail Flow Doctor authors
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#include "config.h"
+
+#include <stdint.h>
+
+#include "mfd-web-parse.h"
+
+int LLVMFuzzerTestOneInput (const uint8_t *data,
+                            size_t         size);
+
+static void
+read_doh (JsonNode *root,
+          int       rr_type)
+{
+  MfdWebDohAnswer answer = { 0 };
+
+  if (mfd_web_doh_parse (root, rr_type, &answer))
+    {
+      g_assert_nonnull (answer.addresses);
+      for (guint i = 0; i < answer.addresses->len; i++)
+        {
+          g_autoptr(GInetAddress) address = g_inet_address_new_from_string (g_ptr_array_index (answer.addresses, i));
+
+          g_assert_nonnull (address);
+        }
+    }
+  g_clear_pointer (&answer.addresses, g_ptr_array_unref);
+}
+
+int
+LLVMFuzzerTestOneInput (const uint8_t *data,
+                        size_t         size)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JsonNode) root = NULL;
+  g_autofree char *client_request_id = NULL;
+  g_autoptr(MfdEopRanges) cached = NULL;
+
+  cached = mfd_web_eop_cache_parse ((const char *) data, size, &client_request_id);
+  if (cached != NULL)
+    g_assert_true (cached->ranges != NULL && cached->ranges[0] != NULL);
+
+  root = mfd_web_parse_json_body ((const char *) data, size, &error);
+  if (root == NULL)
+    {
+      g_assert_true (error != NULL && error->domain == MFD_WEB_ERROR);
+      return 0;
+    }
+  g_assert_no_error (error);
+
+  read_doh (root, 1);
+  read_doh (root, 28);
+
+  {
+    g_autoptr(GHashTable) services = mfd_web_rdap_parse_bootstrap (root);
+    GHashTableIter iter;
+    gpointer key, value;
+
+    if (services != NULL)
+      {
+        g_hash_table_iter_init (&iter, services);
+        while (g_hash_table_iter_next (&iter, &key, &value))
+          {
+            g_assert_true (*(const char *) key != '\0');
+            g_assert_true (g_str_has_suffix (value, "/"));
+          }
+      }
+  }
+
+  {
+    g_auto(GStrv) ranges = mfd_web_eop_parse_endpoints (root);
+
+    g_assert_true (ranges == NULL || ranges[0] != NULL);
+  }
+
+  return 0;
+}
