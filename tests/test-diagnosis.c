@@ -421,6 +421,41 @@ test_lame_delegation (void)
   g_assert_false (finding_at (d3, 0)->warning);
 }
 
+/* An expired or held domain explains the host's DNS failure: one finding,
+ * named by the registration, with the DNS failure among its steps. Another
+ * host's DNS failure, or a registration that only warns, explains nothing. */
+static void
+test_expired_domain_explains_dns (void)
+{
+  const Obs expired[MAX_OBS] = {
+    { MFD_STAGE_DNS, FAIL, H1, NULL, "dns-nxdomain", NULL, 2 },
+    { MFD_STAGE_DNS_PUBLIC, OK, H1, NULL, NULL, NULL, 40 },
+    { MFD_STAGE_REGISTRATION, FAIL, H1, NULL, "dns-domain-expired", NULL, 60 },
+    { MFD_STAGE_DNS, FAIL, H2, NULL, "dns-servfail", NULL, 2 },
+  };
+  const Obs expiring[MAX_OBS] = {
+    { MFD_STAGE_DNS, FAIL, H1, NULL, "dns-servfail", NULL, 2 },
+    { MFD_STAGE_REGISTRATION, WARN, H1, NULL, "dns-domain-expired", NULL, 60 },
+  };
+  g_autoptr(MfdDiagnosis) d1 = diagnose (NULL, expired, NULL);
+  g_autoptr(MfdDiagnosis) d2 = diagnose (NULL, expiring, NULL);
+  MfdFinding *f;
+
+  g_assert_cmpuint (mfd_diagnosis_get_findings (d1)->len, ==, 2);
+  f = finding_at (d1, 0);
+  g_assert_cmpstr (f->cause, ==, "dns-domain-expired");
+  g_assert_cmpstr (f->code, ==, "4.4.312");
+  g_assert_false (f->warning);
+  g_assert_cmpint (((MfdObservation *) g_ptr_array_index (f->steps, 0))->stage, ==, MFD_STAGE_DNS);
+  g_assert_cmpstr (finding_at (d1, 1)->cause, ==, "dns-servfail");
+  g_assert_cmpstr (finding_at (d1, 1)->host, ==, H2);
+
+  g_assert_cmpuint (mfd_diagnosis_get_findings (d2)->len, ==, 2);
+  g_assert_cmpstr (finding_at (d2, 0)->cause, ==, "dns-servfail");
+  g_assert_cmpstr (finding_at (d2, 1)->cause, ==, "dns-domain-expired");
+  g_assert_true (finding_at (d2, 1)->warning);
+}
+
 static void
 test_grouping (void)
 {
@@ -717,6 +752,7 @@ main (int   argc,
     }
   g_test_add_func ("/diagnosis/lame-delegation", test_lame_delegation);
   g_test_add_func ("/diagnosis/grouping", test_grouping);
+  g_test_add_func ("/diagnosis/expired-domain-explains-dns", test_expired_domain_explains_dns);
   g_test_add_func ("/diagnosis/steps", test_steps);
   for (guint i = 0; i < G_N_ELEMENTS (rank_cases); i++)
     {
