@@ -919,7 +919,7 @@ static const WebFailure web_failures[] = {
   { "500", 500, "text/html", "<h1>Internal Server Error</h1>", FALSE, "HTTP status 500" },
   { "truncated", 200, "application/json", "{\"Status\": 0, \"Answer\": [{\"name\": \"mail.", FALSE, "not valid JSON" },
   { "content-type", 200, "text/html", "<html>Sign in to continue</html>", FALSE, "instead of JSON" },
-  { "slow", 0, NULL, NULL, TRUE, "did not answer within" },
+  { "slow", 0, NULL, NULL, TRUE, "did not answer in time (timeout: 2 s)" },
 };
 
 static void
