@@ -790,6 +790,37 @@ test_lame_delegation_public_resolves (Fixture       *f,
   g_assert_cmpuint (hits (f, "/resolve?" HOST "&A"), ==, 1);
 }
 
+/* A lame zone makes resolvers fail, here and on the internet alike: the
+ * public view then confirms the failure, which does not soften the lame
+ * delegation into a warning. */
+static void
+test_lame_delegation_public_fails (Fixture       *f,
+                                   gconstpointer  data)
+{
+  g_auto(Run) run = { NULL };
+  JsonObject *finding;
+
+  if (!start_authorities (f))
+    return;
+  mfd_lab_dns_set_mode (f->resolver, HOST, MFD_LAB_DNS_MODE_SERVFAIL);
+  for (guint i = 0; i < N_AUTH; i++)
+    mfd_lab_dns_set_mode (f->auth[i], NULL, MFD_LAB_DNS_MODE_REFUSED);
+  serve_doh (f, "A", 2, NULL);
+  serve_doh (f, "AAAA", 2, NULL);
+  serve_bootstrap (f);
+  serve_domain (f, "\"active\"", 400 * G_TIME_SPAN_DAY);
+
+  run_check (f, &run, NULL);
+  assert_verdict (&run, "problem");
+  assert_first (&run, "dns-servfail");
+  finding = assert_finding (&run, "dns-lame-delegation", FALSE, "ns1." ZONE, NULL);
+  g_assert_null (strstr (json_object_get_string_member (finding, "evidence"), "still resolves"));
+  assert_observation (&run, "dns", "fail", NULL);
+  assert_observation (&run, "dns-authority", "fail", NULL);
+  assert_observation (&run, "dns-public", "ok", "fail to look up");
+  g_assert_cmpuint (mfd_lab_get_n_connections (f->lab), ==, 0);
+}
+
 /* The resolver still holds the old address; the zone's servers give the
  * new one: both answers and the TTL the resolver has left. */
 static void
@@ -1102,6 +1133,7 @@ main (int   argc,
 
   ADD ("dns-lame-delegation", test_lame_delegation);
   ADD ("dns-lame-delegation/public-resolves", test_lame_delegation_public_resolves);
+  ADD ("dns-lame-delegation/public-fails", test_lame_delegation_public_fails);
   ADD ("dns-stale-cache", test_stale_cache);
   ADD ("dns-split-horizon", test_split_horizon);
   ADD ("dns-domain-expired", test_domain_expired);

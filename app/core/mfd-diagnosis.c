@@ -173,7 +173,10 @@ public_dns_resolves (MfdDiagnosis   *self,
     {
       MfdObservation *o = g_ptr_array_index (self->observations, i);
 
-      if (o->stage == MFD_STAGE_DNS_PUBLIC && o->outcome == MFD_OUTCOME_OK && same_host (o->host, failure->host))
+      /* A public view that passes by confirming a failure ("public
+       * resolvers fail too") is no reason to relax. */
+      if (o->stage == MFD_STAGE_DNS_PUBLIC && o->outcome == MFD_OUTCOME_OK && same_host (o->host, failure->host) &&
+          g_strcmp0 (mfd_observation_get_fact (o, "public-view"), "resolves") == 0)
         return TRUE;
     }
   return FALSE;
