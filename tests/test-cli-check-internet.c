@@ -828,6 +828,8 @@ test_stale_cache (Fixture       *f,
                   gconstpointer  data)
 {
   g_auto(Run) run = { NULL };
+  g_auto(Run) ja = { NULL };
+  JsonObject *finding;
 
   if (!start_authorities (f))
     return;
@@ -843,6 +845,12 @@ test_stale_cache (Fixture       *f,
   assert_observation (&run, "dns-authority", "fail", "198.51.100.25");
   assert_smtp_ok (&run);
   g_assert_false (has_finding (&run, "dns-lame-delegation"));
+
+  /* The same evidence for a Japanese ticket: ids stay, the words do not. */
+  run_check (f, &ja, "--offline", "--lang", "ja", NULL);
+  assert_verdict (&ja, "problem");
+  finding = assert_finding (&ja, "dns-stale-cache", FALSE, "127.0.0.1", "198.51.100.25", "1234 秒", NULL);
+  g_assert_null (strstr (json_object_get_string_member (finding, "evidence"), "resolver"));
 }
 
 /* Resolves through --dns-server, NXDOMAIN on the public internet. */
@@ -950,7 +958,7 @@ static const WebFailure web_failures[] = {
   { "500", 500, "text/html", "<h1>Internal Server Error</h1>", FALSE, "HTTP status 500" },
   { "truncated", 200, "application/json", "{\"Status\": 0, \"Answer\": [{\"name\": \"mail.", FALSE, "not valid JSON" },
   { "content-type", 200, "text/html", "<html>Sign in to continue</html>", FALSE, "instead of JSON" },
-  { "slow", 0, NULL, NULL, TRUE, "did not answer in time (timeout: 2 s)" },
+  { "slow", 0, NULL, NULL, TRUE, "did not answer within the timeout of 2 s" },
 };
 
 static void
