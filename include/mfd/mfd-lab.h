@@ -86,7 +86,7 @@ const char *mfd_lab_get_dns_server        (MfdLab         *self);
 /* The port on the lab's address where the practice zone's name servers
  * listen (not 53, which needs privileges): give it to
  * mfd_probe_set_dns_authority_port() so the authority step reaches them. */
-guint16     mfd_lab_get_dns_authority_port (MfdLab        *self);
+guint16     mfd_lab_get_dns_authority_port (MfdLab       *self);
 const char *mfd_lab_get_tls_domain        (MfdLab         *self);  /* "mail.contoso.test" */
 const char *mfd_lab_get_ca_file           (MfdLab         *self);  /* PEM of the lab CA */
 /* Every command line the SMTP peer received, in order (for tests that

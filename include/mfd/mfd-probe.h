@@ -50,8 +50,8 @@ void        mfd_probe_set_web            (MfdProbe            *self,
  * practice servers' name servers (mfd_lab_get_dns_authority_port()), which
  * cannot listen on 53 without privileges, can play a zone. Not while
  * running. */
-void        mfd_probe_set_dns_authority_port (MfdProbe        *self,
-                                          guint16              port);
+void        mfd_probe_set_dns_authority_port (MfdProbe    *self,
+                                              guint16      port);
 
 /* A hook for other checks of each destination name that run on the main
  * context rather than in the probe's worker threads. Called on the
