@@ -315,7 +315,8 @@ serve_bootstrap (Fixture *f)
   serve (f, "/rdap/dns.json", 200, "application/json", body);
 }
 
-/* @expires_in from now; returns the expiration date as the evidence says it. */
+/* @expires_in from now; returns the expiration date as the evidence says it
+ * (free it). */
 static char *
 serve_domain (Fixture    *f,
               const char *statuses,
@@ -789,7 +790,7 @@ test_lame_delegation_public_resolves (Fixture       *f,
     mfd_lab_dns_set_mode (f->auth[i], NULL, MFD_LAB_DNS_MODE_REFUSED);
   serve_doh_resolves (f);
   serve_bootstrap (f);
-  serve_domain (f, "\"active\"", 400 * G_TIME_SPAN_DAY);
+  g_free (serve_domain (f, "\"active\"", 400 * G_TIME_SPAN_DAY));
   serve_endpoints (f);
 
   run_check (f, &run, NULL);
@@ -821,7 +822,7 @@ test_lame_delegation_public_fails (Fixture       *f,
   serve_doh (f, "A", 2, NULL);
   serve_doh (f, "AAAA", 2, NULL);
   serve_bootstrap (f);
-  serve_domain (f, "\"active\"", 400 * G_TIME_SPAN_DAY);
+  g_free (serve_domain (f, "\"active\"", 400 * G_TIME_SPAN_DAY));
 
   run_check (f, &run, NULL);
   assert_verdict (&run, "problem");
@@ -876,7 +877,7 @@ test_split_horizon (Fixture       *f,
   mfd_lab_dns_add_record (f->resolver, HOST, "A", "127.0.0.1", 300);
   serve_doh_nxdomain (f);
   serve_bootstrap (f);
-  serve_domain (f, "\"active\"", 400 * G_TIME_SPAN_DAY);
+  g_free (serve_domain (f, "\"active\"", 400 * G_TIME_SPAN_DAY));
 
   run_check (f, &run, NULL);
   assert_verdict (&run, "problem");
