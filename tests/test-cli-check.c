@@ -179,6 +179,13 @@ test_scenario (gconstpointer data)
       g_test_skip ("this build has no practice DNS responder");
       return;
     }
+  if (mfd_lab_get_dns_authority_port (lab) != 0)
+    {
+      /* The command line asks name servers on port 53 only; these causes
+       * go through it in test-cli-check-internet, with name servers there. */
+      g_test_skip ("the practice zone's name servers are not on port 53");
+      return;
+    }
 
   args = lab_arguments (lab, mode);
   run_checkv (&run, (const char * const *) args->pdata);

@@ -35,6 +35,7 @@ typedef struct
   const char *cause;
   const char *reply;
   gint64      ms;
+  const char *public_view;    /* DNS_PUBLIC: its "public-view" fact */
 } Obs;
 
 #define MAX_OBS 8
@@ -54,6 +55,8 @@ make_observations (const Obs *list,
       mfd_observation_set_cause (o, list[i].cause);
       if (list[i].reply != NULL)
         mfd_observation_set_reply (o, atoi (list[i].reply), list[i].reply);
+      if (list[i].public_view != NULL)
+        mfd_observation_set_fact (o, "public-view", list[i].public_view);
       if (list[i].outcome == FAIL)
         mfd_observation_set_detail (o, "It failed.", NULL);
       g_ptr_array_add (array, o);
@@ -384,7 +387,14 @@ test_lame_delegation (void)
     { MFD_STAGE_TCP, OK, H1, IP1, NULL, NULL, 1 },
     { MFD_STAGE_QUIT, OK, H1, IP1, NULL, NULL, 1 },
     /* The public view arrives last: it still explains the warning. */
-    { MFD_STAGE_DNS_PUBLIC, OK, H1, NULL, NULL, NULL, 40 },
+    { MFD_STAGE_DNS_PUBLIC, OK, H1, NULL, NULL, NULL, 40, "resolves" },
+  };
+  /* Public resolvers fail alike: an OK second opinion, yet no reason to
+   * call the lame zone harmless. */
+  const Obs public_confirms_failure[MAX_OBS] = {
+    { MFD_STAGE_DNS, FAIL, H1, NULL, "dns-servfail", NULL, 2 },
+    { MFD_STAGE_DNS_AUTHORITY, FAIL, H1, NULL, "dns-lame-delegation", NULL, 5000 },
+    { MFD_STAGE_DNS_PUBLIC, OK, H1, NULL, NULL, NULL, 40, "servfail" },
   };
   const Obs public_fails[MAX_OBS] = {
     { MFD_STAGE_DNS, OK, H1, NULL, NULL, NULL, 2 },
@@ -394,12 +404,14 @@ test_lame_delegation (void)
   const Obs public_other_host[MAX_OBS] = {
     { MFD_STAGE_DNS, OK, H1, NULL, NULL, NULL, 2 },
     { MFD_STAGE_DNS_AUTHORITY, FAIL, H1, NULL, "dns-lame-delegation", NULL, 5000 },
-    { MFD_STAGE_DNS_PUBLIC, OK, H2, NULL, NULL, NULL, 40 },
+    { MFD_STAGE_DNS_PUBLIC, OK, H2, NULL, NULL, NULL, 40, "resolves" },
   };
   g_autoptr(MfdDiagnosis) d1 = diagnose (NULL, public_ok, NULL);
   g_autoptr(MfdDiagnosis) d2 = diagnose (NULL, public_fails, NULL);
   g_autoptr(MfdDiagnosis) d3 = diagnose (NULL, public_other_host, NULL);
+  g_autoptr(MfdDiagnosis) d4 = diagnose (NULL, public_confirms_failure, NULL);
   g_autofree char *evidence = NULL;
+  g_autofree char *evidence4 = NULL;
   MfdFinding *f;
 
   g_assert_cmpint (mfd_diagnosis_get_verdict (d1), ==, MFD_VERDICT_OK);
@@ -419,6 +431,48 @@ test_lame_delegation (void)
 
   g_assert_cmpint (mfd_diagnosis_get_verdict (d3), ==, MFD_VERDICT_PROBLEM);
   g_assert_false (finding_at (d3, 0)->warning);
+
+  g_assert_cmpuint (mfd_diagnosis_get_findings (d4)->len, ==, 2);
+  f = finding_at (d4, 1);
+  g_assert_cmpstr (f->cause, ==, "dns-lame-delegation");
+  g_assert_false (f->warning);
+  evidence4 = mfd_finding_dup_evidence (f, "en");
+  g_assert_null (strstr (evidence4, "public DNS still resolves"));
+}
+
+/* An expired or held domain explains the host's DNS failure: one finding,
+ * named by the registration, with the DNS failure among its steps. Another
+ * host's DNS failure, or a registration that only warns, explains nothing. */
+static void
+test_expired_domain_explains_dns (void)
+{
+  const Obs expired[MAX_OBS] = {
+    { MFD_STAGE_DNS, FAIL, H1, NULL, "dns-nxdomain", NULL, 2 },
+    { MFD_STAGE_DNS_PUBLIC, OK, H1, NULL, NULL, NULL, 40 },
+    { MFD_STAGE_REGISTRATION, FAIL, H1, NULL, "dns-domain-expired", NULL, 60 },
+    { MFD_STAGE_DNS, FAIL, H2, NULL, "dns-servfail", NULL, 2 },
+  };
+  const Obs expiring[MAX_OBS] = {
+    { MFD_STAGE_DNS, FAIL, H1, NULL, "dns-servfail", NULL, 2 },
+    { MFD_STAGE_REGISTRATION, WARN, H1, NULL, "dns-domain-expired", NULL, 60 },
+  };
+  g_autoptr(MfdDiagnosis) d1 = diagnose (NULL, expired, NULL);
+  g_autoptr(MfdDiagnosis) d2 = diagnose (NULL, expiring, NULL);
+  MfdFinding *f;
+
+  g_assert_cmpuint (mfd_diagnosis_get_findings (d1)->len, ==, 2);
+  f = finding_at (d1, 0);
+  g_assert_cmpstr (f->cause, ==, "dns-domain-expired");
+  g_assert_cmpstr (f->code, ==, "4.4.312");
+  g_assert_false (f->warning);
+  g_assert_cmpint (((MfdObservation *) g_ptr_array_index (f->steps, 0))->stage, ==, MFD_STAGE_DNS);
+  g_assert_cmpstr (finding_at (d1, 1)->cause, ==, "dns-servfail");
+  g_assert_cmpstr (finding_at (d1, 1)->host, ==, H2);
+
+  g_assert_cmpuint (mfd_diagnosis_get_findings (d2)->len, ==, 2);
+  g_assert_cmpstr (finding_at (d2, 0)->cause, ==, "dns-servfail");
+  g_assert_cmpstr (finding_at (d2, 1)->cause, ==, "dns-domain-expired");
+  g_assert_true (finding_at (d2, 1)->warning);
 }
 
 static void
@@ -717,6 +771,7 @@ main (int   argc,
     }
   g_test_add_func ("/diagnosis/lame-delegation", test_lame_delegation);
   g_test_add_func ("/diagnosis/grouping", test_grouping);
+  g_test_add_func ("/diagnosis/expired-domain-explains-dns", test_expired_domain_explains_dns);
   g_test_add_func ("/diagnosis/steps", test_steps);
   for (guint i = 0; i < G_N_ELEMENTS (rank_cases); i++)
     {

@@ -226,6 +226,7 @@ test_scenario (gconstpointer data)
   mfd_target_set_ca_file (target, mfd_lab_get_ca_file (lab));
 
   probe = mfd_probe_new (target);
+  mfd_probe_set_dns_authority_port (probe, mfd_lab_get_dns_authority_port (lab));
   run_probe (probe, 0, &run);
   g_assert_no_error (run.error);
   g_assert_nonnull (run.observations);

@@ -868,7 +868,7 @@ test_rdap_expiring_soon (Fixture       *f,
   g_assert_cmpint (observation->outcome, ==, MFD_OUTCOME_WARNING);
   g_assert_cmpstr (observation->cause, ==, "dns-domain-expired");
   g_assert_cmpstr (mfd_observation_get_fact (observation, "days-left"), ==, "10");
-  assert_detail_contains (observation, "10 days");
+  assert_detail_contains (observation, "days left: 10");
 }
 
 static void
@@ -1204,8 +1204,8 @@ static const BreakCase break_cases[] = {
   { "500", BREAK_500, "http", "HTTP status 500" },
   { "truncated", BREAK_TRUNCATED, "malformed", "not valid JSON" },
   { "content-type", BREAK_CONTENT_TYPE, "content-type", "text/html" },
-  { "slow", BREAK_SLOW, "timeout", "did not answer within 0.4 seconds" },
-  { "stalled-body", BREAK_STALL, "timeout", "did not answer within 0.4 seconds" },
+  { "slow", BREAK_SLOW, "timeout", "did not answer within the timeout of 0.4 s" },
+  { "stalled-body", BREAK_STALL, "timeout", "did not answer within the timeout of 0.4 s" },
   { "huge", BREAK_HUGE, "too-large", "KiB" },
   { "huge-chunked", BREAK_HUGE_CHUNKED, "too-large", "KiB" },
   { "deep", BREAK_DEEP, "malformed", "nested too deeply" },

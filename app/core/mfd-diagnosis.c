@@ -173,7 +173,10 @@ public_dns_resolves (MfdDiagnosis   *self,
     {
       MfdObservation *o = g_ptr_array_index (self->observations, i);
 
-      if (o->stage == MFD_STAGE_DNS_PUBLIC && o->outcome == MFD_OUTCOME_OK && same_host (o->host, failure->host))
+      /* A public view that passes by confirming a failure ("public
+       * resolvers fail too") is no reason to relax. */
+      if (o->stage == MFD_STAGE_DNS_PUBLIC && o->outcome == MFD_OUTCOME_OK && same_host (o->host, failure->host) &&
+          g_strcmp0 (mfd_observation_get_fact (o, "public-view"), "resolves") == 0)
         return TRUE;
     }
   return FALSE;
@@ -409,6 +412,28 @@ compare_findings (gconstpointer a,
   return 0;
 }
 
+/* A name that fails to resolve because its domain expired or is held is
+ * one problem, named by the registration: the DNS failure is evidence of
+ * the dns-domain-expired finding (its steps hold it), not a second finding
+ * that would send the admin to the DNS host instead of the registrar. */
+static gboolean
+explained_by_registration (MfdDiagnosis   *self,
+                           MfdObservation *failure)
+{
+  if (failure->stage != MFD_STAGE_DNS || failure->outcome != MFD_OUTCOME_FAIL)
+    return FALSE;
+
+  for (guint i = 0; i < self->observations->len; i++)
+    {
+      MfdObservation *o = g_ptr_array_index (self->observations, i);
+
+      if (o->stage == MFD_STAGE_REGISTRATION && o->outcome == MFD_OUTCOME_FAIL &&
+          g_strcmp0 (o->cause, "dns-domain-expired") == 0 && same_host (o->host, failure->host))
+        return TRUE;
+    }
+  return FALSE;
+}
+
 static void
 build_findings (MfdDiagnosis *self)
 {
@@ -419,6 +444,8 @@ build_findings (MfdDiagnosis *self)
       MfdFinding *group;
 
       if (o->outcome != MFD_OUTCOME_FAIL && o->outcome != MFD_OUTCOME_WARNING)
+        continue;
+      if (explained_by_registration (self, o))
         continue;
 
       finding = finding_new (self, i);
@@ -691,7 +718,8 @@ mfd_finding_dup_evidence (MfdFinding *self,
       g_string_append_printf (out, "%s%s", sep, line);
     }
 
-  for (guint i = 0; i < G_N_ELEMENTS (cause_caveats); i++)
+  /* An observation with a "caveat" fact already says it in its detail. */
+  for (guint i = 0; i < G_N_ELEMENTS (cause_caveats) && mfd_observation_get_fact (failure, "caveat") == NULL; i++)
     if (g_str_equal (cause_caveats[i].cause, self->cause))
       g_string_append_printf (out, "%s%s", sep, mfd_tr (lang, cause_caveats[i].note));
 

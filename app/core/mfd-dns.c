@@ -941,7 +941,7 @@ report_lookup_failure (MfdDnsResolver *self,
         g_snprintf (seconds, sizeof seconds, "%g", self->timeout_ms / 1000.0);
         obs->outcome = MFD_OUTCOME_FAIL;
         mfd_observation_set_cause (obs, "dns-timeout");
-        mfd_observation_set_detail (obs, N_("The DNS server {2} did not answer for {1} within {3} seconds."),
+        mfd_observation_set_detail (obs, N_("The DNS server {2} did not answer for {1} within the timeout of {3} s."),
                                     name, server, seconds, NULL);
       }
       break;
@@ -1979,15 +1979,15 @@ mfd_dns_check_authority (MfdDnsResolver *self,
                                       name, zone, auth_answers, NULL);
         else if (reference->nxdomain)
           mfd_observation_set_detail (obs, N_("The resolver answers {1} with {2}, but the name servers of {3} say the name does not exist. "
-                                              "The resolver may keep its answer for up to {4} more seconds."),
+                                              "The resolver may keep its answer until its time to live runs out in {4} s."),
                                       name, resolver_answers, zone, resolver_ttl != NULL ? resolver_ttl : "?", NULL);
         else if (!auth_has)
           mfd_observation_set_detail (obs, N_("The resolver answers {1} with {2}, but the name servers of {3} say it has no address. "
-                                              "The resolver may keep its answer for up to {4} more seconds."),
+                                              "The resolver may keep its answer until its time to live runs out in {4} s."),
                                       name, resolver_answers, zone, resolver_ttl != NULL ? resolver_ttl : "?", NULL);
         else
           mfd_observation_set_detail (obs, N_("The resolver answers {1} with {2}, but the name servers of {3} say {4}. "
-                                              "The resolver may keep the old answer for up to {5} more seconds."),
+                                              "The resolver may keep the old answer until its time to live runs out in {5} s."),
                                       name, resolver_answers, zone, auth_answers,
                                       resolver_ttl != NULL ? resolver_ttl : "?", NULL);
       }

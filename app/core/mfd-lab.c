@@ -125,6 +125,12 @@ static const ScenarioInfo scenarios[MFD_LAB_N_SCENARIOS] = {
   { MFD_LAB_NEVER_READS, "never-reads", N_("Server that stops reading"),
     N_("Greets, then never reads or answers anything."),
     "closed-abruptly", MFD_TLS_OPPORTUNISTIC },
+  { MFD_LAB_DNS_STALE_CACHE, "dns-stale-cache", N_("Resolver holds an old answer"),
+    N_("The DNS resolver still gives the host's old address, while the name servers of its domain already give a new one."),
+    "dns-stale-cache", MFD_TLS_OPPORTUNISTIC },
+  { MFD_LAB_DNS_LAME_DELEGATION, "dns-lame-delegation", N_("Name servers do not answer"),
+    N_("The DNS resolver still answers, but the name servers of the host's domain refuse to answer for it."),
+    "dns-lame-delegation", MFD_TLS_OPPORTUNISTIC },
 };
 
 /* The lab's certificates, made once per process, relative to now. */
@@ -160,6 +166,7 @@ struct _MfdLab
   guint            n_connections;
 
   MfdLabDns       *dns;
+  MfdLabDns       *authority;     /* the practice zone's name server, if the scenario has one */
 };
 
 typedef struct
@@ -910,6 +917,37 @@ start_smtp (MfdLab  *self,
   return TRUE;
 }
 
+/* The practice zone's name server, on the lab's address: the responder
+ * above then plays a caching resolver that knows the delegation. */
+static gboolean
+start_authority (MfdLab  *self,
+                 GError **error)
+{
+  gboolean v6 = strchr (self->address, ':') != NULL;
+  const char *type = v6 ? "AAAA" : "A";
+
+  self->authority = mfd_lab_dns_new (self->address, 0, error);
+  if (self->authority == NULL)
+    return FALSE;
+  mfd_lab_dns_set_authoritative (self->authority, TRUE);
+  mfd_lab_dns_add_record (self->authority, "contoso.test", "SOA",
+                          "ns1.contoso.test. hostmaster.contoso.test. 2026112901 3600 600 86400 300", 3600);
+  mfd_lab_dns_add_record (self->authority, "contoso.test", "NS", "ns1.contoso.test", 86400);
+  mfd_lab_dns_add_record (self->authority, "ns1.contoso.test", type, self->address, 86400);
+  /* The new address is a documentation one: only the resolver's old
+   * answer, the practice SMTP server, is ever connected to. */
+  mfd_lab_dns_add_record (self->authority, LAB_HOST_NAME, type, v6 ? "2001:db8::25" : "192.0.2.25", 300);
+  if (self->scenario == MFD_LAB_DNS_LAME_DELEGATION)
+    mfd_lab_dns_set_mode (self->authority, NULL, MFD_LAB_DNS_MODE_REFUSED);
+
+  /* A resolver answers from its cache without the AA flag, and an
+   * authoritative server would refer the host's name to the zone's NS. */
+  mfd_lab_dns_set_authoritative (self->dns, FALSE);
+  mfd_lab_dns_add_record (self->dns, "contoso.test", "NS", "ns1.contoso.test", 86400);
+  mfd_lab_dns_add_record (self->dns, "ns1.contoso.test", type, self->address, 86400);
+  return TRUE;
+}
+
 static gboolean
 start_dns (MfdLab  *self,
            GError **error)
@@ -929,6 +967,9 @@ start_dns (MfdLab  *self,
   else if (self->scenario == MFD_LAB_DNS_TIMEOUT)
     mfd_lab_dns_set_mode (self->dns, LAB_HOST_NAME, MFD_LAB_DNS_MODE_SILENT);
   self->dns_server = g_strdup (mfd_lab_dns_get_server (self->dns));
+
+  if (self->scenario == MFD_LAB_DNS_STALE_CACHE || self->scenario == MFD_LAB_DNS_LAME_DELEGATION)
+    return start_authority (self, error);
   return TRUE;
 }
 
@@ -993,6 +1034,7 @@ mfd_lab_free (MfdLab *self)
     g_thread_join (g_ptr_array_index (self->threads, i));
 
   g_clear_pointer (&self->dns, mfd_lab_dns_free);
+  g_clear_pointer (&self->authority, mfd_lab_dns_free);
   if (self->listener != NULL)
     g_socket_close (self->listener, NULL);
   g_clear_object (&self->listener);
@@ -1043,6 +1085,14 @@ guint16
 mfd_lab_get_smtp_port (MfdLab *self)
 {
   return self->port;
+}
+
+guint16
+mfd_lab_get_dns_authority_port (MfdLab *self)
+{
+  g_return_val_if_fail (self != NULL, 0);
+
+  return self->authority != NULL ? mfd_lab_dns_get_port (self->authority) : 0;
 }
 
 const char *

@@ -34,6 +34,7 @@ struct _MfdProbe
   MfdProbeNameFunc  name_func;
   gpointer          name_func_data;
   GDestroyNotify    name_func_destroy;
+  guint16           authority_port;   /* 0: port 53 */
 };
 
 G_DEFINE_FINAL_TYPE (MfdProbe, mfd_probe, G_TYPE_OBJECT)
@@ -740,6 +741,16 @@ mfd_probe_set_web (MfdProbe *self,
 }
 
 void
+mfd_probe_set_dns_authority_port (MfdProbe *self,
+                                  guint16   port)
+{
+  g_return_if_fail (MFD_IS_PROBE (self));
+  g_return_if_fail (self->run == NULL);
+
+  self->authority_port = port;
+}
+
+void
 mfd_probe_set_name_func (MfdProbe         *self,
                          MfdProbeNameFunc  func,
                          gpointer          user_data,
@@ -822,6 +833,8 @@ mfd_probe_run_async (MfdProbe            *self,
   run->resolver = mfd_dns_resolver_new (run->dns_server, run->dns_ms, &error);
   if (run->resolver == NULL)
     run->resolver_error = g_strdup (error->message);
+  else if (self->authority_port != 0)
+    mfd_dns_resolver_set_authority_port (run->resolver, self->authority_port);
   run->has_name_func = self->name_func != NULL || self->web != NULL;
   run->pool = g_thread_pool_new (job_func, NULL, MAX_WORKERS, FALSE, NULL);
   self->run = run;

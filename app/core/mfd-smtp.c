@@ -480,13 +480,13 @@ fail_with_error (MfdSmtpConnection *self,
       if (command == NULL)
         {
           mfd_observation_set_cause (obs, "greeting-timeout");
-          mfd_observation_set_detail (obs, N_("The server accepted the connection but sent no complete greeting within {1} seconds."),
+          mfd_observation_set_detail (obs, N_("The server accepted the connection but sent no complete greeting within the timeout of {1} s."),
                                       seconds, NULL);
         }
       else
         {
           mfd_observation_set_cause (obs, "closed-abruptly");
-          mfd_observation_set_detail (obs, N_("The server stopped answering: no complete reply to {1} within {2} seconds."),
+          mfd_observation_set_detail (obs, N_("The server stopped answering: no complete reply to {1} within the timeout of {2} s."),
                                       command, seconds, NULL);
         }
       break;
@@ -593,7 +593,7 @@ mfd_smtp_connection_connect (MfdSmtpConnection *self,
       obs->outcome = MFD_OUTCOME_FAIL;
       mfd_observation_set_cause (obs, "tcp-timeout");
       mfd_observation_set_fact (obs, "reason", "timeout");
-      mfd_observation_set_detail (obs, N_("No answer to the connection attempt within {1} seconds."),
+      mfd_observation_set_detail (obs, N_("No answer to the connection attempt within the timeout of {1} s."),
                                   seconds, NULL);
     }
   else if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))

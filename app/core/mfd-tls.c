@@ -212,7 +212,7 @@ mfd_tls_session_handshake (MfdTlsSession *self,
 
       mfd_observation_set_cause (obs, "tls-handshake-failed");
       mfd_observation_set_fact (obs, "reason", "timeout");
-      mfd_observation_set_detail (obs, N_("The TLS handshake did not finish within {1} seconds."),
+      mfd_observation_set_detail (obs, N_("The TLS handshake did not finish within the timeout of {1} s."),
                                   seconds, NULL);
     }
   else if (is_io_closed (self, ret))

@@ -345,7 +345,7 @@ rdap_conclude (RdapCheck *check,
       mfd_observation_set_cause (observation, "dns-domain-expired");
       mfd_observation_set_fact (observation, "days-left", days);
       mfd_observation_set_detail (observation,
-                                  N_("The registration of {1} expires on {2}, in {3} days. Renew it so that mail keeps flowing."),
+                                  N_("The registration of {1} expires on {2} (days left: {3}). Renew it so that mail keeps flowing."),
                                   check->domain, expiration_text, days, NULL);
     }
   else if (expiration != NULL)

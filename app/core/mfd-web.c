@@ -353,7 +353,7 @@ fetch_explain_error (MfdWeb       *self,
         seconds = g_strdup_printf ("%.1f", self->timeout_ms / 1000.0);
 
       return mfd_web_failure_new (MFD_WEB_ERROR_TIMEOUT,
-                                  N_("Could not check: {1} did not answer within {2} seconds."),
+                                  N_("Could not check: {1} did not answer within the timeout of {2} s."),
                                   fetch->server, seconds, NULL);
     }
 

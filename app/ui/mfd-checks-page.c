@@ -47,6 +47,7 @@ struct _MfdChecksPage
   GPtrArray      *groups;          /* (element-type Group) in order of appearance */
   gboolean        running;
   gboolean        cancelled;
+  guint16         dns_authority_port;  /* practice only: 0 = port 53 */
 
   /* Template widgets */
   GtkLabel       *target_label;
@@ -515,10 +516,22 @@ mfd_checks_page_run (MfdChecksPage *self,
   self->probe = mfd_probe_new (target);
   web = mfd_ui_web_new_for_target (target);
   mfd_probe_set_web (self->probe, web);
+  mfd_probe_set_dns_authority_port (self->probe, self->dns_authority_port);
   g_signal_connect (self->probe, "step-started", G_CALLBACK (on_step_started_cb), self);
   g_signal_connect (self->probe, "step-finished", G_CALLBACK (on_step_finished_cb), self);
   update_progress (self);
   mfd_probe_run_async (self->probe, self->cancellable, on_probe_done_cb, g_object_ref (self));
+}
+
+/* The practice servers play a zone's name servers on a free port; real
+ * checks always ask port 53. */
+void
+mfd_checks_page_set_dns_authority_port (MfdChecksPage *self,
+                                        guint16        port)
+{
+  g_return_if_fail (MFD_IS_CHECKS_PAGE (self));
+
+  self->dns_authority_port = port;
 }
 
 void

@@ -453,6 +453,8 @@ mfd_window_run_checks (MfdWindow   *self,
   /* A practice target carries the lab's resolver and CA already. */
   if (self->lab == NULL)
     apply_settings (self, target);
+  mfd_checks_page_set_dns_authority_port (self->checks_page,
+                                          self->lab ? mfd_lab_get_dns_authority_port (self->lab) : 0);
 
   mfd_window_show_page (self, "checks");
   mfd_checks_page_run (self->checks_page, target, ndr_entry);

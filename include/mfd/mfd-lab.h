@@ -45,6 +45,9 @@ typedef enum
   MFD_LAB_HUGE_LINE,           /* a 1 MB greeting line */
   MFD_LAB_SLOW_DRIP,           /* the greeting at one byte per second */
   MFD_LAB_NEVER_READS,         /* greets, then never reads nor answers */
+  /* The zone's name servers (see mfd_lab_get_dns_authority_port()): */
+  MFD_LAB_DNS_STALE_CACHE,     /* the resolver's answer differs from theirs */
+  MFD_LAB_DNS_LAME_DELEGATION, /* they refuse to answer for the zone */
   MFD_LAB_N_SCENARIOS
 } MfdLabScenario;
 
@@ -80,6 +83,10 @@ const char *mfd_lab_get_address           (MfdLab         *self);  /* "127.0.0.1
 guint16     mfd_lab_get_smtp_port         (MfdLab         *self);
 /* "127.0.0.1:PORT" ("[::1]:PORT"): the DNS responder that answers the practice name. */
 const char *mfd_lab_get_dns_server        (MfdLab         *self);
+/* The port on the lab's address where the practice zone's name servers
+ * listen (not 53, which needs privileges): give it to
+ * mfd_probe_set_dns_authority_port() so the authority step reaches them. */
+guint16     mfd_lab_get_dns_authority_port (MfdLab       *self);
 const char *mfd_lab_get_tls_domain        (MfdLab         *self);  /* "mail.contoso.test" */
 const char *mfd_lab_get_ca_file           (MfdLab         *self);  /* PEM of the lab CA */
 /* Every command line the SMTP peer received, in order (for tests that

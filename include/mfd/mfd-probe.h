@@ -45,6 +45,14 @@ MfdWeb     *mfd_probe_get_web            (MfdProbe            *self);
 void        mfd_probe_set_web            (MfdProbe            *self,
                                           MfdWeb              *web);
 
+/* Practice and tests only: the port the zone's name servers are asked on
+ * in the authority step (0 = 53, what real checks always use), so that the
+ * practice servers' name servers (mfd_lab_get_dns_authority_port()), which
+ * cannot listen on 53 without privileges, can play a zone. Not while
+ * running. */
+void        mfd_probe_set_dns_authority_port (MfdProbe    *self,
+                                              guint16      port);
+
 /* A hook for other checks of each destination name that run on the main
  * context rather than in the probe's worker threads. Called on the
  * caller's main context once the local DNS lookup of each name has
