@@ -29,7 +29,7 @@ fi
 
 status=0
 meson test -C "$build" --suite engine --timeout-multiplier 10 "$@" \
-  --wrapper "valgrind --leak-check=full --errors-for-leak-kinds=definite --error-exitcode=99 ${supp[*]}" || status=$?
+  --wrapper "valgrind --trace-children=yes --leak-check=full --errors-for-leak-kinds=definite --error-exitcode=99 ${supp[*]}" || status=$?
 
 log="$build/meson-logs/testlog-valgrind.json"
 python3 - "$log" <<'PY'
