@@ -488,6 +488,7 @@ test_help (void)
 {
   g_auto(Run) en = { NULL };
   g_auto(Run) ja = { NULL };
+  g_autofree char *glib_heading = NULL;
 
   run_check (&en, "--help", NULL);
   g_assert_cmpint (en.status, ==, 0);
@@ -507,6 +508,17 @@ test_help (void)
   g_assert_cmpint (ja.status, ==, 0);
   g_assert_null (strstr (ja.out, "A smart host to check"));
   g_assert_nonnull (strstr (ja.out, mfd_tr ("ja", "A smart host to check (repeat for several)")));
+
+  /* GLib's own headings follow --lang too, where GLib has a Japanese catalogue. */
+  g_setenv ("LANGUAGE", "ja", TRUE);
+  glib_heading = g_strdup (g_dgettext ("glib20", "Help Options:"));
+  g_setenv ("LANGUAGE", "en", TRUE);
+  if (!g_str_equal (glib_heading, "Help Options:"))
+    {
+      g_assert_nonnull (strstr (ja.out, glib_heading));
+      g_assert_null (strstr (ja.out, "Help Options:"));
+    }
+  g_assert_nonnull (strstr (en.out, "Help Options:"));
 }
 
 int

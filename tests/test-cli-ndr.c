@@ -138,11 +138,14 @@ test_file_and_lang (void)
   g_assert_nonnull (strstr (ja.out, "4.7.320"));
   g_assert_nonnull (strstr (ja.out, "cert-expired"));
   g_assert_nonnull (strstr (ja.out, "宛先サーバー"));
+  /* The likely cause is named in words, the id kept beside it. */
+  g_assert_nonnull (strstr (ja.out, "サーバーの証明書の有効期限が切れています (cert-expired)"));
 
   /* Without --lang the process language (English here) is used. */
   run_cli (&en, NULL, 0, en_args);
   g_assert_cmpint (en.status, ==, 0);
   g_assert_nonnull (strstr (en.out, "Destination server: mail.fabrikam.com (198.51.100.80:25)"));
+  g_assert_nonnull (strstr (en.out, "Likely cause: The server's certificate has expired (cert-expired)"));
   g_assert_null (strstr (en.out, "宛先サーバー"));
 
   run_cli (&dash, queue_text, strlen (queue_text), dash_args);

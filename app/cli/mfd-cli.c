@@ -10,6 +10,7 @@
 #include "config.h"
 
 #include <glib/gi18n.h>
+#include <string.h>
 
 #include "mfd/mfd.h"
 #include "mfd-cli-private.h"
@@ -37,6 +38,29 @@ mfd_cli_is_verb (const char *arg)
   return FALSE;
 }
 
+/* GOptionContext's own words ("Usage:", "Help Options:") come from GLib's
+ * catalogue, which only the process language selects; without this, --help
+ * --lang ja mixes English headings into the Japanese help. */
+static void
+follow_lang_argument (int    argc,
+                      char **argv)
+{
+  const char *value = NULL;
+
+  for (int i = 2; i < argc; i++)
+    {
+      if (g_str_equal (argv[i], "--"))
+        break;
+      if (g_str_equal (argv[i], "--lang") && i + 1 < argc)
+        value = argv[i + 1];
+      else if (g_str_has_prefix (argv[i], "--lang="))
+        value = argv[i] + strlen ("--lang=");
+    }
+
+  if (value != NULL && (g_str_equal (value, "ja") || g_str_equal (value, "en")))
+    g_setenv ("LANGUAGE", value, TRUE);
+}
+
 int
 mfd_cli_run (int    argc,
              char **argv)
@@ -54,6 +78,7 @@ mfd_cli_run (int    argc,
           for (int j = 2; j < argc; j++)
             sub_argv[j - 1] = argv[j];
           g_set_prgname (prgname);
+          follow_lang_argument (argc, argv);
           return verbs[i].func (argc - 1, sub_argv);
         }
     }

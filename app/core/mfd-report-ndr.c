@@ -13,6 +13,7 @@
 
 #include <glib/gi18n.h>
 
+#include "mfd-remedy.h"
 #include "mfd-report.h"
 #include "mfd-text.h"
 
@@ -116,6 +117,22 @@ state_msgid (const MfdNdrEntry *entry)
   return N_("Failed permanently: this error is not retried.");
 }
 
+/* The cause in words, with its stable id kept for tickets and scripts:
+ * a bare id means nothing to the admin reading the report. */
+static char *
+likely_cause_text (const char *cause,
+                   const char *lang)
+{
+  g_autoptr(MfdRemedy) remedy = NULL;
+
+  if (cause == NULL)
+    return NULL;
+  remedy = mfd_remedy_render (NULL, cause, lang, NULL);
+  if (remedy == NULL || remedy->title == NULL)
+    return g_strdup (cause);
+  return g_strdup_printf ("%s (%s)", remedy->title, cause);
+}
+
 /* One "label: value" line; Markdown makes it a bullet with a bold label. */
 static void
 append_field (GString         *out,
@@ -150,6 +167,7 @@ append_entry (GString           *out,
   g_autofree char *code = NULL;
   g_autofree char *heading = NULL;
   g_autofree char *recipients = NULL;
+  g_autofree char *cause = NULL;
   g_autofree char *number_str = g_strdup_printf ("%u", number);
 
   code_line = g_string_new (NULL);
@@ -189,9 +207,10 @@ append_entry (GString           *out,
   append_field (out, format, lang, N_("When"), when);
   append_field (out, format, lang, N_("State"), mfd_tr (lang, state_msgid (entry)));
   append_field (out, format, lang, N_("Detail"), entry->message);
+  cause = likely_cause_text (entry->cause, lang);
   append_field (out, format, lang, N_("Likely cause"),
-                entry->cause != NULL ? entry->cause
-                                     : mfd_tr (lang, N_("not known from the text alone; run the checks")));
+                cause != NULL ? cause
+                              : mfd_tr (lang, N_("not known from the text alone; run the checks")));
   append_field (out, format, lang, N_("Reported by"), entry->reporting_server);
   if (entry->recipients != NULL && entry->recipients[0] != NULL)
     recipients = g_strjoinv (", ", entry->recipients);

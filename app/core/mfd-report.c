@@ -620,7 +620,8 @@ write_observations (Writer    *w,
     {
       MfdObservation *o = g_ptr_array_index (observations, i);
       g_autofree char *detail = mfd_observation_dup_detail (o, w->lang);
-      g_autofree char *ms = o->ms >= 0 ? g_strdup_printf ("%" G_GINT64_FORMAT " ms", o->ms) : g_strdup ("");
+      g_autofree char *ms_number = g_strdup_printf ("%" G_GINT64_FORMAT, o->ms);
+      g_autofree char *ms = o->ms >= 0 ? mfd_text_render_va (w->lang, N_("{1} ms"), ms_number, NULL) : g_strdup ("");
       const char *stage = mfd_tr (w->lang, mfd_stage_get_label (o->stage));
       const char *outcome = mfd_report_get_outcome_label (o->outcome, w->lang);
 

@@ -180,7 +180,7 @@ mfd_application_init (MfdApplication *self)
   summary = g_strdup_printf ("%s\n\n%s\n  %s\n  %s\n  %s\n\n%s",
                              _("Finds out why Microsoft 365 cannot deliver mail through an outbound connector."),
                              _("Commands:"),
-                             _("check …          check a destination server (see “check --help”)"),
+                             _("check …           check a destination server (see “check --help”)"),
                              _("explain-ndr FILE  explain an NDR, queue error or message-trace text"),
                              _("explain CODE      explain an error code such as 4.4.316"),
                              _("Without a command the app window opens."));
