@@ -22,3 +22,15 @@ mfd_util_collect_args (va_list ap)
   g_ptr_array_add (args, NULL);
   return args;
 }
+
+void
+mfd_util_add_string_or_null (JsonBuilder *builder,
+                             const char  *key,
+                             const char  *value)
+{
+  json_builder_set_member_name (builder, key);
+  if (value != NULL)
+    json_builder_add_string_value (builder, value);
+  else
+    json_builder_add_null_value (builder);
+}

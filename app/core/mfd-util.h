@@ -8,12 +8,17 @@
 #pragma once
 
 #include <stdarg.h>
-#include <glib.h>
+#include <json-glib/json-glib.h>
 
 G_BEGIN_DECLS
 
 /* The strings of a NULL-terminated argument list, borrowed (not copied),
  * as a NULL-terminated array: pdata is a `const char * const *`. */
 GPtrArray *mfd_util_collect_args        (va_list      ap);
+
+/* @key: @value, or @key: null when @value is NULL. */
+void       mfd_util_add_string_or_null  (JsonBuilder *builder,
+                                         const char  *key,
+                                         const char  *value);
 
 G_END_DECLS
