@@ -9,6 +9,7 @@
 
 #include "config.h"
 
+#include <string.h>
 #include <glib/gi18n.h>
 
 #include "mfd/mfd.h"
@@ -69,6 +70,22 @@ mfd_cli_check_lang (const char *lang)
 
   mfd_cli_printerr (NULL, N_("--lang takes “ja” or “en”."));
   return FALSE;
+}
+
+const char *
+mfd_cli_find_lang (int    argc,
+                   char **argv)
+{
+  for (int i = 1; i < argc; i++)
+    {
+      if (g_str_equal (argv[i], "--"))
+        break;
+      if (g_str_equal (argv[i], "--lang") && i + 1 < argc)
+        return argv[i + 1];
+      if (g_str_has_prefix (argv[i], "--lang="))
+        return argv[i] + strlen ("--lang=");
+    }
+  return NULL;
 }
 
 void
