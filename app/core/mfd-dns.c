@@ -765,31 +765,30 @@ lookup_type (MfdDnsResolver *self,
 }
 
 static char *
-join_chain (GPtrArray *chain)
-{
-  g_autoptr(GString) out = g_string_new (NULL);
-
-  for (guint i = 0; i < chain->len; i++)
-    {
-      if (i > 0)
-        g_string_append (out, " -> ");
-      g_string_append (out, g_ptr_array_index (chain, i));
-    }
-  return g_string_free (g_steal_pointer (&out), FALSE);
-}
-
-static char *
-join_strings (GPtrArray *strings)
+join_with (GPtrArray  *strings,
+           const char *separator)
 {
   g_autoptr(GString) out = g_string_new (NULL);
 
   for (guint i = 0; i < strings->len; i++)
     {
       if (i > 0)
-        g_string_append (out, ", ");
+        g_string_append (out, separator);
       g_string_append (out, g_ptr_array_index (strings, i));
     }
   return g_string_free (g_steal_pointer (&out), FALSE);
+}
+
+static char *
+join_chain (GPtrArray *chain)
+{
+  return join_with (chain, " -> ");
+}
+
+static char *
+join_strings (GPtrArray *strings)
+{
+  return join_with (strings, ", ");
 }
 
 static void
