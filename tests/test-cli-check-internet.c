@@ -25,13 +25,12 @@
 #include <locale.h>
 #include <string.h>
 #include <glib/gstdio.h>
-#include <gnutls/gnutls.h>
-#include <gnutls/x509.h>
 #include <json-glib/json-glib.h>
 #include <libsoup/soup.h>
 
 #include "mfd/mfd.h"
 #include "mfd-lab-dns.h"
+#include "mfd-test-ca.h"
 
 #define HOST          "mail.contoso.com"
 #define ZONE          "contoso.com"
@@ -93,110 +92,17 @@ run_clear (Run *run)
 
 G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (Run, run_clear)
 
-/* Test CA ------------------------------------------------------------------ */
-
-static char *
-datum_to_string (gnutls_datum_t *datum)
-{
-  char *text = g_strndup ((const char *) datum->data, datum->size);
-
-  gnutls_free (datum->data);
-  return text;
-}
-
-static gnutls_x509_privkey_t
-make_key (void)
-{
-  gnutls_x509_privkey_t key;
-
-  g_assert_cmpint (gnutls_x509_privkey_init (&key), ==, 0);
-  g_assert_cmpint (gnutls_x509_privkey_generate (key, GNUTLS_PK_ECDSA,
-                                                 GNUTLS_CURVE_TO_BITS (GNUTLS_ECC_CURVE_SECP256R1), 0), ==, 0);
-  return key;
-}
-
-/* Valid from yesterday for a week, so the suite never rots. */
-static gnutls_x509_crt_t
-make_cert (gnutls_x509_privkey_t key,
-           const char           *dn,
-           guint                 serial,
-           gboolean              is_ca)
-{
-  gnutls_x509_crt_t crt;
-  time_t now = time (NULL);
-  unsigned char serial_bytes[1] = { serial };
-
-  g_assert_cmpint (gnutls_x509_crt_init (&crt), ==, 0);
-  gnutls_x509_crt_set_version (crt, 3);
-  gnutls_x509_crt_set_serial (crt, serial_bytes, sizeof serial_bytes);
-  gnutls_x509_crt_set_activation_time (crt, now - 24 * 3600);
-  gnutls_x509_crt_set_expiration_time (crt, now + 7 * 24 * 3600);
-  g_assert_cmpint (gnutls_x509_crt_set_dn (crt, dn, NULL), ==, 0);
-  g_assert_cmpint (gnutls_x509_crt_set_key (crt, key), ==, 0);
-  gnutls_x509_crt_set_basic_constraints (crt, is_ca, -1);
-  if (is_ca)
-    gnutls_x509_crt_set_key_usage (crt, GNUTLS_KEY_KEY_CERT_SIGN | GNUTLS_KEY_CRL_SIGN);
-  else
-    {
-      const unsigned char loopback[4] = { 127, 0, 0, 1 };
-
-      gnutls_x509_crt_set_key_usage (crt, GNUTLS_KEY_DIGITAL_SIGNATURE);
-      gnutls_x509_crt_set_key_purpose_oid (crt, GNUTLS_KP_TLS_WWW_SERVER, 0);
-      gnutls_x509_crt_set_subject_alt_name (crt, GNUTLS_SAN_IPADDRESS, loopback,
-                                            sizeof loopback, GNUTLS_FSAN_APPEND);
-    }
-  return crt;
-}
-
 static void
 make_test_ca (void)
 {
-  gnutls_x509_privkey_t ca_key = make_key ();
-  gnutls_x509_privkey_t server_key = make_key ();
-  gnutls_x509_crt_t ca = make_cert (ca_key, "CN=Mail Flow Doctor CLI Test CA,O=Tests", 1, TRUE);
-  gnutls_x509_crt_t crt = make_cert (server_key, "CN=127.0.0.1,O=Tests", 2, FALSE);
-  g_autofree char *cert_pem = NULL;
-  g_autofree char *key_pem = NULL;
+  g_autoptr(MfdTestCa) ca = mfd_test_ca_new ("CN=Mail Flow Doctor CLI Test CA,O=Tests");
   g_autoptr(GError) error = NULL;
-  gnutls_datum_t datum;
 
-  g_assert_cmpint (gnutls_x509_crt_sign2 (ca, ca, ca_key, GNUTLS_DIG_SHA256, 0), ==, 0);
-  g_assert_cmpint (gnutls_x509_crt_export2 (ca, GNUTLS_X509_FMT_PEM, &datum), ==, 0);
-  web_ca_pem = datum_to_string (&datum);
-
-  g_assert_cmpint (gnutls_x509_crt_sign2 (crt, ca, ca_key, GNUTLS_DIG_SHA256, 0), ==, 0);
-  g_assert_cmpint (gnutls_x509_crt_export2 (crt, GNUTLS_X509_FMT_PEM, &datum), ==, 0);
-  cert_pem = datum_to_string (&datum);
-  g_assert_cmpint (gnutls_x509_privkey_export2_pkcs8 (server_key, GNUTLS_X509_FMT_PEM, NULL,
-                                                      GNUTLS_PKCS_PLAIN, &datum), ==, 0);
-  key_pem = datum_to_string (&datum);
-  server_pem = g_strconcat (cert_pem, key_pem, NULL);
+  web_ca_pem = g_strdup (mfd_test_ca_get_pem (ca));
+  server_pem = mfd_test_ca_issue_server (ca, 2, NULL, -1, 7);
 
   test_dir = g_dir_make_tmp ("mfd-test-cli-internet-XXXXXX", &error);
   g_assert_no_error (error);
-
-  gnutls_x509_crt_deinit (crt);
-  gnutls_x509_crt_deinit (ca);
-  gnutls_x509_privkey_deinit (ca_key);
-  gnutls_x509_privkey_deinit (server_key);
-}
-
-static void
-remove_tree (const char *path)
-{
-  g_autoptr(GDir) dir = g_dir_open (path, 0, NULL);
-  const char *name;
-
-  while (dir != NULL && (name = g_dir_read_name (dir)) != NULL)
-    {
-      g_autofree char *child = g_build_filename (path, name, NULL);
-
-      if (g_file_test (child, G_FILE_TEST_IS_DIR) && !g_file_test (child, G_FILE_TEST_IS_SYMLINK))
-        remove_tree (child);
-      else
-        g_unlink (child);
-    }
-  g_rmdir (path);
 }
 
 /* The HTTPS server ----------------------------------------------------------- */
@@ -417,7 +323,7 @@ fixture_teardown (Fixture       *f,
   mfd_lab_free (f->lab);
   g_free (f->ca_file);
   g_free (f->cache_dir);
-  remove_tree (dir);
+  mfd_test_remove_tree (dir);
 
   while (g_main_context_iteration (NULL, FALSE))
     ;
@@ -1164,7 +1070,7 @@ main (int   argc,
 
   status = g_test_run ();
 
-  remove_tree (test_dir);
+  mfd_test_remove_tree (test_dir);
   g_free (test_dir);
   g_free (web_ca_pem);
   g_free (server_pem);

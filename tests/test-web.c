@@ -15,12 +15,11 @@
 
 #include <locale.h>
 #include <glib/gstdio.h>
-#include <gnutls/gnutls.h>
-#include <gnutls/x509.h>
 #include <libsoup/soup.h>
 
 #include "mfd/mfd.h"
 #include "../app/core/mfd-web-private.h"
+#include "mfd-test-ca.h"
 
 #define TEST_TIMEOUT_MS  3000
 #define WATCHDOG_SECONDS 15
@@ -62,146 +61,21 @@ route_free (Route *route)
   g_free (route);
 }
 
-/* Test CA ---------------------------------------------------------------------- */
-
-static char *
-datum_to_string (gnutls_datum_t *datum)
-{
-  char *text = g_strndup ((const char *) datum->data, datum->size);
-
-  gnutls_free (datum->data);
-  return text;
-}
-
-static gnutls_x509_privkey_t
-make_key (void)
-{
-  gnutls_x509_privkey_t key;
-
-  g_assert_cmpint (gnutls_x509_privkey_init (&key), ==, 0);
-  g_assert_cmpint (gnutls_x509_privkey_generate (key, GNUTLS_PK_ECDSA,
-                                                 GNUTLS_CURVE_TO_BITS (GNUTLS_ECC_CURVE_SECP256R1), 0), ==, 0);
-  return key;
-}
-
-/* @dns_name NULL: a server certificate for 127.0.0.1 and localhost.
- * Validity in days from now, so the suite never rots. */
-static gnutls_x509_crt_t
-make_cert (gnutls_x509_privkey_t key,
-           const char           *dn,
-           guint                 serial,
-           gboolean              is_ca,
-           const char           *dns_name,
-           int                   from_days,
-           int                   to_days)
-{
-  gnutls_x509_crt_t crt;
-  time_t now = time (NULL);
-  unsigned char serial_bytes[1] = { serial };
-
-  g_assert_cmpint (gnutls_x509_crt_init (&crt), ==, 0);
-  gnutls_x509_crt_set_version (crt, 3);
-  gnutls_x509_crt_set_serial (crt, serial_bytes, sizeof serial_bytes);
-  gnutls_x509_crt_set_activation_time (crt, now + from_days * 24 * 3600);
-  gnutls_x509_crt_set_expiration_time (crt, now + to_days * 24 * 3600);
-  g_assert_cmpint (gnutls_x509_crt_set_dn (crt, dn, NULL), ==, 0);
-  g_assert_cmpint (gnutls_x509_crt_set_key (crt, key), ==, 0);
-  gnutls_x509_crt_set_basic_constraints (crt, is_ca, -1);
-  if (is_ca)
-    gnutls_x509_crt_set_key_usage (crt, GNUTLS_KEY_KEY_CERT_SIGN | GNUTLS_KEY_CRL_SIGN);
-  else if (dns_name != NULL)
-    {
-      gnutls_x509_crt_set_key_usage (crt, GNUTLS_KEY_DIGITAL_SIGNATURE);
-      gnutls_x509_crt_set_key_purpose_oid (crt, GNUTLS_KP_TLS_WWW_SERVER, 0);
-      gnutls_x509_crt_set_subject_alt_name (crt, GNUTLS_SAN_DNSNAME, dns_name,
-                                            strlen (dns_name), GNUTLS_FSAN_APPEND);
-    }
-  else
-    {
-      const unsigned char loopback[4] = { 127, 0, 0, 1 };
-
-      gnutls_x509_crt_set_key_usage (crt, GNUTLS_KEY_DIGITAL_SIGNATURE);
-      gnutls_x509_crt_set_key_purpose_oid (crt, GNUTLS_KP_TLS_WWW_SERVER, 0);
-      gnutls_x509_crt_set_subject_alt_name (crt, GNUTLS_SAN_IPADDRESS, loopback,
-                                            sizeof loopback, GNUTLS_FSAN_APPEND);
-      gnutls_x509_crt_set_subject_alt_name (crt, GNUTLS_SAN_DNSNAME, "localhost",
-                                            strlen ("localhost"), GNUTLS_FSAN_APPEND);
-    }
-  return crt;
-}
-
-/* Certificate and key, PEM, signed by @ca. */
-static char *
-make_server_pem (gnutls_x509_crt_t      ca,
-                 gnutls_x509_privkey_t  ca_key,
-                 gnutls_x509_privkey_t  key,
-                 guint                  serial,
-                 const char            *dns_name,
-                 int                    from_days,
-                 int                    to_days)
-{
-  gnutls_x509_crt_t crt = make_cert (key, "CN=127.0.0.1,O=Tests", serial, FALSE,
-                                     dns_name, from_days, to_days);
-  g_autofree char *cert_pem = NULL;
-  g_autofree char *key_pem = NULL;
-  gnutls_datum_t datum;
-
-  g_assert_cmpint (gnutls_x509_crt_sign2 (crt, ca, ca_key, GNUTLS_DIG_SHA256, 0), ==, 0);
-  g_assert_cmpint (gnutls_x509_crt_export2 (crt, GNUTLS_X509_FMT_PEM, &datum), ==, 0);
-  cert_pem = datum_to_string (&datum);
-  g_assert_cmpint (gnutls_x509_privkey_export2_pkcs8 (key, GNUTLS_X509_FMT_PEM, NULL,
-                                                      GNUTLS_PKCS_PLAIN, &datum), ==, 0);
-  key_pem = datum_to_string (&datum);
-  gnutls_x509_crt_deinit (crt);
-
-  return g_strconcat (cert_pem, key_pem, NULL);
-}
-
 static void
 make_test_ca (void)
 {
-  gnutls_x509_privkey_t ca_key = make_key ();
-  gnutls_x509_privkey_t server_key = make_key ();
-  gnutls_x509_crt_t ca = make_cert (ca_key, "CN=Mail Flow Doctor Test CA,O=Tests", 1, TRUE, NULL, -1, 7);
-  gnutls_datum_t datum;
-  g_autofree char *ca_pem = NULL;
+  g_autoptr(MfdTestCa) ca = mfd_test_ca_new ("CN=Mail Flow Doctor Test CA,O=Tests");
   g_autoptr(GError) error = NULL;
 
-  g_assert_cmpint (gnutls_x509_crt_sign2 (ca, ca, ca_key, GNUTLS_DIG_SHA256, 0), ==, 0);
-  g_assert_cmpint (gnutls_x509_crt_export2 (ca, GNUTLS_X509_FMT_PEM, &datum), ==, 0);
-  ca_pem = datum_to_string (&datum);
-
-  server_pem = make_server_pem (ca, ca_key, server_key, 2, NULL, -1, 7);
-  wrong_name_pem = make_server_pem (ca, ca_key, server_key, 3, "mail.wrong.example", -1, 7);
-  expired_pem = make_server_pem (ca, ca_key, server_key, 4, NULL, -10, -1);
+  server_pem = mfd_test_ca_issue_server (ca, 2, NULL, -1, 7);
+  wrong_name_pem = mfd_test_ca_issue_server (ca, 3, "mail.wrong.example", -1, 7);
+  expired_pem = mfd_test_ca_issue_server (ca, 4, NULL, -10, -1);
 
   test_dir = g_dir_make_tmp ("mfd-test-web-XXXXXX", &error);
   g_assert_no_error (error);
   ca_path = g_build_filename (test_dir, "ca.pem", NULL);
-  g_file_set_contents (ca_path, ca_pem, -1, &error);
+  g_file_set_contents (ca_path, mfd_test_ca_get_pem (ca), -1, &error);
   g_assert_no_error (error);
-
-  gnutls_x509_crt_deinit (ca);
-  gnutls_x509_privkey_deinit (ca_key);
-  gnutls_x509_privkey_deinit (server_key);
-}
-
-static void
-remove_tree (const char *path)
-{
-  g_autoptr(GDir) dir = g_dir_open (path, 0, NULL);
-  const char *name;
-
-  while (dir != NULL && (name = g_dir_read_name (dir)) != NULL)
-    {
-      g_autofree char *child = g_build_filename (path, name, NULL);
-
-      if (g_file_test (child, G_FILE_TEST_IS_DIR))
-        remove_tree (child);
-      else
-        g_unlink (child);
-    }
-  g_rmdir (path);
 }
 
 /* The server ------------------------------------------------------------------- */
@@ -353,7 +227,7 @@ fixture_teardown (Fixture       *f,
   g_hash_table_unref (f->hits);
   g_main_loop_unref (f->loop);
   g_clear_object (&f->result);
-  remove_tree (f->cache_dir);
+  mfd_test_remove_tree (f->cache_dir);
   g_free (f->cache_dir);
   g_free (f->base);
 
@@ -1601,7 +1475,7 @@ main (int   argc,
 
   status = g_test_run ();
 
-  remove_tree (test_dir);
+  mfd_test_remove_tree (test_dir);
   g_free (test_dir);
   g_free (ca_path);
   g_free (server_pem);
