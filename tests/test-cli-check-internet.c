@@ -31,6 +31,7 @@
 #include "mfd/mfd.h"
 #include "mfd-lab-dns.h"
 #include "mfd-test-ca.h"
+#include "mfd-test-web.h"
 
 #define HOST          "mail.contoso.com"
 #define ZONE          "contoso.com"
@@ -44,19 +45,7 @@ static char *server_pem;
 
 typedef struct
 {
-  guint     status;
-  char     *content_type;
-  GBytes   *body;
-  gboolean  hang;
-} Route;
-
-typedef struct
-{
-  SoupServer *server;
-  char       *base;           /* https://127.0.0.1:PORT */
-  GHashTable *routes;         /* key -> Route */
-  GHashTable *hits;           /* key -> count */
-  GPtrArray  *paused;
+  MfdTestWeb  web;
   char       *cache_dir;      /* XDG_CACHE_HOME of the runs */
   char       *ca_file;        /* the web CA and the lab CA */
   MfdLab     *lab;            /* healthy SMTP on 127.0.0.1 */
@@ -73,14 +62,6 @@ typedef struct
   JsonParser *parser;
   JsonObject *root;           /* --json runs only */
 } Run;
-
-static void
-route_free (Route *route)
-{
-  g_free (route->content_type);
-  g_bytes_unref (route->body);
-  g_free (route);
-}
 
 static void
 run_clear (Run *run)
@@ -108,72 +89,10 @@ make_test_ca (void)
 /* The HTTPS server ----------------------------------------------------------- */
 
 static void
-serve (Fixture    *f,
-       const char *key,
-       guint       status,
-       const char *content_type,
-       const char *body)
-{
-  Route *route = g_new0 (Route, 1);
-
-  route->status = status;
-  route->content_type = g_strdup (content_type);
-  route->body = g_bytes_new (body, strlen (body));
-  g_hash_table_replace (f->routes, g_strdup (key), route);
-}
-
-static void
 serve_hang (Fixture    *f,
             const char *key)
 {
-  serve (f, key, 200, "application/json", "{}");
-  ((Route *) g_hash_table_lookup (f->routes, key))->hang = TRUE;
-}
-
-static guint
-hits (Fixture    *f,
-      const char *key)
-{
-  return GPOINTER_TO_UINT (g_hash_table_lookup (f->hits, key));
-}
-
-static void
-on_request_cb (SoupServer        *server,
-               SoupServerMessage *message,
-               const char        *path,
-               GHashTable        *query,
-               gpointer           user_data)
-{
-  Fixture *f = user_data;
-  g_autofree char *key = NULL;
-  Route *route;
-
-  /* DoH answers depend on the question, everything else on the path. */
-  if (g_str_equal (path, "/resolve") && query != NULL)
-    key = g_strdup_printf ("/resolve?%s&%s",
-                           (const char *) g_hash_table_lookup (query, "name"),
-                           (const char *) g_hash_table_lookup (query, "type"));
-  else
-    key = g_strdup (path);
-
-  g_hash_table_replace (f->hits, g_strdup (key), GUINT_TO_POINTER (hits (f, key) + 1));
-
-  route = g_hash_table_lookup (f->routes, key);
-  if (route == NULL)
-    {
-      soup_server_message_set_status (message, 404, NULL);
-      return;
-    }
-  if (route->hang)
-    {
-      soup_server_message_pause (message);
-      g_ptr_array_add (f->paused, g_object_ref (message));
-      return;
-    }
-  soup_server_message_set_status (message, route->status, NULL);
-  soup_server_message_set_response (message, route->content_type, SOUP_MEMORY_COPY,
-                                    g_bytes_get_data (route->body, NULL),
-                                    g_bytes_get_size (route->body));
+  mfd_test_web_serve (&f->web, key, 200, "application/json", "{}")->hang = TRUE;
 }
 
 /* DNS JSON in the shape public resolvers answer with; @answers NULL for
@@ -191,7 +110,7 @@ serve_doh (Fixture    *f,
                           "\"CD\": false, \"Question\": [{\"name\": \"%s.\", \"type\": %d}]%s%s%s}",
                           status, HOST, g_str_equal (type, "A") ? 1 : 28,
                           answers ? ", \"Answer\": [" : "", answers ? answers : "", answers ? "]" : "");
-  serve (f, key, 200, "application/dns-json", body);
+  mfd_test_web_serve (&f->web, key, 200, "application/dns-json", body);
 }
 
 /* The internet sees HOST at 127.0.0.1 (TTL 300), no IPv6. */
@@ -217,8 +136,8 @@ serve_bootstrap (Fixture *f)
 
   body = g_strdup_printf ("{\"description\": \"RDAP bootstrap file for Domain Name System registrations\","
                           " \"publication\": \"2026-01-01T00:00:00Z\", \"version\": \"1.0\","
-                          " \"services\": [[[\"com\", \"net\"], [\"%s/rdap/\"]]]}", f->base);
-  serve (f, "/rdap/dns.json", 200, "application/json", body);
+                          " \"services\": [[[\"com\", \"net\"], [\"%s/rdap/\"]]]}", f->web.base);
+  mfd_test_web_serve (&f->web, "/rdap/dns.json", 200, "application/json", body);
 }
 
 /* @expires_in from now; returns the expiration date as the evidence says it
@@ -239,16 +158,16 @@ serve_domain (Fixture    *f,
                           "  {\"eventAction\": \"expiration\", \"eventDate\": \"%s\"}],"
                           " \"rdapConformance\": [\"rdap_level_0\"]}",
                           statuses, expiration_text);
-  serve (f, "/rdap/domain/" ZONE, 200, "application/rdap+json", body);
+  mfd_test_web_serve (&f->web, "/rdap/domain/" ZONE, 200, "application/rdap+json", body);
   return g_date_time_format (expiration, "%Y-%m-%d");
 }
 
 static void
 serve_endpoints (Fixture *f)
 {
-  serve (f, "/version/Worldwide", 200, "application/json",
+  mfd_test_web_serve (&f->web, "/version/Worldwide", 200, "application/json",
          "{\"instance\": \"Worldwide\", \"latest\": \"2026112900\"}");
-  serve (f, "/endpoints/Worldwide", 200, "application/json",
+  mfd_test_web_serve (&f->web, "/endpoints/Worldwide", 200, "application/json",
          "[{\"id\": 1, \"serviceArea\": \"Exchange\", \"urls\": [\"outlook.office.com\"],"
          "  \"ips\": [\"13.107.6.152/31\"], \"tcpPorts\": \"80,443\", \"category\": \"Optimize\", \"required\": true},"
          " {\"id\": 9, \"serviceArea\": \"Exchange\", \"urls\": [\"*.mail.protection.outlook.com\"],"
@@ -262,9 +181,7 @@ static void
 fixture_setup (Fixture       *f,
                gconstpointer  data)
 {
-  g_autoptr(GTlsCertificate) certificate = NULL;
   g_autoptr(GError) error = NULL;
-  g_autoslist(GUri) uris = NULL;
   g_autofree char *lab_ca = NULL;
   g_autofree char *both = NULL;
   g_autofree char *name = g_strdup_printf ("run-%08x", g_random_int ());
@@ -273,18 +190,7 @@ fixture_setup (Fixture       *f,
   g_assert_cmpint (g_mkdir (dir, 0700), ==, 0);
   f->cache_dir = g_build_filename (dir, "cache", NULL);
 
-  certificate = g_tls_certificate_new_from_pem (server_pem, -1, &error);
-  g_assert_no_error (error);
-  f->server = soup_server_new ("tls-certificate", certificate, NULL);
-  soup_server_add_handler (f->server, NULL, on_request_cb, f, NULL);
-  soup_server_listen_local (f->server, 0, SOUP_SERVER_LISTEN_HTTPS | SOUP_SERVER_LISTEN_IPV4_ONLY, &error);
-  g_assert_no_error (error);
-  uris = soup_server_get_uris (f->server);
-  g_assert_nonnull (uris);
-  f->base = g_strdup_printf ("https://127.0.0.1:%d", g_uri_get_port (uris->data));
-  f->routes = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, (GDestroyNotify) route_free);
-  f->hits = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
-  f->paused = g_ptr_array_new_with_free_func (g_object_unref);
+  mfd_test_web_init (&f->web, server_pem);
 
   f->lab = mfd_lab_new (MFD_LAB_HEALTHY, &error);
   g_assert_no_error (error);
@@ -308,12 +214,7 @@ fixture_teardown (Fixture       *f,
 {
   g_autofree char *dir = g_path_get_dirname (f->cache_dir);
 
-  soup_server_disconnect (f->server);
-  g_clear_object (&f->server);
-  g_ptr_array_unref (f->paused);
-  g_hash_table_unref (f->routes);
-  g_hash_table_unref (f->hits);
-  g_free (f->base);
+  mfd_test_web_clear (&f->web);
   for (guint i = 0; i < N_AUTH; i++)
     {
       g_clear_pointer (&f->auth[i], mfd_lab_dns_free);
@@ -475,11 +376,11 @@ run_check (Fixture    *f,
   g_ptr_array_add (args, g_strdup ("--dns-server"));
   g_ptr_array_add (args, g_strdup (mfd_lab_dns_get_server (f->resolver)));
   g_ptr_array_add (args, g_strdup ("--doh-url"));
-  g_ptr_array_add (args, g_strconcat (f->base, "/resolve", NULL));
+  g_ptr_array_add (args, g_strconcat (f->web.base, "/resolve", NULL));
   g_ptr_array_add (args, g_strdup ("--rdap-bootstrap"));
-  g_ptr_array_add (args, g_strconcat (f->base, "/rdap/dns.json", NULL));
+  g_ptr_array_add (args, g_strconcat (f->web.base, "/rdap/dns.json", NULL));
   g_ptr_array_add (args, g_strdup ("--endpoints-url"));
-  g_ptr_array_add (args, g_strdup (f->base));
+  g_ptr_array_add (args, g_strdup (f->web.base));
   g_ptr_array_add (args, g_strdup ("--ca-file"));
   g_ptr_array_add (args, g_strdup (f->ca_file));
   /* Every wait here ends within this; nothing leaves loopback. */
@@ -678,7 +579,7 @@ test_lame_delegation (Fixture       *f,
   assert_smtp_ok (&run);
   for (guint i = 0; i < N_AUTH; i++)
     g_assert_cmpuint (mfd_lab_dns_get_n_queries (f->auth[i]), >, 0);
-  g_assert_cmpuint (g_hash_table_size (f->hits), ==, 0);
+  g_assert_cmpuint (g_hash_table_size (f->web.hits), ==, 0);
 }
 
 /* The same lame zone while public DNS still resolves the name: a warning,
@@ -707,7 +608,7 @@ test_lame_delegation_public_resolves (Fixture       *f,
   assert_observation (&run, "dns-public", "ok", "127.0.0.1");
   assert_observation (&run, "registration", "ok", NULL);
   assert_smtp_ok (&run);
-  g_assert_cmpuint (hits (f, "/resolve?" HOST "&A"), ==, 1);
+  g_assert_cmpuint (mfd_test_web_hits (&f->web, "/resolve?" HOST "&A"), ==, 1);
 }
 
 /* A lame zone makes resolvers fail, here and on the internet alike: the
@@ -793,8 +694,8 @@ test_split_horizon (Fixture       *f,
   assert_observation (&run, "dns-public", "fail", "NXDOMAIN");
   assert_observation (&run, "registration", "ok", NULL);
   assert_smtp_ok (&run);
-  g_assert_cmpuint (hits (f, "/resolve?" HOST "&A"), ==, 1);
-  g_assert_cmpuint (hits (f, "/resolve?" HOST "&AAAA"), ==, 1);
+  g_assert_cmpuint (mfd_test_web_hits (&f->web, "/resolve?" HOST "&A"), ==, 1);
+  g_assert_cmpuint (mfd_test_web_hits (&f->web, "/resolve?" HOST "&AAAA"), ==, 1);
 }
 
 /* The name is gone, and RDAP says why: client hold, expired three days ago. */
@@ -816,7 +717,7 @@ test_domain_expired (Fixture       *f,
   assert_finding (&run, "dns-domain-expired", FALSE, ZONE, date, "client hold", NULL);
   assert_observation (&run, "dns", "fail", NULL);
   assert_observation (&run, "registration", "fail", date);
-  g_assert_cmpuint (hits (f, "/rdap/domain/" ZONE), ==, 1);
+  g_assert_cmpuint (mfd_test_web_hits (&f->web, "/rdap/domain/" ZONE), ==, 1);
   /* No address, so no connection was tried. */
   g_assert_cmpuint (mfd_lab_get_n_connections (f->lab), ==, 0);
 }
@@ -891,7 +792,7 @@ serve_failure (Fixture          *f,
   if (c->hang)
     serve_hang (f, key);
   else
-    serve (f, key, c->status, c->content_type, c->body);
+    mfd_test_web_serve (&f->web, key, c->status, c->content_type, c->body);
 }
 
 /* A healthy server, and the web services broken: "could not check", and the
@@ -921,7 +822,7 @@ test_web_failure (Fixture       *f,
   assert_observation (&run, "registration", "inconclusive", "Could not check");
   assert_observation (&run, "registration", "inconclusive", c->detail);
   assert_smtp_ok (&run);
-  g_assert_cmpuint (hits (f, "/resolve?" HOST "&A"), ==, 1);
+  g_assert_cmpuint (mfd_test_web_hits (&f->web, "/resolve?" HOST "&A"), ==, 1);
 }
 
 /* A broken web service never hides a real problem either. */
@@ -932,9 +833,9 @@ test_web_failure_keeps_problem (Fixture       *f,
   g_auto(Run) run = { NULL };
 
   mfd_lab_dns_add_record (f->resolver, HOST, "TXT", "\"nothing here\"", 300);
-  serve (f, "/resolve?" HOST "&A", 500, "text/html", "<h1>down</h1>");
-  serve (f, "/resolve?" HOST "&AAAA", 500, "text/html", "<h1>down</h1>");
-  serve (f, "/rdap/dns.json", 429, "application/json", "{}");
+  mfd_test_web_serve (&f->web, "/resolve?" HOST "&A", 500, "text/html", "<h1>down</h1>");
+  mfd_test_web_serve (&f->web, "/resolve?" HOST "&AAAA", 500, "text/html", "<h1>down</h1>");
+  mfd_test_web_serve (&f->web, "/rdap/dns.json", 429, "application/json", "{}");
 
   run_check (f, &run, NULL);
   assert_verdict (&run, "problem");
@@ -961,7 +862,7 @@ test_offline (Fixture       *f,
   assert_observation (&run, "dns-public", "skipped", "offline");
   assert_observation (&run, "registration", "skipped", "offline");
   assert_smtp_ok (&run);
-  g_assert_cmpuint (g_hash_table_size (f->hits), ==, 0);
+  g_assert_cmpuint (g_hash_table_size (f->web.hits), ==, 0);
   /* Nothing cached yet, and offline nothing is fetched. */
   g_assert_false (json_object_has_member (run.root, "eop_ranges"));
 }
@@ -977,8 +878,8 @@ test_refused_with_ranges (Fixture       *f,
   g_autoptr(GError) error = NULL;
   g_autoptr(MfdLab) refuse = mfd_lab_new (MFD_LAB_REFUSE, &error);
   g_autofree char *smart_host = NULL;
-  g_autofree char *doh = g_strconcat (f->base, "/resolve", NULL);
-  g_autofree char *bootstrap = g_strconcat (f->base, "/rdap/dns.json", NULL);
+  g_autofree char *doh = g_strconcat (f->web.base, "/resolve", NULL);
+  g_autofree char *bootstrap = g_strconcat (f->web.base, "/rdap/dns.json", NULL);
   g_auto(Run) json = { NULL };
   g_auto(Run) text = { NULL };
   g_auto(Run) offline = { NULL };
@@ -990,7 +891,7 @@ test_refused_with_ranges (Fixture       *f,
 
   {
     const char *args[] = { "--smart-host", smart_host, "--doh-url", doh, "--rdap-bootstrap", bootstrap,
-                           "--endpoints-url", f->base, "--ca-file", f->ca_file, "--timeout", "2",
+                           "--endpoints-url", f->web.base, "--ca-file", f->ca_file, "--timeout", "2",
                            "--json", NULL };
 
     run_checkv (f, &json, args);
@@ -1000,13 +901,13 @@ test_refused_with_ranges (Fixture       *f,
   finding = find_finding (&json, "tcp-refused");
   g_assert_cmpstr (json_object_get_string_member (finding, "code"), ==, "4.4.316");
   assert_ranges (&json);
-  g_assert_cmpuint (hits (f, "/version/Worldwide"), ==, 1);
-  g_assert_cmpuint (hits (f, "/endpoints/Worldwide"), ==, 1);
+  g_assert_cmpuint (mfd_test_web_hits (&f->web, "/version/Worldwide"), ==, 1);
+  g_assert_cmpuint (mfd_test_web_hits (&f->web, "/endpoints/Worldwide"), ==, 1);
 
   /* The text report lists them under their heading, within the hour
    * without asking again. */
   {
-    const char *args[] = { "--smart-host", smart_host, "--endpoints-url", f->base, "--ca-file", f->ca_file,
+    const char *args[] = { "--smart-host", smart_host, "--endpoints-url", f->web.base, "--ca-file", f->ca_file,
                            "--timeout", "2", "--lang", "en", NULL };
 
     run_checkv (f, &text, args);
@@ -1017,13 +918,13 @@ test_refused_with_ranges (Fixture       *f,
   assert_contains (text.out, "  40.92.0.0/15\n");
   assert_contains (text.out, "  52.100.0.0/14\n");
   assert_contains (text.out, "  2a01:111:f400::/48\n");
-  g_assert_cmpuint (hits (f, "/endpoints/Worldwide"), ==, 1);
+  g_assert_cmpuint (mfd_test_web_hits (&f->web, "/endpoints/Worldwide"), ==, 1);
 
   /* Offline, with the service gone: the cached copy. */
-  serve (f, "/version/Worldwide", 500, "text/html", "<h1>down</h1>");
-  serve (f, "/endpoints/Worldwide", 500, "text/html", "<h1>down</h1>");
+  mfd_test_web_serve (&f->web, "/version/Worldwide", 500, "text/html", "<h1>down</h1>");
+  mfd_test_web_serve (&f->web, "/endpoints/Worldwide", 500, "text/html", "<h1>down</h1>");
   {
-    const char *args[] = { "--smart-host", smart_host, "--endpoints-url", f->base, "--ca-file", f->ca_file,
+    const char *args[] = { "--smart-host", smart_host, "--endpoints-url", f->web.base, "--ca-file", f->ca_file,
                            "--timeout", "2", "--offline", "--json", NULL };
 
     run_checkv (f, &offline, args);
@@ -1031,8 +932,8 @@ test_refused_with_ranges (Fixture       *f,
   assert_verdict (&offline, "problem");
   assert_first (&offline, "tcp-refused");
   assert_ranges (&offline);
-  g_assert_cmpuint (hits (f, "/version/Worldwide"), ==, 1);
-  g_assert_cmpuint (hits (f, "/endpoints/Worldwide"), ==, 1);
+  g_assert_cmpuint (mfd_test_web_hits (&f->web, "/version/Worldwide"), ==, 1);
+  g_assert_cmpuint (mfd_test_web_hits (&f->web, "/endpoints/Worldwide"), ==, 1);
 }
 
 int

@@ -20,6 +20,7 @@
 #include "mfd/mfd.h"
 #include "../app/core/mfd-web-private.h"
 #include "mfd-test-ca.h"
+#include "mfd-test-web.h"
 
 #define TEST_TIMEOUT_MS  3000
 #define WATCHDOG_SECONDS 15
@@ -33,33 +34,11 @@ static char *expired_pem;
 
 typedef struct
 {
-  guint     status;
-  char     *content_type;
-  GBytes   *body;
-  gboolean  hang;
-  gboolean  chunked;
-  gboolean  stall;      /* chunked, and the rest never comes */
-} Route;
-
-typedef struct
-{
-  SoupServer   *server;
-  char         *base;         /* https://127.0.0.1:PORT */
+  MfdTestWeb    web;
   char         *cache_dir;
-  GHashTable   *routes;       /* key -> Route */
-  GHashTable   *hits;         /* key -> count */
-  GPtrArray    *paused;
   GMainLoop    *loop;
   GAsyncResult *result;
 } Fixture;
-
-static void
-route_free (Route *route)
-{
-  g_free (route->content_type);
-  g_bytes_unref (route->body);
-  g_free (route);
-}
 
 static void
 make_test_ca (void)
@@ -81,123 +60,11 @@ make_test_ca (void)
 /* The server ------------------------------------------------------------------- */
 
 static void
-serve (Fixture    *f,
-       const char *key,
-       guint       status,
-       const char *content_type,
-       const char *body)
-{
-  Route *route = g_new0 (Route, 1);
-
-  route->status = status;
-  route->content_type = g_strdup (content_type);
-  route->body = g_bytes_new (body, strlen (body));
-  g_hash_table_replace (f->routes, g_strdup (key), route);
-}
-
-static void
 serve_json (Fixture    *f,
             const char *key,
             const char *body)
 {
-  serve (f, key, 200, "application/json", body);
-}
-
-static guint
-hits (Fixture    *f,
-      const char *key)
-{
-  return GPOINTER_TO_UINT (g_hash_table_lookup (f->hits, key));
-}
-
-static void
-on_request_cb (SoupServer        *server,
-               SoupServerMessage *message,
-               const char        *path,
-               GHashTable        *query,
-               gpointer           user_data)
-{
-  Fixture *f = user_data;
-  g_autofree char *key = NULL;
-  Route *route;
-
-  /* DoH answers depend on the question, everything else on the path. */
-  if (g_str_equal (path, "/resolve") && query != NULL)
-    key = g_strdup_printf ("/resolve?%s&%s",
-                           (const char *) g_hash_table_lookup (query, "name"),
-                           (const char *) g_hash_table_lookup (query, "type"));
-  else
-    key = g_strdup (path);
-
-  if (g_str_has_suffix (path, "/Worldwide"))
-    {
-      const char *id = query ? g_hash_table_lookup (query, "ClientRequestId") : NULL;
-
-      g_assert_true (id != NULL && g_uuid_string_is_valid (id));
-    }
-
-  g_hash_table_replace (f->hits, g_strdup (key), GUINT_TO_POINTER (hits (f, key) + 1));
-
-  route = g_hash_table_lookup (f->routes, key);
-  if (route == NULL)
-    {
-      soup_server_message_set_status (message, 404, NULL);
-      return;
-    }
-  if (route->hang)
-    {
-      soup_server_message_pause (message);
-      g_ptr_array_add (f->paused, g_object_ref (message));
-      return;
-    }
-
-  soup_server_message_set_status (message, route->status, NULL);
-  if (route->chunked)
-    {
-      SoupMessageBody *body = soup_server_message_get_response_body (message);
-
-      soup_message_headers_set_encoding (soup_server_message_get_response_headers (message),
-                                         SOUP_ENCODING_CHUNKED);
-      soup_message_headers_set_content_type (soup_server_message_get_response_headers (message),
-                                             route->content_type, NULL);
-      soup_message_body_append_bytes (body, route->body);
-      if (route->stall)
-        g_ptr_array_add (f->paused, g_object_ref (message));
-      else
-        soup_message_body_complete (body);
-      return;
-    }
-  soup_server_message_set_response (message, route->content_type, SOUP_MEMORY_COPY,
-                                    g_bytes_get_data (route->body, NULL),
-                                    g_bytes_get_size (route->body));
-}
-
-/* (Re)starts the server with the certificate and key in @pem. */
-static void
-fixture_start_server (Fixture    *f,
-                      const char *pem)
-{
-  g_autoptr(GTlsCertificate) certificate = NULL;
-  g_autoptr(GError) error = NULL;
-  g_autoslist(GUri) uris = NULL;
-
-  if (f->server != NULL)
-    {
-      soup_server_disconnect (f->server);
-      g_clear_object (&f->server);
-      g_free (f->base);
-    }
-
-  certificate = g_tls_certificate_new_from_pem (pem, -1, &error);
-  g_assert_no_error (error);
-
-  f->server = soup_server_new ("tls-certificate", certificate, NULL);
-  soup_server_add_handler (f->server, NULL, on_request_cb, f, NULL);
-  soup_server_listen_local (f->server, 0, SOUP_SERVER_LISTEN_HTTPS | SOUP_SERVER_LISTEN_IPV4_ONLY, &error);
-  g_assert_no_error (error);
-  uris = soup_server_get_uris (f->server);
-  g_assert_nonnull (uris);
-  f->base = g_strdup_printf ("https://127.0.0.1:%d", g_uri_get_port (uris->data));
+  mfd_test_web_serve (&f->web, key, 200, "application/json", body);
 }
 
 static void
@@ -206,13 +73,10 @@ fixture_setup (Fixture       *f,
 {
   g_autofree char *name = NULL;
 
-  fixture_start_server (f, server_pem);
+  mfd_test_web_init (&f->web, server_pem);
 
   name = g_strdup_printf ("cache-%u", g_random_int ());
   f->cache_dir = g_build_filename (test_dir, name, NULL);
-  f->routes = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, (GDestroyNotify) route_free);
-  f->hits = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
-  f->paused = g_ptr_array_new_with_free_func (g_object_unref);
   f->loop = g_main_loop_new (NULL, FALSE);
 }
 
@@ -220,16 +84,11 @@ static void
 fixture_teardown (Fixture       *f,
                   gconstpointer  data)
 {
-  soup_server_disconnect (f->server);
-  g_clear_object (&f->server);
-  g_ptr_array_unref (f->paused);
-  g_hash_table_unref (f->routes);
-  g_hash_table_unref (f->hits);
+  mfd_test_web_clear (&f->web);
   g_main_loop_unref (f->loop);
   g_clear_object (&f->result);
   mfd_test_remove_tree (f->cache_dir);
   g_free (f->cache_dir);
-  g_free (f->base);
 
   /* Let the cancelled exchanges and closed connections finish. */
   while (g_main_context_iteration (NULL, FALSE))
@@ -241,9 +100,9 @@ fixture_web (Fixture    *f,
              const char *ca_file,
              guint       timeout_ms)
 {
-  g_autofree char *doh = g_strconcat (f->base, "/resolve", NULL);
-  g_autofree char *bootstrap = g_strconcat (f->base, "/rdap/dns.json", NULL);
-  MfdWeb *web = mfd_web_new (doh, bootstrap, f->base, ca_file, timeout_ms);
+  g_autofree char *doh = g_strconcat (f->web.base, "/resolve", NULL);
+  g_autofree char *bootstrap = g_strconcat (f->web.base, "/rdap/dns.json", NULL);
+  MfdWeb *web = mfd_web_new (doh, bootstrap, f->web.base, ca_file, timeout_ms);
 
   mfd_web_set_cache_dir (web, f->cache_dir);
   return web;
@@ -350,7 +209,7 @@ serve_doh (Fixture    *f,
                           status, answers && strstr (answers, "2001:") ? "true" : "false",
                           name, g_str_equal (type, "A") ? 1 : 28,
                           answers ? ", \"Answer\": [" : "", answers ? answers : "", answers ? "]" : "");
-  serve (f, key, 200, "application/dns-json", body);
+  mfd_test_web_serve (&f->web, key, 200, "application/dns-json", body);
 }
 
 static MfdObservation *
@@ -397,8 +256,8 @@ test_doh_split_horizon_nxdomain (Fixture       *f,
   g_assert_cmpstr (mfd_observation_get_fact (observation, "resolver"), ==, "127.0.0.1");
   assert_detail_contains (observation, "10.1.2.25");
   assert_detail_contains (observation, "NXDOMAIN");
-  g_assert_cmpuint (hits (f, "/resolve?mail.contoso.com&A"), ==, 1);
-  g_assert_cmpuint (hits (f, "/resolve?mail.contoso.com&AAAA"), ==, 1);
+  g_assert_cmpuint (mfd_test_web_hits (&f->web, "/resolve?mail.contoso.com&A"), ==, 1);
+  g_assert_cmpuint (mfd_test_web_hits (&f->web, "/resolve?mail.contoso.com&AAAA"), ==, 1);
 
   /* The same finding reads in Japanese. */
   ja = mfd_observation_dup_detail (observation, "ja");
@@ -557,7 +416,7 @@ test_doh_ip_literal_and_offline (Fixture       *f,
   assert_detail_contains (offline, "offline");
   registration = check_registration (f, web, "mail.contoso.com");
   g_assert_cmpint (registration->outcome, ==, MFD_OUTCOME_SKIPPED);
-  g_assert_cmpuint (g_hash_table_size (f->hits), ==, 0);
+  g_assert_cmpuint (g_hash_table_size (f->web.hits), ==, 0);
 }
 
 /* RDAP -------------------------------------------------------------------------- */
@@ -575,7 +434,7 @@ serve_bootstrap (Fixture *f)
                           "  [[\"jp\"], [\"%s/rdap/jp\"]],"
                           "  [[\"co.jp\"], [\"%s/rdap/cojp/\"]],"
                           "  [[], []], \"junk\", [[\"bad\"]]"
-                          " ]}", f->base, f->base, f->base);
+                          " ]}", f->web.base, f->web.base, f->web.base);
   serve_json (f, "/rdap/dns.json", body);
 }
 
@@ -600,7 +459,7 @@ serve_domain (Fixture    *f,
                           "  {\"eventAction\": \"last changed\", \"eventDate\": \"%s\"}],"
                           " \"rdapConformance\": [\"rdap_level_0\"]}",
                           domain, statuses, expiration_text, changed_text);
-  serve (f, path, 200, "application/rdap+json", body);
+  mfd_test_web_serve (&f->web, path, 200, "application/rdap+json", body);
 }
 
 static void
@@ -628,7 +487,7 @@ test_rdap_expired_on_hold (Fixture       *f,
   assert_detail_contains (observation, date);
   assert_detail_contains (observation, "client hold");
   /* HTTPS is preferred over the plain URL listed first. */
-  g_assert_cmpuint (hits (f, "/rdap/com/domain/contoso.com"), ==, 1);
+  g_assert_cmpuint (mfd_test_web_hits (&f->web, "/rdap/com/domain/contoso.com"), ==, 1);
 }
 
 static void
@@ -697,8 +556,8 @@ test_rdap_bootstrap_disk_cache (Fixture       *f,
   g_autoptr(MfdObservation) o3 = NULL;
   g_autoptr(MfdObservation) o4 = NULL;
   g_autofree char *path = g_build_filename (f->cache_dir, "rdap-dns.json", NULL);
-  g_autofree char *other_bootstrap = g_strconcat (f->base, "/other/dns.json", NULL);
-  g_autofree char *doh = g_strconcat (f->base, "/resolve", NULL);
+  g_autofree char *other_bootstrap = g_strconcat (f->web.base, "/other/dns.json", NULL);
+  g_autofree char *doh = g_strconcat (f->web.base, "/resolve", NULL);
 
   serve_bootstrap (f);
   serve_domain (f, "/rdap/com/domain/contoso.com", "contoso.com", "\"active\"", 400 * G_TIME_SPAN_DAY);
@@ -708,23 +567,23 @@ test_rdap_bootstrap_disk_cache (Fixture       *f,
   g_assert_true (g_file_test (path, G_FILE_TEST_IS_REGULAR));
 
   /* A new session uses the fresh copy on disk without asking. */
-  serve (f, "/rdap/dns.json", 500, "text/html", "<h1>down</h1>");
+  mfd_test_web_serve (&f->web, "/rdap/dns.json", 500, "text/html", "<h1>down</h1>");
   o2 = check_registration (f, second, "mail.contoso.com");
   g_assert_cmpint (o2->outcome, ==, MFD_OUTCOME_OK);
-  g_assert_cmpuint (hits (f, "/rdap/dns.json"), ==, 1);
+  g_assert_cmpuint (mfd_test_web_hits (&f->web, "/rdap/dns.json"), ==, 1);
 
   /* An old copy is refreshed, and still serves when that fails. */
   age_bootstrap_cache (f);
   o3 = check_registration (f, third, "mail.contoso.com");
   g_assert_cmpint (o3->outcome, ==, MFD_OUTCOME_OK);
-  g_assert_cmpuint (hits (f, "/rdap/dns.json"), ==, 2);
+  g_assert_cmpuint (mfd_test_web_hits (&f->web, "/rdap/dns.json"), ==, 2);
 
   /* A copy made from another bootstrap URL is not used. */
-  other = mfd_web_new (doh, other_bootstrap, f->base, ca_path, TEST_TIMEOUT_MS);
+  other = mfd_web_new (doh, other_bootstrap, f->web.base, ca_path, TEST_TIMEOUT_MS);
   mfd_web_set_cache_dir (other, f->cache_dir);
   o4 = check_registration (f, other, "mail.contoso.com");
   g_assert_cmpint (o4->outcome, ==, MFD_OUTCOME_INCONCLUSIVE);
-  g_assert_cmpuint (hits (f, "/other/dns.json"), ==, 1);
+  g_assert_cmpuint (mfd_test_web_hits (&f->web, "/other/dns.json"), ==, 1);
 }
 
 static void
@@ -765,8 +624,8 @@ test_rdap_registered (Fixture       *f,
   /* The bootstrap file is asked once per session. */
   second = check_registration (f, web, "mail2.contoso.com");
   g_assert_cmpint (second->outcome, ==, MFD_OUTCOME_OK);
-  g_assert_cmpuint (hits (f, "/rdap/dns.json"), ==, 1);
-  g_assert_cmpuint (hits (f, "/rdap/com/domain/contoso.com"), ==, 2);
+  g_assert_cmpuint (mfd_test_web_hits (&f->web, "/rdap/dns.json"), ==, 1);
+  g_assert_cmpuint (mfd_test_web_hits (&f->web, "/rdap/com/domain/contoso.com"), ==, 2);
 }
 
 static void
@@ -784,12 +643,12 @@ test_rdap_longest_match (Fixture       *f,
   observation = check_registration (f, web, "mx01.mail.contoso.co.jp");
   g_assert_cmpint (observation->outcome, ==, MFD_OUTCOME_OK);
   g_assert_cmpstr (mfd_observation_get_fact (observation, "registered-domain"), ==, "contoso.co.jp");
-  g_assert_cmpuint (hits (f, "/rdap/cojp/domain/contoso.co.jp"), ==, 1);
+  g_assert_cmpuint (mfd_test_web_hits (&f->web, "/rdap/cojp/domain/contoso.co.jp"), ==, 1);
 
   /* A base URL without its closing slash still works. */
   other = check_registration (f, web, "mail.fabrikam.jp");
   g_assert_cmpint (other->outcome, ==, MFD_OUTCOME_OK);
-  g_assert_cmpuint (hits (f, "/rdap/jp/domain/fabrikam.jp"), ==, 1);
+  g_assert_cmpuint (mfd_test_web_hits (&f->web, "/rdap/jp/domain/fabrikam.jp"), ==, 1);
 }
 
 static void
@@ -826,7 +685,7 @@ test_rdap_not_registered (Fixture       *f,
   g_assert_cmpstr (observation->cause, ==, "dns-domain-expired");
   g_assert_cmpstr (mfd_observation_get_fact (observation, "rdap-status"), ==, "not found");
   assert_detail_contains (observation, "not registered");
-  g_assert_cmpuint (hits (f, "/rdap/com/domain/lapsed.com"), ==, 1);
+  g_assert_cmpuint (mfd_test_web_hits (&f->web, "/rdap/com/domain/lapsed.com"), ==, 1);
 }
 
 static void
@@ -837,7 +696,7 @@ test_rdap_not_a_domain_object (Fixture       *f,
   g_autoptr(MfdObservation) observation = NULL;
 
   serve_bootstrap (f);
-  serve (f, "/rdap/com/domain/contoso.com", 200, "application/rdap+json",
+  mfd_test_web_serve (&f->web, "/rdap/com/domain/contoso.com", 200, "application/rdap+json",
          "{\"errorCode\": 400, \"title\": \"Bad request\"}");
 
   observation = check_registration (f, web, "contoso.com");
@@ -957,8 +816,8 @@ test_eop_ranges_cache (Fixture       *f,
   g_assert_false (first->stale);
   g_assert_nonnull (first->fetched);
   g_assert_true (g_file_test (path, G_FILE_TEST_IS_REGULAR));
-  g_assert_cmpuint (hits (f, "/version/Worldwide"), ==, 1);
-  g_assert_cmpuint (hits (f, "/endpoints/Worldwide"), ==, 1);
+  g_assert_cmpuint (mfd_test_web_hits (&f->web, "/version/Worldwide"), ==, 1);
+  g_assert_cmpuint (mfd_test_web_hits (&f->web, "/endpoints/Worldwide"), ==, 1);
 
   /* Within the hour the service is not asked again. */
   again = get_eop_ranges (f, web, FALSE, &error);
@@ -966,7 +825,7 @@ test_eop_ranges_cache (Fixture       *f,
   assert_ranges (again, "40.92.0.0/15 40.107.0.0/16 2a01:111:f400::/48");
   g_assert_true (again->from_cache);
   g_assert_false (again->stale);
-  g_assert_cmpuint (hits (f, "/version/Worldwide"), ==, 1);
+  g_assert_cmpuint (mfd_test_web_hits (&f->web, "/version/Worldwide"), ==, 1);
 
   /* Offline: the copy, with its date. */
   offline = get_eop_ranges (f, web, TRUE, &error);
@@ -975,7 +834,7 @@ test_eop_ranges_cache (Fixture       *f,
   g_assert_true (offline->stale);
   g_assert_cmpstr (offline->version, ==, "2026010100");
   g_assert_true (g_date_time_equal (offline->fetched, first->fetched));
-  g_assert_cmpuint (hits (f, "/version/Worldwide"), ==, 1);
+  g_assert_cmpuint (mfd_test_web_hits (&f->web, "/version/Worldwide"), ==, 1);
 
   /* An hour later, same version: asked, not downloaded. A new session
    * reads the copy from disk. */
@@ -985,8 +844,8 @@ test_eop_ranges_cache (Fixture       *f,
   g_assert_no_error (error);
   g_assert_true (same->from_cache);
   g_assert_false (same->stale);
-  g_assert_cmpuint (hits (f, "/version/Worldwide"), ==, 2);
-  g_assert_cmpuint (hits (f, "/endpoints/Worldwide"), ==, 1);
+  g_assert_cmpuint (mfd_test_web_hits (&f->web, "/version/Worldwide"), ==, 2);
+  g_assert_cmpuint (mfd_test_web_hits (&f->web, "/endpoints/Worldwide"), ==, 1);
 
   /* A new version: downloaded again. */
   age_cache (f);
@@ -996,11 +855,11 @@ test_eop_ranges_cache (Fixture       *f,
   assert_ranges (changed, "52.100.0.0/14");
   g_assert_cmpstr (changed->version, ==, "2026020200");
   g_assert_false (changed->from_cache);
-  g_assert_cmpuint (hits (f, "/endpoints/Worldwide"), ==, 2);
+  g_assert_cmpuint (mfd_test_web_hits (&f->web, "/endpoints/Worldwide"), ==, 2);
 
   /* The service fails: the last copy, marked stale. */
   age_cache (f);
-  serve (f, "/version/Worldwide", 500, "text/html", "<h1>Internal Server Error</h1>");
+  mfd_test_web_serve (&f->web, "/version/Worldwide", 500, "text/html", "<h1>Internal Server Error</h1>");
   failing = get_eop_ranges (f, later, FALSE, &error);
   g_assert_no_error (error);
   assert_ranges (failing, "52.100.0.0/14");
@@ -1020,10 +879,10 @@ test_eop_ranges_no_cache (Fixture       *f,
   ranges = get_eop_ranges (f, web, TRUE, &error);
   g_assert_error (error, MFD_WEB_ERROR, MFD_WEB_ERROR_OFFLINE);
   g_assert_null (ranges);
-  g_assert_cmpuint (g_hash_table_size (f->hits), ==, 0);
+  g_assert_cmpuint (g_hash_table_size (f->web.hits), ==, 0);
   g_clear_error (&error);
 
-  serve (f, "/version/Worldwide", 429, "application/json", "{}");
+  mfd_test_web_serve (&f->web, "/version/Worldwide", 429, "application/json", "{}");
   ranges = get_eop_ranges (f, web, FALSE, &error);
   g_assert_error (error, MFD_WEB_ERROR, MFD_WEB_ERROR_HTTP);
   g_assert_nonnull (strstr (error->message, "429"));
@@ -1095,7 +954,7 @@ break_route (Fixture     *f,
              const char  *key,
              Breakage     breakage)
 {
-  Route *route = g_new0 (Route, 1);
+  MfdTestRoute *route = g_new0 (MfdTestRoute, 1);
   GString *body = g_string_new (NULL);
 
   route->status = 200;
@@ -1174,7 +1033,7 @@ break_route (Fixture     *f,
     }
 
   route->body = g_string_free_to_bytes (body);
-  g_hash_table_replace (f->routes, g_strdup (key), route);
+  mfd_test_web_route (&f->web, key, route);
 }
 
 static MfdWeb *
@@ -1325,7 +1184,7 @@ test_tls_reasons (Fixture       *f,
       g_autoptr(MfdWeb) web = NULL;
       g_autoptr(MfdObservation) observation = NULL;
 
-      fixture_start_server (f, *cases[i].pem);
+      mfd_test_web_restart (&f->web, *cases[i].pem);
       web = fixture_web (f, ca_path, TEST_TIMEOUT_MS);
       serve_doh (f, "mail.contoso.com", "A", 0, NULL);
       serve_doh (f, "mail.contoso.com", "AAAA", 0, NULL);
