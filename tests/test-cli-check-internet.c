@@ -25,13 +25,13 @@
 #include <locale.h>
 #include <string.h>
 #include <glib/gstdio.h>
-#include <gnutls/gnutls.h>
-#include <gnutls/x509.h>
 #include <json-glib/json-glib.h>
 #include <libsoup/soup.h>
 
 #include "mfd/mfd.h"
 #include "mfd-lab-dns.h"
+#include "mfd-test-ca.h"
+#include "mfd-test-web.h"
 
 #define HOST          "mail.contoso.com"
 #define ZONE          "contoso.com"
@@ -45,19 +45,7 @@ static char *server_pem;
 
 typedef struct
 {
-  guint     status;
-  char     *content_type;
-  GBytes   *body;
-  gboolean  hang;
-} Route;
-
-typedef struct
-{
-  SoupServer *server;
-  char       *base;           /* https://127.0.0.1:PORT */
-  GHashTable *routes;         /* key -> Route */
-  GHashTable *hits;           /* key -> count */
-  GPtrArray  *paused;
+  MfdTestWeb  web;
   char       *cache_dir;      /* XDG_CACHE_HOME of the runs */
   char       *ca_file;        /* the web CA and the lab CA */
   MfdLab     *lab;            /* healthy SMTP on 127.0.0.1 */
@@ -76,14 +64,6 @@ typedef struct
 } Run;
 
 static void
-route_free (Route *route)
-{
-  g_free (route->content_type);
-  g_bytes_unref (route->body);
-  g_free (route);
-}
-
-static void
 run_clear (Run *run)
 {
   g_free (run->out);
@@ -93,181 +73,26 @@ run_clear (Run *run)
 
 G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (Run, run_clear)
 
-/* Test CA ------------------------------------------------------------------ */
-
-static char *
-datum_to_string (gnutls_datum_t *datum)
-{
-  char *text = g_strndup ((const char *) datum->data, datum->size);
-
-  gnutls_free (datum->data);
-  return text;
-}
-
-static gnutls_x509_privkey_t
-make_key (void)
-{
-  gnutls_x509_privkey_t key;
-
-  g_assert_cmpint (gnutls_x509_privkey_init (&key), ==, 0);
-  g_assert_cmpint (gnutls_x509_privkey_generate (key, GNUTLS_PK_ECDSA,
-                                                 GNUTLS_CURVE_TO_BITS (GNUTLS_ECC_CURVE_SECP256R1), 0), ==, 0);
-  return key;
-}
-
-/* Valid from yesterday for a week, so the suite never rots. */
-static gnutls_x509_crt_t
-make_cert (gnutls_x509_privkey_t key,
-           const char           *dn,
-           guint                 serial,
-           gboolean              is_ca)
-{
-  gnutls_x509_crt_t crt;
-  time_t now = time (NULL);
-  unsigned char serial_bytes[1] = { serial };
-
-  g_assert_cmpint (gnutls_x509_crt_init (&crt), ==, 0);
-  gnutls_x509_crt_set_version (crt, 3);
-  gnutls_x509_crt_set_serial (crt, serial_bytes, sizeof serial_bytes);
-  gnutls_x509_crt_set_activation_time (crt, now - 24 * 3600);
-  gnutls_x509_crt_set_expiration_time (crt, now + 7 * 24 * 3600);
-  g_assert_cmpint (gnutls_x509_crt_set_dn (crt, dn, NULL), ==, 0);
-  g_assert_cmpint (gnutls_x509_crt_set_key (crt, key), ==, 0);
-  gnutls_x509_crt_set_basic_constraints (crt, is_ca, -1);
-  if (is_ca)
-    gnutls_x509_crt_set_key_usage (crt, GNUTLS_KEY_KEY_CERT_SIGN | GNUTLS_KEY_CRL_SIGN);
-  else
-    {
-      const unsigned char loopback[4] = { 127, 0, 0, 1 };
-
-      gnutls_x509_crt_set_key_usage (crt, GNUTLS_KEY_DIGITAL_SIGNATURE);
-      gnutls_x509_crt_set_key_purpose_oid (crt, GNUTLS_KP_TLS_WWW_SERVER, 0);
-      gnutls_x509_crt_set_subject_alt_name (crt, GNUTLS_SAN_IPADDRESS, loopback,
-                                            sizeof loopback, GNUTLS_FSAN_APPEND);
-    }
-  return crt;
-}
-
 static void
 make_test_ca (void)
 {
-  gnutls_x509_privkey_t ca_key = make_key ();
-  gnutls_x509_privkey_t server_key = make_key ();
-  gnutls_x509_crt_t ca = make_cert (ca_key, "CN=Mail Flow Doctor CLI Test CA,O=Tests", 1, TRUE);
-  gnutls_x509_crt_t crt = make_cert (server_key, "CN=127.0.0.1,O=Tests", 2, FALSE);
-  g_autofree char *cert_pem = NULL;
-  g_autofree char *key_pem = NULL;
+  g_autoptr(MfdTestCa) ca = mfd_test_ca_new ("CN=Mail Flow Doctor CLI Test CA,O=Tests");
   g_autoptr(GError) error = NULL;
-  gnutls_datum_t datum;
 
-  g_assert_cmpint (gnutls_x509_crt_sign2 (ca, ca, ca_key, GNUTLS_DIG_SHA256, 0), ==, 0);
-  g_assert_cmpint (gnutls_x509_crt_export2 (ca, GNUTLS_X509_FMT_PEM, &datum), ==, 0);
-  web_ca_pem = datum_to_string (&datum);
-
-  g_assert_cmpint (gnutls_x509_crt_sign2 (crt, ca, ca_key, GNUTLS_DIG_SHA256, 0), ==, 0);
-  g_assert_cmpint (gnutls_x509_crt_export2 (crt, GNUTLS_X509_FMT_PEM, &datum), ==, 0);
-  cert_pem = datum_to_string (&datum);
-  g_assert_cmpint (gnutls_x509_privkey_export2_pkcs8 (server_key, GNUTLS_X509_FMT_PEM, NULL,
-                                                      GNUTLS_PKCS_PLAIN, &datum), ==, 0);
-  key_pem = datum_to_string (&datum);
-  server_pem = g_strconcat (cert_pem, key_pem, NULL);
+  web_ca_pem = g_strdup (mfd_test_ca_get_pem (ca));
+  server_pem = mfd_test_ca_issue_server (ca, 2, NULL, -1, 7);
 
   test_dir = g_dir_make_tmp ("mfd-test-cli-internet-XXXXXX", &error);
   g_assert_no_error (error);
-
-  gnutls_x509_crt_deinit (crt);
-  gnutls_x509_crt_deinit (ca);
-  gnutls_x509_privkey_deinit (ca_key);
-  gnutls_x509_privkey_deinit (server_key);
-}
-
-static void
-remove_tree (const char *path)
-{
-  g_autoptr(GDir) dir = g_dir_open (path, 0, NULL);
-  const char *name;
-
-  while (dir != NULL && (name = g_dir_read_name (dir)) != NULL)
-    {
-      g_autofree char *child = g_build_filename (path, name, NULL);
-
-      if (g_file_test (child, G_FILE_TEST_IS_DIR) && !g_file_test (child, G_FILE_TEST_IS_SYMLINK))
-        remove_tree (child);
-      else
-        g_unlink (child);
-    }
-  g_rmdir (path);
 }
 
 /* The HTTPS server ----------------------------------------------------------- */
 
 static void
-serve (Fixture    *f,
-       const char *key,
-       guint       status,
-       const char *content_type,
-       const char *body)
-{
-  Route *route = g_new0 (Route, 1);
-
-  route->status = status;
-  route->content_type = g_strdup (content_type);
-  route->body = g_bytes_new (body, strlen (body));
-  g_hash_table_replace (f->routes, g_strdup (key), route);
-}
-
-static void
 serve_hang (Fixture    *f,
             const char *key)
 {
-  serve (f, key, 200, "application/json", "{}");
-  ((Route *) g_hash_table_lookup (f->routes, key))->hang = TRUE;
-}
-
-static guint
-hits (Fixture    *f,
-      const char *key)
-{
-  return GPOINTER_TO_UINT (g_hash_table_lookup (f->hits, key));
-}
-
-static void
-on_request_cb (SoupServer        *server,
-               SoupServerMessage *message,
-               const char        *path,
-               GHashTable        *query,
-               gpointer           user_data)
-{
-  Fixture *f = user_data;
-  g_autofree char *key = NULL;
-  Route *route;
-
-  /* DoH answers depend on the question, everything else on the path. */
-  if (g_str_equal (path, "/resolve") && query != NULL)
-    key = g_strdup_printf ("/resolve?%s&%s",
-                           (const char *) g_hash_table_lookup (query, "name"),
-                           (const char *) g_hash_table_lookup (query, "type"));
-  else
-    key = g_strdup (path);
-
-  g_hash_table_replace (f->hits, g_strdup (key), GUINT_TO_POINTER (hits (f, key) + 1));
-
-  route = g_hash_table_lookup (f->routes, key);
-  if (route == NULL)
-    {
-      soup_server_message_set_status (message, 404, NULL);
-      return;
-    }
-  if (route->hang)
-    {
-      soup_server_message_pause (message);
-      g_ptr_array_add (f->paused, g_object_ref (message));
-      return;
-    }
-  soup_server_message_set_status (message, route->status, NULL);
-  soup_server_message_set_response (message, route->content_type, SOUP_MEMORY_COPY,
-                                    g_bytes_get_data (route->body, NULL),
-                                    g_bytes_get_size (route->body));
+  mfd_test_web_serve (&f->web, key, 200, "application/json", "{}")->hang = TRUE;
 }
 
 /* DNS JSON in the shape public resolvers answer with; @answers NULL for
@@ -285,7 +110,7 @@ serve_doh (Fixture    *f,
                           "\"CD\": false, \"Question\": [{\"name\": \"%s.\", \"type\": %d}]%s%s%s}",
                           status, HOST, g_str_equal (type, "A") ? 1 : 28,
                           answers ? ", \"Answer\": [" : "", answers ? answers : "", answers ? "]" : "");
-  serve (f, key, 200, "application/dns-json", body);
+  mfd_test_web_serve (&f->web, key, 200, "application/dns-json", body);
 }
 
 /* The internet sees HOST at 127.0.0.1 (TTL 300), no IPv6. */
@@ -311,8 +136,8 @@ serve_bootstrap (Fixture *f)
 
   body = g_strdup_printf ("{\"description\": \"RDAP bootstrap file for Domain Name System registrations\","
                           " \"publication\": \"2026-01-01T00:00:00Z\", \"version\": \"1.0\","
-                          " \"services\": [[[\"com\", \"net\"], [\"%s/rdap/\"]]]}", f->base);
-  serve (f, "/rdap/dns.json", 200, "application/json", body);
+                          " \"services\": [[[\"com\", \"net\"], [\"%s/rdap/\"]]]}", f->web.base);
+  mfd_test_web_serve (&f->web, "/rdap/dns.json", 200, "application/json", body);
 }
 
 /* @expires_in from now; returns the expiration date as the evidence says it
@@ -333,16 +158,16 @@ serve_domain (Fixture    *f,
                           "  {\"eventAction\": \"expiration\", \"eventDate\": \"%s\"}],"
                           " \"rdapConformance\": [\"rdap_level_0\"]}",
                           statuses, expiration_text);
-  serve (f, "/rdap/domain/" ZONE, 200, "application/rdap+json", body);
+  mfd_test_web_serve (&f->web, "/rdap/domain/" ZONE, 200, "application/rdap+json", body);
   return g_date_time_format (expiration, "%Y-%m-%d");
 }
 
 static void
 serve_endpoints (Fixture *f)
 {
-  serve (f, "/version/Worldwide", 200, "application/json",
+  mfd_test_web_serve (&f->web, "/version/Worldwide", 200, "application/json",
          "{\"instance\": \"Worldwide\", \"latest\": \"2026112900\"}");
-  serve (f, "/endpoints/Worldwide", 200, "application/json",
+  mfd_test_web_serve (&f->web, "/endpoints/Worldwide", 200, "application/json",
          "[{\"id\": 1, \"serviceArea\": \"Exchange\", \"urls\": [\"outlook.office.com\"],"
          "  \"ips\": [\"13.107.6.152/31\"], \"tcpPorts\": \"80,443\", \"category\": \"Optimize\", \"required\": true},"
          " {\"id\": 9, \"serviceArea\": \"Exchange\", \"urls\": [\"*.mail.protection.outlook.com\"],"
@@ -356,9 +181,7 @@ static void
 fixture_setup (Fixture       *f,
                gconstpointer  data)
 {
-  g_autoptr(GTlsCertificate) certificate = NULL;
   g_autoptr(GError) error = NULL;
-  g_autoslist(GUri) uris = NULL;
   g_autofree char *lab_ca = NULL;
   g_autofree char *both = NULL;
   g_autofree char *name = g_strdup_printf ("run-%08x", g_random_int ());
@@ -367,18 +190,7 @@ fixture_setup (Fixture       *f,
   g_assert_cmpint (g_mkdir (dir, 0700), ==, 0);
   f->cache_dir = g_build_filename (dir, "cache", NULL);
 
-  certificate = g_tls_certificate_new_from_pem (server_pem, -1, &error);
-  g_assert_no_error (error);
-  f->server = soup_server_new ("tls-certificate", certificate, NULL);
-  soup_server_add_handler (f->server, NULL, on_request_cb, f, NULL);
-  soup_server_listen_local (f->server, 0, SOUP_SERVER_LISTEN_HTTPS | SOUP_SERVER_LISTEN_IPV4_ONLY, &error);
-  g_assert_no_error (error);
-  uris = soup_server_get_uris (f->server);
-  g_assert_nonnull (uris);
-  f->base = g_strdup_printf ("https://127.0.0.1:%d", g_uri_get_port (uris->data));
-  f->routes = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, (GDestroyNotify) route_free);
-  f->hits = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
-  f->paused = g_ptr_array_new_with_free_func (g_object_unref);
+  mfd_test_web_init (&f->web, server_pem);
 
   f->lab = mfd_lab_new (MFD_LAB_HEALTHY, &error);
   g_assert_no_error (error);
@@ -402,12 +214,7 @@ fixture_teardown (Fixture       *f,
 {
   g_autofree char *dir = g_path_get_dirname (f->cache_dir);
 
-  soup_server_disconnect (f->server);
-  g_clear_object (&f->server);
-  g_ptr_array_unref (f->paused);
-  g_hash_table_unref (f->routes);
-  g_hash_table_unref (f->hits);
-  g_free (f->base);
+  mfd_test_web_clear (&f->web);
   for (guint i = 0; i < N_AUTH; i++)
     {
       g_clear_pointer (&f->auth[i], mfd_lab_dns_free);
@@ -417,7 +224,7 @@ fixture_teardown (Fixture       *f,
   mfd_lab_free (f->lab);
   g_free (f->ca_file);
   g_free (f->cache_dir);
-  remove_tree (dir);
+  mfd_test_remove_tree (dir);
 
   while (g_main_context_iteration (NULL, FALSE))
     ;
@@ -569,11 +376,11 @@ run_check (Fixture    *f,
   g_ptr_array_add (args, g_strdup ("--dns-server"));
   g_ptr_array_add (args, g_strdup (mfd_lab_dns_get_server (f->resolver)));
   g_ptr_array_add (args, g_strdup ("--doh-url"));
-  g_ptr_array_add (args, g_strconcat (f->base, "/resolve", NULL));
+  g_ptr_array_add (args, g_strconcat (f->web.base, "/resolve", NULL));
   g_ptr_array_add (args, g_strdup ("--rdap-bootstrap"));
-  g_ptr_array_add (args, g_strconcat (f->base, "/rdap/dns.json", NULL));
+  g_ptr_array_add (args, g_strconcat (f->web.base, "/rdap/dns.json", NULL));
   g_ptr_array_add (args, g_strdup ("--endpoints-url"));
-  g_ptr_array_add (args, g_strdup (f->base));
+  g_ptr_array_add (args, g_strdup (f->web.base));
   g_ptr_array_add (args, g_strdup ("--ca-file"));
   g_ptr_array_add (args, g_strdup (f->ca_file));
   /* Every wait here ends within this; nothing leaves loopback. */
@@ -772,7 +579,7 @@ test_lame_delegation (Fixture       *f,
   assert_smtp_ok (&run);
   for (guint i = 0; i < N_AUTH; i++)
     g_assert_cmpuint (mfd_lab_dns_get_n_queries (f->auth[i]), >, 0);
-  g_assert_cmpuint (g_hash_table_size (f->hits), ==, 0);
+  g_assert_cmpuint (g_hash_table_size (f->web.hits), ==, 0);
 }
 
 /* The same lame zone while public DNS still resolves the name: a warning,
@@ -801,7 +608,7 @@ test_lame_delegation_public_resolves (Fixture       *f,
   assert_observation (&run, "dns-public", "ok", "127.0.0.1");
   assert_observation (&run, "registration", "ok", NULL);
   assert_smtp_ok (&run);
-  g_assert_cmpuint (hits (f, "/resolve?" HOST "&A"), ==, 1);
+  g_assert_cmpuint (mfd_test_web_hits (&f->web, "/resolve?" HOST "&A"), ==, 1);
 }
 
 /* A lame zone makes resolvers fail, here and on the internet alike: the
@@ -887,8 +694,8 @@ test_split_horizon (Fixture       *f,
   assert_observation (&run, "dns-public", "fail", "NXDOMAIN");
   assert_observation (&run, "registration", "ok", NULL);
   assert_smtp_ok (&run);
-  g_assert_cmpuint (hits (f, "/resolve?" HOST "&A"), ==, 1);
-  g_assert_cmpuint (hits (f, "/resolve?" HOST "&AAAA"), ==, 1);
+  g_assert_cmpuint (mfd_test_web_hits (&f->web, "/resolve?" HOST "&A"), ==, 1);
+  g_assert_cmpuint (mfd_test_web_hits (&f->web, "/resolve?" HOST "&AAAA"), ==, 1);
 }
 
 /* The name is gone, and RDAP says why: client hold, expired three days ago. */
@@ -910,7 +717,7 @@ test_domain_expired (Fixture       *f,
   assert_finding (&run, "dns-domain-expired", FALSE, ZONE, date, "client hold", NULL);
   assert_observation (&run, "dns", "fail", NULL);
   assert_observation (&run, "registration", "fail", date);
-  g_assert_cmpuint (hits (f, "/rdap/domain/" ZONE), ==, 1);
+  g_assert_cmpuint (mfd_test_web_hits (&f->web, "/rdap/domain/" ZONE), ==, 1);
   /* No address, so no connection was tried. */
   g_assert_cmpuint (mfd_lab_get_n_connections (f->lab), ==, 0);
 }
@@ -985,7 +792,7 @@ serve_failure (Fixture          *f,
   if (c->hang)
     serve_hang (f, key);
   else
-    serve (f, key, c->status, c->content_type, c->body);
+    mfd_test_web_serve (&f->web, key, c->status, c->content_type, c->body);
 }
 
 /* A healthy server, and the web services broken: "could not check", and the
@@ -1015,7 +822,7 @@ test_web_failure (Fixture       *f,
   assert_observation (&run, "registration", "inconclusive", "Could not check");
   assert_observation (&run, "registration", "inconclusive", c->detail);
   assert_smtp_ok (&run);
-  g_assert_cmpuint (hits (f, "/resolve?" HOST "&A"), ==, 1);
+  g_assert_cmpuint (mfd_test_web_hits (&f->web, "/resolve?" HOST "&A"), ==, 1);
 }
 
 /* A broken web service never hides a real problem either. */
@@ -1026,9 +833,9 @@ test_web_failure_keeps_problem (Fixture       *f,
   g_auto(Run) run = { NULL };
 
   mfd_lab_dns_add_record (f->resolver, HOST, "TXT", "\"nothing here\"", 300);
-  serve (f, "/resolve?" HOST "&A", 500, "text/html", "<h1>down</h1>");
-  serve (f, "/resolve?" HOST "&AAAA", 500, "text/html", "<h1>down</h1>");
-  serve (f, "/rdap/dns.json", 429, "application/json", "{}");
+  mfd_test_web_serve (&f->web, "/resolve?" HOST "&A", 500, "text/html", "<h1>down</h1>");
+  mfd_test_web_serve (&f->web, "/resolve?" HOST "&AAAA", 500, "text/html", "<h1>down</h1>");
+  mfd_test_web_serve (&f->web, "/rdap/dns.json", 429, "application/json", "{}");
 
   run_check (f, &run, NULL);
   assert_verdict (&run, "problem");
@@ -1055,7 +862,7 @@ test_offline (Fixture       *f,
   assert_observation (&run, "dns-public", "skipped", "offline");
   assert_observation (&run, "registration", "skipped", "offline");
   assert_smtp_ok (&run);
-  g_assert_cmpuint (g_hash_table_size (f->hits), ==, 0);
+  g_assert_cmpuint (g_hash_table_size (f->web.hits), ==, 0);
   /* Nothing cached yet, and offline nothing is fetched. */
   g_assert_false (json_object_has_member (run.root, "eop_ranges"));
 }
@@ -1071,8 +878,8 @@ test_refused_with_ranges (Fixture       *f,
   g_autoptr(GError) error = NULL;
   g_autoptr(MfdLab) refuse = mfd_lab_new (MFD_LAB_REFUSE, &error);
   g_autofree char *smart_host = NULL;
-  g_autofree char *doh = g_strconcat (f->base, "/resolve", NULL);
-  g_autofree char *bootstrap = g_strconcat (f->base, "/rdap/dns.json", NULL);
+  g_autofree char *doh = g_strconcat (f->web.base, "/resolve", NULL);
+  g_autofree char *bootstrap = g_strconcat (f->web.base, "/rdap/dns.json", NULL);
   g_auto(Run) json = { NULL };
   g_auto(Run) text = { NULL };
   g_auto(Run) offline = { NULL };
@@ -1084,7 +891,7 @@ test_refused_with_ranges (Fixture       *f,
 
   {
     const char *args[] = { "--smart-host", smart_host, "--doh-url", doh, "--rdap-bootstrap", bootstrap,
-                           "--endpoints-url", f->base, "--ca-file", f->ca_file, "--timeout", "2",
+                           "--endpoints-url", f->web.base, "--ca-file", f->ca_file, "--timeout", "2",
                            "--json", NULL };
 
     run_checkv (f, &json, args);
@@ -1094,13 +901,13 @@ test_refused_with_ranges (Fixture       *f,
   finding = find_finding (&json, "tcp-refused");
   g_assert_cmpstr (json_object_get_string_member (finding, "code"), ==, "4.4.316");
   assert_ranges (&json);
-  g_assert_cmpuint (hits (f, "/version/Worldwide"), ==, 1);
-  g_assert_cmpuint (hits (f, "/endpoints/Worldwide"), ==, 1);
+  g_assert_cmpuint (mfd_test_web_hits (&f->web, "/version/Worldwide"), ==, 1);
+  g_assert_cmpuint (mfd_test_web_hits (&f->web, "/endpoints/Worldwide"), ==, 1);
 
   /* The text report lists them under their heading, within the hour
    * without asking again. */
   {
-    const char *args[] = { "--smart-host", smart_host, "--endpoints-url", f->base, "--ca-file", f->ca_file,
+    const char *args[] = { "--smart-host", smart_host, "--endpoints-url", f->web.base, "--ca-file", f->ca_file,
                            "--timeout", "2", "--lang", "en", NULL };
 
     run_checkv (f, &text, args);
@@ -1111,13 +918,13 @@ test_refused_with_ranges (Fixture       *f,
   assert_contains (text.out, "  40.92.0.0/15\n");
   assert_contains (text.out, "  52.100.0.0/14\n");
   assert_contains (text.out, "  2a01:111:f400::/48\n");
-  g_assert_cmpuint (hits (f, "/endpoints/Worldwide"), ==, 1);
+  g_assert_cmpuint (mfd_test_web_hits (&f->web, "/endpoints/Worldwide"), ==, 1);
 
   /* Offline, with the service gone: the cached copy. */
-  serve (f, "/version/Worldwide", 500, "text/html", "<h1>down</h1>");
-  serve (f, "/endpoints/Worldwide", 500, "text/html", "<h1>down</h1>");
+  mfd_test_web_serve (&f->web, "/version/Worldwide", 500, "text/html", "<h1>down</h1>");
+  mfd_test_web_serve (&f->web, "/endpoints/Worldwide", 500, "text/html", "<h1>down</h1>");
   {
-    const char *args[] = { "--smart-host", smart_host, "--endpoints-url", f->base, "--ca-file", f->ca_file,
+    const char *args[] = { "--smart-host", smart_host, "--endpoints-url", f->web.base, "--ca-file", f->ca_file,
                            "--timeout", "2", "--offline", "--json", NULL };
 
     run_checkv (f, &offline, args);
@@ -1125,8 +932,8 @@ test_refused_with_ranges (Fixture       *f,
   assert_verdict (&offline, "problem");
   assert_first (&offline, "tcp-refused");
   assert_ranges (&offline);
-  g_assert_cmpuint (hits (f, "/version/Worldwide"), ==, 1);
-  g_assert_cmpuint (hits (f, "/endpoints/Worldwide"), ==, 1);
+  g_assert_cmpuint (mfd_test_web_hits (&f->web, "/version/Worldwide"), ==, 1);
+  g_assert_cmpuint (mfd_test_web_hits (&f->web, "/endpoints/Worldwide"), ==, 1);
 }
 
 int
@@ -1164,7 +971,7 @@ main (int   argc,
 
   status = g_test_run ();
 
-  remove_tree (test_dir);
+  mfd_test_remove_tree (test_dir);
   g_free (test_dir);
   g_free (web_ca_pem);
   g_free (server_pem);

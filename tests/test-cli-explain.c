@@ -12,65 +12,14 @@
 #include <json-glib/json-glib.h>
 
 #include "mfd/mfd.h"
+#include "mfd-test-cli.h"
 
-typedef struct
-{
-  char *out;
-  char *err;
-  int   status;
-} Run;
-
-static void
-run_clear (Run *run)
-{
-  g_free (run->out);
-  g_free (run->err);
-}
-
-G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (Run, run_clear)
-
-/* Runs the binary with @args (NULL-terminated) in an English process
- * environment, so that every Japanese word must come from --lang. */
-static void
-run_explain (Run        *run,
-             const char *first,
-             ...)
-{
-  g_autoptr(GPtrArray) argv = g_ptr_array_new ();
-  g_auto(GStrv) envp = g_get_environ ();
-  g_autoptr(GError) error = NULL;
-  const char *binary = g_getenv ("MFD_BINARY");
-  const char *arg;
-  va_list ap;
-  int wait_status;
-
-  g_assert_nonnull (binary);
-  envp = g_environ_setenv (envp, "LANGUAGE", "en", TRUE);
-  envp = g_environ_setenv (envp, "LANG", "C.UTF-8", TRUE);
-  envp = g_environ_unsetenv (envp, "LC_ALL");
-
-  g_ptr_array_add (argv, (gpointer) binary);
-  g_ptr_array_add (argv, (gpointer) "explain");
-  va_start (ap, first);
-  for (arg = first; arg != NULL; arg = va_arg (ap, const char *))
-    g_ptr_array_add (argv, (gpointer) arg);
-  va_end (ap);
-  g_ptr_array_add (argv, NULL);
-
-  memset (run, 0, sizeof *run);
-  g_spawn_sync (NULL, (char **) argv->pdata, envp, G_SPAWN_DEFAULT, NULL, NULL,
-                &run->out, &run->err, &wait_status, &error);
-  g_assert_no_error (error);
-  g_assert_true (WIFEXITED (wait_status));
-  run->status = WEXITSTATUS (wait_status);
-  g_assert_true (g_utf8_validate (run->out, -1, NULL));
-  g_assert_true (g_utf8_validate (run->err, -1, NULL));
-}
+#define run_explain(run, ...) mfd_test_cli_run_va ((run), "explain", NULL, __VA_ARGS__)
 
 static void
 test_japanese (void)
 {
-  g_auto(Run) run;
+  g_auto(MfdTestRun) run;
 
   run_explain (&run, "4.4.316", "--lang", "ja", NULL);
   g_assert_cmpint (run.status, ==, 0);
@@ -89,7 +38,7 @@ test_japanese (void)
 static void
 test_english_cause (void)
 {
-  g_auto(Run) run;
+  g_auto(MfdTestRun) run;
 
   run_explain (&run, "450 4.4.317", "--cause", "starttls-missing", "--lang", "en", NULL);
   g_assert_cmpint (run.status, ==, 0);
@@ -101,8 +50,8 @@ test_english_cause (void)
 static void
 test_two_words (void)
 {
-  g_auto(Run) run;
-  g_auto(Run) mismatch;
+  g_auto(MfdTestRun) run;
+  g_auto(MfdTestRun) mismatch;
 
   run_explain (&run, "550", "5.4.312", NULL);
   g_assert_cmpint (run.status, ==, 0);
@@ -115,10 +64,10 @@ test_two_words (void)
 static void
 test_unknown (void)
 {
-  g_auto(Run) code;
-  g_auto(Run) cause;
-  g_auto(Run) none;
-  g_auto(Run) lang;
+  g_auto(MfdTestRun) code;
+  g_auto(MfdTestRun) cause;
+  g_auto(MfdTestRun) none;
+  g_auto(MfdTestRun) lang;
 
   run_explain (&code, "9.9.9", NULL);
   g_assert_cmpint (code.status, ==, 2);
@@ -142,7 +91,7 @@ test_unknown (void)
 static void
 test_json (void)
 {
-  g_auto(Run) run;
+  g_auto(MfdTestRun) run;
   g_autoptr(JsonParser) parser = json_parser_new ();
   g_autoptr(GError) error = NULL;
   JsonObject *root;
@@ -183,7 +132,7 @@ test_json (void)
 static void
 test_other_json (void)
 {
-  g_auto(Run) run;
+  g_auto(MfdTestRun) run;
   g_autoptr(JsonParser) parser = json_parser_new ();
   g_autoptr(GError) error = NULL;
   JsonObject *root;
@@ -200,8 +149,8 @@ test_other_json (void)
 static void
 test_help (void)
 {
-  g_auto(Run) ja;
-  g_auto(Run) en;
+  g_auto(MfdTestRun) ja;
+  g_auto(MfdTestRun) en;
 
   run_explain (&ja, "--help", "--lang", "ja", NULL);
   run_explain (&en, "--help", NULL);

@@ -13,73 +13,10 @@
 #include <gio/gio.h>
 #include <json-glib/json-glib.h>
 
-typedef struct
-{
-  int   status;
-  char *out;
-  char *err;
-} Run;
+#include "mfd-test-cli.h"
 
-static void
-run_clear (Run *run)
-{
-  g_free (run->out);
-  g_free (run->err);
-}
-
-G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (Run, run_clear)
-
-static char *
-bytes_to_string (GBytes *bytes)
-{
-  gsize len = 0;
-  const char *data = bytes != NULL ? g_bytes_get_data (bytes, &len) : NULL;
-
-  return data != NULL ? g_strndup (data, len) : g_strdup ("");
-}
-
-/* Runs the binary with @args (NULL-terminated), feeding @input (or nothing)
- * on standard input, in an English environment. */
-static void
-run_cli (Run                *run,
-         const char         *input,
-         gsize               input_len,
-         const char * const *args)
-{
-  g_autoptr(GSubprocessLauncher) launcher = NULL;
-  g_autoptr(GSubprocess) process = NULL;
-  g_autoptr(GPtrArray) argv = g_ptr_array_new ();
-  g_autoptr(GBytes) stdin_bytes = NULL;
-  g_autoptr(GBytes) out = NULL;
-  g_autoptr(GBytes) err = NULL;
-  g_autoptr(GError) error = NULL;
-  const char *binary = g_getenv ("MFD_BINARY");
-
-  g_assert_nonnull (binary);
-  g_ptr_array_add (argv, (gpointer) binary);
-  g_ptr_array_add (argv, (gpointer) "explain-ndr");
-  for (gsize i = 0; args[i] != NULL; i++)
-    g_ptr_array_add (argv, (gpointer) args[i]);
-  g_ptr_array_add (argv, NULL);
-
-  launcher = g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDIN_PIPE |
-                                        G_SUBPROCESS_FLAGS_STDOUT_PIPE |
-                                        G_SUBPROCESS_FLAGS_STDERR_PIPE);
-  g_subprocess_launcher_setenv (launcher, "LANGUAGE", "en", TRUE);
-  g_subprocess_launcher_setenv (launcher, "LANG", "C.UTF-8", TRUE);
-  process = g_subprocess_launcher_spawnv (launcher, (const char * const *) argv->pdata, &error);
-  g_assert_no_error (error);
-
-  /* With a pipe, GSubprocess needs bytes; none means end of input at once. */
-  stdin_bytes = g_bytes_new (input, input != NULL ? input_len : 0);
-  g_subprocess_communicate (process, stdin_bytes, NULL, &out, &err, &error);
-  g_assert_no_error (error);
-
-  g_assert_true (g_subprocess_get_if_exited (process));
-  run->status = g_subprocess_get_exit_status (process);
-  run->out = bytes_to_string (out);
-  run->err = bytes_to_string (err);
-}
+#define run_cli(run, input, input_len, args) \
+  mfd_test_cli_run ((run), "explain-ndr", NULL, (input), (input_len), (args))
 
 static const char queue_text[] =
   "450 4.4.316 Connection refused [Message=Socket error code 10061] "
@@ -89,7 +26,7 @@ static const char queue_text[] =
 static void
 test_json_stdin (void)
 {
-  g_auto(Run) run = { 0 };
+  g_auto(MfdTestRun) run = { 0 };
   const char *args[] = { "--json", NULL };
   g_autoptr(JsonParser) parser = json_parser_new ();
   g_autoptr(GError) error = NULL;
@@ -125,9 +62,9 @@ static void
 test_file_and_lang (void)
 {
   g_autofree char *path = g_test_build_filename (G_TEST_DIST, "data", "ndr", "eml-ja-iso2022jp.eml", NULL);
-  g_auto(Run) ja = { 0 };
-  g_auto(Run) en = { 0 };
-  g_auto(Run) dash = { 0 };
+  g_auto(MfdTestRun) ja = { 0 };
+  g_auto(MfdTestRun) en = { 0 };
+  g_auto(MfdTestRun) dash = { 0 };
   const char *ja_args[] = { path, "--lang", "ja", NULL };
   const char *en_args[] = { path, NULL };
   const char *dash_args[] = { "-", "--lang=en", NULL };
@@ -159,12 +96,12 @@ test_bad_input (void)
   g_autofree char *missing = g_test_build_filename (G_TEST_DIST, "data", "ndr", "no-such-file.txt", NULL);
   g_autofree char *no_error = g_test_build_filename (G_TEST_DIST, "data", "ndr", "no-error.txt", NULL);
   g_autofree char *big = g_malloc (8 * 1024 * 1024 + 1);
-  g_auto(Run) empty = { 0 };
-  g_auto(Run) absent = { 0 };
-  g_auto(Run) none = { 0 };
-  g_auto(Run) none_ja = { 0 };
-  g_auto(Run) large = { 0 };
-  g_auto(Run) bad_lang = { 0 };
+  g_auto(MfdTestRun) empty = { 0 };
+  g_auto(MfdTestRun) absent = { 0 };
+  g_auto(MfdTestRun) none = { 0 };
+  g_auto(MfdTestRun) none_ja = { 0 };
+  g_auto(MfdTestRun) large = { 0 };
+  g_auto(MfdTestRun) bad_lang = { 0 };
   const char *no_args[] = { NULL };
   const char *missing_args[] = { missing, NULL };
   const char *none_args[] = { no_error, NULL };
@@ -201,8 +138,8 @@ test_bad_input (void)
 static void
 test_help_translated (void)
 {
-  g_auto(Run) ja = { 0 };
-  g_auto(Run) en = { 0 };
+  g_auto(MfdTestRun) ja = { 0 };
+  g_auto(MfdTestRun) en = { 0 };
   const char *ja_args[] = { "--help", "--lang", "ja", NULL };
   const char *en_args[] = { "--help", NULL };
 

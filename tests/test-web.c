@@ -15,12 +15,12 @@
 
 #include <locale.h>
 #include <glib/gstdio.h>
-#include <gnutls/gnutls.h>
-#include <gnutls/x509.h>
 #include <libsoup/soup.h>
 
 #include "mfd/mfd.h"
 #include "../app/core/mfd-web-private.h"
+#include "mfd-test-ca.h"
+#include "mfd-test-web.h"
 
 #define TEST_TIMEOUT_MS  3000
 #define WATCHDOG_SECONDS 15
@@ -34,296 +34,37 @@ static char *expired_pem;
 
 typedef struct
 {
-  guint     status;
-  char     *content_type;
-  GBytes   *body;
-  gboolean  hang;
-  gboolean  chunked;
-  gboolean  stall;      /* chunked, and the rest never comes */
-} Route;
-
-typedef struct
-{
-  SoupServer   *server;
-  char         *base;         /* https://127.0.0.1:PORT */
+  MfdTestWeb    web;
   char         *cache_dir;
-  GHashTable   *routes;       /* key -> Route */
-  GHashTable   *hits;         /* key -> count */
-  GPtrArray    *paused;
   GMainLoop    *loop;
   GAsyncResult *result;
 } Fixture;
 
 static void
-route_free (Route *route)
-{
-  g_free (route->content_type);
-  g_bytes_unref (route->body);
-  g_free (route);
-}
-
-/* Test CA ---------------------------------------------------------------------- */
-
-static char *
-datum_to_string (gnutls_datum_t *datum)
-{
-  char *text = g_strndup ((const char *) datum->data, datum->size);
-
-  gnutls_free (datum->data);
-  return text;
-}
-
-static gnutls_x509_privkey_t
-make_key (void)
-{
-  gnutls_x509_privkey_t key;
-
-  g_assert_cmpint (gnutls_x509_privkey_init (&key), ==, 0);
-  g_assert_cmpint (gnutls_x509_privkey_generate (key, GNUTLS_PK_ECDSA,
-                                                 GNUTLS_CURVE_TO_BITS (GNUTLS_ECC_CURVE_SECP256R1), 0), ==, 0);
-  return key;
-}
-
-/* @dns_name NULL: a server certificate for 127.0.0.1 and localhost.
- * Validity in days from now, so the suite never rots. */
-static gnutls_x509_crt_t
-make_cert (gnutls_x509_privkey_t key,
-           const char           *dn,
-           guint                 serial,
-           gboolean              is_ca,
-           const char           *dns_name,
-           int                   from_days,
-           int                   to_days)
-{
-  gnutls_x509_crt_t crt;
-  time_t now = time (NULL);
-  unsigned char serial_bytes[1] = { serial };
-
-  g_assert_cmpint (gnutls_x509_crt_init (&crt), ==, 0);
-  gnutls_x509_crt_set_version (crt, 3);
-  gnutls_x509_crt_set_serial (crt, serial_bytes, sizeof serial_bytes);
-  gnutls_x509_crt_set_activation_time (crt, now + from_days * 24 * 3600);
-  gnutls_x509_crt_set_expiration_time (crt, now + to_days * 24 * 3600);
-  g_assert_cmpint (gnutls_x509_crt_set_dn (crt, dn, NULL), ==, 0);
-  g_assert_cmpint (gnutls_x509_crt_set_key (crt, key), ==, 0);
-  gnutls_x509_crt_set_basic_constraints (crt, is_ca, -1);
-  if (is_ca)
-    gnutls_x509_crt_set_key_usage (crt, GNUTLS_KEY_KEY_CERT_SIGN | GNUTLS_KEY_CRL_SIGN);
-  else if (dns_name != NULL)
-    {
-      gnutls_x509_crt_set_key_usage (crt, GNUTLS_KEY_DIGITAL_SIGNATURE);
-      gnutls_x509_crt_set_key_purpose_oid (crt, GNUTLS_KP_TLS_WWW_SERVER, 0);
-      gnutls_x509_crt_set_subject_alt_name (crt, GNUTLS_SAN_DNSNAME, dns_name,
-                                            strlen (dns_name), GNUTLS_FSAN_APPEND);
-    }
-  else
-    {
-      const unsigned char loopback[4] = { 127, 0, 0, 1 };
-
-      gnutls_x509_crt_set_key_usage (crt, GNUTLS_KEY_DIGITAL_SIGNATURE);
-      gnutls_x509_crt_set_key_purpose_oid (crt, GNUTLS_KP_TLS_WWW_SERVER, 0);
-      gnutls_x509_crt_set_subject_alt_name (crt, GNUTLS_SAN_IPADDRESS, loopback,
-                                            sizeof loopback, GNUTLS_FSAN_APPEND);
-      gnutls_x509_crt_set_subject_alt_name (crt, GNUTLS_SAN_DNSNAME, "localhost",
-                                            strlen ("localhost"), GNUTLS_FSAN_APPEND);
-    }
-  return crt;
-}
-
-/* Certificate and key, PEM, signed by @ca. */
-static char *
-make_server_pem (gnutls_x509_crt_t      ca,
-                 gnutls_x509_privkey_t  ca_key,
-                 gnutls_x509_privkey_t  key,
-                 guint                  serial,
-                 const char            *dns_name,
-                 int                    from_days,
-                 int                    to_days)
-{
-  gnutls_x509_crt_t crt = make_cert (key, "CN=127.0.0.1,O=Tests", serial, FALSE,
-                                     dns_name, from_days, to_days);
-  g_autofree char *cert_pem = NULL;
-  g_autofree char *key_pem = NULL;
-  gnutls_datum_t datum;
-
-  g_assert_cmpint (gnutls_x509_crt_sign2 (crt, ca, ca_key, GNUTLS_DIG_SHA256, 0), ==, 0);
-  g_assert_cmpint (gnutls_x509_crt_export2 (crt, GNUTLS_X509_FMT_PEM, &datum), ==, 0);
-  cert_pem = datum_to_string (&datum);
-  g_assert_cmpint (gnutls_x509_privkey_export2_pkcs8 (key, GNUTLS_X509_FMT_PEM, NULL,
-                                                      GNUTLS_PKCS_PLAIN, &datum), ==, 0);
-  key_pem = datum_to_string (&datum);
-  gnutls_x509_crt_deinit (crt);
-
-  return g_strconcat (cert_pem, key_pem, NULL);
-}
-
-static void
 make_test_ca (void)
 {
-  gnutls_x509_privkey_t ca_key = make_key ();
-  gnutls_x509_privkey_t server_key = make_key ();
-  gnutls_x509_crt_t ca = make_cert (ca_key, "CN=Mail Flow Doctor Test CA,O=Tests", 1, TRUE, NULL, -1, 7);
-  gnutls_datum_t datum;
-  g_autofree char *ca_pem = NULL;
+  g_autoptr(MfdTestCa) ca = mfd_test_ca_new ("CN=Mail Flow Doctor Test CA,O=Tests");
   g_autoptr(GError) error = NULL;
 
-  g_assert_cmpint (gnutls_x509_crt_sign2 (ca, ca, ca_key, GNUTLS_DIG_SHA256, 0), ==, 0);
-  g_assert_cmpint (gnutls_x509_crt_export2 (ca, GNUTLS_X509_FMT_PEM, &datum), ==, 0);
-  ca_pem = datum_to_string (&datum);
-
-  server_pem = make_server_pem (ca, ca_key, server_key, 2, NULL, -1, 7);
-  wrong_name_pem = make_server_pem (ca, ca_key, server_key, 3, "mail.wrong.example", -1, 7);
-  expired_pem = make_server_pem (ca, ca_key, server_key, 4, NULL, -10, -1);
+  server_pem = mfd_test_ca_issue_server (ca, 2, NULL, -1, 7);
+  wrong_name_pem = mfd_test_ca_issue_server (ca, 3, "mail.wrong.example", -1, 7);
+  expired_pem = mfd_test_ca_issue_server (ca, 4, NULL, -10, -1);
 
   test_dir = g_dir_make_tmp ("mfd-test-web-XXXXXX", &error);
   g_assert_no_error (error);
   ca_path = g_build_filename (test_dir, "ca.pem", NULL);
-  g_file_set_contents (ca_path, ca_pem, -1, &error);
+  g_file_set_contents (ca_path, mfd_test_ca_get_pem (ca), -1, &error);
   g_assert_no_error (error);
-
-  gnutls_x509_crt_deinit (ca);
-  gnutls_x509_privkey_deinit (ca_key);
-  gnutls_x509_privkey_deinit (server_key);
-}
-
-static void
-remove_tree (const char *path)
-{
-  g_autoptr(GDir) dir = g_dir_open (path, 0, NULL);
-  const char *name;
-
-  while (dir != NULL && (name = g_dir_read_name (dir)) != NULL)
-    {
-      g_autofree char *child = g_build_filename (path, name, NULL);
-
-      if (g_file_test (child, G_FILE_TEST_IS_DIR))
-        remove_tree (child);
-      else
-        g_unlink (child);
-    }
-  g_rmdir (path);
 }
 
 /* The server ------------------------------------------------------------------- */
-
-static void
-serve (Fixture    *f,
-       const char *key,
-       guint       status,
-       const char *content_type,
-       const char *body)
-{
-  Route *route = g_new0 (Route, 1);
-
-  route->status = status;
-  route->content_type = g_strdup (content_type);
-  route->body = g_bytes_new (body, strlen (body));
-  g_hash_table_replace (f->routes, g_strdup (key), route);
-}
 
 static void
 serve_json (Fixture    *f,
             const char *key,
             const char *body)
 {
-  serve (f, key, 200, "application/json", body);
-}
-
-static guint
-hits (Fixture    *f,
-      const char *key)
-{
-  return GPOINTER_TO_UINT (g_hash_table_lookup (f->hits, key));
-}
-
-static void
-on_request_cb (SoupServer        *server,
-               SoupServerMessage *message,
-               const char        *path,
-               GHashTable        *query,
-               gpointer           user_data)
-{
-  Fixture *f = user_data;
-  g_autofree char *key = NULL;
-  Route *route;
-
-  /* DoH answers depend on the question, everything else on the path. */
-  if (g_str_equal (path, "/resolve") && query != NULL)
-    key = g_strdup_printf ("/resolve?%s&%s",
-                           (const char *) g_hash_table_lookup (query, "name"),
-                           (const char *) g_hash_table_lookup (query, "type"));
-  else
-    key = g_strdup (path);
-
-  if (g_str_has_suffix (path, "/Worldwide"))
-    {
-      const char *id = query ? g_hash_table_lookup (query, "ClientRequestId") : NULL;
-
-      g_assert_true (id != NULL && g_uuid_string_is_valid (id));
-    }
-
-  g_hash_table_replace (f->hits, g_strdup (key), GUINT_TO_POINTER (hits (f, key) + 1));
-
-  route = g_hash_table_lookup (f->routes, key);
-  if (route == NULL)
-    {
-      soup_server_message_set_status (message, 404, NULL);
-      return;
-    }
-  if (route->hang)
-    {
-      soup_server_message_pause (message);
-      g_ptr_array_add (f->paused, g_object_ref (message));
-      return;
-    }
-
-  soup_server_message_set_status (message, route->status, NULL);
-  if (route->chunked)
-    {
-      SoupMessageBody *body = soup_server_message_get_response_body (message);
-
-      soup_message_headers_set_encoding (soup_server_message_get_response_headers (message),
-                                         SOUP_ENCODING_CHUNKED);
-      soup_message_headers_set_content_type (soup_server_message_get_response_headers (message),
-                                             route->content_type, NULL);
-      soup_message_body_append_bytes (body, route->body);
-      if (route->stall)
-        g_ptr_array_add (f->paused, g_object_ref (message));
-      else
-        soup_message_body_complete (body);
-      return;
-    }
-  soup_server_message_set_response (message, route->content_type, SOUP_MEMORY_COPY,
-                                    g_bytes_get_data (route->body, NULL),
-                                    g_bytes_get_size (route->body));
-}
-
-/* (Re)starts the server with the certificate and key in @pem. */
-static void
-fixture_start_server (Fixture    *f,
-                      const char *pem)
-{
-  g_autoptr(GTlsCertificate) certificate = NULL;
-  g_autoptr(GError) error = NULL;
-  g_autoslist(GUri) uris = NULL;
-
-  if (f->server != NULL)
-    {
-      soup_server_disconnect (f->server);
-      g_clear_object (&f->server);
-      g_free (f->base);
-    }
-
-  certificate = g_tls_certificate_new_from_pem (pem, -1, &error);
-  g_assert_no_error (error);
-
-  f->server = soup_server_new ("tls-certificate", certificate, NULL);
-  soup_server_add_handler (f->server, NULL, on_request_cb, f, NULL);
-  soup_server_listen_local (f->server, 0, SOUP_SERVER_LISTEN_HTTPS | SOUP_SERVER_LISTEN_IPV4_ONLY, &error);
-  g_assert_no_error (error);
-  uris = soup_server_get_uris (f->server);
-  g_assert_nonnull (uris);
-  f->base = g_strdup_printf ("https://127.0.0.1:%d", g_uri_get_port (uris->data));
+  mfd_test_web_serve (&f->web, key, 200, "application/json", body);
 }
 
 static void
@@ -332,13 +73,10 @@ fixture_setup (Fixture       *f,
 {
   g_autofree char *name = NULL;
 
-  fixture_start_server (f, server_pem);
+  mfd_test_web_init (&f->web, server_pem);
 
   name = g_strdup_printf ("cache-%u", g_random_int ());
   f->cache_dir = g_build_filename (test_dir, name, NULL);
-  f->routes = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, (GDestroyNotify) route_free);
-  f->hits = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
-  f->paused = g_ptr_array_new_with_free_func (g_object_unref);
   f->loop = g_main_loop_new (NULL, FALSE);
 }
 
@@ -346,16 +84,11 @@ static void
 fixture_teardown (Fixture       *f,
                   gconstpointer  data)
 {
-  soup_server_disconnect (f->server);
-  g_clear_object (&f->server);
-  g_ptr_array_unref (f->paused);
-  g_hash_table_unref (f->routes);
-  g_hash_table_unref (f->hits);
+  mfd_test_web_clear (&f->web);
   g_main_loop_unref (f->loop);
   g_clear_object (&f->result);
-  remove_tree (f->cache_dir);
+  mfd_test_remove_tree (f->cache_dir);
   g_free (f->cache_dir);
-  g_free (f->base);
 
   /* Let the cancelled exchanges and closed connections finish. */
   while (g_main_context_iteration (NULL, FALSE))
@@ -367,9 +100,9 @@ fixture_web (Fixture    *f,
              const char *ca_file,
              guint       timeout_ms)
 {
-  g_autofree char *doh = g_strconcat (f->base, "/resolve", NULL);
-  g_autofree char *bootstrap = g_strconcat (f->base, "/rdap/dns.json", NULL);
-  MfdWeb *web = mfd_web_new (doh, bootstrap, f->base, ca_file, timeout_ms);
+  g_autofree char *doh = g_strconcat (f->web.base, "/resolve", NULL);
+  g_autofree char *bootstrap = g_strconcat (f->web.base, "/rdap/dns.json", NULL);
+  MfdWeb *web = mfd_web_new (doh, bootstrap, f->web.base, ca_file, timeout_ms);
 
   mfd_web_set_cache_dir (web, f->cache_dir);
   return web;
@@ -476,7 +209,7 @@ serve_doh (Fixture    *f,
                           status, answers && strstr (answers, "2001:") ? "true" : "false",
                           name, g_str_equal (type, "A") ? 1 : 28,
                           answers ? ", \"Answer\": [" : "", answers ? answers : "", answers ? "]" : "");
-  serve (f, key, 200, "application/dns-json", body);
+  mfd_test_web_serve (&f->web, key, 200, "application/dns-json", body);
 }
 
 static MfdObservation *
@@ -523,8 +256,8 @@ test_doh_split_horizon_nxdomain (Fixture       *f,
   g_assert_cmpstr (mfd_observation_get_fact (observation, "resolver"), ==, "127.0.0.1");
   assert_detail_contains (observation, "10.1.2.25");
   assert_detail_contains (observation, "NXDOMAIN");
-  g_assert_cmpuint (hits (f, "/resolve?mail.contoso.com&A"), ==, 1);
-  g_assert_cmpuint (hits (f, "/resolve?mail.contoso.com&AAAA"), ==, 1);
+  g_assert_cmpuint (mfd_test_web_hits (&f->web, "/resolve?mail.contoso.com&A"), ==, 1);
+  g_assert_cmpuint (mfd_test_web_hits (&f->web, "/resolve?mail.contoso.com&AAAA"), ==, 1);
 
   /* The same finding reads in Japanese. */
   ja = mfd_observation_dup_detail (observation, "ja");
@@ -683,7 +416,7 @@ test_doh_ip_literal_and_offline (Fixture       *f,
   assert_detail_contains (offline, "offline");
   registration = check_registration (f, web, "mail.contoso.com");
   g_assert_cmpint (registration->outcome, ==, MFD_OUTCOME_SKIPPED);
-  g_assert_cmpuint (g_hash_table_size (f->hits), ==, 0);
+  g_assert_cmpuint (g_hash_table_size (f->web.hits), ==, 0);
 }
 
 /* RDAP -------------------------------------------------------------------------- */
@@ -701,7 +434,7 @@ serve_bootstrap (Fixture *f)
                           "  [[\"jp\"], [\"%s/rdap/jp\"]],"
                           "  [[\"co.jp\"], [\"%s/rdap/cojp/\"]],"
                           "  [[], []], \"junk\", [[\"bad\"]]"
-                          " ]}", f->base, f->base, f->base);
+                          " ]}", f->web.base, f->web.base, f->web.base);
   serve_json (f, "/rdap/dns.json", body);
 }
 
@@ -726,7 +459,7 @@ serve_domain (Fixture    *f,
                           "  {\"eventAction\": \"last changed\", \"eventDate\": \"%s\"}],"
                           " \"rdapConformance\": [\"rdap_level_0\"]}",
                           domain, statuses, expiration_text, changed_text);
-  serve (f, path, 200, "application/rdap+json", body);
+  mfd_test_web_serve (&f->web, path, 200, "application/rdap+json", body);
 }
 
 static void
@@ -754,7 +487,7 @@ test_rdap_expired_on_hold (Fixture       *f,
   assert_detail_contains (observation, date);
   assert_detail_contains (observation, "client hold");
   /* HTTPS is preferred over the plain URL listed first. */
-  g_assert_cmpuint (hits (f, "/rdap/com/domain/contoso.com"), ==, 1);
+  g_assert_cmpuint (mfd_test_web_hits (&f->web, "/rdap/com/domain/contoso.com"), ==, 1);
 }
 
 static void
@@ -823,8 +556,8 @@ test_rdap_bootstrap_disk_cache (Fixture       *f,
   g_autoptr(MfdObservation) o3 = NULL;
   g_autoptr(MfdObservation) o4 = NULL;
   g_autofree char *path = g_build_filename (f->cache_dir, "rdap-dns.json", NULL);
-  g_autofree char *other_bootstrap = g_strconcat (f->base, "/other/dns.json", NULL);
-  g_autofree char *doh = g_strconcat (f->base, "/resolve", NULL);
+  g_autofree char *other_bootstrap = g_strconcat (f->web.base, "/other/dns.json", NULL);
+  g_autofree char *doh = g_strconcat (f->web.base, "/resolve", NULL);
 
   serve_bootstrap (f);
   serve_domain (f, "/rdap/com/domain/contoso.com", "contoso.com", "\"active\"", 400 * G_TIME_SPAN_DAY);
@@ -834,23 +567,23 @@ test_rdap_bootstrap_disk_cache (Fixture       *f,
   g_assert_true (g_file_test (path, G_FILE_TEST_IS_REGULAR));
 
   /* A new session uses the fresh copy on disk without asking. */
-  serve (f, "/rdap/dns.json", 500, "text/html", "<h1>down</h1>");
+  mfd_test_web_serve (&f->web, "/rdap/dns.json", 500, "text/html", "<h1>down</h1>");
   o2 = check_registration (f, second, "mail.contoso.com");
   g_assert_cmpint (o2->outcome, ==, MFD_OUTCOME_OK);
-  g_assert_cmpuint (hits (f, "/rdap/dns.json"), ==, 1);
+  g_assert_cmpuint (mfd_test_web_hits (&f->web, "/rdap/dns.json"), ==, 1);
 
   /* An old copy is refreshed, and still serves when that fails. */
   age_bootstrap_cache (f);
   o3 = check_registration (f, third, "mail.contoso.com");
   g_assert_cmpint (o3->outcome, ==, MFD_OUTCOME_OK);
-  g_assert_cmpuint (hits (f, "/rdap/dns.json"), ==, 2);
+  g_assert_cmpuint (mfd_test_web_hits (&f->web, "/rdap/dns.json"), ==, 2);
 
   /* A copy made from another bootstrap URL is not used. */
-  other = mfd_web_new (doh, other_bootstrap, f->base, ca_path, TEST_TIMEOUT_MS);
+  other = mfd_web_new (doh, other_bootstrap, f->web.base, ca_path, TEST_TIMEOUT_MS);
   mfd_web_set_cache_dir (other, f->cache_dir);
   o4 = check_registration (f, other, "mail.contoso.com");
   g_assert_cmpint (o4->outcome, ==, MFD_OUTCOME_INCONCLUSIVE);
-  g_assert_cmpuint (hits (f, "/other/dns.json"), ==, 1);
+  g_assert_cmpuint (mfd_test_web_hits (&f->web, "/other/dns.json"), ==, 1);
 }
 
 static void
@@ -891,8 +624,8 @@ test_rdap_registered (Fixture       *f,
   /* The bootstrap file is asked once per session. */
   second = check_registration (f, web, "mail2.contoso.com");
   g_assert_cmpint (second->outcome, ==, MFD_OUTCOME_OK);
-  g_assert_cmpuint (hits (f, "/rdap/dns.json"), ==, 1);
-  g_assert_cmpuint (hits (f, "/rdap/com/domain/contoso.com"), ==, 2);
+  g_assert_cmpuint (mfd_test_web_hits (&f->web, "/rdap/dns.json"), ==, 1);
+  g_assert_cmpuint (mfd_test_web_hits (&f->web, "/rdap/com/domain/contoso.com"), ==, 2);
 }
 
 static void
@@ -910,12 +643,12 @@ test_rdap_longest_match (Fixture       *f,
   observation = check_registration (f, web, "mx01.mail.contoso.co.jp");
   g_assert_cmpint (observation->outcome, ==, MFD_OUTCOME_OK);
   g_assert_cmpstr (mfd_observation_get_fact (observation, "registered-domain"), ==, "contoso.co.jp");
-  g_assert_cmpuint (hits (f, "/rdap/cojp/domain/contoso.co.jp"), ==, 1);
+  g_assert_cmpuint (mfd_test_web_hits (&f->web, "/rdap/cojp/domain/contoso.co.jp"), ==, 1);
 
   /* A base URL without its closing slash still works. */
   other = check_registration (f, web, "mail.fabrikam.jp");
   g_assert_cmpint (other->outcome, ==, MFD_OUTCOME_OK);
-  g_assert_cmpuint (hits (f, "/rdap/jp/domain/fabrikam.jp"), ==, 1);
+  g_assert_cmpuint (mfd_test_web_hits (&f->web, "/rdap/jp/domain/fabrikam.jp"), ==, 1);
 }
 
 static void
@@ -952,7 +685,7 @@ test_rdap_not_registered (Fixture       *f,
   g_assert_cmpstr (observation->cause, ==, "dns-domain-expired");
   g_assert_cmpstr (mfd_observation_get_fact (observation, "rdap-status"), ==, "not found");
   assert_detail_contains (observation, "not registered");
-  g_assert_cmpuint (hits (f, "/rdap/com/domain/lapsed.com"), ==, 1);
+  g_assert_cmpuint (mfd_test_web_hits (&f->web, "/rdap/com/domain/lapsed.com"), ==, 1);
 }
 
 static void
@@ -963,7 +696,7 @@ test_rdap_not_a_domain_object (Fixture       *f,
   g_autoptr(MfdObservation) observation = NULL;
 
   serve_bootstrap (f);
-  serve (f, "/rdap/com/domain/contoso.com", 200, "application/rdap+json",
+  mfd_test_web_serve (&f->web, "/rdap/com/domain/contoso.com", 200, "application/rdap+json",
          "{\"errorCode\": 400, \"title\": \"Bad request\"}");
 
   observation = check_registration (f, web, "contoso.com");
@@ -1083,8 +816,8 @@ test_eop_ranges_cache (Fixture       *f,
   g_assert_false (first->stale);
   g_assert_nonnull (first->fetched);
   g_assert_true (g_file_test (path, G_FILE_TEST_IS_REGULAR));
-  g_assert_cmpuint (hits (f, "/version/Worldwide"), ==, 1);
-  g_assert_cmpuint (hits (f, "/endpoints/Worldwide"), ==, 1);
+  g_assert_cmpuint (mfd_test_web_hits (&f->web, "/version/Worldwide"), ==, 1);
+  g_assert_cmpuint (mfd_test_web_hits (&f->web, "/endpoints/Worldwide"), ==, 1);
 
   /* Within the hour the service is not asked again. */
   again = get_eop_ranges (f, web, FALSE, &error);
@@ -1092,7 +825,7 @@ test_eop_ranges_cache (Fixture       *f,
   assert_ranges (again, "40.92.0.0/15 40.107.0.0/16 2a01:111:f400::/48");
   g_assert_true (again->from_cache);
   g_assert_false (again->stale);
-  g_assert_cmpuint (hits (f, "/version/Worldwide"), ==, 1);
+  g_assert_cmpuint (mfd_test_web_hits (&f->web, "/version/Worldwide"), ==, 1);
 
   /* Offline: the copy, with its date. */
   offline = get_eop_ranges (f, web, TRUE, &error);
@@ -1101,7 +834,7 @@ test_eop_ranges_cache (Fixture       *f,
   g_assert_true (offline->stale);
   g_assert_cmpstr (offline->version, ==, "2026010100");
   g_assert_true (g_date_time_equal (offline->fetched, first->fetched));
-  g_assert_cmpuint (hits (f, "/version/Worldwide"), ==, 1);
+  g_assert_cmpuint (mfd_test_web_hits (&f->web, "/version/Worldwide"), ==, 1);
 
   /* An hour later, same version: asked, not downloaded. A new session
    * reads the copy from disk. */
@@ -1111,8 +844,8 @@ test_eop_ranges_cache (Fixture       *f,
   g_assert_no_error (error);
   g_assert_true (same->from_cache);
   g_assert_false (same->stale);
-  g_assert_cmpuint (hits (f, "/version/Worldwide"), ==, 2);
-  g_assert_cmpuint (hits (f, "/endpoints/Worldwide"), ==, 1);
+  g_assert_cmpuint (mfd_test_web_hits (&f->web, "/version/Worldwide"), ==, 2);
+  g_assert_cmpuint (mfd_test_web_hits (&f->web, "/endpoints/Worldwide"), ==, 1);
 
   /* A new version: downloaded again. */
   age_cache (f);
@@ -1122,11 +855,11 @@ test_eop_ranges_cache (Fixture       *f,
   assert_ranges (changed, "52.100.0.0/14");
   g_assert_cmpstr (changed->version, ==, "2026020200");
   g_assert_false (changed->from_cache);
-  g_assert_cmpuint (hits (f, "/endpoints/Worldwide"), ==, 2);
+  g_assert_cmpuint (mfd_test_web_hits (&f->web, "/endpoints/Worldwide"), ==, 2);
 
   /* The service fails: the last copy, marked stale. */
   age_cache (f);
-  serve (f, "/version/Worldwide", 500, "text/html", "<h1>Internal Server Error</h1>");
+  mfd_test_web_serve (&f->web, "/version/Worldwide", 500, "text/html", "<h1>Internal Server Error</h1>");
   failing = get_eop_ranges (f, later, FALSE, &error);
   g_assert_no_error (error);
   assert_ranges (failing, "52.100.0.0/14");
@@ -1146,10 +879,10 @@ test_eop_ranges_no_cache (Fixture       *f,
   ranges = get_eop_ranges (f, web, TRUE, &error);
   g_assert_error (error, MFD_WEB_ERROR, MFD_WEB_ERROR_OFFLINE);
   g_assert_null (ranges);
-  g_assert_cmpuint (g_hash_table_size (f->hits), ==, 0);
+  g_assert_cmpuint (g_hash_table_size (f->web.hits), ==, 0);
   g_clear_error (&error);
 
-  serve (f, "/version/Worldwide", 429, "application/json", "{}");
+  mfd_test_web_serve (&f->web, "/version/Worldwide", 429, "application/json", "{}");
   ranges = get_eop_ranges (f, web, FALSE, &error);
   g_assert_error (error, MFD_WEB_ERROR, MFD_WEB_ERROR_HTTP);
   g_assert_nonnull (strstr (error->message, "429"));
@@ -1221,7 +954,7 @@ break_route (Fixture     *f,
              const char  *key,
              Breakage     breakage)
 {
-  Route *route = g_new0 (Route, 1);
+  MfdTestRoute *route = g_new0 (MfdTestRoute, 1);
   GString *body = g_string_new (NULL);
 
   route->status = 200;
@@ -1300,7 +1033,7 @@ break_route (Fixture     *f,
     }
 
   route->body = g_string_free_to_bytes (body);
-  g_hash_table_replace (f->routes, g_strdup (key), route);
+  mfd_test_web_route (&f->web, key, route);
 }
 
 static MfdWeb *
@@ -1451,7 +1184,7 @@ test_tls_reasons (Fixture       *f,
       g_autoptr(MfdWeb) web = NULL;
       g_autoptr(MfdObservation) observation = NULL;
 
-      fixture_start_server (f, *cases[i].pem);
+      mfd_test_web_restart (&f->web, *cases[i].pem);
       web = fixture_web (f, ca_path, TEST_TIMEOUT_MS);
       serve_doh (f, "mail.contoso.com", "A", 0, NULL);
       serve_doh (f, "mail.contoso.com", "AAAA", 0, NULL);
@@ -1601,7 +1334,7 @@ main (int   argc,
 
   status = g_test_run ();
 
-  remove_tree (test_dir);
+  mfd_test_remove_tree (test_dir);
   g_free (test_dir);
   g_free (ca_path);
   g_free (server_pem);

@@ -114,18 +114,12 @@ print_error (const char *lang,
              const char *msgid,
              ...)
 {
-  g_autoptr(GPtrArray) args = g_ptr_array_new ();
   g_autofree char *text = NULL;
-  const char *arg;
   va_list ap;
 
   va_start (ap, msgid);
-  while ((arg = va_arg (ap, const char *)) != NULL)
-    g_ptr_array_add (args, (gpointer) arg);
+  text = mfd_text_render_valist (lang, msgid, ap);
   va_end (ap);
-  g_ptr_array_add (args, NULL);
-
-  text = mfd_text_render (lang, msgid, (const char * const *) args->pdata);
   g_printerr ("mail-flow-doctor: %s\n", text);
 }
 

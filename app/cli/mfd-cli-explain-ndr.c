@@ -9,32 +9,12 @@
 
 #include "config.h"
 
-#include <string.h>
-
 #include <gio/gio.h>
 #include <gio/gunixinputstream.h>
 #include <glib/gi18n.h>
 
 #include "mfd/mfd.h"
 #include "mfd-cli-private.h"
-
-/* --lang must be known before the options are parsed, so that --help
- * itself comes out in the language asked for. */
-static const char *
-find_lang (int    argc,
-           char **argv)
-{
-  for (int i = 1; i < argc; i++)
-    {
-      if (g_str_equal (argv[i], "--"))
-        break;
-      if (g_str_equal (argv[i], "--lang") && i + 1 < argc)
-        return argv[i + 1];
-      if (g_str_has_prefix (argv[i], "--lang="))
-        return argv[i] + strlen ("--lang=");
-    }
-  return NULL;
-}
 
 static const char *
 translate_option (const char *str,
@@ -113,7 +93,7 @@ mfd_cli_explain_ndr (int    argc,
   gboolean json = FALSE;
   g_autofree char *lang = NULL;
   g_auto(GStrv) files = NULL;
-  const char *early_lang = find_lang (argc, argv);
+  const char *early_lang = mfd_cli_find_lang (argc, argv);
   g_autoptr(GOptionContext) context = NULL;
   g_autoptr(GError) error = NULL;
   g_autoptr(GBytes) bytes = NULL;

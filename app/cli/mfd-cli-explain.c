@@ -161,24 +161,6 @@ remedy_to_text (const MfdRemedy *remedy,
   return g_string_free (out, FALSE);
 }
 
-/* --help has to be in the --lang language too, but GOption prints it while
- * parsing; so look for --lang first. */
-static const char *
-find_lang (int    argc,
-           char **argv)
-{
-  for (int i = 1; i < argc; i++)
-    {
-      if (g_str_equal (argv[i], "--"))
-        break;
-      if (g_str_equal (argv[i], "--lang") && i + 1 < argc)
-        return argv[i + 1];
-      if (g_str_has_prefix (argv[i], "--lang="))
-        return argv[i] + strlen ("--lang=");
-    }
-  return NULL;
-}
-
 static const char *
 translate_option_cb (const char *str,
                      gpointer    data)
@@ -217,7 +199,7 @@ mfd_cli_explain (int    argc,
   g_autofree char *codes_line = NULL;
   g_autofree char *causes_line = NULL;
   g_autofree char *description = NULL;
-  const char *help_lang = find_lang (argc, argv);
+  const char *help_lang = mfd_cli_find_lang (argc, argv);
   const char *lang;
 
   if (help_lang != NULL && !g_str_equal (help_lang, "ja") && !g_str_equal (help_lang, "en"))

@@ -24,6 +24,11 @@ int   mfd_cli_explain      (int          argc,
 /* --lang: validates "ja" / "en" (NULL = the process language); on a bad value
  * prints the reason and returns FALSE. */
 gboolean mfd_cli_check_lang (const char  *lang);
+/* The value of the first --lang before "--", unchecked, or NULL: --help
+ * must come out in the language asked for, but GOption prints it while
+ * parsing, before --lang is known. */
+const char *mfd_cli_find_lang (int          argc,
+                               char       **argv);
 /* Prints a translated error ("mail-flow-doctor: …") to stderr. */
 void     mfd_cli_printerr   (const char  *lang,
                              const char  *message);

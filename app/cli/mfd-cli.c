@@ -9,6 +9,7 @@
 
 #include "config.h"
 
+#include <string.h>
 #include <glib/gi18n.h>
 #include <string.h>
 
@@ -38,29 +39,6 @@ mfd_cli_is_verb (const char *arg)
   return FALSE;
 }
 
-/* GOptionContext's own words ("Usage:", "Help Options:") come from GLib's
- * catalogue, which only the process language selects; without this, --help
- * --lang ja mixes English headings into the Japanese help. */
-static void
-follow_lang_argument (int    argc,
-                      char **argv)
-{
-  const char *value = NULL;
-
-  for (int i = 2; i < argc; i++)
-    {
-      if (g_str_equal (argv[i], "--"))
-        break;
-      if (g_str_equal (argv[i], "--lang") && i + 1 < argc)
-        value = argv[i + 1];
-      else if (g_str_has_prefix (argv[i], "--lang="))
-        value = argv[i] + strlen ("--lang=");
-    }
-
-  if (value != NULL && (g_str_equal (value, "ja") || g_str_equal (value, "en")))
-    g_setenv ("LANGUAGE", value, TRUE);
-}
-
 int
 mfd_cli_run (int    argc,
              char **argv)
@@ -78,7 +56,6 @@ mfd_cli_run (int    argc,
           for (int j = 2; j < argc; j++)
             sub_argv[j - 1] = argv[j];
           g_set_prgname (prgname);
-          follow_lang_argument (argc, argv);
           return verbs[i].func (argc - 1, sub_argv);
         }
     }
@@ -94,6 +71,22 @@ mfd_cli_check_lang (const char *lang)
 
   mfd_cli_printerr (NULL, N_("--lang takes “ja” or “en”."));
   return FALSE;
+}
+
+const char *
+mfd_cli_find_lang (int    argc,
+                   char **argv)
+{
+  for (int i = 1; i < argc; i++)
+    {
+      if (g_str_equal (argv[i], "--"))
+        break;
+      if (g_str_equal (argv[i], "--lang") && i + 1 < argc)
+        return argv[i + 1];
+      if (g_str_has_prefix (argv[i], "--lang="))
+        return argv[i] + strlen ("--lang=");
+    }
+  return NULL;
 }
 
 void

@@ -17,6 +17,7 @@
 #include <ldns/ldns.h>
 
 #include "mfd-dns.h"
+#include "mfd-smtp.h"
 #include "mfd-text.h"
 
 #define DNS_PORT            53
@@ -264,23 +265,6 @@ reply_set_error (Reply  *reply,
   return FALSE;
 }
 
-static gboolean
-wait_for (GSocket      *socket,
-          GIOCondition  condition,
-          gint64        deadline,
-          GCancellable *cancellable,
-          GError      **error)
-{
-  gint64 remaining = deadline - g_get_monotonic_time ();
-
-  if (remaining <= 0)
-    {
-      g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_TIMED_OUT, "Timed out");
-      return FALSE;
-    }
-  return g_socket_condition_timed_wait (socket, condition, remaining, cancellable, error);
-}
-
 /* Checks that @data is the reply to @query: the same id, a response, the
  * same question. Returns the parsed packet, or NULL with @malformed set
  * when it is ours but unreadable (left FALSE for someone else's). */
@@ -324,36 +308,6 @@ bad:
 }
 
 static gboolean
-send_all (GSocket       *socket,
-          const guint8  *data,
-          gsize          len,
-          gint64         deadline,
-          GCancellable  *cancellable,
-          GError       **error)
-{
-  while (len > 0)
-    {
-      gssize n;
-
-      if (!wait_for (socket, G_IO_OUT, deadline, cancellable, error))
-        return FALSE;
-      n = g_socket_send (socket, (const char *) data, len, cancellable, error);
-      if (n < 0)
-        {
-          if (g_error_matches (*error, G_IO_ERROR, G_IO_ERROR_WOULD_BLOCK))
-            {
-              g_clear_error (error);
-              continue;
-            }
-          return FALSE;
-        }
-      data += n;
-      len -= n;
-    }
-  return TRUE;
-}
-
-static gboolean
 receive_exactly (GSocket       *socket,
                  guint8        *buffer,
                  gsize          len,
@@ -363,20 +317,10 @@ receive_exactly (GSocket       *socket,
 {
   while (len > 0)
     {
-      gssize n;
+      gssize n = mfd_smtp_socket_read (socket, buffer, len, deadline, cancellable, error);
 
-      if (!wait_for (socket, G_IO_IN, deadline, cancellable, error))
-        return FALSE;
-      n = g_socket_receive (socket, (char *) buffer, len, cancellable, error);
       if (n < 0)
-        {
-          if (g_error_matches (*error, G_IO_ERROR, G_IO_ERROR_WOULD_BLOCK))
-            {
-              g_clear_error (error);
-              continue;
-            }
-          return FALSE;
-        }
+        return FALSE;
       if (n == 0)
         {
           g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_CONNECTION_CLOSED,
@@ -432,7 +376,7 @@ exchange_tcp (GInetSocketAddress *server,
       if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_PENDING))
         return reply_set_error (reply, error);
       g_clear_error (&error);
-      if (!wait_for (socket, G_IO_OUT, deadline, cancellable, &error) ||
+      if (!mfd_smtp_socket_wait (socket, G_IO_OUT, deadline, cancellable, &error) ||
           !g_socket_check_connect_result (socket, &error))
         return reply_set_error (reply, error);
     }
@@ -441,7 +385,7 @@ exchange_tcp (GInetSocketAddress *server,
   framed[0] = (wire_len >> 8) & 0xff;
   framed[1] = wire_len & 0xff;
   memcpy (framed + 2, wire, wire_len);
-  if (!send_all (socket, framed, wire_len + 2, deadline, cancellable, &error) ||
+  if (!mfd_smtp_socket_write_all (socket, framed, wire_len + 2, deadline, cancellable, &error) ||
       !receive_exactly (socket, length, 2, deadline, cancellable, &error))
     return reply_set_error (reply, error);
 
@@ -491,7 +435,7 @@ exchange (GInetSocketAddress *server,
    * and replies from other addresses are dropped by the kernel. */
   if (socket == NULL ||
       !g_socket_connect (socket, G_SOCKET_ADDRESS (server), cancellable, &error) ||
-      !send_all (socket, wire, wire_len, deadline, cancellable, &error))
+      !mfd_smtp_socket_write_all (socket, wire, wire_len, deadline, cancellable, &error))
     {
       reply_set_error (reply, error);
       goto out;
@@ -503,7 +447,7 @@ exchange (GInetSocketAddress *server,
       gboolean malformed;
       gssize n;
 
-      if (!wait_for (socket, G_IO_IN, deadline, cancellable, &error))
+      if (!mfd_smtp_socket_wait (socket, G_IO_IN, deadline, cancellable, &error))
         {
           reply_set_error (reply, error);
           goto out;
@@ -821,31 +765,30 @@ lookup_type (MfdDnsResolver *self,
 }
 
 static char *
-join_chain (GPtrArray *chain)
-{
-  g_autoptr(GString) out = g_string_new (NULL);
-
-  for (guint i = 0; i < chain->len; i++)
-    {
-      if (i > 0)
-        g_string_append (out, " -> ");
-      g_string_append (out, g_ptr_array_index (chain, i));
-    }
-  return g_string_free (g_steal_pointer (&out), FALSE);
-}
-
-static char *
-join_strings (GPtrArray *strings)
+join_with (GPtrArray  *strings,
+           const char *separator)
 {
   g_autoptr(GString) out = g_string_new (NULL);
 
   for (guint i = 0; i < strings->len; i++)
     {
       if (i > 0)
-        g_string_append (out, ", ");
+        g_string_append (out, separator);
       g_string_append (out, g_ptr_array_index (strings, i));
     }
   return g_string_free (g_steal_pointer (&out), FALSE);
+}
+
+static char *
+join_chain (GPtrArray *chain)
+{
+  return join_with (chain, " -> ");
+}
+
+static char *
+join_strings (GPtrArray *strings)
+{
+  return join_with (strings, ", ");
 }
 
 static void

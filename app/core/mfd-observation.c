@@ -11,6 +11,7 @@
 
 #include "mfd-observation.h"
 #include "mfd-text.h"
+#include "mfd-util.h"
 
 G_DEFINE_BOXED_TYPE (MfdObservation, mfd_observation, mfd_observation_ref, mfd_observation_unref)
 
@@ -89,15 +90,12 @@ mfd_observation_set_detail (MfdObservation *self,
                             const char     *msgid,
                             ...)
 {
-  g_autoptr(GPtrArray) args = g_ptr_array_new ();
-  const char *arg;
+  g_autoptr(GPtrArray) args = NULL;
   va_list ap;
 
   va_start (ap, msgid);
-  while ((arg = va_arg (ap, const char *)) != NULL)
-    g_ptr_array_add (args, (gpointer) arg);
+  args = mfd_util_collect_args (ap);
   va_end (ap);
-  g_ptr_array_add (args, NULL);
 
   mfd_observation_set_detailv (self, msgid, (const char * const *) args->pdata);
 }

@@ -16,6 +16,7 @@
 #include "mfd-remedy.h"
 #include "mfd-report.h"
 #include "mfd-text.h"
+#include "mfd-util.h"
 
 #define NDR_SCHEMA "mail-flow-doctor/ndr/1"
 
@@ -39,18 +40,6 @@ format_address (const MfdNdrEntry *entry)
 }
 
 static void
-add_string (JsonBuilder *builder,
-            const char  *key,
-            const char  *value)
-{
-  json_builder_set_member_name (builder, key);
-  if (value != NULL)
-    json_builder_add_string_value (builder, value);
-  else
-    json_builder_add_null_value (builder);
-}
-
-static void
 build_entry (JsonBuilder       *builder,
              const MfdNdrEntry *entry)
 {
@@ -62,19 +51,19 @@ build_entry (JsonBuilder       *builder,
     json_builder_add_int_value (builder, entry->reply);
   else
     json_builder_add_null_value (builder);
-  add_string (builder, "status", entry->status);
-  add_string (builder, "text", entry->text);
-  add_string (builder, "message", entry->message);
-  add_string (builder, "server", entry->server);
-  add_string (builder, "ip", entry->ip);
+  mfd_util_add_string_or_null (builder, "status", entry->status);
+  mfd_util_add_string_or_null (builder, "text", entry->text);
+  mfd_util_add_string_or_null (builder, "message", entry->message);
+  mfd_util_add_string_or_null (builder, "server", entry->server);
+  mfd_util_add_string_or_null (builder, "ip", entry->ip);
   json_builder_set_member_name (builder, "port");
   json_builder_add_int_value (builder, entry->port);
   json_builder_set_member_name (builder, "expired");
   json_builder_add_boolean_value (builder, entry->expired);
-  add_string (builder, "cause", entry->cause);
-  add_string (builder, "source", mfd_ndr_source_to_string (entry->source));
-  add_string (builder, "reporting_server", entry->reporting_server);
-  add_string (builder, "time", time);
+  mfd_util_add_string_or_null (builder, "cause", entry->cause);
+  mfd_util_add_string_or_null (builder, "source", mfd_ndr_source_to_string (entry->source));
+  mfd_util_add_string_or_null (builder, "reporting_server", entry->reporting_server);
+  mfd_util_add_string_or_null (builder, "time", time);
   json_builder_set_member_name (builder, "recipients");
   json_builder_begin_array (builder);
   for (gsize i = 0; entry->recipients != NULL && entry->recipients[i] != NULL; i++)
@@ -91,7 +80,7 @@ mfd_report_ndr_to_json (MfdNdrResult *result)
   g_return_val_if_fail (result != NULL, NULL);
 
   json_builder_begin_object (builder);
-  add_string (builder, "schema", NDR_SCHEMA);
+  mfd_util_add_string_or_null (builder, "schema", NDR_SCHEMA);
   json_builder_set_member_name (builder, "entries");
   json_builder_begin_array (builder);
   for (guint i = 0; i < result->entries->len; i++)

@@ -15,6 +15,7 @@
 #include "mfd-report.h"
 #include "mfd-remedy.h"
 #include "mfd-text.h"
+#include "mfd-util.h"
 
 /* The NDR's own renderings live in mfd-report-ndr.c. */
 
@@ -170,18 +171,6 @@ format_time (GDateTime *datetime)
 }
 
 static void
-add_string_or_null (JsonBuilder *builder,
-                    const char  *key,
-                    const char  *value)
-{
-  json_builder_set_member_name (builder, key);
-  if (value != NULL)
-    json_builder_add_string_value (builder, value);
-  else
-    json_builder_add_null_value (builder);
-}
-
-static void
 add_observation_json (JsonBuilder    *builder,
                       MfdObservation *o,
                       const char     *lang)
@@ -191,8 +180,8 @@ add_observation_json (JsonBuilder    *builder,
   json_builder_begin_object (builder);
   json_builder_set_member_name (builder, "stage");
   json_builder_add_string_value (builder, mfd_stage_to_string (o->stage));
-  add_string_or_null (builder, "host", o->host);
-  add_string_or_null (builder, "ip", o->ip);
+  mfd_util_add_string_or_null (builder, "host", o->host);
+  mfd_util_add_string_or_null (builder, "ip", o->ip);
   json_builder_set_member_name (builder, "port");
   if (o->port > 0)
     json_builder_add_int_value (builder, o->port);
@@ -207,8 +196,8 @@ add_observation_json (JsonBuilder    *builder,
     json_builder_add_null_value (builder);
   json_builder_set_member_name (builder, "detail");
   json_builder_add_string_value (builder, detail);
-  add_string_or_null (builder, "cause", o->cause);
-  add_string_or_null (builder, "reply", o->reply_text);
+  mfd_util_add_string_or_null (builder, "cause", o->cause);
+  mfd_util_add_string_or_null (builder, "reply", o->reply_text);
   json_builder_end_object (builder);
 }
 
@@ -227,8 +216,8 @@ add_finding_json (JsonBuilder  *builder,
   json_builder_add_string_value (builder, finding->code);
   json_builder_set_member_name (builder, "reply");
   json_builder_add_int_value (builder, finding->reply);
-  add_string_or_null (builder, "host", finding->host);
-  add_string_or_null (builder, "ip", finding->ip);
+  mfd_util_add_string_or_null (builder, "host", finding->host);
+  mfd_util_add_string_or_null (builder, "ip", finding->ip);
   json_builder_set_member_name (builder, "port");
   if (finding->port > 0)
     json_builder_add_int_value (builder, finding->port);
@@ -240,7 +229,7 @@ add_finding_json (JsonBuilder  *builder,
   json_builder_add_boolean_value (builder, finding->warning);
   json_builder_set_member_name (builder, "stage");
   json_builder_add_string_value (builder, mfd_stage_to_string (finding->stage));
-  add_string_or_null (builder, "title", remedy != NULL ? remedy->title : NULL);
+  mfd_util_add_string_or_null (builder, "title", remedy != NULL ? remedy->title : NULL);
   json_builder_set_member_name (builder, "evidence");
   json_builder_add_string_value (builder, evidence);
 
@@ -260,8 +249,8 @@ add_finding_json (JsonBuilder  *builder,
       json_builder_begin_object (builder);
       json_builder_set_member_name (builder, "text");
       json_builder_add_string_value (builder, step->text);
-      add_string_or_null (builder, "command", step->command);
-      add_string_or_null (builder, "eac_path", step->eac_path);
+      mfd_util_add_string_or_null (builder, "command", step->command);
+      mfd_util_add_string_or_null (builder, "eac_path", step->eac_path);
       json_builder_end_object (builder);
     }
   json_builder_end_array (builder);
@@ -319,7 +308,7 @@ mfd_report_diagnosis_to_json (MfdDiagnosis *diagnosis,
     {
       json_builder_set_member_name (builder, "tls");
       json_builder_add_string_value (builder, mfd_tls_mode_to_string (mfd_target_get_tls_mode (t)));
-      add_string_or_null (builder, "connector", mfd_target_get_connector_name (t));
+      mfd_util_add_string_or_null (builder, "connector", mfd_target_get_connector_name (t));
     }
   if (comparison != NULL)
     {

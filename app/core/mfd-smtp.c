@@ -165,12 +165,12 @@ mfd_smtp_parse_reply (const guint8   *data,
 
 /* Socket I/O with a deadline ---------------------------------------------- */
 
-static gboolean
-wait_for (GSocket       *socket,
-          GIOCondition   condition,
-          gint64         deadline,
-          GCancellable  *cancellable,
-          GError       **error)
+gboolean
+mfd_smtp_socket_wait (GSocket       *socket,
+                      GIOCondition   condition,
+                      gint64         deadline,
+                      GCancellable  *cancellable,
+                      GError       **error)
 {
   gint64 now = g_get_monotonic_time ();
 
@@ -196,7 +196,7 @@ mfd_smtp_socket_read (GSocket       *socket,
       g_autoptr(GError) local_error = NULL;
       gssize n;
 
-      if (!wait_for (socket, G_IO_IN, deadline, cancellable, error))
+      if (!mfd_smtp_socket_wait (socket, G_IO_IN, deadline, cancellable, error))
         return -1;
       n = g_socket_receive (socket, (char *) buffer, size, cancellable, &local_error);
       if (n >= 0)
@@ -222,7 +222,7 @@ mfd_smtp_socket_write_all (GSocket       *socket,
       g_autoptr(GError) local_error = NULL;
       gssize n;
 
-      if (!wait_for (socket, G_IO_OUT, deadline, cancellable, error))
+      if (!mfd_smtp_socket_wait (socket, G_IO_OUT, deadline, cancellable, error))
         return FALSE;
       n = g_socket_send (socket, (const char *) data, size, cancellable, &local_error);
       if (n < 0)
@@ -556,7 +556,7 @@ mfd_smtp_connection_connect (MfdSmtpConnection *self,
           g_error_matches (error, G_IO_ERROR, G_IO_ERROR_PENDING))
         {
           g_clear_error (&error);
-          if (wait_for (socket, G_IO_OUT, deadline, self->cancellable, &error))
+          if (mfd_smtp_socket_wait (socket, G_IO_OUT, deadline, self->cancellable, &error))
             g_socket_check_connect_result (socket, &error);
         }
     }

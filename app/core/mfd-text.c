@@ -13,6 +13,7 @@
 #include <glib/gi18n-lib.h>
 
 #include "mfd-text.h"
+#include "mfd-util.h"
 
 /* gettext only answers in the process's language. A report in the other
  * language needs the other catalogue, so we read the same compiled .mo file
@@ -328,17 +329,23 @@ mfd_text_render_va (const char *lang,
                     const char *msgid,
                     ...)
 {
-  g_autoptr(GPtrArray) args = g_ptr_array_new ();
   va_list ap;
-  const char *arg;
+  char *text;
 
   va_start (ap, msgid);
-  while ((arg = va_arg (ap, const char *)) != NULL)
-    g_ptr_array_add (args, (gpointer) arg);
+  text = mfd_text_render_valist (lang, msgid, ap);
   va_end (ap);
-  g_ptr_array_add (args, NULL);
+  return text;
+}
 
-  return mfd_text_render (lang, msgid, (const char * const *) args->pdata);
+char *
+mfd_text_render_valist (const char *lang,
+                        const char *msgid,
+                        va_list     args)
+{
+  g_autoptr(GPtrArray) strv = mfd_util_collect_args (args);
+
+  return mfd_text_render (lang, msgid, (const char * const *) strv->pdata);
 }
 
 char *

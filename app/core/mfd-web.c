@@ -17,6 +17,7 @@
 #include <glib/gi18n.h>
 
 #include "mfd-text.h"
+#include "mfd-util.h"
 #include "mfd-web-parse.h"
 
 #define READ_CHUNK_SIZE (64 * 1024)
@@ -127,15 +128,12 @@ mfd_web_failure_new (MfdWebError  code,
                      const char  *msgid,
                      ...)
 {
-  g_autoptr(GPtrArray) args = g_ptr_array_new ();
-  const char *arg;
+  g_autoptr(GPtrArray) args = NULL;
   va_list ap;
 
   va_start (ap, msgid);
-  while ((arg = va_arg (ap, const char *)) != NULL)
-    g_ptr_array_add (args, (gpointer) arg);
+  args = mfd_util_collect_args (ap);
   va_end (ap);
-  g_ptr_array_add (args, NULL);
 
   return failure_new_from_args (MFD_WEB_ERROR, code, msgid, (const char * const *) args->pdata);
 }

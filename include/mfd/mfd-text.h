@@ -47,6 +47,11 @@ char        *mfd_text_render        (const char         *lang,
 char        *mfd_text_render_va     (const char         *lang,
                                      const char         *msgid,
                                      ...) G_GNUC_NULL_TERMINATED;
+/* The same with the arguments of a NULL-terminated varargs list, for
+ * callers that take one themselves. */
+char        *mfd_text_render_valist (const char         *lang,
+                                     const char         *msgid,
+                                     va_list             args);
 
 /* Makes arbitrary bytes safe to show: invalid UTF-8 replaced, control
  * characters (but \n and \t) removed, cut to @max_chars with "…". */

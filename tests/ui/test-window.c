@@ -7,21 +7,12 @@
 
 #include "config.h"
 
-#include <locale.h>
 #include <glib/gi18n.h>
 #include <adwaita.h>
 
 #include "mfd/mfd.h"
 #include "mfd-window.h"
-
-static void
-iterate_until_idle (void)
-{
-  guint n = 0;
-
-  while (g_main_context_iteration (NULL, FALSE) && n++ < 1000)
-    ;
-}
+#include "mfd-test-ui.h"
 
 static MfdWindow *
 create_window (void)
@@ -29,7 +20,7 @@ create_window (void)
   MfdWindow *window = mfd_window_new (NULL);
 
   gtk_window_present (GTK_WINDOW (window));
-  iterate_until_idle ();
+  mfd_test_ui_iterate_until_idle ();
   return window;
 }
 
@@ -42,7 +33,7 @@ test_window_start_page (void)
   g_assert_true (gtk_widget_get_visible (GTK_WIDGET (window)));
 
   gtk_window_destroy (GTK_WINDOW (window));
-  iterate_until_idle ();
+  mfd_test_ui_iterate_until_idle ();
 }
 
 static void
@@ -51,23 +42,23 @@ test_window_navigation (void)
   MfdWindow *window = create_window ();
 
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.show-page", "s", "ndr"));
-  iterate_until_idle ();
+  mfd_test_ui_iterate_until_idle ();
   g_assert_cmpstr (mfd_window_get_page_name (window), ==, "ndr");
 
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.show-page", "s", "connectors"));
-  iterate_until_idle ();
+  mfd_test_ui_iterate_until_idle ();
   g_assert_cmpstr (mfd_window_get_page_name (window), ==, "connectors");
 
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.back", NULL));
-  iterate_until_idle ();
+  mfd_test_ui_iterate_until_idle ();
   g_assert_cmpstr (mfd_window_get_page_name (window), ==, "ndr");
 
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.back", NULL));
-  iterate_until_idle ();
+  mfd_test_ui_iterate_until_idle ();
   g_assert_cmpstr (mfd_window_get_page_name (window), ==, "start");
 
   gtk_window_destroy (GTK_WINDOW (window));
-  iterate_until_idle ();
+  mfd_test_ui_iterate_until_idle ();
 }
 
 static void
@@ -83,16 +74,7 @@ int
 main (int   argc,
       char *argv[])
 {
-  gboolean japanese = g_strcmp0 (g_getenv ("MFD_TEST_LANG"), "ja") == 0;
-
-  g_setenv ("LANGUAGE", japanese ? "ja" : "en", TRUE);
-  setlocale (LC_ALL, "");
-  bindtextdomain (GETTEXT_PACKAGE, mfd_text_get_localedir ());
-  bind_textdomain_codeset (GETTEXT_PACKAGE, "UTF-8");
-  textdomain (GETTEXT_PACKAGE);
-
-  gtk_test_init (&argc, &argv, NULL);
-  adw_init ();
+  gboolean japanese = mfd_test_ui_init (&argc, &argv);
 
   if (japanese)
     g_test_add_func ("/window/japanese", test_window_japanese);

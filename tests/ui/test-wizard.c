@@ -8,9 +8,7 @@
 
 #include "config.h"
 
-#include <locale.h>
 #include <glib/gi18n.h>
-#include <glib/gstdio.h>
 #include <adwaita.h>
 
 #include "mfd/mfd.h"
@@ -21,6 +19,8 @@
 #include "mfd-results-page.h"
 #include "mfd-start-page.h"
 #include "mfd-window.h"
+#include "mfd-test-ca.h"
+#include "mfd-test-ui.h"
 
 /* Generous: the practice timeouts are 3 s and the machine is shared. */
 #define WAIT_MS 30000
@@ -48,15 +48,6 @@ wait_until (Condition condition,
         g_usleep (1000);
     }
   return TRUE;
-}
-
-static void
-iterate_until_idle (void)
-{
-  guint n = 0;
-
-  while (g_main_context_iteration (NULL, FALSE) && n++ < 1000)
-    ;
 }
 
 static gboolean
@@ -88,22 +79,7 @@ fixture_setup (Fixture       *fixture,
 
   fixture->window = mfd_window_new (NULL);
   gtk_window_present (GTK_WINDOW (fixture->window));
-  iterate_until_idle ();
-}
-
-static void
-remove_dir (const char *path)
-{
-  g_autoptr(GDir) dir = g_dir_open (path, 0, NULL);
-  const char *name;
-
-  while (dir != NULL && (name = g_dir_read_name (dir)) != NULL)
-    {
-      g_autofree char *child = g_build_filename (path, name, NULL);
-
-      g_remove (child);
-    }
-  g_rmdir (path);
+  mfd_test_ui_iterate_until_idle ();
 }
 
 static void
@@ -113,9 +89,9 @@ fixture_teardown (Fixture       *fixture,
   g_autoptr(GSettings) settings = g_settings_new (BASE_APP_ID);
 
   gtk_window_destroy (GTK_WINDOW (fixture->window));
-  iterate_until_idle ();
+  mfd_test_ui_iterate_until_idle ();
   g_settings_reset (settings, "dns-server");
-  remove_dir (fixture->dir);
+  mfd_test_remove_tree (fixture->dir);
   g_free (fixture->dir);
 }
 
@@ -221,7 +197,7 @@ test_cancel (Fixture       *fixture,
   g_assert_false (mfd_checks_page_is_running (page));
 
   /* Nothing moves on to the results after a cancel. */
-  iterate_until_idle ();
+  mfd_test_ui_iterate_until_idle ();
   g_assert_cmpstr (mfd_window_get_page_name (fixture->window), ==, "practice");
 }
 
@@ -645,16 +621,7 @@ int
 main (int   argc,
       char *argv[])
 {
-  gboolean japanese = g_strcmp0 (g_getenv ("MFD_TEST_LANG"), "ja") == 0;
-
-  g_setenv ("LANGUAGE", japanese ? "ja" : "en", TRUE);
-  setlocale (LC_ALL, "");
-  bindtextdomain (GETTEXT_PACKAGE, mfd_text_get_localedir ());
-  bind_textdomain_codeset (GETTEXT_PACKAGE, "UTF-8");
-  textdomain (GETTEXT_PACKAGE);
-
-  gtk_test_init (&argc, &argv, NULL);
-  adw_init ();
+  mfd_test_ui_init (&argc, &argv);
 
   g_test_add ("/wizard/practice-connector-refused", Fixture, NULL, fixture_setup, test_practice_flow, fixture_teardown);
   g_test_add ("/wizard/practice-healthy", Fixture, NULL, fixture_setup, test_healthy, fixture_teardown);

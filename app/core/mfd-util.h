@@ -1,0 +1,24 @@
+/* mfd-util.h — small helpers the engine's modules share
+ *
+ * Copyright 2026 The Mail Flow Doctor authors
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#pragma once
+
+#include <stdarg.h>
+#include <json-glib/json-glib.h>
+
+G_BEGIN_DECLS
+
+/* The strings of a NULL-terminated argument list, borrowed (not copied),
+ * as a NULL-terminated array: pdata is a `const char * const *`. */
+GPtrArray *mfd_util_collect_args        (va_list      ap);
+
+/* @key: @value, or @key: null when @value is NULL. */
+void       mfd_util_add_string_or_null  (JsonBuilder *builder,
+                                         const char  *key,
+                                         const char  *value);
+
+G_END_DECLS

@@ -1,0 +1,160 @@
+/* mfd-test-ca.c
+ *
+ * Copyright 2026 The Mail Flow Doctor authors
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#include "config.h"
+
+#include <string.h>
+#include <time.h>
+#include <glib/gstdio.h>
+#include <gnutls/gnutls.h>
+#include <gnutls/x509.h>
+
+#include "mfd-test-ca.h"
+
+struct _MfdTestCa
+{
+  gnutls_x509_privkey_t  key;
+  gnutls_x509_crt_t      crt;
+  char                  *pem;
+};
+
+static char *
+datum_to_string (gnutls_datum_t *datum)
+{
+  char *text = g_strndup ((const char *) datum->data, datum->size);
+
+  gnutls_free (datum->data);
+  return text;
+}
+
+static gnutls_x509_privkey_t
+make_key (void)
+{
+  gnutls_x509_privkey_t key;
+
+  g_assert_cmpint (gnutls_x509_privkey_init (&key), ==, 0);
+  g_assert_cmpint (gnutls_x509_privkey_generate (key, GNUTLS_PK_ECDSA,
+                                                 GNUTLS_CURVE_TO_BITS (GNUTLS_ECC_CURVE_SECP256R1), 0), ==, 0);
+  return key;
+}
+
+static gnutls_x509_crt_t
+make_cert (gnutls_x509_privkey_t key,
+           const char           *dn,
+           guint                 serial,
+           gboolean              is_ca,
+           const char           *dns_name,
+           int                   from_days,
+           int                   to_days)
+{
+  gnutls_x509_crt_t crt;
+  time_t now = time (NULL);
+  unsigned char serial_bytes[1] = { serial };
+
+  g_assert_cmpint (gnutls_x509_crt_init (&crt), ==, 0);
+  gnutls_x509_crt_set_version (crt, 3);
+  gnutls_x509_crt_set_serial (crt, serial_bytes, sizeof serial_bytes);
+  gnutls_x509_crt_set_activation_time (crt, now + from_days * 24 * 3600);
+  gnutls_x509_crt_set_expiration_time (crt, now + to_days * 24 * 3600);
+  g_assert_cmpint (gnutls_x509_crt_set_dn (crt, dn, NULL), ==, 0);
+  g_assert_cmpint (gnutls_x509_crt_set_key (crt, key), ==, 0);
+  gnutls_x509_crt_set_basic_constraints (crt, is_ca, -1);
+  if (is_ca)
+    gnutls_x509_crt_set_key_usage (crt, GNUTLS_KEY_KEY_CERT_SIGN | GNUTLS_KEY_CRL_SIGN);
+  else if (dns_name != NULL)
+    {
+      gnutls_x509_crt_set_key_usage (crt, GNUTLS_KEY_DIGITAL_SIGNATURE);
+      gnutls_x509_crt_set_key_purpose_oid (crt, GNUTLS_KP_TLS_WWW_SERVER, 0);
+      gnutls_x509_crt_set_subject_alt_name (crt, GNUTLS_SAN_DNSNAME, dns_name,
+                                            strlen (dns_name), GNUTLS_FSAN_APPEND);
+    }
+  else
+    {
+      const unsigned char loopback[4] = { 127, 0, 0, 1 };
+
+      gnutls_x509_crt_set_key_usage (crt, GNUTLS_KEY_DIGITAL_SIGNATURE);
+      gnutls_x509_crt_set_key_purpose_oid (crt, GNUTLS_KP_TLS_WWW_SERVER, 0);
+      gnutls_x509_crt_set_subject_alt_name (crt, GNUTLS_SAN_IPADDRESS, loopback,
+                                            sizeof loopback, GNUTLS_FSAN_APPEND);
+      gnutls_x509_crt_set_subject_alt_name (crt, GNUTLS_SAN_DNSNAME, "localhost",
+                                            strlen ("localhost"), GNUTLS_FSAN_APPEND);
+    }
+  return crt;
+}
+
+MfdTestCa *
+mfd_test_ca_new (const char *dn)
+{
+  MfdTestCa *ca = g_new0 (MfdTestCa, 1);
+  gnutls_datum_t datum;
+
+  ca->key = make_key ();
+  ca->crt = make_cert (ca->key, dn, 1, TRUE, NULL, -1, 7);
+  g_assert_cmpint (gnutls_x509_crt_sign2 (ca->crt, ca->crt, ca->key, GNUTLS_DIG_SHA256, 0), ==, 0);
+  g_assert_cmpint (gnutls_x509_crt_export2 (ca->crt, GNUTLS_X509_FMT_PEM, &datum), ==, 0);
+  ca->pem = datum_to_string (&datum);
+  return ca;
+}
+
+void
+mfd_test_ca_free (MfdTestCa *ca)
+{
+  gnutls_x509_crt_deinit (ca->crt);
+  gnutls_x509_privkey_deinit (ca->key);
+  g_free (ca->pem);
+  g_free (ca);
+}
+
+const char *
+mfd_test_ca_get_pem (MfdTestCa *ca)
+{
+  return ca->pem;
+}
+
+char *
+mfd_test_ca_issue_server (MfdTestCa  *ca,
+                          guint       serial,
+                          const char *dns_name,
+                          int         from_days,
+                          int         to_days)
+{
+  gnutls_x509_privkey_t key = make_key ();
+  gnutls_x509_crt_t crt = make_cert (key, "CN=127.0.0.1,O=Tests", serial, FALSE,
+                                     dns_name, from_days, to_days);
+  g_autofree char *cert_pem = NULL;
+  g_autofree char *key_pem = NULL;
+  gnutls_datum_t datum;
+
+  g_assert_cmpint (gnutls_x509_crt_sign2 (crt, ca->crt, ca->key, GNUTLS_DIG_SHA256, 0), ==, 0);
+  g_assert_cmpint (gnutls_x509_crt_export2 (crt, GNUTLS_X509_FMT_PEM, &datum), ==, 0);
+  cert_pem = datum_to_string (&datum);
+  g_assert_cmpint (gnutls_x509_privkey_export2_pkcs8 (key, GNUTLS_X509_FMT_PEM, NULL,
+                                                      GNUTLS_PKCS_PLAIN, &datum), ==, 0);
+  key_pem = datum_to_string (&datum);
+  gnutls_x509_crt_deinit (crt);
+  gnutls_x509_privkey_deinit (key);
+
+  return g_strconcat (cert_pem, key_pem, NULL);
+}
+
+void
+mfd_test_remove_tree (const char *path)
+{
+  g_autoptr(GDir) dir = g_dir_open (path, 0, NULL);
+  const char *name;
+
+  while (dir != NULL && (name = g_dir_read_name (dir)) != NULL)
+    {
+      g_autofree char *child = g_build_filename (path, name, NULL);
+
+      if (g_file_test (child, G_FILE_TEST_IS_DIR) && !g_file_test (child, G_FILE_TEST_IS_SYMLINK))
+        mfd_test_remove_tree (child);
+      else
+        g_unlink (child);
+    }
+  g_rmdir (path);
+}

@@ -1,0 +1,42 @@
+/* mfd-test-ui.c
+ *
+ * Copyright 2026 The Mail Flow Doctor authors
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#include "config.h"
+
+#include <locale.h>
+#include <glib/gi18n.h>
+#include <adwaita.h>
+
+#include "mfd/mfd.h"
+#include "mfd-test-ui.h"
+
+gboolean
+mfd_test_ui_init (int    *argc,
+                  char ***argv)
+{
+  gboolean japanese = g_strcmp0 (g_getenv ("MFD_TEST_LANG"), "ja") == 0;
+
+  g_setenv ("LANGUAGE", japanese ? "ja" : "en", TRUE);
+  setlocale (LC_ALL, "");
+  bindtextdomain (GETTEXT_PACKAGE, mfd_text_get_localedir ());
+  bind_textdomain_codeset (GETTEXT_PACKAGE, "UTF-8");
+  textdomain (GETTEXT_PACKAGE);
+
+  gtk_test_init (argc, argv, NULL);
+  adw_init ();
+
+  return japanese;
+}
+
+void
+mfd_test_ui_iterate_until_idle (void)
+{
+  guint n = 0;
+
+  while (g_main_context_iteration (NULL, FALSE) && n++ < 1000)
+    ;
+}

@@ -1,0 +1,22 @@
+/* mfd-test-ui.h — what the UI tests share
+ *
+ * Copyright 2026 The Mail Flow Doctor authors
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#pragma once
+
+#include <glib.h>
+
+G_BEGIN_DECLS
+
+/* Runs the process in the language MFD_TEST_LANG asks for ("ja", else
+ * English) and initialises GTK and libadwaita for testing. Returns TRUE
+ * when the language is Japanese. */
+gboolean mfd_test_ui_init                (int    *argc,
+                                          char ***argv);
+/* Dispatches what is pending, at most a bounded number of times. */
+void     mfd_test_ui_iterate_until_idle  (void);
+
+G_END_DECLS
