@@ -11,7 +11,6 @@
 
 #include <string.h>
 #include <glib/gi18n.h>
-#include <string.h>
 
 #include "mfd/mfd.h"
 #include "mfd-cli-private.h"
