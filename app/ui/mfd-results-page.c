@@ -41,7 +41,7 @@ typedef struct
 {
   guint           index;          /* into views */
   BuildStage      stage;
-  guint           step;           /* for BUILD_STEP */
+  guint           step;           /* the piece of BUILD_ABOUT, the step of BUILD_STEP */
   AdwExpanderRow *details;        /* for BUILD_ABOUT and BUILD_STEP */
 } Build;
 
@@ -210,20 +210,23 @@ create_subtitle_row (const char *title,
   return row;
 }
 
+/* Piece @part of what a finding means: 0 the explanation, 1 the possible
+ * causes. */
 static void
 build_about (AdwExpanderRow *details,
-             FindingView    *view)
+             FindingView    *view,
+             guint           part)
 {
   MfdRemedy *remedy = view->remedy;
 
   if (remedy == NULL)
     return;
 
-  if (remedy->explanation != NULL)
+  if (part == 0 && remedy->explanation != NULL)
     adw_expander_row_add_row (details, create_subtitle_row (_("What this means"), remedy->explanation,
                                                             "dialog-information-symbolic"));
 
-  if (remedy->likely_causes != NULL && remedy->likely_causes[0] != NULL)
+  if (part == 1 && remedy->likely_causes != NULL && remedy->likely_causes[0] != NULL)
     {
       g_autoptr(GString) causes = g_string_new (NULL);
 
@@ -420,8 +423,10 @@ build_next_cb (GtkWidget     *widget,
       break;
 
     case BUILD_ABOUT:
-      build_about (build->details, view);
-      if (count_steps (view) > 0)
+      build_about (build->details, view, build->step++);
+      if (build->step < 2)
+        g_queue_push_head (&self->pending, build);
+      else if (count_steps (view) > 0)
         {
           build->stage = BUILD_STEP;
           build->step = 0;
