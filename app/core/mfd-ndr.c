@@ -991,6 +991,27 @@ is_email_line (const char *s,
   return TRUE;
 }
 
+/* @needle in the first @len bytes of @s. The text is normalized (no NUL),
+ * so this is g_strstr_len(); memchr() finds candidates far faster on the
+ * long lines of a big paste. */
+static const char *
+find_in (const char *s,
+         gsize       len,
+         const char *needle)
+{
+  gsize n = strlen (needle);
+  const char *end = s + len;
+  const char *p = s;
+
+  while ((gsize) (end - p) >= n && (p = memchr (p, needle[0], end - p - n + 1)) != NULL)
+    {
+      if (memcmp (p, needle, n) == 0)
+        return p;
+      p++;
+    }
+  return NULL;
+}
+
 static gboolean
 line_has_any (const char          *s,
               gsize                len,
@@ -998,7 +1019,7 @@ line_has_any (const char          *s,
               gsize                n)
 {
   for (gsize i = 0; i < n; i++)
-    if (g_strstr_len (s, len, needles[i]) != NULL)
+    if (find_in (s, len, needles[i]) != NULL)
       return TRUE;
   return FALSE;
 }
@@ -1084,6 +1105,12 @@ scan_line (Parse      *parse,
       gsize end = len;
       gsize taken;
       g_autoptr(MfdNdrEntry) entry = NULL;
+
+      /* Most of a line is prose: skip to what may start a trace or a code. */
+      while (i < len && s[i] != '{' && s[i] != '4' && s[i] != '5')
+        i++;
+      if (i == len)
+        break;
 
       if (s[i] == '{' && len - i > 5 && strncmp (s + i, "{LED=", 5) == 0)
         {
@@ -1338,9 +1365,9 @@ open_state_feed (OpenState  *state,
         state->code = TRUE;
     }
 
-  returned = g_strstr_len (s, len, "returned '");
+  returned = find_in (s, len, "returned '");
   if (returned == NULL)
-    returned = g_strstr_len (s, len, "から '");
+    returned = find_in (s, len, "から '");
   if (returned != NULL)
     {
       const char *q = strchr (returned, '\'') + 1;
@@ -1445,9 +1472,10 @@ static char *
 normalize_text (const char *data,
                 gsize       len)
 {
-  g_autofree char *valid = g_utf8_make_valid (data, len);
-  GString *out = g_string_sized_new (len + 1);
+  char *valid = g_utf8_make_valid (data, len);
+  char *out = valid;
 
+  /* In place: the text only ever gets shorter. */
   for (const char *p = valid; *p; p++)
     {
       guchar c = (guchar) *p;
@@ -1455,16 +1483,17 @@ normalize_text (const char *data,
       if (c == '\r')
         {
           if (p[1] != '\n')
-            g_string_append_c (out, '\n');
+            *out++ = '\n';
           continue;
         }
       if (c < 0x20 && c != '\n' && c != '\t')
         continue;
       if (c == 0x7f)
         continue;
-      g_string_append_c (out, *p);
+      *out++ = *p;
     }
-  return g_string_free (out, FALSE);
+  *out = '\0';
+  return valid;
 }
 
 /* Messages */

@@ -635,6 +635,96 @@ check_each_certificate (gnutls_x509_crt_t *crts,
     }
 }
 
+/* Trust: the system's store plus the user's extra CA file, shared ------------ */
+
+/* Loading the system's store parses every CA certificate of the machine,
+ * which costs more than verifying a chain; a check of many hosts verifies
+ * many chains. So one trust list is built, on the first verification, and
+ * shared until the extra CA file's content changes. gnutls only reads a
+ * trust list while verifying, so threads may share one. */
+typedef struct
+{
+  gatomicrefcount           ref_count;
+  gnutls_x509_trust_list_t  list;
+  GBytes                   *ca_data;        /* the extra CA file as loaded, or NULL */
+  int                       system_ret;     /* what loading the system's store returned */
+} Trust;
+
+G_LOCK_DEFINE_STATIC (shared_trust);
+static Trust *shared_trust;
+
+static void
+trust_unref (Trust *trust)
+{
+  if (!g_atomic_ref_count_dec (&trust->ref_count))
+    return;
+  gnutls_x509_trust_list_deinit (trust->list, 1);
+  g_clear_pointer (&trust->ca_data, g_bytes_unref);
+  g_free (trust);
+}
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (Trust, trust_unref)
+
+/* Returns NULL with @ca_ret set when @ca_file cannot be read or parsed. */
+static Trust *
+trust_get (const char *ca_file,
+           int        *ca_ret)
+{
+  g_autoptr(GBytes) ca_data = NULL;
+  Trust *trust;
+
+  *ca_ret = GNUTLS_E_SUCCESS;
+  if (ca_file != NULL)
+    {
+      g_autofree char *contents = NULL;
+      gsize length = 0;
+
+      if (!g_file_get_contents (ca_file, &contents, &length, NULL))
+        {
+          *ca_ret = GNUTLS_E_FILE_ERROR;
+          return NULL;
+        }
+      ca_data = g_bytes_new_take (g_steal_pointer (&contents), length);
+    }
+
+  G_LOCK (shared_trust);
+  if (shared_trust != NULL &&
+      ((shared_trust->ca_data == NULL && ca_data == NULL) ||
+       (shared_trust->ca_data != NULL && ca_data != NULL && g_bytes_equal (shared_trust->ca_data, ca_data))))
+    {
+      g_atomic_ref_count_inc (&shared_trust->ref_count);
+      trust = shared_trust;
+      G_UNLOCK (shared_trust);
+      return trust;
+    }
+
+  trust = g_new0 (Trust, 1);
+  g_atomic_ref_count_init (&trust->ref_count);
+  gnutls_x509_trust_list_init (&trust->list, 0);
+  trust->system_ret = gnutls_x509_trust_list_add_system_trust (trust->list, 0, 0);
+  if (ca_data != NULL)
+    {
+      gnutls_datum_t datum = { (unsigned char *) g_bytes_get_data (ca_data, NULL),
+                               g_bytes_get_size (ca_data) };
+
+      *ca_ret = gnutls_x509_trust_list_add_trust_mem (trust->list, &datum, NULL, GNUTLS_X509_FMT_PEM, 0, 0);
+      if (*ca_ret < 0)
+        {
+          G_UNLOCK (shared_trust);
+          trust_unref (trust);
+          return NULL;
+        }
+      trust->ca_data = g_steal_pointer (&ca_data);
+    }
+
+  if (shared_trust != NULL)
+    trust_unref (shared_trust);
+  shared_trust = trust;
+  g_atomic_ref_count_inc (&trust->ref_count);
+  G_UNLOCK (shared_trust);
+  return trust;
+}
+
 MfdObservation *
 mfd_tls_verify_chain (const gnutls_datum_t *chain,
                       guint                 n_certs,
@@ -647,7 +737,7 @@ mfd_tls_verify_chain (const gnutls_datum_t *chain,
 {
   g_autoptr(GArray) issues = g_array_new (FALSE, TRUE, sizeof (Issue));
   gnutls_x509_crt_t crts[MAX_CHAIN] = { NULL, };
-  gnutls_x509_trust_list_t trust = NULL;
+  g_autoptr(Trust) trust = NULL;
   g_autofree char *chain_text = NULL;
   g_autofree char *domain = NULL;
   g_autofree char *until = NULL;
@@ -687,16 +777,10 @@ mfd_tls_verify_chain (const gnutls_datum_t *chain,
   until = format_time (gnutls_x509_crt_get_expiration_time (crts[0]));
   mfd_observation_set_fact (obs, "not-after", until);
 
-  gnutls_x509_trust_list_init (&trust, 0);
-  ret = gnutls_x509_trust_list_add_system_trust (trust, 0, 0);
-  if (ret < 0)
-    mfd_observation_set_fact (obs, "system-trust-error", gnutls_strerror (ret));
-  if (ca_file != NULL &&
-      (ret = gnutls_x509_trust_list_add_trust_file (trust, ca_file, NULL,
-                                                    GNUTLS_X509_FMT_PEM, 0, 0)) < 0)
+  trust = trust_get (ca_file, &ret);
+  if (trust == NULL)
     {
       /* Our own input is broken: we cannot say whether the server is. */
-      gnutls_x509_trust_list_deinit (trust, 1);
       for (guint i = 0; i < n; i++)
         gnutls_x509_crt_deinit (crts[i]);
       obs->outcome = mode == MFD_TLS_ENCRYPTION_ONLY ? MFD_OUTCOME_OK : MFD_OUTCOME_INCONCLUSIVE;
@@ -704,8 +788,10 @@ mfd_tls_verify_chain (const gnutls_datum_t *chain,
                                   ca_file, gnutls_strerror (ret), NULL);
       return obs;
     }
+  if (trust->system_ret < 0)
+    mfd_observation_set_fact (obs, "system-trust-error", gnutls_strerror (trust->system_ret));
 
-  ret = gnutls_x509_trust_list_verify_crt2 (trust, crts, n, NULL, 0, 0, &status, NULL);
+  ret = gnutls_x509_trust_list_verify_crt2 (trust->list, crts, n, NULL, 0, 0, &status, NULL);
   if (ret == GNUTLS_E_SUCCESS && status != 0)
     {
       gnutls_datum_t out = { NULL, 0 };
@@ -744,7 +830,6 @@ mfd_tls_verify_chain (const gnutls_datum_t *chain,
         }
     }
 
-  gnutls_x509_trust_list_deinit (trust, 1);
   for (guint i = 0; i < n; i++)
     gnutls_x509_crt_deinit (crts[i]);
 

@@ -36,6 +36,7 @@ struct _MfdWeb
 
   SoupSession   *session;
   MfdWebFailure *setup_failure;
+  gboolean       tls_database_set;
   GHashTable    *rdap_services;
 };
 
@@ -614,6 +615,32 @@ on_fetch_caller_cancelled_cb (GCancellable *caller,
   g_cancellable_cancel (ours);
 }
 
+/* Loading the system's trust store costs a few megabytes and milliseconds;
+ * a check offline, or one that only probes SMTP, never needs it. So it is
+ * loaded on the first fetch, once for the life of @self. */
+static void
+ensure_tls_database (MfdWeb *self)
+{
+  g_autoptr(GTlsDatabase) database = NULL;
+  g_autoptr(GError) error = NULL;
+
+  if (self->tls_database_set)
+    return;
+  self->tls_database_set = TRUE;
+
+  database = mfd_web_tls_database_new (self->ca_file, &error);
+  if (database != NULL)
+    soup_session_set_tls_database (self->session, database);
+  else if (error != NULL)
+    {
+      g_autofree char *path = mfd_text_sanitize (self->ca_file, -1, 200);
+
+      self->setup_failure = mfd_web_failure_new (MFD_WEB_ERROR_CA_FILE,
+                                                 N_("Could not check: the CA file “{1}” could not be loaded ({2})."),
+                                                 path, error->message, NULL);
+    }
+}
+
 void
 mfd_web_fetch_json_async (MfdWeb              *self,
                           const char          *uri,
@@ -643,6 +670,7 @@ mfd_web_fetch_json_async (MfdWeb              *self,
   fetch->server = mfd_text_sanitize (parsed && g_uri_get_host (parsed) ? g_uri_get_host (parsed) : uri,
                                      -1, 120);
 
+  ensure_tls_database (self);
   if (self->setup_failure != NULL)
     {
       fetch_return (task, NULL, FALSE,
@@ -755,8 +783,6 @@ static void
 mfd_web_constructed (GObject *object)
 {
   MfdWeb *self = MFD_WEB (object);
-  g_autoptr(GTlsDatabase) database = NULL;
-  g_autoptr(GError) error = NULL;
   g_autofree char *user_agent = NULL;
 
   G_OBJECT_CLASS (mfd_web_parent_class)->constructed (object);
@@ -778,18 +804,6 @@ mfd_web_constructed (GObject *object)
                                 "timeout", (self->timeout_ms + 999) / 1000 + 1,
                                 "max-conns-per-host", 4,
                                 NULL);
-
-  database = mfd_web_tls_database_new (self->ca_file, &error);
-  if (database != NULL)
-    soup_session_set_tls_database (self->session, database);
-  else if (error != NULL)
-    {
-      g_autofree char *path = mfd_text_sanitize (self->ca_file, -1, 200);
-
-      self->setup_failure = mfd_web_failure_new (MFD_WEB_ERROR_CA_FILE,
-                                                 N_("Could not check: the CA file “{1}” could not be loaded ({2})."),
-                                                 path, error->message, NULL);
-    }
 }
 
 static void

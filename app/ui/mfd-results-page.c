@@ -25,6 +25,26 @@ typedef struct
   char       *evidence;
 } FindingView;
 
+/* The page is built a little per frame: laying out a finding's wrapped
+ * text takes milliseconds, and twenty findings at once would stall the
+ * window for over a second. A finding first shows its title and what was
+ * seen; what it means and how to fix it is built when its expander opens
+ * (the first finding's is open from the start). */
+typedef enum
+{
+  BUILD_CARD,
+  BUILD_ABOUT,
+  BUILD_STEP,
+} BuildStage;
+
+typedef struct
+{
+  guint           index;          /* into views */
+  BuildStage      stage;
+  guint           step;           /* the piece of BUILD_ABOUT, the step of BUILD_STEP */
+  AdwExpanderRow *details;        /* for BUILD_ABOUT and BUILD_STEP */
+} Build;
+
 struct _MfdResultsPage
 {
   AdwBin          parent_instance;
@@ -32,6 +52,8 @@ struct _MfdResultsPage
   MfdDiagnosis   *diagnosis;
   GPtrArray      *views;          /* (element-type FindingView) */
   GPtrArray      *finding_widgets;
+  GQueue          pending;        /* (element-type Build) what is still to be built */
+  guint           build_tick;
   MfdEopRanges   *ranges;
   GCancellable   *cancellable;    /* the address-range lookup */
   guint           remind_source;
@@ -174,17 +196,142 @@ create_command_row (MfdResultsPage *self,
 }
 
 static GtkWidget *
-create_finding_widget (MfdResultsPage *self,
-                       FindingView    *view)
+create_subtitle_row (const char *title,
+                     const char *subtitle,
+                     const char *icon_name)
 {
+  GtkWidget *row = adw_action_row_new ();
+
+  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), title);
+  adw_action_row_set_subtitle (ADW_ACTION_ROW (row), subtitle);
+  adw_action_row_set_subtitle_lines (ADW_ACTION_ROW (row), 0);
+  adw_preferences_row_set_use_markup (ADW_PREFERENCES_ROW (row), FALSE);
+  adw_action_row_add_prefix (ADW_ACTION_ROW (row), gtk_image_new_from_icon_name (icon_name));
+  return row;
+}
+
+/* Piece @part of what a finding means: 0 the explanation, 1 the possible
+ * causes. */
+static void
+build_about (AdwExpanderRow *details,
+             FindingView    *view,
+             guint           part)
+{
+  MfdRemedy *remedy = view->remedy;
+
+  if (remedy == NULL)
+    return;
+
+  if (part == 0 && remedy->explanation != NULL)
+    adw_expander_row_add_row (details, create_subtitle_row (_("What this means"), remedy->explanation,
+                                                            "dialog-information-symbolic"));
+
+  if (part == 1 && remedy->likely_causes != NULL && remedy->likely_causes[0] != NULL)
+    {
+      g_autoptr(GString) causes = g_string_new (NULL);
+
+      for (guint i = 0; remedy->likely_causes[i] != NULL; i++)
+        g_string_append_printf (causes, "%s• %s", i > 0 ? "\n" : "", remedy->likely_causes[i]);
+      adw_expander_row_add_row (details, create_subtitle_row (_("Possible causes"), causes->str,
+                                                              "dialog-question-symbolic"));
+    }
+}
+
+static void
+build_step (MfdResultsPage *self,
+            AdwExpanderRow *details,
+            FindingView    *view,
+            guint           i)
+{
+  MfdRemedyStep *step = view->remedy->steps->pdata[i];
+  g_autofree char *title = g_strdup_printf ("%u. %s", i + 1, step->text);
+  g_autofree char *done = g_strdup_printf (_("Step %u done"), i + 1);
+  GtkWidget *check = gtk_check_button_new ();
+  GtkWidget *row = adw_action_row_new ();
+
+  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), title);
+  adw_preferences_row_set_use_markup (ADW_PREFERENCES_ROW (row), FALSE);
+  adw_action_row_set_title_lines (ADW_ACTION_ROW (row), 0);
+  adw_action_row_set_subtitle_lines (ADW_ACTION_ROW (row), 0);
+  if (step->eac_path != NULL)
+    {
+      g_autofree char *where = g_strdup_printf (_("Exchange admin center: %s"), step->eac_path);
+
+      adw_action_row_set_subtitle (ADW_ACTION_ROW (row), where);
+    }
+  gtk_widget_set_valign (check, GTK_ALIGN_CENTER);
+  gtk_widget_set_tooltip_text (check, done);
+  gtk_accessible_update_property (GTK_ACCESSIBLE (check), GTK_ACCESSIBLE_PROPERTY_LABEL, done, -1);
+  adw_action_row_add_prefix (ADW_ACTION_ROW (row), check);
+  adw_action_row_set_activatable_widget (ADW_ACTION_ROW (row), check);
+  adw_expander_row_add_row (details, row);
+
+  if (step->command != NULL)
+    adw_expander_row_add_row (details, create_command_row (self, step->command));
+}
+
+static guint
+count_steps (FindingView *view)
+{
+  return view->remedy != NULL && view->remedy->steps != NULL ? view->remedy->steps->len : 0;
+}
+
+static gboolean build_next_cb (GtkWidget     *widget,
+                               GdkFrameClock *frame_clock,
+                               gpointer       user_data);
+
+static void
+queue_build (MfdResultsPage *self,
+             Build          *build,
+             gboolean        first)
+{
+  if (first)
+    g_queue_push_head (&self->pending, build);
+  else
+    g_queue_push_tail (&self->pending, build);
+  if (self->build_tick == 0)
+    self->build_tick = gtk_widget_add_tick_callback (GTK_WIDGET (self), build_next_cb, NULL, NULL);
+}
+
+static void
+queue_details (MfdResultsPage *self,
+               AdwExpanderRow *details,
+               guint           index,
+               gboolean        first)
+{
+  Build *build = g_new0 (Build, 1);
+
+  g_object_set_data (G_OBJECT (details), "mfd-built", GINT_TO_POINTER (TRUE));
+  build->index = index;
+  build->stage = BUILD_ABOUT;
+  build->details = g_object_ref (details);
+  queue_build (self, build, first);
+}
+
+static void
+on_details_expanded_cb (AdwExpanderRow *details,
+                        GParamSpec     *pspec,
+                        MfdResultsPage *self)
+{
+  if (!adw_expander_row_get_expanded (details) ||
+      g_object_get_data (G_OBJECT (details), "mfd-built") != NULL)
+    return;
+  /* Asked for: before the findings still waiting to appear. */
+  queue_details (self, details, GPOINTER_TO_UINT (g_object_get_data (G_OBJECT (details), "mfd-index")), TRUE);
+}
+
+static GtkWidget *
+create_finding_widget (MfdResultsPage *self,
+                       guint           index)
+{
+  FindingView *view = self->views->pdata[index];
   MfdFinding *finding = view->finding;
   MfdRemedy *remedy = view->remedy;
   GtkWidget *box = gtk_box_new (GTK_ORIENTATION_VERTICAL, 12);
   GtkWidget *about = adw_preferences_group_new ();
-  GtkWidget *fix = adw_preferences_group_new ();
   GtkWidget *header;
   GtkWidget *heading;
-  GtkWidget *row;
+  guint n_steps = count_steps (view);
 
   /* A title of our own: the group's title does not wrap in libadwaita 1.2,
    * and a Japanese title is long. */
@@ -195,76 +342,116 @@ create_finding_widget (MfdResultsPage *self,
   gtk_box_append (GTK_BOX (header), mfd_ui_code_chip_new (finding->reply, finding->code, finding->warning));
   gtk_box_append (GTK_BOX (box), header);
 
-  if (remedy != NULL && remedy->explanation != NULL)
+  adw_preferences_group_add (ADW_PREFERENCES_GROUP (about),
+                             create_subtitle_row (_("What we saw"), view->evidence != NULL ? view->evidence : "",
+                                                  "system-search-symbolic"));
+
+  if (remedy != NULL && (remedy->explanation != NULL || n_steps > 0 ||
+                         (remedy->likely_causes != NULL && remedy->likely_causes[0] != NULL)))
     {
-      row = adw_action_row_new ();
-      adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), _("What this means"));
-      adw_action_row_set_subtitle (ADW_ACTION_ROW (row), remedy->explanation);
-      adw_action_row_set_subtitle_lines (ADW_ACTION_ROW (row), 0);
-      adw_preferences_row_set_use_markup (ADW_PREFERENCES_ROW (row), FALSE);
-      adw_action_row_add_prefix (ADW_ACTION_ROW (row), gtk_image_new_from_icon_name ("dialog-information-symbolic"));
-      adw_preferences_group_add (ADW_PREFERENCES_GROUP (about), row);
-    }
+      AdwExpanderRow *details = ADW_EXPANDER_ROW (adw_expander_row_new ());
 
-  row = adw_action_row_new ();
-  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), _("What we saw"));
-  adw_action_row_set_subtitle (ADW_ACTION_ROW (row), view->evidence != NULL ? view->evidence : "");
-  adw_action_row_set_subtitle_lines (ADW_ACTION_ROW (row), 0);
-  adw_preferences_row_set_use_markup (ADW_PREFERENCES_ROW (row), FALSE);
-  adw_action_row_add_prefix (ADW_ACTION_ROW (row), gtk_image_new_from_icon_name ("system-search-symbolic"));
-  adw_preferences_group_add (ADW_PREFERENCES_GROUP (about), row);
+      adw_preferences_row_set_title (ADW_PREFERENCES_ROW (details), _("What it means and how to fix it"));
+      if (n_steps > 0)
+        {
+          g_autofree char *subtitle = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%u step", "%u steps", n_steps),
+                                                       n_steps);
 
-  if (remedy != NULL && remedy->likely_causes != NULL && remedy->likely_causes[0] != NULL)
-    {
-      g_autoptr(GString) causes = g_string_new (NULL);
-
-      for (guint i = 0; remedy->likely_causes[i] != NULL; i++)
-        g_string_append_printf (causes, "%s• %s", i > 0 ? "\n" : "", remedy->likely_causes[i]);
-      row = adw_action_row_new ();
-      adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), _("Possible causes"));
-      adw_action_row_set_subtitle (ADW_ACTION_ROW (row), causes->str);
-      adw_action_row_set_subtitle_lines (ADW_ACTION_ROW (row), 0);
-      adw_preferences_row_set_use_markup (ADW_PREFERENCES_ROW (row), FALSE);
-      adw_action_row_add_prefix (ADW_ACTION_ROW (row), gtk_image_new_from_icon_name ("dialog-question-symbolic"));
-      adw_preferences_group_add (ADW_PREFERENCES_GROUP (about), row);
+          adw_expander_row_set_subtitle (details, subtitle);
+        }
+      adw_expander_row_set_icon_name (details, "dialog-information-symbolic");
+      g_object_set_data (G_OBJECT (details), "mfd-index", GUINT_TO_POINTER (index));
+      g_signal_connect_object (details, "notify::expanded", G_CALLBACK (on_details_expanded_cb), self, 0);
+      adw_preferences_group_add (ADW_PREFERENCES_GROUP (about), GTK_WIDGET (details));
+      /* The first (most important) finding's steps are shown at once. */
+      if (index == 0)
+        {
+          queue_details (self, details, index, TRUE);
+          adw_expander_row_set_expanded (details, TRUE);
+        }
     }
 
   gtk_box_append (GTK_BOX (box), about);
-
-  if (remedy == NULL || remedy->steps == NULL || remedy->steps->len == 0)
-    return box;
-
-  adw_preferences_group_set_title (ADW_PREFERENCES_GROUP (fix), _("How to fix it"));
-  for (guint i = 0; i < remedy->steps->len; i++)
-    {
-      MfdRemedyStep *step = remedy->steps->pdata[i];
-      g_autofree char *title = g_strdup_printf ("%u. %s", i + 1, step->text);
-      g_autofree char *done = g_strdup_printf (_("Step %u done"), i + 1);
-      GtkWidget *check = gtk_check_button_new ();
-
-      row = adw_action_row_new ();
-      adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), title);
-      adw_preferences_row_set_use_markup (ADW_PREFERENCES_ROW (row), FALSE);
-      adw_action_row_set_title_lines (ADW_ACTION_ROW (row), 0);
-      adw_action_row_set_subtitle_lines (ADW_ACTION_ROW (row), 0);
-      if (step->eac_path != NULL)
-        {
-          g_autofree char *where = g_strdup_printf (_("Exchange admin center: %s"), step->eac_path);
-
-          adw_action_row_set_subtitle (ADW_ACTION_ROW (row), where);
-        }
-      gtk_widget_set_valign (check, GTK_ALIGN_CENTER);
-      gtk_widget_set_tooltip_text (check, done);
-      gtk_accessible_update_property (GTK_ACCESSIBLE (check), GTK_ACCESSIBLE_PROPERTY_LABEL, done, -1);
-      adw_action_row_add_prefix (ADW_ACTION_ROW (row), check);
-      adw_action_row_set_activatable_widget (ADW_ACTION_ROW (row), check);
-      adw_preferences_group_add (ADW_PREFERENCES_GROUP (fix), row);
-
-      if (step->command != NULL)
-        adw_preferences_group_add (ADW_PREFERENCES_GROUP (fix), create_command_row (self, step->command));
-    }
-  gtk_box_append (GTK_BOX (box), fix);
   return box;
+}
+
+static void
+build_free (gpointer data)
+{
+  Build *build = data;
+
+  g_clear_object (&build->details);
+  g_free (build);
+}
+
+static void
+cancel_build (MfdResultsPage *self)
+{
+  if (self->build_tick != 0)
+    gtk_widget_remove_tick_callback (GTK_WIDGET (self), self->build_tick);
+  self->build_tick = 0;
+  g_queue_clear_full (&self->pending, build_free);
+}
+
+/* One piece per frame, so that each frame lays out only what is new. */
+static gboolean
+build_next_cb (GtkWidget     *widget,
+               GdkFrameClock *frame_clock,
+               gpointer       user_data)
+{
+  MfdResultsPage *self = MFD_RESULTS_PAGE (widget);
+  Build *build = g_queue_pop_head (&self->pending);
+  FindingView *view;
+
+  if (build == NULL)
+    {
+      self->build_tick = 0;
+      return G_SOURCE_REMOVE;
+    }
+
+  view = self->views->pdata[build->index];
+  switch (build->stage)
+    {
+    case BUILD_CARD:
+      {
+        GtkWidget *card = create_finding_widget (self, build->index);
+
+        gtk_box_append (self->findings_box, card);
+        g_ptr_array_add (self->finding_widgets, card);
+        build_free (build);
+      }
+      break;
+
+    case BUILD_ABOUT:
+      build_about (build->details, view, build->step++);
+      if (build->step < 2)
+        g_queue_push_head (&self->pending, build);
+      else if (count_steps (view) > 0)
+        {
+          build->stage = BUILD_STEP;
+          build->step = 0;
+          g_queue_push_head (&self->pending, build);
+        }
+      else
+        build_free (build);
+      break;
+
+    case BUILD_STEP:
+    default:
+      build_step (self, build->details, view, build->step++);
+      if (build->step < count_steps (view))
+        g_queue_push_head (&self->pending, build);
+      else
+        build_free (build);
+      break;
+    }
+
+  if (g_queue_is_empty (&self->pending))
+    {
+      self->build_tick = 0;
+      return G_SOURCE_REMOVE;
+    }
+  return G_SOURCE_CONTINUE;
 }
 
 static gboolean
@@ -363,18 +550,20 @@ rebuild (MfdResultsPage *self)
 
   compute_views (self);
 
+  cancel_build (self);
   for (guint i = 0; i < self->finding_widgets->len; i++)
     gtk_box_remove (self->findings_box, self->finding_widgets->pdata[i]);
   g_ptr_array_set_size (self->finding_widgets, 0);
 
   for (guint i = 0; i < self->views->len; i++)
     {
-      GtkWidget *widget = create_finding_widget (self, self->views->pdata[i]);
+      Build *build = g_new0 (Build, 1);
 
       if (!((FindingView *) self->views->pdata[i])->finding->warning)
         problems++;
-      gtk_box_append (self->findings_box, widget);
-      g_ptr_array_add (self->finding_widgets, widget);
+      build->index = i;
+      build->stage = BUILD_CARD;
+      queue_build (self, build, FALSE);
     }
 
   gtk_label_set_label (self->target_label, where);
@@ -626,6 +815,7 @@ mfd_results_page_dispose (GObject *object)
 {
   MfdResultsPage *self = MFD_RESULTS_PAGE (object);
 
+  cancel_build (self);
   g_cancellable_cancel (self->cancellable);
   if (self->remind_source != 0)
     {
@@ -688,6 +878,7 @@ mfd_results_page_init (MfdResultsPage *self)
 
   self->views = g_ptr_array_new_with_free_func (finding_view_free);
   self->finding_widgets = g_ptr_array_new ();
+  g_queue_init (&self->pending);
 }
 
 void
@@ -830,4 +1021,13 @@ mfd_results_page_has_reminder (MfdResultsPage *self)
   g_return_val_if_fail (MFD_IS_RESULTS_PAGE (self), FALSE);
 
   return self->remind_source != 0;
+}
+
+/* Whether every finding is on the page (their closed details aside). */
+gboolean
+mfd_results_page_is_built (MfdResultsPage *self)
+{
+  g_return_val_if_fail (MFD_IS_RESULTS_PAGE (self), FALSE);
+
+  return g_queue_is_empty (&self->pending);
 }

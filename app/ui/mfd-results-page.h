@@ -46,5 +46,6 @@ guint         mfd_results_page_get_n_steps       (MfdResultsPage       *self,
 /* The status page's title when there is no finding, else NULL. */
 const char   *mfd_results_page_get_status_title  (MfdResultsPage       *self);
 gboolean      mfd_results_page_has_reminder      (MfdResultsPage       *self);
+gboolean      mfd_results_page_is_built          (MfdResultsPage       *self);
 
 G_END_DECLS
