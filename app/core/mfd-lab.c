@@ -666,6 +666,10 @@ serve_command (Conn       *conn,
   if (g_str_equal (verb, "QUIT"))
     {
       conn_say (conn, "221 2.0.0 Bye\r\n");
+      /* A well-behaved server ends TLS with close_notify; clients such as
+       * gnutls-cli otherwise report the close as abnormal. */
+      if (conn->tls != NULL)
+        gnutls_bye (conn->tls, GNUTLS_SHUT_WR);
       return FALSE;
     }
   if (g_str_equal (verb, "NOOP") || g_str_equal (verb, "RSET"))
