@@ -523,13 +523,17 @@ test_rdap_inactive (Fixture       *f,
   assert_detail_contains (observation, "name servers");
 }
 
-/* Rewrites the bootstrap copy on disk as if fetched two days ago. */
+/* Back-dates the time stamp @member of the cache file @name by @age, as if
+ * the copy had been fetched or checked that long ago. */
 static void
-age_bootstrap_cache (Fixture *f)
+age_cache_file (Fixture    *f,
+                const char *name,
+                const char *member,
+                GTimeSpan   age)
 {
-  g_autofree char *path = g_build_filename (f->cache_dir, "rdap-dns.json", NULL);
+  g_autofree char *path = g_build_filename (f->cache_dir, name, NULL);
   g_autoptr(GDateTime) now = g_date_time_new_now_utc ();
-  g_autoptr(GDateTime) old = g_date_time_add_days (now, -2);
+  g_autoptr(GDateTime) old = g_date_time_add (now, -age);
   g_autofree char *old_text = g_date_time_format_iso8601 (old);
   g_autoptr(JsonParser) parser = json_parser_new ();
   g_autoptr(JsonGenerator) generator = json_generator_new ();
@@ -537,7 +541,7 @@ age_bootstrap_cache (Fixture *f)
 
   json_parser_load_from_file (parser, path, &error);
   g_assert_no_error (error);
-  json_object_set_string_member (json_node_get_object (json_parser_get_root (parser)), "fetched", old_text);
+  json_object_set_string_member (json_node_get_object (json_parser_get_root (parser)), member, old_text);
   json_generator_set_root (generator, json_parser_get_root (parser));
   json_generator_to_file (generator, path, &error);
   g_assert_no_error (error);
@@ -573,7 +577,7 @@ test_rdap_bootstrap_disk_cache (Fixture       *f,
   g_assert_cmpuint (mfd_test_web_hits (&f->web, "/rdap/dns.json"), ==, 1);
 
   /* An old copy is refreshed, and still serves when that fails. */
-  age_bootstrap_cache (f);
+  age_cache_file (f, "rdap-dns.json", "fetched", 2 * G_TIME_SPAN_DAY);
   o3 = check_registration (f, third, "mail.contoso.com");
   g_assert_cmpint (o3->outcome, ==, MFD_OUTCOME_OK);
   g_assert_cmpuint (mfd_test_web_hits (&f->web, "/rdap/dns.json"), ==, 2);
@@ -770,26 +774,6 @@ assert_ranges (MfdEopRanges *ranges,
   g_assert_cmpstr (joined, ==, expected);
 }
 
-/* Makes the cache's last version check older than an hour. */
-static void
-age_cache (Fixture *f)
-{
-  g_autofree char *path = g_build_filename (f->cache_dir, "eop-ranges.json", NULL);
-  g_autoptr(GDateTime) now = g_date_time_new_now_utc ();
-  g_autoptr(GDateTime) old = g_date_time_add_hours (now, -2);
-  g_autofree char *old_text = g_date_time_format_iso8601 (old);
-  g_autoptr(JsonParser) parser = json_parser_new ();
-  g_autoptr(JsonGenerator) generator = json_generator_new ();
-  g_autoptr(GError) error = NULL;
-
-  json_parser_load_from_file (parser, path, &error);
-  g_assert_no_error (error);
-  json_object_set_string_member (json_node_get_object (json_parser_get_root (parser)), "checked", old_text);
-  json_generator_set_root (generator, json_parser_get_root (parser));
-  json_generator_to_file (generator, path, &error);
-  g_assert_no_error (error);
-}
-
 static void
 test_eop_ranges_cache (Fixture       *f,
                        gconstpointer  data)
@@ -838,7 +822,7 @@ test_eop_ranges_cache (Fixture       *f,
 
   /* An hour later, same version: asked, not downloaded. A new session
    * reads the copy from disk. */
-  age_cache (f);
+  age_cache_file (f, "eop-ranges.json", "checked", 2 * G_TIME_SPAN_HOUR);
   later = fixture_web (f, ca_path, TEST_TIMEOUT_MS);
   same = get_eop_ranges (f, later, FALSE, &error);
   g_assert_no_error (error);
@@ -848,7 +832,7 @@ test_eop_ranges_cache (Fixture       *f,
   g_assert_cmpuint (mfd_test_web_hits (&f->web, "/endpoints/Worldwide"), ==, 1);
 
   /* A new version: downloaded again. */
-  age_cache (f);
+  age_cache_file (f, "eop-ranges.json", "checked", 2 * G_TIME_SPAN_HOUR);
   serve_endpoints (f, "2026020200", "\"52.100.0.0/14\"");
   changed = get_eop_ranges (f, later, FALSE, &error);
   g_assert_no_error (error);
@@ -858,7 +842,7 @@ test_eop_ranges_cache (Fixture       *f,
   g_assert_cmpuint (mfd_test_web_hits (&f->web, "/endpoints/Worldwide"), ==, 2);
 
   /* The service fails: the last copy, marked stale. */
-  age_cache (f);
+  age_cache_file (f, "eop-ranges.json", "checked", 2 * G_TIME_SPAN_HOUR);
   mfd_test_web_serve (&f->web, "/version/Worldwide", 500, "text/html", "<h1>Internal Server Error</h1>");
   failing = get_eop_ranges (f, later, FALSE, &error);
   g_assert_no_error (error);
