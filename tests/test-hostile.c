@@ -50,6 +50,32 @@ peak_rss_kb (void)
   return usage.ru_maxrss;
 }
 
+/* Reports how much the peak grew since @before and asserts the bound. */
+static void
+assert_growth_bounded (glong before)
+{
+  glong grown = peak_rss_kb () - before;
+
+  g_printerr ("# %s: peak RSS grew by %ld KB\n", g_test_get_path (), grown);
+  g_assert_cmpint (grown, <, MAX_GROWTH_KB);
+}
+
+/* @depth copies of @open, a value, then @depth copies of @close. */
+static GString *
+nested_document (const char *open,
+                 const char *close,
+                 guint       depth)
+{
+  GString *text = g_string_new (NULL);
+
+  for (guint i = 0; i < depth; i++)
+    g_string_append (text, open);
+  g_string_append (text, "1");
+  for (guint i = 0; i < depth; i++)
+    g_string_append (text, close);
+  return text;
+}
+
 /* A file of @size bytes that is valid JSON (an array padded with spaces),
  * written in chunks so that the test itself never holds it in memory. */
 static char *
@@ -101,8 +127,7 @@ test_connector_store_100mb (void)
                  error->code == MFD_CONNECTOR_ERROR_CORRUPT);
   g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (store)), ==, 0);
   g_assert_cmpint (g_get_monotonic_time () - start, <, 5 * G_USEC_PER_SEC);
-  g_printerr ("# %s: peak RSS grew by %ld KB\n", g_test_get_path (), peak_rss_kb () - before);
-  g_assert_cmpint (peak_rss_kb () - before, <, MAX_GROWTH_KB);
+  assert_growth_bounded (before);
 
   /* Whatever the store did with the file (kept, or set aside), remove it. */
   {
@@ -140,8 +165,7 @@ test_connector_import_100mb (void)
   g_assert_error (error, MFD_CONNECTOR_ERROR, MFD_CONNECTOR_ERROR_TOO_LARGE);
   g_assert_null (connectors);
   g_assert_cmpint (g_get_monotonic_time () - start, <, G_USEC_PER_SEC);
-  g_printerr ("# %s: peak RSS grew by %ld KB\n", g_test_get_path (), peak_rss_kb () - before);
-  g_assert_cmpint (peak_rss_kb () - before, <, MAX_GROWTH_KB);
+  assert_growth_bounded (before);
 }
 
 /* Arrays, objects and both interleaved, each 10,000 deep, inside the size
@@ -158,21 +182,14 @@ test_connector_import_deep (void)
     {
       g_autoptr(GError) error = NULL;
       g_autoptr(GPtrArray) connectors = NULL;
-      g_autoptr(GString) text = g_string_new (NULL);
+      g_autoptr(GString) text = nested_document (opens[kind], closes[kind], DEEP);
       glong before;
-
-      for (guint i = 0; i < DEEP; i++)
-        g_string_append (text, opens[kind]);
-      g_string_append (text, "1");
-      for (guint i = 0; i < DEEP; i++)
-        g_string_append (text, closes[kind]);
 
       before = peak_rss_kb ();
       connectors = mfd_connector_import (text->str, text->len, &error);
       g_assert_error (error, MFD_CONNECTOR_ERROR, MFD_CONNECTOR_ERROR_TOO_LARGE);
       g_assert_null (connectors);
-      g_printerr ("# %s: peak RSS grew by %ld KB\n", g_test_get_path (), peak_rss_kb () - before);
-  g_assert_cmpint (peak_rss_kb () - before, <, MAX_GROWTH_KB);
+      assert_growth_bounded (before);
 
       /* Unclosed: the same answer, not a parse error from deep inside. */
       g_clear_error (&error);
@@ -198,21 +215,14 @@ test_web_body_deep (void)
     {
       g_autoptr(GError) error = NULL;
       g_autoptr(JsonNode) root = NULL;
-      g_autoptr(GString) text = g_string_new (NULL);
+      g_autoptr(GString) text = nested_document (opens[kind], closes[kind], DEEP);
       glong before;
-
-      for (guint i = 0; i < DEEP; i++)
-        g_string_append (text, opens[kind]);
-      g_string_append (text, "1");
-      for (guint i = 0; i < DEEP; i++)
-        g_string_append (text, closes[kind]);
 
       before = peak_rss_kb ();
       root = mfd_web_parse_json_body (text->str, text->len, &error);
       g_assert_error (error, MFD_WEB_ERROR, MFD_WEB_ERROR_TOO_LARGE);
       g_assert_null (root);
-      g_printerr ("# %s: peak RSS grew by %ld KB\n", g_test_get_path (), peak_rss_kb () - before);
-  g_assert_cmpint (peak_rss_kb () - before, <, MAX_GROWTH_KB);
+      assert_growth_bounded (before);
     }
 }
 
@@ -243,8 +253,7 @@ test_web_body_100mb (void)
   g_assert_error (error, MFD_WEB_ERROR, MFD_WEB_ERROR_TOO_LARGE);
   g_assert_null (root);
   g_assert_cmpint (g_get_monotonic_time () - start, <, 5 * G_USEC_PER_SEC);
-  g_printerr ("# %s: peak RSS grew by %ld KB\n", g_test_get_path (), peak_rss_kb () - before);
-  g_assert_cmpint (peak_rss_kb () - before, <, MAX_GROWTH_KB);
+  assert_growth_bounded (before);
 }
 
 /* Certificates built here with gnutls: a key per certificate (P-256, fast
