@@ -436,6 +436,75 @@ test_render (void)
   g_assert_nonnull (strstr (md, "- **Destination server**: mail.contoso.com"));
 }
 
+static void
+on_parsed_cb (GObject      *source,
+              GAsyncResult *res,
+              gpointer      user_data)
+{
+  GAsyncResult **out = user_data;
+
+  *out = g_object_ref (res);
+}
+
+static GAsyncResult *
+wait_for_parse (GBytes       *bytes,
+                GCancellable *cancellable)
+{
+  GAsyncResult *res = NULL;
+  gint64 deadline = g_get_monotonic_time () + 10 * G_TIME_SPAN_SECOND;
+
+  mfd_ndr_parse_bytes_async (bytes, cancellable, on_parsed_cb, &res);
+  while (res == NULL && g_get_monotonic_time () < deadline)
+    g_main_context_iteration (NULL, TRUE);
+  g_assert_nonnull (res);
+  return res;
+}
+
+/* The worker-thread form gives what the blocking one gives, reports errors
+ * the same way, and answers a cancellation at once. */
+static void
+test_async (void)
+{
+  g_autofree char *path = g_test_build_filename (G_TEST_DIST, "data", "ndr", "queue-316-refused.txt", NULL);
+  g_autofree char *contents = NULL;
+  g_autoptr(GBytes) bytes = NULL;
+  g_autoptr(GBytes) empty = g_bytes_new_static ("  \n", 3);
+  g_autoptr(GCancellable) cancellable = g_cancellable_new ();
+  g_autoptr(GAsyncResult) res = NULL;
+  g_autoptr(GAsyncResult) res_empty = NULL;
+  g_autoptr(GAsyncResult) res_cancelled = NULL;
+  g_autoptr(MfdNdrResult) result = NULL;
+  g_autoptr(MfdNdrResult) sync_result = NULL;
+  g_autoptr(MfdNdrResult) none = NULL;
+  g_autoptr(GError) error = NULL;
+  gsize len;
+
+  g_assert_true (g_file_get_contents (path, &contents, &len, NULL));
+  bytes = g_bytes_new (contents, len);
+  sync_result = mfd_ndr_parse_bytes (bytes, &error);
+  g_assert_no_error (error);
+
+  res = wait_for_parse (bytes, NULL);
+  result = mfd_ndr_parse_bytes_finish (res, &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (result->primary);
+  g_assert_cmpuint (result->entries->len, ==, sync_result->entries->len);
+  g_assert_cmpstr (result->primary->status, ==, sync_result->primary->status);
+  g_assert_cmpstr (result->primary->server, ==, sync_result->primary->server);
+  g_assert_cmpstr (result->primary->ip, ==, sync_result->primary->ip);
+
+  res_empty = wait_for_parse (empty, NULL);
+  none = mfd_ndr_parse_bytes_finish (res_empty, &error);
+  g_assert_error (error, MFD_NDR_ERROR, MFD_NDR_ERROR_EMPTY);
+  g_assert_null (none);
+  g_clear_error (&error);
+
+  g_cancellable_cancel (cancellable);
+  res_cancelled = wait_for_parse (bytes, cancellable);
+  g_assert_null (mfd_ndr_parse_bytes_finish (res_cancelled, &error));
+  g_assert_error (error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -473,6 +542,7 @@ main (int   argc,
   g_test_add_func ("/ndr/hostile/message", test_hostile_message);
   g_test_add_func ("/ndr/threads", test_threads);
   g_test_add_func ("/ndr/render", test_render);
+  g_test_add_func ("/ndr/async", test_async);
 
   return g_test_run ();
 }

@@ -2015,3 +2015,47 @@ mfd_ndr_parse_bytes (GBytes  *bytes,
   data = g_bytes_get_data (bytes, &len);
   return mfd_ndr_parse (data != NULL ? data : "", len, error);
 }
+
+static void
+parse_bytes_thread (GTask        *task,
+                    gpointer      source_object,
+                    gpointer      task_data,
+                    GCancellable *cancellable)
+{
+  GError *error = NULL;
+  MfdNdrResult *result = mfd_ndr_parse_bytes (task_data, &error);
+
+  if (result == NULL)
+    g_task_return_error (task, error);
+  else
+    g_task_return_pointer (task, result, (GDestroyNotify) mfd_ndr_result_unref);
+}
+
+void
+mfd_ndr_parse_bytes_async (GBytes              *bytes,
+                           GCancellable        *cancellable,
+                           GAsyncReadyCallback  callback,
+                           gpointer             user_data)
+{
+  g_autoptr(GTask) task = NULL;
+
+  g_return_if_fail (bytes != NULL);
+
+  task = g_task_new (NULL, cancellable, callback, user_data);
+  g_task_set_source_tag (task, mfd_ndr_parse_bytes_async);
+  g_task_set_task_data (task, g_bytes_ref (bytes), (GDestroyNotify) g_bytes_unref);
+  /* The parse cannot stop half-way, but its result is of no use once the
+   * caller has moved on: answer the cancellation at once. */
+  g_task_set_return_on_cancel (task, TRUE);
+  g_task_run_in_thread (task, parse_bytes_thread);
+}
+
+MfdNdrResult *
+mfd_ndr_parse_bytes_finish (GAsyncResult  *result,
+                            GError       **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, NULL), NULL);
+  g_return_val_if_fail (g_task_get_source_tag (G_TASK (result)) == mfd_ndr_parse_bytes_async, NULL);
+
+  return g_task_propagate_pointer (G_TASK (result), error);
+}

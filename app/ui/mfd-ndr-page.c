@@ -25,6 +25,7 @@ struct _MfdNdrPage
   MfdNdrEntry    *selected;
   MfdConnector   *matched;
   GCancellable   *cancellable;
+  GCancellable   *parse_cancellable;  /* the parse under way, replaced by the next */
   guint           parse_source;
   gulong          changed_handler;
 
@@ -283,22 +284,52 @@ show_result (MfdNdrPage   *self,
 }
 
 static void
-parse_text (MfdNdrPage *self)
+on_parsed_cb (GObject      *source,
+              GAsyncResult *res,
+              gpointer      user_data)
 {
-  GtkTextBuffer *buffer = gtk_text_view_get_buffer (self->text_view);
+  g_autoptr(MfdNdrPage) self = user_data;
   g_autoptr(MfdNdrResult) result = NULL;
   g_autoptr(GError) error = NULL;
-  g_autofree char *text = NULL;
-  GtkTextIter start, end;
 
-  gtk_text_buffer_get_bounds (buffer, &start, &end);
-  text = gtk_text_buffer_get_text (buffer, &start, &end, FALSE);
-  result = mfd_ndr_parse (text, strlen (text), &error);
+  result = mfd_ndr_parse_bytes_finish (res, &error);
+  /* A newer text (or the page going away) made this result stale. */
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    return;
 
   /* An empty box is a fresh start, not a mistake to point out. */
   if (g_error_matches (error, MFD_NDR_ERROR, MFD_NDR_ERROR_EMPTY))
     g_clear_error (&error);
   show_result (self, result, error);
+}
+
+/* Parses in a worker thread: a pasted message of several megabytes must not
+ * stall the window. */
+static void
+parse_bytes (MfdNdrPage *self,
+             GBytes     *bytes)
+{
+  g_cancellable_cancel (self->parse_cancellable);
+  g_clear_object (&self->parse_cancellable);
+  self->parse_cancellable = g_cancellable_new ();
+  g_signal_connect_object (self->cancellable, "cancelled",
+                           G_CALLBACK (g_cancellable_cancel), self->parse_cancellable,
+                           G_CONNECT_SWAPPED);
+  mfd_ndr_parse_bytes_async (bytes, self->parse_cancellable, on_parsed_cb, g_object_ref (self));
+}
+
+static void
+parse_text (MfdNdrPage *self)
+{
+  GtkTextBuffer *buffer = gtk_text_view_get_buffer (self->text_view);
+  g_autoptr(GBytes) bytes = NULL;
+  char *text;
+  GtkTextIter start, end;
+
+  gtk_text_buffer_get_bounds (buffer, &start, &end);
+  text = gtk_text_buffer_get_text (buffer, &start, &end, FALSE);
+  bytes = g_bytes_new_take (text, strlen (text));
+  parse_bytes (self, bytes);
 }
 
 static gboolean
@@ -340,7 +371,6 @@ on_file_loaded_cb (GObject      *source,
 {
   g_autoptr(MfdNdrPage) self = user_data;
   g_autoptr(GBytes) bytes = NULL;
-  g_autoptr(MfdNdrResult) result = NULL;
   g_autoptr(GError) error = NULL;
   g_autofree char *shown = NULL;
   GtkTextBuffer *buffer;
@@ -355,14 +385,13 @@ on_file_loaded_cb (GObject      *source,
 
   /* The file is parsed as bytes (charsets, MIME parts); the box shows a
    * readable copy without reparsing it. */
-  result = mfd_ndr_parse_bytes (bytes, &error);
   shown = mfd_text_sanitize (g_bytes_get_data (bytes, NULL), g_bytes_get_size (bytes), 200000);
   buffer = gtk_text_view_get_buffer (self->text_view);
   g_signal_handler_block (buffer, self->changed_handler);
   gtk_text_buffer_set_text (buffer, shown, -1);
   g_signal_handler_unblock (buffer, self->changed_handler);
   g_clear_handle_id (&self->parse_source, g_source_remove);
-  show_result (self, result, error);
+  parse_bytes (self, bytes);
 }
 
 static void
@@ -443,6 +472,7 @@ mfd_ndr_page_dispose (GObject *object)
 
   g_cancellable_cancel (self->cancellable);
   g_clear_handle_id (&self->parse_source, g_source_remove);
+  g_clear_object (&self->parse_cancellable);
   gtk_widget_dispose_template (GTK_WIDGET (self), MFD_TYPE_NDR_PAGE);
   g_clear_pointer (&self->result, mfd_ndr_result_unref);
   g_clear_pointer (&self->selected, mfd_ndr_entry_unref);

@@ -7,7 +7,7 @@
 
 #pragma once
 
-#include <glib-object.h>
+#include <gio/gio.h>
 
 G_BEGIN_DECLS
 
@@ -105,6 +105,14 @@ MfdNdrResult *mfd_ndr_parse          (const char         *data,
                                       GError            **error);
 MfdNdrResult *mfd_ndr_parse_bytes    (GBytes             *bytes,
                                       GError            **error);
+/* The same in a worker thread, so that a large paste never stalls the
+ * caller's main context. */
+void          mfd_ndr_parse_bytes_async  (GBytes              *bytes,
+                                          GCancellable        *cancellable,
+                                          GAsyncReadyCallback  callback,
+                                          gpointer             user_data);
+MfdNdrResult *mfd_ndr_parse_bytes_finish (GAsyncResult        *result,
+                                          GError             **error);
 
 MfdNdrEntry  *mfd_ndr_entry_ref      (MfdNdrEntry        *self);
 void          mfd_ndr_entry_unref    (MfdNdrEntry        *self);
