@@ -414,6 +414,45 @@ test_render_json_format (void)
   g_assert_cmpuint (json_array_get_length (json_object_get_array_member (root, "eop_ranges")), ==, 2);
 }
 
+/* The remedy the results page shows and the report prints come from one
+ * place, filled from the target: the connector's name, its smart host and
+ * recipient domain, and the EOP ranges once known. */
+static void
+test_render_remedy (void)
+{
+  g_autoptr(MfdDiagnosis) diagnosis = make_problem ();
+  MfdFinding *finding = g_ptr_array_index (mfd_diagnosis_get_findings (diagnosis), 0);
+  const char *ranges[] = { "40.92.0.0/15", NULL };
+  g_autoptr(MfdRemedy) remedy = NULL;
+  g_autoptr(MfdRemedy) with_ranges = NULL;
+  gboolean named = FALSE, domain = FALSE, listed = FALSE;
+
+  g_assert_cmpstr (finding->cause, ==, "tcp-refused");
+  remedy = mfd_report_render_remedy (diagnosis, finding, "en");
+  g_assert_nonnull (remedy);
+  g_assert_cmpstr (remedy->code, ==, "4.4.316");
+  for (guint i = 0; i < remedy->steps->len; i++)
+    {
+      MfdRemedyStep *step = g_ptr_array_index (remedy->steps, i);
+
+      named |= step->command != NULL && strstr (step->command, CONNECTOR) != NULL;
+      domain |= step->command != NULL && strstr (step->command, "contoso.com") != NULL;
+    }
+  g_assert_true (named);
+  g_assert_true (domain);
+
+  mfd_diagnosis_set_eop_ranges (diagnosis, ranges, NULL);
+  with_ranges = mfd_report_render_remedy (diagnosis, finding, "en");
+  for (guint i = 0; i < with_ranges->steps->len; i++)
+    {
+      MfdRemedyStep *step = g_ptr_array_index (with_ranges->steps, i);
+
+      listed |= strstr (step->text, "40.92.0.0/15") != NULL ||
+                (step->command != NULL && strstr (step->command, "40.92.0.0/15") != NULL);
+    }
+  g_assert_true (listed);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -424,6 +463,7 @@ main (int   argc,
   g_test_add_func ("/report/json/problem", test_json_problem);
   g_test_add_func ("/report/json/comparison", test_json_comparison);
   g_test_add_func ("/report/json/format", test_render_json_format);
+  g_test_add_func ("/report/remedy", test_render_remedy);
   for (guint i = 0; i < G_N_ELEMENTS (render_cases); i++)
     {
       g_autofree char *problem = g_strdup_printf ("/report/render/problem/%s", render_cases[i].name);

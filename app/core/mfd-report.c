@@ -116,10 +116,10 @@ remedy_fill_clear (RemedyFill *fill)
   g_clear_pointer (&fill->smart_host, g_free);
 }
 
-static MfdRemedy *
-render_remedy (MfdDiagnosis *diagnosis,
-               MfdFinding   *finding,
-               const char   *lang)
+MfdRemedy *
+mfd_report_render_remedy (MfdDiagnosis *diagnosis,
+                          MfdFinding   *finding,
+                          const char   *lang)
 {
   RemedyFill fill;
   MfdRemedy *remedy;
@@ -208,7 +208,7 @@ add_finding_json (JsonBuilder  *builder,
                   const char   *lang)
 {
   GPtrArray *observations = mfd_diagnosis_get_observations (diagnosis);
-  g_autoptr(MfdRemedy) remedy = render_remedy (diagnosis, finding, lang);
+  g_autoptr(MfdRemedy) remedy = mfd_report_render_remedy (diagnosis, finding, lang);
   g_autofree char *evidence = mfd_finding_dup_evidence (finding, lang);
 
   json_builder_begin_object (builder);
@@ -488,7 +488,7 @@ write_finding (Writer       *w,
                MfdFinding   *finding,
                guint         number)
 {
-  g_autoptr(MfdRemedy) remedy = render_remedy (diagnosis, finding, w->lang);
+  g_autoptr(MfdRemedy) remedy = mfd_report_render_remedy (diagnosis, finding, w->lang);
   g_autofree char *evidence = mfd_finding_dup_evidence (finding, w->lang);
   g_autofree char *n = g_strdup_printf ("%u", number);
   g_autofree char *code = g_strdup_printf ("%d %s", finding->reply, finding->code);

@@ -110,30 +110,6 @@ get_settings (MfdResultsPage *self)
 }
 
 static void
-fill_context (MfdResultsPage   *self,
-              MfdFinding       *finding,
-              MfdRemedyContext *context)
-{
-  MfdTarget *target = mfd_diagnosis_get_target (self->diagnosis);
-  MfdConnector *connector = mfd_target_get_connector (target);
-  GPtrArray *hosts = mfd_target_get_smart_hosts (target);
-  const char * const *mx = mfd_target_get_mx_domains (target);
-
-  memset (context, 0, sizeof *context);
-  context->connector_name = mfd_target_get_connector_name (target);
-  context->smart_host = hosts != NULL && hosts->len > 0 ? ((MfdTargetHost *) hosts->pdata[0])->host : NULL;
-  if (mx != NULL && mx[0] != NULL)
-    context->domain = mx[0];
-  else if (connector != NULL && mfd_connector_get_recipient_domains (connector) != NULL)
-    context->domain = mfd_connector_get_recipient_domains (connector)[0];
-  context->tls_domain = mfd_target_get_tls_domain (target);
-  context->host = finding->host;
-  context->ip = finding->ip;
-  context->partner = connector != NULL && mfd_connector_get_connector_type (connector) == MFD_CONNECTOR_TYPE_PARTNER;
-  context->eop_ranges = self->ranges != NULL ? (const char * const *) self->ranges->ranges : NULL;
-}
-
-static void
 compute_views (MfdResultsPage *self)
 {
   GPtrArray *findings = mfd_diagnosis_get_findings (self->diagnosis);
@@ -143,11 +119,9 @@ compute_views (MfdResultsPage *self)
     {
       MfdFinding *finding = findings->pdata[i];
       FindingView *view = g_new0 (FindingView, 1);
-      MfdRemedyContext context;
 
-      fill_context (self, finding, &context);
       view->finding = mfd_finding_ref (finding);
-      view->remedy = mfd_remedy_render (finding->code, finding->cause, NULL, &context);
+      view->remedy = mfd_report_render_remedy (self->diagnosis, finding, NULL);
       view->evidence = mfd_finding_dup_evidence (finding, NULL);
       g_ptr_array_add (self->views, view);
     }

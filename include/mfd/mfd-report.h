@@ -11,6 +11,7 @@
 
 #include "mfd-diagnosis.h"
 #include "mfd-ndr.h"
+#include "mfd-remedy.h"
 
 G_BEGIN_DECLS
 
@@ -27,6 +28,12 @@ JsonNode *mfd_report_diagnosis_to_json (MfdDiagnosis    *diagnosis,
 /* schema mail-flow-doctor/ndr/1 */
 JsonNode *mfd_report_ndr_to_json       (MfdNdrResult    *result);
 
+/* The catalogue's remedy for @finding with its commands filled from the
+ * diagnosis' target (connector name, smart hosts, domains, TLS domain, EOP
+ * ranges): what the report prints and the results page shows. */
+MfdRemedy *mfd_report_render_remedy    (MfdDiagnosis    *diagnosis,
+                                        MfdFinding      *finding,
+                                        const char      *lang);
 char     *mfd_report_render_diagnosis  (MfdDiagnosis    *diagnosis,
                                         MfdReportFormat  format,
                                         const char      *lang);
