@@ -701,6 +701,46 @@ test_parsed_ndr (void)
   g_assert_cmpstr (finding_at (d2, 1)->cause, ==, "tcp-refused");
 }
 
+/* Concurrent checks report interleaved; the diagnosis lists them per host
+ * (name-level steps first), then per address in step order, keeping the
+ * order in which hosts and addresses first appeared. */
+static void
+test_observation_order (void)
+{
+  const Obs list[MAX_OBS] = {
+    { MFD_STAGE_DNS, OK, H1, NULL, NULL, NULL, 1 },
+    { MFD_STAGE_DNS, OK, H2, NULL, NULL, NULL, 1 },
+    { MFD_STAGE_TCP, OK, H1, IP1, NULL, NULL, 1 },
+    { MFD_STAGE_DNS_AUTHORITY, OK, H1, NULL, NULL, NULL, 1 },
+    { MFD_STAGE_TCP, OK, H2, IP3, NULL, NULL, 1 },
+    { MFD_STAGE_TCP, OK, H1, IP2, NULL, NULL, 1 },
+    { MFD_STAGE_GREETING, OK, H1, IP1, NULL, NULL, 1 },
+    { MFD_STAGE_GREETING, OK, H1, IP2, NULL, NULL, 1 },
+  };
+  static const struct { const char *host; const char *ip; MfdStage stage; } expected[] = {
+    { H1, NULL, MFD_STAGE_DNS },
+    { H1, NULL, MFD_STAGE_DNS_AUTHORITY },
+    { H1, IP1, MFD_STAGE_TCP },
+    { H1, IP1, MFD_STAGE_GREETING },
+    { H1, IP2, MFD_STAGE_TCP },
+    { H1, IP2, MFD_STAGE_GREETING },
+    { H2, NULL, MFD_STAGE_DNS },
+    { H2, IP3, MFD_STAGE_TCP },
+  };
+  g_autoptr(MfdDiagnosis) d = diagnose (NULL, list, NULL);
+  GPtrArray *observations = mfd_diagnosis_get_observations (d);
+
+  g_assert_cmpuint (observations->len, ==, G_N_ELEMENTS (expected));
+  for (guint i = 0; i < G_N_ELEMENTS (expected); i++)
+    {
+      MfdObservation *o = g_ptr_array_index (observations, i);
+
+      g_assert_cmpstr (o->host, ==, expected[i].host);
+      g_assert_cmpstr (o->ip, ==, expected[i].ip);
+      g_assert_cmpint (o->stage, ==, expected[i].stage);
+    }
+}
+
 static void
 test_evidence (void)
 {
@@ -785,6 +825,7 @@ main (int   argc,
     }
   g_test_add_func ("/diagnosis/parsed-ndr", test_parsed_ndr);
   g_test_add_func ("/diagnosis/evidence", test_evidence);
+  g_test_add_func ("/diagnosis/observation-order", test_observation_order);
   g_test_add_func ("/diagnosis/eop-ranges", test_eop_ranges);
 
   return g_test_run ();

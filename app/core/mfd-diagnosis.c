@@ -525,6 +525,72 @@ mfd_diagnosis_init (MfdDiagnosis *self)
   self->time = g_date_time_new_now_utc ();
 }
 
+typedef struct
+{
+  GHashTable *host_rank;   /* host -> first appearance + 1 */
+  GHashTable *ip_rank;     /* ip -> first appearance + 1 */
+} ObservationOrder;
+
+static guint
+rank_of (GHashTable *ranks,
+         const char *key)
+{
+  return key != NULL ? GPOINTER_TO_UINT (g_hash_table_lookup (ranks, key)) : 0;
+}
+
+static int
+compare_observations (gconstpointer a,
+                      gconstpointer b,
+                      gpointer      user_data)
+{
+  const MfdObservation *oa = *(MfdObservation * const *) a;
+  const MfdObservation *ob = *(MfdObservation * const *) b;
+  ObservationOrder *order = user_data;
+  guint ha = rank_of (order->host_rank, oa->host ? oa->host : "");
+  guint hb = rank_of (order->host_rank, ob->host ? ob->host : "");
+  guint ia = rank_of (order->ip_rank, oa->ip);
+  guint ib = rank_of (order->ip_rank, ob->ip);
+
+  if (ha != hb)
+    return ha < hb ? -1 : 1;
+  if (ia != ib)
+    return ia < ib ? -1 : 1;
+  return (int) oa->stage - (int) ob->stage;
+}
+
+/* Hosts and addresses are checked concurrently, so observations arrive
+ * interleaved. Everything that reads the diagnosis (evidence, report, JSON)
+ * wants them per host, its name-level steps first, then per address in
+ * step order; hosts and addresses keep the order they first appeared in. */
+static void
+sort_observations (GPtrArray *observations)
+{
+  ObservationOrder order = {
+    g_hash_table_new (g_str_hash, g_str_equal),
+    g_hash_table_new (g_str_hash, g_str_equal),
+  };
+
+  for (guint i = 0; i < observations->len; i++)
+    {
+      MfdObservation *o = g_ptr_array_index (observations, i);
+
+      /* An observation without a host name (an address given as such)
+       * keeps its place among the hosts. */
+      const char *host = o->host != NULL ? o->host : "";
+
+      if (!g_hash_table_contains (order.host_rank, host))
+        g_hash_table_insert (order.host_rank, (gpointer) host,
+                             GUINT_TO_POINTER (g_hash_table_size (order.host_rank) + 1));
+      if (o->ip != NULL && !g_hash_table_contains (order.ip_rank, o->ip))
+        g_hash_table_insert (order.ip_rank, o->ip,
+                             GUINT_TO_POINTER (g_hash_table_size (order.ip_rank) + 1));
+    }
+  /* A stable sort: equal keys keep their arrival order. */
+  g_ptr_array_sort_with_data (observations, compare_observations, &order);
+  g_hash_table_unref (order.host_rank);
+  g_hash_table_unref (order.ip_rank);
+}
+
 MfdDiagnosis *
 mfd_diagnosis_new (MfdTarget   *target,
                    GPtrArray   *observations,
@@ -542,6 +608,7 @@ mfd_diagnosis_new (MfdTarget   *target,
     self->ndr_entry = mfd_ndr_entry_ref (ndr_entry);
   for (guint i = 0; i < observations->len; i++)
     g_ptr_array_add (self->observations, mfd_observation_ref (g_ptr_array_index (observations, i)));
+  sort_observations (self->observations);
 
   build_findings (self);
   self->verdict = decide_verdict (self);
