@@ -18,6 +18,7 @@
 #include <glib/gstdio.h>
 #include <gnutls/gnutls.h>
 #include <gnutls/x509.h>
+#include <gnutls/abstract.h>
 
 #include "mfd-lab.h"
 #include "mfd-smtp.h"
@@ -27,6 +28,7 @@
 #define LAB_HOST_NAME    "mail.contoso.test"
 #define LAB_IO_TIMEOUT_S 60       /* a peer we wait on longer than this is gone */
 #define LAB_MAX_THREADS  64
+#define MAX_SERVED       16       /* certificates a test may have served */
 #define LAB_GREETING     "220-" LAB_HOST_NAME " ESMTP Mail Flow Doctor practice server\r\n" \
                          "220 Nothing here delivers mail\r\n"
 
@@ -155,6 +157,9 @@ struct _MfdLab
   GSocket         *listener;
   GPtrArray       *held;          /* blackhole: connections filling the backlog */
   gnutls_certificate_credentials_t credentials;
+  gnutls_pcert_st *served;        /* mfd_lab_new_with_certificate(): sent as given */
+  unsigned int     n_served;
+  gnutls_privkey_t served_key;
   GCancellable    *cancellable;
   GThread         *accept_thread;
 
@@ -577,6 +582,7 @@ start_tls (Conn *conn)
   if (gnutls_priority_set_direct (conn->tls, priority, NULL) < 0)
     return FALSE;
   gnutls_credentials_set (conn->tls, GNUTLS_CRD_CERTIFICATE, lab->credentials);
+  gnutls_session_set_ptr (conn->tls, lab);
   gnutls_transport_set_ptr (conn->tls, conn);
   gnutls_transport_set_pull_function (conn->tls, conn_pull_cb);
   gnutls_transport_set_push_function (conn->tls, conn_push_cb);
@@ -916,7 +922,8 @@ start_smtp (MfdLab  *self,
   g_socket_set_blocking (self->listener, FALSE);
   if (!g_socket_listen (self->listener, error))
     return FALSE;
-  self->credentials = make_credentials (self->scenario);
+  if (self->credentials == NULL)
+    self->credentials = make_credentials (self->scenario);
   self->accept_thread = g_thread_new ("mfd-lab-accept", accept_thread, self);
   return TRUE;
 }
@@ -977,6 +984,12 @@ start_dns (MfdLab  *self,
   return TRUE;
 }
 
+static MfdLab *lab_new (MfdLabScenario   scenario,
+                        const char      *address,
+                        const char      *chain_pem,
+                        const char      *key_pem,
+                        GError         **error);
+
 MfdLab *
 mfd_lab_new (MfdLabScenario   scenario,
              GError         **error)
@@ -984,10 +997,82 @@ mfd_lab_new (MfdLabScenario   scenario,
   return mfd_lab_new_full (scenario, NULL, error);
 }
 
+/* gnutls sorts a chain given to its credentials and drops what does not
+ * belong; a server that sends its chain out of order, or with strangers,
+ * is what some tests need. The retrieve callback's list is sent as is. */
+static int
+retrieve_served_cb (gnutls_session_t              session,
+                    const gnutls_datum_t         *req_ca_rdn,
+                    int                           nreqs,
+                    const gnutls_pk_algorithm_t  *pk_algos,
+                    int                           pk_algos_length,
+                    gnutls_pcert_st             **pcert,
+                    unsigned int                 *pcert_length,
+                    gnutls_privkey_t             *privkey)
+{
+  MfdLab *lab = gnutls_session_get_ptr (session);
+
+  *pcert = lab->served;
+  *pcert_length = lab->n_served;
+  *privkey = lab->served_key;
+  return 0;
+}
+
+static gboolean
+load_served (MfdLab      *self,
+             const char  *chain_pem,
+             const char  *key_pem,
+             GError     **error)
+{
+  gnutls_datum_t chain_datum = { (unsigned char *) chain_pem, strlen (chain_pem) };
+  gnutls_datum_t key_datum = { (unsigned char *) key_pem, strlen (key_pem) };
+  unsigned int n = MAX_SERVED;
+  int ret;
+
+  self->served = g_new0 (gnutls_pcert_st, MAX_SERVED);
+  ret = gnutls_pcert_list_import_x509_raw (self->served, &n, &chain_datum, GNUTLS_X509_FMT_PEM, 0);
+  if (ret >= 0)
+    {
+      self->n_served = n;
+      gnutls_privkey_init (&self->served_key);
+      ret = gnutls_privkey_import_x509_raw (self->served_key, &key_datum, GNUTLS_X509_FMT_PEM, NULL, 0);
+    }
+  if (ret < 0)
+    {
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA,
+                   "Cannot load the practice server's certificate: %s", gnutls_strerror (ret));
+      return FALSE;
+    }
+  gnutls_certificate_allocate_credentials (&self->credentials);
+  gnutls_certificate_set_retrieve_function2 (self->credentials, retrieve_served_cb);
+  return TRUE;
+}
+
 MfdLab *
 mfd_lab_new_full (MfdLabScenario   scenario,
                   const char      *address,
                   GError         **error)
+{
+  return lab_new (scenario, address, NULL, NULL, error);
+}
+
+MfdLab *
+mfd_lab_new_with_certificate (const char  *chain_pem,
+                              const char  *key_pem,
+                              GError     **error)
+{
+  g_return_val_if_fail (chain_pem != NULL && key_pem != NULL, NULL);
+
+  return lab_new (MFD_LAB_HEALTHY, NULL, chain_pem, key_pem, error);
+}
+
+/* @chain_pem and @key_pem: what to serve instead of the scenario's own. */
+static MfdLab *
+lab_new (MfdLabScenario   scenario,
+         const char      *address,
+         const char      *chain_pem,
+         const char      *key_pem,
+         GError         **error)
 {
   g_autoptr(MfdLab) self = NULL;
   g_autofree char *ca_path = NULL;
@@ -1012,6 +1097,8 @@ mfd_lab_new_full (MfdLabScenario   scenario,
     return NULL;
   self->ca_file = g_steal_pointer (&ca_path);
 
+  if (chain_pem != NULL && !load_served (self, chain_pem, key_pem, error))
+    return NULL;
   if (!start_smtp (self, error))
     return NULL;
   if (!start_dns (self, error))
@@ -1047,6 +1134,11 @@ mfd_lab_free (MfdLab *self)
   g_ptr_array_unref (self->transcript);
   if (self->credentials != NULL)
     gnutls_certificate_free_credentials (self->credentials);
+  for (unsigned int i = 0; i < self->n_served; i++)
+    gnutls_pcert_deinit (&self->served[i]);
+  g_free (self->served);
+  if (self->served_key != NULL)
+    gnutls_privkey_deinit (self->served_key);
   g_clear_object (&self->cancellable);
   if (self->ca_file != NULL)
     g_unlink (self->ca_file);

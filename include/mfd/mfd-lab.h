@@ -76,6 +76,12 @@ MfdLab     *mfd_lab_new                   (MfdLabScenario  scenario,
 MfdLab     *mfd_lab_new_full              (MfdLabScenario  scenario,
                                            const char     *address,
                                            GError        **error);
+/* For tests: a healthy server on 127.0.0.1 that presents @chain_pem (PEM
+ * certificates, the server's own first, sent exactly in the order given,
+ * unrelated ones included) with the private key @key_pem (PEM). */
+MfdLab     *mfd_lab_new_with_certificate  (const char     *chain_pem,
+                                           const char     *key_pem,
+                                           GError        **error);
 void        mfd_lab_free                  (MfdLab         *self);
 MfdLabScenario mfd_lab_get_scenario       (MfdLab         *self);
 const char *mfd_lab_get_host_name         (MfdLab         *self);  /* "mail.contoso.test" */

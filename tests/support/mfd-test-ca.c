@@ -9,6 +9,7 @@
 
 #include <string.h>
 #include <time.h>
+#include <gio/gio.h>
 #include <glib/gstdio.h>
 #include <gnutls/gnutls.h>
 #include <gnutls/x509.h>
@@ -157,4 +158,136 @@ mfd_test_remove_tree (const char *path)
         g_unlink (child);
     }
   g_rmdir (path);
+}
+
+gnutls_x509_privkey_t
+mfd_test_key_new (gnutls_pk_algorithm_t algorithm,
+                  unsigned int          bits)
+{
+  gnutls_x509_privkey_t key;
+
+  g_assert_cmpint (gnutls_x509_privkey_init (&key), ==, 0);
+  g_assert_cmpint (gnutls_x509_privkey_generate (key, algorithm, bits, 0), ==, 0);
+  return key;
+}
+
+gnutls_x509_crt_t
+mfd_test_cert_new (const MfdTestCertSpec *spec,
+                   gnutls_x509_privkey_t  key,
+                   gnutls_x509_crt_t      issuer,
+                   gnutls_x509_privkey_t  issuer_key)
+{
+  static const char organization[] = "Mail Flow Doctor tests";
+  static guint32 next_serial = 1;
+  gnutls_x509_crt_t crt;
+  time_t now = time (NULL);
+  guint32 serial = g_atomic_int_add (&next_serial, 1);
+  guint8 serial_bytes[4] = { 0x20 | ((serial >> 24) & 0x0f), serial >> 16, serial >> 8, serial };
+  guint8 key_id[64];
+  size_t key_id_size = sizeof key_id;
+  unsigned int usage;
+
+  g_assert_cmpint (gnutls_x509_crt_init (&crt), ==, 0);
+  gnutls_x509_crt_set_version (crt, 3);
+  gnutls_x509_crt_set_serial (crt, serial_bytes, sizeof serial_bytes);
+  gnutls_x509_crt_set_activation_time (crt, now + (time_t) spec->from_days * 86400);
+  gnutls_x509_crt_set_expiration_time (crt, now + (time_t) spec->to_days * 86400);
+  g_assert_cmpint (gnutls_x509_crt_set_dn_by_oid (crt, GNUTLS_OID_X520_ORGANIZATION_NAME, 0,
+                                                  organization, strlen (organization)), ==, 0);
+  if (spec->common_name != NULL)
+    g_assert_cmpint (gnutls_x509_crt_set_dn_by_oid (crt, GNUTLS_OID_X520_COMMON_NAME, 0,
+                                                    spec->common_name, strlen (spec->common_name)), ==, 0);
+  g_assert_cmpint (gnutls_x509_crt_set_key (crt, key), ==, 0);
+  if (gnutls_x509_crt_get_key_id (crt, 0, key_id, &key_id_size) == GNUTLS_E_SUCCESS)
+    gnutls_x509_crt_set_subject_key_id (crt, key_id, key_id_size);
+  key_id_size = sizeof key_id;
+  if (issuer != NULL &&
+      gnutls_x509_crt_get_subject_key_id (issuer, key_id, &key_id_size, NULL) == GNUTLS_E_SUCCESS)
+    gnutls_x509_crt_set_authority_key_id (crt, key_id, key_id_size);
+
+  if (spec->ca)
+    {
+      gnutls_x509_crt_set_basic_constraints (crt, 1, spec->path_len_set ? spec->path_len : -1);
+      usage = GNUTLS_KEY_KEY_CERT_SIGN | GNUTLS_KEY_CRL_SIGN | GNUTLS_KEY_DIGITAL_SIGNATURE;
+    }
+  else
+    {
+      gnutls_x509_crt_set_basic_constraints (crt, 0, -1);
+      usage = GNUTLS_KEY_DIGITAL_SIGNATURE | GNUTLS_KEY_KEY_ENCIPHERMENT;
+      /* An issuer that is no CA still signs: give it the usage to do so,
+       * so the one defect is its basic constraints. */
+      if (spec->not_ca)
+        usage |= GNUTLS_KEY_KEY_CERT_SIGN;
+    }
+  gnutls_x509_crt_set_key_usage (crt, usage);
+
+  if (spec->key_purposes != NULL)
+    {
+      for (guint i = 0; spec->key_purposes[i] != NULL; i++)
+        g_assert_cmpint (gnutls_x509_crt_set_key_purpose_oid (crt, spec->key_purposes[i], 0), ==, 0);
+    }
+  else if (!spec->ca && !spec->no_key_purpose)
+    gnutls_x509_crt_set_key_purpose_oid (crt, GNUTLS_KP_TLS_WWW_SERVER, 0);
+
+  for (guint i = 0; spec->dns_names != NULL && spec->dns_names[i] != NULL; i++)
+    g_assert_cmpint (gnutls_x509_crt_set_subject_alt_name (crt, GNUTLS_SAN_DNSNAME, spec->dns_names[i],
+                                                           strlen (spec->dns_names[i]), GNUTLS_FSAN_APPEND), ==, 0);
+  for (guint i = 0; spec->ip_addresses != NULL && spec->ip_addresses[i] != NULL; i++)
+    {
+      g_autoptr(GInetAddress) address = g_inet_address_new_from_string (spec->ip_addresses[i]);
+
+      g_assert_nonnull (address);
+      g_assert_cmpint (gnutls_x509_crt_set_subject_alt_name (crt, GNUTLS_SAN_IPADDRESS,
+                                                             g_inet_address_to_bytes (address),
+                                                             g_inet_address_get_native_size (address),
+                                                             GNUTLS_FSAN_APPEND), ==, 0);
+    }
+
+  if (spec->permitted_dns != NULL)
+    {
+      gnutls_x509_name_constraints_t constraints;
+
+      g_assert_cmpint (gnutls_x509_name_constraints_init (&constraints), ==, 0);
+      for (guint i = 0; spec->permitted_dns[i] != NULL; i++)
+        {
+          gnutls_datum_t name = { (unsigned char *) spec->permitted_dns[i], strlen (spec->permitted_dns[i]) };
+
+          g_assert_cmpint (gnutls_x509_name_constraints_add_permitted (constraints, GNUTLS_SAN_DNSNAME, &name), ==, 0);
+        }
+      g_assert_cmpint (gnutls_x509_crt_set_name_constraints (crt, constraints, 1), ==, 0);
+      gnutls_x509_name_constraints_deinit (constraints);
+    }
+
+  if (spec->critical_oid != NULL)
+    {
+      /* DER NULL: the content does not matter, nobody knows the OID. */
+      static const guint8 der_null[] = { 0x05, 0x00 };
+
+      g_assert_cmpint (gnutls_x509_crt_set_extension_by_oid (crt, spec->critical_oid, der_null,
+                                                             sizeof der_null, 1), ==, 0);
+    }
+
+  g_assert_cmpint (gnutls_x509_crt_sign2 (crt, issuer != NULL ? issuer : crt,
+                                          issuer_key != NULL ? issuer_key : key,
+                                          spec->digest != 0 ? spec->digest : GNUTLS_DIG_SHA256, 0), ==, 0);
+  return crt;
+}
+
+char *
+mfd_test_cert_to_pem (gnutls_x509_crt_t crt)
+{
+  gnutls_datum_t datum;
+
+  g_assert_cmpint (gnutls_x509_crt_export2 (crt, GNUTLS_X509_FMT_PEM, &datum), ==, 0);
+  return datum_to_string (&datum);
+}
+
+char *
+mfd_test_key_to_pem (gnutls_x509_privkey_t key)
+{
+  gnutls_datum_t datum;
+
+  g_assert_cmpint (gnutls_x509_privkey_export2_pkcs8 (key, GNUTLS_X509_FMT_PEM, NULL,
+                                                      GNUTLS_PKCS_PLAIN, &datum), ==, 0);
+  return datum_to_string (&datum);
 }

@@ -9,6 +9,8 @@
 #pragma once
 
 #include <glib.h>
+#include <gnutls/gnutls.h>
+#include <gnutls/x509.h>
 
 G_BEGIN_DECLS
 
@@ -30,6 +32,37 @@ char       *mfd_test_ca_issue_server    (MfdTestCa  *ca,
                                          int         to_days);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (MfdTestCa, mfd_test_ca_free)
+
+/* Any certificate shape a test needs, made with gnutls's X.509 API. Times
+ * are days relative to now, so the suite never rots. */
+typedef struct
+{
+  const char                *common_name;      /* NULL: no CN */
+  const char * const        *dns_names;        /* subjectAltName dNSName, as given */
+  const char * const        *ip_addresses;     /* subjectAltName iPAddress, as text */
+  gboolean                   ca;               /* basicConstraints CA:TRUE, keyCertSign */
+  gboolean                   not_ca;           /* basicConstraints CA:FALSE on a would-be issuer */
+  int                        path_len;         /* for a CA; 0 means "none" unless path_len_set */
+  gboolean                   path_len_set;
+  int                        from_days;        /* notBefore */
+  int                        to_days;          /* notAfter */
+  const char * const        *key_purposes;     /* EKU OIDs; NULL: serverAuth for a leaf, none for a CA */
+  gboolean                   no_key_purpose;   /* no EKU extension at all */
+  const char * const        *permitted_dns;    /* nameConstraints, permitted dNSName subtrees */
+  const char                *critical_oid;     /* an extension nobody knows, marked critical */
+  gnutls_digest_algorithm_t  digest;           /* 0: SHA-256 */
+} MfdTestCertSpec;
+
+/* Keys are slow to make (RSA): make them once and share them. */
+gnutls_x509_privkey_t  mfd_test_key_new      (gnutls_pk_algorithm_t  algorithm,
+                                              unsigned int           bits);
+/* Signs with @issuer_key as @issuer (both NULL: self-signed with @key). */
+gnutls_x509_crt_t      mfd_test_cert_new     (const MfdTestCertSpec *spec,
+                                              gnutls_x509_privkey_t  key,
+                                              gnutls_x509_crt_t      issuer,
+                                              gnutls_x509_privkey_t  issuer_key);
+char                  *mfd_test_cert_to_pem  (gnutls_x509_crt_t      crt);
+char                  *mfd_test_key_to_pem   (gnutls_x509_privkey_t  key);
 
 /* Removes @path and what is below it, without following symbolic links. */
 void        mfd_test_remove_tree        (const char *path);
