@@ -151,6 +151,9 @@ static const CauseCase cause_cases[] = {
   { "cert-name-mismatch",   "4.7.320", MFD_STAGE_CERTIFICATE,   FALSE },
   { "cert-insecure",        "4.7.320", MFD_STAGE_CERTIFICATE,   FALSE },
   { "cert-revoked",         "4.7.320", MFD_STAGE_CERTIFICATE,   FALSE },
+  { "cert-chain-invalid",   "4.7.320", MFD_STAGE_CERTIFICATE,   FALSE },
+  { "cert-purpose-mismatch", "4.7.320", MFD_STAGE_CERTIFICATE,  FALSE },
+  { "cert-unknown-critical-extension", "4.7.320", MFD_STAGE_CERTIFICATE, FALSE },
 };
 
 static void

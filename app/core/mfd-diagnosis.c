@@ -736,6 +736,7 @@ mfd_finding_dup_evidence (MfdFinding *self,
   g_autofree char *location = NULL;
   g_autofree char *detail = NULL;
   g_autofree char *what = NULL;
+  const char *verify_status;
   guint n_addresses;
 
   g_return_val_if_fail (self != NULL, NULL);
@@ -774,6 +775,16 @@ mfd_finding_dup_evidence (MfdFinding *self,
     {
       g_autofree char *code = g_strdup_printf ("%d", failure->reply_code);
       g_autofree char *line = mfd_text_render_va (lang, N_("The server replied “{1}”."), code, NULL);
+      g_string_append_printf (out, "%s%s", sep, line);
+    }
+
+  /* A certificate rejected by gnutls: its own words back our reading of
+   * them (unless the detail already quotes them). */
+  verify_status = mfd_observation_get_fact (failure, "verify-status");
+  if (verify_status != NULL && strstr (detail, verify_status) == NULL)
+    {
+      g_autofree char *line = mfd_text_render_va (lang, N_("gnutls's verdict: “{1}”"),
+                                                  verify_status, NULL);
       g_string_append_printf (out, "%s%s", sep, line);
     }
 

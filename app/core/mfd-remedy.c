@@ -187,6 +187,27 @@ static const StepDef step_renew_certificate = {
   NULL, 0,
 };
 
+static const StepDef step_fix_chain = {
+  N_("Replace the intermediate certificates that {2} sends with the ones your certification authority publishes for this certificate: the server's certificate first, then each issuer in turn. Remove old intermediates and certificates that belong to other services from the chain."),
+  NULL, NULL, 0,
+};
+
+static const StepDef step_internal_ca = {
+  N_("If the certificate comes from your own certification authority, check the authority's settings (basic constraints, path length, name constraints, certificate templates) and issue the certificate again; for mail from the internet, a certificate from a public certification authority avoids the question."),
+  NULL, NULL, 0,
+};
+
+static const StepDef step_server_auth_certificate = {
+  N_("Request a certificate whose extended key usage includes Server Authentication (serverAuth), the usage of an ordinary TLS server certificate, and assign it to SMTP on {2}. Certificates made for e-mail signing (S/MIME) or for client authentication only are refused by TLS clients."),
+  "Get-ExchangeCertificate | Format-List Thumbprint,Subject,Services,EnhancedKeyUsageList,NotAfter",
+  NULL, 0,
+};
+
+static const StepDef step_no_critical_extension = {
+  N_("Ask whoever issued the certificate for one without the unknown extension marked critical (often added by an internal certificate template), and install it on {2}."),
+  NULL, NULL, 0,
+};
+
 static const StepDef step_set_tls_domain = {
   N_("If {1} uses domain validation, its TLS domain must match a name in the server's certificate (a wildcard such as *.contoso.com covers one level of subdomain). Correct the TLS domain if it is the one that is wrong."),
   "Set-OutboundConnector -Identity \"{1}\" -TlsSettings DomainValidation -TlsDomain {4}",
@@ -604,6 +625,26 @@ static const CauseDef cause_defs[] = {
     N_("The certificate is signed with an algorithm that is no longer accepted (such as SHA-1 or MD5), or its key is too short."),
     { N_("An old certificate or an old internal certification authority is still in use.") },
     { &step_show_certificate, &step_renew_certificate },
+  },
+  {
+    "cert-chain-invalid", "4.7.320", N_("The certificate chain is built wrongly"),
+    N_("The chain of certificates the server sends breaks the rules that certification authorities must follow: a certificate was issued by something that is not a certification authority, an authority issued beyond its path length or name constraints, or a signature does not verify. No valid path to a trusted root can be built from it, so the certificate is not accepted."),
+    { N_("The server sends a wrong or outdated certificate as its intermediate."),
+      N_("An internal certification authority was set up with constraints that do not allow this certificate.") },
+    { &step_show_certificate, &step_fix_chain, &step_internal_ca, &step_renew_certificate },
+  },
+  {
+    "cert-purpose-mismatch", "4.7.320", N_("The certificate is not meant for a TLS server"),
+    N_("The certificate's extended key usage (or that of an issuer above it) does not include server authentication. A TLS client, Exchange Online among them, must not accept such a certificate from a server, even when everything else about it is valid."),
+    { N_("A certificate made for e-mail signing (S/MIME) or for client authentication was assigned to SMTP."),
+      N_("An internal certificate template without Server Authentication was used.") },
+    { &step_show_certificate, &step_server_auth_certificate, &step_renew_certificate },
+  },
+  {
+    "cert-unknown-critical-extension", "4.7.320", N_("The certificate has an unknown critical extension"),
+    N_("The certificate, or one of the certificates above it, carries an extension marked critical that standard TLS clients do not understand. The rules say such a certificate must be rejected, so it is not accepted for the connection."),
+    { N_("An internal certification authority adds an extension of its own and marks it critical.") },
+    { &step_show_certificate, &step_no_critical_extension, &step_internal_ca },
   },
   {
     "cert-revoked", "4.7.320", N_("The certificate has been revoked"),

@@ -21,6 +21,11 @@
 /* More certificates than any sane server sends; the rest are ignored. */
 #define MAX_CHAIN 16
 
+/* gnutls's MEDIUM verification profile (112-bit security): RSA and DSA
+ * keys of at least 2048 bits, elliptic curves of at least 224 bits, as
+ * public CAs have required for a decade. */
+#define VERIFY_FLAGS GNUTLS_PROFILE_TO_VFLAGS (GNUTLS_PROFILE_MEDIUM)
+
 struct _MfdTlsSession
 {
   gnutls_session_t                  session;
@@ -478,8 +483,10 @@ add_issue (GArray     *issues,
   g_array_append_val (issues, issue);
 }
 
+/* What the admin should look at first when several things are wrong. */
 static const char * const cause_order[] = {
   "cert-revoked", "cert-expired", "cert-not-yet-valid", "cert-untrusted",
+  "cert-chain-invalid", "cert-purpose-mismatch", "cert-unknown-critical-extension",
   "cert-insecure", "cert-name-mismatch",
 };
 
@@ -583,56 +590,389 @@ describe_chain (gnutls_x509_crt_t *crts,
   return g_string_free (text, FALSE);
 }
 
+/* The certificates gnutls's verification walks: from the server's own
+ * through each issuer found among the others, whatever order they were
+ * sent in; strangers are left out, as gnutls leaves them out. Returns how
+ * many; @path holds indices into @crts. */
+static guint
+build_path (gnutls_x509_crt_t *crts,
+            guint              n,
+            guint             *path)
+{
+  gboolean used[MAX_CHAIN] = { FALSE, };
+  guint current = 0;
+  guint len = 0;
+
+  path[len++] = 0;
+  used[0] = TRUE;
+  while (!gnutls_x509_crt_check_issuer (crts[current], crts[current]))
+    {
+      guint next = n;
+
+      for (guint i = 0; i < n; i++)
+        if (!used[i] && gnutls_x509_crt_check_issuer (crts[current], crts[i]))
+          {
+            next = i;
+            break;
+          }
+      if (next == n)
+        break;
+      used[next] = TRUE;
+      path[len++] = next;
+      current = next;
+    }
+  return len;
+}
+
+/* Everything verify_status() needs to say which certificate is at fault. */
+typedef struct
+{
+  gnutls_x509_crt_t *crts;       /* as sent */
+  guint              n_crts;
+  guint              path[MAX_CHAIN];
+  guint              len;
+  gnutls_x509_crt_t  anchor;    /* the trusted certificate the path ends in, or NULL */
+  GArray            *issues;
+  const char        *status_text;
+} Verdict;
+
+static gnutls_x509_crt_t
+path_crt (Verdict *v,
+          guint    i)
+{
+  return i < v->len ? v->crts[v->path[i]] : v->anchor;
+}
+
+/* The position as the admin sees it: in the chain as sent, from 1. */
+static char *
+path_position (Verdict *v,
+               guint    i)
+{
+  return g_strdup_printf ("%u", v->path[i] + 1);
+}
+
+/* When nothing more precise can be said: gnutls's own words. */
 static void
-check_each_certificate (gnutls_x509_crt_t *crts,
-                        guint              n,
-                        GArray            *issues)
+add_gnutls_issue (Verdict    *v,
+                  const char *cause)
+{
+  add_issue (v->issues, cause, N_("The certificate chain fails verification: {1}"),
+             v->status_text, NULL);
+}
+
+static void
+explain_dates (Verdict  *v,
+               gboolean  expired)
 {
   time_t now = time (NULL);
+  const char *cause = expired ? "cert-expired" : "cert-not-yet-valid";
+  gboolean found = FALSE;
 
-  for (guint i = 0; i < n; i++)
+  for (guint i = 0; i < v->len; i++)
     {
-      g_autofree char *position = g_strdup_printf ("%u", i + 1);
-      g_autofree char *subject = dup_dn (crts[i], FALSE);
+      gnutls_x509_crt_t crt = path_crt (v, i);
+      time_t t = expired ? gnutls_x509_crt_get_expiration_time (crt)
+                         : gnutls_x509_crt_get_activation_time (crt);
+
+      if (t != (time_t) -1 && (expired ? t < now : t > now))
+        {
+          g_autofree char *position = path_position (v, i);
+          g_autofree char *subject = dup_dn (crt, FALSE);
+          g_autofree char *when = format_time (t);
+
+          add_issue (v->issues, cause,
+                     expired ? N_("Certificate {1} in the chain ({2}) expired on {3}.")
+                             : N_("Certificate {1} in the chain ({2}) is not valid until {3}."),
+                     position, subject, when, NULL);
+          found = TRUE;
+        }
+    }
+
+  /* The root is not sent: it is the trust store's copy that is out of date. */
+  if (!found && v->anchor != NULL)
+    {
+      time_t t = expired ? gnutls_x509_crt_get_expiration_time (v->anchor)
+                         : gnutls_x509_crt_get_activation_time (v->anchor);
+
+      if (t != (time_t) -1 && (expired ? t < now : t > now))
+        {
+          g_autofree char *subject = dup_dn (v->anchor, FALSE);
+          g_autofree char *when = format_time (t);
+
+          add_issue (v->issues, cause,
+                     expired ? N_("The chain leads to the root certificate {1}, which the trust store holds but which expired on {2}. The server does not send it; its intermediate certificate has to lead to a root that is still valid.")
+                             : N_("The chain leads to the root certificate {1}, which the trust store holds but which is not valid until {2}."),
+                     subject, when, NULL);
+          found = TRUE;
+        }
+    }
+
+  if (!found)
+    add_gnutls_issue (v, cause);
+}
+
+/* The issuer of path entry @i is the next one (or the trust anchor). */
+static void
+explain_signer_not_ca (Verdict *v)
+{
+  for (guint i = 0; i < v->len; i++)
+    {
+      gnutls_x509_crt_t issuer = path_crt (v, i + 1);
+      unsigned int ca = 0;
+
+      if (issuer == NULL || issuer == path_crt (v, i))
+        break;
+      if (gnutls_x509_crt_get_basic_constraints (issuer, NULL, &ca, NULL) < 0 || !ca)
+        {
+          g_autofree char *position = path_position (v, i);
+          g_autofree char *subject = dup_dn (path_crt (v, i), FALSE);
+          g_autofree char *issuer_dn = dup_dn (issuer, FALSE);
+
+          add_issue (v->issues, "cert-chain-invalid",
+                     N_("Certificate {1} in the chain ({2}) was issued by {3}, which is not a certification authority: the server sends the wrong certificate as its intermediate, or the issuer was made without the right to issue certificates."),
+                     position, subject, issuer_dn, NULL);
+          return;
+        }
+    }
+  add_gnutls_issue (v, "cert-chain-invalid");
+}
+
+static void
+explain_constraints (Verdict *v)
+{
+  gnutls_x509_crt_t leaf = path_crt (v, 0);
+  guint n = v->len + (v->anchor != NULL ? 1 : 0);
+  gboolean found = FALSE;
+
+  for (guint i = 1; i < n; i++)
+    {
+      gnutls_x509_crt_t ca_crt = path_crt (v, i);
+      gnutls_x509_name_constraints_t constraints = NULL;
+      g_autofree char *subject = dup_dn (ca_crt, FALSE);
+      unsigned int ca = 0;
+      int path_len = -1;
+
+      if (gnutls_x509_crt_get_basic_constraints (ca_crt, NULL, &ca, &path_len) >= 0 && ca &&
+          path_len >= 0 && i - 1 > (guint) path_len)
+        {
+          g_autofree char *allowed = g_strdup_printf ("%d", path_len);
+          g_autofree char *below = g_strdup_printf ("%u", i - 1);
+
+          add_issue (v->issues, "cert-chain-invalid",
+                     N_("The certification authority {1} allows at most {2} intermediate certificates below it, but the chain has {3}."),
+                     subject, allowed, below, NULL);
+          found = TRUE;
+        }
+
+      gnutls_x509_name_constraints_init (&constraints);
+      if (gnutls_x509_crt_get_name_constraints (ca_crt, constraints, 0, NULL) == GNUTLS_E_SUCCESS &&
+          !gnutls_x509_name_constraints_check_crt (constraints, GNUTLS_SAN_DNSNAME, leaf))
+        {
+          g_autofree char *leaf_dn = dup_dn (leaf, FALSE);
+
+          add_issue (v->issues, "cert-chain-invalid",
+                     N_("The certification authority {1} may only issue certificates for certain names (its name constraints), and the server's certificate ({2}) carries a name outside them."),
+                     subject, leaf_dn, NULL);
+          found = TRUE;
+        }
+      gnutls_x509_name_constraints_deinit (constraints);
+    }
+  if (!found)
+    add_gnutls_issue (v, "cert-chain-invalid");
+}
+
+static const struct
+{
+  const char *oid;
+  const char *name;
+} purpose_names[] = {
+  { GNUTLS_KP_TLS_WWW_SERVER, "serverAuth" },
+  { GNUTLS_KP_TLS_WWW_CLIENT, "clientAuth" },
+  { GNUTLS_KP_EMAIL_PROTECTION, "emailProtection" },
+  { GNUTLS_KP_CODE_SIGNING, "codeSigning" },
+  { GNUTLS_KP_TIME_STAMPING, "timeStamping" },
+  { GNUTLS_KP_OCSP_SIGNING, "OCSPSigning" },
+  { GNUTLS_KP_ANY, "anyExtendedKeyUsage" },
+};
+
+/* The extended key usages of @crt ("emailProtection, clientAuth"), or
+ * NULL when it has none (it may serve any purpose) or allows TLS servers. */
+static char *
+dup_wrong_purposes (gnutls_x509_crt_t crt)
+{
+  g_autoptr(GPtrArray) names = g_ptr_array_new_with_free_func (g_free);
+
+  for (unsigned int i = 0; i < 32; i++)
+    {
+      char oid[128];
+      size_t size = sizeof oid;
+      const char *name = NULL;
+
+      if (gnutls_x509_crt_get_key_purpose_oid (crt, i, oid, &size, NULL) < 0)
+        break;
+      if (g_str_equal (oid, GNUTLS_KP_TLS_WWW_SERVER) || g_str_equal (oid, GNUTLS_KP_ANY))
+        return NULL;
+      for (guint k = 0; k < G_N_ELEMENTS (purpose_names); k++)
+        if (g_str_equal (oid, purpose_names[k].oid))
+          name = purpose_names[k].name;
+      g_ptr_array_add (names, mfd_text_sanitize (name != NULL ? name : oid, -1, 128));
+    }
+  if (names->len == 0)
+    return NULL;
+  g_ptr_array_add (names, NULL);
+  return g_strjoinv (", ", (char **) names->pdata);
+}
+
+static void
+explain_purpose (Verdict *v)
+{
+  gboolean found = FALSE;
+
+  for (guint i = 0; i < v->len; i++)
+    {
+      g_autofree char *purposes = dup_wrong_purposes (path_crt (v, i));
+
+      if (purposes != NULL)
+        {
+          g_autofree char *position = path_position (v, i);
+          g_autofree char *subject = dup_dn (path_crt (v, i), FALSE);
+
+          add_issue (v->issues, "cert-purpose-mismatch",
+                     i == 0 ? N_("Certificate {1} in the chain ({2}) is not meant for a TLS server: its extended key usage allows only {3}.")
+                            : N_("Certificate {1} in the chain ({2}) limits every certificate below it to {3}, which does not include TLS servers."),
+                     position, subject, purposes, NULL);
+          found = TRUE;
+        }
+    }
+  if (!found)
+    add_gnutls_issue (v, "cert-purpose-mismatch");
+}
+
+/* Extensions gnutls understands (RFC 5280 and the TLS feature). */
+static const char * const known_extensions[] = {
+  "2.5.29.9", "2.5.29.14", "2.5.29.15", "2.5.29.17", "2.5.29.18", "2.5.29.19",
+  "2.5.29.30", "2.5.29.31", "2.5.29.32", "2.5.29.33", "2.5.29.35", "2.5.29.36",
+  "2.5.29.37", "2.5.29.54", "1.3.6.1.5.5.7.1.1", "1.3.6.1.5.5.7.1.14", "1.3.6.1.5.5.7.1.24",
+};
+
+static void
+explain_critical_extensions (Verdict *v)
+{
+  gboolean found = FALSE;
+
+  for (guint i = 0; i < v->len; i++)
+    for (unsigned int e = 0; e < 64; e++)
+      {
+        char oid[128];
+        size_t size = sizeof oid;
+        unsigned int critical = 0;
+
+        if (gnutls_x509_crt_get_extension_info (path_crt (v, i), e, oid, &size, &critical) < 0)
+          break;
+        if (critical && !g_strv_contains (known_extensions, oid))
+          {
+            g_autofree char *position = path_position (v, i);
+            g_autofree char *subject = dup_dn (path_crt (v, i), FALSE);
+            g_autofree char *clean = mfd_text_sanitize (oid, -1, 128);
+
+            add_issue (v->issues, "cert-unknown-critical-extension",
+                       N_("Certificate {1} in the chain ({2}) has an extension marked critical that is not understood ({3}), so a client has to reject the certificate."),
+                       position, subject, clean, NULL);
+            found = TRUE;
+          }
+      }
+  if (!found)
+    add_gnutls_issue (v, "cert-unknown-critical-extension");
+}
+
+static void
+explain_insecure (Verdict *v)
+{
+  gboolean found = FALSE;
+
+  for (guint i = 0; i < v->len; i++)
+    {
+      gnutls_x509_crt_t crt = path_crt (v, i);
+      g_autofree char *position = path_position (v, i);
+      g_autofree char *subject = dup_dn (crt, FALSE);
       g_autofree char *algorithm = NULL;
-      time_t not_after = gnutls_x509_crt_get_expiration_time (crts[i]);
-      time_t not_before = gnutls_x509_crt_get_activation_time (crts[i]);
-      int sign = gnutls_x509_crt_get_signature_algorithm (crts[i]);
+      int sign = gnutls_x509_crt_get_signature_algorithm (crt);
       guint bits;
 
-      if (not_after != (time_t) -1 && not_after < now)
-        {
-          g_autofree char *when = format_time (not_after);
-
-          add_issue (issues, "cert-expired",
-                     N_("Certificate {1} in the chain ({2}) expired on {3}."),
-                     position, subject, when, NULL);
-        }
-      if (not_before != (time_t) -1 && not_before > now)
-        {
-          g_autofree char *when = format_time (not_before);
-
-          add_issue (issues, "cert-not-yet-valid",
-                     N_("Certificate {1} in the chain ({2}) is not valid until {3}."),
-                     position, subject, when, NULL);
-        }
-      if (key_is_weak (crts[i], &algorithm, &bits))
+      if (key_is_weak (crt, &algorithm, &bits))
         {
           g_autofree char *bits_text = g_strdup_printf ("%u", bits);
 
-          add_issue (issues, "cert-insecure",
+          add_issue (v->issues, "cert-insecure",
                      N_("Certificate {1} in the chain ({2}) has a {3} key of only {4} bits."),
                      position, subject, algorithm, bits_text, NULL);
+          found = TRUE;
         }
       /* A self-signed root's own signature protects nothing: trust in it
        * comes from the trust store, so its algorithm does not matter. */
-      if (!gnutls_x509_crt_check_issuer (crts[i], crts[i]) &&
+      if (!gnutls_x509_crt_check_issuer (crt, crt) &&
           !gnutls_sign_is_secure2 (sign, GNUTLS_SIGN_FLAG_SECURE_FOR_CERTS))
-        add_issue (issues, "cert-insecure",
-                   N_("Certificate {1} in the chain ({2}) is signed with {3}, which is no longer considered secure."),
-                   position, subject,
-                   gnutls_sign_get_name (sign) ? gnutls_sign_get_name (sign) : "?", NULL);
+        {
+          add_issue (v->issues, "cert-insecure",
+                     N_("Certificate {1} in the chain ({2}) is signed with {3}, which is no longer considered secure."),
+                     position, subject,
+                     gnutls_sign_get_name (sign) ? gnutls_sign_get_name (sign) : "?", NULL);
+          found = TRUE;
+        }
     }
+  if (!found)
+    add_gnutls_issue (v, "cert-insecure");
+}
+
+/* Bits whose meaning is the chain's structure, not trust in its root. */
+#define CHAIN_INVALID_BITS (GNUTLS_CERT_SIGNER_NOT_CA | GNUTLS_CERT_SIGNER_CONSTRAINTS_FAILURE | \
+                            GNUTLS_CERT_SIGNATURE_FAILURE)
+
+/* Every bit of gnutls's verdict becomes an issue; a bit we have no name
+ * for still does (cert-untrusted, in gnutls's words): nothing gnutls
+ * rejects may read as trusted. */
+static void
+explain_status (Verdict      *v,
+                unsigned int  status)
+{
+  unsigned int handled = GNUTLS_CERT_INVALID;
+  guint before = v->issues->len;
+
+  if (status & GNUTLS_CERT_REVOKED)
+    add_issue (v->issues, "cert-revoked",
+               N_("A certificate in the chain has been revoked by its issuer."), NULL);
+  if (status & GNUTLS_CERT_EXPIRED)
+    explain_dates (v, TRUE);
+  if (status & GNUTLS_CERT_NOT_ACTIVATED)
+    explain_dates (v, FALSE);
+  if (status & GNUTLS_CERT_SIGNER_NOT_FOUND)
+    explain_untrusted (v->crts, v->n_crts, v->issues);
+  if (status & GNUTLS_CERT_SIGNER_NOT_CA)
+    explain_signer_not_ca (v);
+  if (status & GNUTLS_CERT_SIGNER_CONSTRAINTS_FAILURE)
+    explain_constraints (v);
+  if ((status & GNUTLS_CERT_SIGNATURE_FAILURE) && !(status & GNUTLS_CERT_INSECURE_ALGORITHM))
+    add_issue (v->issues, "cert-chain-invalid",
+               N_("A signature in the chain does not verify with its issuer's key: the server probably sends an intermediate certificate that does not belong with its certificate. gnutls says: {1}"),
+               v->status_text, NULL);
+  if (status & GNUTLS_CERT_PURPOSE_MISMATCH)
+    explain_purpose (v);
+  if (status & GNUTLS_CERT_UNKNOWN_CRIT_EXTENSIONS)
+    explain_critical_extensions (v);
+  if (status & GNUTLS_CERT_INSECURE_ALGORITHM)
+    explain_insecure (v);
+  if (status & GNUTLS_CERT_UNEXPECTED_OWNER)
+    add_gnutls_issue (v, "cert-name-mismatch");
+
+  handled |= GNUTLS_CERT_REVOKED | GNUTLS_CERT_EXPIRED | GNUTLS_CERT_NOT_ACTIVATED |
+             GNUTLS_CERT_SIGNER_NOT_FOUND | CHAIN_INVALID_BITS | GNUTLS_CERT_PURPOSE_MISMATCH |
+             GNUTLS_CERT_UNKNOWN_CRIT_EXTENSIONS | GNUTLS_CERT_INSECURE_ALGORITHM |
+             GNUTLS_CERT_UNEXPECTED_OWNER;
+  /* Revocation data that cannot be used, OCSP, a pinned certificate that
+   * differs, bits newer than this code: still not trusted. */
+  if ((status & ~handled) != 0 || v->issues->len == before)
+    add_issue (v->issues, "cert-untrusted",
+               N_("gnutls does not trust the certificate chain: {1}"), v->status_text, NULL);
 }
 
 /* Trust: the system's store plus the user's extra CA file, shared ------------ */
@@ -742,6 +1082,7 @@ mfd_tls_verify_chain (const gnutls_datum_t *chain,
   g_autofree char *domain = NULL;
   g_autofree char *until = NULL;
   g_autoptr(GString) issue_ids = g_string_new (NULL);
+  gnutls_typed_vdata_st purpose = { GNUTLS_DT_KEY_PURPOSE_OID, (unsigned char *) GNUTLS_KP_TLS_WWW_SERVER, 0 };
   unsigned int status = 0;
   MfdObservation *obs;
   guint n = 0;
@@ -791,27 +1132,42 @@ mfd_tls_verify_chain (const gnutls_datum_t *chain,
   if (trust->system_ret < 0)
     mfd_observation_set_fact (obs, "system-trust-error", gnutls_strerror (trust->system_ret));
 
-  ret = gnutls_x509_trust_list_verify_crt2 (trust->list, crts, n, NULL, 0, 0, &status, NULL);
-  if (ret == GNUTLS_E_SUCCESS && status != 0)
+  /* As a TLS client verifies a server: the server purpose, so a
+   * certificate meant only for e-mail signing or clients is refused (as
+   * Windows' SSL policy, which EOP relies on, refuses it). */
+  ret = gnutls_x509_trust_list_verify_crt2 (trust->list, crts, n, &purpose, 1, VERIFY_FLAGS, &status, NULL);
+  if (ret != GNUTLS_E_SUCCESS)
+    {
+      mfd_observation_set_fact (obs, "verify-error", gnutls_strerror (ret));
+      add_issue (issues, "cert-untrusted", N_("The certificate chain could not be verified: {1}"),
+                 gnutls_strerror (ret), NULL);
+    }
+  else if (status != 0)
     {
       gnutls_datum_t out = { NULL, 0 };
+      g_autofree char *status_text = NULL;
+      g_autofree char *bits = g_strdup_printf ("0x%x", status);
+      Verdict v = { crts, n, { 0, }, 0, NULL, issues, NULL };
 
       if (gnutls_certificate_verification_status_print (status, GNUTLS_CRT_X509, &out, 0) == 0)
         {
-          mfd_observation_set_fact (obs, "verify-status", (const char *) out.data);
+          status_text = g_strstrip (mfd_text_sanitize ((const char *) out.data, out.size, 1024));
           gnutls_free (out.data);
         }
-    }
-  else if (ret != GNUTLS_E_SUCCESS)
-    status = GNUTLS_CERT_INVALID | GNUTLS_CERT_SIGNER_NOT_FOUND;
+      else
+        status_text = g_strdup (bits);
+      mfd_observation_set_fact (obs, "verify-status", status_text);
+      mfd_observation_set_fact (obs, "verify-status-bits", bits);
 
-  if (status & GNUTLS_CERT_REVOKED)
-    add_issue (issues, "cert-revoked",
-               N_("A certificate in the chain has been revoked by its issuer."), NULL);
-  check_each_certificate (crts, n, issues);
-  if (status & (GNUTLS_CERT_SIGNER_NOT_FOUND | GNUTLS_CERT_SIGNER_NOT_CA |
-                GNUTLS_CERT_SIGNATURE_FAILURE | GNUTLS_CERT_SIGNER_CONSTRAINTS_FAILURE))
-    explain_untrusted (crts, n, issues);
+      v.status_text = status_text;
+      v.len = build_path (crts, n, v.path);
+      if (gnutls_x509_trust_list_get_issuer (trust->list, crts[v.path[v.len - 1]], &v.anchor,
+                                             GNUTLS_TL_GET_COPY) < 0)
+        v.anchor = NULL;
+      explain_status (&v, status);
+      if (v.anchor != NULL)
+        gnutls_x509_crt_deinit (v.anchor);
+    }
 
   if (mode == MFD_TLS_DOMAIN_VALIDATION)
     {
