@@ -53,16 +53,24 @@ MfdObservation *mfd_tls_session_verify     (MfdTlsSession  *self,
                                             const char     *ca_file);
 
 /* Verifies @chain (as sent, server certificate first) against the system's
- * trust store plus @ca_file (PEM, may be NULL), and applies @mode:
+ * trust store plus @ca_file (PEM, may be NULL) with gnutls, as a TLS client
+ * verifies a server (key purpose serverAuth, gnutls's MEDIUM profile), and
+ * applies @mode:
  *   opportunistic           trust and dates; a problem is a WARNING;
  *   encryption-only         OK whatever the certificate (facts still say);
- *   certificate-validation  trust, dates, revocation, strength; no name;
+ *   certificate-validation  trust, dates, revocation, strength, purpose;
+ *                           no name;
  *   domain-validation       the same plus the name against @tls_domain
  *                           (or @host when there is none).
- * Causes: cert-revoked, cert-expired, cert-not-yet-valid, cert-untrusted,
- * cert-insecure, cert-name-mismatch, in that order of precedence; every
- * problem found is listed in the fact "issues". The fact "chain" describes
- * each certificate (subject, issuer, names, validity, key, signature). */
+ * Every bit of gnutls's status becomes an issue (README, "Certificates"):
+ * cert-revoked, cert-expired, cert-not-yet-valid, cert-untrusted,
+ * cert-chain-invalid, cert-purpose-mismatch, cert-unknown-critical-extension,
+ * cert-insecure, then cert-name-mismatch, in that order of precedence; a
+ * bit without a name of its own, or a failing verification, is
+ * cert-untrusted. Every issue is listed in the fact "issues"; gnutls's own
+ * words are in "verify-status" (and the bits in "verify-status-bits"). The
+ * fact "chain" describes each certificate (subject, issuer, names,
+ * validity, key, signature). */
 MfdObservation *mfd_tls_verify_chain       (const gnutls_datum_t *chain,
                                             guint           n_certs,
                                             const char     *host,
