@@ -618,6 +618,53 @@ test_case (gconstpointer data)
     }
 }
 
+static gboolean
+ids_contain (const char *ids,
+             const char *cause)
+{
+  g_auto(GStrv) list = g_strsplit (ids != NULL ? ids : "", " ", -1);
+
+  return g_strv_contains ((const char * const *) list, cause);
+}
+
+/* No bit of gnutls's status may go without a finding, not even one gnutls
+ * adds after this code was written. */
+static void
+test_every_status_bit (void)
+{
+  gnutls_datum_t chain[2];
+  g_autofree char *none = NULL;
+  g_autofree char *invalid = NULL;
+
+  g_assert_cmpint (gnutls_x509_crt_export2 (pki.certs[C_GOOD], GNUTLS_X509_FMT_DER, &chain[0]), ==, 0);
+  g_assert_cmpint (gnutls_x509_crt_export2 (pki.certs[C_INT], GNUTLS_X509_FMT_DER, &chain[1]), ==, 0);
+
+  none = mfd_tls_dup_issues_for_status (chain, 2, 0);
+  g_assert_null (none);
+  invalid = mfd_tls_dup_issues_for_status (chain, 2, GNUTLS_CERT_INVALID);
+  g_assert_cmpstr (invalid, ==, "cert-untrusted");
+
+  for (guint b = 0; b < 32; b++)
+    {
+      unsigned int bit = 1u << b;
+      g_autofree char *ids = NULL;
+      const char *cause = "cert-untrusted";
+
+      if (bit == GNUTLS_CERT_INVALID)
+        continue;
+      for (guint i = 0; i < G_N_ELEMENTS (bit_causes); i++)
+        if (bit_causes[i].bit == bit)
+          cause = bit_causes[i].cause;
+      ids = mfd_tls_dup_issues_for_status (chain, 2, bit | GNUTLS_CERT_INVALID);
+      g_test_message ("bit 0x%x: %s", bit, ids);
+      g_assert_nonnull (ids);
+      g_assert_true (ids_contain (ids, cause));
+    }
+
+  gnutls_free (chain[0].data);
+  gnutls_free (chain[1].data);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -634,6 +681,7 @@ main (int   argc,
 
       g_test_add_data_func (path, &cert_cases[i], test_case);
     }
+  g_test_add_func ("/cert-matrix/every-status-bit", test_every_status_bit);
   /* Every known difference names a case. */
   for (guint i = 0; i < G_N_ELEMENTS (known_differences); i++)
     {

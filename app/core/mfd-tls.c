@@ -938,6 +938,8 @@ explain_status (Verdict      *v,
   unsigned int handled = GNUTLS_CERT_INVALID;
   guint before = v->issues->len;
 
+  if (status == 0)
+    return;
   if (status & GNUTLS_CERT_REVOKED)
     add_issue (v->issues, "cert-revoked",
                N_("A certificate in the chain has been revoked by its issuer."), NULL);
@@ -973,6 +975,61 @@ explain_status (Verdict      *v,
   if ((status & ~handled) != 0 || v->issues->len == before)
     add_issue (v->issues, "cert-untrusted",
                N_("gnutls does not trust the certificate chain: {1}"), v->status_text, NULL);
+}
+
+/* Sorts @issues by precedence; returns their cause ids, each once, or NULL. */
+static char *
+sort_issues (GArray *issues)
+{
+  GString *ids = g_string_new (NULL);
+
+  g_array_sort (issues, compare_issues);
+  for (guint i = 0; i < issues->len; i++)
+    {
+      const char *cause = g_array_index (issues, Issue, i).cause;
+
+      /* Sorted, so a repeated cause follows its first occurrence. */
+      if (i == 0 || !g_str_equal (cause, g_array_index (issues, Issue, i - 1).cause))
+        g_string_append_printf (ids, "%s%s", i > 0 ? " " : "", cause);
+    }
+  if (ids->len == 0)
+    {
+      g_string_free (ids, TRUE);
+      return NULL;
+    }
+  return g_string_free (ids, FALSE);
+}
+
+char *
+mfd_tls_dup_issues_for_status (const gnutls_datum_t *chain,
+                               guint                 n_certs,
+                               unsigned int          status)
+{
+  g_autoptr(GArray) issues = g_array_new (FALSE, TRUE, sizeof (Issue));
+  gnutls_x509_crt_t crts[MAX_CHAIN] = { NULL, };
+  g_autofree char *status_text = g_strdup_printf ("0x%x", status);
+  Verdict v = { crts, 0, { 0, }, 0, NULL, issues, status_text };
+  char *ids;
+
+  g_return_val_if_fail (n_certs > 0, NULL);
+
+  g_array_set_clear_func (issues, issue_clear);
+  for (guint i = 0; i < n_certs && v.n_crts < MAX_CHAIN; i++)
+    {
+      gnutls_x509_crt_init (&crts[v.n_crts]);
+      if (gnutls_x509_crt_import (crts[v.n_crts], &chain[i], GNUTLS_X509_FMT_DER) == GNUTLS_E_SUCCESS)
+        v.n_crts++;
+      else
+        gnutls_x509_crt_deinit (crts[v.n_crts]);
+    }
+  g_return_val_if_fail (v.n_crts > 0, NULL);
+
+  v.len = build_path (crts, v.n_crts, v.path);
+  explain_status (&v, status);
+  ids = sort_issues (issues);
+  for (guint i = 0; i < v.n_crts; i++)
+    gnutls_x509_crt_deinit (crts[i]);
+  return ids;
 }
 
 /* Trust: the system's store plus the user's extra CA file, shared ------------ */
@@ -1081,7 +1138,7 @@ mfd_tls_verify_chain (const gnutls_datum_t *chain,
   g_autofree char *chain_text = NULL;
   g_autofree char *domain = NULL;
   g_autofree char *until = NULL;
-  g_autoptr(GString) issue_ids = g_string_new (NULL);
+  g_autofree char *issue_ids = NULL;
   gnutls_typed_vdata_st purpose = { GNUTLS_DT_KEY_PURPOSE_OID, (unsigned char *) GNUTLS_KP_TLS_WWW_SERVER, 0 };
   unsigned int status = 0;
   MfdObservation *obs;
@@ -1189,17 +1246,9 @@ mfd_tls_verify_chain (const gnutls_datum_t *chain,
   for (guint i = 0; i < n; i++)
     gnutls_x509_crt_deinit (crts[i]);
 
-  g_array_sort (issues, compare_issues);
-  for (guint i = 0; i < issues->len; i++)
-    {
-      const char *cause = g_array_index (issues, Issue, i).cause;
-
-      /* Sorted, so a repeated cause follows its first occurrence. */
-      if (i == 0 || !g_str_equal (cause, g_array_index (issues, Issue, i - 1).cause))
-        g_string_append_printf (issue_ids, "%s%s", i > 0 ? " " : "", cause);
-    }
-  if (issues->len > 0)
-    mfd_observation_set_fact (obs, "issues", issue_ids->str);
+  issue_ids = sort_issues (issues);
+  if (issue_ids != NULL)
+    mfd_observation_set_fact (obs, "issues", issue_ids);
 
   if (mode == MFD_TLS_ENCRYPTION_ONLY)
     {

@@ -80,6 +80,13 @@ MfdObservation *mfd_tls_verify_chain       (const gnutls_datum_t *chain,
                                             const char     *tls_domain,
                                             const char     *ca_file);
 
+/* For tests: the cause ids (space-separated, in order of precedence) that
+ * the gnutls verification status @status becomes for @chain (DER, as sent),
+ * as mfd_tls_verify_chain() would list them in the fact "issues". */
+char           *mfd_tls_dup_issues_for_status (const gnutls_datum_t *chain,
+                                               guint                 n_certs,
+                                               unsigned int          status);
+
 /* Whether @crt is valid for @tls_domain. A plain name is matched with
  * RFC 6125 rules (a "*" only as the whole left-most label, matching one
  * label). A wildcard TlsDomain "*.contoso.com" is what EOP's connector
