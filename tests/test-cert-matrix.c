@@ -25,7 +25,7 @@ typedef enum
 {
   K_ROOT, K_ROOT_OLD, K_OTHER_ROOT, K_INT, K_INT_EXPIRED, K_INT_OLD, K_INT_TOP, K_INT_LOW,
   K_NOT_CA, K_PATH0, K_PATH_SUB, K_NC_FAB, K_NC_CONTOSO, K_INT_CRIT, K_INT_EMAIL,
-  K_LEAF, K_SELF, K_RSA2048, K_RSA1024,
+  K_INT_REKEYED, K_LEAF, K_SELF, K_RSA2048, K_RSA1024,
   N_KEYS
 } KeyId;
 
@@ -35,13 +35,14 @@ typedef enum
   C_ROOT, C_ROOT_OLD, C_OTHER_ROOT,
   C_INT, C_INT_EXPIRED, C_INT_OLD, C_INT_TOP, C_INT_LOW,
   C_NOT_CA, C_PATH0, C_PATH_SUB, C_NC_FAB, C_NC_CONTOSO, C_INT_CRIT, C_INT_EMAIL, C_INT_RSA,
+  C_INT_REKEYED,
   /* Server certificates. */
   C_GOOD, C_EXPIRED, C_NOT_YET, C_UNDER_EXPIRED_INT, C_UNDER_OLD_ROOT, C_UNDER_LOW,
   C_SELF, C_PRIVATE, C_OTHER_EXPIRED, C_UNDER_NOT_CA, C_UNDER_PATH_SUB, C_UNDER_NC_FAB,
   C_UNDER_NC_CONTOSO, C_CRIT, C_UNDER_INT_CRIT, C_EMAIL, C_CLIENT, C_NO_EKU, C_SERVER_EMAIL,
   C_UNDER_INT_EMAIL, C_SHA1, C_MD5, C_RSA1024, C_RSA2048, C_WILD, C_PARTIAL_WILD, C_WILD_TLD,
   C_IP, C_CN_ONLY, C_CN_SAN_OTHER, C_IDN, C_UPPER, C_TRAILING_DOT, C_WRONG_NAME,
-  C_EXPIRED_WRONG_NAME,
+  C_EXPIRED_WRONG_NAME, C_NO_KEY_IDS,
   N_CERTS,
   C_END = N_CERTS
 } CertId;
@@ -77,6 +78,9 @@ static const CertDef cert_defs[] = {
   { C_INT_EMAIL, K_INT_EMAIL, C_ROOT, { .common_name = "MFD Test e-mail protection CA", .ca = TRUE, .key_purposes = CERT_NAMES (GNUTLS_KP_EMAIL_PROTECTION), .from_days = -30, .to_days = 1825 } },
   /* SHA-1 and MD5 signatures exist only for RSA issuers. */
   { C_INT_RSA, K_RSA2048, C_ROOT, { .common_name = "MFD Test RSA Issuing CA", .ca = TRUE, .from_days = -30, .to_days = 1825 } },
+  /* The issuing CA's name on another key: an intermediate that does not
+   * belong with the server's certificate. */
+  { C_INT_REKEYED, K_INT_REKEYED, C_ROOT, { .common_name = "MFD Test Issuing CA", .ca = TRUE, .from_days = -30, .to_days = 1825 } },
 
   { C_GOOD, K_LEAF, C_INT, { .common_name = MAIL, .dns_names = CERT_NAMES (MAIL), .from_days = -1, .to_days = 90 } },
   { C_EXPIRED, K_LEAF, C_INT, { .common_name = MAIL, .dns_names = CERT_NAMES (MAIL), .from_days = -90, .to_days = -1 } },
@@ -113,6 +117,7 @@ static const CertDef cert_defs[] = {
   { C_TRAILING_DOT, K_LEAF, C_INT, { .common_name = MAIL ".", .dns_names = CERT_NAMES (MAIL "."), .from_days = -1, .to_days = 90 } },
   { C_WRONG_NAME, K_LEAF, C_INT, { .common_name = "www.fabrikam.com", .dns_names = CERT_NAMES ("www.fabrikam.com"), .from_days = -1, .to_days = 90 } },
   { C_EXPIRED_WRONG_NAME, K_LEAF, C_INT, { .common_name = "www.fabrikam.com", .dns_names = CERT_NAMES ("www.fabrikam.com"), .from_days = -90, .to_days = -1 } },
+  { C_NO_KEY_IDS, K_LEAF, C_INT, { .common_name = MAIL, .dns_names = CERT_NAMES (MAIL), .no_key_ids = TRUE, .from_days = -1, .to_days = 90 } },
 };
 
 typedef struct
@@ -250,6 +255,10 @@ static const CertCase cert_cases[] = {
   { "trailing-dot-tls-domain", CHAIN (C_GOOD, C_INT), MAIL ".", NULL, NULL },
   { "trailing-dot-certificate", CHAIN (C_TRAILING_DOT, C_INT), MAIL, NULL, "cert-name-mismatch" },
   { "wrong-name", CHAIN (C_WRONG_NAME, C_INT), MAIL, NULL, "cert-name-mismatch" },
+  { "intermediate-same-name-other-key", CHAIN (C_GOOD, C_INT_REKEYED), MAIL, "cert-untrusted", "cert-untrusted" },
+  { "intermediate-same-name-other-key-no-key-ids", CHAIN (C_NO_KEY_IDS, C_INT_REKEYED), MAIL,
+    "cert-chain-invalid", "cert-chain-invalid" },
+  { "no-key-ids", CHAIN (C_NO_KEY_IDS, C_INT), MAIL, NULL, NULL },
   { "expired-and-wrong-name", CHAIN (C_EXPIRED_WRONG_NAME, C_INT), MAIL, "cert-expired", "cert-expired" },
 };
 

@@ -549,6 +549,21 @@ explain_untrusted (gnutls_x509_crt_t *crts,
           g_autofree char *subject = dup_dn (crts[current], FALSE);
           g_autofree char *issuer = dup_dn (crts[current], TRUE);
 
+          /* The issuer's name is there, on another key: an old or wrong
+           * intermediate, not a missing one. */
+          for (guint i = 0; i < n; i++)
+            {
+              g_autofree char *other = dup_dn (crts[i], FALSE);
+
+              if (i != current && g_str_equal (other, issuer))
+                {
+                  add_issue (issues, "cert-untrusted",
+                             N_("Certificate {1} in the chain ({2}) names {3} as its issuer, and the server sends a certificate of that name, but not the one that issued it (its key differs): the intermediate certificate on the server is outdated or belongs to another certificate."),
+                             position, subject, issuer, NULL);
+                  return;
+                }
+            }
+
           add_issue (issues, "cert-untrusted",
                      N_("Certificate {1} in the chain ({2}) was issued by {3}, which is not a trusted authority and which the server did not send: an intermediate certificate is probably missing, or the issuer is not a public CA."),
                      position, subject, issuer, NULL);
@@ -656,7 +671,7 @@ static void
 add_gnutls_issue (Verdict    *v,
                   const char *cause)
 {
-  add_issue (v->issues, cause, N_("The certificate chain fails verification: {1}"),
+  add_issue (v->issues, cause, N_("The certificate chain fails verification: “{1}”."),
              v->status_text, NULL);
 }
 
@@ -955,8 +970,8 @@ explain_status (Verdict      *v,
     explain_constraints (v);
   if ((status & GNUTLS_CERT_SIGNATURE_FAILURE) && !(status & GNUTLS_CERT_INSECURE_ALGORITHM))
     add_issue (v->issues, "cert-chain-invalid",
-               N_("A signature in the chain does not verify with its issuer's key: the server probably sends an intermediate certificate that does not belong with its certificate. gnutls says: {1}"),
-               v->status_text, NULL);
+               N_("A signature in the chain does not verify with its issuer's key: the server probably sends an intermediate certificate that does not belong with its certificate."),
+               NULL);
   if (status & GNUTLS_CERT_PURPOSE_MISMATCH)
     explain_purpose (v);
   if (status & GNUTLS_CERT_UNKNOWN_CRIT_EXTENSIONS)
@@ -974,7 +989,7 @@ explain_status (Verdict      *v,
    * differs, bits newer than this code: still not trusted. */
   if ((status & ~handled) != 0 || v->issues->len == before)
     add_issue (v->issues, "cert-untrusted",
-               N_("gnutls does not trust the certificate chain: {1}"), v->status_text, NULL);
+               N_("gnutls does not trust the certificate chain: “{1}”."), v->status_text, NULL);
 }
 
 /* Sorts @issues by precedence; returns their cause ids, each once, or NULL. */

@@ -198,10 +198,10 @@ mfd_test_cert_new (const MfdTestCertSpec *spec,
     g_assert_cmpint (gnutls_x509_crt_set_dn_by_oid (crt, GNUTLS_OID_X520_COMMON_NAME, 0,
                                                     spec->common_name, strlen (spec->common_name)), ==, 0);
   g_assert_cmpint (gnutls_x509_crt_set_key (crt, key), ==, 0);
-  if (gnutls_x509_crt_get_key_id (crt, 0, key_id, &key_id_size) == GNUTLS_E_SUCCESS)
+  if (!spec->no_key_ids && gnutls_x509_crt_get_key_id (crt, 0, key_id, &key_id_size) == GNUTLS_E_SUCCESS)
     gnutls_x509_crt_set_subject_key_id (crt, key_id, key_id_size);
   key_id_size = sizeof key_id;
-  if (issuer != NULL &&
+  if (!spec->no_key_ids && issuer != NULL &&
       gnutls_x509_crt_get_subject_key_id (issuer, key_id, &key_id_size, NULL) == GNUTLS_E_SUCCESS)
     gnutls_x509_crt_set_authority_key_id (crt, key_id, key_id_size);
 

@@ -51,6 +51,7 @@ typedef struct
   const char * const        *permitted_dns;    /* nameConstraints, permitted dNSName subtrees */
   const char                *critical_oid;     /* an extension nobody knows, marked critical */
   gnutls_digest_algorithm_t  digest;           /* 0: SHA-256 */
+  gboolean                   no_key_ids;       /* no subject/authority key identifiers */
 } MfdTestCertSpec;
 
 /* Keys are slow to make (RSA): make them once and share them. */
