@@ -639,7 +639,7 @@ build_path (gnutls_x509_crt_t *crts,
   return len;
 }
 
-/* Everything verify_status() needs to say which certificate is at fault. */
+/* Everything explain_status() needs to say which certificate is at fault. */
 typedef struct
 {
   gnutls_x509_crt_t *crts;       /* as sent */
@@ -732,15 +732,17 @@ explain_signer_not_ca (Verdict *v)
 {
   for (guint i = 0; i < v->len; i++)
     {
+      gnutls_x509_crt_t crt = path_crt (v, i);
       gnutls_x509_crt_t issuer = path_crt (v, i + 1);
       unsigned int ca = 0;
 
-      if (issuer == NULL || issuer == path_crt (v, i))
+      /* A self-signed root is its own issuer, trusted as it is. */
+      if (issuer == NULL || gnutls_x509_crt_check_issuer (crt, crt))
         break;
       if (gnutls_x509_crt_get_basic_constraints (issuer, NULL, &ca, NULL) < 0 || !ca)
         {
           g_autofree char *position = path_position (v, i);
-          g_autofree char *subject = dup_dn (path_crt (v, i), FALSE);
+          g_autofree char *subject = dup_dn (crt, FALSE);
           g_autofree char *issuer_dn = dup_dn (issuer, FALSE);
 
           add_issue (v->issues, "cert-chain-invalid",
@@ -756,7 +758,9 @@ static void
 explain_constraints (Verdict *v)
 {
   gnutls_x509_crt_t leaf = path_crt (v, 0);
-  guint n = v->len + (v->anchor != NULL ? 1 : 0);
+  gnutls_x509_crt_t last = path_crt (v, v->len - 1);
+  /* The anchor, unless the server sent that root itself. */
+  guint n = v->len + (v->anchor != NULL && !gnutls_x509_crt_check_issuer (last, last) ? 1 : 0);
   gboolean found = FALSE;
 
   for (guint i = 1; i < n; i++)
