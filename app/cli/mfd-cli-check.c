@@ -43,6 +43,7 @@ typedef struct
   char    *rdap_bootstrap;
   char    *endpoints_url;
   gboolean offline;
+  char    *practice;
 } CheckOptions;
 
 typedef struct
@@ -71,6 +72,7 @@ check_options_clear (CheckOptions *o)
   g_clear_pointer (&o->doh_url, g_free);
   g_clear_pointer (&o->rdap_bootstrap, g_free);
   g_clear_pointer (&o->endpoints_url, g_free);
+  g_clear_pointer (&o->practice, g_free);
 }
 
 G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (CheckOptions, check_options_clear)
@@ -255,6 +257,51 @@ target_error (const char   *lang,
                                             : g_strdup (error->message);
 
   usage_error (lang, message);
+}
+
+/* The practice servers of the window's Practice page, started in this
+ * process, and the same target the window checks them with. */
+static MfdTarget *
+build_practice_target (CheckOptions  *o,
+                       MfdLab       **lab)
+{
+  const char *lang = o->lang;
+  g_autoptr(GError) error = NULL;
+  MfdLabScenario scenario;
+
+  if (o->smart_hosts != NULL || o->mx != NULL || o->have_port || o->tls != NULL ||
+      o->tls_domain != NULL || o->ca_file != NULL || o->dns_server != NULL || o->have_timeout ||
+      o->connector != NULL || o->connectors != NULL || o->doh_url != NULL ||
+      o->rdap_bootstrap != NULL || o->endpoints_url != NULL)
+    {
+      usage_error (lang, mfd_tr (lang, N_("--practice sets up everything it checks: only --json and --lang go with it.")));
+      return NULL;
+    }
+
+  if (!mfd_lab_scenario_from_id (o->practice, &scenario))
+    {
+      g_autoptr(GStrvBuilder) builder = g_strv_builder_new ();
+      g_auto(GStrv) ids = NULL;
+      g_autofree char *list = NULL;
+      g_autofree char *message = NULL;
+
+      for (guint i = 0; i < MFD_LAB_N_SCENARIOS; i++)
+        g_strv_builder_add (builder, mfd_lab_scenario_get_id (i));
+      ids = g_strv_builder_end (builder);
+      list = g_strjoinv (", ", ids);
+      message = mfd_text_render_va (lang, N_("“{1}” is not a practice scenario. The scenarios: {2}."),
+                                    o->practice, list, NULL);
+      usage_error (lang, message);
+      return NULL;
+    }
+
+  *lab = mfd_lab_new (scenario, &error);
+  if (*lab == NULL)
+    {
+      print_error (lang, N_("The practice servers could not start: {1}"), error->message, NULL);
+      return NULL;
+    }
+  return mfd_lab_new_target (*lab, lang);
 }
 
 /* Returns the target, or NULL after printing why the input is unusable.
@@ -497,6 +544,9 @@ mfd_cli_check (int    argc,
       N_("The Microsoft 365 IP address and URL web service"), "URL" },
     { "offline", 0, 0, G_OPTION_ARG_NONE, &o.offline,
       N_("Do not ask any web service; use the last saved copy of EOP's addresses"), NULL },
+    { "practice", 0, 0, G_OPTION_ARG_STRING, &o.practice,
+      N_("Check a practice server that this command starts on this computer and that fails on purpose, as on the window's Practice page (refuse, cert-expired, no-starttls …)"),
+      "SCENARIO" },
     { NULL }
   };
   const char *help_lang = find_lang_argument (argc, argv);
@@ -525,6 +575,17 @@ mfd_cli_check (int    argc,
     {
       g_autofree char *message = mfd_text_render_va (o.lang, N_("Unexpected argument “{1}”."), argv[1], NULL);
       return usage_error (o.lang, message);
+    }
+
+  if (o.practice != NULL)
+    {
+      g_autoptr(MfdLab) lab = NULL;
+
+      target = build_practice_target (&o, &lab);
+      if (target == NULL)
+        return MFD_CLI_EXIT_USAGE;
+      /* The servers stop with @lab, after the check. */
+      return run_check (target, &o);
     }
 
   target = build_target (&o);

@@ -20,7 +20,6 @@ struct _MfdCheck
   MfdNdrEntry  *ndr_entry;
   MfdWeb       *web;
   MfdProbe     *probe;          /* the current run's */
-  guint16       dns_authority_port;
   gboolean      running;
 };
 
@@ -223,16 +222,6 @@ mfd_check_get_web (MfdCheck *self)
   return self->web;
 }
 
-void
-mfd_check_set_dns_authority_port (MfdCheck *self,
-                                  guint16   port)
-{
-  g_return_if_fail (MFD_IS_CHECK (self));
-  g_return_if_fail (!self->running);
-
-  self->dns_authority_port = port;
-}
-
 gboolean
 mfd_check_is_running (MfdCheck *self)
 {
@@ -377,7 +366,7 @@ mfd_check_run_async (MfdCheck            *self,
   self->running = TRUE;
   self->probe = mfd_probe_new (self->target);
   mfd_probe_set_web (self->probe, mfd_check_get_web (self));
-  mfd_probe_set_dns_authority_port (self->probe, self->dns_authority_port);
+  mfd_probe_set_dns_authority_port (self->probe, mfd_target_get_dns_authority_port (self->target));
   g_signal_connect (self->probe, "step-started", G_CALLBACK (on_step_started_cb), self);
   g_signal_connect (self->probe, "step-finished", G_CALLBACK (on_step_finished_cb), self);
   mfd_probe_run_async (self->probe, cancellable, on_probe_done_cb, g_steal_pointer (&task));

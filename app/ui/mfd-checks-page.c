@@ -45,7 +45,6 @@ struct _MfdChecksPage
   GPtrArray      *groups;          /* (element-type Group) in order of appearance */
   gboolean        running;
   gboolean        cancelled;
-  guint16         dns_authority_port;  /* practice only: 0 = port 53 */
 
   /* Template widgets */
   GtkLabel       *target_label;
@@ -492,7 +491,6 @@ mfd_checks_page_run (MfdChecksPage *self,
   self->check = mfd_check_new (target);
   if (ndr_entry != NULL)
     mfd_check_set_ndr_entry (self->check, ndr_entry);
-  mfd_check_set_dns_authority_port (self->check, self->dns_authority_port);
   self->cancellable = g_cancellable_new ();
   self->running = TRUE;
   self->cancelled = FALSE;
@@ -511,17 +509,6 @@ mfd_checks_page_run (MfdChecksPage *self,
   g_signal_connect (self->check, "step-finished", G_CALLBACK (on_step_finished_cb), self);
   update_progress (self);
   mfd_check_run_async (self->check, self->cancellable, on_check_done_cb, g_object_ref (self));
-}
-
-/* The practice servers play a zone's name servers on a free port; real
- * checks always ask port 53. */
-void
-mfd_checks_page_set_dns_authority_port (MfdChecksPage *self,
-                                        guint16        port)
-{
-  g_return_if_fail (MFD_IS_CHECKS_PAGE (self));
-
-  self->dns_authority_port = port;
 }
 
 void

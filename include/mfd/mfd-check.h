@@ -57,9 +57,6 @@ void          mfd_check_set_ndr_entry          (MfdCheck            *self,
  * URLs, CA file, offline setting, and one timeout rule for every HTTP
  * exchange (the target's reply timeout). Built on first use. */
 MfdWeb       *mfd_check_get_web                (MfdCheck            *self);
-/* Practice and tests only: see mfd_probe_set_dns_authority_port(). */
-void          mfd_check_set_dns_authority_port (MfdCheck            *self,
-                                                guint16              port);
 gboolean      mfd_check_is_running             (MfdCheck            *self);
 
 void          mfd_check_run_async              (MfdCheck            *self,

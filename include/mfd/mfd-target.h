@@ -133,6 +133,12 @@ void                mfd_target_set_endpoints_url  (MfdTarget      *self,
 gboolean            mfd_target_get_offline        (MfdTarget      *self);
 void                mfd_target_set_offline        (MfdTarget      *self,
                                                    gboolean        offline);
+/* Practice and tests only: the port the zone's name servers are asked on
+ * in the authority step (0 = 53, what real checks always use); see
+ * mfd_lab_get_dns_authority_port(). Not a property. */
+guint16             mfd_target_get_dns_authority_port (MfdTarget  *self);
+void                mfd_target_set_dns_authority_port (MfdTarget  *self,
+                                                       guint16     port);
 const char         *mfd_target_get_connector_name (MfdTarget      *self);
 void                mfd_target_set_connector_name (MfdTarget      *self,
                                                    const char     *name);
