@@ -15,6 +15,7 @@
 
 #include "mfd/mfd.h"
 #include "mfd-test-ca.h"
+#include "mfd-test-json.h"
 #include "mfd-test-web.h"
 
 #define WATCHDOG_SECONDS 40
@@ -201,6 +202,15 @@ test_refused_gets_ranges (Fixture       *f,
   g_assert_nonnull (mfd_diagnosis_get_eop_ranges_fetched (run.diagnosis));
   g_assert_cmpuint (mfd_test_web_hits (&f->web, "/endpoints/Worldwide"), ==, 1);
 
+  /* The report carries them, within the schema. */
+  {
+    g_autoptr(JsonNode) node = mfd_report_diagnosis_to_json (run.diagnosis, "en");
+    JsonObject *root = json_node_get_object (node);
+
+    mfd_test_json_assert_node_valid (node);
+    g_assert_cmpuint (json_array_get_length (json_object_get_array_member (root, "eop_ranges")), ==, 2);
+  }
+
   g_assert_cmpuint (run.diagnosed, ==, 1);
   g_assert_cmpuint (run.finished, ==, mfd_diagnosis_get_observations (run.diagnosis)->len);
   g_assert_cmpuint (run.started, >, 0);
@@ -272,6 +282,21 @@ test_ndr_entry (Fixture       *f,
   g_assert_true (mfd_diagnosis_get_ndr_entry (run.diagnosis) == entry);
   comparison = mfd_diagnosis_dup_comparison (run.diagnosis, "en");
   g_assert_nonnull (comparison);
+
+  /* The JSON says where the check started: the NDR's entry, as explain-ndr
+   * gives it, beside the comparison. */
+  {
+    g_autoptr(JsonNode) node = mfd_report_diagnosis_to_json (run.diagnosis, "en");
+    JsonObject *root = json_node_get_object (node);
+    JsonObject *ndr;
+
+    mfd_test_json_assert_node_valid (node);
+    g_assert_cmpstr (json_object_get_string_member (root, "comparison"), ==, comparison);
+    ndr = json_object_get_object_member (root, "ndr");
+    g_assert_nonnull (ndr);
+    g_assert_cmpstr (json_object_get_string_member (ndr, "status"), ==, "4.4.316");
+    g_assert_cmpstr (json_object_get_string_member (ndr, "ip"), ==, "127.0.0.1");
+  }
 }
 
 /* Cancelled as soon as the first step starts, against a server that never

@@ -315,6 +315,12 @@ mfd_report_diagnosis_to_json (MfdDiagnosis *diagnosis,
       json_builder_set_member_name (builder, "comparison");
       json_builder_add_string_value (builder, comparison);
     }
+  /* The delivery error the check started from, as explain-ndr gives it. */
+  if (mfd_diagnosis_get_ndr_entry (diagnosis) != NULL)
+    {
+      json_builder_set_member_name (builder, "ndr");
+      mfd_report_add_ndr_entry_json (builder, mfd_diagnosis_get_ndr_entry (diagnosis));
+    }
 
   json_builder_set_member_name (builder, "findings");
   json_builder_begin_array (builder);

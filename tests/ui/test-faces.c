@@ -9,6 +9,8 @@
  * (the time of the check, step durations, a certificate's expiry minute)
  * the one thing that differs is the port the kernel gave each practice
  * SMTP server. Both are replaced by placeholders and nothing else is.
+ * Both documents are also valid against the shipped schema (the command
+ * line's through mfd_test_cli_run()).
  *
  * Copyright 2026 The Mail Flow Doctor authors
  *
@@ -26,6 +28,7 @@
 #include "mfd-window.h"
 #include "mfd-test-ca.h"
 #include "mfd-test-cli.h"
+#include "mfd-test-json.h"
 #include "mfd-test-ui.h"
 
 /* Generous: the practice timeouts are 3 s and the machine is shared. */
@@ -260,6 +263,7 @@ check_in_window (Fixture        *fixture,
   g_assert_no_error (export.error);
   g_file_get_contents (path, &contents, NULL, &error);
   g_assert_no_error (error);
+  mfd_test_json_assert_valid (contents);
   return parse (contents);
 }
 
