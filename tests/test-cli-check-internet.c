@@ -31,6 +31,7 @@
 #include "mfd/mfd.h"
 #include "mfd-lab-dns.h"
 #include "mfd-test-ca.h"
+#include "mfd-test-json.h"
 #include "mfd-test-web.h"
 
 #define HOST          "mail.contoso.com"
@@ -357,6 +358,7 @@ run_checkv (Fixture            *f,
       g_assert_true (JSON_NODE_HOLDS_OBJECT (root));
       run->root = json_node_get_object (root);
       g_assert_cmpstr (json_object_get_string_member (run->root, "schema"), ==, "mail-flow-doctor/diagnosis/1");
+      mfd_test_json_assert_valid (run->out);
     }
 }
 

@@ -394,6 +394,8 @@ static const UsageCase usage_cases[] = {
   { "host-and-connector", { "--smart-host", "a.contoso.com", "--connector", "C", "--connectors", "/dev/null", NULL }, "--connector" },
   { "extra-argument",    { "--smart-host", "mail.contoso.com", "mail2.contoso.com", NULL }, "mail2.contoso.com" },
   { "unknown-option",    { "--smart-host", "mail.contoso.com", "--fast", NULL }, "--fast" },
+  { "practice-and-host", { "--practice", "refuse", "--smart-host", "mail.contoso.com", NULL }, "--practice" },
+  { "practice-unknown",  { "--practice", "no-such-lesson", NULL }, "no-such-lesson" },
 };
 
 static void

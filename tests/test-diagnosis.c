@@ -118,7 +118,7 @@ finding_at (MfdDiagnosis *d,
   return g_ptr_array_index (findings, i);
 }
 
-/* PRODUCT.md's table, cause by cause, with the step where the probe sees it. */
+/* The table of docs/cli.md, cause by cause, with the step where the probe sees it. */
 typedef struct
 {
   const char *cause;
@@ -208,7 +208,7 @@ test_catalogue_causes (void)
 
   g_assert_nonnull (causes);
 
-  /* Every cause PRODUCT.md names is in the catalogue … */
+  /* Every cause docs/cli.md names is in the catalogue … */
   for (guint i = 0; i < G_N_ELEMENTS (cause_cases); i++)
     g_assert_true (g_strv_contains (causes, cause_cases[i].cause));
 

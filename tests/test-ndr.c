@@ -13,6 +13,7 @@
 #include <json-glib/json-glib.h>
 
 #include "mfd/mfd.h"
+#include "mfd-test-json.h"
 
 static JsonObject *expected_table;
 
@@ -112,6 +113,7 @@ test_corpus_file (gconstpointer data)
 
   /* The JSON face says the same. */
   json = mfd_report_ndr_to_json (result);
+  mfd_test_json_assert_node_valid (json);
   {
     JsonObject *root = json_node_get_object (json);
     JsonObject *p = json_object_get_object_member (root, "primary");

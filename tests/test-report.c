@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "mfd/mfd.h"
+#include "mfd-test-json.h"
 
 #define H1        "mail.contoso.com"
 #define IP1       "203.0.113.25"
@@ -124,6 +125,7 @@ reparse (JsonNode *node)
 
   json_generator_set_root (generator, node);
   text = json_generator_to_data (generator, NULL);
+  mfd_test_json_assert_valid (text);
   g_assert_true (json_parser_load_from_data (parser, text, -1, &error));
   g_assert_no_error (error);
   g_assert_true (JSON_NODE_HOLDS_OBJECT (json_parser_get_root (parser)));
@@ -319,6 +321,7 @@ test_render_problem (gconstpointer data)
   g_assert_cmpuint (remedy->steps->len, >, 0);
   g_assert_nonnull (strstr (report, c->format == MFD_REPORT_MARKDOWN ? "\n1. " : "  1. "));
   node = mfd_report_diagnosis_to_json (d, c->lang);
+  mfd_test_json_assert_node_valid (node);
   steps = json_object_get_array_member (json_array_get_object_element (json_object_get_array_member (json_node_get_object (node), "findings"), 0), "steps");
   g_assert_cmpuint (json_array_get_length (steps), ==, remedy->steps->len);
   for (guint i = 0; i < json_array_get_length (steps); i++)
@@ -405,6 +408,7 @@ test_render_json_format (void)
   g_autoptr(GError) error = NULL;
   JsonObject *root;
 
+  mfd_test_json_assert_valid (text);
   g_assert_true (json_parser_load_from_data (parser, text, -1, &error));
   g_assert_no_error (error);
   root = json_node_get_object (json_parser_get_root (parser));

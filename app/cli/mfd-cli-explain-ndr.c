@@ -144,6 +144,15 @@ mfd_cli_explain_ndr (int    argc,
   result = mfd_ndr_parse_bytes (bytes, &error);
   if (result == NULL)
     {
+      /* Scripts get a document either way: "nothing found" is an answer. */
+      if (json && g_error_matches (error, MFD_NDR_ERROR, MFD_NDR_ERROR_NO_ENTRY))
+        {
+          g_autoptr(GPtrArray) no_entries = g_ptr_array_new ();
+          MfdNdrResult none = { .entries = no_entries, .primary = NULL };
+          g_autoptr(JsonNode) node = mfd_report_ndr_to_json (&none);
+
+          mfd_cli_print_json (node);
+        }
       mfd_cli_printerr (lang, parse_error_msgid (error));
       return MFD_CLI_EXIT_USAGE;
     }

@@ -11,7 +11,7 @@
 
 G_BEGIN_DECLS
 
-/* Exit statuses of the CLI contract (PRODUCT.md). */
+/* Exit statuses of the command-line contract (docs/cli.md). */
 #define MFD_CLI_EXIT_OK        0
 #define MFD_CLI_EXIT_PROBLEM   1
 #define MFD_CLI_EXIT_USAGE     2

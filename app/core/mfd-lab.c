@@ -1106,6 +1106,30 @@ lab_new (MfdLabScenario   scenario,
   return g_steal_pointer (&self);
 }
 
+MfdTarget *
+mfd_lab_new_target (MfdLab     *self,
+                    const char *lang)
+{
+  MfdTarget *target;
+
+  g_return_val_if_fail (self != NULL, NULL);
+
+  target = mfd_target_new ();
+  mfd_target_add_smart_host (target, mfd_lab_get_host_name (self), mfd_lab_get_smtp_port (self));
+  mfd_target_set_dns_server (target, mfd_lab_get_dns_server (self));
+  mfd_target_set_dns_authority_port (target, mfd_lab_get_dns_authority_port (self));
+  mfd_target_set_ca_file (target, mfd_lab_get_ca_file (self));
+  /* The certificate lessons show only under the setting that judges them. */
+  mfd_target_set_tls_mode (target, mfd_lab_scenario_get_tls_mode (mfd_lab_get_scenario (self)));
+  mfd_target_set_tls_domain (target, mfd_lab_get_tls_domain (self));
+  /* The practice host exists only on this computer: asking the internet
+   * about it would be noise. Short timeouts keep the timed-out lessons short. */
+  mfd_target_set_offline (target, TRUE);
+  mfd_target_set_connector_name (target, mfd_tr (lang, N_("Practice connector")));
+  mfd_target_set_timeout_seconds (target, 3);
+  return target;
+}
+
 void
 mfd_lab_free (MfdLab *self)
 {

@@ -315,6 +315,12 @@ mfd_report_diagnosis_to_json (MfdDiagnosis *diagnosis,
       json_builder_set_member_name (builder, "comparison");
       json_builder_add_string_value (builder, comparison);
     }
+  /* The delivery error the check started from, as explain-ndr gives it. */
+  if (mfd_diagnosis_get_ndr_entry (diagnosis) != NULL)
+    {
+      json_builder_set_member_name (builder, "ndr");
+      mfd_report_add_ndr_entry_json (builder, mfd_diagnosis_get_ndr_entry (diagnosis));
+    }
 
   json_builder_set_member_name (builder, "findings");
   json_builder_begin_array (builder);
@@ -713,19 +719,9 @@ mfd_report_render_diagnosis (MfdDiagnosis    *diagnosis,
         write_paragraph (&w, mfd_tr (lang, N_("Make sure the EOP address ranges that Microsoft publishes for Exchange Online can reach the destination on TCP port 25.")));
       write_eop_ranges (&w, diagnosis);
     }
-  else
+  else if (mfd_diagnosis_needs_eop_ranges (diagnosis))
     {
-      /* A refused or timed-out connection is where the ranges matter most. */
-      for (guint i = 0; i < findings->len; i++)
-        {
-          MfdFinding *f = g_ptr_array_index (findings, i);
-
-          if (!f->warning && (g_str_equal (f->code, "4.4.315") || g_str_equal (f->code, "4.4.316")))
-            {
-              write_eop_ranges (&w, diagnosis);
-              break;
-            }
-        }
+      write_eop_ranges (&w, diagnosis);
     }
 
   if (verdict == MFD_VERDICT_INCONCLUSIVE)

@@ -37,6 +37,7 @@ struct _MfdTarget
   char         *rdap_bootstrap_url;
   char         *endpoints_url;
   gboolean      offline;
+  guint16       dns_authority_port;
   char         *connector_name;
   MfdConnector *connector;
   MfdNdrEntry  *ndr_entry;
@@ -215,6 +216,7 @@ mfd_target_copy (MfdTarget *self)
   g_free (copy->endpoints_url);
   copy->endpoints_url = g_strdup (self->endpoints_url);
   copy->offline = self->offline;
+  copy->dns_authority_port = self->dns_authority_port;
   copy->connector_name = g_strdup (self->connector_name);
   copy->connector = self->connector ? mfd_connector_copy (self->connector) : NULL;
   copy->ndr_entry = self->ndr_entry ? mfd_ndr_entry_ref (self->ndr_entry) : NULL;
@@ -516,6 +518,21 @@ mfd_target_set_offline (MfdTarget *self,
       self->offline = offline;
       g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_OFFLINE]);
     }
+}
+
+guint16
+mfd_target_get_dns_authority_port (MfdTarget *self)
+{
+  g_return_val_if_fail (MFD_IS_TARGET (self), 0);
+  return self->dns_authority_port;
+}
+
+void
+mfd_target_set_dns_authority_port (MfdTarget *self,
+                                   guint16    port)
+{
+  g_return_if_fail (MFD_IS_TARGET (self));
+  self->dns_authority_port = port;
 }
 
 const char *

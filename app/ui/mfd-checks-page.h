@@ -19,8 +19,6 @@ G_DECLARE_FINAL_TYPE (MfdChecksPage, mfd_checks_page, MFD, CHECKS_PAGE, AdwBin)
 /* Runs MfdProbe on @target; emits "finished" (MfdDiagnosis) when done or
  * "failed" (a translated message) when the checks could not run at all.
  * Cancelling emits neither. */
-void      mfd_checks_page_set_dns_authority_port (MfdChecksPage *self,
-                                                  guint16        port);
 void      mfd_checks_page_run              (MfdChecksPage *self,
                                             MfdTarget     *target,
                                             MfdNdrEntry   *ndr_entry);

@@ -11,6 +11,7 @@
 
 #include <glib/gi18n.h>
 
+#include "mfd/mfd.h"
 #include "mfd-preferences-window.h"
 
 struct _MfdPreferencesWindow
@@ -75,9 +76,44 @@ index_to_language (const GValue       *value,
   return g_variant_new_string (report_languages[index]);
 }
 
+/* The engine says what is wrong with a value, in the same words the
+ * command line uses (mfd_target_check_*()); an empty row means "the
+ * default" and is always fine. */
+static void
+show_reason (AdwEntryRow *row,
+             char        *reason)
+{
+  g_autofree char *owned = reason;
+
+  if (reason != NULL)
+    gtk_widget_add_css_class (GTK_WIDGET (row), "error");
+  else
+    gtk_widget_remove_css_class (GTK_WIDGET (row), "error");
+  gtk_widget_set_tooltip_text (GTK_WIDGET (row), reason);
+}
+
+static void
+on_row_changed_cb (AdwEntryRow          *row,
+                   MfdPreferencesWindow *self)
+{
+  const char *text = gtk_editable_get_text (GTK_EDITABLE (row));
+
+  if (*text == '\0')
+    show_reason (row, NULL);
+  else if (row == self->dns_server)
+    show_reason (row, mfd_target_check_dns_server (text, NULL));
+  else if (row == self->ca_file)
+    show_reason (row, mfd_target_check_ca_file (text, NULL));
+  else
+    show_reason (row, mfd_target_check_url (text, NULL));
+}
+
 static void
 bind_settings (MfdPreferencesWindow *self)
 {
+  AdwEntryRow *checked[] = { self->dns_server, self->ca_file, self->doh_url,
+                             self->rdap_bootstrap_url, self->endpoints_url };
+
   g_settings_bind (self->settings, "connect-timeout", self->connect_timeout, "value", G_SETTINGS_BIND_DEFAULT);
   g_settings_bind (self->settings, "reply-timeout", self->reply_timeout, "value", G_SETTINGS_BIND_DEFAULT);
   g_settings_bind (self->settings, "tls-timeout", self->tls_timeout, "value", G_SETTINGS_BIND_DEFAULT);
@@ -92,6 +128,12 @@ bind_settings (MfdPreferencesWindow *self)
                                 self->report_language, "selected",
                                 G_SETTINGS_BIND_DEFAULT,
                                 language_to_index, index_to_language, NULL, NULL);
+
+  for (guint i = 0; i < G_N_ELEMENTS (checked); i++)
+    {
+      g_signal_connect_object (checked[i], "changed", G_CALLBACK (on_row_changed_cb), self, 0);
+      on_row_changed_cb (checked[i], self);
+    }
 }
 
 static void

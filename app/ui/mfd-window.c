@@ -450,11 +450,9 @@ mfd_window_run_checks (MfdWindow   *self,
   g_return_if_fail (MFD_IS_WINDOW (self));
   g_return_if_fail (MFD_IS_TARGET (target));
 
-  /* A practice target carries the lab's resolver and CA already. */
+  /* A practice target carries the lab's resolver, name servers and CA. */
   if (self->lab == NULL)
     apply_settings (self, target);
-  mfd_checks_page_set_dns_authority_port (self->checks_page,
-                                          self->lab ? mfd_lab_get_dns_authority_port (self->lab) : 0);
 
   mfd_window_show_page (self, "checks");
   mfd_checks_page_run (self->checks_page, target, ndr_entry);
@@ -477,18 +475,8 @@ mfd_window_start_practice (MfdWindow       *self,
     return FALSE;
   self->lab = lab;
 
-  target = mfd_target_new ();
-  mfd_target_add_smart_host (target, mfd_lab_get_host_name (lab), mfd_lab_get_smtp_port (lab));
-  mfd_target_set_dns_server (target, mfd_lab_get_dns_server (lab));
-  mfd_target_set_ca_file (target, mfd_lab_get_ca_file (lab));
-  /* The certificate lessons show only under the setting that judges them. */
-  mfd_target_set_tls_mode (target, mfd_lab_scenario_get_tls_mode (scenario));
-  mfd_target_set_tls_domain (target, mfd_lab_get_tls_domain (lab));
-  /* The practice host exists only on this computer: asking the internet
-   * about it would be noise. Short timeouts keep the timed-out lessons short. */
-  mfd_target_set_offline (target, TRUE);
-  mfd_target_set_connector_name (target, _("Practice connector"));
-  mfd_target_set_timeout_seconds (target, 3);
+  /* The same practice target as `mail-flow-doctor check --practice`. */
+  target = mfd_lab_new_target (lab, NULL);
 
   banner = g_strdup_printf (_("Practice: “%s”. The server runs on this computer and fails on purpose; nothing is sent to the internet."),
                             mfd_tr (NULL, mfd_lab_scenario_get_title (scenario)));

@@ -10,6 +10,7 @@
 
 #include <gio/gio.h>
 
+#include "mfd-target.h"
 #include "mfd-types.h"
 
 G_BEGIN_DECLS
@@ -83,6 +84,12 @@ MfdLab     *mfd_lab_new_with_certificate  (const char     *chain_pem,
                                            const char     *key_pem,
                                            GError        **error);
 void        mfd_lab_free                  (MfdLab         *self);
+/* The practice target, the same in the window and on the command line:
+ * the practice host name on the lab's SMTP port, the lab's resolver, name
+ * servers and CA, the scenario's TLS setting and domain, offline, 3 s
+ * timeouts, and the connector name "Practice connector" in @lang. */
+MfdTarget  *mfd_lab_new_target            (MfdLab         *self,
+                                           const char     *lang);
 MfdLabScenario mfd_lab_get_scenario       (MfdLab         *self);
 const char *mfd_lab_get_host_name         (MfdLab         *self);  /* "mail.contoso.test" */
 const char *mfd_lab_get_address           (MfdLab         *self);  /* "127.0.0.1" */
@@ -91,7 +98,8 @@ guint16     mfd_lab_get_smtp_port         (MfdLab         *self);
 const char *mfd_lab_get_dns_server        (MfdLab         *self);
 /* The port on the lab's address where the practice zone's name servers
  * listen (not 53, which needs privileges): give it to
- * mfd_probe_set_dns_authority_port() so the authority step reaches them. */
+ * mfd_probe_set_dns_authority_port() (mfd_lab_new_target() does, through
+ * mfd_target_set_dns_authority_port()) so the authority step reaches them. */
 guint16     mfd_lab_get_dns_authority_port (MfdLab       *self);
 const char *mfd_lab_get_tls_domain        (MfdLab         *self);  /* "mail.contoso.test" */
 const char *mfd_lab_get_ca_file           (MfdLab         *self);  /* PEM of the lab CA */

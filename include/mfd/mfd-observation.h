@@ -34,7 +34,7 @@ struct _MfdObservation
   guint16     port;          /* 0 for name-level steps */
   gint64      ms;            /* elapsed milliseconds for the step, -1 unknown */
 
-  /* For FAIL / WARNING: the stable cause id (PRODUCT.md), e.g. "tcp-refused". */
+  /* For FAIL / WARNING: the stable cause id (docs/cli.md), e.g. "tcp-refused". */
   char       *cause;
 
   /* One line for the checks page: an N_() msgid with {1}… placeholders and

@@ -18,5 +18,6 @@
 #include "mfd-web.h"
 #include "mfd-probe.h"
 #include "mfd-diagnosis.h"
+#include "mfd-check.h"
 #include "mfd-report.h"
 #include "mfd-lab.h"

@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "mfd-test-cli.h"
+#include "mfd-test-json.h"
 
 void
 mfd_test_run_clear (MfdTestRun *run)
@@ -74,6 +75,10 @@ mfd_test_cli_run (MfdTestRun         *run,
   run->err = bytes_to_string (err);
   g_assert_true (g_utf8_validate (run->out, -1, NULL));
   g_assert_true (g_utf8_validate (run->err, -1, NULL));
+
+  /* Whatever a --json run prints keeps to the published schemas. */
+  if (mfd_test_json_is_document (run->out))
+    mfd_test_json_assert_valid (run->out);
 }
 
 void

@@ -11,6 +11,7 @@
 #include <adwaita.h>
 
 #include "mfd/mfd.h"
+#include "mfd-preferences-window.h"
 #include "mfd-window.h"
 #include "mfd-test-ui.h"
 
@@ -61,6 +62,67 @@ test_window_navigation (void)
   mfd_test_ui_iterate_until_idle ();
 }
 
+static AdwEntryRow *
+find_entry_row (GtkWidget  *widget,
+                const char *text)
+{
+  if (ADW_IS_ENTRY_ROW (widget) && g_strcmp0 (gtk_editable_get_text (GTK_EDITABLE (widget)), text) == 0)
+    return ADW_ENTRY_ROW (widget);
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    {
+      AdwEntryRow *found = find_entry_row (child, text);
+
+      if (found != NULL)
+        return found;
+    }
+  return NULL;
+}
+
+/* The preferences show what is wrong with a value in the engine's words,
+ * the same the command line prints (mfd_target_check_*()). */
+static void
+test_preferences_reasons (void)
+{
+  g_autoptr(GSettings) settings = g_settings_new (BASE_APP_ID);
+  g_autofree char *dns_reason = mfd_target_check_dns_server ("resolver.local", NULL);
+  g_autofree char *url_reason = mfd_target_check_url ("ftp://dns.example/", NULL);
+  MfdPreferencesWindow *prefs;
+  AdwEntryRow *dns_row, *url_row, *good_row;
+
+  g_settings_set_string (settings, "dns-server", "resolver.local");
+  g_settings_set_string (settings, "doh-url", "ftp://dns.example/");
+  g_settings_set_string (settings, "endpoints-url", "https://endpoints.example");
+  prefs = mfd_preferences_window_new (NULL, settings);
+  gtk_window_present (GTK_WINDOW (prefs));
+  mfd_test_ui_iterate_until_idle ();
+
+  dns_row = find_entry_row (GTK_WIDGET (prefs), "resolver.local");
+  url_row = find_entry_row (GTK_WIDGET (prefs), "ftp://dns.example/");
+  good_row = find_entry_row (GTK_WIDGET (prefs), "https://endpoints.example");
+  g_assert_nonnull (dns_row);
+  g_assert_nonnull (url_row);
+  g_assert_nonnull (good_row);
+  g_assert_nonnull (dns_reason);
+  g_assert_true (gtk_widget_has_css_class (GTK_WIDGET (dns_row), "error"));
+  g_assert_cmpstr (gtk_widget_get_tooltip_text (GTK_WIDGET (dns_row)), ==, dns_reason);
+  g_assert_true (gtk_widget_has_css_class (GTK_WIDGET (url_row), "error"));
+  g_assert_cmpstr (gtk_widget_get_tooltip_text (GTK_WIDGET (url_row)), ==, url_reason);
+  g_assert_false (gtk_widget_has_css_class (GTK_WIDGET (good_row), "error"));
+
+  /* Fixing the value clears the reason; an empty one means the default. */
+  gtk_editable_set_text (GTK_EDITABLE (dns_row), "127.0.0.1:5353");
+  g_assert_false (gtk_widget_has_css_class (GTK_WIDGET (dns_row), "error"));
+  gtk_editable_set_text (GTK_EDITABLE (dns_row), "");
+  g_assert_false (gtk_widget_has_css_class (GTK_WIDGET (dns_row), "error"));
+
+  gtk_window_destroy (GTK_WINDOW (prefs));
+  mfd_test_ui_iterate_until_idle ();
+  g_settings_reset (settings, "dns-server");
+  g_settings_reset (settings, "doh-url");
+  g_settings_reset (settings, "endpoints-url");
+}
+
 static void
 test_window_japanese (void)
 {
@@ -80,6 +142,7 @@ main (int   argc,
     g_test_add_func ("/window/japanese", test_window_japanese);
   g_test_add_func ("/window/start-page", test_window_start_page);
   g_test_add_func ("/window/navigation", test_window_navigation);
+  g_test_add_func ("/window/preferences-reasons", test_preferences_reasons);
 
   return g_test_run ();
 }

@@ -20,6 +20,7 @@
 #include "mfd-start-page.h"
 #include "mfd-window.h"
 #include "mfd-test-ca.h"
+#include "mfd-test-json.h"
 #include "mfd-test-ui.h"
 
 /* Generous: the practice timeouts are 3 s and the machine is shared. */
@@ -576,6 +577,7 @@ test_export (Fixture       *fixture,
   g_assert_true (wait_until (on_page_results, fixture->window));
 
   export_report (fixture, "report.json", MFD_REPORT_JSON, NULL, &json);
+  mfd_test_json_assert_valid (json);
   g_assert_true (json_parser_load_from_data (parser, json, -1, &error));
   g_assert_no_error (error);
   root = json_node_get_object (json_parser_get_root (parser));
