@@ -547,7 +547,7 @@ static const CauseDef cause_defs[] = {
     { &step_enable_starttls, &step_firewall_inspection, &step_show_connector },
   },
   {
-    "starttls-rejected", "4.4.317", N_("The server fails the STARTTLS command"),
+    "starttls-rejected", "4.4.317", N_("The server answers STARTTLS with an error"),
     N_("The server offers STARTTLS, but answered Exchange Online's STARTTLS command with an error (for example \"454 TLS not available\")."),
     { N_("The server's certificate is missing or cannot be loaded."),
       N_("A TLS setting on the server is broken, or a firewall interferes.") },

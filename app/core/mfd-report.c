@@ -30,7 +30,7 @@ typedef struct
 
 static const VerdictText verdict_texts[] = {
   { MFD_VERDICT_OK, N_("No problem found"),
-    N_("Every check that could block delivery passed.") },
+    N_("No check found anything that would stop delivery.") },
   { MFD_VERDICT_PROBLEM, N_("Problem found"),
     N_("At least one check failed in a way that stops Exchange Online from delivering through this connector.") },
   { MFD_VERDICT_INCONCLUSIVE, N_("Inconclusive"),

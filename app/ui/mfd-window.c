@@ -491,7 +491,7 @@ mfd_window_start_practice (MfdWindow       *self,
   mfd_target_set_timeout_seconds (target, 3);
 
   banner = g_strdup_printf (_("Practice: “%s”. The server runs on this computer and fails on purpose; nothing is sent to the internet."),
-                            mfd_tr (NULL, mfd_lab_scenario_get_title (scenario)));
+                            mfd_trc (NULL, "practice", mfd_lab_scenario_get_title (scenario)));
   gtk_label_set_label (self->practice_label, banner);
   gtk_revealer_set_reveal_child (self->practice_revealer, TRUE);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.stop-practice", TRUE);
