@@ -499,10 +499,29 @@ write_finding (Writer       *w,
                                 n, code, title, NULL);
   write_heading (w, 2, heading);
 
-  if (is_markdown (w))
-    g_string_append_printf (w->out, "**%s:** `%s`  \n", mfd_trc (w->lang, "report", "Cause"), finding->cause);
-  else
-    write_field (w, NC_("report", "Cause"), finding->cause);
+  /* The cause in words, with its stable id for scripts and tickets. */
+  {
+    g_autoptr(MfdRemedy) cause = finding->cause != NULL ? mfd_remedy_render (NULL, finding->cause, w->lang, NULL) : NULL;
+    const char *cause_title = cause != NULL ? cause->title : NULL;
+
+    if (is_markdown (w))
+      {
+        g_autofree char *t = cause_title != NULL ? md_escape (cause_title, " ") : NULL;
+
+        if (t != NULL)
+          g_string_append_printf (w->out, "**%s:** %s (`%s`)  \n", mfd_trc (w->lang, "report", "Cause"), t, finding->cause);
+        else
+          g_string_append_printf (w->out, "**%s:** `%s`  \n", mfd_trc (w->lang, "report", "Cause"), finding->cause);
+      }
+    else
+      {
+        g_autofree char *value = cause_title != NULL
+                                 ? g_strdup_printf ("%s (%s)", cause_title, finding->cause)
+                                 : g_strdup (finding->cause);
+
+        write_field (w, NC_("report", "Cause"), value);
+      }
+  }
 
   if (remedy != NULL && remedy->explanation != NULL)
     write_paragraph (w, remedy->explanation);
@@ -691,6 +710,25 @@ mfd_report_render_diagnosis (MfdDiagnosis    *diagnosis,
   write_field (&w, NC_("report", "Checked at"), when);
   write_field (&w, NC_("report", "Result"), mfd_tr (lang, vt->label));
   write_paragraph (&w, mfd_tr (lang, vt->summary));
+
+  /* A result read without the settings behind it misleads (offline, a
+   * test resolver, short timeouts). */
+  if (target != NULL)
+    {
+      g_auto(GStrv) settings = mfd_target_dup_run_settings (target, lang);
+
+      if (settings[0] != NULL)
+        {
+          write_heading (&w, 2, mfd_tr (lang, N_("Settings that changed this run")));
+          g_string_append_c (w.out, '\n');
+          for (guint i = 0; settings[i] != NULL; i++)
+            {
+              g_autofree char *line = escape_with (&w, settings[i], " ");
+
+              g_string_append_printf (w.out, "%s- %s\n", is_markdown (&w) ? "" : "  ", line);
+            }
+        }
+    }
 
   if (comparison != NULL)
     {

@@ -63,6 +63,8 @@ struct _MfdResultsPage
   GtkLabel       *target_label;
   GtkLabel       *summary_label;
   GtkLabel       *comparison_label;
+  GtkLabel       *checked_label;
+  GtkLabel       *settings_label;
   AdwStatusPage  *status_page;
   GtkBox         *findings_box;
   AdwPreferencesGroup *ranges_group;
@@ -134,6 +136,37 @@ on_copy_command_cb (GtkButton      *button,
   copy_text (self, g_object_get_data (G_OBJECT (button), "command"), _("Command copied"));
 }
 
+/* A command wraps between its words ("-Identity", "\"Contoso\"", "$false"),
+ * never inside one: the text's own break rules would split
+ * "Set-OutboundConnector" after "Set-" and "postmaster@" anywhere. A
+ * word too long for a line (a long -Properties list) may still break
+ * inside, so nothing is cut off at 360 px. */
+#define MAX_UNBROKEN_WORD 32
+
+static void
+add_command_breaks (PangoAttrList *attributes,
+                    const char    *command)
+{
+  const char *word = command;
+
+  while (*word != '\0')
+    {
+      const char *end = word;
+
+      while (*end != '\0' && *end != ' ')
+        end++;
+      if (end - word > 1 && end - word <= MAX_UNBROKEN_WORD)
+        {
+          PangoAttribute *keep = pango_attr_allow_breaks_new (FALSE);
+
+          keep->start_index = word - command;
+          keep->end_index = end - command;
+          pango_attr_list_insert (attributes, keep);
+        }
+      word = *end == ' ' ? end + 1 : end;
+    }
+}
+
 static GtkWidget *
 create_command_row (MfdResultsPage *self,
                     const char     *command)
@@ -147,8 +180,9 @@ create_command_row (MfdResultsPage *self,
   /* A hyphen added at a line break would read as part of the command. */
   attributes = pango_attr_list_new ();
   pango_attr_list_insert (attributes, pango_attr_insert_hyphens_new (FALSE));
+  add_command_breaks (attributes, command);
   gtk_label_set_attributes (GTK_LABEL (label), attributes);
-  gtk_label_set_wrap_mode (GTK_LABEL (label), PANGO_WRAP_CHAR);
+  gtk_label_set_wrap_mode (GTK_LABEL (label), PANGO_WRAP_WORD_CHAR);
   gtk_label_set_selectable (GTK_LABEL (label), TRUE);
   gtk_widget_set_hexpand (label, TRUE);
   gtk_widget_set_margin_start (box, 12);
@@ -165,6 +199,7 @@ create_command_row (MfdResultsPage *self,
   gtk_box_append (GTK_BOX (box), button);
   gtk_list_box_row_set_child (GTK_LIST_BOX_ROW (row), box);
   gtk_list_box_row_set_activatable (GTK_LIST_BOX_ROW (row), FALSE);
+  gtk_widget_set_focusable (row, FALSE);
   gtk_widget_add_css_class (row, "command-row");
   return row;
 }
@@ -181,6 +216,8 @@ create_subtitle_row (const char *title,
   adw_action_row_set_subtitle_lines (ADW_ACTION_ROW (row), 0);
   adw_preferences_row_set_use_markup (ADW_PREFERENCES_ROW (row), FALSE);
   adw_action_row_add_prefix (ADW_ACTION_ROW (row), gtk_image_new_from_icon_name (icon_name));
+  /* Read-only: Tab goes to what can be acted on. */
+  gtk_widget_set_focusable (row, FALSE);
   return row;
 }
 
@@ -207,7 +244,7 @@ build_about (AdwExpanderRow *details,
       for (guint i = 0; remedy->likely_causes[i] != NULL; i++)
         g_string_append_printf (causes, "%s• %s", i > 0 ? "\n" : "", remedy->likely_causes[i]);
       adw_expander_row_add_row (details, create_subtitle_row (_("Possible causes"), causes->str,
-                                                              "dialog-question-symbolic"));
+                                                              "view-list-bullet-symbolic"));
     }
 }
 
@@ -489,6 +526,7 @@ show_ranges (MfdResultsPage *self)
 
       adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), self->ranges->ranges[i]);
       adw_preferences_row_set_use_markup (ADW_PREFERENCES_ROW (row), FALSE);
+      gtk_widget_set_focusable (row, FALSE);
       gtk_widget_add_css_class (row, "monospace");
       adw_expander_row_add_row (self->ranges_row, row);
     }
@@ -510,6 +548,44 @@ show_ranges (MfdResultsPage *self)
     }
   adw_expander_row_set_subtitle (self->ranges_row, subtitle);
   gtk_widget_set_visible (GTK_WIDGET (self->ranges_group), TRUE);
+}
+
+/* When the checks ran (a result reopened from Recent may be old) and the
+ * settings that made this run differ from a default one. */
+static void
+show_run_facts (MfdResultsPage *self)
+{
+  GDateTime *time = mfd_diagnosis_get_time (self->diagnosis);
+  MfdTarget *target = mfd_diagnosis_get_target (self->diagnosis);
+  g_auto(GStrv) settings = NULL;
+  g_autofree char *checked = NULL;
+
+  if (time != NULL)
+    {
+      g_autoptr(GDateTime) local = g_date_time_to_local (time);
+      /* Translators: a strftime format for when the checks ran. */
+      g_autofree char *when = g_date_time_format (local, _("%Y-%m-%d %H:%M"));
+
+      checked = g_strdup_printf (_("Checked %s"), when);
+    }
+  gtk_label_set_label (self->checked_label, checked != NULL ? checked : "");
+  gtk_widget_set_visible (GTK_WIDGET (self->checked_label), checked != NULL);
+
+  settings = target != NULL ? mfd_target_dup_run_settings (target, NULL) : NULL;
+  if (settings != NULL && settings[0] != NULL)
+    {
+      g_autoptr(GString) text = g_string_new (_("Settings that changed this run:"));
+
+      for (guint i = 0; settings[i] != NULL; i++)
+        g_string_append_printf (text, "\n• %s", settings[i]);
+      gtk_label_set_label (self->settings_label, text->str);
+      gtk_widget_set_visible (GTK_WIDGET (self->settings_label), TRUE);
+    }
+  else
+    {
+      gtk_label_set_label (self->settings_label, "");
+      gtk_widget_set_visible (GTK_WIDGET (self->settings_label), FALSE);
+    }
 }
 
 static void
@@ -543,6 +619,7 @@ rebuild (MfdResultsPage *self)
   gtk_label_set_label (self->target_label, where);
   gtk_widget_set_visible (GTK_WIDGET (self->comparison_label), comparison != NULL);
   gtk_label_set_label (self->comparison_label, comparison != NULL ? comparison : "");
+  show_run_facts (self);
 
   g_clear_pointer (&self->status_title, g_free);
   switch (verdict)
@@ -676,7 +753,11 @@ on_export_done_cb (GObject      *source,
 
   if (mfd_results_page_export_finish (self, result, &error))
     {
-      show_toast (self, _("Report saved"));
+      GFile *file = g_task_get_task_data (G_TASK (result));
+      g_autofree char *where = g_file_get_parse_name (file);
+      g_autofree char *message = g_strdup_printf (_("Report saved to %s"), where);
+
+      show_toast (self, message);
     }
   else if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
     {
@@ -696,6 +777,18 @@ on_export_response_cb (GtkNativeDialog *chooser,
       g_autoptr(GFile) file = gtk_file_chooser_get_file (GTK_FILE_CHOOSER (chooser));
       const char *format = gtk_file_chooser_get_choice (GTK_FILE_CHOOSER (chooser), "format");
       const char *lang = gtk_file_chooser_get_choice (GTK_FILE_CHOOSER (chooser), "language");
+      g_autofree char *basename = g_file_get_basename (file);
+
+      /* The suggested name ends in .md; JSON chosen afterwards gets its own. */
+      if (g_strcmp0 (format, "json") == 0 && basename != NULL && g_str_has_suffix (basename, ".md"))
+        {
+          g_autoptr(GFile) parent = g_file_get_parent (file);
+          g_autofree char *stem = g_strndup (basename, strlen (basename) - 3);
+          g_autofree char *json_name = g_strconcat (stem, ".json", NULL);
+
+          if (parent != NULL)
+            g_set_object (&file, g_file_get_child (parent, json_name));
+        }
 
       mfd_results_page_export_async (self, file,
                                      g_strcmp0 (format, "json") == 0 ? MFD_REPORT_JSON : MFD_REPORT_MARKDOWN,
@@ -726,13 +819,58 @@ mfd_results_page_export_action (GtkWidget  *widget,
                                          GTK_WINDOW (gtk_widget_get_root (widget)),
                                          GTK_FILE_CHOOSER_ACTION_SAVE,
                                          _("_Save"), _("_Cancel"));
-  gtk_file_chooser_set_current_name (GTK_FILE_CHOOSER (chooser), "mail-flow-doctor-report.md");
+  {
+    g_autofree char *name = mfd_results_page_dup_export_name (self, "md");
+
+    gtk_file_chooser_set_current_name (GTK_FILE_CHOOSER (chooser), name);
+  }
   gtk_file_chooser_add_choice (GTK_FILE_CHOOSER (chooser), "format", _("Format"), format_ids, format_labels);
   gtk_file_chooser_set_choice (GTK_FILE_CHOOSER (chooser), "format", "markdown");
   gtk_file_chooser_add_choice (GTK_FILE_CHOOSER (chooser), "language", _("Language"), lang_ids, lang_labels);
   gtk_file_chooser_set_choice (GTK_FILE_CHOOSER (chooser), "language", lang);
   g_signal_connect_object (chooser, "response", G_CALLBACK (on_export_response_cb), self, 0);
   gtk_native_dialog_show (GTK_NATIVE_DIALOG (chooser));
+}
+
+/* "mail-flow-doctor-mail.contoso.com-2026-12-07.md": which server, and
+ * when, without opening the file. */
+char *
+mfd_results_page_dup_export_name (MfdResultsPage *self,
+                                  const char     *extension)
+{
+  MfdTarget *target;
+  GPtrArray *hosts;
+  const char * const *domains;
+  const char *name = NULL;
+  g_autofree char *safe = NULL;
+  g_autofree char *date = NULL;
+  g_autoptr(GDateTime) local = NULL;
+
+  g_return_val_if_fail (MFD_IS_RESULTS_PAGE (self), NULL);
+  g_return_val_if_fail (self->diagnosis != NULL, NULL);
+
+  target = mfd_diagnosis_get_target (self->diagnosis);
+  hosts = target != NULL ? mfd_target_get_smart_hosts (target) : NULL;
+  domains = target != NULL ? mfd_target_get_mx_domains (target) : NULL;
+  if (hosts != NULL && hosts->len > 0)
+    name = ((MfdTargetHost *) hosts->pdata[0])->host;
+  else if (domains != NULL && domains[0] != NULL)
+    name = domains[0];
+  else if (target != NULL)
+    name = mfd_target_get_connector_name (target);
+
+  /* Only what every file system takes in a name. */
+  safe = g_strdup (name != NULL ? name : "report");
+  for (char *p = safe; *p != '\0'; p++)
+    if (!g_ascii_isalnum (*p) && *p != '.' && *p != '-' && *p != '_')
+      *p = '-';
+  if (strlen (safe) > 64)
+    safe[64] = '\0';
+
+  local = g_date_time_to_local (mfd_diagnosis_get_time (self->diagnosis));
+  date = g_date_time_format (local, "%Y-%m-%d");
+
+  return g_strdup_printf ("mail-flow-doctor-%s-%s.%s", safe, date, extension);
 }
 
 static gboolean
@@ -830,6 +968,8 @@ mfd_results_page_class_init (MfdResultsPageClass *klass)
   gtk_widget_class_bind_template_child (widget_class, MfdResultsPage, target_label);
   gtk_widget_class_bind_template_child (widget_class, MfdResultsPage, summary_label);
   gtk_widget_class_bind_template_child (widget_class, MfdResultsPage, comparison_label);
+  gtk_widget_class_bind_template_child (widget_class, MfdResultsPage, checked_label);
+  gtk_widget_class_bind_template_child (widget_class, MfdResultsPage, settings_label);
   gtk_widget_class_bind_template_child (widget_class, MfdResultsPage, status_page);
   gtk_widget_class_bind_template_child (widget_class, MfdResultsPage, findings_box);
   gtk_widget_class_bind_template_child (widget_class, MfdResultsPage, ranges_group);
@@ -909,6 +1049,7 @@ mfd_results_page_export_async (MfdResultsPage      *self,
 
   task = g_task_new (self, cancellable, callback, user_data);
   g_task_set_source_tag (task, mfd_results_page_export_async);
+  g_task_set_task_data (task, g_object_ref (file), g_object_unref);
 
   report = mfd_report_render_diagnosis (self->diagnosis, format, lang);
   bytes = g_bytes_new_take (report, strlen (report));
@@ -1004,4 +1145,20 @@ mfd_results_page_is_built (MfdResultsPage *self)
   g_return_val_if_fail (MFD_IS_RESULTS_PAGE (self), FALSE);
 
   return g_queue_is_empty (&self->pending);
+}
+
+const char *
+mfd_results_page_get_checked_text (MfdResultsPage *self)
+{
+  g_return_val_if_fail (MFD_IS_RESULTS_PAGE (self), NULL);
+
+  return gtk_label_get_label (self->checked_label);
+}
+
+const char *
+mfd_results_page_get_settings_text (MfdResultsPage *self)
+{
+  g_return_val_if_fail (MFD_IS_RESULTS_PAGE (self), NULL);
+
+  return gtk_label_get_label (self->settings_label);
 }

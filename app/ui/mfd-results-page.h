@@ -28,6 +28,12 @@ void          mfd_results_page_export_async      (MfdResultsPage       *self,
                                                   GCancellable         *cancellable,
                                                   GAsyncReadyCallback   callback,
                                                   gpointer              user_data);
+/* The name Export… suggests: the host checked and the date. */
+char         *mfd_results_page_dup_export_name   (MfdResultsPage       *self,
+                                                  const char           *extension);
+/* Test hooks: "Checked …" and the settings that changed the run, as shown. */
+const char   *mfd_results_page_get_checked_text  (MfdResultsPage       *self);
+const char   *mfd_results_page_get_settings_text (MfdResultsPage       *self);
 gboolean      mfd_results_page_export_finish     (MfdResultsPage       *self,
                                                   GAsyncResult         *result,
                                                   GError              **error);

@@ -20,6 +20,8 @@
 #include "mfd-window.h"
 
 #define MAX_RECENT 8
+/* A page's light news: gone after this long, or when the page is left. */
+#define TOAST_SECONDS 5
 
 struct _MfdWindow
 {
@@ -31,6 +33,7 @@ struct _MfdWindow
   MfdLab               *lab;          /* the practice server, while practising */
   GHashTable           *diagnoses;    /* recent id -> MfdDiagnosis of this session */
   GQueue               *recent_ids;   /* the same ids, oldest first */
+  GPtrArray            *toasts;       /* (element-type AdwToast) shown by mfd_window_add_toast */
 
   /* Template widgets */
   AdwToastOverlay      *toast_overlay;
@@ -48,6 +51,8 @@ struct _MfdWindow
 };
 
 G_DEFINE_FINAL_TYPE (MfdWindow, mfd_window, ADW_TYPE_APPLICATION_WINDOW)
+
+static void dismiss_toasts (MfdWindow *self);
 
 static void
 update_header (MfdWindow *self)
@@ -154,8 +159,19 @@ remember_diagnosis (MfdWindow    *self,
 
   entry = json_generator_to_data (generator, NULL);
   g_strv_builder_add (builder, entry);
-  for (guint i = 0; recent[i] != NULL && i < MAX_RECENT - 1; i++)
-    g_strv_builder_add (builder, recent[i]);
+  /* A re-check replaces the entry for the same destination. */
+  for (guint i = 0, kept = 0; recent[i] != NULL && kept < MAX_RECENT - 1; i++)
+    {
+      g_autoptr(JsonNode) old = json_from_string (recent[i], NULL);
+      JsonObject *object = old != NULL && JSON_NODE_HOLDS_OBJECT (old) ? json_node_get_object (old) : NULL;
+
+      if (object != NULL &&
+          g_strcmp0 (json_object_get_string_member_with_default (object, "target", NULL), target) == 0 &&
+          g_strcmp0 (json_object_get_string_member_with_default (object, "connector", NULL), connector) == 0)
+        continue;
+      g_strv_builder_add (builder, recent[i]);
+      kept++;
+    }
   entries = g_strv_builder_end (builder);
   g_settings_set_strv (self->settings, "recent", (const char * const *) entries);
 
@@ -259,6 +275,7 @@ mfd_window_finalize (GObject *object)
   g_clear_pointer (&self->history, g_ptr_array_unref);
   g_clear_pointer (&self->diagnoses, g_hash_table_unref);
   g_queue_free_full (self->recent_ids, g_free);
+  g_clear_pointer (&self->toasts, g_ptr_array_unref);
 
   G_OBJECT_CLASS (mfd_window_parent_class)->finalize (object);
 }
@@ -313,6 +330,8 @@ mfd_window_init (MfdWindow *self)
   self->history = g_ptr_array_new_with_free_func (g_free);
   self->diagnoses = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_object_unref);
   self->recent_ids = g_queue_new ();
+  self->toasts = g_ptr_array_new ();
+  g_signal_connect_object (self->stack, "notify::visible-child", G_CALLBACK (dismiss_toasts), self, G_CONNECT_SWAPPED);
   self->settings = g_settings_new (BASE_APP_ID);
 
   /* MFD_CONNECTORS_FILE lets tests and screenshots use their own list. */
@@ -408,13 +427,56 @@ mfd_window_open_file (MfdWindow *self,
   mfd_ndr_page_open_file (self->ndr_page, file);
 }
 
+static void
+on_toast_dismissed_cb (AdwToast  *toast,
+                       MfdWindow *self)
+{
+  g_ptr_array_remove (self->toasts, toast);
+}
+
+static gboolean
+dismiss_toast_cb (gpointer user_data)
+{
+  adw_toast_dismiss (ADW_TOAST (user_data));
+  return G_SOURCE_REMOVE;
+}
+
+/* Toasts about one page do not follow the user to the next. */
+static void
+dismiss_toasts (MfdWindow *self)
+{
+  g_autoptr(GPtrArray) toasts = g_ptr_array_copy (self->toasts, (GCopyFunc) g_object_ref, NULL);
+
+  g_ptr_array_set_free_func (toasts, g_object_unref);
+  for (guint i = 0; i < toasts->len; i++)
+    adw_toast_dismiss (toasts->pdata[i]);
+}
+
 void
 mfd_window_add_toast (MfdWindow  *self,
                       const char *title)
 {
+  AdwToast *toast;
+
   g_return_if_fail (MFD_IS_WINDOW (self));
 
-  adw_toast_overlay_add_toast (self->toast_overlay, adw_toast_new (title));
+  toast = adw_toast_new (title);
+  adw_toast_set_timeout (toast, TOAST_SECONDS);
+  g_ptr_array_add (self->toasts, toast);
+  g_signal_connect_object (toast, "dismissed", G_CALLBACK (on_toast_dismissed_cb), self, 0);
+  /* AdwToast's own timeout pauses while the window is not focused, which
+   * left the toast up for good on a desktop in the background. */
+  g_timeout_add_seconds_full (G_PRIORITY_DEFAULT, TOAST_SECONDS + 1, dismiss_toast_cb,
+                              g_object_ref (toast), g_object_unref);
+  adw_toast_overlay_add_toast (self->toast_overlay, toast);
+}
+
+guint
+mfd_window_get_n_toasts (MfdWindow *self)
+{
+  g_return_val_if_fail (MFD_IS_WINDOW (self), 0);
+
+  return self->toasts->len;
 }
 
 void
