@@ -25,6 +25,17 @@ typedef struct
   char       *evidence;
 } FindingView;
 
+/* A command on the page, refilled in place when a value is typed above
+ * the steps (rebuilding the findings would untick the steps). */
+typedef struct
+{
+  guint      view;
+  guint      step;
+  GtkLabel  *label;
+  GtkWidget *button;
+  GtkWidget *mark;
+} CommandRow;
+
 /* The page is built a little per frame: laying out a finding's wrapped
  * text takes milliseconds, and twenty findings at once would stall the
  * window for over a second. A finding first shows its title and what was
@@ -56,6 +67,9 @@ struct _MfdResultsPage
   guint           build_tick;
   MfdEopRanges   *ranges;
   GCancellable   *cancellable;    /* the address-range lookup */
+  GArray         *command_rows;   /* (element-type CommandRow) */
+  guint           asked;          /* (MfdRemedyFill bits) the form asks for */
+  AdwEntryRow    *fill_rows[MFD_REMEDY_N_FILLS];
   guint           remind_source;
   char           *status_title;
 
@@ -66,6 +80,7 @@ struct _MfdResultsPage
   GtkLabel       *checked_label;
   GtkLabel       *settings_label;
   AdwStatusPage  *status_page;
+  AdwPreferencesGroup *fill_group;
   GtkBox         *findings_box;
   AdwPreferencesGroup *ranges_group;
   AdwExpanderRow *ranges_row;
@@ -129,11 +144,58 @@ compute_views (MfdResultsPage *self)
     }
 }
 
+/* The first "<placeholder>" left in @command, or NULL. */
+static char *
+dup_first_placeholder (const char *command)
+{
+  for (const char *p = strchr (command, '<'); p != NULL; p = strchr (p + 1, '<'))
+    {
+      const char *q = p + 1;
+
+      while (g_ascii_isalpha (*q) || *q == ' ')
+        q++;
+      if (*q == '>' && q > p + 1)
+        return g_strndup (p, q - p + 1);
+    }
+  return NULL;
+}
+
+static void
+copy_command (MfdResultsPage *self,
+              const char     *command)
+{
+  g_autofree char *placeholder = dup_first_placeholder (command);
+
+  if (placeholder != NULL && mfd_remedy_command_has_placeholder (command))
+    {
+      /* Translators: %s is what is still to be replaced, e.g. "<domain>". */
+      g_autofree char *message = g_strdup_printf (_("Copied, but the command still contains %s: replace it before you run it"),
+                                                  placeholder);
+
+      copy_text (self, command, message);
+    }
+  else
+    {
+      copy_text (self, command, _("Command copied"));
+    }
+}
+
 static void
 on_copy_command_cb (GtkButton      *button,
                     MfdResultsPage *self)
 {
-  copy_text (self, g_object_get_data (G_OBJECT (button), "command"), _("Command copied"));
+  copy_command (self, g_object_get_data (G_OBJECT (button), "command"));
+}
+
+static void
+show_command (CommandRow *row,
+              const char *command)
+{
+  gboolean unfilled = mfd_remedy_command_has_placeholder (command);
+
+  gtk_label_set_label (row->label, command);
+  g_object_set_data_full (G_OBJECT (row->button), "command", g_strdup (command), g_free);
+  gtk_widget_set_visible (row->mark, unfilled);
 }
 
 /* A command wraps between its words ("-Identity", "\"Contoso\"", "$false"),
@@ -169,13 +231,17 @@ add_command_breaks (PangoAttrList *attributes,
 
 static GtkWidget *
 create_command_row (MfdResultsPage *self,
+                    guint           view,
+                    guint           step,
                     const char     *command)
 {
   GtkWidget *row = adw_preferences_row_new ();
   GtkWidget *box = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 12);
   GtkWidget *label = mfd_ui_wrapping_label_new (command, "monospace");
   GtkWidget *button = gtk_button_new_from_icon_name ("edit-copy-symbolic");
+  GtkWidget *mark = gtk_image_new_from_icon_name ("dialog-warning-symbolic");
   g_autoptr(PangoAttrList) attributes = NULL;
+  CommandRow command_row = { view, step, GTK_LABEL (label), button, mark };
 
   /* A hyphen added at a line break would read as part of the command. */
   attributes = pango_attr_list_new ();
@@ -193,10 +259,18 @@ create_command_row (MfdResultsPage *self,
   gtk_widget_add_css_class (button, "flat");
   gtk_widget_set_tooltip_text (button, _("Copy command"));
   gtk_accessible_update_property (GTK_ACCESSIBLE (button), GTK_ACCESSIBLE_PROPERTY_LABEL, _("Copy command"), -1);
-  g_object_set_data_full (G_OBJECT (button), "command", g_strdup (command), g_free);
   g_signal_connect_object (button, "clicked", G_CALLBACK (on_copy_command_cb), self, 0);
+  /* A command that still holds a <placeholder> fails in PowerShell. */
+  gtk_widget_add_css_class (mark, "warning");
+  gtk_widget_set_valign (mark, GTK_ALIGN_CENTER);
+  gtk_widget_set_tooltip_text (mark, _("Still contains a placeholder: fill in the values above the findings"));
+  gtk_accessible_update_property (GTK_ACCESSIBLE (mark), GTK_ACCESSIBLE_PROPERTY_LABEL,
+                                  _("Still contains a placeholder: fill in the values above the findings"), -1);
+  gtk_box_append (GTK_BOX (box), mark);
   gtk_box_append (GTK_BOX (box), label);
   gtk_box_append (GTK_BOX (box), button);
+  show_command (&command_row, command);
+  g_array_append_val (self->command_rows, command_row);
   gtk_list_box_row_set_child (GTK_LIST_BOX_ROW (row), box);
   gtk_list_box_row_set_activatable (GTK_LIST_BOX_ROW (row), FALSE);
   gtk_widget_set_focusable (row, FALSE);
@@ -251,9 +325,10 @@ build_about (AdwExpanderRow *details,
 static void
 build_step (MfdResultsPage *self,
             AdwExpanderRow *details,
-            FindingView    *view,
+            guint           view_index,
             guint           i)
 {
+  FindingView *view = self->views->pdata[view_index];
   MfdRemedyStep *step = view->remedy->steps->pdata[i];
   g_autofree char *title = g_strdup_printf ("%u. %s", i + 1, step->text);
   g_autofree char *done = g_strdup_printf (_("Step %u done"), i + 1);
@@ -278,7 +353,7 @@ build_step (MfdResultsPage *self,
   adw_expander_row_add_row (details, row);
 
   if (step->command != NULL)
-    adw_expander_row_add_row (details, create_command_row (self, step->command));
+    adw_expander_row_add_row (details, create_command_row (self, view_index, i, step->command));
 }
 
 static guint
@@ -331,6 +406,57 @@ on_details_expanded_cb (AdwExpanderRow *details,
   queue_details (self, details, GPOINTER_TO_UINT (g_object_get_data (G_OBJECT (details), "mfd-index")), TRUE);
 }
 
+/* The chain as the server presented it: on Windows there is no openssl to
+ * look with, and the SHA-1 thumbprint is what Exchange lists. */
+static GtkWidget *
+create_certificate_row (MfdResultsPage *self,
+                        MfdFinding     *finding,
+                        const char     *certificate)
+{
+  AdwExpanderRow *row = ADW_EXPANDER_ROW (adw_expander_row_new ());
+  GtkWidget *inner = adw_preferences_row_new ();
+  GtkWidget *box = gtk_box_new (GTK_ORIENTATION_VERTICAL, 6);
+  GtkWidget *text = mfd_ui_wrapping_label_new (certificate, "monospace");
+  GtkWidget *note = mfd_ui_wrapping_label_new (_("SHA-1 is the thumbprint that Exchange Server (Get-ExchangeCertificate) and the Windows certificate store show."),
+                                               "dim-label");
+  GPtrArray *observations = mfd_diagnosis_get_observations (self->diagnosis);
+  const char *sha1 = NULL;
+
+  for (guint i = 0; i < observations->len && sha1 == NULL; i++)
+    {
+      MfdObservation *o = observations->pdata[i];
+
+      if (o->stage == MFD_STAGE_CERTIFICATE && g_strcmp0 (o->host, finding->host) == 0 &&
+          (finding->ip == NULL || g_strcmp0 (o->ip, finding->ip) == 0))
+        sha1 = mfd_observation_get_fact (o, "sha1");
+    }
+
+  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), _("Certificate the server presented"));
+  adw_preferences_row_set_use_markup (ADW_PREFERENCES_ROW (row), FALSE);
+  if (sha1 != NULL)
+    {
+      /* Translators: %s is 40 hexadecimal digits. */
+      g_autofree char *subtitle = g_strdup_printf (_("Thumbprint (SHA-1): %s"), sha1);
+
+      adw_expander_row_set_subtitle (row, subtitle);
+    }
+  adw_expander_row_set_icon_name (row, "channel-secure-symbolic");
+  gtk_label_set_selectable (GTK_LABEL (text), TRUE);
+  gtk_label_set_wrap_mode (GTK_LABEL (text), PANGO_WRAP_WORD_CHAR);
+  gtk_widget_add_css_class (note, "caption");
+  gtk_widget_set_margin_start (box, 12);
+  gtk_widget_set_margin_end (box, 12);
+  gtk_widget_set_margin_top (box, 8);
+  gtk_widget_set_margin_bottom (box, 8);
+  gtk_box_append (GTK_BOX (box), text);
+  gtk_box_append (GTK_BOX (box), note);
+  gtk_list_box_row_set_child (GTK_LIST_BOX_ROW (inner), box);
+  gtk_list_box_row_set_activatable (GTK_LIST_BOX_ROW (inner), FALSE);
+  gtk_widget_set_focusable (inner, FALSE);
+  adw_expander_row_add_row (row, inner);
+  return GTK_WIDGET (row);
+}
+
 static GtkWidget *
 create_finding_widget (MfdResultsPage *self,
                        guint           index)
@@ -356,6 +482,13 @@ create_finding_widget (MfdResultsPage *self,
   adw_preferences_group_add (ADW_PREFERENCES_GROUP (about),
                              create_subtitle_row (_("What we saw"), view->evidence != NULL ? view->evidence : "",
                                                   "system-search-symbolic"));
+
+  {
+    g_autofree char *certificate = mfd_report_dup_certificate (self->diagnosis, finding);
+
+    if (certificate != NULL)
+      adw_preferences_group_add (ADW_PREFERENCES_GROUP (about), create_certificate_row (self, finding, certificate));
+  }
 
   if (remedy != NULL && (remedy->explanation != NULL || n_steps > 0 ||
                          (remedy->likely_causes != NULL && remedy->likely_causes[0] != NULL)))
@@ -449,7 +582,7 @@ build_next_cb (GtkWidget     *widget,
 
     case BUILD_STEP:
     default:
-      build_step (self, build->details, view, build->step++);
+      build_step (self, build->details, build->index, build->step++);
       if (build->step < count_steps (view))
         g_queue_push_head (&self->pending, build);
       else
@@ -463,6 +596,182 @@ build_next_cb (GtkWidget     *widget,
       return G_SOURCE_REMOVE;
     }
   return G_SOURCE_CONTINUE;
+}
+
+/* The commands' values are remembered per connector, or per destination
+ * for a check that did not start from one. */
+static char *
+dup_fill_store_key (MfdResultsPage *self)
+{
+  MfdTarget *target = mfd_diagnosis_get_target (self->diagnosis);
+  const char *connector = target != NULL ? mfd_target_get_connector_name (target) : NULL;
+
+  if (connector != NULL)
+    return g_strdup (connector);
+  return target != NULL ? mfd_target_describe (target, "en") : NULL;
+}
+
+static void
+load_fills (MfdResultsPage *self)
+{
+  GSettings *settings = get_settings (self);
+  g_autofree char *key = dup_fill_store_key (self);
+  g_autoptr(GVariant) all = NULL;
+  g_autoptr(GVariant) values = NULL;
+
+  if (settings == NULL || key == NULL)
+    return;
+  all = g_settings_get_value (settings, "command-values");
+  values = g_variant_lookup_value (all, key, G_VARIANT_TYPE ("a{ss}"));
+  if (values == NULL)
+    return;
+  for (guint i = 0; i < MFD_REMEDY_N_FILLS; i++)
+    {
+      const char *value = NULL;
+
+      if (mfd_diagnosis_get_fill (self->diagnosis, i) == NULL &&
+          g_variant_lookup (values, mfd_remedy_fill_get_key (i), "&s", &value))
+        mfd_diagnosis_set_fill (self->diagnosis, i, value);
+    }
+}
+
+static void
+save_fills (MfdResultsPage *self)
+{
+  GSettings *settings = get_settings (self);
+  g_autofree char *key = dup_fill_store_key (self);
+  g_autoptr(GVariant) all = NULL;
+  GVariantBuilder builder;
+  GVariantBuilder mine;
+  GVariantIter iter;
+  const char *name;
+  GVariant *values;
+
+  if (settings == NULL || key == NULL)
+    return;
+
+  all = g_settings_get_value (settings, "command-values");
+  g_variant_builder_init (&builder, G_VARIANT_TYPE ("a{sa{ss}}"));
+  g_variant_iter_init (&iter, all);
+  while (g_variant_iter_next (&iter, "{&s@a{ss}}", &name, &values))
+    {
+      if (!g_str_equal (name, key))
+        g_variant_builder_add (&builder, "{s@a{ss}}", name, values);
+      g_variant_unref (values);
+    }
+  g_variant_builder_init (&mine, G_VARIANT_TYPE ("a{ss}"));
+  for (guint i = 0; i < MFD_REMEDY_N_FILLS; i++)
+    if (mfd_diagnosis_get_fill (self->diagnosis, i) != NULL)
+      g_variant_builder_add (&mine, "{ss}", mfd_remedy_fill_get_key (i), mfd_diagnosis_get_fill (self->diagnosis, i));
+  g_variant_builder_add (&builder, "{sa{ss}}", key, &mine);
+  g_settings_set_value (settings, "command-values", g_variant_builder_end (&builder));
+}
+
+/* The values the shown commands need that the checks did not learn: what
+ * they miss with nothing typed in. */
+static guint
+compute_asked (MfdResultsPage *self)
+{
+  char *typed[MFD_REMEDY_N_FILLS];
+  GPtrArray *findings = mfd_diagnosis_get_findings (self->diagnosis);
+  guint asked = 0;
+
+  for (guint i = 0; i < MFD_REMEDY_N_FILLS; i++)
+    {
+      typed[i] = g_strdup (mfd_diagnosis_get_fill (self->diagnosis, i));
+      mfd_diagnosis_set_fill (self->diagnosis, i, NULL);
+    }
+  for (guint f = 0; f < findings->len; f++)
+    {
+      g_autoptr(MfdRemedy) remedy = mfd_report_render_remedy (self->diagnosis, findings->pdata[f], NULL);
+
+      for (guint i = 0; remedy != NULL && i < remedy->steps->len; i++)
+        asked |= ((MfdRemedyStep *) remedy->steps->pdata[i])->missing;
+    }
+  for (guint i = 0; i < MFD_REMEDY_N_FILLS; i++)
+    {
+      mfd_diagnosis_set_fill (self->diagnosis, i, typed[i]);
+      g_free (typed[i]);
+    }
+  return asked;
+}
+
+/* Every command on the page again, with what was typed. */
+static void
+refill_commands (MfdResultsPage *self)
+{
+  guint still_missing = 0;
+
+  for (guint i = 0; i < self->views->len; i++)
+    {
+      FindingView *view = self->views->pdata[i];
+
+      g_clear_pointer (&view->remedy, mfd_remedy_free);
+      view->remedy = mfd_report_render_remedy (self->diagnosis, view->finding, NULL);
+      for (guint s = 0; view->remedy != NULL && s < view->remedy->steps->len; s++)
+        still_missing |= ((MfdRemedyStep *) view->remedy->steps->pdata[s])->missing;
+    }
+  for (guint i = 0; i < self->command_rows->len; i++)
+    {
+      CommandRow *row = &g_array_index (self->command_rows, CommandRow, i);
+      FindingView *view = self->views->pdata[row->view];
+
+      if (view->remedy != NULL && row->step < view->remedy->steps->len)
+        show_command (row, ((MfdRemedyStep *) view->remedy->steps->pdata[row->step])->command);
+    }
+  /* A value typed but not usable in a command (a space, a quote) is not
+   * taken: the field says so. */
+  for (guint i = 0; i < MFD_REMEDY_N_FILLS; i++)
+    {
+      GtkWidget *entry = GTK_WIDGET (self->fill_rows[i]);
+
+      if (entry == NULL)
+        continue;
+      if ((still_missing & (1u << i)) && mfd_diagnosis_get_fill (self->diagnosis, i) != NULL)
+        gtk_widget_add_css_class (entry, "error");
+      else
+        gtk_widget_remove_css_class (entry, "error");
+    }
+}
+
+static void
+on_fill_changed_cb (GtkEditable    *editable,
+                    MfdResultsPage *self)
+{
+  MfdRemedyFill fill = GPOINTER_TO_UINT (g_object_get_data (G_OBJECT (editable), "mfd-fill"));
+
+  if (self->diagnosis == NULL)
+    return;
+  mfd_diagnosis_set_fill (self->diagnosis, fill, gtk_editable_get_text (editable));
+  save_fills (self);
+  refill_commands (self);
+}
+
+static void
+build_fill_form (MfdResultsPage *self)
+{
+  for (guint i = 0; i < MFD_REMEDY_N_FILLS; i++)
+    {
+      AdwEntryRow *row;
+      const char *value;
+
+      if (self->fill_rows[i] != NULL)
+        adw_preferences_group_remove (self->fill_group, GTK_WIDGET (self->fill_rows[i]));
+      self->fill_rows[i] = NULL;
+      if (!(self->asked & (1u << i)))
+        continue;
+
+      row = ADW_ENTRY_ROW (adw_entry_row_new ());
+      value = mfd_diagnosis_get_fill (self->diagnosis, i);
+      adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), mfd_tr (NULL, mfd_remedy_fill_get_label (i)));
+      adw_preferences_row_set_use_markup (ADW_PREFERENCES_ROW (row), FALSE);
+      gtk_editable_set_text (GTK_EDITABLE (row), value != NULL ? value : "");
+      g_object_set_data (G_OBJECT (row), "mfd-fill", GUINT_TO_POINTER (i));
+      g_signal_connect_object (row, "changed", G_CALLBACK (on_fill_changed_cb), self, 0);
+      adw_preferences_group_add (self->fill_group, GTK_WIDGET (row));
+      self->fill_rows[i] = row;
+    }
+  gtk_widget_set_visible (GTK_WIDGET (self->fill_group), self->asked != 0);
 }
 
 static gboolean
@@ -598,9 +907,13 @@ rebuild (MfdResultsPage *self)
   g_autofree char *summary = NULL;
   guint problems = 0;
 
+  load_fills (self);
+  self->asked = compute_asked (self);
   compute_views (self);
 
   cancel_build (self);
+  g_array_set_size (self->command_rows, 0);
+  build_fill_form (self);
   for (guint i = 0; i < self->finding_widgets->len; i++)
     gtk_box_remove (self->findings_box, self->finding_widgets->pdata[i]);
   g_ptr_array_set_size (self->finding_widgets, 0);
@@ -950,6 +1263,7 @@ mfd_results_page_finalize (GObject *object)
 
   g_clear_pointer (&self->views, g_ptr_array_unref);
   g_clear_pointer (&self->finding_widgets, g_ptr_array_unref);
+  g_clear_pointer (&self->command_rows, g_array_unref);
   g_free (self->status_title);
 
   G_OBJECT_CLASS (mfd_results_page_parent_class)->finalize (object);
@@ -971,6 +1285,7 @@ mfd_results_page_class_init (MfdResultsPageClass *klass)
   gtk_widget_class_bind_template_child (widget_class, MfdResultsPage, checked_label);
   gtk_widget_class_bind_template_child (widget_class, MfdResultsPage, settings_label);
   gtk_widget_class_bind_template_child (widget_class, MfdResultsPage, status_page);
+  gtk_widget_class_bind_template_child (widget_class, MfdResultsPage, fill_group);
   gtk_widget_class_bind_template_child (widget_class, MfdResultsPage, findings_box);
   gtk_widget_class_bind_template_child (widget_class, MfdResultsPage, ranges_group);
   gtk_widget_class_bind_template_child (widget_class, MfdResultsPage, ranges_row);
@@ -992,6 +1307,7 @@ mfd_results_page_init (MfdResultsPage *self)
 
   self->views = g_ptr_array_new_with_free_func (finding_view_free);
   self->finding_widgets = g_ptr_array_new ();
+  self->command_rows = g_array_new (FALSE, TRUE, sizeof (CommandRow));
   g_queue_init (&self->pending);
 }
 
@@ -1161,4 +1477,50 @@ mfd_results_page_get_settings_text (MfdResultsPage *self)
   g_return_val_if_fail (MFD_IS_RESULTS_PAGE (self), NULL);
 
   return gtk_label_get_label (self->settings_label);
+}
+
+const char *
+mfd_results_page_get_command (MfdResultsPage *self,
+                              guint           index,
+                              guint           step)
+{
+  FindingView *view = get_view (self, index);
+
+  if (view == NULL || view->remedy == NULL || step >= view->remedy->steps->len)
+    return NULL;
+  return ((MfdRemedyStep *) view->remedy->steps->pdata[step])->command;
+}
+
+GtkEditable *
+mfd_results_page_get_fill_entry (MfdResultsPage *self,
+                                 MfdRemedyFill   fill)
+{
+  g_return_val_if_fail (MFD_IS_RESULTS_PAGE (self), NULL);
+  g_return_val_if_fail (fill < MFD_REMEDY_N_FILLS, NULL);
+
+  return self->fill_rows[fill] != NULL ? GTK_EDITABLE (self->fill_rows[fill]) : NULL;
+}
+
+void
+mfd_results_page_copy_command (MfdResultsPage *self,
+                               guint           index,
+                               guint           step)
+{
+  const char *command = mfd_results_page_get_command (self, index, step);
+
+  g_return_if_fail (command != NULL);
+  copy_command (self, command);
+}
+
+guint
+mfd_results_page_count_marked_commands (MfdResultsPage *self)
+{
+  guint n = 0;
+
+  g_return_val_if_fail (MFD_IS_RESULTS_PAGE (self), 0);
+
+  for (guint i = 0; i < self->command_rows->len; i++)
+    if (gtk_widget_get_visible (g_array_index (self->command_rows, CommandRow, i).mark))
+      n++;
+  return n;
 }

@@ -34,6 +34,7 @@ struct _MfdWindow
   GHashTable           *diagnoses;    /* recent id -> MfdDiagnosis of this session */
   GQueue               *recent_ids;   /* the same ids, oldest first */
   GPtrArray            *toasts;       /* (element-type AdwToast) shown by mfd_window_add_toast */
+  char                 *last_toast;   /* for tests */
 
   /* Template widgets */
   AdwToastOverlay      *toast_overlay;
@@ -276,6 +277,7 @@ mfd_window_finalize (GObject *object)
   g_clear_pointer (&self->diagnoses, g_hash_table_unref);
   g_queue_free_full (self->recent_ids, g_free);
   g_clear_pointer (&self->toasts, g_ptr_array_unref);
+  g_clear_pointer (&self->last_toast, g_free);
 
   G_OBJECT_CLASS (mfd_window_parent_class)->finalize (object);
 }
@@ -461,6 +463,8 @@ mfd_window_add_toast (MfdWindow  *self,
   g_return_if_fail (MFD_IS_WINDOW (self));
 
   toast = adw_toast_new (title);
+  g_free (self->last_toast);
+  self->last_toast = g_strdup (title);
   adw_toast_set_timeout (toast, TOAST_SECONDS);
   g_ptr_array_add (self->toasts, toast);
   g_signal_connect_object (toast, "dismissed", G_CALLBACK (on_toast_dismissed_cb), self, 0);
@@ -469,6 +473,14 @@ mfd_window_add_toast (MfdWindow  *self,
   g_timeout_add_seconds_full (G_PRIORITY_DEFAULT, TOAST_SECONDS + 1, dismiss_toast_cb,
                               g_object_ref (toast), g_object_unref);
   adw_toast_overlay_add_toast (self->toast_overlay, toast);
+}
+
+const char *
+mfd_window_get_last_toast (MfdWindow *self)
+{
+  g_return_val_if_fail (MFD_IS_WINDOW (self), NULL);
+
+  return self->last_toast;
 }
 
 guint
