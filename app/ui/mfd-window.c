@@ -53,7 +53,8 @@ struct _MfdWindow
 
 G_DEFINE_FINAL_TYPE (MfdWindow, mfd_window, ADW_TYPE_APPLICATION_WINDOW)
 
-static void dismiss_toasts (MfdWindow *self);
+static void on_page_changed_cb (MfdWindow *self);
+static void forget_toast   (gpointer   data);
 
 static void
 update_header (MfdWindow *self)
@@ -260,6 +261,7 @@ mfd_window_dispose (GObject *object)
 {
   MfdWindow *self = MFD_WINDOW (object);
 
+  g_clear_pointer (&self->toasts, g_ptr_array_unref);
   gtk_widget_dispose_template (GTK_WIDGET (self), MFD_TYPE_WINDOW);
   g_clear_pointer (&self->lab, mfd_lab_free);
 
@@ -276,7 +278,6 @@ mfd_window_finalize (GObject *object)
   g_clear_pointer (&self->history, g_ptr_array_unref);
   g_clear_pointer (&self->diagnoses, g_hash_table_unref);
   g_queue_free_full (self->recent_ids, g_free);
-  g_clear_pointer (&self->toasts, g_ptr_array_unref);
   g_clear_pointer (&self->last_toast, g_free);
 
   G_OBJECT_CLASS (mfd_window_parent_class)->finalize (object);
@@ -332,8 +333,8 @@ mfd_window_init (MfdWindow *self)
   self->history = g_ptr_array_new_with_free_func (g_free);
   self->diagnoses = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_object_unref);
   self->recent_ids = g_queue_new ();
-  self->toasts = g_ptr_array_new ();
-  g_signal_connect_object (self->stack, "notify::visible-child", G_CALLBACK (dismiss_toasts), self, G_CONNECT_SWAPPED);
+  self->toasts = g_ptr_array_new_with_free_func (forget_toast);
+  g_signal_connect_object (self->stack, "notify::visible-child", G_CALLBACK (on_page_changed_cb), self, G_CONNECT_SWAPPED);
   self->settings = g_settings_new (BASE_APP_ID);
 
   /* MFD_CONNECTORS_FILE lets tests and screenshots use their own list. */
@@ -430,15 +431,28 @@ mfd_window_open_file (MfdWindow *self,
 }
 
 static void
+forget_toast (gpointer data)
+{
+  guint source = GPOINTER_TO_UINT (g_object_get_data (data, "mfd-timeout"));
+
+  if (source != 0)
+    g_source_remove (source);
+  g_object_set_data (data, "mfd-timeout", NULL);
+  g_object_unref (data);
+}
+
+static void
 on_toast_dismissed_cb (AdwToast  *toast,
                        MfdWindow *self)
 {
-  g_ptr_array_remove (self->toasts, toast);
+  if (self->toasts != NULL)
+    g_ptr_array_remove (self->toasts, toast);
 }
 
 static gboolean
 dismiss_toast_cb (gpointer user_data)
 {
+  g_object_set_data (user_data, "mfd-timeout", NULL);
   adw_toast_dismiss (ADW_TOAST (user_data));
   return G_SOURCE_REMOVE;
 }
@@ -447,31 +461,56 @@ dismiss_toast_cb (gpointer user_data)
 static void
 dismiss_toasts (MfdWindow *self)
 {
-  g_autoptr(GPtrArray) toasts = g_ptr_array_copy (self->toasts, (GCopyFunc) g_object_ref, NULL);
+  g_autoptr(GPtrArray) toasts = NULL;
 
+  if (self->toasts == NULL)
+    return;
+  toasts = g_ptr_array_copy (self->toasts, (GCopyFunc) g_object_ref, NULL);
   g_ptr_array_set_free_func (toasts, g_object_unref);
   for (guint i = 0; i < toasts->len; i++)
     adw_toast_dismiss (toasts->pdata[i]);
+}
+
+static gboolean
+dismiss_toasts_cb (gpointer user_data)
+{
+  g_autoptr(MfdWindow) self = user_data;
+
+  dismiss_toasts (self);
+  return G_SOURCE_REMOVE;
+}
+
+/* Once the page has changed, not in the middle of the change: the
+ * overlay's hide animation must not start while widgets are unmapped. */
+static void
+on_page_changed_cb (MfdWindow *self)
+{
+  if (self->toasts != NULL && self->toasts->len > 0)
+    g_idle_add (dismiss_toasts_cb, g_object_ref (self));
 }
 
 void
 mfd_window_add_toast (MfdWindow  *self,
                       const char *title)
 {
+  g_autofree char *escaped = NULL;
   AdwToast *toast;
 
   g_return_if_fail (MFD_IS_WINDOW (self));
 
-  toast = adw_toast_new (title);
+  /* The title is markup in libadwaita 1.2; ours is plain text ("<domain>",
+   * a server's reply). */
+  escaped = g_markup_escape_text (title, -1);
+  toast = adw_toast_new (escaped);
   g_free (self->last_toast);
   self->last_toast = g_strdup (title);
   adw_toast_set_timeout (toast, TOAST_SECONDS);
-  g_ptr_array_add (self->toasts, toast);
+  g_ptr_array_add (self->toasts, g_object_ref (toast));
   g_signal_connect_object (toast, "dismissed", G_CALLBACK (on_toast_dismissed_cb), self, 0);
   /* AdwToast's own timeout pauses while the window is not focused, which
    * left the toast up for good on a desktop in the background. */
-  g_timeout_add_seconds_full (G_PRIORITY_DEFAULT, TOAST_SECONDS + 1, dismiss_toast_cb,
-                              g_object_ref (toast), g_object_unref);
+  g_object_set_data (G_OBJECT (toast), "mfd-timeout",
+                     GUINT_TO_POINTER (g_timeout_add_seconds (TOAST_SECONDS + 1, dismiss_toast_cb, toast)));
   adw_toast_overlay_add_toast (self->toast_overlay, toast);
 }
 
@@ -488,7 +527,7 @@ mfd_window_get_n_toasts (MfdWindow *self)
 {
   g_return_val_if_fail (MFD_IS_WINDOW (self), 0);
 
-  return self->toasts->len;
+  return self->toasts != NULL ? self->toasts->len : 0;
 }
 
 void
