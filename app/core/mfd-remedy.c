@@ -815,20 +815,30 @@ mfd_remedy_fill_get_placeholder (MfdRemedyFill fill)
   return fills[fill].placeholder;
 }
 
-gboolean
-mfd_remedy_command_has_placeholder (const char *command)
+char *
+mfd_remedy_command_dup_placeholder (const char *command)
 {
-  /* "<name>" or "<two words>"; "</dev/null" and "<" alone are shell. */
+  /* "<name>" or "<two words>"; "</dev/null" and "a < b" are shell. */
   for (const char *p = command != NULL ? strchr (command, '<') : NULL; p != NULL; p = strchr (p + 1, '<'))
     {
       const char *q = p + 1;
 
-      while (g_ascii_isalpha (*q) || *q == ' ')
+      if (!g_ascii_isalpha (*q))
+        continue;
+      while (g_ascii_isalpha (*q) || (*q == ' ' && g_ascii_isalpha (q[1])))
         q++;
-      if (*q == '>' && q > p + 1)
-        return TRUE;
+      if (*q == '>')
+        return g_strndup (p, q - p + 1);
     }
-  return FALSE;
+  return NULL;
+}
+
+gboolean
+mfd_remedy_command_has_placeholder (const char *command)
+{
+  g_autofree char *placeholder = mfd_remedy_command_dup_placeholder (command);
+
+  return placeholder != NULL;
 }
 
 static void

@@ -144,29 +144,13 @@ compute_views (MfdResultsPage *self)
     }
 }
 
-/* The first "<placeholder>" left in @command, or NULL. */
-static char *
-dup_first_placeholder (const char *command)
-{
-  for (const char *p = strchr (command, '<'); p != NULL; p = strchr (p + 1, '<'))
-    {
-      const char *q = p + 1;
-
-      while (g_ascii_isalpha (*q) || *q == ' ')
-        q++;
-      if (*q == '>' && q > p + 1)
-        return g_strndup (p, q - p + 1);
-    }
-  return NULL;
-}
-
 static void
 copy_command (MfdResultsPage *self,
               const char     *command)
 {
-  g_autofree char *placeholder = dup_first_placeholder (command);
+  g_autofree char *placeholder = mfd_remedy_command_dup_placeholder (command);
 
-  if (placeholder != NULL && mfd_remedy_command_has_placeholder (command))
+  if (placeholder != NULL)
     {
       /* Translators: %s is what is still to be replaced, e.g. "<domain>". */
       g_autofree char *message = g_strdup_printf (_("Copied, but the command still contains %s: replace it before you run it"),

@@ -53,6 +53,8 @@ const char  *mfd_remedy_fill_get_placeholder (MfdRemedyFill  fill);
 /* Whether @command still holds a <placeholder> of any kind (PowerShell
  * reads "<" as a redirection and fails). */
 gboolean     mfd_remedy_command_has_placeholder (const char  *command);
+/* The first such placeholder ("<domain>"), or NULL. */
+char        *mfd_remedy_command_dup_placeholder (const char  *command);
 
 typedef struct
 {
