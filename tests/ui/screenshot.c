@@ -89,6 +89,24 @@ scroll_to_end (GtkWidget *page)
   gtk_adjustment_set_value (adjustment, gtk_adjustment_get_upper (adjustment));
 }
 
+/* Opens the expander rows titled @title under @widget. */
+static void
+expand_rows (GtkWidget  *widget,
+             const char *title)
+{
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL; child = gtk_widget_get_next_sibling (child))
+    {
+      if (ADW_IS_EXPANDER_ROW (child) &&
+          g_strcmp0 (adw_preferences_row_get_title (ADW_PREFERENCES_ROW (child)), title) == 0)
+        {
+          adw_expander_row_set_expanded (ADW_EXPANDER_ROW (child), TRUE);
+          /* The viewport scrolls to what has the focus. */
+          gtk_widget_grab_focus (child);
+        }
+      expand_rows (child, title);
+    }
+}
+
 static void
 shoot (MfdWindow  *window,
        const char *dir,
@@ -196,6 +214,23 @@ main (int   argc,
   shoot (window, dir, "results", suffix);
   scroll_to_end (mfd_window_get_page (window, "results"));
   shoot (window, dir, "results-end", suffix);
+
+  /* A certificate finding: the chain as the server presented it, with the
+   * thumbprints Exchange and Windows show. */
+  gtk_widget_activate_action (GTK_WIDGET (window), "win.back", NULL);
+  if (!mfd_window_start_practice (window, MFD_LAB_CERT_EXPIRED, &error))
+    {
+      g_printerr ("%s\n", error->message);
+      return 1;
+    }
+  if (!wait_for_page (window, "results", 60000))
+    {
+      g_printerr ("The checks did not finish\n");
+      return 1;
+    }
+  wait_ms (500);
+  expand_rows (mfd_window_get_page (window, "results"), _("Certificate the server presented"));
+  shoot (window, dir, "results-cert", suffix);
 
   mfd_window_show_page (window, "start");
   shoot (window, dir, "start", suffix);
