@@ -16,6 +16,7 @@
 
 #include "mfd/mfd.h"
 #include "mfd-ndr-page.h"
+#include "mfd-results-page.h"
 #include "mfd-window.h"
 
 static const char ndr_text[] =
@@ -105,6 +106,18 @@ expand_rows (GtkWidget  *widget,
         }
       expand_rows (child, title);
     }
+}
+
+/* The results page builds a piece per frame: the whole of it first. */
+static void
+wait_for_results (MfdWindow *window)
+{
+  MfdResultsPage *page = MFD_RESULTS_PAGE (mfd_window_get_page (window, "results"));
+  gint64 deadline = g_get_monotonic_time () + 20 * G_TIME_SPAN_SECOND;
+
+  while (!mfd_results_page_is_built (page) && g_get_monotonic_time () < deadline)
+    wait_ms (50);
+  wait_ms (500);
 }
 
 static void
@@ -211,6 +224,7 @@ main (int   argc,
       g_printerr ("The checks did not finish\n");
       return 1;
     }
+  wait_for_results (window);
   shoot (window, dir, "results", suffix);
   scroll_to_end (mfd_window_get_page (window, "results"));
   shoot (window, dir, "results-end", suffix);
@@ -228,7 +242,7 @@ main (int   argc,
       g_printerr ("The checks did not finish\n");
       return 1;
     }
-  wait_ms (500);
+  wait_for_results (window);
   expand_rows (mfd_window_get_page (window, "results"), _("Certificate the server presented"));
   shoot (window, dir, "results-cert", suffix);
 

@@ -19,6 +19,7 @@
 #include "mfd-preferences-window.h"
 #include "mfd-results-page.h"
 #include "mfd-start-page.h"
+#include "mfd-ui-util.h"
 #include "mfd-window.h"
 #include "mfd-test-ca.h"
 #include "mfd-test-ui.h"
@@ -249,6 +250,22 @@ test_ndr_flow (Fixture       *fixture,
   g_assert_cmpstr (mfd_ndr_page_get_card_text (page, "title"), ==, remedy->title);
   g_assert_nonnull (strstr (mfd_ndr_page_get_card_text (page, "server"), "mail.contoso.test"));
   g_assert_null (mfd_ndr_page_get_matched_connector (page));
+
+  /* The TLS setting is shown whole in the wrapping subtitle, not in the
+   * value label that ellipsizes ("Certificate vali…" at 360 px). */
+  {
+    AdwComboRow *tls = ADW_COMBO_ROW (gtk_widget_get_template_child (GTK_WIDGET (page), MFD_TYPE_NDR_PAGE, "tls_row"));
+    guint before = adw_combo_row_get_selected (tls);
+    MfdTlsMode mode;
+
+    adw_combo_row_set_selected (tls, mfd_ui_tls_mode_to_index (MFD_TLS_CERTIFICATE_VALIDATION));
+    mode = mfd_ui_tls_mode_from_index (adw_combo_row_get_selected (tls));
+    g_assert_cmpint (mode, ==, MFD_TLS_CERTIFICATE_VALIDATION);
+    g_assert_true (adw_combo_row_get_use_subtitle (tls));
+    g_assert_true (g_str_has_prefix (adw_action_row_get_subtitle (ADW_ACTION_ROW (tls)),
+                                     mfd_tr (NULL, mfd_tls_mode_get_label (mode))));
+    adw_combo_row_set_selected (tls, before);
+  }
 
   mfd_ndr_page_run_checks (page);
   g_assert_cmpstr (mfd_window_get_page_name (fixture->window), ==, "checks");
