@@ -26,9 +26,12 @@ test_japanese (void)
   g_assert_true (g_str_has_prefix (run.out, "450 4.4.316"));
   g_assert_nonnull (strstr (run.out, "Set-AcceptedDomain -Identity <domain> -DomainType Authoritative"));
   g_assert_nonnull (strstr (run.out, "Set-OutboundConnector -Identity \"<connector name>\" -Enabled $false"));
-  g_assert_nonnull (strstr (run.out, "受け入れドメイン"));
+  /* The EAC's current label (po/ja-terms.md), and the domain type with its noun. */
+  g_assert_nonnull (strstr (run.out, "承認済みドメイン"));
   g_assert_nonnull (strstr (run.out, "ファイアウォール"));
-  g_assert_nonnull (strstr (run.out, "メール フロー > 受け入れドメイン"));
+  g_assert_nonnull (strstr (run.out, "メール フロー > 承認済みドメイン"));
+  g_assert_nonnull (strstr (run.out, "「権限のあるドメイン」"));
+  g_assert_null (strstr (run.out, "受け入れドメイン"));
   /* Numbered steps. */
   g_assert_nonnull (strstr (run.out, "  1. "));
   g_assert_nonnull (strstr (run.out, "  2. "));

@@ -8,6 +8,7 @@
 #include "config.h"
 
 #include <locale.h>
+#include <string.h>
 #include <unistd.h>
 #include <glib/gstdio.h>
 
@@ -374,6 +375,46 @@ test_server_strings (void)
       g_assert_error (error, MFD_DNS_ERROR, MFD_DNS_ERROR_INVALID_SERVER);
       g_assert_null (resolver);
     }
+
+  /* The check Preferences runs as the user types is the same one. */
+  for (guint i = 0; i < G_N_ELEMENTS (good); i++)
+    {
+      g_autoptr(GError) error = NULL;
+      g_autoptr(GInetSocketAddress) address = mfd_dns_server_parse (good[i], &error);
+
+      g_assert_no_error (error);
+      g_assert_nonnull (address);
+    }
+  {
+    g_autoptr(GError) error = NULL;
+    g_autoptr(GInetSocketAddress) address = mfd_dns_server_parse ("[2001:db8::53]:5353", &error);
+    g_autofree char *ip = NULL;
+
+    g_assert_no_error (error);
+    ip = g_inet_address_to_string (g_inet_socket_address_get_address (address));
+    g_assert_cmpstr (ip, ==, "2001:db8::53");
+    g_assert_cmpuint (g_inet_socket_address_get_port (address), ==, 5353);
+    g_clear_object (&address);
+    address = mfd_dns_server_parse ("192.0.2.53", &error);
+    g_assert_cmpuint (g_inet_socket_address_get_port (address), ==, 53);
+  }
+  for (guint i = 0; i < G_N_ELEMENTS (bad); i++)
+    {
+      g_autoptr(GError) error = NULL;
+      g_autoptr(GInetSocketAddress) address = mfd_dns_server_parse (bad[i], &error);
+
+      g_assert_error (error, MFD_DNS_ERROR, MFD_DNS_ERROR_INVALID_SERVER);
+      g_assert_null (address);
+      /* The message names what was typed, so the user sees which value. */
+      g_assert_nonnull (strstr (error->message, bad[i]));
+    }
+  {
+    g_autoptr(GError) error = NULL;
+    g_autoptr(GInetSocketAddress) address = mfd_dns_server_parse ("not a server", &error);
+
+    g_assert_error (error, MFD_DNS_ERROR, MFD_DNS_ERROR_INVALID_SERVER);
+    g_assert_null (address);
+  }
 }
 
 static void

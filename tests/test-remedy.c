@@ -355,6 +355,75 @@ test_hostile_context (void)
     }
 }
 
+static guint
+missing_of (const MfdRemedy *remedy,
+            const char      *needle)
+{
+  for (guint i = 0; i < remedy->steps->len; i++)
+    {
+      const MfdRemedyStep *step = g_ptr_array_index (remedy->steps, i);
+
+      if (step->command != NULL && strstr (step->command, needle) != NULL)
+        return step->missing;
+    }
+  g_assert_not_reached ();
+}
+
+/* Which values a command still needs, so that the page can ask for them
+ * and say so when such a command is copied. */
+static void
+test_placeholders (void)
+{
+  const MfdRemedyContext known = {
+    .connector_name = "Outbound to Contoso",
+    .domain = "contoso.com",
+    .recipient = "admin@contoso.com",
+    .thumbprint = "0123456789abcdef0123 456789ABCDEF01:234567",
+  };
+  const MfdRemedyContext bad = {
+    .connector_name = "Outbound to Contoso",
+    .domain = "contoso.com",
+    .recipient = "a b@contoso.com",
+    .thumbprint = "0123; Remove-Item",
+  };
+  g_autoptr(MfdRemedy) bare = mfd_remedy_render ("4.4.316", "tcp-refused", "en", NULL);
+  g_autoptr(MfdRemedy) filled = mfd_remedy_render ("4.4.316", "tcp-refused", "en", &known);
+  g_autoptr(MfdRemedy) cert = mfd_remedy_render (NULL, "cert-expired", "en", &known);
+  g_autoptr(MfdRemedy) cert_bad = mfd_remedy_render (NULL, "cert-expired", "en", &bad);
+  g_autoptr(MfdRemedy) validate_bad = mfd_remedy_render ("4.4.316", "tcp-refused", "en", &bad);
+
+  g_assert_cmpuint (missing_of (bare, "Set-AcceptedDomain"), ==, 1u << MFD_REMEDY_FILL_DOMAIN);
+  g_assert_cmpuint (missing_of (bare, "Validate-OutboundConnector"), ==,
+                    (1u << MFD_REMEDY_FILL_CONNECTOR_NAME) | (1u << MFD_REMEDY_FILL_RECIPIENT));
+  g_assert_true (has_command (bare, "-Recipients <recipient>"));
+  g_assert_true (mfd_remedy_command_has_placeholder ("Set-AcceptedDomain -Identity <domain> -DomainType Authoritative"));
+  /* A shell redirection is no placeholder. */
+  g_assert_false (mfd_remedy_command_has_placeholder ("openssl s_client -connect mail.contoso.com:25 </dev/null"));
+  g_assert_false (mfd_remedy_command_has_placeholder ("a < b > c"));
+
+  g_assert_cmpuint (missing_of (filled, "Set-AcceptedDomain"), ==, 0);
+  g_assert_true (has_command (filled, "Validate-OutboundConnector -Identity \"Outbound to Contoso\" -Recipients admin@contoso.com"));
+
+  /* Exchange's own view of the certificate, and the thumbprint as it
+   * writes it (40 upper-case hex digits). */
+  g_assert_true (has_command (cert, "Get-ExchangeCertificate | Format-List Thumbprint,Subject,NotAfter,Services"));
+  g_assert_true (has_command (cert, "Enable-ExchangeCertificate -Thumbprint 0123456789ABCDEF0123456789ABCDEF01234567 -Services SMTP"));
+  g_assert_cmpuint (missing_of (cert, "Enable-ExchangeCertificate"), ==, 0);
+
+  /* Values that could break out of the command stay placeholders. */
+  g_assert_true (has_command (cert_bad, "Enable-ExchangeCertificate -Thumbprint <thumbprint> -Services SMTP"));
+  g_assert_cmpuint (missing_of (cert_bad, "Enable-ExchangeCertificate"), ==, 1u << MFD_REMEDY_FILL_THUMBPRINT);
+  /* A bad recipient falls back to the domain's postmaster. */
+  g_assert_true (has_command (validate_bad, "-Recipients postmaster@contoso.com"));
+
+  for (guint i = 0; i < MFD_REMEDY_N_FILLS; i++)
+    {
+      g_assert_nonnull (mfd_remedy_fill_get_key (i));
+      g_assert_true (g_str_has_prefix (mfd_remedy_fill_get_placeholder (i), "<"));
+      g_assert_cmpstr (mfd_tr ("ja", mfd_remedy_fill_get_label (i)), !=, mfd_remedy_fill_get_label (i));
+    }
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -372,6 +441,7 @@ main (int   argc,
   g_test_add_func ("/remedy/partner-first", test_partner_first);
   g_test_add_func ("/remedy/expired", test_expired_forms);
   g_test_add_func ("/remedy/hostile-context", test_hostile_context);
+  g_test_add_func ("/remedy/placeholders", test_placeholders);
 
   return g_test_run ();
 }

@@ -45,6 +45,7 @@ struct _MfdDiagnosis
   char       **eop_ranges;
   GDateTime   *eop_ranges_fetched;
   gboolean     eop_ranges_from_cache;
+  char        *fills[MFD_REMEDY_N_FILLS];  /* what the user gave for the commands */
 };
 
 G_DEFINE_FINAL_TYPE (MfdDiagnosis, mfd_diagnosis, G_TYPE_OBJECT)
@@ -506,6 +507,8 @@ mfd_diagnosis_finalize (GObject *object)
   g_clear_pointer (&self->time, g_date_time_unref);
   g_clear_pointer (&self->eop_ranges, g_strfreev);
   g_clear_pointer (&self->eop_ranges_fetched, g_date_time_unref);
+  for (guint i = 0; i < MFD_REMEDY_N_FILLS; i++)
+    g_clear_pointer (&self->fills[i], g_free);
 
   G_OBJECT_CLASS (mfd_diagnosis_parent_class)->finalize (object);
 }
@@ -958,4 +961,26 @@ mfd_diagnosis_dup_comparison (MfdDiagnosis *self,
     }
 
   return g_string_free (g_steal_pointer (&out), FALSE);
+}
+
+void
+mfd_diagnosis_set_fill (MfdDiagnosis  *self,
+                        MfdRemedyFill  fill,
+                        const char    *value)
+{
+  g_return_if_fail (MFD_IS_DIAGNOSIS (self));
+  g_return_if_fail (fill < MFD_REMEDY_N_FILLS);
+
+  g_free (self->fills[fill]);
+  self->fills[fill] = value != NULL && *value != '\0' ? g_strstrip (g_strdup (value)) : NULL;
+}
+
+const char *
+mfd_diagnosis_get_fill (MfdDiagnosis  *self,
+                        MfdRemedyFill  fill)
+{
+  g_return_val_if_fail (MFD_IS_DIAGNOSIS (self), NULL);
+  g_return_val_if_fail (fill < MFD_REMEDY_N_FILLS, NULL);
+
+  return self->fills[fill];
 }

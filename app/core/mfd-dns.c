@@ -141,9 +141,23 @@ parse_server (const char  *server,
   return G_INET_SOCKET_ADDRESS (g_inet_socket_address_new (address, (guint16) port));
 
 invalid:
-  g_set_error (error, MFD_DNS_ERROR, MFD_DNS_ERROR_INVALID_SERVER,
-               "“%s” is not a DNS server address (IP, IP:PORT or [IPv6]:PORT)", server);
+  {
+    g_autofree char *message = mfd_text_render_va (NULL, N_("“{1}” is not a DNS server address: give an IP address with an optional port, such as 192.0.2.53:53 or [2001:db8::53]:53."),
+                                                   server, NULL);
+
+    g_set_error_literal (error, MFD_DNS_ERROR, MFD_DNS_ERROR_INVALID_SERVER, message);
+  }
   return NULL;
+}
+
+GInetSocketAddress *
+mfd_dns_server_parse (const char  *server,
+                      GError     **error)
+{
+  g_return_val_if_fail (server != NULL, NULL);
+  g_return_val_if_fail (error == NULL || *error == NULL, NULL);
+
+  return parse_server (server, error);
 }
 
 static MfdDnsResolver *

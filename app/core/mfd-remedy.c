@@ -31,7 +31,9 @@
  *   {1} the connector, {2} the destination server, {3} the domain.
  * Placeholders in commands (never translated; a readable <placeholder>
  * when missing): {1} connector name, {2} smart host, {3} domain,
- * {4} TLS domain, {5} destination host, {6} IP address. */
+ * {4} TLS domain, {5} destination host, {6} IP address, {7} recipient,
+ * {8} thumbprint. A step's "missing" says which of the ones a user can
+ * give are still placeholders (see MfdRemedyFill). */
 
 typedef enum
 {
@@ -93,7 +95,7 @@ static const StepDef step_show_connector = {
 
 static const StepDef step_validate = {
   N_("When the fix is in place, validate {1} from Exchange Online. Validation sends a test message to the address you give and shows whether it was delivered."),
-  "Validate-OutboundConnector -Identity \"{1}\" -Recipients postmaster@{3}",
+  "Validate-OutboundConnector -Identity \"{1}\" -Recipients {7}",
   N_("Mail flow > Connectors"), 0,
 };
 
@@ -181,9 +183,17 @@ static const StepDef step_show_certificate = {
   NULL, 0,
 };
 
+/* Exchange Server runs on Windows, where openssl is rarely at hand: its own
+ * shell lists the certificates with the thumbprint the results show. */
+static const StepDef step_exchange_certificate = {
+  N_("On Exchange Server, list the certificates in the Exchange Management Shell and find the one whose thumbprint matches the SHA-1 thumbprint of the certificate shown with this finding: check its subject, its end date and that SMTP is among its services."),
+  "Get-ExchangeCertificate | Format-List Thumbprint,Subject,NotAfter,Services",
+  NULL, 0,
+};
+
 static const StepDef step_renew_certificate = {
   N_("Install a valid certificate from a public certification authority on {2}, with its intermediate certificates, and assign it to SMTP. On Exchange Server, enable the new certificate for the SMTP service."),
-  "Enable-ExchangeCertificate -Thumbprint <thumbprint> -Services SMTP",
+  "Enable-ExchangeCertificate -Thumbprint {8} -Services SMTP",
   NULL, 0,
 };
 
@@ -340,7 +350,7 @@ static const CodeDef code_defs[] = {
     { N_("The server answered \"service not available\" (421) or refused the session."),
       N_("The connector requires TLS, but the server does not offer STARTTLS or cannot complete it."),
       N_("The server's certificate has a problem (the error detail then names it, such as CertificateExpired).") },
-    { &step_show_certificate, &step_show_connector, &step_enable_starttls, &step_tls12,
+    { &step_show_certificate, &step_exchange_certificate, &step_show_connector, &step_enable_starttls, &step_tls12,
       &step_reply_text },
     { &step_partner, &step_validate },
   },
@@ -359,7 +369,7 @@ static const CodeDef code_defs[] = {
     { N_("The certificate has expired, or is not yet valid."),
       N_("The names in the certificate do not match the name the connector expects."),
       N_("The certificate was not issued by a trusted public certification authority, or an intermediate certificate is missing.") },
-    { &step_show_certificate, &step_renew_certificate, &step_set_tls_domain, &step_wait_hour },
+    { &step_show_certificate, &step_exchange_certificate, &step_renew_certificate, &step_set_tls_domain, &step_wait_hour },
     { &step_partner, &step_validate },
   },
   {
@@ -382,7 +392,7 @@ static const CodeDef code_defs[] = {
     "4.7.5", N_("Certificate failed the MTA-STS check"),
     N_("The recipient's domain publishes an MTA-STS policy, which requires a valid certificate matching the MX host name; the certificate the server presented did not pass, so Exchange Online does not deliver to it."),
     { N_("The MX host's certificate has expired, is not trusted, or does not contain the MX host's name.") },
-    { &step_show_certificate, &step_mta_sts_policy },
+    { &step_show_certificate, &step_exchange_certificate, &step_mta_sts_policy },
     { &step_recipient_admins },
   },
   {
@@ -396,7 +406,7 @@ static const CodeDef code_defs[] = {
     "4.7.322", N_("DANE: the certificate has expired"),
     N_("The recipient's domain is protected with DANE, and the certificate the destination server presented has expired."),
     { N_("The certificate was not renewed in time, or the new one was not assigned to SMTP.") },
-    { &step_show_certificate, &step_renew_certificate, &step_dane_tlsa },
+    { &step_show_certificate, &step_exchange_certificate, &step_renew_certificate, &step_dane_tlsa },
     { &step_recipient_admins },
   },
   {
@@ -404,7 +414,7 @@ static const CodeDef code_defs[] = {
     N_("The recipient's domain is protected with DANE, but none of its TLSA records matches the certificate the destination server presented, or the records cannot be used."),
     { N_("The certificate was replaced without publishing matching TLSA records first."),
       N_("The TLSA records are malformed.") },
-    { &step_dane_tlsa, &step_show_certificate },
+    { &step_dane_tlsa, &step_show_certificate, &step_exchange_certificate },
     { &step_recipient_admins },
   },
   {
@@ -419,7 +429,7 @@ static const CodeDef code_defs[] = {
     "4.7.325", N_("DANE: the certificate does not match the host"),
     N_("The recipient's domain is protected with DANE, and the certificate the destination server presented does not contain the MX host's name."),
     { N_("The certificate was issued for a different name than the MX host.") },
-    { &step_show_certificate, &step_renew_certificate, &step_dane_tlsa },
+    { &step_show_certificate, &step_exchange_certificate, &step_renew_certificate, &step_dane_tlsa },
     { &step_recipient_admins },
   },
   {
@@ -568,7 +578,7 @@ static const CauseDef cause_defs[] = {
     { &step_enable_starttls, &step_firewall_inspection, &step_show_connector },
   },
   {
-    "starttls-rejected", "4.4.317", N_("The server fails the STARTTLS command"),
+    "starttls-rejected", "4.4.317", N_("The server answers STARTTLS with an error"),
     N_("The server offers STARTTLS, but answered Exchange Online's STARTTLS command with an error (for example \"454 TLS not available\")."),
     { N_("The server's certificate is missing or cannot be loaded."),
       N_("A TLS setting on the server is broken, or a firewall interferes.") },
@@ -597,34 +607,34 @@ static const CauseDef cause_defs[] = {
     N_("The certificate the destination server presents is past its end date. A connector that validates certificates does not accept it, so Exchange Online sends nothing over that connection."),
     { N_("The certificate was not renewed in time."),
       N_("A new certificate was installed but not assigned to SMTP.") },
-    { &step_show_certificate, &step_renew_certificate },
+    { &step_show_certificate, &step_exchange_certificate, &step_renew_certificate },
   },
   {
     "cert-not-yet-valid", "4.7.320", N_("The server's certificate is not valid yet"),
     N_("The certificate the destination server presents has a start date in the future, so it is not accepted yet."),
     { N_("The certificate was issued with a start date in the future and installed before that date."),
       N_("This computer's clock is behind, which makes a good certificate look not yet valid; check it as well.") },
-    { &step_show_certificate, &step_renew_certificate },
+    { &step_show_certificate, &step_exchange_certificate, &step_renew_certificate },
   },
   {
     "cert-untrusted", "4.7.320", N_("The server's certificate is not trusted"),
     N_("The certificate does not lead to a trusted public certification authority: it is self-signed, issued by a private authority, or the server does not send the intermediate certificates."),
     { N_("A self-signed or internal certificate is used for mail from the internet."),
       N_("The intermediate certificates are missing on the server.") },
-    { &step_show_certificate, &step_renew_certificate },
+    { &step_show_certificate, &step_exchange_certificate, &step_renew_certificate },
   },
   {
     "cert-name-mismatch", "4.7.320", N_("The certificate does not match the expected name"),
     N_("None of the names in the server's certificate matches the TLS domain the connector checks (with domain validation, the TLS domain — not the smart host's name — is what counts)."),
     { N_("The certificate was issued for different names than the one the connector expects."),
       N_("The connector's TLS domain is wrong or out of date.") },
-    { &step_show_certificate, &step_set_tls_domain, &step_renew_certificate, &step_wait_hour },
+    { &step_show_certificate, &step_exchange_certificate, &step_set_tls_domain, &step_renew_certificate, &step_wait_hour },
   },
   {
     "cert-insecure", "4.7.320", N_("The certificate uses weak cryptography"),
     N_("The certificate is signed with an algorithm that is no longer accepted (such as SHA-1 or MD5), or its key is too short."),
     { N_("An old certificate or an old internal certification authority is still in use.") },
-    { &step_show_certificate, &step_renew_certificate },
+    { &step_show_certificate, &step_exchange_certificate, &step_renew_certificate },
   },
   {
     "cert-chain-invalid", "4.7.320", N_("The certificate chain is built wrongly"),
@@ -650,7 +660,7 @@ static const CauseDef cause_defs[] = {
     "cert-revoked", "4.7.320", N_("The certificate has been revoked"),
     N_("The certification authority that issued the certificate has revoked it, so it must not be trusted any more."),
     { N_("The certificate was replaced or its key was exposed, and the old one is still installed.") },
-    { &step_show_certificate, &step_renew_certificate },
+    { &step_show_certificate, &step_exchange_certificate, &step_renew_certificate },
   },
   /* Says no more than the "other" code does: every part falls back to it. */
   { "other", "other", NULL, NULL, { NULL }, { NULL } },
@@ -805,8 +815,72 @@ quote_powershell (const char *value)
 typedef struct
 {
   char *prose[4];     /* {1} connector, {2} server, {3} domain; NULL-terminated */
-  char *command[7];   /* {1} … {6}; NULL-terminated */
+  char *command[9];   /* {1} … {8}; NULL-terminated */
+  guint missing;      /* (MfdRemedyFill bits) of command[] */
 } Args;
+
+/* Which command argument each fill gives, and its placeholder. */
+static const struct
+{
+  guint       arg;          /* index into Args.command */
+  const char *placeholder;
+  const char *key;
+  const char *label;
+} fills[MFD_REMEDY_N_FILLS] = {
+  [MFD_REMEDY_FILL_CONNECTOR_NAME] = { 0, "<connector name>", "connector-name", N_("Connector name") },
+  [MFD_REMEDY_FILL_SMART_HOST]     = { 1, "<smart host>", "smart-host", N_("Smart host") },
+  [MFD_REMEDY_FILL_DOMAIN]         = { 2, "<domain>", "domain", N_("Accepted or recipient domain") },
+  [MFD_REMEDY_FILL_TLS_DOMAIN]     = { 3, "<certificate name>", "tls-domain", N_("Name in the certificate (TLS domain)") },
+  [MFD_REMEDY_FILL_RECIPIENT]      = { 6, "<recipient>", "recipient", N_("Test recipient address") },
+  [MFD_REMEDY_FILL_THUMBPRINT]     = { 7, "<thumbprint>", "thumbprint", N_("Thumbprint of the new certificate") },
+};
+
+const char *
+mfd_remedy_fill_get_key (MfdRemedyFill fill)
+{
+  g_return_val_if_fail (fill < MFD_REMEDY_N_FILLS, NULL);
+  return fills[fill].key;
+}
+
+const char *
+mfd_remedy_fill_get_label (MfdRemedyFill fill)
+{
+  g_return_val_if_fail (fill < MFD_REMEDY_N_FILLS, NULL);
+  return fills[fill].label;
+}
+
+const char *
+mfd_remedy_fill_get_placeholder (MfdRemedyFill fill)
+{
+  g_return_val_if_fail (fill < MFD_REMEDY_N_FILLS, NULL);
+  return fills[fill].placeholder;
+}
+
+char *
+mfd_remedy_command_dup_placeholder (const char *command)
+{
+  /* "<name>" or "<two words>"; "</dev/null" and "a < b" are shell. */
+  for (const char *p = command != NULL ? strchr (command, '<') : NULL; p != NULL; p = strchr (p + 1, '<'))
+    {
+      const char *q = p + 1;
+
+      if (!g_ascii_isalpha (*q))
+        continue;
+      while (g_ascii_isalpha (*q) || (*q == ' ' && g_ascii_isalpha (q[1])))
+        q++;
+      if (*q == '>')
+        return g_strndup (p, q - p + 1);
+    }
+  return NULL;
+}
+
+gboolean
+mfd_remedy_command_has_placeholder (const char *command)
+{
+  g_autofree char *placeholder = mfd_remedy_command_dup_placeholder (command);
+
+  return placeholder != NULL;
+}
 
 static void
 args_clear (Args *args)
@@ -822,6 +896,42 @@ token_or (const char *value,
           const char *placeholder)
 {
   return g_strdup (is_plain_token (value) ? value : placeholder);
+}
+
+/* An address for -Recipients: "local@domain", nothing a shell would read. */
+static gboolean
+is_address_token (const char *value)
+{
+  const char *at = value != NULL ? strchr (value, '@') : NULL;
+
+  if (at == NULL || at == value || strchr (at + 1, '@') != NULL || !is_plain_token (at + 1))
+    return FALSE;
+  for (const char *p = value; p < at; p++)
+    if (!g_ascii_isalnum (*p) && strchr (".-_+", *p) == NULL)
+      return FALSE;
+  return TRUE;
+}
+
+/* A certificate thumbprint as Exchange shows it: 40 hex digits (SHA-1);
+ * spaces and colons from a copy are dropped. */
+static char *
+thumbprint_or_null (const char *value)
+{
+  GString *out;
+
+  if (value == NULL)
+    return NULL;
+  out = g_string_new (NULL);
+  for (const char *p = value; *p; p++)
+    {
+      if (g_ascii_isxdigit (*p))
+        g_string_append_c (out, g_ascii_toupper (*p));
+      else if (*p != ' ' && *p != ':')
+        return (g_string_free (out, TRUE), NULL);
+    }
+  if (out->len != 40)
+    return (g_string_free (out, TRUE), NULL);
+  return g_string_free (out, FALSE);
 }
 
 static char *
@@ -873,6 +983,39 @@ args_init (Args                   *args,
   args->command[3] = token_or (context->tls_domain, "<certificate name>");
   args->command[4] = token_or (host, "<host>");
   args->command[5] = token_or (context->ip, "<IP address>");
+  /* Validation writes to a real mailbox: the one given, or the domain's
+   * postmaster (every domain must have one). */
+  if (is_address_token (context->recipient))
+    args->command[6] = g_strdup (context->recipient);
+  else if (is_plain_token (context->domain))
+    args->command[6] = g_strconcat ("postmaster@", context->domain, NULL);
+  else
+    args->command[6] = g_strdup ("<recipient>");
+  args->command[7] = thumbprint_or_null (context->thumbprint);
+  if (args->command[7] == NULL)
+    args->command[7] = g_strdup ("<thumbprint>");
+
+  for (guint i = 0; i < MFD_REMEDY_N_FILLS; i++)
+    if (g_str_equal (args->command[fills[i].arg], fills[i].placeholder))
+      args->missing |= 1u << i;
+}
+
+/* The fills a command still needs: those of its arguments left as
+ * placeholders. */
+static guint
+command_missing (const char *command,
+                 const Args *args)
+{
+  guint missing = 0;
+
+  for (guint i = 0; i < MFD_REMEDY_N_FILLS; i++)
+    {
+      g_autofree char *ref = g_strdup_printf ("{%u}", fills[i].arg + 1);
+
+      if ((args->missing & (1u << i)) && strstr (command, ref) != NULL)
+        missing |= 1u << i;
+    }
+  return missing;
 }
 
 static MfdRemedyStep *
@@ -904,7 +1047,10 @@ render_step (const StepDef          *def,
     }
   /* Commands are the same in every language: rendered from the English source. */
   if (def->command != NULL)
-    step->command = mfd_text_render ("en", def->command, (const char * const *) args->command);
+    {
+      step->command = mfd_text_render ("en", def->command, (const char * const *) args->command);
+      step->missing = command_missing (def->command, args);
+    }
   if (def->eac_path != NULL)
     step->eac_path = g_strdup (mfd_tr (lang, def->eac_path));
 

@@ -30,7 +30,7 @@ typedef struct
 
 static const VerdictText verdict_texts[] = {
   { MFD_VERDICT_OK, N_("No problem found"),
-    N_("Every check that could block delivery passed.") },
+    N_("No check found anything that would stop delivery.") },
   { MFD_VERDICT_PROBLEM, N_("Problem found"),
     N_("At least one check failed in a way that stops Exchange Online from delivering through this connector.") },
   { MFD_VERDICT_INCONCLUSIVE, N_("Inconclusive"),
@@ -73,9 +73,7 @@ remedy_fill_init (RemedyFill   *fill,
   fill->context.ip = finding->ip;
   fill->context.eop_ranges = mfd_diagnosis_get_eop_ranges (diagnosis);
 
-  if (target == NULL)
-    return;
-
+  if (target != NULL)
   {
     MfdConnector *connector = mfd_target_get_connector (target);
     GPtrArray *smart_hosts = mfd_target_get_smart_hosts (target);
@@ -108,6 +106,22 @@ remedy_fill_init (RemedyFill   *fill,
     if (fill->context.domain == NULL && mx_domains != NULL && mx_domains[0] != NULL)
       fill->context.domain = mx_domains[0];
   }
+
+  /* What the user gave fills only what the checks did not know. */
+  {
+    const char **slots[MFD_REMEDY_N_FILLS] = {
+      [MFD_REMEDY_FILL_CONNECTOR_NAME] = &fill->context.connector_name,
+      [MFD_REMEDY_FILL_SMART_HOST] = &fill->context.smart_host,
+      [MFD_REMEDY_FILL_DOMAIN] = &fill->context.domain,
+      [MFD_REMEDY_FILL_TLS_DOMAIN] = &fill->context.tls_domain,
+      [MFD_REMEDY_FILL_RECIPIENT] = &fill->context.recipient,
+      [MFD_REMEDY_FILL_THUMBPRINT] = &fill->context.thumbprint,
+    };
+
+    for (guint i = 0; i < MFD_REMEDY_N_FILLS; i++)
+      if (*slots[i] == NULL || **slots[i] == '\0')
+        *slots[i] = mfd_diagnosis_get_fill (diagnosis, i);
+  }
 }
 
 static void
@@ -133,6 +147,34 @@ mfd_report_render_remedy (MfdDiagnosis *diagnosis,
   remedy_fill_clear (&fill);
 
   return remedy;
+}
+
+char *
+mfd_report_dup_certificate (MfdDiagnosis *diagnosis,
+                            MfdFinding   *finding)
+{
+  GPtrArray *observations;
+
+  g_return_val_if_fail (MFD_IS_DIAGNOSIS (diagnosis), NULL);
+  g_return_val_if_fail (finding != NULL, NULL);
+
+  if (finding->cause == NULL || !g_str_has_prefix (finding->cause, "cert-"))
+    return NULL;
+
+  observations = mfd_diagnosis_get_observations (diagnosis);
+  for (guint i = 0; i < observations->len; i++)
+    {
+      MfdObservation *o = g_ptr_array_index (observations, i);
+      const char *chain = mfd_observation_get_fact (o, "chain");
+      const char *thumbprints = mfd_observation_get_fact (o, "thumbprints");
+
+      if (o->stage != MFD_STAGE_CERTIFICATE || chain == NULL ||
+          g_strcmp0 (o->host, finding->host) != 0 ||
+          (finding->ip != NULL && g_strcmp0 (o->ip, finding->ip) != 0))
+        continue;
+      return g_strconcat (chain, thumbprints != NULL ? thumbprints : "", NULL);
+    }
+  return NULL;
 }
 
 static char *
@@ -505,10 +547,29 @@ write_finding (Writer       *w,
                                 n, code, title, NULL);
   write_heading (w, 2, heading);
 
-  if (is_markdown (w))
-    g_string_append_printf (w->out, "**%s:** `%s`  \n", mfd_trc (w->lang, "report", "Cause"), finding->cause);
-  else
-    write_field (w, NC_("report", "Cause"), finding->cause);
+  /* The cause in words, with its stable id for scripts and tickets. */
+  {
+    g_autoptr(MfdRemedy) cause = finding->cause != NULL ? mfd_remedy_render (NULL, finding->cause, w->lang, NULL) : NULL;
+    const char *cause_title = cause != NULL ? cause->title : NULL;
+
+    if (is_markdown (w))
+      {
+        g_autofree char *t = cause_title != NULL ? md_escape (cause_title, " ") : NULL;
+
+        if (t != NULL)
+          g_string_append_printf (w->out, "**%s:** %s (`%s`)  \n", mfd_trc (w->lang, "report", "Cause"), t, finding->cause);
+        else
+          g_string_append_printf (w->out, "**%s:** `%s`  \n", mfd_trc (w->lang, "report", "Cause"), finding->cause);
+      }
+    else
+      {
+        g_autofree char *value = cause_title != NULL
+                                 ? g_strdup_printf ("%s (%s)", cause_title, finding->cause)
+                                 : g_strdup (finding->cause);
+
+        write_field (w, NC_("report", "Cause"), value);
+      }
+  }
 
   if (remedy != NULL && remedy->explanation != NULL)
     write_paragraph (w, remedy->explanation);
@@ -523,6 +584,18 @@ write_finding (Writer       *w,
     {
       g_string_append_printf (w->out, "\n%s: %s\n", mfd_trc (w->lang, "report", "Evidence"), evidence);
     }
+
+  {
+    g_autofree char *certificate = mfd_report_dup_certificate (diagnosis, finding);
+
+    if (certificate != NULL)
+      {
+        g_string_append_printf (w->out, is_markdown (w) ? "\n**%s**\n\n```\n%s```\n" : "\n%s:\n%s",
+                                mfd_tr (w->lang, N_("Certificate the server presented")), certificate);
+        g_string_append_printf (w->out, is_markdown (w) ? "\n%s\n" : "%s\n",
+                                mfd_tr (w->lang, N_("SHA-1 is the thumbprint that Exchange Server (Get-ExchangeCertificate) and the Windows certificate store show.")));
+      }
+  }
 
   if (remedy == NULL)
     return;
@@ -697,6 +770,25 @@ mfd_report_render_diagnosis (MfdDiagnosis    *diagnosis,
   write_field (&w, NC_("report", "Checked at"), when);
   write_field (&w, NC_("report", "Result"), mfd_tr (lang, vt->label));
   write_paragraph (&w, mfd_tr (lang, vt->summary));
+
+  /* A result read without the settings behind it misleads (offline, a
+   * test resolver, short timeouts). */
+  if (target != NULL)
+    {
+      g_auto(GStrv) settings = mfd_target_dup_run_settings (target, lang);
+
+      if (settings[0] != NULL)
+        {
+          write_heading (&w, 2, mfd_tr (lang, N_("Settings that changed this run")));
+          g_string_append_c (w.out, '\n');
+          for (guint i = 0; settings[i] != NULL; i++)
+            {
+              g_autofree char *line = escape_with (&w, settings[i], " ");
+
+              g_string_append_printf (w.out, "%s- %s\n", is_markdown (&w) ? "" : "  ", line);
+            }
+        }
+    }
 
   if (comparison != NULL)
     {

@@ -607,6 +607,61 @@ mfd_target_describe (MfdTarget  *self,
   return g_strdup (mfd_tr (lang, N_("No destination to check")));
 }
 
+static char *
+seconds_text (guint ms)
+{
+  /* Whole seconds as set in Preferences or --timeout; a fraction otherwise. */
+  if (ms % 1000 == 0)
+    return g_strdup_printf ("%u", ms / 1000);
+  return g_strdup_printf ("%.1f", ms / 1000.0);
+}
+
+char **
+mfd_target_dup_run_settings (MfdTarget  *self,
+                             const char *lang)
+{
+  GPtrArray *lines = g_ptr_array_new ();
+
+  g_return_val_if_fail (MFD_IS_TARGET (self), NULL);
+
+  if (self->offline)
+    g_ptr_array_add (lines, g_strdup (mfd_tr (lang, N_("Offline: the public DNS, the domain registration and Microsoft's address ranges were not looked up."))));
+  if (self->dns_server != NULL)
+    g_ptr_array_add (lines, mfd_text_render_va (lang, N_("DNS server: {1}, instead of this computer's resolvers."),
+                                                    self->dns_server, NULL));
+  if (self->port != MFD_TARGET_DEFAULT_PORT)
+    {
+      g_autofree char *port = g_strdup_printf ("%u", self->port);
+
+      g_ptr_array_add (lines, mfd_text_render_va (lang, N_("Port {1}: Exchange Online always connects to port 25."),
+                                                      port, NULL));
+    }
+  if (self->connect_timeout_ms != MFD_TARGET_DEFAULT_CONNECT_MS ||
+      self->reply_timeout_ms != MFD_TARGET_DEFAULT_REPLY_MS ||
+      self->tls_timeout_ms != MFD_TARGET_DEFAULT_TLS_MS ||
+      self->dns_timeout_ms != MFD_TARGET_DEFAULT_DNS_MS)
+    {
+      g_autofree char *connect = seconds_text (self->connect_timeout_ms);
+      g_autofree char *reply = seconds_text (self->reply_timeout_ms);
+      g_autofree char *tls = seconds_text (self->tls_timeout_ms);
+      g_autofree char *dns = seconds_text (self->dns_timeout_ms);
+
+      g_ptr_array_add (lines, mfd_text_render_va (lang, N_("Timeouts: connection {1} s, reply {2} s, TLS {3} s, DNS {4} s."),
+                                                      connect, reply, tls, dns, NULL));
+    }
+  if (self->ca_file != NULL)
+    g_ptr_array_add (lines, mfd_text_render_va (lang, N_("Extra trusted CA certificates from {1}."),
+                                                    self->ca_file, NULL));
+  if (!self->offline &&
+      (g_strcmp0 (self->doh_url, MFD_TARGET_DEFAULT_DOH_URL) != 0 ||
+       g_strcmp0 (self->rdap_bootstrap_url, MFD_TARGET_DEFAULT_RDAP_BOOTSTRAP_URL) != 0 ||
+       g_strcmp0 (self->endpoints_url, MFD_TARGET_DEFAULT_ENDPOINTS_URL) != 0))
+    g_ptr_array_add (lines, g_strdup (mfd_tr (lang, N_("The internet's view was asked from other services than the default ones."))));
+
+  g_ptr_array_add (lines, NULL);
+  return (char **) g_ptr_array_free (lines, FALSE);
+}
+
 static void
 mfd_target_finalize (GObject *object)
 {

@@ -1312,6 +1312,50 @@ mfd_tls_session_verify (MfdTlsSession *self,
   chain = gnutls_certificate_get_peers (self->session, &n);
   obs = mfd_tls_verify_chain (chain, chain != NULL ? n : 0, host, ip, port,
                               mode, tls_domain, ca_file);
+  mfd_tls_add_thumbprints (obs, chain, chain != NULL ? n : 0);
   obs->ms = (g_get_monotonic_time () - started) / 1000;
   return obs;
+}
+
+static char *
+dup_thumbprint (const gnutls_datum_t     *der,
+                gnutls_digest_algorithm_t algorithm)
+{
+  guint8 digest[64];
+  size_t size = sizeof digest;
+  GString *hex;
+
+  if (gnutls_fingerprint (algorithm, der, digest, &size) != GNUTLS_E_SUCCESS)
+    return NULL;
+  hex = g_string_sized_new (size * 2);
+  for (size_t i = 0; i < size; i++)
+    g_string_append_printf (hex, "%02X", digest[i]);
+  return g_string_free (hex, FALSE);
+}
+
+void
+mfd_tls_add_thumbprints (MfdObservation       *obs,
+                         const gnutls_datum_t *chain,
+                         guint                 n_certs)
+{
+  g_autoptr(GString) lines = g_string_new (NULL);
+
+  g_return_if_fail (obs != NULL);
+
+  for (guint i = 0; i < n_certs && i < 16; i++)
+    {
+      g_autofree char *sha256 = dup_thumbprint (&chain[i], GNUTLS_DIG_SHA256);
+      g_autofree char *sha1 = dup_thumbprint (&chain[i], GNUTLS_DIG_SHA1);
+
+      if (sha256 == NULL || sha1 == NULL)
+        continue;
+      if (i == 0)
+        {
+          mfd_observation_set_fact (obs, "sha256", sha256);
+          mfd_observation_set_fact (obs, "sha1", sha1);
+        }
+      g_string_append_printf (lines, "#%u SHA-256: %s\n   SHA-1: %s\n", i + 1, sha256, sha1);
+    }
+  if (lines->len > 0)
+    mfd_observation_set_fact (obs, "thumbprints", lines->str);
 }

@@ -87,6 +87,14 @@ char           *mfd_tls_dup_issues_for_status (const gnutls_datum_t *chain,
                                                guint                 n_certs,
                                                unsigned int          status);
 
+/* Adds the facts "sha256" and "sha1" (the server's certificate, upper-case
+ * hex: SHA-1 is the Thumbprint that Get-ExchangeCertificate and the
+ * Windows certificate store show) and "thumbprints" (both, for every
+ * certificate of @chain, numbered as in the fact "chain"). Apart from the
+ * verification: it judges nothing. */
+void            mfd_tls_add_thumbprints    (MfdObservation       *obs,
+                                            const gnutls_datum_t *chain,
+                                            guint                 n_certs);
 /* Whether @crt is valid for @tls_domain. A plain name is matched with
  * RFC 6125 rules (a "*" only as the whole left-most label, matching one
  * label). A wildcard TlsDomain "*.contoso.com" is what EOP's connector

@@ -103,12 +103,38 @@ outcome_severity (MfdOutcome outcome)
     }
 }
 
+/* Hosts, not rows: a host's name lookup and each of its addresses have a
+ * row each, and "1 of 2 hosts" for one server confused. A host is done
+ * when all of its rows are. */
+static void
+count_hosts (MfdChecksPage *self,
+             guint         *done,
+             guint         *total)
+{
+  g_autoptr(GHashTable) pending = g_hash_table_new (g_str_hash, g_str_equal);
+  g_autoptr(GHashTable) hosts = g_hash_table_new (g_str_hash, g_str_equal);
+
+  for (guint i = 0; i < self->groups->len; i++)
+    {
+      Group *group = self->groups->pdata[i];
+      const char *name = group->host != NULL ? group->host : (group->ip != NULL ? group->ip : "");
+
+      g_hash_table_add (hosts, (gpointer) name);
+      if (!group_is_done (self, group))
+        g_hash_table_add (pending, (gpointer) name);
+    }
+  *total = g_hash_table_size (hosts);
+  *done = *total - g_hash_table_size (pending);
+}
+
 static void
 update_progress (MfdChecksPage *self)
 {
   g_autofree char *text = NULL;
-  guint done = mfd_checks_page_get_n_done (self);
-  guint total = self->groups->len;
+  guint done;
+  guint total;
+
+  count_hosts (self, &done, &total);
 
   if (self->cancelled)
     text = g_strdup (_("Checks cancelled"));
@@ -196,6 +222,8 @@ ensure_step_row (Group    *group,
     return step;
 
   step->row = ADW_ACTION_ROW (adw_action_row_new ());
+  /* Read-only: Tab goes to what can be acted on. */
+  gtk_widget_set_focusable (GTK_WIDGET (step->row), FALSE);
   adw_preferences_row_set_title (ADW_PREFERENCES_ROW (step->row), mfd_tr (NULL, mfd_stage_get_label (stage)));
   adw_preferences_row_set_use_markup (ADW_PREFERENCES_ROW (step->row), FALSE);
   adw_action_row_set_subtitle_lines (step->row, 0);
@@ -534,6 +562,14 @@ mfd_checks_page_was_cancelled (MfdChecksPage *self)
   g_return_val_if_fail (MFD_IS_CHECKS_PAGE (self), FALSE);
 
   return self->cancelled;
+}
+
+const char *
+mfd_checks_page_get_progress_text (MfdChecksPage *self)
+{
+  g_return_val_if_fail (MFD_IS_CHECKS_PAGE (self), NULL);
+
+  return gtk_label_get_label (self->progress_label);
 }
 
 guint

@@ -27,6 +27,8 @@ void      mfd_checks_page_cancel           (MfdChecksPage *self);
 /* The page state, for tests. */
 gboolean  mfd_checks_page_is_running       (MfdChecksPage *self);
 gboolean  mfd_checks_page_was_cancelled    (MfdChecksPage *self);
+/* The progress line as shown ("1 of 1 host done"). */
+const char *mfd_checks_page_get_progress_text (MfdChecksPage *self);
 /* Host/address groups shown, and how many of them are done. */
 guint     mfd_checks_page_get_n_groups     (MfdChecksPage *self);
 guint     mfd_checks_page_get_n_done       (MfdChecksPage *self);

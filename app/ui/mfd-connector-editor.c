@@ -131,7 +131,7 @@ update_state (MfdConnectorEditor *self)
   gboolean use_mx = gtk_switch_get_active (self->mx_switch);
   gboolean domain_validation = mode == MFD_TLS_DOMAIN_VALIDATION;
 
-  adw_action_row_set_subtitle (ADW_ACTION_ROW (self->tls_row), mfd_tr (NULL, mfd_tls_mode_get_summary (mode)));
+  mfd_ui_set_tls_subtitle (self->tls_row, mode);
   gtk_widget_set_visible (GTK_WIDGET (self->hosts_group), !use_mx);
   gtk_widget_set_visible (GTK_WIDGET (self->domains_group), use_mx);
   gtk_widget_set_visible (GTK_WIDGET (self->tls_domain_group), domain_validation);
@@ -255,6 +255,8 @@ mfd_connector_editor_new (GtkWindow         *parent,
   self = g_object_new (MFD_TYPE_CONNECTOR_EDITOR,
                        "transient-for", parent,
                        NULL);
+  /* The first thing to type (or check) is the name. */
+  gtk_window_set_focus (GTK_WINDOW (self), GTK_WIDGET (self->name_row));
   self->store = g_object_ref (store);
   if (connector != NULL)
     {

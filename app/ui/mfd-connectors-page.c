@@ -144,6 +144,17 @@ create_row (gpointer item,
   return row;
 }
 
+/* Escape clears the search; from an empty search it goes back, as Escape
+ * does everywhere else in the wizard. */
+static void
+on_stop_search_cb (MfdConnectorsPage *self)
+{
+  if (*gtk_editable_get_text (GTK_EDITABLE (self->search_entry)) != '\0')
+    gtk_editable_set_text (GTK_EDITABLE (self->search_entry), "");
+  else
+    gtk_widget_activate_action (GTK_WIDGET (self), "win.back", NULL);
+}
+
 static void
 on_search_changed_cb (MfdConnectorsPage *self)
 {
@@ -473,6 +484,7 @@ mfd_connectors_page_class_init (MfdConnectorsPageClass *klass)
   gtk_widget_class_bind_template_child (widget_class, MfdConnectorsPage, search_entry);
   gtk_widget_class_bind_template_child (widget_class, MfdConnectorsPage, list_box);
   gtk_widget_class_bind_template_callback (widget_class, on_search_changed_cb);
+  gtk_widget_class_bind_template_callback (widget_class, on_stop_search_cb);
   gtk_widget_class_bind_template_callback (widget_class, on_row_activated_cb);
 
   gtk_widget_class_install_action (widget_class, "connectors.add", NULL, mfd_connectors_page_add_action);

@@ -178,7 +178,7 @@ update_check_group (MfdNdrPage *self)
       adw_action_row_set_subtitle (self->match_row, _("Choose the TLS setting of the connector that sends there, so the certificate is judged the same way."));
     }
 
-  adw_action_row_set_subtitle (ADW_ACTION_ROW (self->tls_row), mfd_tr (NULL, mfd_tls_mode_get_summary (mode)));
+  mfd_ui_set_tls_subtitle (self->tls_row, mode);
   gtk_widget_set_visible (GTK_WIDGET (self->tls_row), self->matched == NULL);
   gtk_widget_set_visible (GTK_WIDGET (self->tls_domain_row),
                           self->matched == NULL && mode == MFD_TLS_DOMAIN_VALIDATION);
@@ -519,6 +519,7 @@ mfd_ndr_page_init (MfdNdrPage *self)
   g_autoptr(GListModel) modes = mfd_ui_tls_mode_model_new ();
   GtkDropTarget *drop;
   GType types[] = { GDK_TYPE_FILE_LIST, G_TYPE_STRING };
+  GtkEventController *shortcuts;
 
   gtk_widget_init_template (GTK_WIDGET (self));
 
@@ -535,6 +536,18 @@ mfd_ndr_page_init (MfdNdrPage *self)
   /* The saved connectors may have changed since the text was read. */
   g_signal_connect (self, "map", G_CALLBACK (update_check_group), NULL);
   update_check_group (self);
+
+  /* The page is for pasting: Ctrl+V works as soon as it opens. */
+  g_signal_connect_swapped (self, "map", G_CALLBACK (gtk_widget_grab_focus), self->text_view);
+
+  /* Caught before the text view, which would take Ctrl+Enter as a newline. */
+  shortcuts = gtk_shortcut_controller_new ();
+  gtk_event_controller_set_propagation_phase (shortcuts, GTK_PHASE_CAPTURE);
+  gtk_shortcut_controller_add_shortcut (GTK_SHORTCUT_CONTROLLER (shortcuts),
+                                        gtk_shortcut_new (gtk_alternative_trigger_new (gtk_keyval_trigger_new (GDK_KEY_Return, GDK_CONTROL_MASK),
+                                                                                       gtk_keyval_trigger_new (GDK_KEY_KP_Enter, GDK_CONTROL_MASK)),
+                                                          gtk_named_action_new ("ndr.run-checks")));
+  gtk_widget_add_controller (GTK_WIDGET (self), shortcuts);
 }
 
 void

@@ -79,7 +79,7 @@ mfd_practice_page_init (MfdPracticePage *self)
       const char *cause = mfd_lab_scenario_get_cause (i);
       const char *code = cause != NULL ? mfd_remedy_code_for_cause (cause) : NULL;
 
-      adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), mfd_tr (NULL, mfd_lab_scenario_get_title (i)));
+      adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), mfd_trc (NULL, "practice", mfd_lab_scenario_get_title (i)));
       adw_preferences_row_set_use_markup (ADW_PREFERENCES_ROW (row), FALSE);
       adw_action_row_set_subtitle (ADW_ACTION_ROW (row), mfd_tr (NULL, mfd_lab_scenario_get_summary (i)));
       gtk_list_box_row_set_activatable (GTK_LIST_BOX_ROW (row), TRUE);

@@ -25,6 +25,7 @@ struct _MfdPreferencesWindow
   GtkSpinButton        *tls_timeout;
   GtkSpinButton        *dns_timeout;
   AdwEntryRow          *dns_server;
+  GtkLabel             *dns_server_error;
   AdwEntryRow          *doh_url;
   AdwEntryRow          *rdap_bootstrap_url;
   AdwEntryRow          *endpoints_url;
@@ -118,7 +119,13 @@ bind_settings (MfdPreferencesWindow *self)
   g_settings_bind (self->settings, "reply-timeout", self->reply_timeout, "value", G_SETTINGS_BIND_DEFAULT);
   g_settings_bind (self->settings, "tls-timeout", self->tls_timeout, "value", G_SETTINGS_BIND_DEFAULT);
   g_settings_bind (self->settings, "dns-timeout", self->dns_timeout, "value", G_SETTINGS_BIND_DEFAULT);
-  g_settings_bind (self->settings, "dns-server", self->dns_server, "text", G_SETTINGS_BIND_DEFAULT);
+  /* Not bound: only a server the checks can use is stored (see
+   * on_dns_server_changed_cb). */
+  {
+    g_autofree char *dns_server = g_settings_get_string (self->settings, "dns-server");
+
+    gtk_editable_set_text (GTK_EDITABLE (self->dns_server), dns_server);
+  }
   g_settings_bind (self->settings, "doh-url", self->doh_url, "text", G_SETTINGS_BIND_DEFAULT);
   g_settings_bind (self->settings, "rdap-bootstrap-url", self->rdap_bootstrap_url, "text", G_SETTINGS_BIND_DEFAULT);
   g_settings_bind (self->settings, "endpoints-url", self->endpoints_url, "text", G_SETTINGS_BIND_DEFAULT);
@@ -134,6 +141,60 @@ bind_settings (MfdPreferencesWindow *self)
       g_signal_connect_object (checked[i], "changed", G_CALLBACK (on_row_changed_cb), self, 0);
       on_row_changed_cb (checked[i], self);
     }
+}
+
+/* Checked as typed, with the check the resolver itself applies: a value
+ * that is not a server is shown as such and never reaches the settings,
+ * where it would make every later run fail. */
+static void
+on_dns_server_changed_cb (MfdPreferencesWindow *self,
+                          GtkEditable          *editable)
+{
+  g_autofree char *text = g_strstrip (g_strdup (gtk_editable_get_text (editable)));
+  g_autoptr(GInetSocketAddress) address = NULL;
+  g_autoptr(GError) error = NULL;
+
+  if (self->settings == NULL)
+    return;
+
+  if (*text != '\0')
+    address = mfd_dns_server_parse (text, &error);
+
+  if (error != NULL)
+    {
+      gtk_widget_add_css_class (GTK_WIDGET (self->dns_server), "error");
+      gtk_label_set_label (self->dns_server_error, error->message);
+      gtk_widget_set_visible (GTK_WIDGET (self->dns_server_error), TRUE);
+      gtk_accessible_update_state (GTK_ACCESSIBLE (self->dns_server), GTK_ACCESSIBLE_STATE_INVALID,
+                                   GTK_ACCESSIBLE_INVALID_TRUE, -1);
+      return;
+    }
+
+  gtk_widget_remove_css_class (GTK_WIDGET (self->dns_server), "error");
+  gtk_widget_set_visible (GTK_WIDGET (self->dns_server_error), FALSE);
+  gtk_accessible_reset_state (GTK_ACCESSIBLE (self->dns_server), GTK_ACCESSIBLE_STATE_INVALID);
+  g_settings_set_string (self->settings, "dns-server", text);
+}
+
+/* Escape in a text field leaves the field (a second one closes the
+ * window): a half-typed value is not lost by reflex. */
+static gboolean
+on_key_pressed_cb (GtkEventControllerKey *controller,
+                   guint                  keyval,
+                   guint                  keycode,
+                   GdkModifierType        state,
+                   MfdPreferencesWindow  *self)
+{
+  GtkWidget *focus = gtk_root_get_focus (GTK_ROOT (self));
+
+  if (keyval != GDK_KEY_Escape || focus == NULL || !GTK_IS_TEXT (focus))
+    return GDK_EVENT_PROPAGATE;
+  /* The search entry has its own use for Escape. */
+  if (gtk_widget_get_ancestor (focus, GTK_TYPE_SEARCH_ENTRY) != NULL)
+    return GDK_EVENT_PROPAGATE;
+
+  gtk_window_set_focus (GTK_WINDOW (self), NULL);
+  return GDK_EVENT_STOP;
 }
 
 static void
@@ -198,6 +259,8 @@ mfd_preferences_window_class_init (MfdPreferencesWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, MfdPreferencesWindow, tls_timeout);
   gtk_widget_class_bind_template_child (widget_class, MfdPreferencesWindow, dns_timeout);
   gtk_widget_class_bind_template_child (widget_class, MfdPreferencesWindow, dns_server);
+  gtk_widget_class_bind_template_child (widget_class, MfdPreferencesWindow, dns_server_error);
+  gtk_widget_class_bind_template_callback (widget_class, on_dns_server_changed_cb);
   gtk_widget_class_bind_template_child (widget_class, MfdPreferencesWindow, doh_url);
   gtk_widget_class_bind_template_child (widget_class, MfdPreferencesWindow, rdap_bootstrap_url);
   gtk_widget_class_bind_template_child (widget_class, MfdPreferencesWindow, endpoints_url);
@@ -209,7 +272,21 @@ mfd_preferences_window_class_init (MfdPreferencesWindowClass *klass)
 static void
 mfd_preferences_window_init (MfdPreferencesWindow *self)
 {
+  GtkEventController *keys = gtk_event_controller_key_new ();
+
   gtk_widget_init_template (GTK_WIDGET (self));
+
+  gtk_event_controller_set_propagation_phase (keys, GTK_PHASE_CAPTURE);
+  g_signal_connect_object (keys, "key-pressed", G_CALLBACK (on_key_pressed_cb), self, 0);
+  gtk_widget_add_controller (GTK_WIDGET (self), keys);
+}
+
+gboolean
+mfd_preferences_window_get_dns_server_valid (MfdPreferencesWindow *self)
+{
+  g_return_val_if_fail (MFD_IS_PREFERENCES_WINDOW (self), FALSE);
+
+  return !gtk_widget_get_visible (GTK_WIDGET (self->dns_server_error));
 }
 
 MfdPreferencesWindow *

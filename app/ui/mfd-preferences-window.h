@@ -16,5 +16,7 @@ G_DECLARE_FINAL_TYPE (MfdPreferencesWindow, mfd_preferences_window, MFD, PREFERE
 
 MfdPreferencesWindow *mfd_preferences_window_new (GtkWindow *transient_for,
                                                   GSettings *settings);
+/* For tests: whether the DNS server typed is one the checks can use. */
+gboolean              mfd_preferences_window_get_dns_server_valid (MfdPreferencesWindow *self);
 
 G_END_DECLS

@@ -25,6 +25,17 @@ typedef struct
   char       *evidence;
 } FindingView;
 
+/* A command on the page, refilled in place when a value is typed above
+ * the steps (rebuilding the findings would untick the steps). */
+typedef struct
+{
+  guint      view;
+  guint      step;
+  GtkLabel  *label;
+  GtkWidget *button;
+  GtkWidget *mark;
+} CommandRow;
+
 /* The page is built a little per frame: laying out a finding's wrapped
  * text takes milliseconds, and twenty findings at once would stall the
  * window for over a second. A finding first shows its title and what was
@@ -54,6 +65,9 @@ struct _MfdResultsPage
   GPtrArray      *finding_widgets;
   GQueue          pending;        /* (element-type Build) what is still to be built */
   guint           build_tick;
+  GArray         *command_rows;   /* (element-type CommandRow) */
+  guint           asked;          /* (MfdRemedyFill bits) the form asks for */
+  AdwEntryRow    *fill_rows[MFD_REMEDY_N_FILLS];
   guint           remind_source;
   char           *status_title;
 
@@ -61,7 +75,10 @@ struct _MfdResultsPage
   GtkLabel       *target_label;
   GtkLabel       *summary_label;
   GtkLabel       *comparison_label;
+  GtkLabel       *checked_label;
+  GtkLabel       *settings_label;
   AdwStatusPage  *status_page;
+  AdwPreferencesGroup *fill_group;
   GtkBox         *findings_box;
   AdwPreferencesGroup *ranges_group;
   AdwExpanderRow *ranges_row;
@@ -126,27 +143,94 @@ compute_views (MfdResultsPage *self)
 }
 
 static void
+copy_command (MfdResultsPage *self,
+              const char     *command)
+{
+  g_autofree char *placeholder = mfd_remedy_command_dup_placeholder (command);
+
+  if (placeholder != NULL)
+    {
+      /* Translators: %s is what is still to be replaced, e.g. "<domain>". */
+      g_autofree char *message = g_strdup_printf (_("Copied, but the command still contains %s: replace it before you run it"),
+                                                  placeholder);
+
+      copy_text (self, command, message);
+    }
+  else
+    {
+      copy_text (self, command, _("Command copied"));
+    }
+}
+
+static void
 on_copy_command_cb (GtkButton      *button,
                     MfdResultsPage *self)
 {
-  copy_text (self, g_object_get_data (G_OBJECT (button), "command"), _("Command copied"));
+  copy_command (self, g_object_get_data (G_OBJECT (button), "command"));
+}
+
+static void
+show_command (CommandRow *row,
+              const char *command)
+{
+  gboolean unfilled = mfd_remedy_command_has_placeholder (command);
+
+  gtk_label_set_label (row->label, command);
+  g_object_set_data_full (G_OBJECT (row->button), "command", g_strdup (command), g_free);
+  gtk_widget_set_visible (row->mark, unfilled);
+}
+
+/* A command wraps between its words ("-Identity", "\"Contoso\"", "$false"),
+ * never inside one: the text's own break rules would split
+ * "Set-OutboundConnector" after "Set-" and "postmaster@" anywhere. A
+ * word too long for a line (a long -Properties list) may still break
+ * inside, so nothing is cut off at 360 px. */
+#define MAX_UNBROKEN_WORD 32
+
+static void
+add_command_breaks (PangoAttrList *attributes,
+                    const char    *command)
+{
+  const char *word = command;
+
+  while (*word != '\0')
+    {
+      const char *end = word;
+
+      while (*end != '\0' && *end != ' ')
+        end++;
+      if (end - word > 1 && end - word <= MAX_UNBROKEN_WORD)
+        {
+          PangoAttribute *keep = pango_attr_allow_breaks_new (FALSE);
+
+          keep->start_index = word - command;
+          keep->end_index = end - command;
+          pango_attr_list_insert (attributes, keep);
+        }
+      word = *end == ' ' ? end + 1 : end;
+    }
 }
 
 static GtkWidget *
 create_command_row (MfdResultsPage *self,
+                    guint           view,
+                    guint           step,
                     const char     *command)
 {
   GtkWidget *row = adw_preferences_row_new ();
   GtkWidget *box = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 12);
   GtkWidget *label = mfd_ui_wrapping_label_new (command, "monospace");
   GtkWidget *button = gtk_button_new_from_icon_name ("edit-copy-symbolic");
+  GtkWidget *mark = gtk_image_new_from_icon_name ("dialog-warning-symbolic");
   g_autoptr(PangoAttrList) attributes = NULL;
+  CommandRow command_row = { view, step, GTK_LABEL (label), button, mark };
 
   /* A hyphen added at a line break would read as part of the command. */
   attributes = pango_attr_list_new ();
   pango_attr_list_insert (attributes, pango_attr_insert_hyphens_new (FALSE));
+  add_command_breaks (attributes, command);
   gtk_label_set_attributes (GTK_LABEL (label), attributes);
-  gtk_label_set_wrap_mode (GTK_LABEL (label), PANGO_WRAP_CHAR);
+  gtk_label_set_wrap_mode (GTK_LABEL (label), PANGO_WRAP_WORD_CHAR);
   gtk_label_set_selectable (GTK_LABEL (label), TRUE);
   gtk_widget_set_hexpand (label, TRUE);
   gtk_widget_set_margin_start (box, 12);
@@ -157,12 +241,21 @@ create_command_row (MfdResultsPage *self,
   gtk_widget_add_css_class (button, "flat");
   gtk_widget_set_tooltip_text (button, _("Copy command"));
   gtk_accessible_update_property (GTK_ACCESSIBLE (button), GTK_ACCESSIBLE_PROPERTY_LABEL, _("Copy command"), -1);
-  g_object_set_data_full (G_OBJECT (button), "command", g_strdup (command), g_free);
   g_signal_connect_object (button, "clicked", G_CALLBACK (on_copy_command_cb), self, 0);
+  /* A command that still holds a <placeholder> fails in PowerShell. */
+  gtk_widget_add_css_class (mark, "warning");
+  gtk_widget_set_valign (mark, GTK_ALIGN_CENTER);
+  gtk_widget_set_tooltip_text (mark, _("Still contains a placeholder: fill in the values above the findings"));
+  gtk_accessible_update_property (GTK_ACCESSIBLE (mark), GTK_ACCESSIBLE_PROPERTY_LABEL,
+                                  _("Still contains a placeholder: fill in the values above the findings"), -1);
+  gtk_box_append (GTK_BOX (box), mark);
   gtk_box_append (GTK_BOX (box), label);
   gtk_box_append (GTK_BOX (box), button);
+  show_command (&command_row, command);
+  g_array_append_val (self->command_rows, command_row);
   gtk_list_box_row_set_child (GTK_LIST_BOX_ROW (row), box);
   gtk_list_box_row_set_activatable (GTK_LIST_BOX_ROW (row), FALSE);
+  gtk_widget_set_focusable (row, FALSE);
   gtk_widget_add_css_class (row, "command-row");
   return row;
 }
@@ -179,6 +272,8 @@ create_subtitle_row (const char *title,
   adw_action_row_set_subtitle_lines (ADW_ACTION_ROW (row), 0);
   adw_preferences_row_set_use_markup (ADW_PREFERENCES_ROW (row), FALSE);
   adw_action_row_add_prefix (ADW_ACTION_ROW (row), gtk_image_new_from_icon_name (icon_name));
+  /* Read-only: Tab goes to what can be acted on. */
+  gtk_widget_set_focusable (row, FALSE);
   return row;
 }
 
@@ -205,16 +300,17 @@ build_about (AdwExpanderRow *details,
       for (guint i = 0; remedy->likely_causes[i] != NULL; i++)
         g_string_append_printf (causes, "%s• %s", i > 0 ? "\n" : "", remedy->likely_causes[i]);
       adw_expander_row_add_row (details, create_subtitle_row (_("Possible causes"), causes->str,
-                                                              "dialog-question-symbolic"));
+                                                              "view-list-bullet-symbolic"));
     }
 }
 
 static void
 build_step (MfdResultsPage *self,
             AdwExpanderRow *details,
-            FindingView    *view,
+            guint           view_index,
             guint           i)
 {
+  FindingView *view = self->views->pdata[view_index];
   MfdRemedyStep *step = view->remedy->steps->pdata[i];
   g_autofree char *title = g_strdup_printf ("%u. %s", i + 1, step->text);
   g_autofree char *done = g_strdup_printf (_("Step %u done"), i + 1);
@@ -239,7 +335,7 @@ build_step (MfdResultsPage *self,
   adw_expander_row_add_row (details, row);
 
   if (step->command != NULL)
-    adw_expander_row_add_row (details, create_command_row (self, step->command));
+    adw_expander_row_add_row (details, create_command_row (self, view_index, i, step->command));
 }
 
 static guint
@@ -292,6 +388,57 @@ on_details_expanded_cb (AdwExpanderRow *details,
   queue_details (self, details, GPOINTER_TO_UINT (g_object_get_data (G_OBJECT (details), "mfd-index")), TRUE);
 }
 
+/* The chain as the server presented it: on Windows there is no openssl to
+ * look with, and the SHA-1 thumbprint is what Exchange lists. */
+static GtkWidget *
+create_certificate_row (MfdResultsPage *self,
+                        MfdFinding     *finding,
+                        const char     *certificate)
+{
+  AdwExpanderRow *row = ADW_EXPANDER_ROW (adw_expander_row_new ());
+  GtkWidget *inner = adw_preferences_row_new ();
+  GtkWidget *box = gtk_box_new (GTK_ORIENTATION_VERTICAL, 6);
+  GtkWidget *text = mfd_ui_wrapping_label_new (certificate, "monospace");
+  GtkWidget *note = mfd_ui_wrapping_label_new (_("SHA-1 is the thumbprint that Exchange Server (Get-ExchangeCertificate) and the Windows certificate store show."),
+                                               "dim-label");
+  GPtrArray *observations = mfd_diagnosis_get_observations (self->diagnosis);
+  const char *sha1 = NULL;
+
+  for (guint i = 0; i < observations->len && sha1 == NULL; i++)
+    {
+      MfdObservation *o = observations->pdata[i];
+
+      if (o->stage == MFD_STAGE_CERTIFICATE && g_strcmp0 (o->host, finding->host) == 0 &&
+          (finding->ip == NULL || g_strcmp0 (o->ip, finding->ip) == 0))
+        sha1 = mfd_observation_get_fact (o, "sha1");
+    }
+
+  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), _("Certificate the server presented"));
+  adw_preferences_row_set_use_markup (ADW_PREFERENCES_ROW (row), FALSE);
+  if (sha1 != NULL)
+    {
+      /* Translators: %s is 40 hexadecimal digits. */
+      g_autofree char *subtitle = g_strdup_printf (_("Thumbprint (SHA-1): %s"), sha1);
+
+      adw_expander_row_set_subtitle (row, subtitle);
+    }
+  adw_expander_row_set_icon_name (row, "channel-secure-symbolic");
+  gtk_label_set_selectable (GTK_LABEL (text), TRUE);
+  gtk_label_set_wrap_mode (GTK_LABEL (text), PANGO_WRAP_WORD_CHAR);
+  gtk_widget_add_css_class (note, "caption");
+  gtk_widget_set_margin_start (box, 12);
+  gtk_widget_set_margin_end (box, 12);
+  gtk_widget_set_margin_top (box, 8);
+  gtk_widget_set_margin_bottom (box, 8);
+  gtk_box_append (GTK_BOX (box), text);
+  gtk_box_append (GTK_BOX (box), note);
+  gtk_list_box_row_set_child (GTK_LIST_BOX_ROW (inner), box);
+  gtk_list_box_row_set_activatable (GTK_LIST_BOX_ROW (inner), FALSE);
+  gtk_widget_set_focusable (inner, FALSE);
+  adw_expander_row_add_row (row, inner);
+  return GTK_WIDGET (row);
+}
+
 static GtkWidget *
 create_finding_widget (MfdResultsPage *self,
                        guint           index)
@@ -317,6 +464,13 @@ create_finding_widget (MfdResultsPage *self,
   adw_preferences_group_add (ADW_PREFERENCES_GROUP (about),
                              create_subtitle_row (_("What we saw"), view->evidence != NULL ? view->evidence : "",
                                                   "system-search-symbolic"));
+
+  {
+    g_autofree char *certificate = mfd_report_dup_certificate (self->diagnosis, finding);
+
+    if (certificate != NULL)
+      adw_preferences_group_add (ADW_PREFERENCES_GROUP (about), create_certificate_row (self, finding, certificate));
+  }
 
   if (remedy != NULL && (remedy->explanation != NULL || n_steps > 0 ||
                          (remedy->likely_causes != NULL && remedy->likely_causes[0] != NULL)))
@@ -410,7 +564,7 @@ build_next_cb (GtkWidget     *widget,
 
     case BUILD_STEP:
     default:
-      build_step (self, build->details, view, build->step++);
+      build_step (self, build->details, build->index, build->step++);
       if (build->step < count_steps (view))
         g_queue_push_head (&self->pending, build);
       else
@@ -424,6 +578,182 @@ build_next_cb (GtkWidget     *widget,
       return G_SOURCE_REMOVE;
     }
   return G_SOURCE_CONTINUE;
+}
+
+/* The commands' values are remembered per connector, or per destination
+ * for a check that did not start from one. */
+static char *
+dup_fill_store_key (MfdResultsPage *self)
+{
+  MfdTarget *target = mfd_diagnosis_get_target (self->diagnosis);
+  const char *connector = target != NULL ? mfd_target_get_connector_name (target) : NULL;
+
+  if (connector != NULL)
+    return g_strdup (connector);
+  return target != NULL ? mfd_target_describe (target, "en") : NULL;
+}
+
+static void
+load_fills (MfdResultsPage *self)
+{
+  GSettings *settings = get_settings (self);
+  g_autofree char *key = dup_fill_store_key (self);
+  g_autoptr(GVariant) all = NULL;
+  g_autoptr(GVariant) values = NULL;
+
+  if (settings == NULL || key == NULL)
+    return;
+  all = g_settings_get_value (settings, "command-values");
+  values = g_variant_lookup_value (all, key, G_VARIANT_TYPE ("a{ss}"));
+  if (values == NULL)
+    return;
+  for (guint i = 0; i < MFD_REMEDY_N_FILLS; i++)
+    {
+      const char *value = NULL;
+
+      if (mfd_diagnosis_get_fill (self->diagnosis, i) == NULL &&
+          g_variant_lookup (values, mfd_remedy_fill_get_key (i), "&s", &value))
+        mfd_diagnosis_set_fill (self->diagnosis, i, value);
+    }
+}
+
+static void
+save_fills (MfdResultsPage *self)
+{
+  GSettings *settings = get_settings (self);
+  g_autofree char *key = dup_fill_store_key (self);
+  g_autoptr(GVariant) all = NULL;
+  GVariantBuilder builder;
+  GVariantBuilder mine;
+  GVariantIter iter;
+  const char *name;
+  GVariant *values;
+
+  if (settings == NULL || key == NULL)
+    return;
+
+  all = g_settings_get_value (settings, "command-values");
+  g_variant_builder_init (&builder, G_VARIANT_TYPE ("a{sa{ss}}"));
+  g_variant_iter_init (&iter, all);
+  while (g_variant_iter_next (&iter, "{&s@a{ss}}", &name, &values))
+    {
+      if (!g_str_equal (name, key))
+        g_variant_builder_add (&builder, "{s@a{ss}}", name, values);
+      g_variant_unref (values);
+    }
+  g_variant_builder_init (&mine, G_VARIANT_TYPE ("a{ss}"));
+  for (guint i = 0; i < MFD_REMEDY_N_FILLS; i++)
+    if (mfd_diagnosis_get_fill (self->diagnosis, i) != NULL)
+      g_variant_builder_add (&mine, "{ss}", mfd_remedy_fill_get_key (i), mfd_diagnosis_get_fill (self->diagnosis, i));
+  g_variant_builder_add (&builder, "{sa{ss}}", key, &mine);
+  g_settings_set_value (settings, "command-values", g_variant_builder_end (&builder));
+}
+
+/* The values the shown commands need that the checks did not learn: what
+ * they miss with nothing typed in. */
+static guint
+compute_asked (MfdResultsPage *self)
+{
+  char *typed[MFD_REMEDY_N_FILLS];
+  GPtrArray *findings = mfd_diagnosis_get_findings (self->diagnosis);
+  guint asked = 0;
+
+  for (guint i = 0; i < MFD_REMEDY_N_FILLS; i++)
+    {
+      typed[i] = g_strdup (mfd_diagnosis_get_fill (self->diagnosis, i));
+      mfd_diagnosis_set_fill (self->diagnosis, i, NULL);
+    }
+  for (guint f = 0; f < findings->len; f++)
+    {
+      g_autoptr(MfdRemedy) remedy = mfd_report_render_remedy (self->diagnosis, findings->pdata[f], NULL);
+
+      for (guint i = 0; remedy != NULL && i < remedy->steps->len; i++)
+        asked |= ((MfdRemedyStep *) remedy->steps->pdata[i])->missing;
+    }
+  for (guint i = 0; i < MFD_REMEDY_N_FILLS; i++)
+    {
+      mfd_diagnosis_set_fill (self->diagnosis, i, typed[i]);
+      g_free (typed[i]);
+    }
+  return asked;
+}
+
+/* Every command on the page again, with what was typed. */
+static void
+refill_commands (MfdResultsPage *self)
+{
+  guint still_missing = 0;
+
+  for (guint i = 0; i < self->views->len; i++)
+    {
+      FindingView *view = self->views->pdata[i];
+
+      g_clear_pointer (&view->remedy, mfd_remedy_free);
+      view->remedy = mfd_report_render_remedy (self->diagnosis, view->finding, NULL);
+      for (guint s = 0; view->remedy != NULL && s < view->remedy->steps->len; s++)
+        still_missing |= ((MfdRemedyStep *) view->remedy->steps->pdata[s])->missing;
+    }
+  for (guint i = 0; i < self->command_rows->len; i++)
+    {
+      CommandRow *row = &g_array_index (self->command_rows, CommandRow, i);
+      FindingView *view = self->views->pdata[row->view];
+
+      if (view->remedy != NULL && row->step < view->remedy->steps->len)
+        show_command (row, ((MfdRemedyStep *) view->remedy->steps->pdata[row->step])->command);
+    }
+  /* A value typed but not usable in a command (a space, a quote) is not
+   * taken: the field says so. */
+  for (guint i = 0; i < MFD_REMEDY_N_FILLS; i++)
+    {
+      GtkWidget *entry = GTK_WIDGET (self->fill_rows[i]);
+
+      if (entry == NULL)
+        continue;
+      if ((still_missing & (1u << i)) && mfd_diagnosis_get_fill (self->diagnosis, i) != NULL)
+        gtk_widget_add_css_class (entry, "error");
+      else
+        gtk_widget_remove_css_class (entry, "error");
+    }
+}
+
+static void
+on_fill_changed_cb (GtkEditable    *editable,
+                    MfdResultsPage *self)
+{
+  MfdRemedyFill fill = GPOINTER_TO_UINT (g_object_get_data (G_OBJECT (editable), "mfd-fill"));
+
+  if (self->diagnosis == NULL)
+    return;
+  mfd_diagnosis_set_fill (self->diagnosis, fill, gtk_editable_get_text (editable));
+  save_fills (self);
+  refill_commands (self);
+}
+
+static void
+build_fill_form (MfdResultsPage *self)
+{
+  for (guint i = 0; i < MFD_REMEDY_N_FILLS; i++)
+    {
+      AdwEntryRow *row;
+      const char *value;
+
+      if (self->fill_rows[i] != NULL)
+        adw_preferences_group_remove (self->fill_group, GTK_WIDGET (self->fill_rows[i]));
+      self->fill_rows[i] = NULL;
+      if (!(self->asked & (1u << i)))
+        continue;
+
+      row = ADW_ENTRY_ROW (adw_entry_row_new ());
+      value = mfd_diagnosis_get_fill (self->diagnosis, i);
+      adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), mfd_tr (NULL, mfd_remedy_fill_get_label (i)));
+      adw_preferences_row_set_use_markup (ADW_PREFERENCES_ROW (row), FALSE);
+      gtk_editable_set_text (GTK_EDITABLE (row), value != NULL ? value : "");
+      g_object_set_data (G_OBJECT (row), "mfd-fill", GUINT_TO_POINTER (i));
+      g_signal_connect_object (row, "changed", G_CALLBACK (on_fill_changed_cb), self, 0);
+      adw_preferences_group_add (self->fill_group, GTK_WIDGET (row));
+      self->fill_rows[i] = row;
+    }
+  gtk_widget_set_visible (GTK_WIDGET (self->fill_group), self->asked != 0);
 }
 
 static void
@@ -465,6 +795,7 @@ show_ranges (MfdResultsPage *self)
 
       adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), ranges[i]);
       adw_preferences_row_set_use_markup (ADW_PREFERENCES_ROW (row), FALSE);
+      gtk_widget_set_focusable (row, FALSE);
       gtk_widget_add_css_class (row, "monospace");
       adw_expander_row_add_row (self->ranges_row, row);
     }
@@ -488,6 +819,44 @@ show_ranges (MfdResultsPage *self)
   gtk_widget_set_visible (GTK_WIDGET (self->ranges_group), TRUE);
 }
 
+/* When the checks ran (a result reopened from Recent may be old) and the
+ * settings that made this run differ from a default one. */
+static void
+show_run_facts (MfdResultsPage *self)
+{
+  GDateTime *time = mfd_diagnosis_get_time (self->diagnosis);
+  MfdTarget *target = mfd_diagnosis_get_target (self->diagnosis);
+  g_auto(GStrv) settings = NULL;
+  g_autofree char *checked = NULL;
+
+  if (time != NULL)
+    {
+      g_autoptr(GDateTime) local = g_date_time_to_local (time);
+      /* Translators: a strftime format for when the checks ran. */
+      g_autofree char *when = g_date_time_format (local, _("%Y-%m-%d %H:%M"));
+
+      checked = g_strdup_printf (_("Checked %s"), when);
+    }
+  gtk_label_set_label (self->checked_label, checked != NULL ? checked : "");
+  gtk_widget_set_visible (GTK_WIDGET (self->checked_label), checked != NULL);
+
+  settings = target != NULL ? mfd_target_dup_run_settings (target, NULL) : NULL;
+  if (settings != NULL && settings[0] != NULL)
+    {
+      g_autoptr(GString) text = g_string_new (_("Settings that changed this run:"));
+
+      for (guint i = 0; settings[i] != NULL; i++)
+        g_string_append_printf (text, "\n• %s", settings[i]);
+      gtk_label_set_label (self->settings_label, text->str);
+      gtk_widget_set_visible (GTK_WIDGET (self->settings_label), TRUE);
+    }
+  else
+    {
+      gtk_label_set_label (self->settings_label, "");
+      gtk_widget_set_visible (GTK_WIDGET (self->settings_label), FALSE);
+    }
+}
+
 static void
 rebuild (MfdResultsPage *self)
 {
@@ -498,9 +867,13 @@ rebuild (MfdResultsPage *self)
   g_autofree char *summary = NULL;
   guint problems = 0;
 
+  load_fills (self);
+  self->asked = compute_asked (self);
   compute_views (self);
 
   cancel_build (self);
+  g_array_set_size (self->command_rows, 0);
+  build_fill_form (self);
   for (guint i = 0; i < self->finding_widgets->len; i++)
     gtk_box_remove (self->findings_box, self->finding_widgets->pdata[i]);
   g_ptr_array_set_size (self->finding_widgets, 0);
@@ -519,6 +892,7 @@ rebuild (MfdResultsPage *self)
   gtk_label_set_label (self->target_label, where);
   gtk_widget_set_visible (GTK_WIDGET (self->comparison_label), comparison != NULL);
   gtk_label_set_label (self->comparison_label, comparison != NULL ? comparison : "");
+  show_run_facts (self);
 
   g_clear_pointer (&self->status_title, g_free);
   switch (verdict)
@@ -612,7 +986,11 @@ on_export_done_cb (GObject      *source,
 
   if (mfd_results_page_export_finish (self, result, &error))
     {
-      show_toast (self, _("Report saved"));
+      GFile *file = g_task_get_task_data (G_TASK (result));
+      g_autofree char *where = g_file_get_parse_name (file);
+      g_autofree char *message = g_strdup_printf (_("Report saved to %s"), where);
+
+      show_toast (self, message);
     }
   else if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
     {
@@ -632,6 +1010,18 @@ on_export_response_cb (GtkNativeDialog *chooser,
       g_autoptr(GFile) file = gtk_file_chooser_get_file (GTK_FILE_CHOOSER (chooser));
       const char *format = gtk_file_chooser_get_choice (GTK_FILE_CHOOSER (chooser), "format");
       const char *lang = gtk_file_chooser_get_choice (GTK_FILE_CHOOSER (chooser), "language");
+      g_autofree char *basename = g_file_get_basename (file);
+
+      /* The suggested name ends in .md; JSON chosen afterwards gets its own. */
+      if (g_strcmp0 (format, "json") == 0 && basename != NULL && g_str_has_suffix (basename, ".md"))
+        {
+          g_autoptr(GFile) parent = g_file_get_parent (file);
+          g_autofree char *stem = g_strndup (basename, strlen (basename) - 3);
+          g_autofree char *json_name = g_strconcat (stem, ".json", NULL);
+
+          if (parent != NULL)
+            g_set_object (&file, g_file_get_child (parent, json_name));
+        }
 
       mfd_results_page_export_async (self, file,
                                      g_strcmp0 (format, "json") == 0 ? MFD_REPORT_JSON : MFD_REPORT_MARKDOWN,
@@ -662,13 +1052,58 @@ mfd_results_page_export_action (GtkWidget  *widget,
                                          GTK_WINDOW (gtk_widget_get_root (widget)),
                                          GTK_FILE_CHOOSER_ACTION_SAVE,
                                          _("_Save"), _("_Cancel"));
-  gtk_file_chooser_set_current_name (GTK_FILE_CHOOSER (chooser), "mail-flow-doctor-report.md");
+  {
+    g_autofree char *name = mfd_results_page_dup_export_name (self, "md");
+
+    gtk_file_chooser_set_current_name (GTK_FILE_CHOOSER (chooser), name);
+  }
   gtk_file_chooser_add_choice (GTK_FILE_CHOOSER (chooser), "format", _("Format"), format_ids, format_labels);
   gtk_file_chooser_set_choice (GTK_FILE_CHOOSER (chooser), "format", "markdown");
   gtk_file_chooser_add_choice (GTK_FILE_CHOOSER (chooser), "language", _("Language"), lang_ids, lang_labels);
   gtk_file_chooser_set_choice (GTK_FILE_CHOOSER (chooser), "language", lang);
   g_signal_connect_object (chooser, "response", G_CALLBACK (on_export_response_cb), self, 0);
   gtk_native_dialog_show (GTK_NATIVE_DIALOG (chooser));
+}
+
+/* "mail-flow-doctor-mail.contoso.com-2026-12-07.md": which server, and
+ * when, without opening the file. */
+char *
+mfd_results_page_dup_export_name (MfdResultsPage *self,
+                                  const char     *extension)
+{
+  MfdTarget *target;
+  GPtrArray *hosts;
+  const char * const *domains;
+  const char *name = NULL;
+  g_autofree char *safe = NULL;
+  g_autofree char *date = NULL;
+  g_autoptr(GDateTime) local = NULL;
+
+  g_return_val_if_fail (MFD_IS_RESULTS_PAGE (self), NULL);
+  g_return_val_if_fail (self->diagnosis != NULL, NULL);
+
+  target = mfd_diagnosis_get_target (self->diagnosis);
+  hosts = target != NULL ? mfd_target_get_smart_hosts (target) : NULL;
+  domains = target != NULL ? mfd_target_get_mx_domains (target) : NULL;
+  if (hosts != NULL && hosts->len > 0)
+    name = ((MfdTargetHost *) hosts->pdata[0])->host;
+  else if (domains != NULL && domains[0] != NULL)
+    name = domains[0];
+  else if (target != NULL)
+    name = mfd_target_get_connector_name (target);
+
+  /* Only what every file system takes in a name. */
+  safe = g_strdup (name != NULL ? name : "report");
+  for (char *p = safe; *p != '\0'; p++)
+    if (!g_ascii_isalnum (*p) && *p != '.' && *p != '-' && *p != '_')
+      *p = '-';
+  if (strlen (safe) > 64)
+    safe[64] = '\0';
+
+  local = g_date_time_to_local (mfd_diagnosis_get_time (self->diagnosis));
+  date = g_date_time_format (local, "%Y-%m-%d");
+
+  return g_strdup_printf ("mail-flow-doctor-%s-%s.%s", safe, date, extension);
 }
 
 static gboolean
@@ -745,6 +1180,7 @@ mfd_results_page_finalize (GObject *object)
 
   g_clear_pointer (&self->views, g_ptr_array_unref);
   g_clear_pointer (&self->finding_widgets, g_ptr_array_unref);
+  g_clear_pointer (&self->command_rows, g_array_unref);
   g_free (self->status_title);
 
   G_OBJECT_CLASS (mfd_results_page_parent_class)->finalize (object);
@@ -763,7 +1199,10 @@ mfd_results_page_class_init (MfdResultsPageClass *klass)
   gtk_widget_class_bind_template_child (widget_class, MfdResultsPage, target_label);
   gtk_widget_class_bind_template_child (widget_class, MfdResultsPage, summary_label);
   gtk_widget_class_bind_template_child (widget_class, MfdResultsPage, comparison_label);
+  gtk_widget_class_bind_template_child (widget_class, MfdResultsPage, checked_label);
+  gtk_widget_class_bind_template_child (widget_class, MfdResultsPage, settings_label);
   gtk_widget_class_bind_template_child (widget_class, MfdResultsPage, status_page);
+  gtk_widget_class_bind_template_child (widget_class, MfdResultsPage, fill_group);
   gtk_widget_class_bind_template_child (widget_class, MfdResultsPage, findings_box);
   gtk_widget_class_bind_template_child (widget_class, MfdResultsPage, ranges_group);
   gtk_widget_class_bind_template_child (widget_class, MfdResultsPage, ranges_row);
@@ -785,6 +1224,7 @@ mfd_results_page_init (MfdResultsPage *self)
 
   self->views = g_ptr_array_new_with_free_func (finding_view_free);
   self->finding_widgets = g_ptr_array_new ();
+  self->command_rows = g_array_new (FALSE, TRUE, sizeof (CommandRow));
   g_queue_init (&self->pending);
 }
 
@@ -840,6 +1280,7 @@ mfd_results_page_export_async (MfdResultsPage      *self,
 
   task = g_task_new (self, cancellable, callback, user_data);
   g_task_set_source_tag (task, mfd_results_page_export_async);
+  g_task_set_task_data (task, g_object_ref (file), g_object_unref);
 
   report = mfd_report_render_diagnosis (self->diagnosis, format, lang);
   bytes = g_bytes_new_take (report, strlen (report));
@@ -935,4 +1376,66 @@ mfd_results_page_is_built (MfdResultsPage *self)
   g_return_val_if_fail (MFD_IS_RESULTS_PAGE (self), FALSE);
 
   return g_queue_is_empty (&self->pending);
+}
+
+const char *
+mfd_results_page_get_checked_text (MfdResultsPage *self)
+{
+  g_return_val_if_fail (MFD_IS_RESULTS_PAGE (self), NULL);
+
+  return gtk_label_get_label (self->checked_label);
+}
+
+const char *
+mfd_results_page_get_settings_text (MfdResultsPage *self)
+{
+  g_return_val_if_fail (MFD_IS_RESULTS_PAGE (self), NULL);
+
+  return gtk_label_get_label (self->settings_label);
+}
+
+const char *
+mfd_results_page_get_command (MfdResultsPage *self,
+                              guint           index,
+                              guint           step)
+{
+  FindingView *view = get_view (self, index);
+
+  if (view == NULL || view->remedy == NULL || step >= view->remedy->steps->len)
+    return NULL;
+  return ((MfdRemedyStep *) view->remedy->steps->pdata[step])->command;
+}
+
+GtkEditable *
+mfd_results_page_get_fill_entry (MfdResultsPage *self,
+                                 MfdRemedyFill   fill)
+{
+  g_return_val_if_fail (MFD_IS_RESULTS_PAGE (self), NULL);
+  g_return_val_if_fail (fill < MFD_REMEDY_N_FILLS, NULL);
+
+  return self->fill_rows[fill] != NULL ? GTK_EDITABLE (self->fill_rows[fill]) : NULL;
+}
+
+void
+mfd_results_page_copy_command (MfdResultsPage *self,
+                               guint           index,
+                               guint           step)
+{
+  const char *command = mfd_results_page_get_command (self, index, step);
+
+  g_return_if_fail (command != NULL);
+  copy_command (self, command);
+}
+
+guint
+mfd_results_page_count_marked_commands (MfdResultsPage *self)
+{
+  guint n = 0;
+
+  g_return_val_if_fail (MFD_IS_RESULTS_PAGE (self), 0);
+
+  for (guint i = 0; i < self->command_rows->len; i++)
+    if (gtk_widget_get_visible (g_array_index (self->command_rows, CommandRow, i).mark))
+      n++;
+  return n;
 }

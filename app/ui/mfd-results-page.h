@@ -28,6 +28,23 @@ void          mfd_results_page_export_async      (MfdResultsPage       *self,
                                                   GCancellable         *cancellable,
                                                   GAsyncReadyCallback   callback,
                                                   gpointer              user_data);
+/* The name Export… suggests: the host checked and the date. */
+char         *mfd_results_page_dup_export_name   (MfdResultsPage       *self,
+                                                  const char           *extension);
+/* Test hooks: "Checked …" and the settings that changed the run, as shown. */
+const char   *mfd_results_page_get_checked_text  (MfdResultsPage       *self);
+const char   *mfd_results_page_get_settings_text (MfdResultsPage       *self);
+/* Test hooks for the commands and the form above them. */
+const char   *mfd_results_page_get_command       (MfdResultsPage       *self,
+                                                  guint                 index,
+                                                  guint                 step);
+GtkEditable  *mfd_results_page_get_fill_entry    (MfdResultsPage       *self,
+                                                  MfdRemedyFill         fill);
+void          mfd_results_page_copy_command      (MfdResultsPage       *self,
+                                                  guint                 index,
+                                                  guint                 step);
+/* Command rows built so far that show the "still a placeholder" mark. */
+guint         mfd_results_page_count_marked_commands (MfdResultsPage   *self);
 gboolean      mfd_results_page_export_finish     (MfdResultsPage       *self,
                                                   GAsyncResult         *result,
                                                   GError              **error);

@@ -103,6 +103,21 @@ mfd_ui_tls_mode_to_index (MfdTlsMode mode)
   return 0;
 }
 
+/* The chosen setting in the wrapping subtitle (the row's use-subtitle is
+ * on), not in the value label that libadwaita ellipsizes ("Certificate
+ * vali…" at 360 px), followed by what it means. */
+void
+mfd_ui_set_tls_subtitle (AdwComboRow *row,
+                         MfdTlsMode   mode)
+{
+  g_autofree char *subtitle = NULL;
+
+  /* Translators: a TLS setting and what it means, e.g. "Domain validation — TLS is required …". */
+  subtitle = g_strdup_printf (_("%s — %s"), mfd_tr (NULL, mfd_tls_mode_get_label (mode)),
+                              mfd_tr (NULL, mfd_tls_mode_get_summary (mode)));
+  adw_action_row_set_subtitle (ADW_ACTION_ROW (row), subtitle);
+}
+
 char *
 mfd_ui_describe_connector (MfdConnector *connector)
 {

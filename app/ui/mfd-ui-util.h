@@ -31,6 +31,8 @@ GtkWidget   *mfd_ui_wrapping_label_new  (const char  *text,
                                          const char  *css_class);
 GListModel  *mfd_ui_tls_mode_model_new  (void);
 MfdTlsMode   mfd_ui_tls_mode_from_index (guint        index);
+void         mfd_ui_set_tls_subtitle    (AdwComboRow *row,
+                                         MfdTlsMode   mode);
 guint        mfd_ui_tls_mode_to_index   (MfdTlsMode   mode);
 /* "Smart hosts: a, b · TLS: Domain validation (*.contoso.com)" */
 char        *mfd_ui_describe_connector  (MfdConnector *connector);

@@ -20,6 +20,8 @@
 #include "mfd-window.h"
 
 #define MAX_RECENT 8
+/* A page's light news: gone after this long, or when the page is left. */
+#define TOAST_SECONDS 5
 
 struct _MfdWindow
 {
@@ -31,6 +33,8 @@ struct _MfdWindow
   MfdLab               *lab;          /* the practice server, while practising */
   GHashTable           *diagnoses;    /* recent id -> MfdDiagnosis of this session */
   GQueue               *recent_ids;   /* the same ids, oldest first */
+  GPtrArray            *toasts;       /* (element-type AdwToast) shown by mfd_window_add_toast */
+  char                 *last_toast;   /* for tests */
 
   /* Template widgets */
   AdwToastOverlay      *toast_overlay;
@@ -48,6 +52,9 @@ struct _MfdWindow
 };
 
 G_DEFINE_FINAL_TYPE (MfdWindow, mfd_window, ADW_TYPE_APPLICATION_WINDOW)
+
+static void on_page_changed_cb (MfdWindow *self);
+static void forget_toast   (gpointer   data);
 
 static void
 update_header (MfdWindow *self)
@@ -154,8 +161,19 @@ remember_diagnosis (MfdWindow    *self,
 
   entry = json_generator_to_data (generator, NULL);
   g_strv_builder_add (builder, entry);
-  for (guint i = 0; recent[i] != NULL && i < MAX_RECENT - 1; i++)
-    g_strv_builder_add (builder, recent[i]);
+  /* A re-check replaces the entry for the same destination. */
+  for (guint i = 0, kept = 0; recent[i] != NULL && kept < MAX_RECENT - 1; i++)
+    {
+      g_autoptr(JsonNode) old = json_from_string (recent[i], NULL);
+      JsonObject *object = old != NULL && JSON_NODE_HOLDS_OBJECT (old) ? json_node_get_object (old) : NULL;
+
+      if (object != NULL &&
+          g_strcmp0 (json_object_get_string_member_with_default (object, "target", NULL), target) == 0 &&
+          g_strcmp0 (json_object_get_string_member_with_default (object, "connector", NULL), connector) == 0)
+        continue;
+      g_strv_builder_add (builder, recent[i]);
+      kept++;
+    }
   entries = g_strv_builder_end (builder);
   g_settings_set_strv (self->settings, "recent", (const char * const *) entries);
 
@@ -243,6 +261,7 @@ mfd_window_dispose (GObject *object)
 {
   MfdWindow *self = MFD_WINDOW (object);
 
+  g_clear_pointer (&self->toasts, g_ptr_array_unref);
   gtk_widget_dispose_template (GTK_WIDGET (self), MFD_TYPE_WINDOW);
   g_clear_pointer (&self->lab, mfd_lab_free);
 
@@ -259,6 +278,7 @@ mfd_window_finalize (GObject *object)
   g_clear_pointer (&self->history, g_ptr_array_unref);
   g_clear_pointer (&self->diagnoses, g_hash_table_unref);
   g_queue_free_full (self->recent_ids, g_free);
+  g_clear_pointer (&self->last_toast, g_free);
 
   G_OBJECT_CLASS (mfd_window_parent_class)->finalize (object);
 }
@@ -313,6 +333,8 @@ mfd_window_init (MfdWindow *self)
   self->history = g_ptr_array_new_with_free_func (g_free);
   self->diagnoses = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_object_unref);
   self->recent_ids = g_queue_new ();
+  self->toasts = g_ptr_array_new_with_free_func (forget_toast);
+  g_signal_connect_object (self->stack, "notify::visible-child", G_CALLBACK (on_page_changed_cb), self, G_CONNECT_SWAPPED);
   self->settings = g_settings_new (BASE_APP_ID);
 
   /* MFD_CONNECTORS_FILE lets tests and screenshots use their own list. */
@@ -408,13 +430,104 @@ mfd_window_open_file (MfdWindow *self,
   mfd_ndr_page_open_file (self->ndr_page, file);
 }
 
+static void
+forget_toast (gpointer data)
+{
+  guint source = GPOINTER_TO_UINT (g_object_get_data (data, "mfd-timeout"));
+
+  if (source != 0)
+    g_source_remove (source);
+  g_object_set_data (data, "mfd-timeout", NULL);
+  g_object_unref (data);
+}
+
+static void
+on_toast_dismissed_cb (AdwToast  *toast,
+                       MfdWindow *self)
+{
+  if (self->toasts != NULL)
+    g_ptr_array_remove (self->toasts, toast);
+}
+
+static gboolean
+dismiss_toast_cb (gpointer user_data)
+{
+  g_object_set_data (user_data, "mfd-timeout", NULL);
+  adw_toast_dismiss (ADW_TOAST (user_data));
+  return G_SOURCE_REMOVE;
+}
+
+/* Toasts about one page do not follow the user to the next. */
+static void
+dismiss_toasts (MfdWindow *self)
+{
+  g_autoptr(GPtrArray) toasts = NULL;
+
+  if (self->toasts == NULL)
+    return;
+  toasts = g_ptr_array_copy (self->toasts, (GCopyFunc) g_object_ref, NULL);
+  g_ptr_array_set_free_func (toasts, g_object_unref);
+  for (guint i = 0; i < toasts->len; i++)
+    adw_toast_dismiss (toasts->pdata[i]);
+}
+
+static gboolean
+dismiss_toasts_cb (gpointer user_data)
+{
+  g_autoptr(MfdWindow) self = user_data;
+
+  dismiss_toasts (self);
+  return G_SOURCE_REMOVE;
+}
+
+/* Once the page has changed, not in the middle of the change: the
+ * overlay's hide animation must not start while widgets are unmapped. */
+static void
+on_page_changed_cb (MfdWindow *self)
+{
+  if (self->toasts != NULL && self->toasts->len > 0)
+    g_idle_add (dismiss_toasts_cb, g_object_ref (self));
+}
+
 void
 mfd_window_add_toast (MfdWindow  *self,
                       const char *title)
 {
+  g_autofree char *escaped = NULL;
+  AdwToast *toast;
+
   g_return_if_fail (MFD_IS_WINDOW (self));
 
-  adw_toast_overlay_add_toast (self->toast_overlay, adw_toast_new (title));
+  /* The title is markup in libadwaita 1.2; ours is plain text ("<domain>",
+   * a server's reply). */
+  escaped = g_markup_escape_text (title, -1);
+  toast = adw_toast_new (escaped);
+  g_free (self->last_toast);
+  self->last_toast = g_strdup (title);
+  adw_toast_set_timeout (toast, TOAST_SECONDS);
+  g_ptr_array_add (self->toasts, g_object_ref (toast));
+  g_signal_connect_object (toast, "dismissed", G_CALLBACK (on_toast_dismissed_cb), self, 0);
+  /* AdwToast's own timeout pauses while the window is not focused, which
+   * left the toast up for good on a desktop in the background. */
+  g_object_set_data (G_OBJECT (toast), "mfd-timeout",
+                     GUINT_TO_POINTER (g_timeout_add_seconds (TOAST_SECONDS + 1, dismiss_toast_cb, toast)));
+  adw_toast_overlay_add_toast (self->toast_overlay, toast);
+}
+
+const char *
+mfd_window_get_last_toast (MfdWindow *self)
+{
+  g_return_val_if_fail (MFD_IS_WINDOW (self), NULL);
+
+  return self->last_toast;
+}
+
+guint
+mfd_window_get_n_toasts (MfdWindow *self)
+{
+  g_return_val_if_fail (MFD_IS_WINDOW (self), 0);
+
+  return self->toasts != NULL ? self->toasts->len : 0;
 }
 
 void
@@ -479,7 +592,7 @@ mfd_window_start_practice (MfdWindow       *self,
   target = mfd_lab_new_target (lab, NULL);
 
   banner = g_strdup_printf (_("Practice: “%s”. The server runs on this computer and fails on purpose; nothing is sent to the internet."),
-                            mfd_tr (NULL, mfd_lab_scenario_get_title (scenario)));
+                            mfd_trc (NULL, "practice", mfd_lab_scenario_get_title (scenario)));
   gtk_label_set_label (self->practice_label, banner);
   gtk_revealer_set_reveal_child (self->practice_revealer, TRUE);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.stop-practice", TRUE);

@@ -29,6 +29,9 @@ void        mfd_window_add_toast     (MfdWindow      *self,
                                       const char     *title);
 void        mfd_window_add_toast_full (MfdWindow     *self,
                                       AdwToast       *toast);
+/* Test hook: toasts from mfd_window_add_toast still shown. */
+guint       mfd_window_get_n_toasts  (MfdWindow      *self);
+const char *mfd_window_get_last_toast (MfdWindow     *self);
 GSettings  *mfd_window_get_settings  (MfdWindow      *self);
 MfdConnectorStore *mfd_window_get_connector_store (MfdWindow *self);
 /* Applies the preferences (unless practising), shows the checks page and

@@ -11,6 +11,7 @@
 
 #include "mfd-ndr.h"
 #include "mfd-observation.h"
+#include "mfd-remedy.h"
 #include "mfd-target.h"
 
 G_BEGIN_DECLS
@@ -79,6 +80,14 @@ void          mfd_diagnosis_set_eop_ranges   (MfdDiagnosis       *self,
                                               const char * const *ranges,
                                               GDateTime          *fetched);
 const char * const *mfd_diagnosis_get_eop_ranges (MfdDiagnosis  *self);
+/* A value the user gave for the commands' placeholders (the results page's
+ * form): mfd_report_render_remedy() fills them in where the checks did not
+ * learn the value themselves. NULL or "" clears it. */
+void          mfd_diagnosis_set_fill         (MfdDiagnosis       *self,
+                                              MfdRemedyFill       fill,
+                                              const char         *value);
+const char   *mfd_diagnosis_get_fill         (MfdDiagnosis       *self,
+                                              MfdRemedyFill       fill);
 GDateTime    *mfd_diagnosis_get_eop_ranges_fetched (MfdDiagnosis *self);
 /* Whether that copy is a saved one rather than fetched for this check. */
 void          mfd_diagnosis_set_eop_ranges_from_cache (MfdDiagnosis *self,

@@ -29,6 +29,13 @@ typedef struct _MfdDnsResolver MfdDnsResolver;
 
 GQuark          mfd_dns_error_quark               (void);
 
+/* The address a "DNS server" setting names ("IP", "IP:PORT" or
+ * "[IPv6]:PORT"; port 53 when none is given), or NULL with
+ * MFD_DNS_ERROR_INVALID_SERVER and a message in the process language: the
+ * one check the CLI, Preferences and the resolver share. */
+GInetSocketAddress *mfd_dns_server_parse          (const char      *server,
+                                                   GError         **error);
+
 /* @server: "IP", "IP:PORT", "[IPv6]:PORT" or NULL for the system's
  * resolvers (/etc/resolv.conf). Fails only on a malformed @server.
  * @timeout_ms bounds one question (retries included); a lookup that

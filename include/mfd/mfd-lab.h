@@ -55,7 +55,7 @@ typedef enum
 typedef struct _MfdLab MfdLab;
 
 /* Static description for the Practice page (N_() strings, translate with
- * mfd_tr()), and the cause id the scenario should be diagnosed as (NULL for
+ * mfd_tr(); the title with mfd_trc (lang, "practice", title)), and the cause id the scenario should be diagnosed as (NULL for
  * HEALTHY). */
 const char *mfd_lab_scenario_get_id       (MfdLabScenario  scenario);
 const char *mfd_lab_scenario_get_title    (MfdLabScenario  scenario);

@@ -25,13 +25,43 @@ typedef struct
   const char *ip;
   gboolean    partner;         /* the destination belongs to a partner */
   const char * const *eop_ranges; /* EOP's TCP 25 address ranges, may be NULL */
+  const char *recipient;       /* -Recipients of Validate-OutboundConnector (postmaster@domain when NULL) */
+  const char *thumbprint;      /* the new certificate's SHA-1 thumbprint, 40 hex digits */
 } MfdRemedyContext;
+
+/* The values a user can give when the checks did not learn them: the
+ * results page asks for those its commands still need, and passes them
+ * back through the diagnosis (mfd_diagnosis_set_fill), so that the report
+ * fills the same commands. */
+typedef enum
+{
+  MFD_REMEDY_FILL_CONNECTOR_NAME,
+  MFD_REMEDY_FILL_SMART_HOST,
+  MFD_REMEDY_FILL_DOMAIN,
+  MFD_REMEDY_FILL_TLS_DOMAIN,
+  MFD_REMEDY_FILL_RECIPIENT,
+  MFD_REMEDY_FILL_THUMBPRINT,
+  MFD_REMEDY_N_FILLS
+} MfdRemedyFill;
+
+/* "domain": stable, for saving values. */
+const char  *mfd_remedy_fill_get_key         (MfdRemedyFill  fill);
+/* N_() string: translate with mfd_tr(). */
+const char  *mfd_remedy_fill_get_label       (MfdRemedyFill  fill);
+/* "<domain>": what a command shows while the value is missing. */
+const char  *mfd_remedy_fill_get_placeholder (MfdRemedyFill  fill);
+/* Whether @command still holds a <placeholder> of any kind (PowerShell
+ * reads "<" as a redirection and fails). */
+gboolean     mfd_remedy_command_has_placeholder (const char  *command);
+/* The first such placeholder ("<domain>"), or NULL. */
+char        *mfd_remedy_command_dup_placeholder (const char  *command);
 
 typedef struct
 {
   char *text;                  /* the step, in the requested language */
   char *command;               /* ready to copy (PowerShell / shell), or NULL */
   char *eac_path;              /* "Mail flow > Connectors" translated, or NULL */
+  guint missing;               /* (MfdRemedyFill bits) the command still needs */
 } MfdRemedyStep;
 
 typedef struct

@@ -37,6 +37,12 @@ void      mfd_report_add_ndr_entry_json (JsonBuilder       *builder,
 MfdRemedy *mfd_report_render_remedy    (MfdDiagnosis    *diagnosis,
                                         MfdFinding      *finding,
                                         const char      *lang);
+/* For a certificate finding: the chain the server presented (subject,
+ * issuer, names, validity, key of each certificate, as the fact "chain"),
+ * then the SHA-256 and SHA-1 thumbprints of each. NULL for other findings
+ * or when no certificate was read. Untranslated, as the certificates say it. */
+char     *mfd_report_dup_certificate   (MfdDiagnosis    *diagnosis,
+                                        MfdFinding      *finding);
 char     *mfd_report_render_diagnosis  (MfdDiagnosis    *diagnosis,
                                         MfdReportFormat  format,
                                         const char      *lang);

@@ -149,6 +149,12 @@ MfdNdrEntry        *mfd_target_get_ndr_entry      (MfdTarget      *self);
  * parentheses ("mail.contoso.com (203.0.113.25)"). */
 char               *mfd_target_describe           (MfdTarget      *self,
                                                    const char     *lang);
+/* Every setting that made this run differ from a default one (offline,
+ * DNS server, port, timeouts, CA file, other web services), one sentence
+ * each in @lang; an empty list when none did. The results page and the
+ * report show them, so that a result is never read without them. */
+char              **mfd_target_dup_run_settings   (MfdTarget      *self,
+                                                   const char     *lang);
 
 /* Validation (mfd-target-validate.c), shared by every face: the command
  * line's options, the preferences window and the connector editor show

@@ -16,6 +16,7 @@
 
 #include "mfd/mfd.h"
 #include "mfd-ndr-page.h"
+#include "mfd-results-page.h"
 #include "mfd-window.h"
 
 static const char ndr_text[] =
@@ -87,6 +88,36 @@ scroll_to_end (GtkWidget *page)
   wait_ms (300);
   adjustment = gtk_scrolled_window_get_vadjustment (GTK_SCROLLED_WINDOW (scrolled));
   gtk_adjustment_set_value (adjustment, gtk_adjustment_get_upper (adjustment));
+}
+
+/* Opens the expander rows titled @title under @widget. */
+static void
+expand_rows (GtkWidget  *widget,
+             const char *title)
+{
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL; child = gtk_widget_get_next_sibling (child))
+    {
+      if (ADW_IS_EXPANDER_ROW (child) &&
+          g_strcmp0 (adw_preferences_row_get_title (ADW_PREFERENCES_ROW (child)), title) == 0)
+        {
+          adw_expander_row_set_expanded (ADW_EXPANDER_ROW (child), TRUE);
+          /* The viewport scrolls to what has the focus. */
+          gtk_widget_grab_focus (child);
+        }
+      expand_rows (child, title);
+    }
+}
+
+/* The results page builds a piece per frame: the whole of it first. */
+static void
+wait_for_results (MfdWindow *window)
+{
+  MfdResultsPage *page = MFD_RESULTS_PAGE (mfd_window_get_page (window, "results"));
+  gint64 deadline = g_get_monotonic_time () + 20 * G_TIME_SPAN_SECOND;
+
+  while (!mfd_results_page_is_built (page) && g_get_monotonic_time () < deadline)
+    wait_ms (50);
+  wait_ms (500);
 }
 
 static void
@@ -193,9 +224,27 @@ main (int   argc,
       g_printerr ("The checks did not finish\n");
       return 1;
     }
+  wait_for_results (window);
   shoot (window, dir, "results", suffix);
   scroll_to_end (mfd_window_get_page (window, "results"));
   shoot (window, dir, "results-end", suffix);
+
+  /* A certificate finding: the chain as the server presented it, with the
+   * thumbprints Exchange and Windows show. */
+  gtk_widget_activate_action (GTK_WIDGET (window), "win.back", NULL);
+  if (!mfd_window_start_practice (window, MFD_LAB_CERT_EXPIRED, &error))
+    {
+      g_printerr ("%s\n", error->message);
+      return 1;
+    }
+  if (!wait_for_page (window, "results", 60000))
+    {
+      g_printerr ("The checks did not finish\n");
+      return 1;
+    }
+  wait_for_results (window);
+  expand_rows (mfd_window_get_page (window, "results"), _("Certificate the server presented"));
+  shoot (window, dir, "results-cert", suffix);
 
   mfd_window_show_page (window, "start");
   shoot (window, dir, "start", suffix);

@@ -16,8 +16,10 @@
 #include "mfd-connector-editor.h"
 #include "mfd-connectors-page.h"
 #include "mfd-ndr-page.h"
+#include "mfd-preferences-window.h"
 #include "mfd-results-page.h"
 #include "mfd-start-page.h"
+#include "mfd-ui-util.h"
 #include "mfd-window.h"
 #include "mfd-test-ca.h"
 #include "mfd-test-json.h"
@@ -77,6 +79,7 @@ fixture_setup (Fixture       *fixture,
   g_settings_set_uint (settings, "tls-timeout", 3);
   g_settings_set_uint (settings, "dns-timeout", 2);
   g_settings_set_strv (settings, "recent", NULL);
+  g_settings_reset (settings, "command-values");
 
   fixture->window = mfd_window_new (NULL);
   gtk_window_present (GTK_WINDOW (fixture->window));
@@ -248,6 +251,22 @@ test_ndr_flow (Fixture       *fixture,
   g_assert_cmpstr (mfd_ndr_page_get_card_text (page, "title"), ==, remedy->title);
   g_assert_nonnull (strstr (mfd_ndr_page_get_card_text (page, "server"), "mail.contoso.test"));
   g_assert_null (mfd_ndr_page_get_matched_connector (page));
+
+  /* The TLS setting is shown whole in the wrapping subtitle, not in the
+   * value label that ellipsizes ("Certificate vali…" at 360 px). */
+  {
+    AdwComboRow *tls = ADW_COMBO_ROW (gtk_widget_get_template_child (GTK_WIDGET (page), MFD_TYPE_NDR_PAGE, "tls_row"));
+    guint before = adw_combo_row_get_selected (tls);
+    MfdTlsMode mode;
+
+    adw_combo_row_set_selected (tls, mfd_ui_tls_mode_to_index (MFD_TLS_CERTIFICATE_VALIDATION));
+    mode = mfd_ui_tls_mode_from_index (adw_combo_row_get_selected (tls));
+    g_assert_cmpint (mode, ==, MFD_TLS_CERTIFICATE_VALIDATION);
+    g_assert_true (adw_combo_row_get_use_subtitle (tls));
+    g_assert_true (g_str_has_prefix (adw_action_row_get_subtitle (ADW_ACTION_ROW (tls)),
+                                     mfd_tr (NULL, mfd_tls_mode_get_label (mode))));
+    adw_combo_row_set_selected (tls, before);
+  }
 
   mfd_ndr_page_run_checks (page);
   g_assert_cmpstr (mfd_window_get_page_name (fixture->window), ==, "checks");
@@ -514,6 +533,21 @@ test_connector_flow (Fixture       *fixture,
   g_assert_true (mfd_start_page_activate_recent (start, 0));
   g_assert_cmpstr (mfd_window_get_page_name (fixture->window), ==, "results");
   assert_finding (fixture, "4.4.316", "tcp-refused");
+  /* A reopened result says when it was checked. */
+  {
+    g_autoptr(GDateTime) local = g_date_time_to_local (mfd_diagnosis_get_time (mfd_results_page_get_diagnosis (results_page (fixture))));
+    g_autofree char *day = g_date_time_format (local, g_dgettext (GETTEXT_PACKAGE, "%Y-%m-%d"));
+
+    g_assert_nonnull (strstr (mfd_results_page_get_checked_text (results_page (fixture)), day));
+  }
+
+  /* A re-check replaces the entry for the same connector: no duplicates. */
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (results_page (fixture)), "results.recheck", NULL));
+  g_assert_true (wait_until (on_page_results, fixture->window));
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (results_page (fixture)), "results.recheck", NULL));
+  g_assert_true (wait_until (on_page_results, fixture->window));
+  mfd_window_show_page (fixture->window, "start");
+  g_assert_cmpuint (mfd_start_page_get_n_recent (start), ==, 1);
 }
 
 typedef struct
@@ -619,6 +653,420 @@ test_healthy (Fixture       *fixture,
   g_assert_cmpstr (mfd_results_page_get_status_title (page), ==, _("No problem found from this computer"));
 }
 
+static gboolean
+results_built (gpointer data)
+{
+  return mfd_results_page_is_built (data);
+}
+
+/* The step of the first finding whose command contains @needle, or -1. */
+static int
+find_command (MfdResultsPage *page,
+              const char     *needle)
+{
+  for (guint i = 0; i < mfd_results_page_get_n_steps (page, 0); i++)
+    {
+      const char *command = mfd_results_page_get_command (page, 0, i);
+
+      if (command != NULL && strstr (command, needle) != NULL)
+        return i;
+    }
+  return -1;
+}
+
+/* Copied commands never carry a <placeholder> silently: the form above
+ * the findings asks once, fills every command (and the report), and is
+ * remembered for the connector. */
+static void
+test_placeholders (Fixture       *fixture,
+                   gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  MfdResultsPage *page = results_page (fixture);
+  GtkEditable *domain;
+  g_autofree char *report = NULL;
+  int accepted;
+  int validate;
+
+  mfd_window_show_page (fixture->window, "practice");
+  g_assert_true (mfd_window_start_practice (fixture->window, MFD_LAB_REFUSE, &error));
+  g_assert_true (wait_until (on_page_results, fixture->window));
+  g_assert_true (wait_until (results_built, page));
+
+  /* The practice connector has no recipient domain: that is asked, and the
+   * commands that need it are marked. */
+  accepted = find_command (page, "Set-AcceptedDomain");
+  validate = find_command (page, "Validate-OutboundConnector");
+  g_assert_cmpint (accepted, >=, 0);
+  g_assert_cmpint (validate, >=, 0);
+  g_assert_nonnull (strstr (mfd_results_page_get_command (page, 0, accepted), "<domain>"));
+  g_assert_nonnull (strstr (mfd_results_page_get_command (page, 0, validate), "<recipient>"));
+  domain = mfd_results_page_get_fill_entry (page, MFD_REMEDY_FILL_DOMAIN);
+  g_assert_nonnull (domain);
+  g_assert_nonnull (mfd_results_page_get_fill_entry (page, MFD_REMEDY_FILL_RECIPIENT));
+  /* The connector's name is known: not asked. */
+  g_assert_null (mfd_results_page_get_fill_entry (page, MFD_REMEDY_FILL_CONNECTOR_NAME));
+  g_assert_cmpuint (mfd_results_page_count_marked_commands (page), >=, 2);
+
+  /* Copying an unfilled command says what is missing. */
+  mfd_results_page_copy_command (page, 0, accepted);
+  g_assert_nonnull (strstr (mfd_window_get_last_toast (fixture->window), "<domain>"));
+
+  /* A value that could break out of the command is not taken. */
+  gtk_editable_set_text (domain, "contoso.test; Remove-Mailbox");
+  g_assert_nonnull (strstr (mfd_results_page_get_command (page, 0, accepted), "<domain>"));
+  g_assert_true (gtk_widget_has_css_class (GTK_WIDGET (domain), "error"));
+
+  gtk_editable_set_text (domain, "contoso.test");
+  g_assert_false (gtk_widget_has_css_class (GTK_WIDGET (domain), "error"));
+  g_assert_cmpstr (mfd_results_page_get_command (page, 0, accepted), ==,
+                   "Set-AcceptedDomain -Identity contoso.test -DomainType Authoritative");
+  /* The domain's postmaster stands in for the recipient. */
+  g_assert_nonnull (strstr (mfd_results_page_get_command (page, 0, validate), "-Recipients postmaster@contoso.test"));
+  g_assert_cmpuint (mfd_results_page_count_marked_commands (page), ==, 0);
+  mfd_results_page_copy_command (page, 0, accepted);
+  g_assert_cmpstr (mfd_window_get_last_toast (fixture->window), ==, _("Command copied"));
+
+  gtk_editable_set_text (mfd_results_page_get_fill_entry (page, MFD_REMEDY_FILL_RECIPIENT), "admin@contoso.test");
+  g_assert_nonnull (strstr (mfd_results_page_get_command (page, 0, validate), "-Recipients admin@contoso.test"));
+
+  /* The report fills the same commands. */
+  report = mfd_report_render_diagnosis (mfd_results_page_get_diagnosis (page), MFD_REPORT_TEXT, NULL);
+  g_assert_nonnull (strstr (report, "Set-AcceptedDomain -Identity contoso.test -DomainType Authoritative"));
+  g_assert_nonnull (strstr (report, "-Recipients admin@contoso.test"));
+  g_assert_null (strstr (report, "<domain>"));
+
+  /* Remembered for the connector: a new run has them filled at once. */
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (page), "results.recheck", NULL));
+  g_assert_true (wait_until (on_page_results, fixture->window));
+  g_assert_cmpstr (gtk_editable_get_text (mfd_results_page_get_fill_entry (page, MFD_REMEDY_FILL_DOMAIN)), ==, "contoso.test");
+  g_assert_cmpstr (mfd_results_page_get_command (page, 0, find_command (page, "Set-AcceptedDomain")), ==,
+                   "Set-AcceptedDomain -Identity contoso.test -DomainType Authoritative");
+}
+
+/* A certificate finding shows the chain the server presented, with the
+ * thumbprints Windows and Exchange use, and the Exchange command. */
+static void
+test_certificate (Fixture       *fixture,
+                  gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  MfdResultsPage *page = results_page (fixture);
+  MfdDiagnosis *diagnosis;
+  MfdFinding *finding;
+  g_autofree char *certificate = NULL;
+  g_autofree char *report = NULL;
+
+  mfd_window_show_page (fixture->window, "practice");
+  g_assert_true (mfd_window_start_practice (fixture->window, MFD_LAB_CERT_EXPIRED, &error));
+  g_assert_true (wait_until (on_page_results, fixture->window));
+  g_assert_true (wait_until (results_built, page));
+
+  diagnosis = mfd_results_page_get_diagnosis (page);
+  finding = mfd_diagnosis_get_findings (diagnosis)->pdata[0];
+  g_assert_cmpstr (finding->cause, ==, "cert-expired");
+  certificate = mfd_report_dup_certificate (diagnosis, finding);
+  g_assert_nonnull (certificate);
+  g_assert_nonnull (strstr (certificate, "subject: "));
+  g_assert_nonnull (strstr (certificate, "issuer: "));
+  g_assert_nonnull (strstr (certificate, "names: "));
+  g_assert_nonnull (strstr (certificate, "valid: "));
+  g_assert_nonnull (strstr (certificate, "SHA-256: "));
+  g_assert_nonnull (strstr (certificate, "SHA-1: "));
+  g_assert_cmpint (find_command (page, "Get-ExchangeCertificate | Format-List Thumbprint,Subject,NotAfter,Services"), >=, 0);
+
+  report = mfd_report_render_diagnosis (diagnosis, MFD_REPORT_MARKDOWN, NULL);
+  g_assert_nonnull (strstr (report, "SHA-1: "));
+  g_assert_nonnull (strstr (report, "Get-ExchangeCertificate"));
+}
+
+/* When it ran and with which settings, on the page and in the report;
+ * hosts counted as hosts; the export's name says what and when. */
+static void
+test_run_facts (Fixture       *fixture,
+                gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  MfdResultsPage *page = results_page (fixture);
+  MfdChecksPage *checks = checks_page (fixture);
+  g_autofree char *report = NULL;
+  g_autofree char *name = NULL;
+  g_autofree char *one_host = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%u of %u host done", "%u of %u hosts done", 1), 0, 1);
+  g_autoptr(GDateTime) now = g_date_time_new_now_local ();
+  g_autofree char *today = g_date_time_format (now, g_dgettext (GETTEXT_PACKAGE, "%Y-%m-%d"));
+  g_autofree char *today_iso = g_date_time_format (now, "%Y-%m-%d");
+  g_auto(GStrv) run_settings = NULL;
+  const char *settings;
+
+  /* The silent server keeps the checks running long enough to read the
+   * progress: one host, whatever rows its name and address have. */
+  mfd_window_show_page (fixture->window, "practice");
+  g_assert_true (mfd_window_start_practice (fixture->window, MFD_LAB_SILENT, &error));
+  g_assert_true (wait_until (on_checks_started, checks));
+  g_assert_cmpstr (mfd_checks_page_get_progress_text (checks), ==, one_host);
+  g_assert_true (wait_until (on_page_results, fixture->window));
+
+  g_assert_nonnull (strstr (mfd_results_page_get_checked_text (page), today));
+  settings = mfd_results_page_get_settings_text (page);
+  /* The fixture runs offline with 3 s timeouts; practice uses its own DNS. */
+  g_assert_nonnull (strstr (settings, mfd_target_get_dns_server (mfd_diagnosis_get_target (mfd_results_page_get_diagnosis (page)))));
+  run_settings = mfd_target_dup_run_settings (mfd_diagnosis_get_target (mfd_results_page_get_diagnosis (page)), NULL);
+  g_assert_cmpuint (g_strv_length (run_settings), >=, 3);
+
+  report = mfd_report_render_diagnosis (mfd_results_page_get_diagnosis (page), MFD_REPORT_TEXT, "en");
+  g_assert_nonnull (strstr (report, "Settings that changed this run"));
+  g_assert_nonnull (strstr (report, "Offline"));
+  g_assert_nonnull (strstr (report, "Timeouts: connection "));
+  /* The cause in words, its id beside it. */
+  g_assert_nonnull (strstr (report, "(greeting-timeout)"));
+
+  name = mfd_results_page_dup_export_name (page, "md");
+  g_assert_true (g_str_has_prefix (name, "mail-flow-doctor-"));
+  g_assert_nonnull (strstr (name, "mail.contoso.test"));
+  g_assert_nonnull (strstr (name, today_iso));
+  g_assert_true (g_str_has_suffix (name, ".md"));
+  g_assert_null (strchr (name, '/'));
+  g_assert_null (strchr (name, ':'));
+}
+
+static gboolean
+no_toasts (gpointer data)
+{
+  return mfd_window_get_n_toasts (data) == 0;
+}
+
+/* "Remind me" says when, then gets out of the way: it times out (also in a
+ * window without focus) and does not follow to other pages. */
+static void
+test_toasts (Fixture       *fixture,
+             gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  MfdResultsPage *page = results_page (fixture);
+
+  mfd_window_show_page (fixture->window, "practice");
+  g_assert_true (mfd_window_start_practice (fixture->window, MFD_LAB_REFUSE, &error));
+  g_assert_true (wait_until (on_page_results, fixture->window));
+
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (page), "results.remind", NULL));
+  g_assert_cmpuint (mfd_window_get_n_toasts (fixture->window), ==, 1);
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (fixture->window), "win.back", NULL));
+  mfd_test_ui_iterate_until_idle ();
+  g_assert_cmpuint (mfd_window_get_n_toasts (fixture->window), ==, 0);
+
+  mfd_window_show_page (fixture->window, "results");
+  mfd_results_page_copy_command (page, 0, find_command (page, "Set-OutboundConnector"));
+  g_assert_cmpuint (mfd_window_get_n_toasts (fixture->window), ==, 1);
+  g_assert_true (wait_until (no_toasts, fixture->window));
+}
+
+static gboolean
+is_focus_inside (GtkWidget *focus,
+                 GtkWidget *widget)
+{
+  return focus != NULL && (focus == widget || gtk_widget_is_ancestor (focus, widget));
+}
+
+static GtkWidget *
+find_descendant (GtkWidget *widget,
+                 GType      type)
+{
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL; child = gtk_widget_get_next_sibling (child))
+    {
+      GtkWidget *found;
+
+      if (G_TYPE_CHECK_INSTANCE_TYPE (child, type))
+        return child;
+      if ((found = find_descendant (child, type)) != NULL)
+        return found;
+    }
+  return NULL;
+}
+
+/* Read-only rows (what we saw, what it means, the step rows) are no tab
+ * stops; only rows that do something are. */
+static guint
+count_focusable_readonly_rows (GtkWidget *widget)
+{
+  guint n = 0;
+
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL; child = gtk_widget_get_next_sibling (child))
+    {
+      if (ADW_IS_ACTION_ROW (child) && !ADW_IS_COMBO_ROW (child) &&
+          adw_action_row_get_activatable_widget (ADW_ACTION_ROW (child)) == NULL &&
+          !gtk_list_box_row_get_activatable (GTK_LIST_BOX_ROW (child)) &&
+          gtk_widget_get_focusable (child))
+        n++;
+      n += count_focusable_readonly_rows (child);
+    }
+  return n;
+}
+
+static void
+test_keyboard (Fixture       *fixture,
+               gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  MfdConnectorsPage *connectors = MFD_CONNECTORS_PAGE (mfd_window_get_page (fixture->window, "connectors"));
+  GtkWidget *ndr = mfd_window_get_page (fixture->window, "ndr");
+  GtkEditable *search;
+  GtkWindow *editor;
+
+  /* The NDR page opens ready for Ctrl+V. */
+  mfd_window_show_page (fixture->window, "ndr");
+  mfd_test_ui_iterate_until_idle ();
+  g_assert_true (is_focus_inside (gtk_root_get_focus (GTK_ROOT (fixture->window)),
+                                  find_descendant (ndr, GTK_TYPE_TEXT_VIEW)));
+  mfd_window_show_page (fixture->window, "start");
+
+  /* Escape in the search clears it; in the empty search it goes back. */
+  mfd_window_show_page (fixture->window, "connectors");
+  search = GTK_EDITABLE (find_descendant (GTK_WIDGET (connectors), GTK_TYPE_SEARCH_ENTRY));
+  g_assert_nonnull (search);
+  gtk_editable_set_text (search, "contoso");
+  g_signal_emit_by_name (search, "stop-search");
+  g_assert_cmpstr (gtk_editable_get_text (search), ==, "");
+  g_assert_cmpstr (mfd_window_get_page_name (fixture->window), ==, "connectors");
+  g_signal_emit_by_name (search, "stop-search");
+  g_assert_cmpstr (mfd_window_get_page_name (fixture->window), ==, "start");
+
+  /* The new connector dialog starts at its name. */
+  mfd_window_show_page (fixture->window, "connectors");
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (connectors), "connectors.add", NULL));
+  editor = find_toplevel (MFD_TYPE_CONNECTOR_EDITOR);
+  g_assert_nonnull (editor);
+  mfd_test_ui_iterate_until_idle ();
+  g_assert_true (is_focus_inside (gtk_root_get_focus (GTK_ROOT (editor)),
+                                  GTK_WIDGET (gtk_widget_get_template_child (GTK_WIDGET (editor), MFD_TYPE_CONNECTOR_EDITOR, "name_row"))));
+  gtk_window_destroy (editor);
+
+  /* The results page and the checks page keep Tab for what acts. */
+  mfd_window_show_page (fixture->window, "practice");
+  g_assert_true (mfd_window_start_practice (fixture->window, MFD_LAB_REFUSE, &error));
+  g_assert_true (wait_until (on_page_results, fixture->window));
+  g_assert_true (wait_until (results_built, results_page (fixture)));
+  g_assert_cmpuint (count_focusable_readonly_rows (GTK_WIDGET (results_page (fixture))), ==, 0);
+  g_assert_cmpuint (count_focusable_readonly_rows (GTK_WIDGET (checks_page (fixture))), ==, 0);
+  g_assert_cmpuint (count_focusable_readonly_rows (ndr), ==, 0);
+}
+
+/* "not a server" never reaches the settings, and the field says why. */
+static void
+test_preferences_dns_server (Fixture       *fixture,
+                             gconstpointer  data)
+{
+  g_autoptr(GSettings) settings = g_settings_new (BASE_APP_ID);
+  MfdPreferencesWindow *preferences = mfd_preferences_window_new (GTK_WINDOW (fixture->window), settings);
+  GtkEditable *entry = GTK_EDITABLE (gtk_widget_get_template_child (GTK_WIDGET (preferences), MFD_TYPE_PREFERENCES_WINDOW, "dns_server"));
+  g_autofree char *stored = NULL;
+
+  gtk_window_present (GTK_WINDOW (preferences));
+  g_settings_set_string (settings, "dns-server", "");
+
+  gtk_editable_set_text (entry, "127.0.0.1:5353");
+  g_assert_true (mfd_preferences_window_get_dns_server_valid (preferences));
+  stored = g_settings_get_string (settings, "dns-server");
+  g_assert_cmpstr (stored, ==, "127.0.0.1:5353");
+
+  gtk_editable_set_text (entry, "not a server");
+  g_assert_false (mfd_preferences_window_get_dns_server_valid (preferences));
+  g_assert_true (gtk_widget_has_css_class (GTK_WIDGET (entry), "error"));
+  /* (Replacing the text passes through "": this computer's resolvers.) */
+  g_clear_pointer (&stored, g_free);
+  stored = g_settings_get_string (settings, "dns-server");
+  g_assert_cmpstr (stored, !=, "not a server");
+  g_assert_true (*stored == '\0' || g_str_equal (stored, "127.0.0.1:5353"));
+
+  gtk_editable_set_text (entry, "");
+  g_assert_true (mfd_preferences_window_get_dns_server_valid (preferences));
+  g_clear_pointer (&stored, g_free);
+  stored = g_settings_get_string (settings, "dns-server");
+  g_assert_cmpstr (stored, ==, "");
+
+  /* Escape in a field leaves the field; the window stays open. GTK 4 has
+   * no synthetic key events: the window's own key controller is asked, as
+   * GTK would in the capture phase. */
+  gtk_widget_grab_focus (GTK_WIDGET (entry));
+  mfd_test_ui_iterate_until_idle ();
+  g_assert_true (GTK_IS_TEXT (gtk_root_get_focus (GTK_ROOT (preferences))));
+  {
+    g_autoptr(GListModel) controllers = gtk_widget_observe_controllers (GTK_WIDGET (preferences));
+    gboolean handled = FALSE;
+
+    for (guint i = 0; i < g_list_model_get_n_items (controllers) && !handled; i++)
+      {
+        g_autoptr(GtkEventController) controller = g_list_model_get_item (controllers, i);
+
+        if (GTK_IS_EVENT_CONTROLLER_KEY (controller) &&
+            gtk_event_controller_get_propagation_phase (controller) == GTK_PHASE_CAPTURE)
+          g_signal_emit_by_name (controller, "key-pressed", GDK_KEY_Escape, 0, 0, &handled);
+      }
+    g_assert_true (handled);
+  }
+  g_assert_false (GTK_IS_TEXT (gtk_root_get_focus (GTK_ROOT (preferences))));
+  g_assert_true (gtk_widget_get_visible (GTK_WIDGET (preferences)));
+
+  gtk_window_destroy (GTK_WINDOW (preferences));
+}
+
+/* Commands wrap between their words at 360 px, never inside
+ * "Set-OutboundConnector" or "postmaster@…". */
+static void
+assert_wraps_between_words (GtkWidget *widget,
+                            guint     *n_wrapped)
+{
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL; child = gtk_widget_get_next_sibling (child))
+    {
+      if (GTK_IS_LABEL (child) && gtk_widget_has_css_class (child, "monospace") &&
+          strstr (gtk_label_get_label (GTK_LABEL (child)), "Connector") != NULL)
+        {
+          PangoLayout *layout = gtk_label_get_layout (GTK_LABEL (child));
+          const char *text = pango_layout_get_text (layout);
+
+          for (GSList *l = pango_layout_get_lines_readonly (layout); l != NULL; l = l->next)
+            {
+              PangoLayoutLine *line = l->data;
+              const char *word_start;
+              const char *word_end;
+
+              if (line->start_index == 0)
+                continue;
+              (*n_wrapped)++;
+              if (text[line->start_index - 1] == ' ')
+                continue;
+              /* Only a word too long for any line may break inside. */
+              word_start = text + line->start_index;
+              while (word_start > text && word_start[-1] != ' ')
+                word_start--;
+              word_end = strchr (text + line->start_index, ' ');
+              if (word_end == NULL)
+                word_end = text + strlen (text);
+              g_assert_cmpint (word_end - word_start, >, 32);
+            }
+        }
+      assert_wraps_between_words (child, n_wrapped);
+    }
+}
+
+static void
+test_command_wrap (Fixture       *fixture,
+                   gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  guint n_wrapped = 0;
+
+  gtk_window_set_default_size (GTK_WINDOW (fixture->window), 360, 700);
+  mfd_window_show_page (fixture->window, "practice");
+  g_assert_true (mfd_window_start_practice (fixture->window, MFD_LAB_REFUSE, &error));
+  g_assert_true (wait_until (on_page_results, fixture->window));
+  g_assert_true (wait_until (results_built, results_page (fixture)));
+  mfd_test_ui_iterate_until_idle ();
+
+  assert_wraps_between_words (GTK_WIDGET (results_page (fixture)), &n_wrapped);
+  /* At 360 px the long commands do wrap: the test saw breaks. */
+  g_assert_cmpuint (n_wrapped, >, 0);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -634,6 +1082,13 @@ main (int   argc,
   g_test_add ("/wizard/import-connectors", Fixture, NULL, fixture_setup, test_import_and_edit, fixture_teardown);
   g_test_add ("/wizard/connector-refused", Fixture, NULL, fixture_setup, test_connector_flow, fixture_teardown);
   g_test_add ("/wizard/export", Fixture, NULL, fixture_setup, test_export, fixture_teardown);
+  g_test_add ("/wizard/placeholders", Fixture, NULL, fixture_setup, test_placeholders, fixture_teardown);
+  g_test_add ("/wizard/certificate", Fixture, NULL, fixture_setup, test_certificate, fixture_teardown);
+  g_test_add ("/wizard/run-facts", Fixture, NULL, fixture_setup, test_run_facts, fixture_teardown);
+  g_test_add ("/wizard/toasts", Fixture, NULL, fixture_setup, test_toasts, fixture_teardown);
+  g_test_add ("/wizard/keyboard", Fixture, NULL, fixture_setup, test_keyboard, fixture_teardown);
+  g_test_add ("/wizard/preferences-dns-server", Fixture, NULL, fixture_setup, test_preferences_dns_server, fixture_teardown);
+  g_test_add ("/wizard/command-wrap", Fixture, NULL, fixture_setup, test_command_wrap, fixture_teardown);
 
   return g_test_run ();
 }
