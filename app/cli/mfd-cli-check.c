@@ -43,6 +43,9 @@ typedef struct
   char    *rdap_bootstrap;
   char    *endpoints_url;
   gboolean offline;
+  char    *control_smtp;
+  char    *control_name;
+  gboolean no_control;
 } CheckOptions;
 
 typedef struct
@@ -55,6 +58,8 @@ typedef struct
   MfdEopRanges *ranges;
   gboolean      interrupted;
   gboolean      progress;
+  MfdVantage   *vantage;
+  guint         pending;
 } CheckRun;
 
 static void
@@ -72,6 +77,8 @@ check_options_clear (CheckOptions *o)
   g_clear_pointer (&o->doh_url, g_free);
   g_clear_pointer (&o->rdap_bootstrap, g_free);
   g_clear_pointer (&o->endpoints_url, g_free);
+  g_clear_pointer (&o->control_smtp, g_free);
+  g_clear_pointer (&o->control_name, g_free);
 }
 
 G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (CheckOptions, check_options_clear)
@@ -433,6 +440,41 @@ build_target (CheckOptions *o)
   if (o->offline)
     g_object_set (target, "offline", TRUE, NULL);
 
+  if (o->no_control && (o->control_smtp != NULL || o->control_name != NULL))
+    {
+      usage_error (lang, mfd_tr (lang, N_("--no-control cannot be combined with --control-smtp or --control-name.")));
+      return NULL;
+    }
+  mfd_target_set_control (target, !o->no_control);
+  if (o->control_smtp != NULL)
+    {
+      g_autofree char *host = NULL;
+      g_autofree char *reason = NULL;
+      guint16 port;
+
+      if (!split_host_port (o->control_smtp, &host, &port) ||
+          (reason = mfd_connector_validate_smart_host (host)) != NULL)
+        {
+          g_autofree char *message = mfd_text_render_va (lang, N_("--control-smtp takes HOST or HOST:PORT (a port from 1 to 65535); “{1}” is not one."),
+                                                         o->control_smtp, NULL);
+          usage_error (lang, message);
+          return NULL;
+        }
+      mfd_target_set_control_smtp (target, o->control_smtp);
+    }
+  if (o->control_name != NULL)
+    {
+      g_autofree char *reason = mfd_connector_validate_tls_domain (o->control_name);
+
+      if (reason != NULL || strchr (o->control_name, '*') != NULL)
+        {
+          g_autofree char *message = mfd_text_render_va (lang, N_("“{1}” is not a domain name."), o->control_name, NULL);
+          usage_error (lang, message);
+          return NULL;
+        }
+      mfd_target_set_control_name (target, o->control_name);
+    }
+
   return g_steal_pointer (&target);
 }
 
@@ -467,7 +509,21 @@ on_probe_done_cb (GObject      *object,
   CheckRun *run = user_data;
 
   run->observations = mfd_probe_run_finish (MFD_PROBE (object), result, &run->error);
-  g_main_loop_quit (run->loop);
+  if (--run->pending == 0)
+    g_main_loop_quit (run->loop);
+}
+
+static void
+on_vantage_done_cb (GObject      *object,
+                    GAsyncResult *result,
+                    gpointer      user_data)
+{
+  CheckRun *run = user_data;
+  g_autoptr(GError) error = NULL;
+
+  run->vantage = mfd_vantage_check_finish (result, &error);
+  if (--run->pending == 0)
+    g_main_loop_quit (run->loop);
 }
 
 static void
@@ -513,7 +569,7 @@ run_check (MfdTarget          *target,
   g_autoptr(MfdDiagnosis) diagnosis = NULL;
   g_autoptr(GMainLoop) loop = g_main_loop_new (NULL, FALSE);
   g_autoptr(GCancellable) cancellable = g_cancellable_new ();
-  CheckRun run = { loop, cancellable, o->lang, NULL, NULL, NULL, FALSE, FALSE };
+  CheckRun run = { loop, cancellable, o->lang, NULL, NULL, NULL, FALSE, FALSE, NULL, 0 };
   guint sigint_id, sigterm_id;
   MfdVerdict verdict;
 
@@ -539,12 +595,17 @@ run_check (MfdTarget          *target,
       run.progress = TRUE;
     }
 
+  /* This computer's own view is checked beside the destination. */
+  run.pending = 2;
   mfd_probe_run_async (probe, cancellable, on_probe_done_cb, &run);
+  mfd_vantage_check_async (target, cancellable, on_vantage_done_cb, &run);
   g_main_loop_run (loop);
 
   if (run.observations != NULL && !run.interrupted)
     {
       diagnosis = mfd_diagnosis_new (target, run.observations, NULL);
+      if (run.vantage != NULL)
+        mfd_diagnosis_set_vantage (diagnosis, run.vantage);
 
       if (report_needs_ranges (diagnosis))
         {
@@ -565,6 +626,7 @@ run_check (MfdTarget          *target,
   g_source_remove (sigterm_id);
   g_clear_pointer (&run.ranges, mfd_eop_ranges_free);
   g_clear_pointer (&run.observations, g_ptr_array_unref);
+  g_clear_pointer (&run.vantage, mfd_vantage_unref);
 
   if (run.interrupted)
     {
@@ -638,6 +700,13 @@ mfd_cli_check (int    argc,
       N_("The Microsoft 365 IP address and URL web service"), "URL" },
     { "offline", 0, 0, G_OPTION_ARG_NONE, &o.offline,
       N_("Do not ask any web service; use the last saved copy of EOP's addresses"), NULL },
+    { "control-smtp", 0, 0, G_OPTION_ARG_STRING, &o.control_smtp,
+      N_("The control SMTP server that shows whether port 25 is open from here (default: an Exchange Online Protection MX host)"),
+      "HOST[:PORT]" },
+    { "control-name", 0, 0, G_OPTION_ARG_STRING, &o.control_name,
+      N_("The control name whose MX must resolve from here (default: outlook.com)"), "NAME" },
+    { "no-control", 0, 0, G_OPTION_ARG_NONE, &o.no_control,
+      N_("Do not check this computer's own view (DNS, port 25, TLS interception) first"), NULL },
     { NULL }
   };
   const char *help_lang = find_lang_argument (argc, argv);

@@ -116,6 +116,18 @@ void                mfd_target_set_endpoints_url  (MfdTarget      *self,
 gboolean            mfd_target_get_offline        (MfdTarget      *self);
 void                mfd_target_set_offline        (MfdTarget      *self,
                                                    gboolean        offline);
+/* The vantage check (mfd-vantage.h): on by default; @host_port
+ * "HOST[:PORT]" of the control SMTP server and @name the control name
+ * (NULL = the defaults: the MX of outlook.com). */
+gboolean            mfd_target_get_control        (MfdTarget      *self);
+void                mfd_target_set_control        (MfdTarget      *self,
+                                                   gboolean        control);
+const char         *mfd_target_get_control_smtp   (MfdTarget      *self);
+void                mfd_target_set_control_smtp   (MfdTarget      *self,
+                                                   const char     *host_port);
+const char         *mfd_target_get_control_name   (MfdTarget      *self);
+void                mfd_target_set_control_name   (MfdTarget      *self,
+                                                   const char     *name);
 const char         *mfd_target_get_connector_name (MfdTarget      *self);
 void                mfd_target_set_connector_name (MfdTarget      *self,
                                                    const char     *name);
