@@ -121,6 +121,25 @@ test_bad_input (void)
   g_assert_cmpint (none.status, ==, 2);
   g_assert_nonnull (strstr (none.err, "No delivery error"));
 
+  /* --json: the contract's empty document, still exit 2 with the reason. */
+  {
+    g_auto(MfdTestRun) none_json = { 0 };
+    const char *none_json_args[] = { no_error, "--json", NULL };
+    g_autoptr(JsonParser) parser = json_parser_new ();
+    g_autoptr(GError) error = NULL;
+    JsonObject *root;
+
+    run_cli (&none_json, NULL, 0, none_json_args);
+    g_assert_cmpint (none_json.status, ==, 2);
+    g_assert_nonnull (strstr (none_json.err, "No delivery error"));
+    g_assert_true (json_parser_load_from_data (parser, none_json.out, -1, &error));
+    g_assert_no_error (error);
+    root = json_node_get_object (json_parser_get_root (parser));
+    g_assert_cmpstr (json_object_get_string_member (root, "schema"), ==, "mail-flow-doctor/ndr/1");
+    g_assert_cmpuint (json_array_get_length (json_object_get_array_member (root, "entries")), ==, 0);
+    g_assert_true (json_object_get_null_member (root, "primary"));
+  }
+
   run_cli (&none_ja, NULL, 0, none_ja_args);
   g_assert_cmpint (none_ja.status, ==, 2);
   g_assert_null (strstr (none_ja.err, "No delivery error"));

@@ -144,6 +144,16 @@ mfd_cli_explain_ndr (int    argc,
   result = mfd_ndr_parse_bytes (bytes, &error);
   if (result == NULL)
     {
+      /* The contract: readable text without a delivery error is still a
+       * document, with no entries; the exit status and stderr say why. */
+      if (json && g_error_matches (error, MFD_NDR_ERROR, MFD_NDR_ERROR_NO_ENTRY))
+        {
+          g_autoptr(GPtrArray) none = g_ptr_array_new ();
+          MfdNdrResult empty = { .entries = none, .primary = NULL };
+          g_autoptr(JsonNode) node = mfd_report_ndr_to_json (&empty);
+
+          mfd_cli_print_json (node);
+        }
       mfd_cli_printerr (lang, parse_error_msgid (error));
       return MFD_CLI_EXIT_USAGE;
     }

@@ -149,6 +149,7 @@ main (int   argc,
 
   settings = g_settings_new (BASE_APP_ID);
   g_settings_set_boolean (settings, "offline", TRUE);
+  g_settings_set_boolean (settings, "control-probes", FALSE);
   g_settings_set (settings, "window-size", "(ii)", width, 760);
   g_settings_set_boolean (settings, "window-maximized", FALSE);
 

@@ -71,6 +71,9 @@ fixture_setup (Fixture       *fixture,
 
   /* Nothing in these tests may ask the internet. */
   g_settings_set_boolean (settings, "offline", TRUE);
+  /* The control probes too: a test that wants them points them at its
+   * own loopback peers. */
+  g_settings_set_boolean (settings, "control-probes", FALSE);
   g_settings_set_uint (settings, "connect-timeout", 3);
   g_settings_set_uint (settings, "reply-timeout", 3);
   g_settings_set_uint (settings, "tls-timeout", 3);
