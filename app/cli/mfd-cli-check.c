@@ -53,13 +53,10 @@ typedef struct
   GMainLoop    *loop;
   GCancellable *cancellable;
   const char   *lang;
-  GPtrArray    *observations;
+  MfdDiagnosis *diagnosis;
   GError       *error;
-  MfdEopRanges *ranges;
   gboolean      interrupted;
   gboolean      progress;
-  MfdVantage   *vantage;
-  guint         pending;
 } CheckRun;
 
 static void
@@ -151,40 +148,6 @@ parse_port (const char *text,
   return TRUE;
 }
 
-/* HOST, HOST:PORT, [IPv6]:PORT, [IPv6] or a bare IPv6 address. */
-static gboolean
-split_host_port (const char  *arg,
-                 char       **host,
-                 guint16     *port)
-{
-  const char *colon;
-
-  *port = 0;
-  if (arg[0] == '[')
-    {
-      const char *close = strchr (arg, ']');
-
-      if (close == NULL || close == arg + 1)
-        return FALSE;
-      if (close[1] != '\0' && (close[1] != ':' || !parse_port (close + 2, port)))
-        return FALSE;
-      *host = g_strndup (arg + 1, close - arg - 1);
-      return TRUE;
-    }
-
-  colon = strchr (arg, ':');
-  if (colon != NULL && strchr (colon + 1, ':') == NULL)
-    {
-      if (colon == arg || !parse_port (colon + 1, port))
-        return FALSE;
-      *host = g_strndup (arg, colon - arg);
-      return TRUE;
-    }
-
-  *host = g_strdup (arg);
-  return arg[0] != '\0';
-}
-
 static gboolean
 parse_port_option_cb (const char  *option_name,
                       const char  *value,
@@ -261,12 +224,57 @@ load_connector (const char *lang,
   return NULL;
 }
 
-/* Returns the target, or NULL after printing why the input is unusable. */
+/* The option a target's invalid part came from, so the message names it. */
+static const char *
+option_for_error (const GError *error)
+{
+  if (error->domain != MFD_TARGET_ERROR)
+    return NULL;
+  switch ((MfdTargetError) error->code)
+    {
+    case MFD_TARGET_ERROR_TLS_DOMAIN:
+      return "--tls-domain";
+    case MFD_TARGET_ERROR_DNS_SERVER:
+      return "--dns-server";
+    case MFD_TARGET_ERROR_DOH_URL:
+      return "--doh-url";
+    case MFD_TARGET_ERROR_RDAP_BOOTSTRAP_URL:
+      return "--rdap-bootstrap";
+    case MFD_TARGET_ERROR_ENDPOINTS_URL:
+      return "--endpoints-url";
+    case MFD_TARGET_ERROR_CONTROL_SMTP:
+      return "--control-smtp";
+    case MFD_TARGET_ERROR_CONTROL_NAME:
+      return "--control-name";
+    case MFD_TARGET_ERROR_NO_DESTINATION:
+    case MFD_TARGET_ERROR_SMART_HOST:
+    case MFD_TARGET_ERROR_MX_DOMAIN:
+    case MFD_TARGET_ERROR_CA_FILE:
+    default:
+      return NULL;
+    }
+}
+
+static void
+target_error (const char   *lang,
+              const GError *error)
+{
+  const char *option = option_for_error (error);
+  g_autofree char *message = option != NULL ? g_strdup_printf ("%s: %s", option, error->message)
+                                            : g_strdup (error->message);
+
+  usage_error (lang, message);
+}
+
+/* Returns the target, or NULL after printing why the input is unusable.
+ * What makes a target checkable is the engine's to say
+ * (mfd_target_validate()); this only turns options into one. */
 static MfdTarget *
 build_target (CheckOptions *o)
 {
   const char *lang = o->lang;
   g_autoptr(MfdTarget) target = NULL;
+  g_autoptr(GError) error = NULL;
   gboolean have_hosts = o->smart_hosts != NULL || o->mx != NULL;
 
   if ((o->connector == NULL) != (o->connectors == NULL))
@@ -302,46 +310,18 @@ build_target (CheckOptions *o)
   for (guint i = 0; o->smart_hosts != NULL && o->smart_hosts[i] != NULL; i++)
     {
       g_autofree char *host = NULL;
-      g_autofree char *reason = NULL;
       guint16 port;
 
-      if (!split_host_port (o->smart_hosts[i], &host, &port))
+      if (!mfd_target_parse_smart_host (o->smart_hosts[i], lang, &host, &port, &error))
         {
-          g_autofree char *message = mfd_text_render_va (lang, N_("“{1}” is not HOST or HOST:PORT (a port from 1 to 65535)."),
-                                                         o->smart_hosts[i], NULL);
-          usage_error (lang, message);
-          return NULL;
-        }
-      if (strchr (host, '/') != NULL)
-        {
-          g_autofree char *message = mfd_text_render_va (lang, N_("“{1}” is an address range; give one host name or address to check."),
-                                                         host, NULL);
-          usage_error (lang, message);
-          return NULL;
-        }
-      reason = mfd_connector_validate_smart_host (host);
-      if (reason != NULL)
-        {
-          g_autofree char *message = g_strdup_printf ("%s: %s", host, reason);
-          usage_error (lang, message);
+          target_error (lang, error);
           return NULL;
         }
       mfd_target_add_smart_host (target, host, port);
     }
 
   if (o->mx != NULL)
-    {
-      g_autofree char *reason = mfd_connector_validate_tls_domain (o->mx);
-
-      if (reason != NULL || strchr (o->mx, '*') != NULL)
-        {
-          g_autofree char *message = mfd_text_render_va (lang, N_("“{1}” is not a domain name."), o->mx, NULL);
-          usage_error (lang, message);
-          return NULL;
-        }
-      mfd_target_add_mx_domain (target, o->mx);
-    }
-
+    mfd_target_add_mx_domain (target, o->mx);
   if (o->have_port)
     mfd_target_set_port (target, o->port);
 
@@ -358,87 +338,21 @@ build_target (CheckOptions *o)
     }
 
   if (o->tls_domain != NULL)
-    {
-      g_autofree char *reason = mfd_connector_validate_tls_domain (o->tls_domain);
-
-      if (reason != NULL)
-        {
-          g_autofree char *message = g_strdup_printf ("--tls-domain %s: %s", o->tls_domain, reason);
-          usage_error (lang, message);
-          return NULL;
-        }
-      mfd_target_set_tls_domain (target, o->tls_domain);
-    }
-
-  if (mfd_target_get_tls_mode (target) == MFD_TLS_DOMAIN_VALIDATION &&
-      mfd_target_get_tls_domain (target) == NULL)
-    {
-      usage_error (lang, mfd_tr (lang, N_("Domain validation needs the name the certificate must carry: add --tls-domain.")));
-      return NULL;
-    }
-
+    mfd_target_set_tls_domain (target, o->tls_domain);
   if (o->ca_file != NULL)
-    {
-      if (!g_file_test (o->ca_file, G_FILE_TEST_IS_REGULAR) || access (o->ca_file, R_OK) != 0)
-        {
-          g_autofree char *message = mfd_text_render_va (lang, N_("Cannot read the CA file “{1}”."), o->ca_file, NULL);
-          usage_error (lang, message);
-          return NULL;
-        }
-      mfd_target_set_ca_file (target, o->ca_file);
-    }
-
+    mfd_target_set_ca_file (target, o->ca_file);
   if (o->dns_server != NULL)
-    {
-      g_autofree char *host = NULL;
-      g_autoptr(GInetAddress) address = NULL;
-      guint16 port;
-
-      if (split_host_port (o->dns_server, &host, &port))
-        address = g_inet_address_new_from_string (host);
-      if (address == NULL)
-        {
-          g_autofree char *message = mfd_text_render_va (lang, N_("--dns-server takes an IP address with an optional port, such as 192.0.2.53:53 or [2001:db8::53]:53; “{1}” is not one."),
-                                                         o->dns_server, NULL);
-          usage_error (lang, message);
-          return NULL;
-        }
-      mfd_target_set_dns_server (target, o->dns_server);
-    }
-
+    mfd_target_set_dns_server (target, o->dns_server);
   if (o->have_timeout)
     mfd_target_set_timeout_seconds (target, o->timeout);
-
-  {
-    const struct { const char *option; const char *value; const char *property; } urls[] = {
-      { "--doh-url", o->doh_url, "doh-url" },
-      { "--rdap-bootstrap", o->rdap_bootstrap, "rdap-bootstrap-url" },
-      { "--endpoints-url", o->endpoints_url, "endpoints-url" },
-    };
-
-    for (guint i = 0; i < G_N_ELEMENTS (urls); i++)
-      {
-        g_autoptr(GUri) uri = NULL;
-        const char *scheme;
-
-        if (urls[i].value == NULL)
-          continue;
-        uri = g_uri_parse (urls[i].value, G_URI_FLAGS_NONE, NULL);
-        scheme = uri != NULL ? g_uri_get_scheme (uri) : NULL;
-        if (scheme == NULL || g_uri_get_host (uri) == NULL ||
-            (g_ascii_strcasecmp (scheme, "https") != 0 && g_ascii_strcasecmp (scheme, "http") != 0))
-          {
-            g_autofree char *message = mfd_text_render_va (lang, N_("{1} takes an http or https URL; “{2}” is not one."),
-                                                           urls[i].option, urls[i].value, NULL);
-            usage_error (lang, message);
-            return NULL;
-          }
-        g_object_set (target, urls[i].property, urls[i].value, NULL);
-      }
-  }
-
+  if (o->doh_url != NULL)
+    mfd_target_set_doh_url (target, o->doh_url);
+  if (o->rdap_bootstrap != NULL)
+    mfd_target_set_rdap_bootstrap_url (target, o->rdap_bootstrap);
+  if (o->endpoints_url != NULL)
+    mfd_target_set_endpoints_url (target, o->endpoints_url);
   if (o->offline)
-    g_object_set (target, "offline", TRUE, NULL);
+    mfd_target_set_offline (target, TRUE);
 
   if (o->no_control && (o->control_smtp != NULL || o->control_name != NULL))
     {
@@ -447,39 +361,21 @@ build_target (CheckOptions *o)
     }
   mfd_target_set_control (target, !o->no_control);
   if (o->control_smtp != NULL)
-    {
-      g_autofree char *host = NULL;
-      g_autofree char *reason = NULL;
-      guint16 port;
-
-      if (!split_host_port (o->control_smtp, &host, &port) ||
-          (reason = mfd_connector_validate_smart_host (host)) != NULL)
-        {
-          g_autofree char *message = mfd_text_render_va (lang, N_("--control-smtp takes HOST or HOST:PORT (a port from 1 to 65535); “{1}” is not one."),
-                                                         o->control_smtp, NULL);
-          usage_error (lang, message);
-          return NULL;
-        }
-      mfd_target_set_control_smtp (target, o->control_smtp);
-    }
+    mfd_target_set_control_smtp (target, o->control_smtp);
   if (o->control_name != NULL)
-    {
-      g_autofree char *reason = mfd_connector_validate_tls_domain (o->control_name);
+    mfd_target_set_control_name (target, o->control_name);
 
-      if (reason != NULL || strchr (o->control_name, '*') != NULL)
-        {
-          g_autofree char *message = mfd_text_render_va (lang, N_("“{1}” is not a domain name."), o->control_name, NULL);
-          usage_error (lang, message);
-          return NULL;
-        }
-      mfd_target_set_control_name (target, o->control_name);
+  if (!mfd_target_validate (target, lang, &error))
+    {
+      target_error (lang, error);
+      return NULL;
     }
 
   return g_steal_pointer (&target);
 }
 
 static void
-on_step_finished_cb (MfdProbe       *probe,
+on_step_finished_cb (MfdCheck       *check,
                      MfdObservation *observation,
                      CheckRun       *run)
 {
@@ -502,84 +398,27 @@ on_interrupt_cb (gpointer user_data)
 }
 
 static void
-on_probe_done_cb (GObject      *object,
+on_check_done_cb (GObject      *object,
                   GAsyncResult *result,
                   gpointer      user_data)
 {
   CheckRun *run = user_data;
 
-  run->observations = mfd_probe_run_finish (MFD_PROBE (object), result, &run->error);
-  if (--run->pending == 0)
-    g_main_loop_quit (run->loop);
-}
-
-static void
-on_vantage_done_cb (GObject      *object,
-                    GAsyncResult *result,
-                    gpointer      user_data)
-{
-  CheckRun *run = user_data;
-  g_autoptr(GError) error = NULL;
-
-  run->vantage = mfd_vantage_check_finish (result, &error);
-  if (--run->pending == 0)
-    g_main_loop_quit (run->loop);
-}
-
-static void
-on_ranges_done_cb (GObject      *object,
-                   GAsyncResult *result,
-                   gpointer      user_data)
-{
-  CheckRun *run = user_data;
-  g_autoptr(GError) error = NULL;
-
-  /* Without the ranges the report says where to find them instead. */
-  run->ranges = mfd_web_get_eop_ranges_finish (MFD_WEB (object), result, &error);
-  if (error != NULL && !g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
-    g_debug ("No EOP address ranges: %s", error->message);
+  run->diagnosis = mfd_check_run_finish (MFD_CHECK (object), result, &run->error);
   g_main_loop_quit (run->loop);
-}
-
-/* The ranges matter when the checks pass from here, or when a connection
- * was refused or timed out: that is when a firewall rule is the suspect. */
-static gboolean
-report_needs_ranges (MfdDiagnosis *diagnosis)
-{
-  GPtrArray *findings = mfd_diagnosis_get_findings (diagnosis);
-
-  if (mfd_diagnosis_get_verdict (diagnosis) == MFD_VERDICT_OK)
-    return TRUE;
-  for (guint i = 0; i < findings->len; i++)
-    {
-      MfdFinding *f = g_ptr_array_index (findings, i);
-
-      if (!f->warning && (g_str_equal (f->code, "4.4.315") || g_str_equal (f->code, "4.4.316")))
-        return TRUE;
-    }
-  return FALSE;
 }
 
 static int
 run_check (MfdTarget          *target,
            const CheckOptions *o)
 {
-  g_autoptr(MfdProbe) probe = mfd_probe_new (target);
-  g_autoptr(MfdWeb) web = NULL;
-  g_autoptr(MfdDiagnosis) diagnosis = NULL;
+  g_autoptr(MfdCheck) check = mfd_check_new (target);
   g_autoptr(GMainLoop) loop = g_main_loop_new (NULL, FALSE);
   g_autoptr(GCancellable) cancellable = g_cancellable_new ();
-  CheckRun run = { loop, cancellable, o->lang, NULL, NULL, NULL, FALSE, FALSE, NULL, 0 };
+  CheckRun run = { loop, cancellable, o->lang, NULL, NULL, FALSE, FALSE };
+  g_autoptr(MfdDiagnosis) diagnosis = NULL;
   guint sigint_id, sigterm_id;
   MfdVerdict verdict;
-
-  web = mfd_web_new (mfd_target_get_doh_url (target),
-                     mfd_target_get_rdap_bootstrap_url (target),
-                     mfd_target_get_endpoints_url (target),
-                     mfd_target_get_ca_file (target),
-                     mfd_target_get_reply_timeout_ms (target));
-  mfd_web_set_offline (web, mfd_target_get_offline (target));
-  mfd_probe_set_web (probe, web);
 
   sigint_id = g_unix_signal_add (SIGINT, on_interrupt_cb, &run);
   sigterm_id = g_unix_signal_add (SIGTERM, on_interrupt_cb, &run);
@@ -591,32 +430,13 @@ run_check (MfdTarget          *target,
       g_autofree char *line = mfd_text_render_va (o->lang, N_("Checking {1}… (Ctrl+C cancels)"), what, NULL);
 
       g_printerr ("%s\n", line);
-      g_signal_connect (probe, "step-finished", G_CALLBACK (on_step_finished_cb), &run);
+      g_signal_connect (check, "step-finished", G_CALLBACK (on_step_finished_cb), &run);
       run.progress = TRUE;
     }
 
-  /* This computer's own view is checked beside the destination. */
-  run.pending = 2;
-  mfd_probe_run_async (probe, cancellable, on_probe_done_cb, &run);
-  mfd_vantage_check_async (target, cancellable, on_vantage_done_cb, &run);
+  mfd_check_run_async (check, cancellable, on_check_done_cb, &run);
   g_main_loop_run (loop);
-
-  if (run.observations != NULL && !run.interrupted)
-    {
-      diagnosis = mfd_diagnosis_new (target, run.observations, NULL);
-      if (run.vantage != NULL)
-        mfd_diagnosis_set_vantage (diagnosis, run.vantage);
-
-      if (report_needs_ranges (diagnosis))
-        {
-          mfd_web_get_eop_ranges_async (web, mfd_target_get_offline (target), cancellable,
-                                        on_ranges_done_cb, &run);
-          g_main_loop_run (loop);
-          if (run.ranges != NULL)
-            mfd_diagnosis_set_eop_ranges (diagnosis, (const char * const *) run.ranges->ranges,
-                                          run.ranges->fetched);
-        }
-    }
+  diagnosis = g_steal_pointer (&run.diagnosis);
 
   /* The report starts apart from the progress lines above it. */
   if (run.progress)
@@ -624,9 +444,6 @@ run_check (MfdTarget          *target,
 
   g_source_remove (sigint_id);
   g_source_remove (sigterm_id);
-  g_clear_pointer (&run.ranges, mfd_eop_ranges_free);
-  g_clear_pointer (&run.observations, g_ptr_array_unref);
-  g_clear_pointer (&run.vantage, mfd_vantage_unref);
 
   if (run.interrupted)
     {

@@ -44,6 +44,7 @@ struct _MfdDiagnosis
   GDateTime   *time;
   char       **eop_ranges;
   GDateTime   *eop_ranges_fetched;
+  gboolean     eop_ranges_from_cache;
   MfdVantage  *vantage;
   GPtrArray   *unreachable;   /* (element-type MfdUnreachable) */
 };
@@ -851,6 +852,40 @@ mfd_diagnosis_get_eop_ranges_fetched (MfdDiagnosis *self)
   g_return_val_if_fail (MFD_IS_DIAGNOSIS (self), NULL);
 
   return self->eop_ranges_fetched;
+}
+
+void
+mfd_diagnosis_set_eop_ranges_from_cache (MfdDiagnosis *self,
+                                         gboolean      from_cache)
+{
+  g_return_if_fail (MFD_IS_DIAGNOSIS (self));
+
+  self->eop_ranges_from_cache = !!from_cache;
+}
+
+gboolean
+mfd_diagnosis_get_eop_ranges_from_cache (MfdDiagnosis *self)
+{
+  g_return_val_if_fail (MFD_IS_DIAGNOSIS (self), FALSE);
+
+  return self->eop_ranges_from_cache;
+}
+
+gboolean
+mfd_diagnosis_needs_eop_ranges (MfdDiagnosis *self)
+{
+  g_return_val_if_fail (MFD_IS_DIAGNOSIS (self), FALSE);
+
+  if (self->verdict == MFD_VERDICT_OK)
+    return TRUE;
+  for (guint i = 0; i < self->findings->len; i++)
+    {
+      MfdFinding *finding = g_ptr_array_index (self->findings, i);
+
+      if (mfd_remedy_uses_eop_ranges (finding->code, finding->cause))
+        return TRUE;
+    }
+  return FALSE;
 }
 
 char *

@@ -902,6 +902,21 @@ render_list (const char         *lang,
   return g_strv_builder_end (builder);
 }
 
+/* The steps of a remedy, in order, each once: the cause's own (or the
+ * code's), the note to send again for an expired message, the code's
+ * general ones. */
+static void
+compose_steps (GPtrArray      *defs,
+               const CodeDef  *code_def,
+               const CauseDef *cause_def,
+               gboolean        expired)
+{
+  add_steps (defs, (cause_def && cause_def->steps[0]) ? cause_def->steps : code_def->steps);
+  if (expired)
+    add_steps (defs, (const StepDef * const []) { &step_resend, NULL });
+  add_steps (defs, code_def->general);
+}
+
 MfdRemedy *
 mfd_remedy_render (const char             *code,
                    const char             *cause,
@@ -957,10 +972,7 @@ mfd_remedy_render (const char             *code,
                                        NULL);
   remedy->likely_causes = render_list (lang, likely);
 
-  add_steps (defs, (cause_def && cause_def->steps[0]) ? cause_def->steps : code_def->steps);
-  if (expired)
-    add_steps (defs, (const StepDef * const []) { &step_resend, NULL });
-  add_steps (defs, code_def->general);
+  compose_steps (defs, code_def, cause_def, expired);
 
   /* For a partner's server, talking to the partner comes before anything
    * the admin could check on their own side. */
@@ -986,6 +998,36 @@ mfd_remedy_render (const char             *code,
   args_clear (&args);
 
   return remedy;
+}
+
+gboolean
+mfd_remedy_uses_eop_ranges (const char *code,
+                            const char *cause)
+{
+  const CauseDef *cause_def = NULL;
+  const CodeDef *code_def;
+  g_autoptr(GPtrArray) defs = g_ptr_array_new ();
+  gboolean expired;
+
+  if (code == NULL && cause == NULL)
+    return FALSE;
+  if (cause != NULL)
+    {
+      cause_def = find_cause (cause);
+      if (cause_def == NULL)
+        return FALSE;
+      if (code == NULL)
+        code = cause_def->code;
+    }
+  code_def = find_code (code, &expired);
+  if (code_def == NULL)
+    return FALSE;
+
+  compose_steps (defs, code_def, cause_def, expired);
+  for (guint i = 0; i < defs->len; i++)
+    if (((const StepDef *) g_ptr_array_index (defs, i))->flags & STEP_EOP_RANGES)
+      return TRUE;
+  return FALSE;
 }
 
 void

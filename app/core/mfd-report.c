@@ -1034,19 +1034,9 @@ mfd_report_render_diagnosis (MfdDiagnosis    *diagnosis,
         write_paragraph (&w, mfd_tr (lang, N_("Make sure the EOP address ranges that Microsoft publishes for Exchange Online can reach the destination on TCP port 25.")));
       write_eop_ranges (&w, diagnosis);
     }
-  else
+  else if (mfd_diagnosis_needs_eop_ranges (diagnosis))
     {
-      /* A refused or timed-out connection is where the ranges matter most. */
-      for (guint i = 0; i < findings->len; i++)
-        {
-          MfdFinding *f = g_ptr_array_index (findings, i);
-
-          if (!f->warning && (g_str_equal (f->code, "4.4.315") || g_str_equal (f->code, "4.4.316")))
-            {
-              write_eop_ranges (&w, diagnosis);
-              break;
-            }
-        }
+      write_eop_ranges (&w, diagnosis);
     }
 
   if (verdict == MFD_VERDICT_INCONCLUSIVE)

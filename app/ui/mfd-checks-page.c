@@ -1,4 +1,4 @@
-/* mfd-checks-page.c — the probe, live: one expander per host/address
+/* mfd-checks-page.c — the check (MfdCheck), live: one expander per host/address
  *
  * Copyright 2026 The Mail Flow Doctor authors
  *
@@ -40,9 +40,7 @@ struct _MfdChecksPage
 {
   AdwBin          parent_instance;
 
-  MfdProbe       *probe;
-  MfdTarget      *target;
-  MfdNdrEntry    *ndr_entry;
+  MfdCheck       *check;           /* the one pipeline; this page only shows it */
   GCancellable   *cancellable;
   GPtrArray      *groups;          /* (element-type Group) in order of appearance */
   gboolean        running;
@@ -225,7 +223,7 @@ ensure_step_row (Group    *group,
 }
 
 static void
-on_step_started_cb (MfdProbe      *probe,
+on_step_started_cb (MfdCheck      *check,
                     MfdStage       stage,
                     const char    *host,
                     const char    *ip,
@@ -234,7 +232,7 @@ on_step_started_cb (MfdProbe      *probe,
   Group *group;
   StepRow *step;
 
-  if (probe != self->probe || stage >= MFD_N_STAGES)
+  if (check != self->check || stage >= MFD_N_STAGES)
     return;
 
   group = find_group (self, host, ip);
@@ -303,14 +301,14 @@ show_outcome (StepRow              *step,
 }
 
 static void
-on_step_finished_cb (MfdProbe       *probe,
+on_step_finished_cb (MfdCheck       *check,
                      MfdObservation *observation,
                      MfdChecksPage  *self)
 {
   Group *group;
   StepRow *step;
 
-  if (probe != self->probe || observation->stage >= MFD_N_STAGES)
+  if (check != self->check || observation->stage >= MFD_N_STAGES)
     return;
 
   group = find_group (self, observation->host, observation->ip);
@@ -356,25 +354,24 @@ stop_spinners (MfdChecksPage *self)
 }
 
 static void
-on_probe_done_cb (GObject      *source,
+on_check_done_cb (GObject      *source,
                   GAsyncResult *result,
                   gpointer      user_data)
 {
   g_autoptr(MfdChecksPage) self = user_data;
-  g_autoptr(GPtrArray) observations = NULL;
   g_autoptr(MfdDiagnosis) diagnosis = NULL;
   g_autoptr(GError) error = NULL;
 
-  observations = mfd_probe_run_finish (MFD_PROBE (source), result, &error);
+  diagnosis = mfd_check_run_finish (MFD_CHECK (source), result, &error);
 
   /* A newer run replaced this one: its result belongs to nobody. */
-  if (MFD_PROBE (source) != self->probe)
+  if (MFD_CHECK (source) != self->check)
     return;
 
   self->running = FALSE;
   stop_spinners (self);
 
-  if (observations == NULL)
+  if (diagnosis == NULL)
     {
       if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
         {
@@ -391,7 +388,6 @@ on_probe_done_cb (GObject      *source,
     }
 
   update_progress (self);
-  diagnosis = mfd_diagnosis_new (self->target, observations, self->ndr_entry);
   g_signal_emit (self, signals[FINISHED], 0, diagnosis);
 }
 
@@ -410,13 +406,11 @@ mfd_checks_page_dispose (GObject *object)
   MfdChecksPage *self = MFD_CHECKS_PAGE (object);
 
   g_cancellable_cancel (self->cancellable);
-  if (self->probe != NULL)
-    g_signal_handlers_disconnect_by_data (self->probe, self);
+  if (self->check != NULL)
+    g_signal_handlers_disconnect_by_data (self->check, self);
   gtk_widget_dispose_template (GTK_WIDGET (self), MFD_TYPE_CHECKS_PAGE);
-  g_clear_object (&self->probe);
-  g_clear_object (&self->target);
+  g_clear_object (&self->check);
   g_clear_object (&self->cancellable);
-  g_clear_pointer (&self->ndr_entry, mfd_ndr_entry_unref);
 
   G_OBJECT_CLASS (mfd_checks_page_parent_class)->dispose (object);
 }
@@ -479,7 +473,6 @@ mfd_checks_page_run (MfdChecksPage *self,
 {
   g_autofree char *where = NULL;
   g_autofree char *tls = NULL;
-  g_autoptr(MfdWeb) web = NULL;
   MfdTlsMode mode;
   GtkWidget *child;
 
@@ -487,18 +480,19 @@ mfd_checks_page_run (MfdChecksPage *self,
   g_return_if_fail (MFD_IS_TARGET (target));
 
   mfd_checks_page_cancel (self);
-  if (self->probe != NULL)
-    g_signal_handlers_disconnect_by_data (self->probe, self);
-  g_clear_object (&self->probe);
+  if (self->check != NULL)
+    g_signal_handlers_disconnect_by_data (self->check, self);
+  g_clear_object (&self->check);
   g_clear_object (&self->cancellable);
-  g_clear_pointer (&self->ndr_entry, mfd_ndr_entry_unref);
 
   while ((child = gtk_widget_get_first_child (GTK_WIDGET (self->hosts_list))) != NULL)
     gtk_list_box_remove (self->hosts_list, child);
   g_ptr_array_set_size (self->groups, 0);
 
-  g_set_object (&self->target, target);
-  self->ndr_entry = ndr_entry != NULL ? mfd_ndr_entry_ref (ndr_entry) : NULL;
+  self->check = mfd_check_new (target);
+  if (ndr_entry != NULL)
+    mfd_check_set_ndr_entry (self->check, ndr_entry);
+  mfd_check_set_dns_authority_port (self->check, self->dns_authority_port);
   self->cancellable = g_cancellable_new ();
   self->running = TRUE;
   self->cancelled = FALSE;
@@ -513,14 +507,10 @@ mfd_checks_page_run (MfdChecksPage *self,
     tls = g_strdup_printf (_("TLS: %s"), mfd_tr (NULL, mfd_tls_mode_get_label (mode)));
   gtk_label_set_label (self->tls_label, tls);
 
-  self->probe = mfd_probe_new (target);
-  web = mfd_ui_web_new_for_target (target);
-  mfd_probe_set_web (self->probe, web);
-  mfd_probe_set_dns_authority_port (self->probe, self->dns_authority_port);
-  g_signal_connect (self->probe, "step-started", G_CALLBACK (on_step_started_cb), self);
-  g_signal_connect (self->probe, "step-finished", G_CALLBACK (on_step_finished_cb), self);
+  g_signal_connect (self->check, "step-started", G_CALLBACK (on_step_started_cb), self);
+  g_signal_connect (self->check, "step-finished", G_CALLBACK (on_step_finished_cb), self);
   update_progress (self);
-  mfd_probe_run_async (self->probe, self->cancellable, on_probe_done_cb, g_object_ref (self));
+  mfd_check_run_async (self->check, self->cancellable, on_check_done_cb, g_object_ref (self));
 }
 
 /* The practice servers play a zone's name servers on a free port; real

@@ -54,8 +54,6 @@ struct _MfdResultsPage
   GPtrArray      *finding_widgets;
   GQueue          pending;        /* (element-type Build) what is still to be built */
   guint           build_tick;
-  MfdEopRanges   *ranges;
-  GCancellable   *cancellable;    /* the address-range lookup */
   guint           remind_source;
   char           *status_title;
 
@@ -428,39 +426,13 @@ build_next_cb (GtkWidget     *widget,
   return G_SOURCE_CONTINUE;
 }
 
-static gboolean
-needs_ranges (MfdResultsPage *self)
-{
-  /* The ranges matter when a firewall may be the cause, and when
-   * everything passed from here (EOP connects from elsewhere). */
-  if (mfd_diagnosis_get_verdict (self->diagnosis) == MFD_VERDICT_OK)
-    return TRUE;
-  for (guint i = 0; i < self->views->len; i++)
-    {
-      FindingView *view = self->views->pdata[i];
-
-      if (g_strcmp0 (view->finding->code, "4.4.315") == 0 ||
-          g_strcmp0 (view->finding->code, "4.4.316") == 0 ||
-          g_strcmp0 (view->finding->code, "4.4.318") == 0)
-        return TRUE;
-    }
-  return FALSE;
-}
-
-/* The copied and exported report lists the ranges too. */
-static void
-give_ranges_to_report (MfdResultsPage *self)
-{
-  if (self->diagnosis != NULL && self->ranges != NULL)
-    mfd_diagnosis_set_eop_ranges (self->diagnosis, (const char * const *) self->ranges->ranges,
-                                  self->ranges->fetched);
-}
-
 static void
 show_ranges (MfdResultsPage *self)
 {
   GtkWidget *child;
   g_autofree char *subtitle = NULL;
+  const char * const *ranges;
+  GDateTime *fetched;
 
   /* Expander rows keep their rows in an inner list; rebuilding the
    * whole expander is the only way to empty it in libadwaita 1.2. */
@@ -477,36 +449,40 @@ show_ranges (MfdResultsPage *self)
   adw_expander_row_add_action (self->ranges_row, child);
   adw_preferences_group_add (self->ranges_group, GTK_WIDGET (self->ranges_row));
 
-  if (self->ranges == NULL || self->ranges->ranges == NULL || !needs_ranges (self))
+  /* The check gave the diagnosis the ranges when it needs them
+   * (mfd_diagnosis_needs_eop_ranges()). */
+  ranges = mfd_diagnosis_get_eop_ranges (self->diagnosis);
+  fetched = mfd_diagnosis_get_eop_ranges_fetched (self->diagnosis);
+  if (ranges == NULL || ranges[0] == NULL)
     {
       gtk_widget_set_visible (GTK_WIDGET (self->ranges_group), FALSE);
       return;
     }
 
-  for (guint i = 0; self->ranges->ranges[i] != NULL; i++)
+  for (guint i = 0; ranges[i] != NULL; i++)
     {
       GtkWidget *row = adw_action_row_new ();
 
-      adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), self->ranges->ranges[i]);
+      adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), ranges[i]);
       adw_preferences_row_set_use_markup (ADW_PREFERENCES_ROW (row), FALSE);
       gtk_widget_add_css_class (row, "monospace");
       adw_expander_row_add_row (self->ranges_row, row);
     }
 
-  if (self->ranges->fetched != NULL)
+  if (fetched != NULL)
     {
-      g_autoptr(GDateTime) local = g_date_time_to_local (self->ranges->fetched);
+      g_autoptr(GDateTime) local = g_date_time_to_local (fetched);
       /* Translators: a strftime format for when the address list was fetched. */
       g_autofree char *when = g_date_time_format (local, _("%Y-%m-%d"));
 
-      subtitle = g_strdup_printf (self->ranges->from_cache
+      subtitle = g_strdup_printf (mfd_diagnosis_get_eop_ranges_from_cache (self->diagnosis)
                                   ? _("%u ranges, saved copy from %s")
                                   : _("%u ranges, fetched %s"),
-                                  g_strv_length (self->ranges->ranges), when);
+                                  g_strv_length ((char **) ranges), when);
     }
   else
     {
-      subtitle = g_strdup_printf (_("%u ranges"), g_strv_length (self->ranges->ranges));
+      subtitle = g_strdup_printf (_("%u ranges"), g_strv_length ((char **) ranges));
     }
   adw_expander_row_set_subtitle (self->ranges_row, subtitle);
   gtk_widget_set_visible (GTK_WIDGET (self->ranges_group), TRUE);
@@ -581,48 +557,6 @@ rebuild (MfdResultsPage *self)
 }
 
 static void
-on_ranges_cb (GObject      *source,
-              GAsyncResult *result,
-              gpointer      user_data)
-{
-  g_autoptr(MfdResultsPage) self = user_data;
-  g_autoptr(GError) error = NULL;
-  MfdEopRanges *ranges;
-
-  ranges = mfd_web_get_eop_ranges_finish (MFD_WEB (source), result, &error);
-  if (ranges == NULL)
-    {
-      /* Without a saved copy offline there is nothing to show; the
-       * steps still name the ranges' source. */
-      if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
-        g_debug ("No EOP address ranges: %s", error->message);
-      return;
-    }
-
-  g_clear_pointer (&self->ranges, mfd_eop_ranges_free);
-  self->ranges = ranges;
-  give_ranges_to_report (self);
-  /* Only the ranges group: rebuilding the findings would untick the steps. */
-  if (self->diagnosis != NULL)
-    show_ranges (self);
-}
-
-static void
-fetch_ranges (MfdResultsPage *self)
-{
-  MfdTarget *target = mfd_diagnosis_get_target (self->diagnosis);
-  g_autoptr(MfdWeb) web = NULL;
-
-  if (self->ranges != NULL || self->cancellable != NULL || !needs_ranges (self))
-    return;
-
-  self->cancellable = g_cancellable_new ();
-  web = mfd_ui_web_new_for_target (target);
-  mfd_web_get_eop_ranges_async (web, mfd_target_get_offline (target), self->cancellable,
-                                on_ranges_cb, g_object_ref (self));
-}
-
-static void
 mfd_results_page_recheck_action (GtkWidget  *widget,
                                  const char *action_name,
                                  GVariant   *parameter)
@@ -659,10 +593,12 @@ mfd_results_page_copy_ranges_action (GtkWidget  *widget,
 {
   MfdResultsPage *self = MFD_RESULTS_PAGE (widget);
   g_autofree char *text = NULL;
+  const char * const *ranges;
 
-  if (self->ranges == NULL || self->ranges->ranges == NULL)
+  ranges = self->diagnosis != NULL ? mfd_diagnosis_get_eop_ranges (self->diagnosis) : NULL;
+  if (ranges == NULL)
     return;
-  text = g_strjoinv ("\n", self->ranges->ranges);
+  text = g_strjoinv ("\n", (char **) ranges);
   copy_text (self, text, _("Address ranges copied"));
 }
 
@@ -790,7 +726,6 @@ mfd_results_page_dispose (GObject *object)
   MfdResultsPage *self = MFD_RESULTS_PAGE (object);
 
   cancel_build (self);
-  g_cancellable_cancel (self->cancellable);
   if (self->remind_source != 0)
     {
       g_clear_handle_id (&self->remind_source, g_source_remove);
@@ -799,8 +734,6 @@ mfd_results_page_dispose (GObject *object)
     }
   gtk_widget_dispose_template (GTK_WIDGET (self), MFD_TYPE_RESULTS_PAGE);
   g_clear_object (&self->diagnosis);
-  g_clear_object (&self->cancellable);
-  g_clear_pointer (&self->ranges, mfd_eop_ranges_free);
 
   G_OBJECT_CLASS (mfd_results_page_parent_class)->dispose (object);
 }
@@ -863,9 +796,7 @@ mfd_results_page_set_diagnosis (MfdResultsPage *self,
   g_return_if_fail (MFD_IS_DIAGNOSIS (diagnosis));
 
   g_set_object (&self->diagnosis, diagnosis);
-  give_ranges_to_report (self);
   rebuild (self);
-  fetch_ranges (self);
 }
 
 MfdDiagnosis *

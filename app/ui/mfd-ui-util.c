@@ -140,17 +140,3 @@ mfd_ui_report_language (GSettings *settings)
 
   return g_str_equal (lang, "ui") ? NULL : mfd_text_normalize_lang (lang);
 }
-
-MfdWeb *
-mfd_ui_web_new_for_target (MfdTarget *target)
-{
-  MfdWeb *web;
-
-  web = mfd_web_new (mfd_target_get_doh_url (target),
-                     mfd_target_get_rdap_bootstrap_url (target),
-                     mfd_target_get_endpoints_url (target),
-                     mfd_target_get_ca_file (target),
-                     mfd_target_get_connect_timeout_ms (target));
-  mfd_web_set_offline (web, mfd_target_get_offline (target));
-  return web;
-}

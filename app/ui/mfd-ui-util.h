@@ -34,9 +34,6 @@ MfdTlsMode   mfd_ui_tls_mode_from_index (guint        index);
 guint        mfd_ui_tls_mode_to_index   (MfdTlsMode   mode);
 /* "Smart hosts: a, b · TLS: Domain validation (*.contoso.com)" */
 char        *mfd_ui_describe_connector  (MfdConnector *connector);
-/* The internet's view for the checks of @target: its URLs, CA file,
- * timeout and offline setting. */
-MfdWeb      *mfd_ui_web_new_for_target  (MfdTarget   *target);
 /* The report language the preferences ask for, as "en" / "ja" / NULL. */
 const char  *mfd_ui_report_language     (GSettings   *settings);
 

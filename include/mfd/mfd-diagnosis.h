@@ -114,6 +114,16 @@ void          mfd_diagnosis_set_eop_ranges   (MfdDiagnosis       *self,
                                               GDateTime          *fetched);
 const char * const *mfd_diagnosis_get_eop_ranges (MfdDiagnosis  *self);
 GDateTime    *mfd_diagnosis_get_eop_ranges_fetched (MfdDiagnosis *self);
+/* Whether that copy is a saved one rather than fetched for this check. */
+void          mfd_diagnosis_set_eop_ranges_from_cache (MfdDiagnosis *self,
+                                                       gboolean      from_cache);
+gboolean      mfd_diagnosis_get_eop_ranges_from_cache (MfdDiagnosis *self);
+/* The one rule for whether EOP's address ranges belong to this diagnosis:
+ * when every check passed from here (this computer is not Microsoft's
+ * network, so a firewall rule for EOP's addresses is the one thing left
+ * unseen), or when a finding's remedy in the catalogue has the step that
+ * lists them (mfd_remedy_uses_eop_ranges()). */
+gboolean      mfd_diagnosis_needs_eop_ranges (MfdDiagnosis    *self);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (MfdFinding, mfd_finding_unref)
 

@@ -67,6 +67,12 @@ MfdRemedy   *mfd_remedy_render         (const char             *code,
                                         const char             *lang,
                                         const MfdRemedyContext *context);
 void         mfd_remedy_free           (MfdRemedy              *remedy);
+/* Whether the remedy for @code and/or @cause (as mfd_remedy_render()
+ * composes it) has the step that lists EOP's address ranges: the catalogue
+ * is where "a firewall rule for EOP's addresses may be the cause" is
+ * written, so it is also where that question is answered. */
+gboolean     mfd_remedy_uses_eop_ranges (const char            *code,
+                                         const char            *cause);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (MfdRemedy, mfd_remedy_free)
 

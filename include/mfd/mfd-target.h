@@ -27,6 +27,25 @@ G_BEGIN_DECLS
 #define MFD_TARGET_DEFAULT_RDAP_BOOTSTRAP_URL "https://data.iana.org/rdap/dns.json"
 #define MFD_TARGET_DEFAULT_ENDPOINTS_URL      "https://endpoints.office.com"
 
+#define MFD_TARGET_ERROR (mfd_target_error_quark ())
+
+/* Which part of a target is not usable; the message says why, in the
+ * language asked for, the same in the window and on the command line. */
+typedef enum
+{
+  MFD_TARGET_ERROR_NO_DESTINATION,   /* no smart host and no MX domain */
+  MFD_TARGET_ERROR_SMART_HOST,
+  MFD_TARGET_ERROR_MX_DOMAIN,
+  MFD_TARGET_ERROR_TLS_DOMAIN,       /* invalid, or missing for domain validation */
+  MFD_TARGET_ERROR_CA_FILE,
+  MFD_TARGET_ERROR_DNS_SERVER,
+  MFD_TARGET_ERROR_DOH_URL,
+  MFD_TARGET_ERROR_RDAP_BOOTSTRAP_URL,
+  MFD_TARGET_ERROR_ENDPOINTS_URL,
+  MFD_TARGET_ERROR_CONTROL_SMTP,
+  MFD_TARGET_ERROR_CONTROL_NAME,
+} MfdTargetError;
+
 #define MFD_TYPE_TARGET (mfd_target_get_type ())
 G_DECLARE_FINAL_TYPE (MfdTarget, mfd_target, MFD, TARGET, GObject)
 
@@ -138,5 +157,38 @@ MfdNdrEntry        *mfd_target_get_ndr_entry      (MfdTarget      *self);
  * parentheses ("mail.contoso.com (203.0.113.25)"). */
 char               *mfd_target_describe           (MfdTarget      *self,
                                                    const char     *lang);
+
+/* Validation (mfd-target-validate.c), shared by every face: the command
+ * line's options, the preferences window and the connector editor show
+ * the same messages. Each check returns NULL when @text is usable, or
+ * why not, in @lang. */
+/* "HOST", "HOST:PORT", "[IPv6]:PORT", "[IPv6]" or a bare IPv6 address, one
+ * host to check (not an address range); on success sets @host and @port
+ * (0 when none given). */
+gboolean            mfd_target_parse_smart_host   (const char     *text,
+                                                   const char     *lang,
+                                                   char          **host,
+                                                   guint16        *port,
+                                                   GError        **error);
+char               *mfd_target_check_mx_domain    (const char     *domain,
+                                                   const char     *lang);
+char               *mfd_target_check_dns_server   (const char     *server,
+                                                   const char     *lang);
+char               *mfd_target_check_ca_file      (const char     *path,
+                                                   const char     *lang);
+char               *mfd_target_check_url          (const char     *url,
+                                                   const char     *lang);
+/* The control SMTP server: "HOST[:PORT]" as for a smart host. */
+char               *mfd_target_check_control_smtp (const char     *text,
+                                                   const char     *lang);
+
+/* Whether @self can be checked as it is: something to check, every host
+ * and domain well-formed, a TLS domain when domain validation asks for
+ * one, a readable CA file, a DNS server address, http(s) service URLs.
+ * The first problem found is reported (MFD_TARGET_ERROR). */
+gboolean            mfd_target_validate           (MfdTarget      *self,
+                                                   const char     *lang,
+                                                   GError        **error);
+GQuark              mfd_target_error_quark        (void);
 
 G_END_DECLS

@@ -19,5 +19,6 @@
 #include "mfd-probe.h"
 #include "mfd-vantage.h"
 #include "mfd-diagnosis.h"
+#include "mfd-check.h"
 #include "mfd-report.h"
 #include "mfd-lab.h"
