@@ -140,6 +140,25 @@ test_bad_input (void)
     g_assert_true (json_object_get_null_member (root, "primary"));
   }
 
+  /* A delay notice without a code: said in words, not "nothing found". */
+  {
+    g_auto(MfdTestRun) delay = { 0 };
+    const char *delay_text = "Subject: Delivery Status Notification (Delay)\n\n"
+                             "Delivery is delayed to these recipients or groups:\n"
+                             "user@contoso.com\n"
+                             "This message hasn't been delivered yet. Delivery will continue to be attempted.\n";
+    const char *delay_args[] = { "--json", NULL };
+    g_autoptr(JsonParser) parser = json_parser_new ();
+    g_autoptr(GError) error = NULL;
+
+    run_cli (&delay, delay_text, strlen (delay_text), delay_args);
+    g_assert_cmpint (delay.status, ==, 2);
+    g_assert_nonnull (strstr (delay.err, "delay notice, not an error"));
+    g_assert_true (json_parser_load_from_data (parser, delay.out, -1, &error));
+    g_assert_no_error (error);
+    g_assert_true (json_object_get_null_member (json_node_get_object (json_parser_get_root (parser)), "primary"));
+  }
+
   run_cli (&none_ja, NULL, 0, none_ja_args);
   g_assert_cmpint (none_ja.status, ==, 2);
   g_assert_null (strstr (none_ja.err, "No delivery error"));
