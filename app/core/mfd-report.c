@@ -157,6 +157,21 @@ ndr_code (MfdNdrEntry *entry)
 
 /* What EOP itself said the failure means and how to fix it: the NDR's
  * code and likely cause through the same catalogue as the findings. */
+static MfdRemedy *render_ndr_remedy (MfdDiagnosis *diagnosis,
+                                     MfdNdrEntry  *entry,
+                                     const char   *lang);
+
+MfdRemedy *
+mfd_report_render_ndr_remedy (MfdDiagnosis *diagnosis,
+                              const char   *lang)
+{
+  g_return_val_if_fail (MFD_IS_DIAGNOSIS (diagnosis), NULL);
+
+  if (mfd_diagnosis_get_ndr_entry (diagnosis) == NULL)
+    return NULL;
+  return render_ndr_remedy (diagnosis, mfd_diagnosis_get_ndr_entry (diagnosis), lang);
+}
+
 static MfdRemedy *
 render_ndr_remedy (MfdDiagnosis *diagnosis,
                    MfdNdrEntry  *entry,
@@ -190,9 +205,9 @@ describe_ndr_reply (MfdNdrEntry *entry)
 }
 
 /* A warning is no reply EOP sent: say what it would become instead. */
-static char *
-dup_warning_note (MfdFinding *finding,
-                  const char *lang)
+char *
+mfd_report_dup_warning_note (MfdFinding *finding,
+                             const char *lang)
 {
   g_autofree char *code = g_strdup_printf ("%d %s", finding->reply, finding->code);
 
@@ -402,7 +417,7 @@ add_finding_json (JsonBuilder  *builder,
                                finding->inconclusive ? mfd_vantage_facet_to_string (finding->vantage_facet) : NULL);
   if (finding->warning)
     {
-      g_autofree char *note = dup_warning_note (finding, lang);
+      g_autofree char *note = mfd_report_dup_warning_note (finding, lang);
 
       mfd_util_add_string_or_null (builder, "would_become", note);
     }
@@ -728,7 +743,7 @@ write_finding (Writer       *w,
     }
   else if (finding->warning)
     {
-      g_autofree char *note = dup_warning_note (finding, w->lang);
+      g_autofree char *note = mfd_report_dup_warning_note (finding, w->lang);
 
       write_paragraph (w, note);
     }

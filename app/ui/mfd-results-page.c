@@ -65,6 +65,14 @@ struct _MfdResultsPage
   GtkBox         *findings_box;
   AdwPreferencesGroup *ranges_group;
   AdwExpanderRow *ranges_row;
+  GtkWidget      *vantage_banner;
+  GtkLabel       *vantage_banner_label;
+  GtkBox         *ndr_box;
+  AdwPreferencesGroup *vantage_group;
+
+  GPtrArray      *lead_widgets;   /* what rebuild() put in ndr_box and vantage_group */
+  char           *ndr_lead;
+  guint           n_microsoft_checks;
 };
 
 G_DEFINE_FINAL_TYPE (MfdResultsPage, mfd_results_page, ADW_TYPE_BIN)
@@ -311,8 +319,39 @@ create_finding_widget (MfdResultsPage *self,
   heading = mfd_ui_wrapping_label_new (remedy != NULL ? remedy->title : finding->code, "title-4");
   gtk_widget_set_hexpand (heading, TRUE);
   gtk_box_append (GTK_BOX (header), heading);
-  gtk_box_append (GTK_BOX (header), mfd_ui_code_chip_new (finding->reply, finding->code, finding->warning));
+  {
+    GtkWidget *chip = mfd_ui_code_chip_new (finding->reply, finding->code, finding->warning);
+
+    /* Only a problem carries EOP's reply: a warning is no error EOP sends,
+     * and what this computer cannot see is no verdict. */
+    if (finding->inconclusive)
+      {
+        gtk_label_set_label (GTK_LABEL (chip), _("Not verifiable from here"));
+        gtk_widget_remove_css_class (chip, "error");
+        gtk_widget_remove_css_class (chip, "warning");
+        gtk_widget_add_css_class (chip, "dim-label");
+      }
+    else if (finding->warning)
+      gtk_label_set_label (GTK_LABEL (chip), _("Warning"));
+    gtk_box_append (GTK_BOX (header), chip);
+  }
   gtk_box_append (GTK_BOX (box), header);
+
+  if (finding->inconclusive)
+    {
+      g_autofree char *reason = mfd_diagnosis_dup_not_verifiable (self->diagnosis, finding, NULL);
+
+      adw_preferences_group_add (ADW_PREFERENCES_GROUP (about),
+                                 create_subtitle_row (_("Not verifiable from here"), reason != NULL ? reason : "",
+                                                      "dialog-question-symbolic"));
+    }
+  else if (finding->warning)
+    {
+      g_autofree char *note = mfd_report_dup_warning_note (finding, NULL);
+
+      adw_preferences_group_add (ADW_PREFERENCES_GROUP (about),
+                                 create_subtitle_row (_("What EOP does with it"), note, "dialog-information-symbolic"));
+    }
 
   adw_preferences_group_add (ADW_PREFERENCES_GROUP (about),
                              create_subtitle_row (_("What we saw"), view->evidence != NULL ? view->evidence : "",
@@ -489,6 +528,186 @@ show_ranges (MfdResultsPage *self)
 }
 
 static void
+clear_lead (MfdResultsPage *self)
+{
+  for (guint i = 0; i < self->lead_widgets->len; i++)
+    {
+      GtkWidget *widget = self->lead_widgets->pdata[i];
+      GtkWidget *parent = gtk_widget_get_parent (widget);
+
+      if (parent == GTK_WIDGET (self->ndr_box))
+        gtk_box_remove (self->ndr_box, widget);
+      else
+        adw_preferences_group_remove (self->vantage_group, widget);
+    }
+  g_ptr_array_set_size (self->lead_widgets, 0);
+  g_clear_pointer (&self->ndr_lead, g_free);
+  self->n_microsoft_checks = 0;
+}
+
+static void
+add_to_ndr_box (MfdResultsPage *self,
+                GtkWidget      *widget)
+{
+  gtk_box_append (self->ndr_box, widget);
+  g_ptr_array_add (self->lead_widgets, widget);
+}
+
+static void
+add_to_vantage_group (MfdResultsPage *self,
+                      GtkWidget      *widget)
+{
+  adw_preferences_group_add (self->vantage_group, widget);
+  g_ptr_array_add (self->lead_widgets, widget);
+}
+
+static void
+add_step_rows (MfdResultsPage *self,
+               GtkWidget      *group,
+               GPtrArray      *steps,
+               gboolean        to_vantage)
+{
+  for (guint i = 0; i < steps->len; i++)
+    {
+      MfdRemedyStep *step = steps->pdata[i];
+      g_autofree char *title = g_strdup_printf ("%u. %s", i + 1, step->text);
+      GtkWidget *row = adw_action_row_new ();
+
+      adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), title);
+      adw_preferences_row_set_use_markup (ADW_PREFERENCES_ROW (row), FALSE);
+      adw_action_row_set_title_lines (ADW_ACTION_ROW (row), 0);
+      if (step->eac_path != NULL)
+        {
+          g_autofree char *where = g_strdup_printf (_("Exchange admin center: %s"), step->eac_path);
+
+          adw_action_row_set_subtitle (ADW_ACTION_ROW (row), where);
+        }
+      if (to_vantage)
+        add_to_vantage_group (self, row);
+      else
+        adw_preferences_group_add (ADW_PREFERENCES_GROUP (group), row);
+      if (step->command != NULL)
+        {
+          GtkWidget *command = create_command_row (self, step->command);
+
+          if (to_vantage)
+            add_to_vantage_group (self, command);
+          else
+            adw_preferences_group_add (ADW_PREFERENCES_GROUP (group), command);
+        }
+    }
+}
+
+/* Started from an NDR: EOP's code, what it means and its fix come first;
+ * what this computer confirmed, contradicted or could not check follows. */
+static gboolean
+show_ndr_lead (MfdResultsPage *self)
+{
+  MfdNdrEntry *entry = mfd_diagnosis_get_ndr_entry (self->diagnosis);
+  g_autoptr(MfdRemedy) remedy = NULL;
+  g_autofree char *comparison = NULL;
+  g_autofree char *code = NULL;
+  GtkWidget *header, *heading, *group, *label;
+
+  if (entry == NULL)
+    return FALSE;
+
+  remedy = mfd_report_render_ndr_remedy (self->diagnosis, NULL);
+  comparison = mfd_diagnosis_dup_comparison (self->diagnosis, NULL);
+  if (entry->reply > 0 && entry->status != NULL)
+    code = g_strdup_printf ("%d %s", entry->reply, entry->status);
+  else
+    code = g_strdup (entry->status != NULL ? entry->status : (entry->text != NULL ? entry->text : ""));
+
+  self->ndr_lead = remedy != NULL && remedy->title != NULL
+                   ? g_strdup_printf (_("What EOP reported: %s"), remedy->title)
+                   : g_strdup (_("What EOP reported"));
+  header = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 12);
+  heading = mfd_ui_wrapping_label_new (self->ndr_lead, "title-4");
+  gtk_widget_set_hexpand (heading, TRUE);
+  gtk_box_append (GTK_BOX (header), heading);
+  gtk_box_append (GTK_BOX (header), mfd_ui_code_chip_new (0, code, entry->reply > 0 && entry->reply < 500));
+  add_to_ndr_box (self, header);
+
+  group = adw_preferences_group_new ();
+  if (entry->server != NULL || entry->ip != NULL)
+    {
+      g_autofree char *where = entry->server != NULL && entry->ip != NULL
+                               ? g_strdup_printf ("%s (%s)", entry->server, entry->ip)
+                               : g_strdup (entry->server != NULL ? entry->server : entry->ip);
+
+      adw_preferences_group_add (ADW_PREFERENCES_GROUP (group),
+                                 create_subtitle_row (_("EOP tried"), where, "network-server-symbolic"));
+    }
+  if (remedy != NULL && remedy->explanation != NULL)
+    adw_preferences_group_add (ADW_PREFERENCES_GROUP (group),
+                               create_subtitle_row (_("What this means"), remedy->explanation,
+                                                    "dialog-information-symbolic"));
+  if (remedy != NULL)
+    add_step_rows (self, group, remedy->steps, FALSE);
+  add_to_ndr_box (self, group);
+
+  if (comparison != NULL)
+    {
+      label = mfd_ui_wrapping_label_new (_("What this computer confirms"), "heading");
+      add_to_ndr_box (self, label);
+      label = mfd_ui_wrapping_label_new (comparison, NULL);
+      gtk_label_set_selectable (GTK_LABEL (label), TRUE);
+      add_to_ndr_box (self, label);
+    }
+  gtk_widget_set_visible (GTK_WIDGET (self->ndr_box), TRUE);
+  return TRUE;
+}
+
+/* This computer's own view: a banner when it cannot see what EOP sees,
+ * and the checks that run from Microsoft's side. */
+static void
+show_vantage (MfdResultsPage *self)
+{
+  MfdVantage *vantage = mfd_diagnosis_get_vantage (self->diagnosis);
+  GPtrArray *unreachable = mfd_diagnosis_get_unreachable (self->diagnosis);
+  gboolean show_group = FALSE;
+
+  gtk_widget_set_visible (self->vantage_banner, vantage != NULL && mfd_vantage_is_impaired (vantage));
+  if (vantage != NULL && mfd_vantage_is_impaired (vantage))
+    {
+      g_autofree char *detail = mfd_vantage_dup_detail (vantage, NULL);
+      g_autofree char *text = g_strdup_printf ("%s\n%s\n%s", _("This computer cannot see what Exchange Online sees."),
+                                               detail,
+                                               _("Findings marked “Not verifiable from here” say nothing about the destination: use the checks from Microsoft's side below."));
+
+      gtk_label_set_label (self->vantage_banner_label, text);
+    }
+
+  if (vantage != NULL && !mfd_vantage_is_clear (vantage))
+    {
+      g_autofree char *detail = mfd_vantage_dup_detail (vantage, NULL);
+      g_autoptr(GPtrArray) checks = mfd_vantage_dup_microsoft_checks (mfd_diagnosis_get_target (self->diagnosis), NULL);
+      GtkWidget *row = create_subtitle_row (mfd_vantage_is_skipped (vantage) ? _("Not checked") : _("Control checks"),
+                                            detail, "dialog-question-symbolic");
+
+      add_to_vantage_group (self, row);
+      row = create_subtitle_row (_("Check from Microsoft's side"),
+                                 _("These checks run from Microsoft's servers, so what this computer cannot see does not matter to them."),
+                                 "network-workgroup-symbolic");
+      add_to_vantage_group (self, row);
+      add_step_rows (self, NULL, checks, TRUE);
+      self->n_microsoft_checks = checks->len;
+      show_group = TRUE;
+    }
+
+  for (guint i = 0; i < unreachable->len; i++)
+    {
+      g_autofree char *text = mfd_unreachable_dup_text (unreachable->pdata[i], NULL);
+
+      add_to_vantage_group (self, create_subtitle_row (_("Exchange Online cannot reach this address"), text,
+                                                       "dialog-warning-symbolic"));
+      show_group = TRUE;
+    }
+  gtk_widget_set_visible (GTK_WIDGET (self->vantage_group), show_group);
+}
+
+static void
 rebuild (MfdResultsPage *self)
 {
   MfdTarget *target = mfd_diagnosis_get_target (self->diagnosis);
@@ -509,7 +728,9 @@ rebuild (MfdResultsPage *self)
     {
       Build *build = g_new0 (Build, 1);
 
-      if (!((FindingView *) self->views->pdata[i])->finding->warning)
+      MfdFinding *f = ((FindingView *) self->views->pdata[i])->finding;
+
+      if (!f->warning && !f->inconclusive)
         problems++;
       build->index = i;
       build->stage = BUILD_CARD;
@@ -517,8 +738,14 @@ rebuild (MfdResultsPage *self)
     }
 
   gtk_label_set_label (self->target_label, where);
+  clear_lead (self);
+  gtk_widget_set_visible (GTK_WIDGET (self->ndr_box), FALSE);
+  /* With an NDR the comparison belongs to the lead, under EOP's words. */
+  if (show_ndr_lead (self))
+    g_clear_pointer (&comparison, g_free);
   gtk_widget_set_visible (GTK_WIDGET (self->comparison_label), comparison != NULL);
   gtk_label_set_label (self->comparison_label, comparison != NULL ? comparison : "");
+  show_vantage (self);
 
   g_clear_pointer (&self->status_title, g_free);
   switch (verdict)
@@ -745,7 +972,9 @@ mfd_results_page_finalize (GObject *object)
 
   g_clear_pointer (&self->views, g_ptr_array_unref);
   g_clear_pointer (&self->finding_widgets, g_ptr_array_unref);
+  g_clear_pointer (&self->lead_widgets, g_ptr_array_unref);
   g_free (self->status_title);
+  g_free (self->ndr_lead);
 
   G_OBJECT_CLASS (mfd_results_page_parent_class)->finalize (object);
 }
@@ -763,6 +992,10 @@ mfd_results_page_class_init (MfdResultsPageClass *klass)
   gtk_widget_class_bind_template_child (widget_class, MfdResultsPage, target_label);
   gtk_widget_class_bind_template_child (widget_class, MfdResultsPage, summary_label);
   gtk_widget_class_bind_template_child (widget_class, MfdResultsPage, comparison_label);
+  gtk_widget_class_bind_template_child (widget_class, MfdResultsPage, vantage_banner);
+  gtk_widget_class_bind_template_child (widget_class, MfdResultsPage, vantage_banner_label);
+  gtk_widget_class_bind_template_child (widget_class, MfdResultsPage, ndr_box);
+  gtk_widget_class_bind_template_child (widget_class, MfdResultsPage, vantage_group);
   gtk_widget_class_bind_template_child (widget_class, MfdResultsPage, status_page);
   gtk_widget_class_bind_template_child (widget_class, MfdResultsPage, findings_box);
   gtk_widget_class_bind_template_child (widget_class, MfdResultsPage, ranges_group);
@@ -785,6 +1018,7 @@ mfd_results_page_init (MfdResultsPage *self)
 
   self->views = g_ptr_array_new_with_free_func (finding_view_free);
   self->finding_widgets = g_ptr_array_new ();
+  self->lead_widgets = g_ptr_array_new ();
   g_queue_init (&self->pending);
 }
 
@@ -935,4 +1169,45 @@ mfd_results_page_is_built (MfdResultsPage *self)
   g_return_val_if_fail (MFD_IS_RESULTS_PAGE (self), FALSE);
 
   return g_queue_is_empty (&self->pending);
+}
+
+gboolean
+mfd_results_page_has_vantage_banner (MfdResultsPage *self)
+{
+  g_return_val_if_fail (MFD_IS_RESULTS_PAGE (self), FALSE);
+
+  return gtk_widget_get_visible (self->vantage_banner);
+}
+
+const char *
+mfd_results_page_get_vantage_banner_text (MfdResultsPage *self)
+{
+  g_return_val_if_fail (MFD_IS_RESULTS_PAGE (self), NULL);
+
+  return gtk_widget_get_visible (self->vantage_banner) ? gtk_label_get_label (self->vantage_banner_label) : NULL;
+}
+
+gboolean
+mfd_results_page_get_finding_inconclusive (MfdResultsPage *self,
+                                           guint           index)
+{
+  FindingView *view = get_view (self, index);
+
+  return view != NULL && view->finding->inconclusive;
+}
+
+guint
+mfd_results_page_get_n_microsoft_checks (MfdResultsPage *self)
+{
+  g_return_val_if_fail (MFD_IS_RESULTS_PAGE (self), 0);
+
+  return self->n_microsoft_checks;
+}
+
+const char *
+mfd_results_page_get_ndr_lead (MfdResultsPage *self)
+{
+  g_return_val_if_fail (MFD_IS_RESULTS_PAGE (self), NULL);
+
+  return self->ndr_lead;
 }

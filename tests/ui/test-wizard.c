@@ -261,6 +261,70 @@ test_ndr_flow (Fixture       *fixture,
   g_assert_cmpstr (mfd_window_get_page_name (fixture->window), ==, "ndr");
 }
 
+/* A help-desk network that lets nothing out on port 25 and resolves no
+ * public name: the refusal EOP reported is not confirmed or denied from
+ * here, the page says why at the top, leads with EOP's own report and
+ * offers the checks from Microsoft's side. The control servers are the
+ * practice servers on loopback. */
+static void
+test_vantage_banner (Fixture       *fixture,
+                     gconstpointer  data)
+{
+  g_autoptr(GSettings) settings = g_settings_new (BASE_APP_ID);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(MfdLab) lab = mfd_lab_new (MFD_LAB_REFUSE, &error);
+  g_autoptr(MfdLab) control = NULL;
+  g_autofree char *text = NULL;
+  g_autofree char *control_smtp = NULL;
+  g_autoptr(MfdRemedy) remedy = mfd_remedy_render ("4.4.316", "tcp-refused", NULL, NULL);
+  MfdNdrPage *page = MFD_NDR_PAGE (mfd_window_get_page (fixture->window, "ndr"));
+  MfdResultsPage *results;
+  const char *banner;
+
+  g_assert_no_error (error);
+  control = mfd_lab_new (MFD_LAB_REFUSE, &error);
+  g_assert_no_error (error);
+  control_smtp = g_strdup_printf ("127.0.0.1:%u", mfd_lab_get_smtp_port (control));
+  g_settings_set_string (settings, "dns-server", mfd_lab_get_dns_server (lab));
+  g_settings_set_boolean (settings, "control-probes", TRUE);
+  /* The lab's resolver has never heard of it: DNS blind, port 25 shut. */
+  g_settings_set_string (settings, "control-name", "control.test");
+  g_settings_set_string (settings, "control-smtp", control_smtp);
+
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (fixture->window), "win.show-page", "s", "ndr"));
+  text = g_strdup_printf ("450 4.4.316 Connection refused [Message=Socket error code 10061] "
+                          "[LastAttemptedServerName=mail.contoso.test] [LastAttemptedIP=127.0.0.1:%u] "
+                          "[TYAPR01FT012.eop-APC01.prod.protection.outlook.com 2026-03-04T01:02:03.456Z 08DD5A1B2C3D4E5F]\n",
+                          mfd_lab_get_smtp_port (lab));
+  mfd_ndr_page_set_text (page, text);
+  g_assert_true (wait_until (ndr_parsed, page));
+  mfd_ndr_page_run_checks (page);
+  g_assert_true (wait_until (on_page_results, fixture->window));
+
+  results = results_page (fixture);
+  g_assert_true (mfd_results_page_has_vantage_banner (results));
+  banner = mfd_results_page_get_vantage_banner_text (results);
+  g_assert_nonnull (banner);
+  g_assert_nonnull (strstr (banner, control_smtp));
+  g_assert_nonnull (strstr (banner, "control.test"));
+  if (g_strcmp0 (mfd_text_get_process_lang (), "ja") == 0)
+    g_assert_null (strstr (banner, "port 25"));
+  else
+    g_assert_nonnull (strstr (banner, "port 25"));
+
+  g_assert_cmpuint (mfd_results_page_get_n_findings (results), >=, 1);
+  g_assert_cmpstr (mfd_results_page_get_finding_cause (results, 0), ==, "tcp-refused");
+  g_assert_true (mfd_results_page_get_finding_inconclusive (results, 0));
+  g_assert_cmpuint (mfd_results_page_get_n_microsoft_checks (results), ==, 2);
+
+  /* EOP's own report leads, in the language of the run. */
+  g_assert_nonnull (mfd_results_page_get_ndr_lead (results));
+  g_assert_nonnull (strstr (mfd_results_page_get_ndr_lead (results), remedy->title));
+
+  g_settings_reset (settings, "control-name");
+  g_settings_reset (settings, "control-smtp");
+}
+
 static gboolean
 ndr_error_shown (gpointer data)
 {
@@ -632,6 +696,7 @@ main (int   argc,
   g_test_add ("/wizard/ndr-paste", Fixture, NULL, fixture_setup, test_ndr_flow, fixture_teardown);
   g_test_add ("/wizard/ndr-open-eml", Fixture, NULL, fixture_setup, test_ndr_open_eml, fixture_teardown);
   g_test_add ("/wizard/ndr-several", Fixture, NULL, fixture_setup, test_ndr_several, fixture_teardown);
+  g_test_add ("/wizard/vantage-banner", Fixture, NULL, fixture_setup, test_vantage_banner, fixture_teardown);
   g_test_add ("/wizard/import-connectors", Fixture, NULL, fixture_setup, test_import_and_edit, fixture_teardown);
   g_test_add ("/wizard/connector-refused", Fixture, NULL, fixture_setup, test_connector_flow, fixture_teardown);
   g_test_add ("/wizard/export", Fixture, NULL, fixture_setup, test_export, fixture_teardown);
