@@ -476,6 +476,15 @@ test_import_and_edit (Fixture       *fixture,
   g_assert_nonnull (mfd_connector_editor_get_reason (editor, "hosts"));
   set_editor_text (editor, "hosts_row", "mail.contoso.test, 192.0.2.0/24");
   g_assert_null (mfd_connector_editor_get_reason (editor, "hosts"));
+  /* A documentation (or private, loopback…) address: a warning, not an error. */
+  g_assert_nonnull (mfd_connector_editor_get_reason (editor, "hosts-warning"));
+  g_assert_nonnull (strstr (mfd_connector_editor_get_reason (editor, "hosts-warning"), "192.0.2.0/24"));
+  set_editor_text (editor, "hosts_row", "mail.contoso.test");
+  g_assert_null (mfd_connector_editor_get_reason (editor, "hosts-warning"));
+  set_editor_text (editor, "hosts_row", "mail.contoso.test, 10.1.2.3");
+  g_assert_nonnull (mfd_connector_editor_get_reason (editor, "hosts-warning"));
+  g_assert_null (mfd_connector_editor_get_reason (editor, "hosts"));
+  set_editor_text (editor, "hosts_row", "mail.contoso.test, 192.0.2.0/24");
 
   /* Domain validation asks for the TLS domain, and checks its wildcard. */
   adw_combo_row_set_selected (ADW_COMBO_ROW (gtk_widget_get_template_child (GTK_WIDGET (editor),
