@@ -331,6 +331,15 @@ ndr_error_shown (gpointer data)
   return mfd_ndr_page_get_card_text (data, "error") != NULL;
 }
 
+static gboolean
+ndr_delay_shown (gpointer data)
+{
+  const char *error = mfd_ndr_page_get_card_text (data, "error");
+  const char *delay = _("This is a delay notice, not an error: Exchange Online is still retrying the message. The error that makes it wait is in the queue or the message trace (Get-QueueMessage, or the message trace's details): paste that line.");
+
+  return error != NULL && g_str_equal (error, delay);
+}
+
 static void
 test_ndr_several (Fixture       *fixture,
                   gconstpointer  data)
@@ -344,6 +353,16 @@ test_ndr_several (Fixture       *fixture,
   mfd_ndr_page_set_text (page, "Hello, the printer on the third floor is out of toner.");
   g_assert_true (wait_until (ndr_error_shown, page));
   g_assert_null (mfd_ndr_page_get_selected_entry (page));
+
+  /* A delay notice without a code is said to be one, not "nothing found". */
+  mfd_ndr_page_set_text (page, "Delivery is delayed to these recipients or groups:\n\nuser@contoso.test\n\n"
+                               "This message hasn't been delivered yet. Delivery will continue to be attempted.\n");
+  g_assert_true (wait_until (ndr_delay_shown, page));
+  g_assert_null (mfd_ndr_page_get_selected_entry (page));
+  if (g_strcmp0 (mfd_text_get_process_lang (), "ja") == 0)
+    g_assert_nonnull (strstr (mfd_ndr_page_get_card_text (page, "error"), "配信遅延の通知"));
+  else
+    g_assert_nonnull (strstr (mfd_ndr_page_get_card_text (page, "error"), "delay notice, not an error"));
 
   mfd_ndr_page_set_text (page,
                          "450 4.4.316 Connection refused [Message=Socket error code 10061] "
