@@ -100,7 +100,8 @@ assert_vantage (JsonObject *root,
 static void
 assert_offers_microsoft_checks (JsonObject *root)
 {
-  JsonArray *checks = json_object_get_array_member (root, "microsoft_checks");
+  JsonObject *vantage = json_object_get_object_member (root, "vantage");
+  JsonArray *checks = json_object_get_array_member (vantage, "microsoft_checks");
   JsonObject *validate;
 
   g_assert_nonnull (checks);
@@ -164,7 +165,7 @@ test_control_clear (void)
   g_assert_cmpstr (json_object_get_string_member (finding, "cause"), ==, "tcp-refused");
   g_assert_false (json_object_get_boolean_member (finding, "inconclusive"));
   g_assert_true (json_object_get_null_member (finding, "not_verifiable"));
-  g_assert_false (json_object_has_member (root, "microsoft_checks"));
+  g_assert_false (json_object_has_member (json_object_get_object_member (root, "vantage"), "microsoft_checks"));
 
   /* Polite: EHLO, STARTTLS, EHLO, QUIT and nothing else. */
   g_assert_cmpuint (g_strv_length (transcript), ==, 4);
@@ -303,7 +304,8 @@ test_unreachable_smart_host (void)
   g_auto(MfdTestRun) run = { NULL };
   g_auto(MfdTestRun) text = { NULL };
   g_autoptr(JsonObject) root = run_json (&run, args, 0);
-  JsonArray *unreachable = json_object_get_array_member (root, "unreachable_from_eop");
+  JsonArray *unreachable = json_object_get_array_member (json_object_get_object_member (root, "vantage"),
+                                                         "unreachable_from_eop");
   JsonObject *first;
 
   g_assert_cmpstr (json_object_get_string_member (root, "verdict"), ==, "ok");

@@ -147,14 +147,13 @@ mfd_cli_explain_ndr (int    argc,
   result = mfd_ndr_parse_bytes (bytes, &error);
   if (result == NULL)
     {
-      /* The contract: readable text without a delivery error is still a
-       * document, with no entries; the exit status and stderr say why. */
+      /* Scripts get a document either way: "nothing found" is an answer. */
       if (json && (g_error_matches (error, MFD_NDR_ERROR, MFD_NDR_ERROR_NO_ENTRY) ||
                    g_error_matches (error, MFD_NDR_ERROR, MFD_NDR_ERROR_DELAY_NOTICE)))
         {
-          g_autoptr(GPtrArray) none = g_ptr_array_new ();
-          MfdNdrResult empty = { .entries = none, .primary = NULL };
-          g_autoptr(JsonNode) node = mfd_report_ndr_to_json (&empty);
+          g_autoptr(GPtrArray) no_entries = g_ptr_array_new ();
+          MfdNdrResult none = { .entries = no_entries, .primary = NULL };
+          g_autoptr(JsonNode) node = mfd_report_ndr_to_json (&none);
 
           mfd_cli_print_json (node);
         }

@@ -39,9 +39,9 @@ format_address (const MfdNdrEntry *entry)
   return g_strdup_printf ("%s:%u", entry->ip, entry->port);
 }
 
-static void
-build_entry (JsonBuilder       *builder,
-             const MfdNdrEntry *entry)
+void
+mfd_report_add_ndr_entry_json (JsonBuilder       *builder,
+                               const MfdNdrEntry *entry)
 {
   g_autofree char *time = format_time (entry->timestamp);
 
@@ -84,11 +84,11 @@ mfd_report_ndr_to_json (MfdNdrResult *result)
   json_builder_set_member_name (builder, "entries");
   json_builder_begin_array (builder);
   for (guint i = 0; i < result->entries->len; i++)
-    build_entry (builder, g_ptr_array_index (result->entries, i));
+    mfd_report_add_ndr_entry_json (builder, g_ptr_array_index (result->entries, i));
   json_builder_end_array (builder);
   json_builder_set_member_name (builder, "primary");
   if (result->primary != NULL)
-    build_entry (builder, result->primary);
+    mfd_report_add_ndr_entry_json (builder, result->primary);
   else
     json_builder_add_null_value (builder);
   json_builder_end_object (builder);

@@ -341,45 +341,57 @@ add_vantage_json (JsonBuilder  *builder,
   for (guint i = 0; i < vantage->observations->len; i++)
     add_observation_json (builder, g_ptr_array_index (vantage->observations, i), lang);
   json_builder_end_array (builder);
+
+  /* Where this computer cannot see what EOP sees: the checks that run
+   * from Microsoft's side, filled in. */
+  if (offers_microsoft_checks (diagnosis))
+    {
+      g_autoptr(GPtrArray) checks = mfd_vantage_dup_microsoft_checks (mfd_diagnosis_get_target (diagnosis), lang);
+
+      json_builder_set_member_name (builder, "microsoft_checks");
+      add_steps_json (builder, checks);
+    }
+
+  /* Smart host addresses EOP can never reach (a what-if from here). */
+  {
+    GPtrArray *unreachable = mfd_diagnosis_get_unreachable (diagnosis);
+
+    json_builder_set_member_name (builder, "unreachable_from_eop");
+    json_builder_begin_array (builder);
+    for (guint i = 0; i < unreachable->len; i++)
+      {
+        MfdUnreachable *u = g_ptr_array_index (unreachable, i);
+        g_autofree char *text = mfd_unreachable_dup_text (u, lang);
+
+        json_builder_begin_object (builder);
+        mfd_util_add_string_or_null (builder, "host", u->host);
+        mfd_util_add_string_or_null (builder, "ip", u->ip);
+        mfd_util_add_string_or_null (builder, "text", text);
+        json_builder_end_object (builder);
+      }
+    json_builder_end_array (builder);
+  }
   json_builder_end_object (builder);
 }
 
-/* EOP's own words first: the code, what it means, its fix, then what the
- * checks from here make of it. */
+/* What EOP's own code means and how to fix it, beside the entry itself
+ * ("ndr", as explain-ndr gives it): the JSON leads with EOP's view as
+ * the page and the text do. */
 static void
-add_ndr_json (JsonBuilder  *builder,
-              MfdDiagnosis *diagnosis,
-              MfdNdrEntry  *entry,
-              const char   *lang)
+add_ndr_remedy_json (JsonBuilder  *builder,
+                     MfdDiagnosis *diagnosis,
+                     MfdNdrEntry  *entry,
+                     const char   *lang)
 {
   g_autoptr(MfdRemedy) remedy = render_ndr_remedy (diagnosis, entry, lang);
-  g_autofree char *comparison = mfd_diagnosis_dup_comparison (diagnosis, lang);
-  g_autofree char *time = NULL;
-
-  if (entry->timestamp != NULL)
-    {
-      g_autoptr(GDateTime) utc = g_date_time_to_utc (entry->timestamp);
-
-      time = g_date_time_format_iso8601 (utc);
-    }
 
   json_builder_begin_object (builder);
-  json_builder_set_member_name (builder, "reply");
-  if (entry->reply > 0)
-    json_builder_add_int_value (builder, entry->reply);
-  else
-    json_builder_add_null_value (builder);
   mfd_util_add_string_or_null (builder, "code", entry->status);
-  mfd_util_add_string_or_null (builder, "text", entry->text);
-  mfd_util_add_string_or_null (builder, "server", entry->server);
-  mfd_util_add_string_or_null (builder, "ip", entry->ip);
-  mfd_util_add_string_or_null (builder, "time", time);
   mfd_util_add_string_or_null (builder, "cause", entry->cause);
   mfd_util_add_string_or_null (builder, "title", remedy != NULL ? remedy->title : NULL);
   mfd_util_add_string_or_null (builder, "explanation", remedy != NULL ? remedy->explanation : NULL);
   json_builder_set_member_name (builder, "steps");
   add_steps_json (builder, remedy != NULL ? remedy->steps : NULL);
-  mfd_util_add_string_or_null (builder, "comparison", comparison);
   json_builder_end_object (builder);
 }
 
@@ -509,41 +521,22 @@ mfd_report_diagnosis_to_json (MfdDiagnosis *diagnosis,
       json_builder_set_member_name (builder, "comparison");
       json_builder_add_string_value (builder, comparison);
     }
+  /* The delivery error the check started from, as explain-ndr gives it. */
   if (mfd_diagnosis_get_ndr_entry (diagnosis) != NULL)
     {
       json_builder_set_member_name (builder, "ndr");
-      add_ndr_json (builder, diagnosis, mfd_diagnosis_get_ndr_entry (diagnosis), lang);
+      mfd_report_add_ndr_entry_json (builder, mfd_diagnosis_get_ndr_entry (diagnosis));
+    }
+  if (mfd_diagnosis_get_ndr_entry (diagnosis) != NULL)
+    {
+      json_builder_set_member_name (builder, "ndr_remedy");
+      add_ndr_remedy_json (builder, diagnosis, mfd_diagnosis_get_ndr_entry (diagnosis), lang);
     }
   if (mfd_diagnosis_get_vantage (diagnosis) != NULL)
     {
       json_builder_set_member_name (builder, "vantage");
       add_vantage_json (builder, diagnosis, mfd_diagnosis_get_vantage (diagnosis), lang);
     }
-  if (offers_microsoft_checks (diagnosis))
-    {
-      g_autoptr(GPtrArray) checks = mfd_vantage_dup_microsoft_checks (t, lang);
-
-      json_builder_set_member_name (builder, "microsoft_checks");
-      add_steps_json (builder, checks);
-    }
-  {
-    GPtrArray *unreachable = mfd_diagnosis_get_unreachable (diagnosis);
-
-    json_builder_set_member_name (builder, "unreachable_from_eop");
-    json_builder_begin_array (builder);
-    for (guint i = 0; i < unreachable->len; i++)
-      {
-        MfdUnreachable *u = g_ptr_array_index (unreachable, i);
-        g_autofree char *text = mfd_unreachable_dup_text (u, lang);
-
-        json_builder_begin_object (builder);
-        mfd_util_add_string_or_null (builder, "host", u->host);
-        mfd_util_add_string_or_null (builder, "ip", u->ip);
-        mfd_util_add_string_or_null (builder, "text", text);
-        json_builder_end_object (builder);
-      }
-    json_builder_end_array (builder);
-  }
 
   json_builder_set_member_name (builder, "findings");
   json_builder_begin_array (builder);

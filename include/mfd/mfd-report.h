@@ -22,11 +22,14 @@ typedef enum
   MFD_REPORT_JSON,
 } MfdReportFormat;
 
-/* schema mail-flow-doctor/diagnosis/1 (PRODUCT.md) */
+/* schema mail-flow-doctor/diagnosis/1 (docs/cli.md, data/schemas/diagnosis-1.schema.json) */
 JsonNode *mfd_report_diagnosis_to_json (MfdDiagnosis    *diagnosis,
                                         const char      *lang);
-/* schema mail-flow-doctor/ndr/1 */
+/* schema mail-flow-doctor/ndr/1 (docs/cli.md, data/schemas/ndr-1.schema.json) */
 JsonNode *mfd_report_ndr_to_json       (MfdNdrResult    *result);
+/* One entry as in that document's "entries" (also a diagnosis's "ndr"). */
+void      mfd_report_add_ndr_entry_json (JsonBuilder       *builder,
+                                         const MfdNdrEntry *entry);
 
 /* The catalogue's remedy for @finding with its commands filled from the
  * diagnosis' target (connector name, smart hosts, domains, TLS domain, EOP
