@@ -300,6 +300,18 @@ on_details_expanded_cb (AdwExpanderRow *details,
   queue_details (self, details, GPOINTER_TO_UINT (g_object_get_data (G_OBJECT (details), "mfd-index")), TRUE);
 }
 
+/* Only a problem carries EOP's reply ("450 4.4.316"): a warning is no
+ * error EOP sends, and what this computer cannot see is no verdict. */
+static char *
+dup_chip_text (MfdFinding *finding)
+{
+  if (finding->inconclusive)
+    return g_strdup (_("Not verifiable from here"));
+  if (finding->warning)
+    return g_strdup (_("Warning"));
+  return g_strdup_printf ("%d %s", finding->reply, finding->code);
+}
+
 static GtkWidget *
 create_finding_widget (MfdResultsPage *self,
                        guint           index)
@@ -321,18 +333,15 @@ create_finding_widget (MfdResultsPage *self,
   gtk_box_append (GTK_BOX (header), heading);
   {
     GtkWidget *chip = mfd_ui_code_chip_new (finding->reply, finding->code, finding->warning);
+    g_autofree char *text = dup_chip_text (finding);
 
-    /* Only a problem carries EOP's reply: a warning is no error EOP sends,
-     * and what this computer cannot see is no verdict. */
+    gtk_label_set_label (GTK_LABEL (chip), text);
     if (finding->inconclusive)
       {
-        gtk_label_set_label (GTK_LABEL (chip), _("Not verifiable from here"));
         gtk_widget_remove_css_class (chip, "error");
         gtk_widget_remove_css_class (chip, "warning");
         gtk_widget_add_css_class (chip, "dim-label");
       }
-    else if (finding->warning)
-      gtk_label_set_label (GTK_LABEL (chip), _("Warning"));
     gtk_box_append (GTK_BOX (header), chip);
   }
   gtk_box_append (GTK_BOX (box), header);
@@ -1210,4 +1219,14 @@ mfd_results_page_get_ndr_lead (MfdResultsPage *self)
   g_return_val_if_fail (MFD_IS_RESULTS_PAGE (self), NULL);
 
   return self->ndr_lead;
+}
+
+/* What the finding's chip says: EOP's reply for a problem only. */
+char *
+mfd_results_page_dup_finding_chip (MfdResultsPage *self,
+                                   guint           index)
+{
+  FindingView *view = get_view (self, index);
+
+  return view != NULL ? dup_chip_text (view->finding) : NULL;
 }

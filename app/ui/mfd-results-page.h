@@ -53,6 +53,8 @@ const char   *mfd_results_page_get_vantage_banner_text (MfdResultsPage *self);
 gboolean      mfd_results_page_get_finding_inconclusive (MfdResultsPage *self,
                                                          guint           index);
 guint         mfd_results_page_get_n_microsoft_checks (MfdResultsPage  *self);
+char         *mfd_results_page_dup_finding_chip  (MfdResultsPage       *self,
+                                                  guint                 index);
 /* The heading that leads with EOP's own report, or NULL without an NDR. */
 const char   *mfd_results_page_get_ndr_lead      (MfdResultsPage       *self);
 

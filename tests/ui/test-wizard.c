@@ -331,6 +331,40 @@ ndr_error_shown (gpointer data)
   return mfd_ndr_page_get_card_text (data, "error") != NULL;
 }
 
+/* Under opportunistic TLS EOP never sends 4.7.320: the page shows the
+ * untrusted certificate as a warning without EOP's reply, and says what
+ * it would become. */
+static void
+test_warning_without_reply (Fixture       *fixture,
+                            gconstpointer  data)
+{
+  g_autoptr(MfdTarget) target = mfd_target_new ();
+  g_autoptr(GPtrArray) observations = g_ptr_array_new_with_free_func ((GDestroyNotify) mfd_observation_unref);
+  g_autoptr(MfdDiagnosis) diagnosis = NULL;
+  MfdObservation *o;
+  MfdResultsPage *page = results_page (fixture);
+  g_autofree char *problem = NULL;
+  g_autofree char *warning = NULL;
+
+  mfd_target_add_smart_host (target, "mail.contoso.test", 0);
+  o = mfd_observation_new (MFD_STAGE_TCP, MFD_OUTCOME_FAIL, "mail.contoso.test", "192.0.2.25", 25);
+  mfd_observation_set_cause (o, "tcp-refused");
+  g_ptr_array_add (observations, o);
+  o = mfd_observation_new (MFD_STAGE_CERTIFICATE, MFD_OUTCOME_WARNING, "mail.contoso.test", "192.0.2.26", 25);
+  mfd_observation_set_cause (o, "cert-untrusted");
+  g_ptr_array_add (observations, o);
+  diagnosis = mfd_diagnosis_new (target, observations, NULL);
+
+  mfd_results_page_set_diagnosis (page, diagnosis);
+  mfd_window_show_page (fixture->window, "results");
+  g_assert_cmpuint (mfd_results_page_get_n_findings (page), ==, 2);
+  problem = mfd_results_page_dup_finding_chip (page, 0);
+  warning = mfd_results_page_dup_finding_chip (page, 1);
+  g_assert_cmpstr (problem, ==, "450 4.4.316");
+  g_assert_null (strstr (warning, "4.7.320"));
+  g_assert_cmpstr (warning, ==, _("Warning"));
+}
+
 static gboolean
 ndr_delay_shown (gpointer data)
 {
@@ -725,6 +759,7 @@ main (int   argc,
   g_test_add ("/wizard/ndr-open-eml", Fixture, NULL, fixture_setup, test_ndr_open_eml, fixture_teardown);
   g_test_add ("/wizard/ndr-several", Fixture, NULL, fixture_setup, test_ndr_several, fixture_teardown);
   g_test_add ("/wizard/vantage-banner", Fixture, NULL, fixture_setup, test_vantage_banner, fixture_teardown);
+  g_test_add ("/wizard/warning-without-reply", Fixture, NULL, fixture_setup, test_warning_without_reply, fixture_teardown);
   g_test_add ("/wizard/import-connectors", Fixture, NULL, fixture_setup, test_import_and_edit, fixture_teardown);
   g_test_add ("/wizard/connector-refused", Fixture, NULL, fixture_setup, test_connector_flow, fixture_teardown);
   g_test_add ("/wizard/export", Fixture, NULL, fixture_setup, test_export, fixture_teardown);
