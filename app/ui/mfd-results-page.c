@@ -1040,6 +1040,15 @@ mfd_results_page_set_diagnosis (MfdResultsPage *self,
 
   g_set_object (&self->diagnosis, diagnosis);
   rebuild (self);
+
+  /* A new result starts at its top, where the banner and EOP's report are,
+   * not where the last one was left scrolled. */
+  {
+    GtkWidget *scrolled = adw_bin_get_child (ADW_BIN (self));
+
+    if (GTK_IS_SCROLLED_WINDOW (scrolled))
+      gtk_adjustment_set_value (gtk_scrolled_window_get_vadjustment (GTK_SCROLLED_WINDOW (scrolled)), 0);
+  }
 }
 
 MfdDiagnosis *
