@@ -610,6 +610,35 @@ test_vantage_applied (void)
   g_assert_cmpuint (json_array_get_length (json_object_get_array_member (vantage, "microsoft_checks")), ==, 2);
 }
 
+/* A resolver that rewrites "no such name" may have given its own address
+ * for the destination: what was seen there decides nothing. */
+static void
+test_vantage_hijacked_addresses (void)
+{
+  g_autoptr(MfdDiagnosis) d = make_problem ();
+  g_autoptr(MfdVantage) v = mfd_vantage_new ();
+  GPtrArray *findings;
+
+  mfd_vantage_set_state (v, MFD_VANTAGE_DNS, MFD_VANTAGE_HIJACKED,
+                         "This computer's DNS answers {1} for {2}, a name that does not exist: a resolver here rewrites answers, so its answers about the destination say nothing about what EOP sees.",
+                         "198.18.0.1", "mfd-absent-0.outlook.com", NULL);
+  mfd_vantage_set_state (v, MFD_VANTAGE_SMTP25, MFD_VANTAGE_OK, NULL, NULL);
+  mfd_vantage_set_state (v, MFD_VANTAGE_TLS, MFD_VANTAGE_OK, NULL, NULL);
+  mfd_diagnosis_set_vantage (d, v);
+
+  findings = mfd_diagnosis_get_findings (d);
+  for (guint i = 0; i < findings->len; i++)
+    {
+      MfdFinding *f = findings->pdata[i];
+      g_autofree char *reason = mfd_diagnosis_dup_not_verifiable (d, f, "en");
+
+      g_assert_true (f->inconclusive);
+      g_assert_cmpint (f->vantage_facet, ==, MFD_VANTAGE_DNS);
+      g_assert_nonnull (strstr (reason, "rewrites answers"));
+    }
+  g_assert_cmpint (mfd_diagnosis_get_verdict (d), ==, MFD_VERDICT_INCONCLUSIVE);
+}
+
 /* Addresses EOP can never reach, and some it can. */
 static void
 test_address_is_public (void)
@@ -649,6 +678,7 @@ main (int   argc,
   g_test_add_func ("/report/ndr-leads", test_ndr_leads);
   g_test_add_func ("/report/warning-without-reply", test_warning_without_reply);
   g_test_add_func ("/report/vantage-applied", test_vantage_applied);
+  g_test_add_func ("/report/vantage-hijacked-addresses", test_vantage_hijacked_addresses);
   g_test_add_func ("/report/address-is-public", test_address_is_public);
   for (guint i = 0; i < G_N_ELEMENTS (render_cases); i++)
     {

@@ -722,13 +722,28 @@ mfd_diagnosis_set_vantage (MfdDiagnosis *self,
       MfdVantageFacet facet;
       MfdVantageState state;
 
-      if (!vantage_facet_for (f, &facet))
-        continue;
-      state = vantage->state[facet];
-      if (state == MFD_VANTAGE_OK || state == MFD_VANTAGE_SKIPPED)
-        continue;
-      f->inconclusive = TRUE;
-      f->vantage_facet = facet;
+      if (vantage_facet_for (f, &facet))
+        {
+          state = vantage->state[facet];
+          if (state != MFD_VANTAGE_OK && state != MFD_VANTAGE_SKIPPED)
+            {
+              f->inconclusive = TRUE;
+              f->vantage_facet = facet;
+              continue;
+            }
+        }
+
+      /* A resolver that answers for names that do not exist may have
+       * handed out its own address for the destination too: what was
+       * seen there says nothing about the destination, unless it is the
+       * very address EOP reported. */
+      if (vantage->state[MFD_VANTAGE_DNS] == MFD_VANTAGE_HIJACKED &&
+          f->ip != NULL && f->host != NULL && !g_hostname_is_ip_address (f->host) &&
+          (self->ndr_entry == NULL || g_strcmp0 (self->ndr_entry->ip, f->ip) != 0))
+        {
+          f->inconclusive = TRUE;
+          f->vantage_facet = MFD_VANTAGE_DNS;
+        }
     }
   g_ptr_array_sort_with_data (self->findings, compare_findings, self);
   self->verdict = decide_verdict (self);
