@@ -121,7 +121,7 @@ test_bad_input (void)
   g_assert_cmpint (none.status, ==, 2);
   g_assert_nonnull (strstr (none.err, "No delivery error"));
 
-  /* With --json the answer is still a document: nothing found. */
+  /* --json: the contract's empty document, still exit 2 with the reason. */
   {
     g_auto(MfdTestRun) none_json = { 0 };
     const char *none_json_args[] = { no_error, "--json", NULL };
@@ -138,6 +138,25 @@ test_bad_input (void)
     g_assert_cmpstr (json_object_get_string_member (root, "schema"), ==, "mail-flow-doctor/ndr/1");
     g_assert_cmpuint (json_array_get_length (json_object_get_array_member (root, "entries")), ==, 0);
     g_assert_true (json_object_get_null_member (root, "primary"));
+  }
+
+  /* A delay notice without a code: said in words, not "nothing found". */
+  {
+    g_auto(MfdTestRun) delay = { 0 };
+    const char *delay_text = "Subject: Delivery Status Notification (Delay)\n\n"
+                             "Delivery is delayed to these recipients or groups:\n"
+                             "user@contoso.com\n"
+                             "This message hasn't been delivered yet. Delivery will continue to be attempted.\n";
+    const char *delay_args[] = { "--json", NULL };
+    g_autoptr(JsonParser) parser = json_parser_new ();
+    g_autoptr(GError) error = NULL;
+
+    run_cli (&delay, delay_text, strlen (delay_text), delay_args);
+    g_assert_cmpint (delay.status, ==, 2);
+    g_assert_nonnull (strstr (delay.err, "delay notice, not an error"));
+    g_assert_true (json_parser_load_from_data (parser, delay.out, -1, &error));
+    g_assert_no_error (error);
+    g_assert_true (json_object_get_null_member (json_node_get_object (json_parser_get_root (parser)), "primary"));
   }
 
   run_cli (&none_ja, NULL, 0, none_ja_args);

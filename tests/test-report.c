@@ -457,6 +457,217 @@ test_render_remedy (void)
   g_assert_true (listed);
 }
 
+static gssize
+position (const char *text,
+          const char *needle)
+{
+  const char *at = strstr (text, needle);
+
+  if (at == NULL)
+    g_printerr ("“%s” not found in:\n%s\n", needle, text);
+  g_assert_nonnull (at);
+  return at - text;
+}
+
+/* Started from an NDR: EOP's code, its explanation and its fix lead; what
+ * the checks from here make of it follows, then the findings. */
+static void
+test_ndr_leads (void)
+{
+  static const char queue[] =
+    "450 4.4.316 Connection refused [Message=Socket error code 10061] "
+    "[LastAttemptedServerName=" H1 "] [LastAttemptedIP=" IP1 ":25]";
+  g_autoptr(MfdTarget) target = make_target (MFD_TLS_OPPORTUNISTIC);
+  g_autoptr(GPtrArray) obs = g_ptr_array_new_with_free_func ((GDestroyNotify) mfd_observation_unref);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(MfdNdrResult) ndr = mfd_ndr_parse (queue, sizeof queue - 1, &error);
+  g_autoptr(MfdDiagnosis) d = NULL;
+  g_autoptr(MfdRemedy) remedy = mfd_remedy_render ("4.4.316", "tcp-refused", "en", NULL);
+  g_autoptr(JsonNode) node = NULL;
+  g_autofree char *text = NULL;
+  g_autofree char *markdown = NULL;
+  g_autofree char *japanese = NULL;
+  g_autofree char *lead = NULL;
+  JsonObject *root, *entry, *remedy_json;
+
+  g_assert_no_error (error);
+  g_ptr_array_add (obs, observation (MFD_STAGE_DNS, MFD_OUTCOME_OK, NULL, NULL, NULL, 3));
+  g_ptr_array_add (obs, observation (MFD_STAGE_TCP, MFD_OUTCOME_FAIL, IP1, "tcp-timeout", NULL, 1));
+  d = mfd_diagnosis_new (target, obs, ndr->primary);
+
+  text = mfd_report_render_diagnosis (d, MFD_REPORT_TEXT, "en");
+  lead = g_strdup_printf ("What EOP reported: 450 4.4.316 — %s", remedy->title);
+  g_assert_cmpint (position (text, lead), <, position (text, "What this computer confirms"));
+  g_assert_cmpint (position (text, "What this computer confirms"), <, position (text, "Result: "));
+  g_assert_cmpint (position (text, "Result: "), <, position (text, "Finding 1: "));
+  /* EOP's fix is there, ahead of ours. */
+  g_assert_cmpint (position (text, remedy->explanation), <, position (text, "Finding 1: "));
+  g_assert_cmpint (position (text, "EOP reported 450 4.4.316"), <, position (text, "Finding 1: "));
+
+  markdown = mfd_report_render_diagnosis (d, MFD_REPORT_MARKDOWN, "en");
+  g_assert_cmpint (position (markdown, "## What EOP reported: 450 4.4.316"), <, position (markdown, "## Finding 1: "));
+
+  japanese = mfd_report_render_diagnosis (d, MFD_REPORT_TEXT, "ja");
+  g_assert_null (strstr (japanese, "What EOP reported"));
+  g_assert_cmpint (position (japanese, "450 4.4.316"), <, position (japanese, "450 4.4.315"));
+
+  node = mfd_report_diagnosis_to_json (d, "en");
+  root = json_node_get_object (node);
+  /* The entry as explain-ndr gives it, and what EOP's code means. */
+  entry = json_object_get_object_member (root, "ndr");
+  g_assert_nonnull (entry);
+  g_assert_cmpstr (json_object_get_string_member (entry, "status"), ==, "4.4.316");
+  g_assert_cmpint (json_object_get_int_member (entry, "reply"), ==, 450);
+  g_assert_cmpstr (json_object_get_string_member (entry, "ip"), ==, IP1);
+  remedy_json = json_object_get_object_member (root, "ndr_remedy");
+  g_assert_nonnull (remedy_json);
+  g_assert_cmpstr (json_object_get_string_member (remedy_json, "code"), ==, "4.4.316");
+  g_assert_cmpstr (json_object_get_string_member (remedy_json, "title"), ==, remedy->title);
+  g_assert_cmpstr (json_object_get_string_member (remedy_json, "explanation"), ==, remedy->explanation);
+  g_assert_cmpuint (json_array_get_length (json_object_get_array_member (remedy_json, "steps")), ==, remedy->steps->len);
+  g_assert_nonnull (strstr (json_object_get_string_member (root, "comparison"), "EOP reported 450 4.4.316"));
+  g_assert_true (json_object_has_member (root, "findings"));
+}
+
+/* Under opportunistic TLS EOP never sends 4.7.320: a warning carries no
+ * reply line, only what it would become. */
+static void
+test_warning_without_reply (void)
+{
+  g_autoptr(MfdDiagnosis) d = make_problem ();
+  g_autofree char *text = mfd_report_render_diagnosis (d, MFD_REPORT_TEXT, "en");
+  g_autofree char *markdown = mfd_report_render_diagnosis (d, MFD_REPORT_MARKDOWN, "en");
+  g_autoptr(JsonNode) node = mfd_report_diagnosis_to_json (d, "en");
+  JsonArray *findings = json_object_get_array_member (json_node_get_object (node), "findings");
+  JsonObject *warning = json_array_get_object_element (findings, 1);
+
+  g_assert_null (strstr (text, "Warning 2: 450 4.7.320"));
+  g_assert_null (strstr (markdown, "Warning 2: 450 4.7.320"));
+  g_assert_nonnull (strstr (text, "Warning 2: "));
+  g_assert_nonnull (strstr (text, "it would become 450 4.7.320 if the connector required a valid certificate"));
+  g_assert_nonnull (strstr (markdown, "it would become 450 4.7.320 if the connector required a valid certificate"));
+  /* A real problem keeps EOP's reply. */
+  g_assert_nonnull (strstr (text, "Finding 1: 450 4.4.316"));
+
+  g_assert_true (json_object_get_boolean_member (warning, "warning"));
+  g_assert_cmpstr (json_object_get_string_member (warning, "code"), ==, "4.7.320");
+  g_assert_nonnull (strstr (json_object_get_string_member (warning, "would_become"), "450 4.7.320"));
+}
+
+/* The vantage applied to the findings: what this computer cannot see is
+ * no verdict, each affected finding says why, and the Microsoft-side
+ * checks are offered, filled in. */
+static void
+test_vantage_applied (void)
+{
+  g_autoptr(MfdDiagnosis) d = make_problem ();
+  g_autoptr(MfdVantage) v = mfd_vantage_new ();
+  g_autoptr(JsonNode) node = NULL;
+  g_autofree char *text = NULL;
+  GPtrArray *findings;
+  MfdFinding *refused = NULL, *cert = NULL;
+  JsonObject *root, *vantage;
+
+  g_assert_cmpint (mfd_diagnosis_get_verdict (d), ==, MFD_VERDICT_PROBLEM);
+  mfd_vantage_set_state (v, MFD_VANTAGE_DNS, MFD_VANTAGE_OK, NULL, NULL);
+  mfd_vantage_set_state (v, MFD_VANTAGE_SMTP25, MFD_VANTAGE_BLOCKED,
+                         "This network does not let connections to port 25 out: the control server {1}, which always answers, could not be reached either. The result says nothing about what EOP sees.",
+                         "192.0.2.99:25", NULL);
+  mfd_vantage_set_state (v, MFD_VANTAGE_TLS, MFD_VANTAGE_INTERCEPTED,
+                         "A device on this network intercepts TLS: the control server {1} presented a certificate issued by “{2}”, which does not chain to a public root. The certificates seen here are not the ones EOP sees.",
+                         "192.0.2.99:25", "CN=Contoso Inspection CA", NULL);
+  mfd_diagnosis_set_vantage (d, v);
+
+  findings = mfd_diagnosis_get_findings (d);
+  for (guint i = 0; i < findings->len; i++)
+    {
+      MfdFinding *f = findings->pdata[i];
+
+      if (g_str_equal (f->cause, "tcp-refused"))
+        refused = f;
+      else if (g_str_equal (f->cause, "cert-untrusted"))
+        cert = f;
+    }
+  g_assert_nonnull (refused);
+  g_assert_nonnull (cert);
+  g_assert_true (refused->inconclusive);
+  g_assert_cmpint (refused->vantage_facet, ==, MFD_VANTAGE_SMTP25);
+  g_assert_true (cert->inconclusive);
+  g_assert_cmpint (cert->vantage_facet, ==, MFD_VANTAGE_TLS);
+  g_assert_cmpint (mfd_diagnosis_get_verdict (d), ==, MFD_VERDICT_INCONCLUSIVE);
+
+  text = mfd_report_render_diagnosis (d, MFD_REPORT_TEXT, "en");
+  g_assert_nonnull (strstr (text, "Not verifiable from here 1: "));
+  g_assert_null (strstr (text, "Finding 1: 450 4.4.316"));
+  g_assert_nonnull (strstr (text, "does not let connections to port 25 out"));
+  g_assert_nonnull (strstr (text, "CN=Contoso Inspection CA"));
+  g_assert_nonnull (strstr (text, "Validate-OutboundConnector -Identity \"" CONNECTOR "\" -Recipients postmaster@contoso.com"));
+  g_assert_nonnull (strstr (text, "Inbound SMTP Email"));
+
+  node = mfd_report_diagnosis_to_json (d, "en");
+  root = json_node_get_object (node);
+  vantage = json_object_get_object_member (root, "vantage");
+  g_assert_cmpstr (json_object_get_string_member (vantage, "dns"), ==, "ok");
+  g_assert_cmpstr (json_object_get_string_member (vantage, "smtp25"), ==, "blocked");
+  g_assert_cmpstr (json_object_get_string_member (vantage, "tls"), ==, "intercepted");
+  g_assert_cmpstr (json_object_get_string_member (root, "verdict"), ==, "inconclusive");
+  g_assert_cmpuint (json_array_get_length (json_object_get_array_member (vantage, "microsoft_checks")), ==, 2);
+}
+
+/* A resolver that rewrites "no such name" may have given its own address
+ * for the destination: what was seen there decides nothing. */
+static void
+test_vantage_hijacked_addresses (void)
+{
+  g_autoptr(MfdDiagnosis) d = make_problem ();
+  g_autoptr(MfdVantage) v = mfd_vantage_new ();
+  GPtrArray *findings;
+
+  mfd_vantage_set_state (v, MFD_VANTAGE_DNS, MFD_VANTAGE_HIJACKED,
+                         "This computer's DNS answers {1} for {2}, a name that does not exist: a resolver here rewrites answers, so its answers about the destination say nothing about what EOP sees.",
+                         "198.18.0.1", "mfd-absent-0.outlook.com", NULL);
+  mfd_vantage_set_state (v, MFD_VANTAGE_SMTP25, MFD_VANTAGE_OK, NULL, NULL);
+  mfd_vantage_set_state (v, MFD_VANTAGE_TLS, MFD_VANTAGE_OK, NULL, NULL);
+  mfd_diagnosis_set_vantage (d, v);
+
+  findings = mfd_diagnosis_get_findings (d);
+  for (guint i = 0; i < findings->len; i++)
+    {
+      MfdFinding *f = findings->pdata[i];
+      g_autofree char *reason = mfd_diagnosis_dup_not_verifiable (d, f, "en");
+
+      g_assert_true (f->inconclusive);
+      g_assert_cmpint (f->vantage_facet, ==, MFD_VANTAGE_DNS);
+      g_assert_nonnull (strstr (reason, "rewrites answers"));
+    }
+  g_assert_cmpint (mfd_diagnosis_get_verdict (d), ==, MFD_VERDICT_INCONCLUSIVE);
+}
+
+/* Addresses EOP can never reach, and some it can. */
+static void
+test_address_is_public (void)
+{
+  const struct { const char *ip; gboolean public; } cases[] = {
+    { "127.0.0.1", FALSE }, { "::1", FALSE }, { "10.0.0.5", FALSE }, { "172.16.3.4", FALSE },
+    { "172.32.0.1", TRUE }, { "192.168.1.1", FALSE }, { "169.254.10.10", FALSE },
+    { "100.64.0.1", FALSE }, { "100.128.0.1", TRUE }, { "192.0.2.25", FALSE },
+    { "198.51.100.7", FALSE }, { "203.0.113.10", FALSE }, { "2001:db8::25", FALSE },
+    { "fd00::1", FALSE }, { "fe80::1", FALSE }, { "::ffff:10.1.2.3", FALSE },
+    { "::ffff:40.92.0.1", TRUE }, { "40.92.0.1", TRUE }, { "2603:1036::1", TRUE },
+    { "0.0.0.0", FALSE }, { "224.0.0.1", FALSE }, { "mail.contoso.com", TRUE },
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      const char *why = NULL;
+      gboolean public = mfd_vantage_address_is_public (cases[i].ip, &why);
+
+      g_test_message ("%s", cases[i].ip);
+      g_assert_cmpint (public, ==, cases[i].public);
+      g_assert_true ((why == NULL) == public);
+    }
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -468,6 +679,11 @@ main (int   argc,
   g_test_add_func ("/report/json/comparison", test_json_comparison);
   g_test_add_func ("/report/json/format", test_render_json_format);
   g_test_add_func ("/report/remedy", test_render_remedy);
+  g_test_add_func ("/report/ndr-leads", test_ndr_leads);
+  g_test_add_func ("/report/warning-without-reply", test_warning_without_reply);
+  g_test_add_func ("/report/vantage-applied", test_vantage_applied);
+  g_test_add_func ("/report/vantage-hijacked-addresses", test_vantage_hijacked_addresses);
+  g_test_add_func ("/report/address-is-public", test_address_is_public);
   for (guint i = 0; i < G_N_ELEMENTS (render_cases); i++)
     {
       g_autofree char *problem = g_strdup_printf ("/report/render/problem/%s", render_cases[i].name);

@@ -44,6 +44,9 @@ typedef struct
   char    *endpoints_url;
   gboolean offline;
   char    *practice;
+  char    *control_smtp;
+  char    *control_name;
+  gboolean no_control;
 } CheckOptions;
 
 typedef struct
@@ -73,6 +76,8 @@ check_options_clear (CheckOptions *o)
   g_clear_pointer (&o->rdap_bootstrap, g_free);
   g_clear_pointer (&o->endpoints_url, g_free);
   g_clear_pointer (&o->practice, g_free);
+  g_clear_pointer (&o->control_smtp, g_free);
+  g_clear_pointer (&o->control_name, g_free);
 }
 
 G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (CheckOptions, check_options_clear)
@@ -239,6 +244,10 @@ option_for_error (const GError *error)
       return "--rdap-bootstrap";
     case MFD_TARGET_ERROR_ENDPOINTS_URL:
       return "--endpoints-url";
+    case MFD_TARGET_ERROR_CONTROL_SMTP:
+      return "--control-smtp";
+    case MFD_TARGET_ERROR_CONTROL_NAME:
+      return "--control-name";
     case MFD_TARGET_ERROR_NO_DESTINATION:
     case MFD_TARGET_ERROR_SMART_HOST:
     case MFD_TARGET_ERROR_MX_DOMAIN:
@@ -391,6 +400,17 @@ build_target (CheckOptions *o)
     mfd_target_set_endpoints_url (target, o->endpoints_url);
   if (o->offline)
     mfd_target_set_offline (target, TRUE);
+
+  if (o->no_control && (o->control_smtp != NULL || o->control_name != NULL))
+    {
+      usage_error (lang, mfd_tr (lang, N_("--no-control cannot be combined with --control-smtp or --control-name.")));
+      return NULL;
+    }
+  mfd_target_set_control (target, !o->no_control);
+  if (o->control_smtp != NULL)
+    mfd_target_set_control_smtp (target, o->control_smtp);
+  if (o->control_name != NULL)
+    mfd_target_set_control_name (target, o->control_name);
 
   if (!mfd_target_validate (target, lang, &error))
     {
@@ -547,6 +567,13 @@ mfd_cli_check (int    argc,
     { "practice", 0, 0, G_OPTION_ARG_STRING, &o.practice,
       N_("Check a practice server that this command starts on this computer and that fails on purpose, as on the window's Practice page (refuse, cert-expired, no-starttls …)"),
       "SCENARIO" },
+    { "control-smtp", 0, 0, G_OPTION_ARG_STRING, &o.control_smtp,
+      N_("The control SMTP server that shows whether port 25 is open from here (default: an Exchange Online Protection MX host)"),
+      "HOST[:PORT]" },
+    { "control-name", 0, 0, G_OPTION_ARG_STRING, &o.control_name,
+      N_("The control name whose MX must resolve from here (default: outlook.com)"), "NAME" },
+    { "no-control", 0, 0, G_OPTION_ARG_NONE, &o.no_control,
+      N_("Do not check this computer's own view (DNS, port 25, TLS interception) first"), NULL },
     { NULL }
   };
   const char *help_lang = find_lang_argument (argc, argv);

@@ -77,6 +77,9 @@ parse_error_msgid (const GError *error)
           return N_("The input is larger than 8 MB. Give only the error text or the NDR message itself.");
         case MFD_NDR_ERROR_NO_ENTRY:
           return N_("No delivery error (such as “450 4.4.316”) was found in the input.");
+        case MFD_NDR_ERROR_DELAY_NOTICE:
+          return N_("This is a delay notice, not an error: Exchange Online is still retrying the message. "
+                    "The error that makes it wait is in the queue (Get-QueueMessage) or the message trace: paste that.");
         case MFD_NDR_ERROR_INVALID:
           return N_("The input looks like an e-mail message but could not be read.");
         default:
@@ -145,7 +148,8 @@ mfd_cli_explain_ndr (int    argc,
   if (result == NULL)
     {
       /* Scripts get a document either way: "nothing found" is an answer. */
-      if (json && g_error_matches (error, MFD_NDR_ERROR, MFD_NDR_ERROR_NO_ENTRY))
+      if (json && (g_error_matches (error, MFD_NDR_ERROR, MFD_NDR_ERROR_NO_ENTRY) ||
+                   g_error_matches (error, MFD_NDR_ERROR, MFD_NDR_ERROR_DELAY_NOTICE)))
         {
           g_autoptr(GPtrArray) no_entries = g_ptr_array_new ();
           MfdNdrResult none = { .entries = no_entries, .primary = NULL };

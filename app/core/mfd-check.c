@@ -11,6 +11,7 @@
 
 #include "mfd-check.h"
 #include "mfd-probe.h"
+#include "mfd-vantage.h"
 
 struct _MfdCheck
 {
@@ -26,6 +27,12 @@ struct _MfdCheck
 typedef struct
 {
   MfdDiagnosis *diagnosis;
+  /* The probe and the vantage check run side by side; the diagnosis is
+   * made when both have reported. */
+  guint         pending;
+  GPtrArray    *observations;
+  MfdVantage   *vantage;
+  GError       *error;
 } RunData;
 
 enum {
@@ -54,6 +61,9 @@ run_data_free (gpointer data)
   RunData *run = data;
 
   g_clear_object (&run->diagnosis);
+  g_clear_pointer (&run->observations, g_ptr_array_unref);
+  g_clear_pointer (&run->vantage, mfd_vantage_unref);
+  g_clear_error (&run->error);
   g_free (run);
 }
 
@@ -298,21 +308,16 @@ on_ranges_cb (GObject      *source,
 }
 
 static void
-on_probe_done_cb (GObject      *source,
-                  GAsyncResult *result,
-                  gpointer      user_data)
+diagnose (GTask *task)
 {
-  g_autoptr(GTask) task = user_data;
   MfdCheck *self = g_task_get_source_object (task);
   RunData *run = g_task_get_task_data (task);
-  g_autoptr(GPtrArray) observations = NULL;
   GCancellable *cancellable;
   GError *error = NULL;
 
-  observations = mfd_probe_run_finish (MFD_PROBE (source), result, &error);
-  if (observations == NULL)
+  if (run->observations == NULL)
     {
-      run_return (task, error);
+      run_return (task, g_steal_pointer (&run->error));
       return;
     }
   if (g_cancellable_set_error_if_cancelled (g_task_get_cancellable (task), &error))
@@ -321,7 +326,10 @@ on_probe_done_cb (GObject      *source,
       return;
     }
 
-  run->diagnosis = mfd_diagnosis_new (self->target, observations, self->ndr_entry);
+  run->diagnosis = mfd_diagnosis_new (self->target, run->observations, self->ndr_entry);
+  /* This computer's own view decides which findings it can vouch for. */
+  if (run->vantage != NULL)
+    mfd_diagnosis_set_vantage (run->diagnosis, run->vantage);
   g_signal_emit (self, signals[DIAGNOSED], 0, run->diagnosis);
 
   if (!mfd_diagnosis_needs_eop_ranges (run->diagnosis))
@@ -332,7 +340,36 @@ on_probe_done_cb (GObject      *source,
 
   cancellable = g_task_get_cancellable (task);
   mfd_web_get_eop_ranges_async (mfd_check_get_web (self), mfd_target_get_offline (self->target),
-                                cancellable, on_ranges_cb, g_steal_pointer (&task));
+                                cancellable, on_ranges_cb, g_object_ref (task));
+}
+
+static void
+on_probe_done_cb (GObject      *source,
+                  GAsyncResult *result,
+                  gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  RunData *run = g_task_get_task_data (task);
+
+  run->observations = mfd_probe_run_finish (MFD_PROBE (source), result, &run->error);
+  if (--run->pending == 0)
+    diagnose (task);
+}
+
+static void
+on_vantage_done_cb (GObject      *source,
+                    GAsyncResult *result,
+                    gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  RunData *run = g_task_get_task_data (task);
+  g_autoptr(GError) error = NULL;
+
+  /* Without a vantage (cancelled) the findings stand as they are; a
+   * cancelled run ends with the cancellation anyway. */
+  run->vantage = mfd_vantage_check_finish (result, &error);
+  if (--run->pending == 0)
+    diagnose (task);
 }
 
 void
@@ -369,7 +406,10 @@ mfd_check_run_async (MfdCheck            *self,
   mfd_probe_set_dns_authority_port (self->probe, mfd_target_get_dns_authority_port (self->target));
   g_signal_connect (self->probe, "step-started", G_CALLBACK (on_step_started_cb), self);
   g_signal_connect (self->probe, "step-finished", G_CALLBACK (on_step_finished_cb), self);
-  mfd_probe_run_async (self->probe, cancellable, on_probe_done_cb, g_steal_pointer (&task));
+  ((RunData *) g_task_get_task_data (task))->pending = 2;
+  mfd_probe_run_async (self->probe, cancellable, on_probe_done_cb, g_object_ref (task));
+  /* Concurrently, so that a healthy network adds no wall time. */
+  mfd_vantage_check_async (self->target, cancellable, on_vantage_done_cb, g_object_ref (task));
 }
 
 MfdDiagnosis *

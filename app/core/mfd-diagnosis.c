@@ -46,6 +46,8 @@ struct _MfdDiagnosis
   GDateTime   *eop_ranges_fetched;
   gboolean     eop_ranges_from_cache;
   char        *fills[MFD_REMEDY_N_FILLS];  /* what the user gave for the commands */
+  MfdVantage  *vantage;
+  GPtrArray   *unreachable;   /* (element-type MfdUnreachable) */
 };
 
 G_DEFINE_FINAL_TYPE (MfdDiagnosis, mfd_diagnosis, G_TYPE_OBJECT)
@@ -393,10 +395,13 @@ compare_findings (gconstpointer a,
   MfdDiagnosis *self = user_data;
   MfdFinding *fa = *(MfdFinding * const *) a;
   MfdFinding *fb = *(MfdFinding * const *) b;
-  guint sa, sb, ha, hb;
+  guint sa, sb, ha, hb, ra, rb;
 
-  if (fa->warning != fb->warning)
-    return fa->warning ? 1 : -1;
+  /* Problems, then what cannot be verified from here, then warnings. */
+  ra = fa->inconclusive ? 1 : fa->warning ? 2 : 0;
+  rb = fb->inconclusive ? 1 : fb->warning ? 2 : 0;
+  if (ra != rb)
+    return ra < rb ? -1 : 1;
 
   sa = ndr_score (fa, self->ndr_entry);
   sb = ndr_score (fb, self->ndr_entry);
@@ -477,9 +482,13 @@ decide_verdict (MfdDiagnosis *self)
     {
       MfdFinding *f = g_ptr_array_index (self->findings, i);
 
-      if (!f->warning)
+      if (!f->warning && !f->inconclusive)
         return MFD_VERDICT_PROBLEM;
     }
+
+  for (guint i = 0; i < self->findings->len; i++)
+    if (((MfdFinding *) g_ptr_array_index (self->findings, i))->inconclusive)
+      return MFD_VERDICT_INCONCLUSIVE;
 
   for (guint i = 0; i < self->observations->len; i++)
     {
@@ -496,6 +505,61 @@ decide_verdict (MfdDiagnosis *self)
 }
 
 static void
+unreachable_free (gpointer data)
+{
+  MfdUnreachable *u = data;
+
+  g_free (u->host);
+  g_free (u->ip);
+  g_free (u);
+}
+
+static void
+add_unreachable (MfdDiagnosis *self,
+                 const char   *host,
+                 const char   *ip)
+{
+  const char *why = NULL;
+  MfdUnreachable *u;
+
+  if (ip == NULL || mfd_vantage_address_is_public (ip, &why))
+    return;
+  for (guint i = 0; i < self->unreachable->len; i++)
+    if (g_str_equal (((MfdUnreachable *) g_ptr_array_index (self->unreachable, i))->ip, ip))
+      return;
+
+  u = g_new0 (MfdUnreachable, 1);
+  u->host = g_strdup (host != NULL && !g_str_equal (host, ip) ? host : NULL);
+  u->ip = g_strdup (ip);
+  u->why = why;
+  g_ptr_array_add (self->unreachable, u);
+}
+
+/* EOP connects from the internet: an address that only exists inside a
+ * network (or on this computer) is one it can never reach, whatever the
+ * checks from here say. */
+static void
+find_unreachable (MfdDiagnosis *self)
+{
+  GPtrArray *hosts = self->target != NULL ? mfd_target_get_smart_hosts (self->target) : NULL;
+
+  for (guint i = 0; hosts != NULL && i < hosts->len; i++)
+    {
+      MfdTargetHost *host = g_ptr_array_index (hosts, i);
+
+      if (g_hostname_is_ip_address (host->host))
+        add_unreachable (self, NULL, host->host);
+    }
+  for (guint i = 0; i < self->observations->len; i++)
+    {
+      MfdObservation *o = g_ptr_array_index (self->observations, i);
+
+      if (o->stage == MFD_STAGE_TCP)
+        add_unreachable (self, o->host, o->ip);
+    }
+}
+
+static void
 mfd_diagnosis_finalize (GObject *object)
 {
   MfdDiagnosis *self = (MfdDiagnosis *) object;
@@ -509,6 +573,8 @@ mfd_diagnosis_finalize (GObject *object)
   g_clear_pointer (&self->eop_ranges_fetched, g_date_time_unref);
   for (guint i = 0; i < MFD_REMEDY_N_FILLS; i++)
     g_clear_pointer (&self->fills[i], g_free);
+  g_clear_pointer (&self->vantage, mfd_vantage_unref);
+  g_clear_pointer (&self->unreachable, g_ptr_array_unref);
 
   G_OBJECT_CLASS (mfd_diagnosis_parent_class)->finalize (object);
 }
@@ -527,6 +593,7 @@ mfd_diagnosis_init (MfdDiagnosis *self)
   self->observations = g_ptr_array_new_with_free_func ((GDestroyNotify) mfd_observation_unref);
   self->findings = g_ptr_array_new_with_free_func ((GDestroyNotify) mfd_finding_unref);
   self->time = g_date_time_new_now_utc ();
+  self->unreachable = g_ptr_array_new_with_free_func (unreachable_free);
 }
 
 typedef struct
@@ -615,9 +682,116 @@ mfd_diagnosis_new (MfdTarget   *target,
   sort_observations (self->observations);
 
   build_findings (self);
+  find_unreachable (self);
   self->verdict = decide_verdict (self);
 
   return self;
+}
+
+/* Which control, when it failed, undermines @finding. */
+static gboolean
+vantage_facet_for (MfdFinding      *finding,
+                   MfdVantageFacet *facet)
+{
+  const char *cause = finding->cause;
+
+  if (finding->stage == MFD_STAGE_DNS || finding->stage == MFD_STAGE_DNS_AUTHORITY ||
+      finding->stage == MFD_STAGE_DNS_PUBLIC ||
+      (g_str_has_prefix (cause, "dns-") && finding->stage != MFD_STAGE_REGISTRATION))
+    *facet = MFD_VANTAGE_DNS;
+  else if (finding->stage == MFD_STAGE_TCP ||
+           (finding->stage == MFD_STAGE_GREETING &&
+            (g_str_equal (cause, "greeting-timeout") || g_str_equal (cause, "closed-abruptly"))))
+    *facet = MFD_VANTAGE_SMTP25;
+  else if (g_str_has_prefix (cause, "cert-"))
+    *facet = MFD_VANTAGE_TLS;
+  else
+    return FALSE;
+  return TRUE;
+}
+
+void
+mfd_diagnosis_set_vantage (MfdDiagnosis *self,
+                           MfdVantage   *vantage)
+{
+  g_return_if_fail (MFD_IS_DIAGNOSIS (self));
+  g_return_if_fail (vantage != NULL);
+  g_return_if_fail (self->vantage == NULL);
+
+  self->vantage = mfd_vantage_ref (vantage);
+  for (guint i = 0; i < self->findings->len; i++)
+    {
+      MfdFinding *f = g_ptr_array_index (self->findings, i);
+      MfdVantageFacet facet;
+      MfdVantageState state;
+
+      if (vantage_facet_for (f, &facet))
+        {
+          state = vantage->state[facet];
+          if (state != MFD_VANTAGE_OK && state != MFD_VANTAGE_SKIPPED)
+            {
+              f->inconclusive = TRUE;
+              f->vantage_facet = facet;
+              continue;
+            }
+        }
+
+      /* A resolver that answers for names that do not exist may have
+       * handed out its own address for the destination too: what was
+       * seen there says nothing about the destination, unless it is the
+       * very address EOP reported. */
+      if (vantage->state[MFD_VANTAGE_DNS] == MFD_VANTAGE_HIJACKED &&
+          f->ip != NULL && f->host != NULL && !g_hostname_is_ip_address (f->host) &&
+          (self->ndr_entry == NULL || g_strcmp0 (self->ndr_entry->ip, f->ip) != 0))
+        {
+          f->inconclusive = TRUE;
+          f->vantage_facet = MFD_VANTAGE_DNS;
+        }
+    }
+  g_ptr_array_sort_with_data (self->findings, compare_findings, self);
+  self->verdict = decide_verdict (self);
+}
+
+MfdVantage *
+mfd_diagnosis_get_vantage (MfdDiagnosis *self)
+{
+  g_return_val_if_fail (MFD_IS_DIAGNOSIS (self), NULL);
+
+  return self->vantage;
+}
+
+char *
+mfd_diagnosis_dup_not_verifiable (MfdDiagnosis *self,
+                                  MfdFinding   *finding,
+                                  const char   *lang)
+{
+  g_return_val_if_fail (MFD_IS_DIAGNOSIS (self), NULL);
+  g_return_val_if_fail (finding != NULL, NULL);
+
+  if (!finding->inconclusive || self->vantage == NULL)
+    return NULL;
+  return mfd_vantage_dup_reason (self->vantage, finding->vantage_facet, lang);
+}
+
+GPtrArray *
+mfd_diagnosis_get_unreachable (MfdDiagnosis *self)
+{
+  g_return_val_if_fail (MFD_IS_DIAGNOSIS (self), NULL);
+
+  return self->unreachable;
+}
+
+char *
+mfd_unreachable_dup_text (const MfdUnreachable *u,
+                          const char           *lang)
+{
+  g_autofree char *where = NULL;
+
+  g_return_val_if_fail (u != NULL, NULL);
+
+  where = u->host != NULL ? g_strdup_printf ("%s (%s)", u->host, u->ip) : g_strdup (u->ip);
+  return mfd_text_render_va (lang, N_("{1} is {2}: Exchange Online connects from the internet and can never reach it. Checking it from here is only a what-if (a practice or lab server)."),
+                             where, mfd_tr (lang, u->why), NULL);
 }
 
 MfdVerdict
@@ -934,6 +1108,11 @@ mfd_diagnosis_dup_comparison (MfdDiagnosis *self,
       else
         now = mfd_text_render_va (lang, N_("The checks from here see a different problem now: {1} at {2}. Fix that first, then check again."),
                                   first->code, location, NULL);
+    }
+  else if (self->verdict == MFD_VERDICT_INCONCLUSIVE && self->vantage != NULL &&
+           mfd_vantage_is_impaired (self->vantage))
+    {
+      now = g_strdup (mfd_tr (lang, N_("This computer cannot see what EOP sees (its own control checks failed, see below), so the checks from here neither confirm nor rule out what EOP reported: rely on EOP's report and on the checks from Microsoft's side.")));
     }
   else if (self->verdict == MFD_VERDICT_INCONCLUSIVE)
     {

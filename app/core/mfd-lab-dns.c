@@ -252,6 +252,34 @@ answer_from_records (MfdLabDns    *self,
       !name_exists (self, current))
     return;  /* an alias to a name we do not serve: the chain is the answer */
 
+  /* A wildcard ("*.zone") stands for any name below the zone that has no
+   * records of its own (RFC 4592): what a resolver that rewrites "no such
+   * name" looks like from the outside. */
+  for (const char *dot = strchr (current, '.'); pushed == 0 && dot != NULL && !name_exists (self, current);
+       dot = strchr (dot + 1, '.'))
+    {
+      g_autofree char *wild = g_strconcat ("*", dot, NULL);
+      gboolean wild_exists = FALSE;
+
+      for (guint i = 0; i < self->records->len; i++)
+        {
+          LabRecord *record = g_ptr_array_index (self->records, i);
+          ldns_rr *rr;
+
+          if (!g_str_equal (record->owner, wild))
+            continue;
+          wild_exists = TRUE;
+          if (ldns_rr_get_type (record->rr) != qtype)
+            continue;
+          rr = ldns_rr_clone (record->rr);
+          ldns_rdf_deep_free (ldns_rr_owner (rr));
+          ldns_rr_set_owner (rr, ldns_dname_new_frm_str (qname));
+          ldns_pkt_push_rr (reply, LDNS_SECTION_ANSWER, rr);
+        }
+      if (wild_exists)
+        return;
+    }
+
   if (!name_exists (self, current))
     ldns_pkt_set_rcode (reply, LDNS_RCODE_NXDOMAIN);
   soa_zone = find_enclosing (self, current, LDNS_RR_TYPE_SOA);

@@ -1127,6 +1127,9 @@ mfd_lab_new_target (MfdLab     *self,
   /* The practice host exists only on this computer: asking the internet
    * about it would be noise. Short timeouts keep the timed-out lessons short. */
   mfd_target_set_offline (target, TRUE);
+  /* Nor is there anything to learn about this computer's own view: the
+   * practice server is on loopback. */
+  mfd_target_set_control (target, FALSE);
   mfd_target_set_connector_name (target, mfd_tr (lang, N_("Practice connector")));
   mfd_target_set_timeout_seconds (target, 3);
   return target;

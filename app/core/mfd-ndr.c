@@ -1948,6 +1948,26 @@ finish (Parse   *parse,
   return result;
 }
 
+/* A delay notice ("Delivery has been delayed", "Action: delayed") says
+ * EOP is still retrying; without a code in it there is no error to
+ * explain, and the admin should hear that, not "nothing found". */
+static gboolean
+is_delay_notice (const char *data,
+                 gsize       len)
+{
+  static const char *markers[] = {
+    "delivery has been delayed", "delivery is delayed", "delivery delayed",
+    "action: delayed", "notification (delay)", "hasn't been delivered yet",
+    "has not been delivered yet", "\xe9\x81\x85\xe5\xbb\xb6", /* 遅延 */
+  };
+  g_autofree char *lower = g_ascii_strdown (data, len);
+
+  for (guint i = 0; i < G_N_ELEMENTS (markers); i++)
+    if (strstr (lower, markers[i]) != NULL)
+      return TRUE;
+  return FALSE;
+}
+
 MfdNdrResult *
 mfd_ndr_parse (const char  *data,
                gsize        len,
@@ -1994,6 +2014,14 @@ mfd_ndr_parse (const char  *data,
         }
       else
         result = finish (&parse, error);
+    }
+
+  if (result == NULL && error != NULL && g_error_matches (*error, MFD_NDR_ERROR, MFD_NDR_ERROR_NO_ENTRY) &&
+      is_delay_notice (data, len))
+    {
+      g_clear_error (error);
+      g_set_error_literal (error, MFD_NDR_ERROR, MFD_NDR_ERROR_DELAY_NOTICE,
+                           mfd_tr (NULL, N_("This is a delay notice, not an error: Exchange Online is still retrying the message, and the notice carries no error code to explain.")));
     }
 
   g_ptr_array_unref (parse.entries);

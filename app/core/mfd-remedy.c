@@ -99,6 +99,19 @@ static const StepDef step_validate = {
   N_("Mail flow > Connectors"), 0,
 };
 
+/* The checks that run from Microsoft's side, for when this computer cannot
+ * see what EOP sees. */
+static const StepDef step_validate_from_microsoft = {
+  N_("Validate the connector from Exchange Online: Microsoft's own servers connect to the destination and send a test message to the address you give."),
+  "Validate-OutboundConnector -Identity \"{1}\" -Recipients {7}",
+  N_("Mail flow > Connectors"), 0,
+};
+
+static const StepDef step_remote_analyzer = {
+  N_("Run the “Inbound SMTP Email” test of Microsoft's Remote Connectivity Analyzer (https://testconnectivity.microsoft.com): Microsoft's servers connect to your server from the internet. Its “Outbound SMTP Email” test is about your own sending address, not this."),
+  NULL, NULL, 0,
+};
+
 static const StepDef step_wait_hour = {
   N_("Changes to connectors and accepted domains take 30 to 60 minutes to reach every Exchange Online server. Check again after an hour before concluding that a change did not help."),
   NULL, NULL, 0,
@@ -1229,4 +1242,18 @@ mfd_remedy_free (MfdRemedy *remedy)
   g_strfreev (remedy->likely_causes);
   g_clear_pointer (&remedy->steps, g_ptr_array_unref);
   g_free (remedy);
+}
+
+GPtrArray *
+mfd_remedy_render_microsoft_checks (const char             *lang,
+                                    const MfdRemedyContext *context)
+{
+  GPtrArray *steps = g_ptr_array_new_with_free_func (step_free);
+  Args args;
+
+  args_init (&args, lang, context);
+  g_ptr_array_add (steps, render_step (&step_validate_from_microsoft, lang, &args, context));
+  g_ptr_array_add (steps, render_step (&step_remote_analyzer, lang, &args, context));
+  args_clear (&args);
+  return steps;
 }

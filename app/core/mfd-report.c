@@ -62,15 +62,16 @@ find_verdict_text (MfdVerdict verdict)
 }
 
 static void
-remedy_fill_init (RemedyFill   *fill,
-                  MfdDiagnosis *diagnosis,
-                  MfdFinding   *finding)
+remedy_fill_init_for (RemedyFill   *fill,
+                      MfdDiagnosis *diagnosis,
+                      const char   *host,
+                      const char   *ip)
 {
   MfdTarget *target = mfd_diagnosis_get_target (diagnosis);
 
   memset (fill, 0, sizeof *fill);
-  fill->context.host = finding->host;
-  fill->context.ip = finding->ip;
+  fill->context.host = host;
+  fill->context.ip = ip;
   fill->context.eop_ranges = mfd_diagnosis_get_eop_ranges (diagnosis);
 
   if (target != NULL)
@@ -125,9 +126,32 @@ remedy_fill_init (RemedyFill   *fill,
 }
 
 static void
+remedy_fill_init (RemedyFill   *fill,
+                  MfdDiagnosis *diagnosis,
+                  MfdFinding   *finding)
+{
+  remedy_fill_init_for (fill, diagnosis, finding->host, finding->ip);
+}
+
+static void
 remedy_fill_clear (RemedyFill *fill)
 {
   g_clear_pointer (&fill->smart_host, g_free);
+}
+
+GPtrArray *
+mfd_report_dup_microsoft_checks (MfdDiagnosis *diagnosis,
+                                 const char   *lang)
+{
+  RemedyFill fill;
+  GPtrArray *steps;
+
+  g_return_val_if_fail (MFD_IS_DIAGNOSIS (diagnosis), NULL);
+
+  remedy_fill_init_for (&fill, diagnosis, NULL, NULL);
+  steps = mfd_remedy_render_microsoft_checks (lang, &fill.context);
+  remedy_fill_clear (&fill);
+  return steps;
 }
 
 MfdRemedy *
@@ -175,6 +199,107 @@ mfd_report_dup_certificate (MfdDiagnosis *diagnosis,
       return g_strconcat (chain, thumbprints != NULL ? thumbprints : "", NULL);
     }
   return NULL;
+}
+
+/* "5.4.316" (the expired form) names the same failure as "4.4.316". */
+static char *
+ndr_code (MfdNdrEntry *entry)
+{
+  if (entry->status == NULL)
+    return NULL;
+  if (g_str_has_prefix (entry->status, "5.4.31"))
+    return g_strconcat ("4", entry->status + 1, NULL);
+  return g_strdup (entry->status);
+}
+
+/* What EOP itself said the failure means and how to fix it: the NDR's
+ * code and likely cause through the same catalogue as the findings. */
+static MfdRemedy *render_ndr_remedy (MfdDiagnosis *diagnosis,
+                                     MfdNdrEntry  *entry,
+                                     const char   *lang);
+
+MfdRemedy *
+mfd_report_render_ndr_remedy (MfdDiagnosis *diagnosis,
+                              const char   *lang)
+{
+  g_return_val_if_fail (MFD_IS_DIAGNOSIS (diagnosis), NULL);
+
+  if (mfd_diagnosis_get_ndr_entry (diagnosis) == NULL)
+    return NULL;
+  return render_ndr_remedy (diagnosis, mfd_diagnosis_get_ndr_entry (diagnosis), lang);
+}
+
+static MfdRemedy *
+render_ndr_remedy (MfdDiagnosis *diagnosis,
+                   MfdNdrEntry  *entry,
+                   const char   *lang)
+{
+  g_autofree char *code = ndr_code (entry);
+  MfdRemedy *remedy = NULL;
+  RemedyFill fill;
+
+  if (code == NULL && entry->cause == NULL)
+    return NULL;
+  remedy_fill_init_for (&fill, diagnosis, entry->server, entry->ip);
+  if (code != NULL && mfd_remedy_knows_code (code))
+    remedy = mfd_remedy_render (code, entry->cause, lang, &fill.context);
+  if (remedy == NULL && entry->cause != NULL)
+    remedy = mfd_remedy_render (NULL, entry->cause, lang, &fill.context);
+  remedy_fill_clear (&fill);
+  return remedy;
+}
+
+static char *
+describe_ndr_reply (MfdNdrEntry *entry)
+{
+  if (entry->reply > 0 && entry->status != NULL)
+    return g_strdup_printf ("%d %s", entry->reply, entry->status);
+  if (entry->status != NULL)
+    return g_strdup (entry->status);
+  if (entry->reply > 0)
+    return g_strdup_printf ("%d", entry->reply);
+  return g_strdup (entry->text != NULL ? entry->text : "");
+}
+
+/* A warning is no reply EOP sent: say what it would become instead. */
+char *
+mfd_report_dup_warning_note (MfdFinding *finding,
+                             const char *lang)
+{
+  g_autofree char *code = g_strdup_printf ("%d %s", finding->reply, finding->code);
+
+  if (g_str_has_prefix (finding->cause, "cert-"))
+    return mfd_text_render_va (lang, N_("EOP sends no error for this under the connector's TLS setting; it would become {1} if the connector required a valid certificate."),
+                               code, NULL);
+  return mfd_text_render_va (lang, N_("EOP sends no error for this today; it would show as {1} if it got worse."),
+                             code, NULL);
+}
+
+static void
+add_steps_json (JsonBuilder *builder,
+                GPtrArray   *steps)
+{
+  json_builder_begin_array (builder);
+  for (guint i = 0; steps != NULL && i < steps->len; i++)
+    {
+      MfdRemedyStep *step = g_ptr_array_index (steps, i);
+
+      json_builder_begin_object (builder);
+      json_builder_set_member_name (builder, "text");
+      json_builder_add_string_value (builder, step->text);
+      mfd_util_add_string_or_null (builder, "command", step->command);
+      mfd_util_add_string_or_null (builder, "eac_path", step->eac_path);
+      json_builder_end_object (builder);
+    }
+  json_builder_end_array (builder);
+}
+
+static gboolean
+offers_microsoft_checks (MfdDiagnosis *diagnosis)
+{
+  MfdVantage *vantage = mfd_diagnosis_get_vantage (diagnosis);
+
+  return vantage != NULL && !mfd_vantage_is_clear (vantage);
 }
 
 static char *
@@ -244,6 +369,90 @@ add_observation_json (JsonBuilder    *builder,
 }
 
 static void
+add_vantage_json (JsonBuilder  *builder,
+                  MfdDiagnosis *diagnosis,
+                  MfdVantage   *vantage,
+                  const char   *lang)
+{
+  g_autofree char *detail = mfd_vantage_dup_detail (vantage, lang);
+
+  json_builder_begin_object (builder);
+  for (guint i = 0; i < MFD_VANTAGE_N_FACETS; i++)
+    {
+      json_builder_set_member_name (builder, mfd_vantage_facet_to_string (i));
+      json_builder_add_string_value (builder, mfd_vantage_state_to_string (vantage->state[i]));
+    }
+  json_builder_set_member_name (builder, "detail");
+  json_builder_add_string_value (builder, detail);
+  mfd_util_add_string_or_null (builder, "control_name", vantage->control_name);
+  mfd_util_add_string_or_null (builder, "control_smtp", vantage->control_host);
+  mfd_util_add_string_or_null (builder, "control_ip", vantage->control_ip);
+  json_builder_set_member_name (builder, "control_port");
+  if (vantage->control_port > 0)
+    json_builder_add_int_value (builder, vantage->control_port);
+  else
+    json_builder_add_null_value (builder);
+  mfd_util_add_string_or_null (builder, "issuer", vantage->issuer);
+  json_builder_set_member_name (builder, "observations");
+  json_builder_begin_array (builder);
+  for (guint i = 0; i < vantage->observations->len; i++)
+    add_observation_json (builder, g_ptr_array_index (vantage->observations, i), lang);
+  json_builder_end_array (builder);
+
+  /* Where this computer cannot see what EOP sees: the checks that run
+   * from Microsoft's side, filled in. */
+  if (offers_microsoft_checks (diagnosis))
+    {
+      g_autoptr(GPtrArray) checks = mfd_report_dup_microsoft_checks (diagnosis, lang);
+
+      json_builder_set_member_name (builder, "microsoft_checks");
+      add_steps_json (builder, checks);
+    }
+
+  /* Smart host addresses EOP can never reach (a what-if from here). */
+  {
+    GPtrArray *unreachable = mfd_diagnosis_get_unreachable (diagnosis);
+
+    json_builder_set_member_name (builder, "unreachable_from_eop");
+    json_builder_begin_array (builder);
+    for (guint i = 0; i < unreachable->len; i++)
+      {
+        MfdUnreachable *u = g_ptr_array_index (unreachable, i);
+        g_autofree char *text = mfd_unreachable_dup_text (u, lang);
+
+        json_builder_begin_object (builder);
+        mfd_util_add_string_or_null (builder, "host", u->host);
+        mfd_util_add_string_or_null (builder, "ip", u->ip);
+        mfd_util_add_string_or_null (builder, "text", text);
+        json_builder_end_object (builder);
+      }
+    json_builder_end_array (builder);
+  }
+  json_builder_end_object (builder);
+}
+
+/* What EOP's own code means and how to fix it, beside the entry itself
+ * ("ndr", as explain-ndr gives it): the JSON leads with EOP's view as
+ * the page and the text do. */
+static void
+add_ndr_remedy_json (JsonBuilder  *builder,
+                     MfdDiagnosis *diagnosis,
+                     MfdNdrEntry  *entry,
+                     const char   *lang)
+{
+  g_autoptr(MfdRemedy) remedy = render_ndr_remedy (diagnosis, entry, lang);
+
+  json_builder_begin_object (builder);
+  mfd_util_add_string_or_null (builder, "code", entry->status);
+  mfd_util_add_string_or_null (builder, "cause", entry->cause);
+  mfd_util_add_string_or_null (builder, "title", remedy != NULL ? remedy->title : NULL);
+  mfd_util_add_string_or_null (builder, "explanation", remedy != NULL ? remedy->explanation : NULL);
+  json_builder_set_member_name (builder, "steps");
+  add_steps_json (builder, remedy != NULL ? remedy->steps : NULL);
+  json_builder_end_object (builder);
+}
+
+static void
 add_finding_json (JsonBuilder  *builder,
                   MfdDiagnosis *diagnosis,
                   MfdFinding   *finding,
@@ -252,6 +461,7 @@ add_finding_json (JsonBuilder  *builder,
   GPtrArray *observations = mfd_diagnosis_get_observations (diagnosis);
   g_autoptr(MfdRemedy) remedy = mfd_report_render_remedy (diagnosis, finding, lang);
   g_autofree char *evidence = mfd_finding_dup_evidence (finding, lang);
+  g_autofree char *not_verifiable = mfd_diagnosis_dup_not_verifiable (diagnosis, finding, lang);
 
   json_builder_begin_object (builder);
   json_builder_set_member_name (builder, "code");
@@ -269,6 +479,17 @@ add_finding_json (JsonBuilder  *builder,
   json_builder_add_string_value (builder, finding->cause);
   json_builder_set_member_name (builder, "warning");
   json_builder_add_boolean_value (builder, finding->warning);
+  json_builder_set_member_name (builder, "inconclusive");
+  json_builder_add_boolean_value (builder, finding->inconclusive);
+  mfd_util_add_string_or_null (builder, "not_verifiable", not_verifiable);
+  mfd_util_add_string_or_null (builder, "vantage",
+                               finding->inconclusive ? mfd_vantage_facet_to_string (finding->vantage_facet) : NULL);
+  if (finding->warning)
+    {
+      g_autofree char *note = mfd_report_dup_warning_note (finding, lang);
+
+      mfd_util_add_string_or_null (builder, "would_become", note);
+    }
   json_builder_set_member_name (builder, "stage");
   json_builder_add_string_value (builder, mfd_stage_to_string (finding->stage));
   mfd_util_add_string_or_null (builder, "title", remedy != NULL ? remedy->title : NULL);
@@ -362,6 +583,16 @@ mfd_report_diagnosis_to_json (MfdDiagnosis *diagnosis,
     {
       json_builder_set_member_name (builder, "ndr");
       mfd_report_add_ndr_entry_json (builder, mfd_diagnosis_get_ndr_entry (diagnosis));
+    }
+  if (mfd_diagnosis_get_ndr_entry (diagnosis) != NULL)
+    {
+      json_builder_set_member_name (builder, "ndr_remedy");
+      add_ndr_remedy_json (builder, diagnosis, mfd_diagnosis_get_ndr_entry (diagnosis), lang);
+    }
+  if (mfd_diagnosis_get_vantage (diagnosis) != NULL)
+    {
+      json_builder_set_member_name (builder, "vantage");
+      add_vantage_json (builder, diagnosis, mfd_diagnosis_get_vantage (diagnosis), lang);
     }
 
   json_builder_set_member_name (builder, "findings");
@@ -543,9 +774,29 @@ write_finding (Writer       *w,
   g_autofree char *heading = NULL;
   const char *title = remedy != NULL ? remedy->title : finding->cause;
 
-  heading = mfd_text_render_va (w->lang, finding->warning ? N_("Warning {1}: {2} — {3}") : N_("Finding {1}: {2} — {3}"),
-                                n, code, title, NULL);
+  /* Only a problem carries EOP's reply: a warning is no error EOP sends,
+   * and what cannot be verified from here is no verdict at all. */
+  if (finding->inconclusive)
+    heading = mfd_text_render_va (w->lang, N_("Not verifiable from here {1}: {2}"), n, title, NULL);
+  else if (finding->warning)
+    heading = mfd_text_render_va (w->lang, N_("Warning {1}: {2}"), n, title, NULL);
+  else
+    heading = mfd_text_render_va (w->lang, N_("Finding {1}: {2} — {3}"), n, code, title, NULL);
   write_heading (w, 2, heading);
+
+  if (finding->inconclusive)
+    {
+      g_autofree char *reason = mfd_diagnosis_dup_not_verifiable (diagnosis, finding, w->lang);
+
+      if (reason != NULL)
+        write_paragraph (w, reason);
+    }
+  else if (finding->warning)
+    {
+      g_autofree char *note = mfd_report_dup_warning_note (finding, w->lang);
+
+      write_paragraph (w, note);
+    }
 
   /* The cause in words, with its stable id for scripts and tickets. */
   {
@@ -617,6 +868,90 @@ write_finding (Writer       *w,
       g_string_append_printf (w->out, is_markdown (w) ? "\n**%s**\n\n" : "\n%s:\n",
                               mfd_tr (w->lang, N_("What to do")));
       write_remedy_steps (w, remedy);
+    }
+}
+
+/* What EOP reported, in its own terms and with its fix, before anything
+ * the checks from here add. */
+static void
+write_ndr_lead (Writer       *w,
+                MfdDiagnosis *diagnosis,
+                MfdNdrEntry  *entry)
+{
+  g_autoptr(MfdRemedy) remedy = render_ndr_remedy (diagnosis, entry, w->lang);
+  g_autofree char *reply = describe_ndr_reply (entry);
+  g_autofree char *heading = NULL;
+  g_autofree char *comparison = mfd_diagnosis_dup_comparison (diagnosis, w->lang);
+
+  if (remedy != NULL && remedy->title != NULL)
+    heading = mfd_text_render_va (w->lang, N_("What EOP reported: {1} — {2}"), reply, remedy->title, NULL);
+  else
+    heading = mfd_text_render_va (w->lang, N_("What EOP reported: {1}"), reply, NULL);
+  write_heading (w, 2, heading);
+
+  if (entry->server != NULL || entry->ip != NULL)
+    {
+      g_autofree char *where = entry->server != NULL && entry->ip != NULL
+                               ? g_strdup_printf ("%s (%s)", entry->server, entry->ip)
+                               : g_strdup (entry->server != NULL ? entry->server : entry->ip);
+
+      write_field (w, NC_("report", "EOP tried"), where);
+    }
+  if (entry->text != NULL)
+    write_field (w, NC_("report", "EOP's words"), entry->text);
+  if (remedy != NULL && remedy->explanation != NULL)
+    write_paragraph (w, remedy->explanation);
+  if (remedy != NULL && remedy->steps->len > 0)
+    {
+      g_string_append_printf (w->out, is_markdown (w) ? "\n**%s**\n\n" : "\n%s:\n",
+                              mfd_tr (w->lang, N_("What to do")));
+      write_remedy_steps (w, remedy);
+    }
+
+  write_heading (w, 2, mfd_tr (w->lang, N_("What this computer confirms")));
+  if (comparison != NULL)
+    write_paragraph (w, comparison);
+}
+
+static void
+write_vantage (Writer       *w,
+               MfdDiagnosis *diagnosis)
+{
+  MfdVantage *vantage = mfd_diagnosis_get_vantage (diagnosis);
+  g_autofree char *detail = NULL;
+
+  if (vantage == NULL)
+    return;
+  detail = mfd_vantage_dup_detail (vantage, w->lang);
+  write_heading (w, 2, mfd_tr (w->lang, N_("This computer's own view")));
+  write_paragraph (w, detail);
+
+  if (offers_microsoft_checks (diagnosis))
+    {
+      g_autoptr(GPtrArray) checks = mfd_report_dup_microsoft_checks (diagnosis, w->lang);
+      MfdRemedy remedy = { .steps = checks };
+
+      g_string_append_printf (w->out, is_markdown (w) ? "\n**%s**\n\n" : "\n%s:\n",
+                              mfd_tr (w->lang, N_("Check from Microsoft's side")));
+      write_remedy_steps (w, &remedy);
+    }
+}
+
+static void
+write_unreachable (Writer       *w,
+                   MfdDiagnosis *diagnosis)
+{
+  GPtrArray *unreachable = mfd_diagnosis_get_unreachable (diagnosis);
+
+  if (unreachable->len == 0)
+    return;
+  write_heading (w, 2, mfd_tr (w->lang, N_("Addresses EOP cannot reach")));
+  for (guint i = 0; i < unreachable->len; i++)
+    {
+      g_autofree char *text = mfd_unreachable_dup_text (g_ptr_array_index (unreachable, i), w->lang);
+      g_autofree char *escaped = escape_with (w, text, " ");
+
+      g_string_append_printf (w->out, "%s- %s\n", is_markdown (w) ? "" : "  ", escaped);
     }
 }
 
@@ -728,7 +1063,6 @@ mfd_report_render_diagnosis (MfdDiagnosis    *diagnosis,
   GPtrArray *findings;
   g_autofree char *destination = NULL;
   g_autofree char *when = NULL;
-  g_autofree char *comparison = NULL;
 
   g_return_val_if_fail (MFD_IS_DIAGNOSIS (diagnosis), NULL);
 
@@ -750,7 +1084,6 @@ mfd_report_render_diagnosis (MfdDiagnosis    *diagnosis,
   findings = mfd_diagnosis_get_findings (diagnosis);
   destination = describe_target (diagnosis, lang);
   when = format_time (mfd_diagnosis_get_time (diagnosis));
-  comparison = mfd_diagnosis_dup_comparison (diagnosis, lang);
 
   write_heading (&w, 1, mfd_tr (lang, N_("Mail Flow Doctor report")));
   /* A report starts with its title, not a blank line. */
@@ -768,6 +1101,14 @@ mfd_report_render_diagnosis (MfdDiagnosis    *diagnosis,
       write_field (&w, NC_("report", "TLS setting"), mfd_tr (lang, mfd_tls_mode_get_label (mfd_target_get_tls_mode (target))));
     }
   write_field (&w, NC_("report", "Checked at"), when);
+
+  /* Started from an NDR: EOP's code, explanation and fix lead; what this
+   * computer confirmed, contradicted or could not check follows. */
+  if (mfd_diagnosis_get_ndr_entry (diagnosis) != NULL)
+    write_ndr_lead (&w, diagnosis, mfd_diagnosis_get_ndr_entry (diagnosis));
+
+  if (is_markdown (&w) && mfd_diagnosis_get_ndr_entry (diagnosis) != NULL)
+    g_string_append_c (w.out, '\n');
   write_field (&w, NC_("report", "Result"), mfd_tr (lang, vt->label));
   write_paragraph (&w, mfd_tr (lang, vt->summary));
 
@@ -790,11 +1131,8 @@ mfd_report_render_diagnosis (MfdDiagnosis    *diagnosis,
         }
     }
 
-  if (comparison != NULL)
-    {
-      write_heading (&w, 2, mfd_tr (lang, N_("Compared with the NDR")));
-      write_paragraph (&w, comparison);
-    }
+  write_vantage (&w, diagnosis);
+  write_unreachable (&w, diagnosis);
 
   for (guint i = 0; i < findings->len; i++)
     write_finding (&w, diagnosis, g_ptr_array_index (findings, i), i + 1);

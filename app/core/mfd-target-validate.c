@@ -170,6 +170,21 @@ fail (GError         **error,
   return FALSE;
 }
 
+char *
+mfd_target_check_control_smtp (const char *text,
+                               const char *lang)
+{
+  g_autofree char *host = NULL;
+  g_autofree char *why = NULL;
+  guint16 port;
+
+  if (text == NULL || !split_host_port (text, &host, &port) ||
+      strchr (host, '/') != NULL || (why = mfd_connector_validate_smart_host (host)) != NULL)
+    return mfd_text_render_va (lang, N_("The control SMTP server takes HOST or HOST:PORT (a port from 1 to 65535); “{1}” is not one."),
+                               text != NULL ? text : "", NULL);
+  return NULL;
+}
+
 gboolean
 mfd_target_validate (MfdTarget   *self,
                      const char  *lang,
@@ -230,6 +245,13 @@ mfd_target_validate (MfdTarget   *self,
   for (guint i = 0; i < G_N_ELEMENTS (urls); i++)
     if ((reason = mfd_target_check_url (urls[i].url, lang)) != NULL)
       return fail (error, urls[i].code, reason);
+
+  if (mfd_target_get_control (self) && mfd_target_get_control_smtp (self) != NULL &&
+      (reason = mfd_target_check_control_smtp (mfd_target_get_control_smtp (self), lang)) != NULL)
+    return fail (error, MFD_TARGET_ERROR_CONTROL_SMTP, reason);
+  if (mfd_target_get_control (self) && mfd_target_get_control_name (self) != NULL &&
+      (reason = mfd_target_check_mx_domain (mfd_target_get_control_name (self), lang)) != NULL)
+    return fail (error, MFD_TARGET_ERROR_CONTROL_NAME, reason);
 
   return TRUE;
 }

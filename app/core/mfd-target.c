@@ -39,6 +39,9 @@ struct _MfdTarget
   gboolean      offline;
   guint16       dns_authority_port;
   char         *connector_name;
+  gboolean      control;        /* run the vantage check */
+  char         *control_smtp;   /* "HOST[:PORT]", NULL = the default */
+  char         *control_name;   /* NULL = the default */
   MfdConnector *connector;
   MfdNdrEntry  *ndr_entry;
 };
@@ -61,6 +64,9 @@ enum {
   PROP_ENDPOINTS_URL,
   PROP_OFFLINE,
   PROP_CONNECTOR_NAME,
+  PROP_CONTROL,
+  PROP_CONTROL_SMTP,
+  PROP_CONTROL_NAME,
   PROP_CONNECTOR,
   PROP_NDR_ENTRY,
   N_PROPS
@@ -218,6 +224,9 @@ mfd_target_copy (MfdTarget *self)
   copy->offline = self->offline;
   copy->dns_authority_port = self->dns_authority_port;
   copy->connector_name = g_strdup (self->connector_name);
+  copy->control = self->control;
+  copy->control_smtp = g_strdup (self->control_smtp);
+  copy->control_name = g_strdup (self->control_name);
   copy->connector = self->connector ? mfd_connector_copy (self->connector) : NULL;
   copy->ndr_entry = self->ndr_entry ? mfd_ndr_entry_ref (self->ndr_entry) : NULL;
 
@@ -535,6 +544,59 @@ mfd_target_set_dns_authority_port (MfdTarget *self,
   self->dns_authority_port = port;
 }
 
+gboolean
+mfd_target_get_control (MfdTarget *self)
+{
+  g_return_val_if_fail (MFD_IS_TARGET (self), FALSE);
+  return self->control;
+}
+
+void
+mfd_target_set_control (MfdTarget *self,
+                        gboolean   control)
+{
+  g_return_if_fail (MFD_IS_TARGET (self));
+
+  control = !!control;
+  if (self->control != control)
+    {
+      self->control = control;
+      g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_CONTROL]);
+    }
+}
+
+const char *
+mfd_target_get_control_smtp (MfdTarget *self)
+{
+  g_return_val_if_fail (MFD_IS_TARGET (self), NULL);
+  return self->control_smtp;
+}
+
+void
+mfd_target_set_control_smtp (MfdTarget  *self,
+                             const char *host_port)
+{
+  g_return_if_fail (MFD_IS_TARGET (self));
+  set_string (self, &self->control_smtp,
+              host_port != NULL && *host_port != '\0' ? host_port : NULL, PROP_CONTROL_SMTP);
+}
+
+const char *
+mfd_target_get_control_name (MfdTarget *self)
+{
+  g_return_val_if_fail (MFD_IS_TARGET (self), NULL);
+  return self->control_name;
+}
+
+void
+mfd_target_set_control_name (MfdTarget  *self,
+                             const char *name)
+{
+  g_return_if_fail (MFD_IS_TARGET (self));
+  set_string (self, &self->control_name,
+              name != NULL && *name != '\0' ? name : NULL, PROP_CONTROL_NAME);
+}
+
 const char *
 mfd_target_get_connector_name (MfdTarget *self)
 {
@@ -676,6 +738,8 @@ mfd_target_finalize (GObject *object)
   g_clear_pointer (&self->rdap_bootstrap_url, g_free);
   g_clear_pointer (&self->endpoints_url, g_free);
   g_clear_pointer (&self->connector_name, g_free);
+  g_clear_pointer (&self->control_smtp, g_free);
+  g_clear_pointer (&self->control_name, g_free);
   g_clear_object (&self->connector);
   g_clear_pointer (&self->ndr_entry, mfd_ndr_entry_unref);
 
@@ -733,6 +797,15 @@ mfd_target_get_property (GObject    *object,
       break;
     case PROP_CONNECTOR_NAME:
       g_value_set_string (value, self->connector_name);
+      break;
+    case PROP_CONTROL:
+      g_value_set_boolean (value, self->control);
+      break;
+    case PROP_CONTROL_SMTP:
+      g_value_set_string (value, self->control_smtp);
+      break;
+    case PROP_CONTROL_NAME:
+      g_value_set_string (value, self->control_name);
       break;
     case PROP_CONNECTOR:
       g_value_set_object (value, self->connector);
@@ -797,6 +870,15 @@ mfd_target_set_property (GObject      *object,
     case PROP_CONNECTOR_NAME:
       mfd_target_set_connector_name (self, g_value_get_string (value));
       break;
+    case PROP_CONTROL:
+      mfd_target_set_control (self, g_value_get_boolean (value));
+      break;
+    case PROP_CONTROL_SMTP:
+      mfd_target_set_control_smtp (self, g_value_get_string (value));
+      break;
+    case PROP_CONTROL_NAME:
+      mfd_target_set_control_name (self, g_value_get_string (value));
+      break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
     }
@@ -846,6 +928,12 @@ mfd_target_class_init (MfdTargetClass *klass)
     g_param_spec_boolean ("offline", NULL, NULL, FALSE, rw);
   properties[PROP_CONNECTOR_NAME] =
     g_param_spec_string ("connector-name", NULL, NULL, NULL, rw);
+  properties[PROP_CONTROL] =
+    g_param_spec_boolean ("control", NULL, NULL, TRUE, rw);
+  properties[PROP_CONTROL_SMTP] =
+    g_param_spec_string ("control-smtp", NULL, NULL, NULL, rw);
+  properties[PROP_CONTROL_NAME] =
+    g_param_spec_string ("control-name", NULL, NULL, NULL, rw);
   properties[PROP_CONNECTOR] =
     g_param_spec_object ("connector", NULL, NULL, MFD_TYPE_CONNECTOR, ro);
   properties[PROP_NDR_ENTRY] =
@@ -863,6 +951,7 @@ mfd_target_init (MfdTarget *self)
 
   self->port = MFD_TARGET_DEFAULT_PORT;
   self->tls_mode = MFD_TLS_OPPORTUNISTIC;
+  self->control = TRUE;
   self->connect_timeout_ms = MFD_TARGET_DEFAULT_CONNECT_MS;
   self->reply_timeout_ms = MFD_TARGET_DEFAULT_REPLY_MS;
   self->tls_timeout_ms = MFD_TARGET_DEFAULT_TLS_MS;

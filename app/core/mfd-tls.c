@@ -1191,6 +1191,13 @@ mfd_tls_verify_chain (const gnutls_datum_t *chain,
 
   chain_text = describe_chain (crts, n);
   mfd_observation_set_fact (obs, "chain", chain_text);
+  {
+    /* Who signed the top of the chain as sent: the name an intercepting
+     * device's own CA gives itself (the vantage check names it). */
+    g_autofree char *top_issuer = dup_dn (crts[n - 1], TRUE);
+
+    mfd_observation_set_fact (obs, "top-issuer", top_issuer);
+  }
   until = format_time (gnutls_x509_crt_get_expiration_time (crts[0]));
   mfd_observation_set_fact (obs, "not-after", until);
 

@@ -9,6 +9,7 @@
 
 #include "config.h"
 
+#include <string.h>
 #include <glib/gi18n.h>
 
 #include "mfd-connector-editor.h"
@@ -31,6 +32,7 @@ struct _MfdConnectorEditor
   AdwPreferencesGroup *hosts_group;
   AdwEntryRow         *hosts_row;
   GtkLabel            *hosts_reason;
+  GtkLabel            *hosts_warning;
   AdwPreferencesGroup *domains_group;
   AdwEntryRow         *domains_row;
   GtkLabel            *domains_reason;
@@ -107,6 +109,25 @@ validate_hosts (MfdConnectorEditor *self)
   return NULL;
 }
 
+/* Not an error (a what-if check of a practice or lab server is fine), but
+ * EOP connects from the internet and can never reach such an address. */
+static char *
+warn_hosts (MfdConnectorEditor *self)
+{
+  g_auto(GStrv) hosts = split_list (gtk_editable_get_text (GTK_EDITABLE (self->hosts_row)));
+
+  for (guint i = 0; hosts[i] != NULL; i++)
+    {
+      g_autofree char *address = g_strndup (hosts[i], strcspn (hosts[i], "/"));
+      const char *why = NULL;
+
+      if (!mfd_vantage_address_is_public (address, &why) && why != NULL)
+        return g_strdup_printf (_("Exchange Online can never connect to %s: it is %s. Checking it from this computer is only a what-if, for example of a practice or lab server."),
+                                hosts[i], mfd_tr (NULL, why));
+    }
+  return NULL;
+}
+
 static char *
 validate_domains (MfdConnectorEditor *self)
 {
@@ -138,6 +159,13 @@ update_state (MfdConnectorEditor *self)
 
   show_reason (self->name_row, self->name_reason, validate_name (self));
   show_reason (self->hosts_row, self->hosts_reason, use_mx ? NULL : validate_hosts (self));
+  {
+    g_autofree char *warning = use_mx || gtk_widget_get_visible (GTK_WIDGET (self->hosts_reason))
+                               ? NULL : warn_hosts (self);
+
+    gtk_label_set_label (self->hosts_warning, warning != NULL ? warning : "");
+    gtk_widget_set_visible (GTK_WIDGET (self->hosts_warning), warning != NULL);
+  }
   show_reason (self->domains_row, self->domains_reason, use_mx ? validate_domains (self) : NULL);
   show_reason (self->tls_domain_row, self->tls_domain_reason,
                domain_validation
@@ -219,6 +247,7 @@ mfd_connector_editor_class_init (MfdConnectorEditorClass *klass)
   gtk_widget_class_bind_template_child (widget_class, MfdConnectorEditor, hosts_group);
   gtk_widget_class_bind_template_child (widget_class, MfdConnectorEditor, hosts_row);
   gtk_widget_class_bind_template_child (widget_class, MfdConnectorEditor, hosts_reason);
+  gtk_widget_class_bind_template_child (widget_class, MfdConnectorEditor, hosts_warning);
   gtk_widget_class_bind_template_child (widget_class, MfdConnectorEditor, domains_group);
   gtk_widget_class_bind_template_child (widget_class, MfdConnectorEditor, domains_row);
   gtk_widget_class_bind_template_child (widget_class, MfdConnectorEditor, domains_reason);
@@ -295,6 +324,8 @@ mfd_connector_editor_get_reason (MfdConnectorEditor *self,
     label = self->name_reason;
   else if (g_str_equal (field, "hosts"))
     label = self->hosts_reason;
+  else if (g_str_equal (field, "hosts-warning"))
+    label = self->hosts_warning;
   else if (g_str_equal (field, "domains"))
     label = self->domains_reason;
   else if (g_str_equal (field, "tls-domain"))

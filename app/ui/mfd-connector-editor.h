@@ -22,7 +22,8 @@ MfdConnectorEditor *mfd_connector_editor_new       (GtkWindow          *parent,
                                                     MfdConnectorStore  *store,
                                                     MfdConnector       *connector);
 /* Test hooks: whether Save is possible, and the reason shown for a field
- * ("name", "hosts", "domains", "tls-domain"), or NULL. */
+ * ("name", "hosts", "domains", "tls-domain"), or NULL; "hosts-warning" is the
+ * warning (not an error) about smart hosts EOP can never reach. */
 gboolean            mfd_connector_editor_is_valid  (MfdConnectorEditor *self);
 const char         *mfd_connector_editor_get_reason (MfdConnectorEditor *self,
                                                     const char         *field);

@@ -252,7 +252,9 @@ show_result (MfdNdrPage   *self,
   gtk_widget_set_visible (GTK_WIDGET (self->error_label), error != NULL);
   if (error != NULL)
     {
-      if (g_error_matches (error, MFD_NDR_ERROR, MFD_NDR_ERROR_NO_ENTRY))
+      if (g_error_matches (error, MFD_NDR_ERROR, MFD_NDR_ERROR_DELAY_NOTICE))
+        gtk_label_set_label (self->error_label, _("This is a delay notice, not an error: Exchange Online is still retrying the message. The error that makes it wait is in the queue or the message trace (Get-QueueMessage, or the message trace's details): paste that line."));
+      else if (g_error_matches (error, MFD_NDR_ERROR, MFD_NDR_ERROR_NO_ENTRY))
         gtk_label_set_label (self->error_label, _("No delivery error found in this text yet. Paste the whole NDR or the error line with its code, such as 450 4.4.316."));
       else
         gtk_label_set_label (self->error_label, error->message);

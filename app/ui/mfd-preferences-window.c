@@ -32,6 +32,9 @@ struct _MfdPreferencesWindow
   GtkSwitch            *offline;
   AdwEntryRow          *ca_file;
   AdwComboRow          *report_language;
+  GtkSwitch            *control_probes;
+  AdwEntryRow          *control_smtp;
+  AdwEntryRow          *control_name;
 };
 
 enum {
@@ -131,6 +134,12 @@ bind_settings (MfdPreferencesWindow *self)
   g_settings_bind (self->settings, "endpoints-url", self->endpoints_url, "text", G_SETTINGS_BIND_DEFAULT);
   g_settings_bind (self->settings, "offline", self->offline, "active", G_SETTINGS_BIND_DEFAULT);
   g_settings_bind (self->settings, "ca-file", self->ca_file, "text", G_SETTINGS_BIND_DEFAULT);
+  g_settings_bind (self->settings, "control-probes", self->control_probes, "active", G_SETTINGS_BIND_DEFAULT);
+  g_settings_bind (self->settings, "control-smtp", self->control_smtp, "text", G_SETTINGS_BIND_DEFAULT);
+  g_settings_bind (self->settings, "control-name", self->control_name, "text", G_SETTINGS_BIND_DEFAULT);
+  /* The control servers matter only while the probes are on. */
+  g_settings_bind (self->settings, "control-probes", self->control_smtp, "sensitive", G_SETTINGS_BIND_GET);
+  g_settings_bind (self->settings, "control-probes", self->control_name, "sensitive", G_SETTINGS_BIND_GET);
   g_settings_bind_with_mapping (self->settings, "report-language",
                                 self->report_language, "selected",
                                 G_SETTINGS_BIND_DEFAULT,
@@ -267,6 +276,9 @@ mfd_preferences_window_class_init (MfdPreferencesWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, MfdPreferencesWindow, offline);
   gtk_widget_class_bind_template_child (widget_class, MfdPreferencesWindow, ca_file);
   gtk_widget_class_bind_template_child (widget_class, MfdPreferencesWindow, report_language);
+  gtk_widget_class_bind_template_child (widget_class, MfdPreferencesWindow, control_probes);
+  gtk_widget_class_bind_template_child (widget_class, MfdPreferencesWindow, control_smtp);
+  gtk_widget_class_bind_template_child (widget_class, MfdPreferencesWindow, control_name);
 }
 
 static void

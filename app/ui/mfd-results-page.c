@@ -82,6 +82,14 @@ struct _MfdResultsPage
   GtkBox         *findings_box;
   AdwPreferencesGroup *ranges_group;
   AdwExpanderRow *ranges_row;
+  GtkWidget      *vantage_banner;
+  GtkLabel       *vantage_banner_label;
+  GtkBox         *ndr_box;
+  AdwPreferencesGroup *vantage_group;
+
+  GPtrArray      *lead_widgets;   /* what rebuild() put in ndr_box and vantage_group */
+  char           *ndr_lead;
+  guint           n_microsoft_checks;
 };
 
 G_DEFINE_FINAL_TYPE (MfdResultsPage, mfd_results_page, ADW_TYPE_BIN)
@@ -252,7 +260,10 @@ create_command_row (MfdResultsPage *self,
   gtk_box_append (GTK_BOX (box), label);
   gtk_box_append (GTK_BOX (box), button);
   show_command (&command_row, command);
-  g_array_append_val (self->command_rows, command_row);
+  /* Only a finding's commands are filled from the form; EOP's own steps and
+   * the Microsoft-side checks keep their mark when a value is missing. */
+  if (view != G_MAXUINT)
+    g_array_append_val (self->command_rows, command_row);
   gtk_list_box_row_set_child (GTK_LIST_BOX_ROW (row), box);
   gtk_list_box_row_set_activatable (GTK_LIST_BOX_ROW (row), FALSE);
   gtk_widget_set_focusable (row, FALSE);
@@ -439,6 +450,18 @@ create_certificate_row (MfdResultsPage *self,
   return GTK_WIDGET (row);
 }
 
+/* Only a problem carries EOP's reply ("450 4.4.316"): a warning is no
+ * error EOP sends, and what this computer cannot see is no verdict. */
+static char *
+dup_chip_text (MfdFinding *finding)
+{
+  if (finding->inconclusive)
+    return g_strdup (_("Not verifiable from here"));
+  if (finding->warning)
+    return g_strdup (_("Warning"));
+  return g_strdup_printf ("%d %s", finding->reply, finding->code);
+}
+
 static GtkWidget *
 create_finding_widget (MfdResultsPage *self,
                        guint           index)
@@ -458,8 +481,36 @@ create_finding_widget (MfdResultsPage *self,
   heading = mfd_ui_wrapping_label_new (remedy != NULL ? remedy->title : finding->code, "title-4");
   gtk_widget_set_hexpand (heading, TRUE);
   gtk_box_append (GTK_BOX (header), heading);
-  gtk_box_append (GTK_BOX (header), mfd_ui_code_chip_new (finding->reply, finding->code, finding->warning));
+  {
+    GtkWidget *chip = mfd_ui_code_chip_new (finding->reply, finding->code, finding->warning);
+    g_autofree char *text = dup_chip_text (finding);
+
+    gtk_label_set_label (GTK_LABEL (chip), text);
+    if (finding->inconclusive)
+      {
+        gtk_widget_remove_css_class (chip, "error");
+        gtk_widget_remove_css_class (chip, "warning");
+        gtk_widget_add_css_class (chip, "dim-label");
+      }
+    gtk_box_append (GTK_BOX (header), chip);
+  }
   gtk_box_append (GTK_BOX (box), header);
+
+  if (finding->inconclusive)
+    {
+      g_autofree char *reason = mfd_diagnosis_dup_not_verifiable (self->diagnosis, finding, NULL);
+
+      adw_preferences_group_add (ADW_PREFERENCES_GROUP (about),
+                                 create_subtitle_row (_("Not verifiable from here"), reason != NULL ? reason : "",
+                                                      "dialog-question-symbolic"));
+    }
+  else if (finding->warning)
+    {
+      g_autofree char *note = mfd_report_dup_warning_note (finding, NULL);
+
+      adw_preferences_group_add (ADW_PREFERENCES_GROUP (about),
+                                 create_subtitle_row (_("What EOP does with it"), note, "dialog-information-symbolic"));
+    }
 
   adw_preferences_group_add (ADW_PREFERENCES_GROUP (about),
                              create_subtitle_row (_("What we saw"), view->evidence != NULL ? view->evidence : "",
@@ -696,8 +747,12 @@ refill_commands (MfdResultsPage *self)
   for (guint i = 0; i < self->command_rows->len; i++)
     {
       CommandRow *row = &g_array_index (self->command_rows, CommandRow, i);
-      FindingView *view = self->views->pdata[row->view];
+      FindingView *view;
 
+      /* EOP's own steps and the Microsoft-side checks belong to no finding. */
+      if (row->view >= self->views->len)
+        continue;
+      view = self->views->pdata[row->view];
       if (view->remedy != NULL && row->step < view->remedy->steps->len)
         show_command (row, ((MfdRemedyStep *) view->remedy->steps->pdata[row->step])->command);
     }
@@ -858,6 +913,188 @@ show_run_facts (MfdResultsPage *self)
 }
 
 static void
+clear_lead (MfdResultsPage *self)
+{
+  for (guint i = 0; i < self->lead_widgets->len; i++)
+    {
+      GtkWidget *widget = self->lead_widgets->pdata[i];
+      GtkWidget *parent = gtk_widget_get_parent (widget);
+
+      if (parent == GTK_WIDGET (self->ndr_box))
+        gtk_box_remove (self->ndr_box, widget);
+      else
+        adw_preferences_group_remove (self->vantage_group, widget);
+    }
+  g_ptr_array_set_size (self->lead_widgets, 0);
+  g_clear_pointer (&self->ndr_lead, g_free);
+  self->n_microsoft_checks = 0;
+}
+
+static void
+add_to_ndr_box (MfdResultsPage *self,
+                GtkWidget      *widget)
+{
+  gtk_box_append (self->ndr_box, widget);
+  g_ptr_array_add (self->lead_widgets, widget);
+}
+
+static void
+add_to_vantage_group (MfdResultsPage *self,
+                      GtkWidget      *widget)
+{
+  adw_preferences_group_add (self->vantage_group, widget);
+  g_ptr_array_add (self->lead_widgets, widget);
+}
+
+static void
+add_step_rows (MfdResultsPage *self,
+               GtkWidget      *group,
+               GPtrArray      *steps,
+               gboolean        to_vantage)
+{
+  for (guint i = 0; i < steps->len; i++)
+    {
+      MfdRemedyStep *step = steps->pdata[i];
+      g_autofree char *title = g_strdup_printf ("%u. %s", i + 1, step->text);
+      GtkWidget *row = adw_action_row_new ();
+
+      adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), title);
+      adw_preferences_row_set_use_markup (ADW_PREFERENCES_ROW (row), FALSE);
+      adw_action_row_set_title_lines (ADW_ACTION_ROW (row), 0);
+      /* Read-only: Tab goes to the commands' copy buttons. */
+      gtk_widget_set_focusable (row, FALSE);
+      if (step->eac_path != NULL)
+        {
+          g_autofree char *where = g_strdup_printf (_("Exchange admin center: %s"), step->eac_path);
+
+          adw_action_row_set_subtitle (ADW_ACTION_ROW (row), where);
+        }
+      if (to_vantage)
+        add_to_vantage_group (self, row);
+      else
+        adw_preferences_group_add (ADW_PREFERENCES_GROUP (group), row);
+      if (step->command != NULL)
+        {
+          GtkWidget *command = create_command_row (self, G_MAXUINT, i, step->command);
+
+          if (to_vantage)
+            add_to_vantage_group (self, command);
+          else
+            adw_preferences_group_add (ADW_PREFERENCES_GROUP (group), command);
+        }
+    }
+}
+
+/* Started from an NDR: EOP's code, what it means and its fix come first;
+ * what this computer confirmed, contradicted or could not check follows. */
+static gboolean
+show_ndr_lead (MfdResultsPage *self)
+{
+  MfdNdrEntry *entry = mfd_diagnosis_get_ndr_entry (self->diagnosis);
+  g_autoptr(MfdRemedy) remedy = NULL;
+  g_autofree char *comparison = NULL;
+  g_autofree char *code = NULL;
+  GtkWidget *header, *heading, *group, *label;
+
+  if (entry == NULL)
+    return FALSE;
+
+  remedy = mfd_report_render_ndr_remedy (self->diagnosis, NULL);
+  comparison = mfd_diagnosis_dup_comparison (self->diagnosis, NULL);
+  if (entry->reply > 0 && entry->status != NULL)
+    code = g_strdup_printf ("%d %s", entry->reply, entry->status);
+  else
+    code = g_strdup (entry->status != NULL ? entry->status : (entry->text != NULL ? entry->text : ""));
+
+  self->ndr_lead = remedy != NULL && remedy->title != NULL
+                   ? g_strdup_printf (_("What EOP reported: %s"), remedy->title)
+                   : g_strdup (_("What EOP reported"));
+  header = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 12);
+  heading = mfd_ui_wrapping_label_new (self->ndr_lead, "title-4");
+  gtk_widget_set_hexpand (heading, TRUE);
+  gtk_box_append (GTK_BOX (header), heading);
+  gtk_box_append (GTK_BOX (header), mfd_ui_code_chip_new (0, code, entry->reply > 0 && entry->reply < 500));
+  add_to_ndr_box (self, header);
+
+  group = adw_preferences_group_new ();
+  if (entry->server != NULL || entry->ip != NULL)
+    {
+      g_autofree char *where = entry->server != NULL && entry->ip != NULL
+                               ? g_strdup_printf ("%s (%s)", entry->server, entry->ip)
+                               : g_strdup (entry->server != NULL ? entry->server : entry->ip);
+
+      adw_preferences_group_add (ADW_PREFERENCES_GROUP (group),
+                                 create_subtitle_row (_("EOP tried"), where, "network-server-symbolic"));
+    }
+  if (remedy != NULL && remedy->explanation != NULL)
+    adw_preferences_group_add (ADW_PREFERENCES_GROUP (group),
+                               create_subtitle_row (_("What this means"), remedy->explanation,
+                                                    "dialog-information-symbolic"));
+  if (remedy != NULL)
+    add_step_rows (self, group, remedy->steps, FALSE);
+  add_to_ndr_box (self, group);
+
+  if (comparison != NULL)
+    {
+      label = mfd_ui_wrapping_label_new (_("What this computer confirms"), "heading");
+      add_to_ndr_box (self, label);
+      label = mfd_ui_wrapping_label_new (comparison, NULL);
+      gtk_label_set_selectable (GTK_LABEL (label), TRUE);
+      add_to_ndr_box (self, label);
+    }
+  gtk_widget_set_visible (GTK_WIDGET (self->ndr_box), TRUE);
+  return TRUE;
+}
+
+/* This computer's own view: a banner when it cannot see what EOP sees,
+ * and the checks that run from Microsoft's side. */
+static void
+show_vantage (MfdResultsPage *self)
+{
+  MfdVantage *vantage = mfd_diagnosis_get_vantage (self->diagnosis);
+  GPtrArray *unreachable = mfd_diagnosis_get_unreachable (self->diagnosis);
+  gboolean show_group = FALSE;
+
+  gtk_widget_set_visible (self->vantage_banner, vantage != NULL && mfd_vantage_is_impaired (vantage));
+  if (vantage != NULL && mfd_vantage_is_impaired (vantage))
+    {
+      g_autofree char *detail = mfd_vantage_dup_detail (vantage, NULL);
+      g_autofree char *text = g_strdup_printf ("%s\n%s\n%s", _("This computer cannot see what Exchange Online sees."),
+                                               detail,
+                                               _("Findings marked “Not verifiable from here” say nothing about the destination: use the checks from Microsoft's side below."));
+
+      gtk_label_set_label (self->vantage_banner_label, text);
+    }
+
+  if (vantage != NULL && !mfd_vantage_is_clear (vantage))
+    {
+      g_autofree char *detail = mfd_vantage_dup_detail (vantage, NULL);
+      g_autoptr(GPtrArray) checks = mfd_report_dup_microsoft_checks (self->diagnosis, NULL);
+      GtkWidget *row = create_subtitle_row (mfd_vantage_is_skipped (vantage) ? _("Not checked") : _("Control checks"),
+                                            detail, "dialog-question-symbolic");
+
+      add_to_vantage_group (self, row);
+      row = create_subtitle_row (_("Check from Microsoft's side"),
+                                 _("These checks run from Microsoft's servers, so what this computer cannot see does not matter to them."),
+                                 "network-workgroup-symbolic");
+      add_to_vantage_group (self, row);
+      add_step_rows (self, NULL, checks, TRUE);
+      self->n_microsoft_checks = checks->len;
+      show_group = TRUE;
+    }
+
+  for (guint i = 0; i < unreachable->len; i++)
+    {
+      g_autofree char *text = mfd_unreachable_dup_text (unreachable->pdata[i], NULL);
+
+      add_to_vantage_group (self, create_subtitle_row (_("Exchange Online cannot reach this address"), text,
+                                                       "dialog-warning-symbolic"));
+      show_group = TRUE;
+    }
+  gtk_widget_set_visible (GTK_WIDGET (self->vantage_group), show_group);
+}
+
+static void
 rebuild (MfdResultsPage *self)
 {
   MfdTarget *target = mfd_diagnosis_get_target (self->diagnosis);
@@ -882,7 +1119,9 @@ rebuild (MfdResultsPage *self)
     {
       Build *build = g_new0 (Build, 1);
 
-      if (!((FindingView *) self->views->pdata[i])->finding->warning)
+      MfdFinding *f = ((FindingView *) self->views->pdata[i])->finding;
+
+      if (!f->warning && !f->inconclusive)
         problems++;
       build->index = i;
       build->stage = BUILD_CARD;
@@ -890,9 +1129,15 @@ rebuild (MfdResultsPage *self)
     }
 
   gtk_label_set_label (self->target_label, where);
+  clear_lead (self);
+  gtk_widget_set_visible (GTK_WIDGET (self->ndr_box), FALSE);
+  /* With an NDR the comparison belongs to the lead, under EOP's words. */
+  if (show_ndr_lead (self))
+    g_clear_pointer (&comparison, g_free);
   gtk_widget_set_visible (GTK_WIDGET (self->comparison_label), comparison != NULL);
   gtk_label_set_label (self->comparison_label, comparison != NULL ? comparison : "");
   show_run_facts (self);
+  show_vantage (self);
 
   g_clear_pointer (&self->status_title, g_free);
   switch (verdict)
@@ -1181,7 +1426,9 @@ mfd_results_page_finalize (GObject *object)
   g_clear_pointer (&self->views, g_ptr_array_unref);
   g_clear_pointer (&self->finding_widgets, g_ptr_array_unref);
   g_clear_pointer (&self->command_rows, g_array_unref);
+  g_clear_pointer (&self->lead_widgets, g_ptr_array_unref);
   g_free (self->status_title);
+  g_free (self->ndr_lead);
 
   G_OBJECT_CLASS (mfd_results_page_parent_class)->finalize (object);
 }
@@ -1201,6 +1448,10 @@ mfd_results_page_class_init (MfdResultsPageClass *klass)
   gtk_widget_class_bind_template_child (widget_class, MfdResultsPage, comparison_label);
   gtk_widget_class_bind_template_child (widget_class, MfdResultsPage, checked_label);
   gtk_widget_class_bind_template_child (widget_class, MfdResultsPage, settings_label);
+  gtk_widget_class_bind_template_child (widget_class, MfdResultsPage, vantage_banner);
+  gtk_widget_class_bind_template_child (widget_class, MfdResultsPage, vantage_banner_label);
+  gtk_widget_class_bind_template_child (widget_class, MfdResultsPage, ndr_box);
+  gtk_widget_class_bind_template_child (widget_class, MfdResultsPage, vantage_group);
   gtk_widget_class_bind_template_child (widget_class, MfdResultsPage, status_page);
   gtk_widget_class_bind_template_child (widget_class, MfdResultsPage, fill_group);
   gtk_widget_class_bind_template_child (widget_class, MfdResultsPage, findings_box);
@@ -1225,6 +1476,7 @@ mfd_results_page_init (MfdResultsPage *self)
   self->views = g_ptr_array_new_with_free_func (finding_view_free);
   self->finding_widgets = g_ptr_array_new ();
   self->command_rows = g_array_new (FALSE, TRUE, sizeof (CommandRow));
+  self->lead_widgets = g_ptr_array_new ();
   g_queue_init (&self->pending);
 }
 
@@ -1237,6 +1489,15 @@ mfd_results_page_set_diagnosis (MfdResultsPage *self,
 
   g_set_object (&self->diagnosis, diagnosis);
   rebuild (self);
+
+  /* A new result starts at its top, where the banner and EOP's report are,
+   * not where the last one was left scrolled. */
+  {
+    GtkWidget *scrolled = adw_bin_get_child (ADW_BIN (self));
+
+    if (GTK_IS_SCROLLED_WINDOW (scrolled))
+      gtk_adjustment_set_value (gtk_scrolled_window_get_vadjustment (GTK_SCROLLED_WINDOW (scrolled)), 0);
+  }
 }
 
 MfdDiagnosis *
@@ -1438,4 +1699,55 @@ mfd_results_page_count_marked_commands (MfdResultsPage *self)
     if (gtk_widget_get_visible (g_array_index (self->command_rows, CommandRow, i).mark))
       n++;
   return n;
+}
+
+gboolean
+mfd_results_page_has_vantage_banner (MfdResultsPage *self)
+{
+  g_return_val_if_fail (MFD_IS_RESULTS_PAGE (self), FALSE);
+
+  return gtk_widget_get_visible (self->vantage_banner);
+}
+
+const char *
+mfd_results_page_get_vantage_banner_text (MfdResultsPage *self)
+{
+  g_return_val_if_fail (MFD_IS_RESULTS_PAGE (self), NULL);
+
+  return gtk_widget_get_visible (self->vantage_banner) ? gtk_label_get_label (self->vantage_banner_label) : NULL;
+}
+
+gboolean
+mfd_results_page_get_finding_inconclusive (MfdResultsPage *self,
+                                           guint           index)
+{
+  FindingView *view = get_view (self, index);
+
+  return view != NULL && view->finding->inconclusive;
+}
+
+guint
+mfd_results_page_get_n_microsoft_checks (MfdResultsPage *self)
+{
+  g_return_val_if_fail (MFD_IS_RESULTS_PAGE (self), 0);
+
+  return self->n_microsoft_checks;
+}
+
+const char *
+mfd_results_page_get_ndr_lead (MfdResultsPage *self)
+{
+  g_return_val_if_fail (MFD_IS_RESULTS_PAGE (self), NULL);
+
+  return self->ndr_lead;
+}
+
+/* What the finding's chip says: EOP's reply for a problem only. */
+char *
+mfd_results_page_dup_finding_chip (MfdResultsPage *self,
+                                   guint           index)
+{
+  FindingView *view = get_view (self, index);
+
+  return view != NULL ? dup_chip_text (view->finding) : NULL;
 }

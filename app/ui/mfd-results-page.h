@@ -64,5 +64,15 @@ guint         mfd_results_page_get_n_steps       (MfdResultsPage       *self,
 const char   *mfd_results_page_get_status_title  (MfdResultsPage       *self);
 gboolean      mfd_results_page_has_reminder      (MfdResultsPage       *self);
 gboolean      mfd_results_page_is_built          (MfdResultsPage       *self);
+/* Test hooks for the vantage check and the NDR lead. */
+gboolean      mfd_results_page_has_vantage_banner (MfdResultsPage      *self);
+const char   *mfd_results_page_get_vantage_banner_text (MfdResultsPage *self);
+gboolean      mfd_results_page_get_finding_inconclusive (MfdResultsPage *self,
+                                                         guint           index);
+guint         mfd_results_page_get_n_microsoft_checks (MfdResultsPage  *self);
+char         *mfd_results_page_dup_finding_chip  (MfdResultsPage       *self,
+                                                  guint                 index);
+/* The heading that leads with EOP's own report, or NULL without an NDR. */
+const char   *mfd_results_page_get_ndr_lead      (MfdResultsPage       *self);
 
 G_END_DECLS

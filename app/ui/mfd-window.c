@@ -106,6 +106,8 @@ apply_settings (MfdWindow *self,
   g_autofree char *doh_url = g_settings_get_string (self->settings, "doh-url");
   g_autofree char *rdap_url = g_settings_get_string (self->settings, "rdap-bootstrap-url");
   g_autofree char *endpoints_url = g_settings_get_string (self->settings, "endpoints-url");
+  g_autofree char *control_smtp = g_settings_get_string (self->settings, "control-smtp");
+  g_autofree char *control_name = g_settings_get_string (self->settings, "control-name");
 
   if (*dns_server != '\0')
     mfd_target_set_dns_server (target, dns_server);
@@ -119,6 +121,9 @@ apply_settings (MfdWindow *self,
   mfd_target_set_rdap_bootstrap_url (target, rdap_url);
   mfd_target_set_endpoints_url (target, endpoints_url);
   mfd_target_set_offline (target, g_settings_get_boolean (self->settings, "offline"));
+  mfd_target_set_control (target, g_settings_get_boolean (self->settings, "control-probes"));
+  mfd_target_set_control_smtp (target, control_smtp);
+  mfd_target_set_control_name (target, control_name);
 }
 
 static void

@@ -34,7 +34,10 @@ G_DECLARE_FINAL_TYPE (MfdCheck, mfd_check, MFD, CHECK, GObject)
  *   2. builds the one web client (mfd_check_get_web()) and runs the probe
  *      with it: DNS, TCP, SMTP, STARTTLS, certificate, and the internet's
  *      view of every name (DNS over HTTPS, RDAP);
- *   3. makes the diagnosis, comparing with the NDR entry when there is one;
+ *      and, side by side, the vantage check of this computer's own view
+ *      (mfd-vantage.h; skipped when the target's control is off);
+ *   3. makes the diagnosis, comparing with the NDR entry when there is one,
+ *      and applies the vantage to it (mfd_diagnosis_set_vantage());
  *   4. when the diagnosis needs them (mfd_diagnosis_needs_eop_ranges()),
  *      fetches EOP's address ranges and gives them to it. Without them (no
  *      network, nothing cached) the diagnosis is still returned.

@@ -13,6 +13,7 @@
 #include "mfd-observation.h"
 #include "mfd-remedy.h"
 #include "mfd-target.h"
+#include "mfd-vantage.h"
 
 G_BEGIN_DECLS
 
@@ -42,7 +43,22 @@ struct _MfdFinding
   char       **addresses;
   MfdStage     stage;         /* the step that failed */
   MfdObservation *failure;    /* that step's observation (also in @steps) */
+
+  /* Not verifiable from here: this computer's own view (the vantage
+   * check) undermines the finding; @vantage_facet says which control
+   * failed, and the finding neither blocks nor clears the verdict. */
+  gboolean     inconclusive;
+  MfdVantageFacet vantage_facet;
 };
+
+/* An address EOP can never connect to (loopback, private, …): a smart
+ * host checked here as a what-if, never a destination EOP reaches. */
+typedef struct
+{
+  char       *host;
+  char       *ip;
+  const char *why;            /* N_() msgid: "a loopback address" */
+} MfdUnreachable;
 
 #define MFD_TYPE_DIAGNOSIS (mfd_diagnosis_get_type ())
 G_DECLARE_FINAL_TYPE (MfdDiagnosis, mfd_diagnosis, MFD, DIAGNOSIS, GObject)
@@ -74,6 +90,24 @@ GDateTime    *mfd_diagnosis_get_time         (MfdDiagnosis    *self);
 /* What today's checks say about what EOP saw, or NULL without an NDR. */
 char         *mfd_diagnosis_dup_comparison   (MfdDiagnosis    *self,
                                               const char      *lang);
+/* Applies this computer's own view to the findings (pure): a failed or
+ * hijacked DNS control makes the destination's DNS findings inconclusive,
+ * a blocked port 25 its connection timeouts and refusals, an intercepted
+ * TLS its certificate findings; the verdict follows. Once per diagnosis. */
+void          mfd_diagnosis_set_vantage      (MfdDiagnosis    *self,
+                                              MfdVantage      *vantage);
+/* NULL when the vantage was never set. */
+MfdVantage   *mfd_diagnosis_get_vantage      (MfdDiagnosis    *self);
+/* Why @finding cannot be verified from here, in @lang, or NULL. */
+char         *mfd_diagnosis_dup_not_verifiable (MfdDiagnosis  *self,
+                                                MfdFinding    *finding,
+                                                const char    *lang);
+/* (element-type MfdUnreachable) smart host addresses EOP can never reach. */
+GPtrArray    *mfd_diagnosis_get_unreachable  (MfdDiagnosis    *self);
+/* "mail.contoso.test (127.0.0.1) is a loopback address: EOP can never …" */
+char         *mfd_unreachable_dup_text       (const MfdUnreachable *unreachable,
+                                              const char      *lang);
+
 /* EOP's TCP 25 address ranges for the report (NULL-terminated, may be NULL),
  * and when that copy was fetched (may be NULL). */
 void          mfd_diagnosis_set_eop_ranges   (MfdDiagnosis       *self,

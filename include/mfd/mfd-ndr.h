@@ -19,6 +19,7 @@ typedef enum
   MFD_NDR_ERROR_TOO_LARGE,   /* beyond MFD_NDR_MAX_INPUT */
   MFD_NDR_ERROR_NO_ENTRY,    /* text, but no delivery error in it */
   MFD_NDR_ERROR_INVALID,     /* unreadable (e.g. broken MIME that GMime refuses) */
+  MFD_NDR_ERROR_DELAY_NOTICE, /* no delivery error: a delay notice (EOP still retrying) */
 } MfdNdrError;
 
 /* Inputs are read up to this many bytes; larger pastes are refused with

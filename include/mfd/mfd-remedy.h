@@ -97,6 +97,11 @@ MfdRemedy   *mfd_remedy_render         (const char             *code,
                                         const char             *lang,
                                         const MfdRemedyContext *context);
 void         mfd_remedy_free           (MfdRemedy              *remedy);
+/* The checks that run from Microsoft's side (Validate-OutboundConnector,
+ * the Remote Connectivity Analyzer), filled like any remedy's steps:
+ * (element-type MfdRemedyStep). */
+GPtrArray   *mfd_remedy_render_microsoft_checks (const char             *lang,
+                                                 const MfdRemedyContext *context);
 /* Whether the remedy for @code and/or @cause (as mfd_remedy_render()
  * composes it) has the step that lists EOP's address ranges: the catalogue
  * is where "a firewall rule for EOP's addresses may be the cause" is

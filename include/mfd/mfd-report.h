@@ -37,6 +37,10 @@ void      mfd_report_add_ndr_entry_json (JsonBuilder       *builder,
 MfdRemedy *mfd_report_render_remedy    (MfdDiagnosis    *diagnosis,
                                         MfdFinding      *finding,
                                         const char      *lang);
+/* The checks that run from Microsoft's side, their commands filled as the
+ * findings' are: (element-type MfdRemedyStep). */
+GPtrArray *mfd_report_dup_microsoft_checks (MfdDiagnosis *diagnosis,
+                                            const char   *lang);
 /* For a certificate finding: the chain the server presented (subject,
  * issuer, names, validity, key of each certificate, as the fact "chain"),
  * then the SHA-256 and SHA-1 thumbprints of each. NULL for other findings
@@ -49,6 +53,15 @@ char     *mfd_report_render_diagnosis  (MfdDiagnosis    *diagnosis,
 char     *mfd_report_render_ndr        (MfdNdrResult    *result,
                                         MfdReportFormat  format,
                                         const char      *lang);
+
+/* What EOP's own NDR code means and how to fix it (the catalogue's remedy
+ * for the NDR entry's code and likely cause), or NULL without an NDR. */
+MfdRemedy *mfd_report_render_ndr_remedy (MfdDiagnosis   *diagnosis,
+                                         const char     *lang);
+/* A warning carries no reply from EOP: what it would become ("it would
+ * become 450 4.7.320 if the connector required a valid certificate"). */
+char      *mfd_report_dup_warning_note  (MfdFinding     *finding,
+                                         const char     *lang);
 
 /* A step's result as the report words it ("Failed"), in @lang. */
 const char *mfd_report_get_outcome_label (MfdOutcome     outcome,

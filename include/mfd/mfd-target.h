@@ -42,6 +42,8 @@ typedef enum
   MFD_TARGET_ERROR_DOH_URL,
   MFD_TARGET_ERROR_RDAP_BOOTSTRAP_URL,
   MFD_TARGET_ERROR_ENDPOINTS_URL,
+  MFD_TARGET_ERROR_CONTROL_SMTP,
+  MFD_TARGET_ERROR_CONTROL_NAME,
 } MfdTargetError;
 
 #define MFD_TYPE_TARGET (mfd_target_get_type ())
@@ -139,6 +141,18 @@ void                mfd_target_set_offline        (MfdTarget      *self,
 guint16             mfd_target_get_dns_authority_port (MfdTarget  *self);
 void                mfd_target_set_dns_authority_port (MfdTarget  *self,
                                                        guint16     port);
+/* The vantage check (mfd-vantage.h): on by default; @host_port
+ * "HOST[:PORT]" of the control SMTP server and @name the control name
+ * (NULL = the defaults: the MX of outlook.com). */
+gboolean            mfd_target_get_control        (MfdTarget      *self);
+void                mfd_target_set_control        (MfdTarget      *self,
+                                                   gboolean        control);
+const char         *mfd_target_get_control_smtp   (MfdTarget      *self);
+void                mfd_target_set_control_smtp   (MfdTarget      *self,
+                                                   const char     *host_port);
+const char         *mfd_target_get_control_name   (MfdTarget      *self);
+void                mfd_target_set_control_name   (MfdTarget      *self,
+                                                   const char     *name);
 const char         *mfd_target_get_connector_name (MfdTarget      *self);
 void                mfd_target_set_connector_name (MfdTarget      *self,
                                                    const char     *name);
@@ -176,6 +190,10 @@ char               *mfd_target_check_ca_file      (const char     *path,
                                                    const char     *lang);
 char               *mfd_target_check_url          (const char     *url,
                                                    const char     *lang);
+/* The control SMTP server: "HOST[:PORT]" as for a smart host. */
+char               *mfd_target_check_control_smtp (const char     *text,
+                                                   const char     *lang);
+
 /* Whether @self can be checked as it is: something to check, every host
  * and domain well-formed, a TLS domain when domain validation asks for
  * one, a readable CA file, a DNS server address, http(s) service URLs.

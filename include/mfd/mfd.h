@@ -17,6 +17,7 @@
 #include "mfd-dns.h"
 #include "mfd-web.h"
 #include "mfd-probe.h"
+#include "mfd-vantage.h"
 #include "mfd-diagnosis.h"
 #include "mfd-check.h"
 #include "mfd-report.h"

@@ -154,7 +154,7 @@ def bench_a(n):
         lab = labs.labs[0]
         target = f"{lab['address']}:{lab['port']}"
         ours_cmd = [mfd, "check", "--smart-host", target, "--tls", "certificate-validation",
-                    "--ca-file", lab["ca"], "--offline"]
+                    "--ca-file", lab["ca"], "--offline", "--no-control"]
         swaks_cmd = ["swaks", "--server", target, "--tls", "--quit-after", "EHLO",
                      "--to", "bench@contoso.test", "--helo", "bench.example"]
         gnutls_cmd = ["gnutls-cli", "--starttls-proto=smtp", "--port", str(lab["port"]),
@@ -209,7 +209,7 @@ def bench_b(n):
         return
     labs = Labs(["healthy"] + ["blackhole"] * 7)
     try:
-        cmd = [mfd, "check", "--timeout", "2", "--tls", "opportunistic", "--offline",
+        cmd = [mfd, "check", "--timeout", "2", "--tls", "opportunistic", "--offline", "--no-control",
                "--ca-file", labs.labs[0]["ca"]]
         for lab in labs.labs:
             cmd += ["--smart-host", f"{lab['address']}:{lab['port']}"]

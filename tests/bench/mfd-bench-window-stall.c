@@ -133,6 +133,7 @@ main (int   argc,
   bench.window = mfd_window_new (NULL);
   settings = mfd_window_get_settings (bench.window);
   g_settings_set_boolean (settings, "offline", TRUE);
+  g_settings_set_boolean (settings, "control-probes", FALSE);
   g_settings_set_string (settings, "ca-file", mfd_lab_get_ca_file (g_ptr_array_index (labs, 0)));
   g_settings_set_string (settings, "dns-server", mfd_lab_get_dns_server (g_ptr_array_index (labs, 0)));
   g_object_set_data_full (G_OBJECT (bench.window), "bench-target", target, g_object_unref);

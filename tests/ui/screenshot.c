@@ -10,6 +10,7 @@
 
 #include <locale.h>
 #include <stdlib.h>
+#include <string.h>
 #include <glib/gi18n.h>
 #include <glib/gstdio.h>
 #include <adwaita.h>
@@ -180,6 +181,7 @@ main (int   argc,
 
   settings = g_settings_new (BASE_APP_ID);
   g_settings_set_boolean (settings, "offline", TRUE);
+  g_settings_set_boolean (settings, "control-probes", FALSE);
   g_settings_set (settings, "window-size", "(ii)", width, 760);
   g_settings_set_boolean (settings, "window-maximized", FALSE);
 
@@ -245,6 +247,52 @@ main (int   argc,
   wait_for_results (window);
   expand_rows (mfd_window_get_page (window, "results"), _("Certificate the server presented"));
   shoot (window, dir, "results-cert", suffix);
+  /* A help-desk network that resolves no public name and lets nothing out
+   * on port 25, checking what EOP refused: the vantage banner, EOP's own
+   * report first. The control servers are practice servers on loopback. */
+  {
+    g_autoptr(MfdLab) lab = mfd_lab_new (MFD_LAB_REFUSE, &error);
+    g_autoptr(MfdLab) control = lab != NULL ? mfd_lab_new (MFD_LAB_REFUSE, &error) : NULL;
+    g_autoptr(MfdNdrResult) ndr = NULL;
+    g_autoptr(MfdTarget) target = NULL;
+    g_autofree char *text = NULL;
+    g_autofree char *control_smtp = NULL;
+
+    if (control == NULL)
+      {
+        g_printerr ("%s\n", error->message);
+        return 1;
+      }
+    g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.stop-practice", NULL));
+    g_assert_false (mfd_window_is_practising (window));
+    control_smtp = g_strdup_printf ("127.0.0.1:%u", mfd_lab_get_smtp_port (control));
+    g_settings_set_string (settings, "dns-server", mfd_lab_get_dns_server (lab));
+    g_settings_set_boolean (settings, "control-probes", TRUE);
+    g_settings_set_string (settings, "control-name", "control.test");
+    g_settings_set_string (settings, "control-smtp", control_smtp);
+    g_settings_set_uint (settings, "connect-timeout", 3);
+    text = g_strdup_printf ("450 4.4.316 Connection refused [Message=Socket error code 10061] "
+                            "[LastAttemptedServerName=mail.contoso.test] [LastAttemptedIP=127.0.0.1:%u] "
+                            "[TYAPR01FT012.eop-APC01.prod.protection.outlook.com 2026-03-04T01:02:03.456Z 08DD5A1B2C3D4E5F]\n",
+                            mfd_lab_get_smtp_port (lab));
+    ndr = mfd_ndr_parse (text, strlen (text), &error);
+    if (ndr == NULL)
+      {
+        g_printerr ("%s\n", error->message);
+        return 1;
+      }
+    target = mfd_target_new_for_ndr_entry (ndr->primary, MFD_TLS_OPPORTUNISTIC);
+    mfd_window_run_checks (window, target, ndr->primary);
+    if (!wait_for_page (window, "results", 60000))
+      {
+        g_printerr ("The checks did not finish\n");
+        return 1;
+      }
+    wait_ms (1500);
+    shoot (window, dir, "results-vantage", suffix);
+    g_settings_set_boolean (settings, "control-probes", FALSE);
+    g_settings_reset (settings, "dns-server");
+  }
 
   mfd_window_show_page (window, "start");
   shoot (window, dir, "start", suffix);

@@ -194,7 +194,7 @@ normalize (JsonNode *root,
 {
   g_autofree char *pattern = g_strdup_printf ("\\b%u\\b", port);
   Normalizer n = {
-    g_regex_new ("\\d+ (ms|ミリ秒)", 0, 0, NULL),
+    g_regex_new ("\\d+[ \\x{00A0}](ms|ミリ秒)", 0, 0, NULL),
     g_regex_new ("\\d{4}-\\d{2}-\\d{2}[ T]\\d{2}:\\d{2}(:\\d{2})?( UTC|Z)?", 0, 0, NULL),
     g_regex_new (pattern, 0, 0, NULL),
     port,

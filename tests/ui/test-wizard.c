@@ -74,6 +74,9 @@ fixture_setup (Fixture       *fixture,
 
   /* Nothing in these tests may ask the internet. */
   g_settings_set_boolean (settings, "offline", TRUE);
+  /* The control probes too: a test that wants them points them at its
+   * own loopback peers. */
+  g_settings_set_boolean (settings, "control-probes", FALSE);
   g_settings_set_uint (settings, "connect-timeout", 3);
   g_settings_set_uint (settings, "reply-timeout", 3);
   g_settings_set_uint (settings, "tls-timeout", 3);
@@ -278,10 +281,117 @@ test_ndr_flow (Fixture       *fixture,
   g_assert_cmpstr (mfd_window_get_page_name (fixture->window), ==, "ndr");
 }
 
+/* A help-desk network that lets nothing out on port 25 and resolves no
+ * public name: the refusal EOP reported is not confirmed or denied from
+ * here, the page says why at the top, leads with EOP's own report and
+ * offers the checks from Microsoft's side. The control servers are the
+ * practice servers on loopback. */
+static void
+test_vantage_banner (Fixture       *fixture,
+                     gconstpointer  data)
+{
+  g_autoptr(GSettings) settings = g_settings_new (BASE_APP_ID);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(MfdLab) lab = mfd_lab_new (MFD_LAB_REFUSE, &error);
+  g_autoptr(MfdLab) control = NULL;
+  g_autofree char *text = NULL;
+  g_autofree char *control_smtp = NULL;
+  g_autoptr(MfdRemedy) remedy = mfd_remedy_render ("4.4.316", "tcp-refused", NULL, NULL);
+  MfdNdrPage *page = MFD_NDR_PAGE (mfd_window_get_page (fixture->window, "ndr"));
+  MfdResultsPage *results;
+  const char *banner;
+
+  g_assert_no_error (error);
+  control = mfd_lab_new (MFD_LAB_REFUSE, &error);
+  g_assert_no_error (error);
+  control_smtp = g_strdup_printf ("127.0.0.1:%u", mfd_lab_get_smtp_port (control));
+  g_settings_set_string (settings, "dns-server", mfd_lab_get_dns_server (lab));
+  g_settings_set_boolean (settings, "control-probes", TRUE);
+  /* The lab's resolver has never heard of it: DNS blind, port 25 shut. */
+  g_settings_set_string (settings, "control-name", "control.test");
+  g_settings_set_string (settings, "control-smtp", control_smtp);
+
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (fixture->window), "win.show-page", "s", "ndr"));
+  text = g_strdup_printf ("450 4.4.316 Connection refused [Message=Socket error code 10061] "
+                          "[LastAttemptedServerName=mail.contoso.test] [LastAttemptedIP=127.0.0.1:%u] "
+                          "[TYAPR01FT012.eop-APC01.prod.protection.outlook.com 2026-03-04T01:02:03.456Z 08DD5A1B2C3D4E5F]\n",
+                          mfd_lab_get_smtp_port (lab));
+  mfd_ndr_page_set_text (page, text);
+  g_assert_true (wait_until (ndr_parsed, page));
+  mfd_ndr_page_run_checks (page);
+  g_assert_true (wait_until (on_page_results, fixture->window));
+
+  results = results_page (fixture);
+  g_assert_true (mfd_results_page_has_vantage_banner (results));
+  banner = mfd_results_page_get_vantage_banner_text (results);
+  g_assert_nonnull (banner);
+  g_assert_nonnull (strstr (banner, control_smtp));
+  g_assert_nonnull (strstr (banner, "control.test"));
+  if (g_strcmp0 (mfd_text_get_process_lang (), "ja") == 0)
+    g_assert_null (strstr (banner, "port 25"));
+  else
+    g_assert_nonnull (strstr (banner, "port 25"));
+
+  g_assert_cmpuint (mfd_results_page_get_n_findings (results), >=, 1);
+  g_assert_cmpstr (mfd_results_page_get_finding_cause (results, 0), ==, "tcp-refused");
+  g_assert_true (mfd_results_page_get_finding_inconclusive (results, 0));
+  g_assert_cmpuint (mfd_results_page_get_n_microsoft_checks (results), ==, 2);
+
+  /* EOP's own report leads, in the language of the run. */
+  g_assert_nonnull (mfd_results_page_get_ndr_lead (results));
+  g_assert_nonnull (strstr (mfd_results_page_get_ndr_lead (results), remedy->title));
+
+  g_settings_reset (settings, "control-name");
+  g_settings_reset (settings, "control-smtp");
+}
+
 static gboolean
 ndr_error_shown (gpointer data)
 {
   return mfd_ndr_page_get_card_text (data, "error") != NULL;
+}
+
+/* Under opportunistic TLS EOP never sends 4.7.320: the page shows the
+ * untrusted certificate as a warning without EOP's reply, and says what
+ * it would become. */
+static void
+test_warning_without_reply (Fixture       *fixture,
+                            gconstpointer  data)
+{
+  g_autoptr(MfdTarget) target = mfd_target_new ();
+  g_autoptr(GPtrArray) observations = g_ptr_array_new_with_free_func ((GDestroyNotify) mfd_observation_unref);
+  g_autoptr(MfdDiagnosis) diagnosis = NULL;
+  MfdObservation *o;
+  MfdResultsPage *page = results_page (fixture);
+  g_autofree char *problem = NULL;
+  g_autofree char *warning = NULL;
+
+  mfd_target_add_smart_host (target, "mail.contoso.test", 0);
+  o = mfd_observation_new (MFD_STAGE_TCP, MFD_OUTCOME_FAIL, "mail.contoso.test", "192.0.2.25", 25);
+  mfd_observation_set_cause (o, "tcp-refused");
+  g_ptr_array_add (observations, o);
+  o = mfd_observation_new (MFD_STAGE_CERTIFICATE, MFD_OUTCOME_WARNING, "mail.contoso.test", "192.0.2.26", 25);
+  mfd_observation_set_cause (o, "cert-untrusted");
+  g_ptr_array_add (observations, o);
+  diagnosis = mfd_diagnosis_new (target, observations, NULL);
+
+  mfd_results_page_set_diagnosis (page, diagnosis);
+  mfd_window_show_page (fixture->window, "results");
+  g_assert_cmpuint (mfd_results_page_get_n_findings (page), ==, 2);
+  problem = mfd_results_page_dup_finding_chip (page, 0);
+  warning = mfd_results_page_dup_finding_chip (page, 1);
+  g_assert_cmpstr (problem, ==, "450 4.4.316");
+  g_assert_null (strstr (warning, "4.7.320"));
+  g_assert_cmpstr (warning, ==, _("Warning"));
+}
+
+static gboolean
+ndr_delay_shown (gpointer data)
+{
+  const char *error = mfd_ndr_page_get_card_text (data, "error");
+  const char *delay = _("This is a delay notice, not an error: Exchange Online is still retrying the message. The error that makes it wait is in the queue or the message trace (Get-QueueMessage, or the message trace's details): paste that line.");
+
+  return error != NULL && g_str_equal (error, delay);
 }
 
 static void
@@ -297,6 +407,16 @@ test_ndr_several (Fixture       *fixture,
   mfd_ndr_page_set_text (page, "Hello, the printer on the third floor is out of toner.");
   g_assert_true (wait_until (ndr_error_shown, page));
   g_assert_null (mfd_ndr_page_get_selected_entry (page));
+
+  /* A delay notice without a code is said to be one, not "nothing found". */
+  mfd_ndr_page_set_text (page, "Delivery is delayed to these recipients or groups:\n\nuser@contoso.test\n\n"
+                               "This message hasn't been delivered yet. Delivery will continue to be attempted.\n");
+  g_assert_true (wait_until (ndr_delay_shown, page));
+  g_assert_null (mfd_ndr_page_get_selected_entry (page));
+  if (g_strcmp0 (mfd_text_get_process_lang (), "ja") == 0)
+    g_assert_nonnull (strstr (mfd_ndr_page_get_card_text (page, "error"), "配信遅延の通知"));
+  else
+    g_assert_nonnull (strstr (mfd_ndr_page_get_card_text (page, "error"), "delay notice, not an error"));
 
   mfd_ndr_page_set_text (page,
                          "450 4.4.316 Connection refused [Message=Socket error code 10061] "
@@ -429,6 +549,15 @@ test_import_and_edit (Fixture       *fixture,
   g_assert_nonnull (mfd_connector_editor_get_reason (editor, "hosts"));
   set_editor_text (editor, "hosts_row", "mail.contoso.test, 192.0.2.0/24");
   g_assert_null (mfd_connector_editor_get_reason (editor, "hosts"));
+  /* A documentation (or private, loopback…) address: a warning, not an error. */
+  g_assert_nonnull (mfd_connector_editor_get_reason (editor, "hosts-warning"));
+  g_assert_nonnull (strstr (mfd_connector_editor_get_reason (editor, "hosts-warning"), "192.0.2.0/24"));
+  set_editor_text (editor, "hosts_row", "mail.contoso.test");
+  g_assert_null (mfd_connector_editor_get_reason (editor, "hosts-warning"));
+  set_editor_text (editor, "hosts_row", "mail.contoso.test, 10.1.2.3");
+  g_assert_nonnull (mfd_connector_editor_get_reason (editor, "hosts-warning"));
+  g_assert_null (mfd_connector_editor_get_reason (editor, "hosts"));
+  set_editor_text (editor, "hosts_row", "mail.contoso.test, 192.0.2.0/24");
 
   /* Domain validation asks for the TLS domain, and checks its wildcard. */
   adw_combo_row_set_selected (ADW_COMBO_ROW (gtk_widget_get_template_child (GTK_WIDGET (editor),
@@ -1079,6 +1208,8 @@ main (int   argc,
   g_test_add ("/wizard/ndr-paste", Fixture, NULL, fixture_setup, test_ndr_flow, fixture_teardown);
   g_test_add ("/wizard/ndr-open-eml", Fixture, NULL, fixture_setup, test_ndr_open_eml, fixture_teardown);
   g_test_add ("/wizard/ndr-several", Fixture, NULL, fixture_setup, test_ndr_several, fixture_teardown);
+  g_test_add ("/wizard/vantage-banner", Fixture, NULL, fixture_setup, test_vantage_banner, fixture_teardown);
+  g_test_add ("/wizard/warning-without-reply", Fixture, NULL, fixture_setup, test_warning_without_reply, fixture_teardown);
   g_test_add ("/wizard/import-connectors", Fixture, NULL, fixture_setup, test_import_and_edit, fixture_teardown);
   g_test_add ("/wizard/connector-refused", Fixture, NULL, fixture_setup, test_connector_flow, fixture_teardown);
   g_test_add ("/wizard/export", Fixture, NULL, fixture_setup, test_export, fixture_teardown);
