@@ -197,8 +197,9 @@ def bench_a(n):
             "≤ 0.5× swaks, ≤ gnutls-cli", "; ".join(versus),
             f"same dialogue in-process {ms(floor)}; TCP connect+greeting {ms(rtt)}; "
             f"our process start (explain --help) {ms(start)}")
-        rss = peak_rss_kb(ours_cmd)
-        row("d", "CLI check peak RSS", f"{rss / 1024:.1f} MB" if rss else "?", "≤ 30 MB")
+        rsss = [r for r in (peak_rss_kb(ours_cmd) for _ in range(n)) if r]
+        row("d", "CLI check peak RSS", f"{statistics.median(rsss) / 1024:.1f} MB" if rsss else "?", "≤ 30 MB",
+            floor=f"/usr/bin/time -v; median of {len(rsss)} runs, largest {max(rsss) / 1024:.1f} MB" if rsss else "")
     finally:
         labs.close()
 
@@ -226,21 +227,34 @@ def bench_c(n):
     if not have(stall):
         row("c", what, "n/a", "≤ 20 ms", floor="probe not in the tree")
         return
-    maxes, p99s, walls = [], [], []
-    for _ in range(max(3, n // 2)):
-        _, p = run_timed([stall, "20"], timeout=120)
-        m = re.search(r"max_gap_ms=([\d.]+) p99_gap_ms=([\d.]+) samples=(\d+) wall_ms=([\d.]+)",
-                      p.stdout.decode())
-        if m:
-            maxes.append(float(m.group(1)))
-            p99s.append(float(m.group(2)))
-            walls.append(float(m.group(4)))
-    if not maxes:
-        row("c", what, "?", "≤ 20 ms", floor=p.stderr.decode(errors="replace").strip()[-80:])
-        return
-    row("c", what, f"{statistics.median(maxes):.1f} ms", "≤ 20 ms",
-        floor=f"worst of {len(maxes)} runs {max(maxes):.1f} ms; p99 gap {statistics.median(p99s):.1f} ms; "
-              f"the probe of 20 lab servers (10 scenarios) took {statistics.median(walls):.0f} ms")
+    # A percentile of a handful of gaps is only the largest again: report
+    # p99 only when every run had at least 100 gaps (the program says
+    # "none" otherwise), else the max alone.
+    for by_name in (False, True):
+        what = ("longest main-loop stall, 20-host probe (engine alone, 1 ms source)" if not by_name else
+                "longest main-loop stall, 20-host probe + a name, its MX and the internet view "
+                "(DoH/RDAP from a loopback HTTPS server)")
+        maxes, p99s, walls, samples = [], [], [], []
+        for _ in range(max(3, n // 2)):
+            _, p = run_timed([stall, "20"] + (["--by-name"] if by_name else []), timeout=120)
+            m = re.search(r"max_gap_ms=([\d.]+) p99_gap_ms=(\S+) samples=(\d+) wall_ms=([\d.]+)",
+                          p.stdout.decode())
+            if m:
+                maxes.append(float(m.group(1)))
+                if m.group(2) != "none":
+                    p99s.append(float(m.group(2)))
+                samples.append(int(m.group(3)))
+                walls.append(float(m.group(4)))
+        if not maxes:
+            row("c", what, "?", "≤ 20 ms", floor=p.stderr.decode(errors="replace").strip()[-80:])
+            continue
+        if len(p99s) == len(maxes):
+            spread = f"p99 gap {statistics.median(p99s):.1f} ms (≥ 100 gaps per run)"
+        else:
+            spread = f"no percentile: {min(samples)}–{max(samples)} gaps per run (< 100), max only"
+        row("c", what, f"{statistics.median(maxes):.1f} ms (max)", "≤ 20 ms",
+            floor=f"median of {len(maxes)} runs' max; worst of them {max(maxes):.1f} ms; {spread}; "
+                  f"the probe took {statistics.median(walls):.0f} ms")
 
     if not have(window_stall) or not shutil.which("Xvfb"):
         return
@@ -319,7 +333,7 @@ def gui_start(display, renderer, n):
 
 def bench_d(n):
     if not shutil.which("Xvfb") or not shutil.which("xdotool"):
-        row("d", "GUI cold start to first frame", "n/a", "≤ 500 ms", floor="needs Xvfb and xdotool")
+        row("d", "GUI cold start to window mapped", "n/a", "≤ 500 ms", floor="needs Xvfb and xdotool")
         return
     xvfb, display = start_xvfb()
     runs = max(3, n // 2)
@@ -330,12 +344,15 @@ def bench_d(n):
         for renderer in (None, "cairo"):
             starts, rsss = gui_start(display, renderer, runs)
             name = renderer or "default (GL, llvmpipe)"
-            row("d", f"GUI cold start to first frame, renderer {name}",
+            # What is measured is the X window becoming mapped and viewable
+            # (xdotool polled every 2 ms), not a frame the app drew.
+            row("d", f"GUI cold start to window mapped, renderer {name}",
                 ms(statistics.median(starts)) if starts else "?", "≤ 500 ms",
-                floor=f"window mapped and viewable, polled every 2 ms; median of {len(starts)}")
+                floor=f"until the X window is mapped and viewable (xdotool polled every 2 ms; "
+                      f"not the first drawn frame); median of {len(starts)}")
             row("d", f"GUI peak RSS, renderer {name}",
                 f"{statistics.median(rsss) / 1024:.1f} MB" if rsss else "?", "≤ 120 MB",
-                floor="/usr/bin/time -v, 1 s after the first frame")
+                floor=f"/usr/bin/time -v, ended 1 s after the window was mapped; median of {len(rsss)}")
     finally:
         xvfb.terminate()
         xvfb.wait()
