@@ -244,12 +244,15 @@ rdap_event_date (JsonArray  *events,
   return NULL;
 }
 
+/* ISO 8601 with a four-digit year: "%Y" does not pad, and a registry's
+ * answer may carry any year (fuzz-web-documents found "708-01-01"). */
 static char *
 format_date (GDateTime *date)
 {
   g_autoptr(GDateTime) utc = g_date_time_to_utc (date);
 
-  return g_date_time_format (utc, "%Y-%m-%d");
+  return g_strdup_printf ("%04d-%02d-%02d", g_date_time_get_year (utc),
+                          g_date_time_get_month (utc), g_date_time_get_day_of_month (utc));
 }
 
 /* An RDAP domain answer (RFC 9083) for @host under @domain: the

@@ -61,6 +61,27 @@ test_window_navigation (void)
   mfd_test_ui_iterate_until_idle ();
 }
 
+/* Every icon the pages name is either the app's own, in its GResource
+ * (found through the application's resource base path, added here as
+ * GtkApplication does), or one that Adwaita has kept for years. */
+static void
+test_window_icons (void)
+{
+  GtkIconTheme *theme = gtk_icon_theme_get_for_display (gdk_display_get_default ());
+  const char *own[] = { "mfd-passed-symbolic", BASE_APP_ID "-symbolic", NULL };
+
+  gtk_icon_theme_add_resource_path (theme, RESOURCE_PREFIX "/icons");
+  for (guint i = 0; own[i] != NULL; i++)
+    {
+      g_autofree char *path = g_strdup_printf (RESOURCE_PREFIX "/icons/%s/%s.svg",
+                                               g_str_has_prefix (own[i], "mfd-") ? "scalable/actions" : "symbolic/apps",
+                                               own[i]);
+
+      g_assert_true (g_resources_get_info (path, 0, NULL, NULL, NULL));
+      g_assert_true (gtk_icon_theme_has_icon (theme, own[i]));
+    }
+}
+
 static void
 test_window_japanese (void)
 {
@@ -79,6 +100,7 @@ main (int   argc,
   if (japanese)
     g_test_add_func ("/window/japanese", test_window_japanese);
   g_test_add_func ("/window/start-page", test_window_start_page);
+  g_test_add_func ("/window/icons", test_window_icons);
   g_test_add_func ("/window/navigation", test_window_navigation);
 
   return g_test_run ();
