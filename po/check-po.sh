@@ -20,7 +20,7 @@ fail=0
 
 # Every file that marks strings for translation is listed.
 grep -v '^#' "$src/po/POTFILES.in" | sed '/^$/d' | sort > "$tmp/listed"
-( cd "$src" && grep -rlE '(^|[^a-z_])(N?_|C_|mfd_trc?) \("' app --include='*.c' ;
+( cd "$src" && grep -rlE '(^|[^a-z_])(N?_|C_|mfd_trc?) ?\("' app --include='*.c' ;
   grep -rl 'translatable="yes"' app --include='*.ui' ) | sort -u > "$tmp/marked"
 # mfd-text.c defines mfd_tr() and only mentions it.
 grep -v '^app/core/mfd-text\.c$' "$tmp/marked" > "$tmp/marked.2"

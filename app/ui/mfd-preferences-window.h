@@ -16,5 +16,7 @@ G_DECLARE_FINAL_TYPE (MfdPreferencesWindow, mfd_preferences_window, MFD, PREFERE
 
 MfdPreferencesWindow *mfd_preferences_window_new (GtkWindow *transient_for,
                                                   GSettings *settings);
+void                  mfd_preferences_window_import_ca_file (MfdPreferencesWindow *self,
+                                                             GFile                *file);
 
 G_END_DECLS
