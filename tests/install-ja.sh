@@ -27,8 +27,10 @@ case "$localedir" in /*) ;; *) localedir="$prefix/$localedir";; esac
 echo "prefix $prefix, catalogues in $localedir"
 
 if ! unshare -r --mount true 2>/dev/null; then
-  echo "not ok: cannot make a user + mount namespace here (unshare -r --mount); this test needs one"
-  exit 1
+  # Inside a build sandbox (flatpak-builder's run-tests) no nested namespace
+  # can be made: say so, and let meson count it as skipped (77).
+  echo "SKIP: cannot make a user + mount namespace here (unshare -r --mount); this test needs one"
+  exit 77
 fi
 if [ ! -d "$prefix" ]; then
   echo "not ok: the prefix $prefix does not exist to mount over"
