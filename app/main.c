@@ -30,10 +30,8 @@ running_from_build_tree (void)
 static char *
 ui_module_path (void)
 {
-  const char *override = g_getenv ("MFD_UI_MODULE");
-
-  if (override != NULL && *override != '\0')
-    return g_strdup (override);
+  /* Never a path from the environment: the module runs with the user's
+   * rights inside every window the app opens. */
   if (running_from_build_tree ())
     return g_build_filename (MFD_BUILD_UI_MODULE_DIR, MFD_UI_MODULE_NAME, NULL);
   return g_build_filename (MFD_UI_MODULE_DIR, MFD_UI_MODULE_NAME, NULL);

@@ -13,6 +13,8 @@
 #include <glib/gstdio.h>
 
 #include "mfd/mfd.h"
+#include "mfd-test-ca.h"
+#include "mfd-test-web.h"
 
 #define SHORT_MS 1000
 
@@ -469,66 +471,124 @@ test_address_range (void)
   g_assert_cmpint (dns->outcome, ==, MFD_OUTCOME_INCONCLUSIVE);
 }
 
+/* The web services on loopback (the test web server), answering for the
+ * lab's name as the internet would. */
 typedef struct
 {
-  guint           n_calls;
-  char           *host;
-  MfdStage        local_stage;
-  MfdProbe       *probe;
-} NameFuncData;
+  MfdTestWeb  server;
+  char       *dir;
+  MfdWeb     *web;
+} Internet;
 
-static gboolean
-on_public_dns_done_cb (gpointer user_data)
+static void
+serve_doh (Internet   *net,
+           const char *name,
+           const char *type,
+           int         status,
+           const char *address)
 {
-  NameFuncData *data = user_data;
-  g_autoptr(MfdObservation) obs = mfd_observation_new (MFD_STAGE_DNS_PUBLIC, MFD_OUTCOME_OK,
-                                                       data->host, NULL, 0);
+  g_autofree char *key = g_strdup_printf ("/resolve?%s&%s", name, type);
+  g_autofree char *answer = NULL;
+  g_autofree char *body = NULL;
+  int rrtype = g_str_equal (type, "A") ? 1 : 28;
 
-  mfd_probe_release (data->probe, obs);
-  return G_SOURCE_REMOVE;
+  if (address != NULL)
+    answer = g_strdup_printf (", \"Answer\": [{\"name\": \"%s.\", \"type\": %d, \"TTL\": 300, \"data\": \"%s\"}]",
+                              name, rrtype, address);
+  body = g_strdup_printf ("{\"Status\": %d, \"TC\": false, \"RD\": true, \"RA\": true, \"AD\": false, "
+                          "\"CD\": false, \"Question\": [{\"name\": \"%s.\", \"type\": %d}]%s}",
+                          status, name, rrtype, answer != NULL ? answer : "");
+  mfd_test_web_serve (&net->server, key, 200, "application/dns-json", body);
 }
 
-/* Stands in for the internet's view: answers a little later, from the
- * main context, as libsoup would. */
 static void
-public_dns_func (MfdProbe       *probe,
-                 const char     *host,
-                 MfdObservation *local_dns,
-                 GCancellable   *cancellable,
-                 gpointer        user_data)
+internet_init (Internet *net)
 {
-  NameFuncData *data = user_data;
+  g_autoptr(MfdTestCa) ca = mfd_test_ca_new ("CN=Mail Flow Doctor Probe Test CA,O=Tests");
+  g_autofree char *pem = mfd_test_ca_issue_server (ca, 2, NULL, -1, 7);
+  g_autofree char *ca_file = NULL;
+  g_autofree char *cache_dir = NULL;
+  g_autofree char *doh = NULL;
+  g_autofree char *bootstrap = NULL;
+  g_autofree char *services = NULL;
+  g_autofree char *domain = NULL;
+  g_autoptr(GDateTime) now = g_date_time_new_now_utc ();
+  g_autoptr(GDateTime) expiration = g_date_time_add_days (now, 300);
+  g_autofree char *expiration_text = g_date_time_format (expiration, "%Y-%m-%dT%H:%M:%SZ");
+  g_autoptr(GError) error = NULL;
 
-  data->n_calls++;
-  g_free (data->host);
-  data->host = g_strdup (host);
-  data->local_stage = local_dns->stage;
-  data->probe = probe;
-  mfd_probe_hold (probe);
-  g_timeout_add (100, on_public_dns_done_cb, data);
+  net->dir = g_dir_make_tmp ("mfd-probe-internet-XXXXXX", &error);
+  g_assert_no_error (error);
+  ca_file = g_build_filename (net->dir, "ca.pem", NULL);
+  g_file_set_contents (ca_file, mfd_test_ca_get_pem (ca), -1, &error);
+  g_assert_no_error (error);
+  cache_dir = g_build_filename (net->dir, "cache", NULL);
+
+  mfd_test_web_init (&net->server, pem);
+  services = g_strdup_printf ("{\"description\": \"RDAP bootstrap file for Domain Name System registrations\","
+                              " \"publication\": \"2026-01-01T00:00:00Z\", \"version\": \"1.0\","
+                              " \"services\": [[[\"test\"], [\"%s/rdap/\"]]]}", net->server.base);
+  mfd_test_web_serve (&net->server, "/rdap/dns.json", 200, "application/json", services);
+  domain = g_strdup_printf ("{\"objectClassName\": \"domain\", \"ldhName\": \"CONTOSO.TEST\","
+                            " \"status\": [\"active\"],"
+                            " \"events\": [{\"eventAction\": \"expiration\", \"eventDate\": \"%s\"}],"
+                            " \"rdapConformance\": [\"rdap_level_0\"]}", expiration_text);
+  mfd_test_web_serve (&net->server, "/rdap/domain/contoso.test", 200, "application/rdap+json", domain);
+
+  doh = g_strconcat (net->server.base, "/resolve", NULL);
+  bootstrap = g_strconcat (net->server.base, "/rdap/dns.json", NULL);
+  net->web = mfd_web_new (doh, bootstrap, net->server.base, ca_file, 5000);
+  mfd_web_set_cache_dir (net->web, cache_dir);
 }
 
-/* By name through the lab's DNS responder, with the hook for the checks
- * that run on the main context. */
 static void
-test_by_name (void)
+internet_clear (Internet *net)
 {
+  g_clear_object (&net->web);
+  mfd_test_web_clear (&net->server);
+  while (g_main_context_iteration (NULL, FALSE))
+    ;
+  mfd_test_remove_tree (net->dir);
+  g_free (net->dir);
+}
+
+/* By name through the lab's DNS responder, with the internet's view (the
+ * test web server playing DoH and RDAP): the run waits for those checks,
+ * which run on the main context, and reports what they found. */
+static void
+test_by_name (gconstpointer user_data)
+{
+  gboolean split = GPOINTER_TO_INT (user_data);
   g_autoptr(GError) error = NULL;
   g_autoptr(MfdLab) lab = mfd_lab_new (MFD_LAB_HEALTHY, &error);
   g_autoptr(MfdTarget) target = new_target (MFD_TLS_DOMAIN_VALIDATION);
   g_autoptr(MfdProbe) probe = NULL;
   g_auto(Run) run = { NULL, };
-  NameFuncData data = { 0, };
-  MfdObservation *dns, *public_dns, *authority;
+  Internet net = { { NULL, }, };
+  MfdObservation *dns, *public_dns, *registration, *authority;
   g_autofree char *detail = NULL;
+  guint i_public, i_dns = G_MAXUINT;
 
   g_assert_no_error (error);
+  internet_init (&net);
+  if (split)
+    {
+      /* The internet does not know the name the local resolver answers. */
+      serve_doh (&net, "mail.contoso.test", "A", 3, NULL);
+      serve_doh (&net, "mail.contoso.test", "AAAA", 3, NULL);
+    }
+  else
+    {
+      serve_doh (&net, "mail.contoso.test", "A", 0, "127.0.0.1");
+      serve_doh (&net, "mail.contoso.test", "AAAA", 0, NULL);
+    }
+
   mfd_target_set_dns_server (target, mfd_lab_get_dns_server (lab));
   mfd_target_add_smart_host (target, mfd_lab_get_host_name (lab), mfd_lab_get_smtp_port (lab));
   mfd_target_set_tls_domain (target, mfd_lab_get_tls_domain (lab));
   mfd_target_set_ca_file (target, mfd_lab_get_ca_file (lab));
   probe = mfd_probe_new (target);
-  mfd_probe_set_name_func (probe, public_dns_func, &data, NULL);
+  mfd_probe_set_web (probe, net.web);
   run_probe (probe, 0, &run);
   g_assert_no_error (run.error);
 
@@ -543,15 +603,45 @@ test_by_name (void)
   detail = mfd_observation_dup_detail (authority, "en");
   g_test_message ("authority: %s %s", mfd_outcome_to_string (authority->outcome), detail);
 
-  /* The hook ran once, and the run waited for what it handed over. */
-  g_assert_cmpuint (data.n_calls, ==, 1);
-  g_assert_cmpstr (data.host, ==, "mail.contoso.test");
-  g_assert_cmpint (data.local_stage, ==, MFD_STAGE_DNS);
+  /* Each service was asked once, for the name (not for its address). */
+  g_assert_cmpuint (mfd_test_web_hits (&net.server, "/resolve?mail.contoso.test&A"), ==, 1);
+  g_assert_cmpuint (mfd_test_web_hits (&net.server, "/resolve?mail.contoso.test&AAAA"), ==, 1);
+  /* .test is no registry's: RDAP is not asked (see the registration step). */
+  g_assert_cmpuint (mfd_test_web_hits (&net.server, "/rdap/domain/contoso.test"), ==, 0);
+
   public_dns = find_observation (run.observations, MFD_STAGE_DNS_PUBLIC, NULL);
+  registration = find_observation (run.observations, MFD_STAGE_REGISTRATION, NULL);
   g_assert_nonnull (public_dns);
+  g_assert_nonnull (registration);
+  g_assert_cmpstr (public_dns->host, ==, "mail.contoso.test");
+  g_assert_cmpstr (mfd_observation_get_fact (public_dns, "resolver"), ==, "127.0.0.1");
+  if (split)
+    {
+      g_assert_cmpint (public_dns->outcome, ==, MFD_OUTCOME_FAIL);
+      g_assert_cmpstr (public_dns->cause, ==, "dns-split-horizon");
+      g_assert_cmpstr (mfd_observation_get_fact (public_dns, "public-view"), ==, "nxdomain");
+    }
+  else
+    g_assert_cmpint (public_dns->outcome, ==, MFD_OUTCOME_OK);
+  g_assert_cmpint (registration->outcome, ==, MFD_OUTCOME_SKIPPED);
+  g_free (detail);
+  detail = mfd_observation_dup_detail (registration, "en");
+  g_assert_cmpstr (detail, ==, "Not checked: mail.contoso.test is not a name under a registered domain.");
+
+  /* Reported through the same signal as the other steps, after the local
+   * lookup it compares with. */
   g_assert_true (g_ptr_array_find_with_equal_func (run.events, "finished dns-public mail.contoso.test -",
-                                                   g_str_equal, NULL));
-  g_free (data.host);
+                                                   g_str_equal, &i_public));
+  for (guint i = 0; i < run.events->len; i++)
+    if (g_str_has_prefix (g_ptr_array_index (run.events, i), "finished dns mail.contoso.test"))
+      {
+        i_dns = i;
+        break;
+      }
+  g_assert_cmpuint (i_dns, <, i_public);
+
+  g_clear_object (&probe);
+  internet_clear (&net);
 }
 
 /* UseMXRecord: the domain's MX, then the MX host, then its address. */
@@ -655,7 +745,8 @@ main (int   argc,
   g_test_add_func ("/probe/ipv6", test_ipv6);
   g_test_add_func ("/probe/ndr-address", test_ndr_address);
   g_test_add_func ("/probe/address-range", test_address_range);
-  g_test_add_func ("/probe/by-name", test_by_name);
+  g_test_add_data_func ("/probe/by-name", GINT_TO_POINTER (FALSE), test_by_name);
+  g_test_add_data_func ("/probe/by-name-split-horizon", GINT_TO_POINTER (TRUE), test_by_name);
   g_test_add_func ("/probe/by-mx", test_by_mx);
   g_test_add_func ("/probe/web-offline", test_web_offline);
 

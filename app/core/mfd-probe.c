@@ -31,9 +31,6 @@ struct _MfdProbe
   struct _Run      *run;            /* while running */
 
   MfdWeb           *web;
-  MfdProbeNameFunc  name_func;
-  gpointer          name_func_data;
-  GDestroyNotify    name_func_destroy;
   guint16           authority_port;   /* 0: port 53 */
 };
 
@@ -76,7 +73,7 @@ typedef struct _Run
   guint            reply_ms;
   guint            tls_ms;
   guint            dns_ms;
-  gboolean         has_name_func;
+  gboolean         has_web_checks;
 
   gint             pending;         /* jobs queued or running, plus holds */
   GMutex           mutex;
@@ -109,7 +106,7 @@ typedef struct
   char           *host;
   char           *ip;
   MfdObservation *observation;
-  gboolean        call_name_func;
+  gboolean        call_web_checks;
 } Event;
 
 static Run *
@@ -152,7 +149,7 @@ static void push_event (Run   *run,
                         Event *event);
 static void emit_finished (Run            *run,
                            MfdObservation *observation,
-                           gboolean        call_name_func);
+                           gboolean        call_web_checks);
 static void schedule_dispatch (Run *run);
 
 /* Ends one hold on the run, handing over what the check found. */
@@ -230,15 +227,12 @@ dispatch_events_cb (gpointer user_data)
         {
           g_ptr_array_add (run->probe->observations, mfd_observation_ref (event->observation));
           g_signal_emit (run->probe, signals[STEP_FINISHED], 0, event->observation);
-          if (event->call_name_func)
+          if (event->call_web_checks)
             {
               MfdProbe *probe = run->probe;
 
               if (probe->web != NULL && !g_cancellable_is_cancelled (run->cancellable))
                 start_web_checks (run, probe->web, event->host, event->observation);
-              if (probe->name_func != NULL && !g_cancellable_is_cancelled (run->cancellable))
-                probe->name_func (probe, event->host, event->observation,
-                                  run->cancellable, probe->name_func_data);
               /* The reference the worker took for this call. */
               g_atomic_int_add (&run->pending, -1);
             }
@@ -303,14 +297,14 @@ emit_started (Run        *run,
 static void
 emit_finished (Run            *run,
                MfdObservation *observation,
-               gboolean        call_name_func)
+               gboolean        call_web_checks)
 {
   Event *event = g_new0 (Event, 1);
 
   event->observation = observation;
   event->host = g_strdup (observation->host);
-  event->call_name_func = call_name_func && run->has_name_func;
-  if (event->call_name_func)
+  event->call_web_checks = call_web_checks && run->has_web_checks;
+  if (event->call_web_checks)
     g_atomic_int_inc (&run->pending);
   push_event (run, event);
 }
@@ -610,8 +604,6 @@ mfd_probe_finalize (GObject *object)
 {
   MfdProbe *self = MFD_PROBE (object);
 
-  if (self->name_func_destroy != NULL)
-    self->name_func_destroy (self->name_func_data);
   g_clear_object (&self->target);
   g_clear_object (&self->web);
   g_ptr_array_unref (self->observations);
@@ -751,41 +743,6 @@ mfd_probe_set_dns_authority_port (MfdProbe *self,
 }
 
 void
-mfd_probe_set_name_func (MfdProbe         *self,
-                         MfdProbeNameFunc  func,
-                         gpointer          user_data,
-                         GDestroyNotify    destroy)
-{
-  g_return_if_fail (MFD_IS_PROBE (self));
-  g_return_if_fail (self->run == NULL);
-
-  if (self->name_func_destroy != NULL)
-    self->name_func_destroy (self->name_func_data);
-  self->name_func = func;
-  self->name_func_data = user_data;
-  self->name_func_destroy = destroy;
-}
-
-void
-mfd_probe_hold (MfdProbe *self)
-{
-  g_return_if_fail (MFD_IS_PROBE (self));
-  g_return_if_fail (self->run != NULL);
-
-  g_atomic_int_inc (&self->run->pending);
-}
-
-void
-mfd_probe_release (MfdProbe       *self,
-                   MfdObservation *observation)
-{
-  g_return_if_fail (MFD_IS_PROBE (self));
-  g_return_if_fail (self->run != NULL);
-
-  run_release (self->run, observation);
-}
-
-void
 mfd_probe_run_async (MfdProbe            *self,
                      GCancellable        *cancellable,
                      GAsyncReadyCallback  callback,
@@ -835,7 +792,7 @@ mfd_probe_run_async (MfdProbe            *self,
     run->resolver_error = g_strdup (error->message);
   else if (self->authority_port != 0)
     mfd_dns_resolver_set_authority_port (run->resolver, self->authority_port);
-  run->has_name_func = self->name_func != NULL || self->web != NULL;
+  run->has_web_checks = self->web != NULL;
   run->pool = g_thread_pool_new (job_func, NULL, MAX_WORKERS, FALSE, NULL);
   self->run = run;
 

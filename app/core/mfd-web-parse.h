@@ -45,6 +45,13 @@ gboolean       mfd_web_doh_parse            (JsonNode        *root,
  * "/", or NULL when @root is not that shape. */
 GHashTable    *mfd_web_rdap_parse_bootstrap (JsonNode    *root);
 
+/* An RDAP domain answer for @host, whose registered domain is @domain:
+ * the registration step's observation (status, expiration, suspension),
+ * or NULL when @root is not a domain object. */
+MfdObservation *mfd_web_rdap_parse_domain   (JsonNode    *root,
+                                             const char  *host,
+                                             const char  *domain);
+
 /* The Microsoft 365 endpoint list: EOP's ranges on TCP 25, or NULL. */
 char         **mfd_web_eop_parse_endpoints  (JsonNode    *root);
 

@@ -244,17 +244,23 @@ rdap_event_date (JsonArray  *events,
   return NULL;
 }
 
+/* ISO 8601 with a four-digit year: "%Y" does not pad, and a registry's
+ * answer may carry any year (fuzz-web-documents found "708-01-01"). */
 static char *
 format_date (GDateTime *date)
 {
   g_autoptr(GDateTime) utc = g_date_time_to_utc (date);
 
-  return g_date_time_format (utc, "%Y-%m-%d");
+  return g_strdup_printf ("%04d-%02d-%02d", g_date_time_get_year (utc),
+                          g_date_time_get_month (utc), g_date_time_get_day_of_month (utc));
 }
 
-static MfdObservation *
-rdap_conclude (RdapCheck *check,
-               JsonNode  *root)
+/* An RDAP domain answer (RFC 9083) for @host under @domain: the
+ * registration step's observation, or NULL when @root is not one. */
+MfdObservation *
+mfd_web_rdap_parse_domain (JsonNode   *root,
+                           const char *host,
+                           const char *domain)
 {
   g_autoptr(MfdObservation) observation = NULL;
   g_autoptr(GPtrArray) statuses = g_ptr_array_new_with_free_func (g_free);
@@ -296,7 +302,7 @@ rdap_conclude (RdapCheck *check,
   if (expiration != NULL)
     expiration_text = format_date (expiration);
 
-  observation = mfd_observation_new (MFD_STAGE_REGISTRATION, MFD_OUTCOME_OK, check->host, NULL, 0);
+  observation = mfd_observation_new (MFD_STAGE_REGISTRATION, MFD_OUTCOME_OK, host, NULL, 0);
   if (*status_text != '\0')
     mfd_observation_set_fact (observation, "rdap-status", status_text);
   if (expiration_text != NULL)
@@ -317,15 +323,15 @@ rdap_conclude (RdapCheck *check,
       if (expiration != NULL && g_date_time_compare (expiration, now) <= 0)
         mfd_observation_set_detail (observation,
                                     N_("The registration of {1} expired on {2} and the registry lists it as “{3}”: its DNS no longer works on the internet. Renew the domain with its registrar."),
-                                    check->domain, expiration_text, suspension, NULL);
+                                    domain, expiration_text, suspension, NULL);
       else if (g_str_equal (key, "inactive"))
         mfd_observation_set_detail (observation,
                                     N_("The registry lists {1} as “{2}”: no name servers are delegated for the domain, so its names do not resolve on the internet. Set its name servers at the registrar."),
-                                    check->domain, suspension, NULL);
+                                    domain, suspension, NULL);
       else
         mfd_observation_set_detail (observation,
                                     N_("The registry lists {1} as “{2}”: the domain is suspended or being deleted, so its DNS no longer works on the internet. Contact its registrar."),
-                                    check->domain, suspension, NULL);
+                                    domain, suspension, NULL);
     }
   else if (expiration != NULL && g_date_time_compare (expiration, now) <= 0)
     {
@@ -333,7 +339,7 @@ rdap_conclude (RdapCheck *check,
       mfd_observation_set_cause (observation, "dns-domain-expired");
       mfd_observation_set_detail (observation,
                                   N_("The registration of {1} expired on {2}. Renew the domain with its registrar before its DNS stops working."),
-                                  check->domain, expiration_text, NULL);
+                                  domain, expiration_text, NULL);
     }
   else if (expiration != NULL
            && g_date_time_difference (expiration, now) < (GTimeSpan) MFD_WEB_EXPIRY_WARNING_DAYS * G_TIME_SPAN_DAY)
@@ -346,18 +352,25 @@ rdap_conclude (RdapCheck *check,
       mfd_observation_set_fact (observation, "days-left", days);
       mfd_observation_set_detail (observation,
                                   N_("The registration of {1} expires on {2} (days left: {3}). Renew it so that mail keeps flowing."),
-                                  check->domain, expiration_text, days, NULL);
+                                  domain, expiration_text, days, NULL);
     }
   else if (expiration != NULL)
     mfd_observation_set_detail (observation,
                                 N_("{1} is registered until {2}."),
-                                check->domain, expiration_text, NULL);
+                                domain, expiration_text, NULL);
   else
     mfd_observation_set_detail (observation,
                                 N_("{1} is registered; the registry gives no expiration date."),
-                                check->domain, NULL);
+                                domain, NULL);
 
   return g_steal_pointer (&observation);
+}
+
+static MfdObservation *
+rdap_conclude (RdapCheck *check,
+               JsonNode  *root)
+{
+  return mfd_web_rdap_parse_domain (root, check->host, check->domain);
 }
 
 static void

@@ -288,7 +288,7 @@ show_outcome (StepRow              *step,
   switch (observation->outcome)
     {
     case MFD_OUTCOME_OK:
-      icon = "emblem-ok-symbolic", style = "success", tooltip = _("Passed");
+      icon = "mfd-passed-symbolic", style = "success", tooltip = _("Passed");
       break;
     case MFD_OUTCOME_WARNING:
       icon = "dialog-warning-symbolic", style = "warning", tooltip = _("Warning");

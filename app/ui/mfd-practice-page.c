@@ -88,7 +88,7 @@ mfd_practice_page_init (MfdPracticePage *self)
       if (code != NULL)
         adw_action_row_add_prefix (ADW_ACTION_ROW (row), mfd_ui_code_chip_new (0, code, FALSE));
       else
-        adw_action_row_add_prefix (ADW_ACTION_ROW (row), gtk_image_new_from_icon_name ("emblem-ok-symbolic"));
+        adw_action_row_add_prefix (ADW_ACTION_ROW (row), gtk_image_new_from_icon_name ("mfd-passed-symbolic"));
       adw_action_row_add_suffix (ADW_ACTION_ROW (row), gtk_image_new_from_icon_name ("go-next-symbolic"));
       adw_preferences_group_add (self->scenarios_group, row);
     }

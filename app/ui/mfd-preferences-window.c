@@ -9,7 +9,10 @@
 
 #include "config.h"
 
+#include <errno.h>
+#include <string.h>
 #include <glib/gi18n.h>
+#include <glib/gstdio.h>
 
 #include "mfd/mfd.h"
 #include "mfd-preferences-window.h"
@@ -35,6 +38,9 @@ struct _MfdPreferencesWindow
   GtkSwitch            *control_probes;
   AdwEntryRow          *control_smtp;
   AdwEntryRow          *control_name;
+
+  GCancellable         *cancellable;
+  GtkFileChooserNative *chooser;
 };
 
 enum {
@@ -110,6 +116,166 @@ on_row_changed_cb (AdwEntryRow          *row,
     show_reason (row, mfd_target_check_ca_file (text, NULL));
   else
     show_reason (row, mfd_target_check_url (text, NULL));
+}
+
+/* The CA file ------------------------------------------------------------- */
+
+/* Where a chosen CA file is kept: the app's own data folder, which a
+ * sandboxed app can always read (the file the portal handed over may not be
+ * readable after this session). */
+static char *
+dup_ca_dir (void)
+{
+  return g_build_filename (g_get_user_data_dir (), "mail-flow-doctor", "ca", NULL);
+}
+
+/* A CA file is small; anything larger is not one. */
+#define CA_FILE_MAX_SIZE (4 * 1024 * 1024)
+
+static void
+import_ca_thread (GTask        *task,
+                  gpointer      source_object,
+                  gpointer      task_data,
+                  GCancellable *cancellable)
+{
+  GFile *file = task_data;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GFileInfo) info = NULL;
+  g_autofree char *contents = NULL;
+  g_autofree char *dir = dup_ca_dir ();
+  g_autofree char *name = NULL;
+  g_autofree char *dest = NULL;
+  gsize len = 0;
+
+  info = g_file_query_info (file, G_FILE_ATTRIBUTE_STANDARD_SIZE "," G_FILE_ATTRIBUTE_STANDARD_DISPLAY_NAME,
+                            G_FILE_QUERY_INFO_NONE, cancellable, &error);
+  if (info == NULL)
+    {
+      g_task_return_error (task, g_steal_pointer (&error));
+      return;
+    }
+  if (g_file_info_get_size (info) > CA_FILE_MAX_SIZE)
+    {
+      g_task_return_new_error (task, G_IO_ERROR, G_IO_ERROR_INVALID_DATA,
+                               _("The file is too large for a CA file."));
+      return;
+    }
+  if (!g_file_load_contents (file, cancellable, &contents, &len, NULL, &error))
+    {
+      g_task_return_error (task, g_steal_pointer (&error));
+      return;
+    }
+  if (g_strstr_len (contents, len, "-----BEGIN CERTIFICATE-----") == NULL)
+    {
+      g_task_return_new_error (task, G_IO_ERROR, G_IO_ERROR_INVALID_DATA,
+                               _("The file holds no PEM certificate."));
+      return;
+    }
+
+  name = g_file_get_basename (file);
+  if (name == NULL || *name == '.' || strchr (name, G_DIR_SEPARATOR) != NULL)
+    {
+      g_free (name);
+      name = g_strdup ("ca.pem");
+    }
+  dest = g_build_filename (dir, name, NULL);
+  if (g_mkdir_with_parents (dir, 0700) != 0 ||
+      !g_file_set_contents_full (dest, contents, len, G_FILE_SET_CONTENTS_CONSISTENT, 0600, &error))
+    {
+      if (error == NULL)
+        g_set_error (&error, G_IO_ERROR, g_io_error_from_errno (errno), "%s: %s", dir, g_strerror (errno));
+      g_task_return_error (task, g_steal_pointer (&error));
+      return;
+    }
+  g_task_return_pointer (task, g_steal_pointer (&dest), g_free);
+}
+
+static void
+on_ca_imported_cb (GObject      *source,
+                   GAsyncResult *result,
+                   gpointer      user_data)
+{
+  MfdPreferencesWindow *self = MFD_PREFERENCES_WINDOW (source);
+  g_autoptr(GError) error = NULL;
+  g_autofree char *path = g_task_propagate_pointer (G_TASK (result), &error);
+
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    return;
+  if (path == NULL)
+    {
+      g_autofree char *text = g_strdup_printf (_("Cannot use that CA file: %s"), error->message);
+
+      adw_preferences_window_add_toast (ADW_PREFERENCES_WINDOW (self), adw_toast_new (text));
+      return;
+    }
+  /* The setting follows the row (bound). */
+  gtk_editable_set_text (GTK_EDITABLE (self->ca_file), path);
+}
+
+/**
+ * mfd_preferences_window_import_ca_file:
+ * @self: the window
+ * @file: a PEM file the user chose
+ *
+ * Copies @file into the app's data folder in a worker thread and, once it
+ * is there, makes the copy the CA file setting. What the "Choose…" button
+ * does with the file the chooser (the portal in a sandbox) returns.
+ */
+void
+mfd_preferences_window_import_ca_file (MfdPreferencesWindow *self,
+                                       GFile                *file)
+{
+  g_autoptr(GTask) task = NULL;
+
+  g_return_if_fail (MFD_IS_PREFERENCES_WINDOW (self));
+  g_return_if_fail (G_IS_FILE (file));
+
+  task = g_task_new (self, self->cancellable, on_ca_imported_cb, NULL);
+  g_task_set_source_tag (task, mfd_preferences_window_import_ca_file);
+  g_task_set_task_data (task, g_object_ref (file), g_object_unref);
+  g_task_run_in_thread (task, import_ca_thread);
+}
+
+static void
+on_chooser_response_cb (GtkNativeDialog      *chooser,
+                        int                   response,
+                        MfdPreferencesWindow *self)
+{
+  if (response == GTK_RESPONSE_ACCEPT)
+    {
+      g_autoptr(GFile) file = gtk_file_chooser_get_file (GTK_FILE_CHOOSER (chooser));
+
+      if (file != NULL)
+        mfd_preferences_window_import_ca_file (self, file);
+    }
+  g_clear_object (&self->chooser);
+}
+
+static void
+on_choose_ca_clicked_cb (MfdPreferencesWindow *self)
+{
+  g_autoptr(GtkFileFilter) pem = gtk_file_filter_new ();
+  g_autoptr(GtkFileFilter) all = gtk_file_filter_new ();
+
+  if (self->chooser != NULL)
+    return;
+
+  /* GtkFileChooserNative goes through the file chooser portal inside a
+   * sandbox, so the app needs no access to the user's files. */
+  self->chooser = gtk_file_chooser_native_new (_("Choose a CA File"), GTK_WINDOW (self),
+                                               GTK_FILE_CHOOSER_ACTION_OPEN, NULL, NULL);
+  gtk_native_dialog_set_modal (GTK_NATIVE_DIALOG (self->chooser), TRUE);
+  gtk_file_filter_set_name (pem, _("PEM certificates"));
+  gtk_file_filter_add_pattern (pem, "*.pem");
+  gtk_file_filter_add_pattern (pem, "*.crt");
+  gtk_file_filter_add_pattern (pem, "*.cer");
+  gtk_file_filter_add_mime_type (pem, "application/x-x509-ca-cert");
+  gtk_file_chooser_add_filter (GTK_FILE_CHOOSER (self->chooser), pem);
+  gtk_file_filter_set_name (all, _("All files"));
+  gtk_file_filter_add_pattern (all, "*");
+  gtk_file_chooser_add_filter (GTK_FILE_CHOOSER (self->chooser), all);
+  g_signal_connect (self->chooser, "response", G_CALLBACK (on_chooser_response_cb), self);
+  gtk_native_dialog_show (GTK_NATIVE_DIALOG (self->chooser));
 }
 
 static void
@@ -221,6 +387,14 @@ mfd_preferences_window_dispose (GObject *object)
 {
   MfdPreferencesWindow *self = MFD_PREFERENCES_WINDOW (object);
 
+  g_cancellable_cancel (self->cancellable);
+  g_clear_object (&self->cancellable);
+  if (self->chooser != NULL)
+    {
+      g_signal_handlers_disconnect_by_data (self->chooser, self);
+      gtk_native_dialog_destroy (GTK_NATIVE_DIALOG (self->chooser));
+      g_clear_object (&self->chooser);
+    }
   gtk_widget_dispose_template (GTK_WIDGET (self), MFD_TYPE_PREFERENCES_WINDOW);
   g_clear_object (&self->settings);
 
@@ -279,6 +453,7 @@ mfd_preferences_window_class_init (MfdPreferencesWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, MfdPreferencesWindow, control_probes);
   gtk_widget_class_bind_template_child (widget_class, MfdPreferencesWindow, control_smtp);
   gtk_widget_class_bind_template_child (widget_class, MfdPreferencesWindow, control_name);
+  gtk_widget_class_bind_template_callback (widget_class, on_choose_ca_clicked_cb);
 }
 
 static void
@@ -287,6 +462,7 @@ mfd_preferences_window_init (MfdPreferencesWindow *self)
   GtkEventController *keys = gtk_event_controller_key_new ();
 
   gtk_widget_init_template (GTK_WIDGET (self));
+  self->cancellable = g_cancellable_new ();
 
   gtk_event_controller_set_propagation_phase (keys, GTK_PHASE_CAPTURE);
   g_signal_connect_object (keys, "key-pressed", G_CALLBACK (on_key_pressed_cb), self, 0);

@@ -18,5 +18,7 @@ MfdPreferencesWindow *mfd_preferences_window_new (GtkWindow *transient_for,
                                                   GSettings *settings);
 /* For tests: whether the DNS server typed is one the checks can use. */
 gboolean              mfd_preferences_window_get_dns_server_valid (MfdPreferencesWindow *self);
+void                  mfd_preferences_window_import_ca_file (MfdPreferencesWindow *self,
+                                                             GFile                *file);
 
 G_END_DECLS

@@ -1161,7 +1161,7 @@ rebuild (MfdResultsPage *self)
     case MFD_VERDICT_OK:
     default:
       self->status_title = g_strdup (_("No problem found from this computer"));
-      adw_status_page_set_icon_name (self->status_page, "emblem-ok-symbolic");
+      adw_status_page_set_icon_name (self->status_page, "mfd-passed-symbolic");
       adw_status_page_set_description (self->status_page,
                                        _("The destination answered every check as Exchange Online expects. But this computer is not Microsoft's network: a firewall can let this computer in and still block the addresses Exchange Online connects from. Make sure the ranges below can reach TCP port 25, and check the connector's settings in the Exchange admin center."));
       summary = g_strdup (_("Every check passed."));

@@ -53,28 +53,4 @@ void        mfd_probe_set_web            (MfdProbe            *self,
 void        mfd_probe_set_dns_authority_port (MfdProbe    *self,
                                               guint16      port);
 
-/* A hook for other checks of each destination name that run on the main
- * context rather than in the probe's worker threads. Called on the
- * caller's main context once the local DNS lookup of each name has
- * finished, with that observation. The function starts its asynchronous
- * work after mfd_probe_hold(), and hands each result over with
- * mfd_probe_release(): the run finishes only when every hold is released.
- * Use @cancellable for the work; it is the run's. */
-typedef void (*MfdProbeNameFunc)         (MfdProbe            *probe,
-                                          const char          *host,
-                                          MfdObservation      *local_dns,
-                                          GCancellable        *cancellable,
-                                          gpointer             user_data);
-
-void        mfd_probe_set_name_func      (MfdProbe            *self,
-                                          MfdProbeNameFunc     func,
-                                          gpointer             user_data,
-                                          GDestroyNotify       destroy);
-/* Only while a run is going on, on its main context. */
-void        mfd_probe_hold               (MfdProbe            *self);
-/* Emits "step-finished" for @observation (may be NULL: nothing to add)
- * and ends one hold. */
-void        mfd_probe_release            (MfdProbe            *self,
-                                          MfdObservation      *observation);
-
 G_END_DECLS

@@ -1,9 +1,14 @@
-/* fuzz-smtp-reply.c — libFuzzer target for the SMTP reply (and EHLO) parser
+/* fuzz-smtp-reply.c — libFuzzer target for the SMTP reply parser and the
+ * dialogue that reads it (greeting, EHLO and its extensions, STARTTLS, QUIT)
  *
- * The bytes are read as a server's stream: replies are parsed one after the
- * other as mfd_smtp_parse_reply() consumes them. A complete reply must parse
- * the same from exactly its own bytes (the parser may not look past what it
- * consumed), and its lines must be UTF-8.
+ * The bytes are read as a server's stream, twice. First, replies are parsed
+ * one after the other as mfd_smtp_parse_reply() consumes them: a complete
+ * reply must parse the same from exactly its own bytes (the parser may not
+ * look past what it consumed), and its lines must be UTF-8. Then the same
+ * bytes play the server in a whole dialogue through the connection's
+ * replaceable transport, so the EHLO extension parser and every step's
+ * reading of the replies see them; whatever the server says, the client
+ * only ever sends EHLO, STARTTLS and QUIT.
  *
  * Copyright 2026 The Mail Flow Doctor authors
  *
@@ -13,6 +18,7 @@
 #include "config.h"
 
 #include <stdint.h>
+#include <string.h>
 
 #include "mfd/mfd.h"
 #include "mfd-smtp.h"
@@ -20,9 +26,104 @@
 int LLVMFuzzerTestOneInput (const uint8_t *data,
                             size_t         size);
 
-int
-LLVMFuzzerTestOneInput (const uint8_t *data,
-                        size_t         size)
+typedef struct
+{
+  const uint8_t *data;
+  size_t         size;
+  size_t         offset;
+  GString       *sent;
+} Server;
+
+/* The server's bytes in small pieces, so replies also arrive split. */
+static gssize
+server_read (gpointer       user_data,
+             guint8        *buffer,
+             gsize          size,
+             gint64         deadline,
+             GCancellable  *cancellable,
+             GError       **error)
+{
+  Server *server = user_data;
+  gsize n = MIN (MIN (size, server->size - server->offset), 61);
+
+  memcpy (buffer, server->data + server->offset, n);
+  server->offset += n;
+  return n;
+}
+
+static gboolean
+server_write (gpointer       user_data,
+              const guint8  *data,
+              gsize          size,
+              gint64         deadline,
+              GCancellable  *cancellable,
+              GError       **error)
+{
+  Server *server = user_data;
+
+  g_string_append_len (server->sent, (const char *) data, size);
+  return TRUE;
+}
+
+static void
+assert_polite (const char *sent)
+{
+  g_auto(GStrv) lines = g_strsplit (sent, "\r\n", -1);
+
+  for (guint i = 0; lines[i] != NULL; i++)
+    g_assert_true (lines[i][0] == '\0' ||
+                   g_str_has_prefix (lines[i], "EHLO ") ||
+                   g_str_equal (lines[i], "STARTTLS") ||
+                   g_str_equal (lines[i], "QUIT"));
+}
+
+static void
+play_dialogue (const uint8_t *data,
+               size_t         size,
+               MfdTlsMode     mode)
+{
+  Server server = { data, size, 0, g_string_new (NULL) };
+  g_autoptr(MfdSmtpConnection) connection = NULL;
+  g_autoptr(MfdObservation) greeting = NULL;
+  g_autoptr(MfdObservation) ehlo = NULL;
+  g_autoptr(MfdObservation) starttls = NULL;
+  g_autoptr(MfdObservation) quit = NULL;
+
+  connection = mfd_smtp_connection_new ("mail.contoso.test", "192.0.2.25", 25, 1000, NULL);
+  mfd_smtp_connection_set_transport (connection, server_read, server_write, &server);
+
+  greeting = mfd_smtp_connection_greeting (connection);
+  g_assert_nonnull (greeting);
+  if (greeting->outcome == MFD_OUTCOME_OK)
+    {
+      ehlo = mfd_smtp_connection_ehlo (connection);
+      g_assert_nonnull (ehlo);
+      if (ehlo->outcome == MFD_OUTCOME_OK)
+        {
+          const char *extensions = mfd_observation_get_fact (ehlo, "extensions");
+          g_auto(GStrv) keywords = g_strsplit (extensions != NULL ? extensions : "", " ", -1);
+
+          /* What the evidence lists is what the dialogue goes by. */
+          for (guint i = 0; keywords[i] != NULL; i++)
+            if (*keywords[i] != '\0')
+              g_assert_true (mfd_smtp_connection_has_extension (connection, keywords[i]));
+
+          starttls = mfd_smtp_connection_starttls (connection, mode);
+          g_assert_nonnull (starttls);
+          if (starttls->outcome == MFD_OUTCOME_FAIL)
+            g_assert_nonnull (starttls->cause);
+        }
+    }
+  quit = mfd_smtp_connection_quit (connection, FALSE);
+  g_assert_nonnull (quit);
+  g_assert_true (server.offset <= size);
+  assert_polite (server.sent->str);
+  g_string_free (server.sent, TRUE);
+}
+
+static void
+parse_stream (const uint8_t *data,
+              size_t         size)
 {
   gsize offset = 0;
 
@@ -42,13 +143,13 @@ LLVMFuzzerTestOneInput (const uint8_t *data,
         {
           g_assert_nonnull (error);
           g_assert_true (error->domain == MFD_SMTP_ERROR);
-          return 0;
+          return;
         }
       g_assert_no_error (error);
       if (status == MFD_SMTP_PARSE_INCOMPLETE)
         {
           g_assert_null (reply);
-          return 0;
+          return;
         }
 
       g_assert_cmpint (status, ==, MFD_SMTP_PARSE_COMPLETE);
@@ -72,5 +173,14 @@ LLVMFuzzerTestOneInput (const uint8_t *data,
       offset += consumed;
     }
 
+}
+
+int
+LLVMFuzzerTestOneInput (const uint8_t *data,
+                        size_t         size)
+{
+  parse_stream (data, size);
+  /* The first byte picks whether TLS is required. */
+  play_dialogue (data, size, size > 0 && (data[0] & 1) ? MFD_TLS_DOMAIN_VALIDATION : MFD_TLS_OPPORTUNISTIC);
   return 0;
 }

@@ -2,7 +2,8 @@
  *
  * An HTTP body goes through mfd_web_parse_json_body() and, when it is JSON,
  * through every document reader (DoH answer for A and AAAA, RDAP bootstrap,
- * endpoint list); the raw bytes also go through the endpoint cache reader.
+ * RDAP domain answer, endpoint list); the raw bytes also go through the
+ * endpoint cache reader.
  * The readers are fed documents of the wrong kind on purpose: a server may
  * answer anything.
  *
@@ -14,6 +15,7 @@
 #include "config.h"
 
 #include <stdint.h>
+#include <string.h>
 
 #include "mfd-web-parse.h"
 
@@ -76,6 +78,25 @@ LLVMFuzzerTestOneInput (const uint8_t *data,
             g_assert_true (*(const char *) key != '\0');
             g_assert_true (g_str_has_suffix (value, "/"));
           }
+      }
+  }
+
+  {
+    g_autoptr(MfdObservation) registration = mfd_web_rdap_parse_domain (root, "mail.contoso.com", "contoso.com");
+
+    if (registration != NULL)
+      {
+        g_autofree char *en = mfd_observation_dup_detail (registration, "en");
+        const char *expiration = mfd_observation_get_fact (registration, "expiration");
+
+        g_assert_cmpint (registration->stage, ==, MFD_STAGE_REGISTRATION);
+        g_assert_cmpstr (registration->host, ==, "mail.contoso.com");
+        g_assert_true (en != NULL && g_utf8_validate (en, -1, NULL));
+        /* A failure always names its cause; dates are printed as dates. */
+        if (registration->outcome != MFD_OUTCOME_OK)
+          g_assert_cmpstr (registration->cause, ==, "dns-domain-expired");
+        if (expiration != NULL)
+          g_assert_cmpuint (strlen (expiration), ==, strlen ("2026-01-01"));
       }
   }
 

@@ -8,6 +8,10 @@
 # coverage (cov = edges, ft = features) per target. The growing corpus and
 # any crash/timeout/OOM artifact stay in BUILD_DIR/fuzz/, never in the source
 # tree: a finding becomes a regression case in tests/data by hand.
+# A target whose coverage (cov, edges of the instrumented engine) stays below
+# the minimum given in tests/meson.build has stopped reaching the code it is
+# for: that fails too. The last line is "N passed, N failed" over targets,
+# the same plain line as ./dev test (CI reads it).
 # Exit status: 0 when every target ran clean, 1 otherwise.
 set -uo pipefail
 
@@ -33,7 +37,9 @@ export UBSAN_OPTIONS="print_stacktrace=1:halt_on_error=1"
 
 results=()
 status=0
-while read -r name max_len seeds; do
+passed=0
+failed=0
+while read -r name max_len seeds min_cov; do
   [ -n "$name" ] || continue
   [ "$wanted" = "  " ] || [[ "$wanted" == *" $name "* ]] || continue
   corpus="$work/corpus/$name"
@@ -61,13 +67,17 @@ while read -r name max_len seeds; do
   cov="$(sed -n 's/.* cov: \([0-9]*\).*/\1/p' <<< "$last")"
   ft="$(sed -n 's/.* ft: \([0-9]*\).*/\1/p' <<< "$last")"
   files="$(find "$corpus" -type f | wc -l)"
-  if [ $rc -eq 0 ]; then
+  if [ $rc -eq 0 ] && [ -n "${min_cov:-}" ] && [ "${cov:-0}" -lt "$min_cov" ]; then
+    verdict="FAILED (reached ${cov:-0} edges, fewer than $min_cov: the target no longer reaches its code)"
+    status=1
+  elif [ $rc -eq 0 ]; then
     verdict=clean
   else
     verdict="FAILED (exit $rc; see $log and $artifacts)"
     status=1
     grep -E 'ERROR: |SUMMARY: |Test unit written' "$log" | head -n 5 | sed 's/^/   /'
   fi
+  if [ "$verdict" = clean ]; then passed=$((passed + 1)); else failed=$((failed + 1)); fi
   results+=("$(printf '%-28s %12s %8s %8s %8s  %s' "$name" "${execs:-?}" "${cov:-?}" "${ft:-?}" "$files" "$verdict")")
 done < "$targets"
 
@@ -76,4 +86,5 @@ printf '%-28s %12s %8s %8s %8s  %s\n' target executions cov ft corpus result
 for r in "${results[@]}"; do
   echo "$r"
 done
+echo "$passed passed, $failed failed, 0 skipped"
 exit $status

@@ -13,7 +13,9 @@
 #include "mfd/mfd.h"
 #include "mfd-preferences-window.h"
 #include "mfd-window.h"
+#include "mfd-preferences-window.h"
 #include "mfd-test-ui.h"
+#include "mfd-test-ca.h"
 
 static MfdWindow *
 create_window (void)
@@ -123,6 +125,80 @@ test_preferences_reasons (void)
   g_settings_reset (settings, "endpoints-url");
 }
 
+/* Every icon the pages name is either the app's own, in its GResource
+ * (found through the application's resource base path, added here as
+ * GtkApplication does), or one that Adwaita has kept for years. */
+static void
+test_window_icons (void)
+{
+  GtkIconTheme *theme = gtk_icon_theme_get_for_display (gdk_display_get_default ());
+  const char *own[] = { "mfd-passed-symbolic", BASE_APP_ID "-symbolic", NULL };
+
+  gtk_icon_theme_add_resource_path (theme, RESOURCE_PREFIX "/icons");
+  for (guint i = 0; own[i] != NULL; i++)
+    {
+      g_autofree char *path = g_strdup_printf (RESOURCE_PREFIX "/icons/%s/%s.svg",
+                                               g_str_has_prefix (own[i], "mfd-") ? "scalable/actions" : "symbolic/apps",
+                                               own[i]);
+
+      g_assert_true (g_resources_get_info (path, 0, NULL, NULL, NULL));
+      g_assert_true (gtk_icon_theme_has_icon (theme, own[i]));
+    }
+}
+
+static char *data_home;
+
+static gboolean
+setting_is (GSettings  *settings,
+            const char *expected)
+{
+  g_autofree char *value = g_settings_get_string (settings, "ca-file");
+
+  return g_strcmp0 (value, expected) == 0;
+}
+
+/* "Choose…" hands the chosen file to import_ca_file(): the file is copied
+ * into the app's data folder (readable inside a sandbox later on) and the
+ * setting names the copy; a file that is not PEM changes nothing. */
+static void
+test_preferences_ca_file (void)
+{
+  g_autoptr(GSettings) settings = g_settings_new (BASE_APP_ID);
+  MfdPreferencesWindow *prefs = mfd_preferences_window_new (NULL, settings);
+  g_autofree char *src_dir = g_build_filename (data_home, "elsewhere", NULL);
+  g_autofree char *pem_path = g_build_filename (src_dir, "proxy-ca.pem", NULL);
+  g_autofree char *junk_path = g_build_filename (src_dir, "notes.txt", NULL);
+  g_autofree char *expected = g_build_filename (data_home, "mail-flow-doctor", "ca", "proxy-ca.pem", NULL);
+  const char *pem = "-----BEGIN CERTIFICATE-----\nMIIBszCCAVmgAwIBAgIUTest\n-----END CERTIFICATE-----\n";
+  g_autoptr(GFile) pem_file = g_file_new_for_path (pem_path);
+  g_autoptr(GFile) junk_file = g_file_new_for_path (junk_path);
+  g_autofree char *copied = NULL;
+  gint64 deadline;
+
+  g_settings_set_string (settings, "ca-file", "");
+  g_assert_cmpint (g_mkdir_with_parents (src_dir, 0700), ==, 0);
+  g_assert_true (g_file_set_contents (pem_path, pem, -1, NULL));
+  g_assert_true (g_file_set_contents (junk_path, "not a certificate", -1, NULL));
+  gtk_window_present (GTK_WINDOW (prefs));
+
+  mfd_preferences_window_import_ca_file (prefs, junk_file);
+  mfd_preferences_window_import_ca_file (prefs, pem_file);
+  deadline = g_get_monotonic_time () + 10 * G_TIME_SPAN_SECOND;
+  while (!setting_is (settings, expected) && g_get_monotonic_time () < deadline)
+    g_main_context_iteration (NULL, TRUE);
+  g_assert_true (setting_is (settings, expected));
+  g_assert_true (g_file_get_contents (expected, &copied, NULL, NULL));
+  g_assert_cmpstr (copied, ==, pem);
+  /* The file that is not PEM was not copied. */
+  g_free (copied);
+  copied = g_build_filename (data_home, "mail-flow-doctor", "ca", "notes.txt", NULL);
+  g_assert_false (g_file_test (copied, G_FILE_TEST_EXISTS));
+
+  gtk_window_destroy (GTK_WINDOW (prefs));
+  mfd_test_ui_iterate_until_idle ();
+  g_settings_set_string (settings, "ca-file", "");
+}
+
 static void
 test_window_japanese (void)
 {
@@ -136,13 +212,25 @@ int
 main (int   argc,
       char *argv[])
 {
-  gboolean japanese = mfd_test_ui_init (&argc, &argv);
+  gboolean japanese;
+  int status;
+
+  /* Before anything asks GLib for it: the CA file test writes there. */
+  data_home = g_dir_make_tmp ("mfd-test-window-XXXXXX", NULL);
+  g_assert_nonnull (data_home);
+  g_setenv ("XDG_DATA_HOME", data_home, TRUE);
+  japanese = mfd_test_ui_init (&argc, &argv);
 
   if (japanese)
     g_test_add_func ("/window/japanese", test_window_japanese);
   g_test_add_func ("/window/start-page", test_window_start_page);
+  g_test_add_func ("/window/icons", test_window_icons);
+  g_test_add_func ("/window/preferences-ca-file", test_preferences_ca_file);
   g_test_add_func ("/window/navigation", test_window_navigation);
   g_test_add_func ("/window/preferences-reasons", test_preferences_reasons);
 
-  return g_test_run ();
+  status = g_test_run ();
+  mfd_test_remove_tree (data_home);
+  g_free (data_home);
+  return status;
 }
