@@ -60,6 +60,8 @@ build_entry (JsonBuilder       *builder,
   json_builder_add_int_value (builder, entry->port);
   json_builder_set_member_name (builder, "expired");
   json_builder_add_boolean_value (builder, entry->expired);
+  json_builder_set_member_name (builder, "delayed");
+  json_builder_add_boolean_value (builder, entry->delayed);
   mfd_util_add_string_or_null (builder, "cause", entry->cause);
   mfd_util_add_string_or_null (builder, "source", mfd_ndr_source_to_string (entry->source));
   mfd_util_add_string_or_null (builder, "reporting_server", entry->reporting_server);
