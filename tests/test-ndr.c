@@ -203,7 +203,8 @@ test_corpus_all (void)
       if (took > slowest)
         slowest = took, slowest_name = l->data;
       n++;
-      if (result == NULL && g_regex_match (status_re, contents, 0, NULL))
+      if (result == NULL && g_regex_match (status_re, contents, 0, NULL) &&
+          !g_str_has_prefix (l->data, "no-error"))
         g_error ("%s writes a status code but parsed to: %s", (const char *) l->data, error->message);
     }
   g_regex_unref (status_re);
