@@ -197,9 +197,17 @@ test_corpus_all (void)
       gint64 start, took;
 
       g_assert_true (g_file_get_contents (path, &contents, &len, NULL));
-      start = g_get_monotonic_time ();
-      result = mfd_ndr_parse (contents, len, &error);
-      took = g_get_monotonic_time () - start;
+      /* The best of five: what the parser costs, not what a busy machine
+       * added to one run. */
+      took = G_MAXINT64;
+      for (guint k = 0; k < 5; k++)
+        {
+          g_clear_error (&error);
+          g_clear_pointer (&result, mfd_ndr_result_unref);
+          start = g_get_monotonic_time ();
+          result = mfd_ndr_parse (contents, len, &error);
+          took = MIN (took, g_get_monotonic_time () - start);
+        }
       if (took > slowest)
         slowest = took, slowest_name = l->data;
       n++;
@@ -208,8 +216,8 @@ test_corpus_all (void)
         g_error ("%s writes a status code but parsed to: %s", (const char *) l->data, error->message);
     }
   g_regex_unref (status_re);
-  g_test_message ("%u samples; slowest parse %" G_GINT64_FORMAT " µs (%s)", n, slowest, slowest_name);
-  g_assert_cmpuint (n, >=, 40);
+  g_test_message ("%u samples; slowest parse (best of 5) %" G_GINT64_FORMAT " µs (%s)", n, slowest, slowest_name);
+  g_assert_cmpuint (n, >=, 150);
 }
 
 /* MFD_NDR_WRITE_EXPECTED=FILE writes the table as the parser reads the corpus
@@ -671,7 +679,7 @@ main (int   argc,
 
   names = json_object_get_members (expected_table);
   names = g_list_sort (names, (GCompareFunc) strcmp);
-  g_assert_cmpuint (g_list_length (names), >=, 40);
+  g_assert_cmpuint (g_list_length (names), >=, 150);
   for (GList *l = names; l != NULL; l = l->next)
     {
       g_autofree char *test_path = g_strconcat ("/ndr/corpus/", (const char *) l->data, NULL);

@@ -45,6 +45,9 @@ typedef struct
   char       *hint_recipient;
   gboolean    bounce_seen;      /* the text reads as a bounce: bare codes count */
   gboolean    delay_notice;     /* "will keep trying": its 4xx errors are delays */
+  gboolean    in_returned;      /* past the start of the returned message: no hints there */
+  gboolean    in_transcript;    /* in Sendmail's "Transcript of session follows", to a blank line */
+  MfdNdrEntry *last_entry;      /* the latest entry of the current recipient's block */
 } Parse;
 
 /* MfdNdrEntry.flags */
@@ -70,6 +73,12 @@ static const char * const dsn_fields[] = {
 static const char * const diagnostics_open[] = {
   "Diagnostic information for administrators",
   "管理者向けの診断情報",
+};
+/* Lines after which a bounce quotes the returned message. */
+static const char * const returned_markers[] = {
+  "Below this line is a copy of the message", "copy of the original message",
+  "original message follows", "This is a copy of the message", "header of the original message",
+  "Original message headers", "Received: ",
 };
 static const char * const diagnostics_close[] = {
   "Original message headers",
@@ -638,7 +647,12 @@ match_bare_reply (const char *s,
     return 0;
   while (p < len && s[p] == ' ')
     p++;
-  if (p >= len || !(g_ascii_isalpha (s[p]) || s[p] == '<' || s[p] == '(' || s[p] == '\''))
+  /* "550 - 5.1.1 …" (Zoho) */
+  if (p + 1 < len && s[p] == '-' && s[p + 1] == ' ')
+    for (p++; p < len && s[p] == ' ';)
+      p++;
+  if (p >= len || !(g_ascii_isalpha (s[p]) || s[p] == '<' || s[p] == '(' || s[p] == '\'' ||
+                    match_status (s, len, p) > 0))
     return 0;
   return p;
 }
@@ -870,6 +884,8 @@ tidy_text (MfdNdrEntry *entry)
   else if (n > 0 && entry->text[n - 1] == '>' && strchr (entry->text, '<') == NULL)
     entry->text[--n] = '\0';
   else if (n > 0 && entry->text[n - 1] == ')' && strchr (entry->text, '(') == NULL)
+    entry->text[--n] = '\0';
+  else if (n > 0 && entry->text[n - 1] == ']' && strchr (entry->text, '[') == NULL)
     entry->text[--n] = '\0';
   g_strchomp (entry->text);
   if (*entry->text == '\0')
@@ -1365,12 +1381,25 @@ phrase_in (const char         *s,
   return line_has_any (lower, strlen (lower), phrases, n);
 }
 
+/* Whether a line carries a reply of its own (then a host on it is that
+ * reply's). */
+static gboolean
+line_has_code (const char *s,
+               gsize       len)
+{
+  for (gsize i = 0; i < len; i++)
+    if ((s[i] == '4' || s[i] == '5' || s[i] == '2') && match_code (s, len, i, NULL, NULL) > 0)
+      return TRUE;
+  return FALSE;
+}
+
 static void
 hint_clear (Parse *parse)
 {
   g_clear_pointer (&parse->hint_server, g_free);
   g_clear_pointer (&parse->hint_ip, g_free);
   g_clear_pointer (&parse->hint_recipient, g_free);
+  parse->last_entry = NULL;
 }
 
 /* Reads what a line of a bounce says before its error. */
@@ -1392,6 +1421,14 @@ hint_scan (Parse      *parse,
       g_free (parse->hint_ip);
       parse->hint_server = host;
       parse->hint_ip = ip;
+      /* "Reason: 550 5.1.1 …" then "Remote server: HOST (IP)": the server
+       * named right after an error of a bounce is its server. */
+      if (parse->last_entry != NULL && parse->last_entry->server == NULL && parse->last_entry->ip == NULL &&
+          parse->last_entry->source == MFD_NDR_SOURCE_NDR && !line_has_code (s, MIN (len, HINT_SPAN)))
+        {
+          parse->last_entry->server = g_strdup (host);
+          parse->last_entry->ip = g_strdup (ip);
+        }
     }
 }
 
@@ -1425,6 +1462,10 @@ hint_recipient_scan (Parse      *parse,
       g_free (parse->hint_recipient);
       parse->hint_recipient = g_steal_pointer (&address);
       parse->bounce_seen = TRUE;
+      /* A new recipient's block names its own server. */
+      g_clear_pointer (&parse->hint_server, g_free);
+      g_clear_pointer (&parse->hint_ip, g_free);
+      parse->last_entry = NULL;
     }
 }
 
@@ -1489,7 +1530,10 @@ scan_line (Parse      *parse,
   if (line_has_any (s, len, diagnostics_open, G_N_ELEMENTS (diagnostics_open)))
     parse->in_diagnostics = TRUE;
   else if (line_has_any (s, len, diagnostics_close, G_N_ELEMENTS (diagnostics_close)))
-    parse->in_diagnostics = FALSE;
+    {
+      parse->in_diagnostics = FALSE;
+      parse->in_returned = TRUE;
+    }
   else if (parse->in_diagnostics && is_email_line (s, len, &address))
     {
       add_recipient (parse->recipients, address);
@@ -1498,13 +1542,23 @@ scan_line (Parse      *parse,
   else if (parse->in_diagnostics && parse->generating == NULL)
     parse->generating = find_generating_server (s, len);
 
-  if (!parse->in_diagnostics)
-    hint_recipient_scan (parse, s, len);
-  hint_scan (parse, s, len);
+  /* What follows names the sender's own machines and addresses. */
+  if (!parse->in_returned && line_has_any (s, MIN (len, HINT_SPAN), returned_markers, G_N_ELEMENTS (returned_markers)))
+    parse->in_returned = TRUE;
+  if (parse->in_returned)
+    hint_clear (parse);
+  else
+    {
+      if (!parse->in_diagnostics)
+        hint_recipient_scan (parse, s, len);
+      hint_scan (parse, s, len);
+    }
 
   while (lead < len && (s[lead] == ' ' || s[lead] == '\t' || s[lead] == '>'))
     lead++;
-  transcript = len - lead >= 3 && strncmp (s + lead, "<<<", 3) == 0;
+  if (find_in (s, MIN (len, HINT_SPAN), "ranscript of session follows") != NULL)
+    parse->in_transcript = TRUE;
+  transcript = parse->in_transcript || (len - lead >= 3 && strncmp (s + lead, "<<<", 3) == 0);
   if (transcript)
     parse->bounce_seen = TRUE;
 
@@ -1554,6 +1608,7 @@ scan_line (Parse      *parse,
           entry->raw = mfd_text_sanitize (s + prev_end, MIN (len, taken + 1) - prev_end, MAX_FIELD_CHARS);
           apply_hints (parse, entry);
           i = prev_end = MIN (len, taken + 1);
+          parse->last_entry = entry;
           g_ptr_array_add (parse->entries, g_steal_pointer (&entry));
           continue;
         }
@@ -1575,7 +1630,7 @@ scan_line (Parse      *parse,
 
           /* "5.2.2 <bob@fabrikam.com>... Mailbox Full" opening a line of a
            * bounce (Exim's next-line form). */
-          if (at_start && likely_bounce && (taken = match_status (s, len, i)) > 0 &&
+          if ((at_start || before == ':') && likely_bounce && (taken = match_status (s, len, i)) > 0 &&
               taken < len && s[taken] == ' ' && !g_ascii_isdigit (s[MIN (taken + 1, len - 1)]))
             {
               entry = entry_new (MFD_NDR_SOURCE_NDR);
@@ -1590,8 +1645,15 @@ scan_line (Parse      *parse,
                    (before == ':' || before == ';' || before == '\'' || before == '#' ||
                     (at_start && likely_bounce)))
             {
+              gsize status_end = match_status (s, len, words);
+
               entry = entry_new (MFD_NDR_SOURCE_NDR);
               entry->reply = (s[i] - '0') * 100 + (s[i + 1] - '0') * 10 + (s[i + 2] - '0');
+              if (status_end > 0 && (s[words] == '2') == (s[i] == '2'))
+                {
+                  entry->status = g_strndup (s + words, status_end - words);
+                  words = status_end;
+                }
               entry->text = collapse_space (s + words, len - words);
               tidy_text (entry);
             }
@@ -1605,6 +1667,7 @@ scan_line (Parse      *parse,
             entry->flags |= ENTRY_TRANSCRIPT;
           apply_hints (parse, entry);
           i = prev_end = len;
+          parse->last_entry = entry;
           g_ptr_array_add (parse->entries, g_steal_pointer (&entry));
           continue;
         }
@@ -1645,6 +1708,7 @@ scan_line (Parse      *parse,
           entry->reporting_server == NULL)
         entry->source = MFD_NDR_SOURCE_NDR;
       apply_hints (parse, entry);
+      parse->last_entry = entry;
       g_ptr_array_add (parse->entries, g_steal_pointer (&entry));
     }
 }
@@ -1794,10 +1858,12 @@ parse_dsn_group (Parse      *parse,
             {
               while (*space == ' ')
                 space++;
-              if (*space == '[' && space[strlen (space) - 1] == ']')
+              if (*space == '[' || *space == '(')
                 {
-                  space[strlen (space) - 1] = '\0';
-                  set_ip_port (entry, space + 1, FALSE);
+                  gsize ip_end;
+                  g_autofree char *ip = ip_at (space, strlen (space), 1, &ip_end);
+
+                  set_ip_port (entry, ip, FALSE);
                 }
               host[strcspn (host, " ")] = '\0';
               n = strlen (host);
@@ -1980,6 +2046,7 @@ scan_text (Parse      *parse,
   g_autoptr(GString) logical = g_string_new (NULL);
   OpenState state;
   int multiline;
+  gsize indent;
 
   while (pos < len && !parse_is_full (parse))
     {
@@ -2017,16 +2084,15 @@ scan_text (Parse      *parse,
           continue;
         }
 
-      /* A blank line ends a paragraph, and what it said about a server
-       * or a recipient. */
-      if (end == pos)
-        hint_clear (parse);
-
       g_string_assign (logical, "");
       g_string_append_len (logical, s + pos, end - pos);
       state = (OpenState) { 0 };
       open_state_feed (&state, s + pos, end - pos);
+      if (end == pos)
+        parse->in_transcript = FALSE;
       multiline = multiline_reply (s + pos, end - pos, NULL);
+      for (indent = 0; pos + indent < end && (s[pos + indent] == ' ' || s[pos + indent] == '\t');)
+        indent++;
       pos = end < len ? end + 1 : len;
 
       while (pos < len && logical->len < MAX_JOINED_LINE)
@@ -2048,6 +2114,17 @@ scan_text (Parse      *parse,
               pos = next_end < len ? next_end + 1 : len;
               if (!more)
                 break;
+              continue;
+            }
+          /* A reply that a bounce wrapped onto lines indented deeper than
+           * its first (Postfix's "<bob@fabrikam.com>: host … said: 550
+           * 5.1.1" and the lines under it) is one reply. */
+          if (!open && state.code && q < next_end && q - pos > indent &&
+              !is_dsn_field_line (s + q, next_end - q))
+            {
+              join_line (logical, s + pos, next_end - pos);
+              open_state_feed (&state, s + pos, next_end - pos);
+              pos = next_end < len ? next_end + 1 : len;
               continue;
             }
           /* A line opening with '[' continues a queue string's fields. */
@@ -2311,6 +2388,7 @@ scan_message (Parse        *parse,
       g_autofree char *normal = normalize_text (text, strlen (text));
 
       parse->in_diagnostics = FALSE;
+      parse->in_returned = FALSE;
       hint_clear (parse);
       scan_text (parse, normal, strlen (normal));
     }
@@ -2556,6 +2634,25 @@ finish (Parse   *parse,
         }
       if (!merged)
         g_ptr_array_add (kept, mfd_ndr_entry_ref (entry));
+    }
+
+  /* The dialogue dropped above still says which server answered. */
+  for (guint i = 0; have_own && i < parse->entries->len; i++)
+    {
+      MfdNdrEntry *quoted = g_ptr_array_index (parse->entries, i);
+
+      if (!(quoted->flags & ENTRY_TRANSCRIPT) || (quoted->server == NULL && quoted->ip == NULL))
+        continue;
+      for (guint j = 0; j < kept->len; j++)
+        {
+          MfdNdrEntry *entry = g_ptr_array_index (kept, j);
+
+          if (entry->server == NULL && entry->ip == NULL && g_strcmp0 (entry->status, quoted->status) == 0)
+            {
+              entry->server = g_strdup (quoted->server);
+              entry->ip = g_strdup (quoted->ip);
+            }
+        }
     }
 
   if (kept->len == 0)
