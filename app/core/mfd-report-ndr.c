@@ -101,9 +101,18 @@ mfd_report_ndr_to_json (MfdNdrResult *result)
 static const char *
 state_msgid (const MfdNdrEntry *entry)
 {
+  if (mfd_ndr_entry_is_success (entry))
+    return N_("Delivered or relayed: a success notice, not an error.");
   if (entry->expired)
     return N_("Expired: Exchange Online stopped retrying and returned the message to the sender.");
-  if (entry->reply / 100 == 4 || (entry->status != NULL && entry->status[0] == '4'))
+  if (entry->delayed)
+    return N_("Delayed: the sending server keeps trying; the message is not lost yet.");
+  /* Without an enhanced status code the reply's class is all there is. */
+  if (entry->status == NULL)
+    return entry->reply / 100 == 4
+           ? N_("Temporary failure: a 4xx reply without an enhanced status code; the receiving server asked to try again later.")
+           : N_("Failed permanently: a 5xx reply without an enhanced status code; the receiving server refused the message for good.");
+  if (entry->reply / 100 == 4 || entry->status[0] == '4')
     return N_("Temporary: Exchange Online retries for up to 24 hours, then returns the message to the sender.");
   return N_("Failed permanently: this error is not retried.");
 }
