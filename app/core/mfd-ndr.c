@@ -2037,6 +2037,20 @@ multiline_reply (const char *s,
   return (s[q] - '0') * 100 + (s[q + 1] - '0') * 10 + (s[q + 2] - '0');
 }
 
+/* Whether a wrapped reply was cut after its reply code or after
+ * Postfix's "said:" ("… said: 550" / "5.1.2 Host unknown …" below). */
+static gboolean
+cut_reply (const char *s,
+           gsize       len)
+{
+  while (len > 0 && s[len - 1] == ' ')
+    len--;
+  if (len >= 5 && g_str_has_prefix (s + len - 5, "said:"))
+    return TRUE;
+  return len >= 4 && s[len - 4] == ' ' && (s[len - 3] == '4' || s[len - 3] == '5') &&
+         g_ascii_isdigit (s[len - 2]) && g_ascii_isdigit (s[len - 1]);
+}
+
 static void
 scan_text (Parse      *parse,
            const char *s,
@@ -2047,6 +2061,7 @@ scan_text (Parse      *parse,
   OpenState state;
   int multiline;
   gsize indent;
+  gboolean wrapped;
 
   while (pos < len && !parse_is_full (parse))
     {
@@ -2093,6 +2108,7 @@ scan_text (Parse      *parse,
       multiline = multiline_reply (s + pos, end - pos, NULL);
       for (indent = 0; pos + indent < end && (s[pos + indent] == ' ' || s[pos + indent] == '\t');)
         indent++;
+      wrapped = FALSE;
       pos = end < len ? end + 1 : len;
 
       while (pos < len && logical->len < MAX_JOINED_LINE)
@@ -2119,9 +2135,10 @@ scan_text (Parse      *parse,
           /* A reply that a bounce wrapped onto lines indented deeper than
            * its first (Postfix's "<bob@fabrikam.com>: host … said: 550
            * 5.1.1" and the lines under it) is one reply. */
-          if (!open && state.code && q < next_end && q - pos > indent &&
-              !is_dsn_field_line (s + q, next_end - q))
+          if (!open && (state.code || wrapped || cut_reply (logical->str, logical->len)) && q < next_end &&
+              q - pos > indent && !is_dsn_field_line (s + q, next_end - q))
             {
+              wrapped = TRUE;
               join_line (logical, s + pos, next_end - pos);
               open_state_feed (&state, s + pos, next_end - pos);
               pos = next_end < len ? next_end + 1 : len;

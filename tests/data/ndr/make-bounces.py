@@ -61,10 +61,10 @@ def words(w, rcpt):
     return w.replace("{rcpt}", rcpt)
 
 
-def variant(n, table=PERM):
+def variant(n, table=PERM, rcpt=None):
     reply, status, w = table[n % len(table)]
     host, ip = HOSTS[n % len(HOSTS)]
-    rcpt = RCPTS[n % len(RCPTS)]
+    rcpt = rcpt or RCPTS[n % len(RCPTS)]
     return reply, status, words(w, rcpt), host, ip, rcpt
 
 
@@ -133,9 +133,9 @@ for n in range(4):
 # Postfix, several recipients with different errors: the permanent one wins
 for n in range(4):
     blocks, entries = [], []
-    picks = [variant(n + 1, TEMP), variant(n + 2), variant(n + 4)]
+    picks = [variant(n + 1, TEMP, RCPTS[n % 6]), variant(n + 2, rcpt=RCPTS[(n + 1) % 6]),
+             variant(n + 4, rcpt=RCPTS[(n + 2) % 6])]
     for k, (reply, status, w, host, ip, rcpt) in enumerate(picks):
-        rcpt = RCPTS[(n + k) % len(RCPTS)]
         blocks.append(postfix_block(rcpt, host, ip, reply, status, w))
         entries.append((status, host, ip))
     add(f"bounce-postfix-multi-{n + 1}.txt", POSTFIX_HEAD + "\n\n".join(blocks) + "\n", entries, primary=2)
@@ -653,14 +653,14 @@ for n in range(3):
 # 21. RFC 3464 with several recipients and different statuses
 for n in range(4):
     groups, entries = [], []
-    picks = [variant(n, TEMP), variant(n + 1), variant(n + 2)]
+    picks = [variant(n, TEMP, RCPTS[n % 6]), variant(n + 1, rcpt=RCPTS[(n + 1) % 6]),
+             variant(n + 2, rcpt=RCPTS[(n + 2) % 6])]
     order = [0, 1, 2] if n % 2 == 0 else [1, 0, 2]
     for k in order:
         reply, status, w, host, ip, rcpt = picks[k]
-        rcpt = RCPTS[(n + k) % len(RCPTS)]
         action = "delayed" if status[0] == "4" else "failed"
         groups.append(f"Final-Recipient: rfc822; {rcpt}\nAction: {action}\nStatus: {status}\nRemote-MTA: dns; {host}\n"
-                      f"Diagnostic-Code: smtp; {reply} {status} {words(w, rcpt)}\n")
+                      f"Diagnostic-Code: smtp; {reply} {status} {w}\n")
         entries.append((status, host, None))
     dsn = "Reporting-MTA: dns; mail.contoso.com\n\n" + "\n".join(groups)
     # The primary: the latest permanent one.
