@@ -953,6 +953,34 @@ test_format_list_file (gconstpointer data)
     }
 }
 
+/* A value wrapped over two million lines, and a megabyte of one-line
+ * connectors: read in time linear in the text (the suite's timeout would
+ * catch a quadratic join), and either read or refused with our error. */
+static void
+test_format_list_hostile (void)
+{
+  g_autoptr(GString) wrapped = g_string_new ("Name : Wrapped\nComment : a\n");
+  g_autoptr(GString) many = g_string_new (NULL);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) connectors = NULL;
+  gint64 start = g_get_monotonic_time ();
+
+  for (guint i = 0; i < 2000000; i++)
+    g_string_append (wrapped, "      bb\n");
+  connectors = mfd_connector_import (wrapped->str, wrapped->len, &error);
+  g_assert_true (connectors != NULL || error->domain == MFD_CONNECTOR_ERROR);
+  g_clear_pointer (&connectors, g_ptr_array_unref);
+  g_clear_error (&error);
+  g_test_message ("the wrapped value took %" G_GINT64_FORMAT " ms", (g_get_monotonic_time () - start) / 1000);
+
+  for (guint i = 0; many->len < 1024 * 1024; i++)
+    g_string_append_printf (many, "Name : c%u\n\n", i);
+  connectors = mfd_connector_import (many->str, many->len, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (connectors->len, >, 50000);
+  g_test_message ("both took %" G_GINT64_FORMAT " ms", (g_get_monotonic_time () - start) / 1000);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -986,6 +1014,7 @@ main (int   argc,
       g_test_add_data_func (test_path, l->data, test_format_list_file);
     }
 
+  g_test_add_func ("/connector/format-list/hostile", test_format_list_hostile);
   g_test_add_func ("/connector/import/sample", test_import_sample);
   g_test_add_func ("/connector/import/utf16", test_import_utf16);
   g_test_add_func ("/connector/import/hostile", test_import_hostile);

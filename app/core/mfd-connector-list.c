@@ -79,14 +79,19 @@ mfd_connector_text_is_format_list (const char *text,
  * mid-word is joined as it was; words get their space back. */
 static void
 append_continuation (GString    *value,
+                     gboolean   *has_space,
                      const char *more,
                      gsize       len)
 {
   gboolean in_list = value->len > 0 && value->str[0] == '{';
+  gboolean more_space = memchr (more, ' ', len) != NULL;
 
-  if (value->len > 0 && !in_list && (strchr (value->str, ' ') != NULL || memchr (more, ' ', len) != NULL))
+  /* *has_space is kept up to date rather than searched for, so that a
+   * value wrapped over many lines costs no more than its length. */
+  if (value->len > 0 && !in_list && (*has_space || more_space))
     g_string_append_c (value, ' ');
   g_string_append_len (value, more, len);
+  *has_space = *has_space || more_space;
 }
 
 static gboolean
@@ -171,6 +176,7 @@ mfd_connector_format_list_read (const char  *text,
   gsize pos = 0;
   guint line_number = 0;
   gboolean first = TRUE;
+  gboolean has_space = FALSE;
 
   while (pos < len)
     {
@@ -210,7 +216,7 @@ mfd_connector_format_list_read (const char  *text,
 
           if (name->len == 0)
             goto bad_line;
-          append_continuation (value, line + skip, line_len - skip);
+          append_continuation (value, &has_space, line + skip, line_len - skip);
           continue;
         }
 
@@ -224,6 +230,7 @@ mfd_connector_format_list_read (const char  *text,
       g_string_append_len (name, line, key_len);
       if (value_at > 0)
         g_string_append_len (value, line + value_at, line_len - value_at);
+      has_space = memchr (value->str, ' ', value->len) != NULL;
       continue;
 
     bad_line:
