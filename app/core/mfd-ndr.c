@@ -2444,6 +2444,39 @@ parse_message (Parse      *parse,
   return TRUE;
 }
 
+/* The body of a message copied without its header, starting at a MIME
+ * boundary ("--_000_…" then "Content-Type: text/plain" and
+ * "Content-Transfer-Encoding: quoted-printable"): given back the header it
+ * lost, so that GMime decodes the parts. NULL when @data is no such thing. */
+static char *
+wrap_mime_fragment (const char *data,
+                    gsize       len)
+{
+  gsize p = 0;
+  gsize end;
+  gsize next;
+
+  while (p < len && g_ascii_isspace (data[p]))
+    p++;
+  if (len - p < 4 || data[p] != '-' || data[p + 1] != '-')
+    return NULL;
+  end = line_end (data, len, p);
+  if (end - p > 72 || end - p < 3)
+    return NULL;
+  for (gsize i = p + 2; i < end; i++)
+    if (data[i] == ' ' || data[i] == '"' || (guchar) data[i] < 0x20)
+      {
+        if (data[i] == '\r' && i + 1 == end)
+          continue;
+        return NULL;
+      }
+  next = end < len ? end + 1 : len;
+  if (len - next < 13 || g_ascii_strncasecmp (data + next, "Content-Type:", 13) != 0)
+    return NULL;
+  return g_strdup_printf ("MIME-Version: 1.0\nContent-Type: multipart/mixed; boundary=\"%.*s\"\n\n%.*s",
+                          (int) (end - p - 2 - (data[end - 1] == '\r')), data + p + 2, (int) (len - p), data + p);
+}
+
 /* Results */
 
 static gboolean
@@ -2746,6 +2779,7 @@ mfd_ndr_parse (const char  *data,
   gboolean blank = TRUE;
   MfdNdrResult *result;
   g_autoptr(GError) mime_error = NULL;
+  g_autofree char *wrapped = NULL;
 
   g_return_val_if_fail (data != NULL || len == 0, NULL);
   g_return_val_if_fail (error == NULL || *error == NULL, NULL);
@@ -2770,6 +2804,9 @@ mfd_ndr_parse (const char  *data,
   parse.recipients = g_ptr_array_new_with_free_func (g_free);
 
   if (looks_like_message (data, len) && parse_message (&parse, data, len, &mime_error))
+    result = finish (&parse, error);
+  else if ((wrapped = wrap_mime_fragment (data, len)) != NULL &&
+           parse_message (&parse, wrapped, strlen (wrapped), NULL) && parse.entries->len > 0)
     result = finish (&parse, error);
   else
     {

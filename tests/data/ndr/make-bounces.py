@@ -465,6 +465,10 @@ for n in range(6):
     text = eml("Undeliverable: Quarterly report", "Microsoft Outlook <MicrosoftExchange329e71ec88ae4615bbc36ab6ce41109e@contoso.com>",
                [(f'multipart/alternative; boundary="alt{n}"', alt)], boundary=f"mix{n}", report=False)
     add(f"bounce-exo-alternative-{n + 1}.eml", text, [(status, None, None)])
+    if n < 2:
+        # The same body copied from a "view source" window without the
+        # message's header: it starts at the boundary line.
+        add(f"bounce-exo-alternative-pasted-{n + 1}.txt", alt + "\n", [(status, None, None)])
 
 # 14. Gmail / Google Workspace
 for n in range(5):
