@@ -171,9 +171,13 @@ append_entry (GString           *out,
   g_autofree char *number_str = g_strdup_printf ("%u", number);
 
   code_line = g_string_new (NULL);
+  /* A bare reply code stands alone: no status is invented for it. */
   if (entry->reply != 0)
-    g_string_append_printf (code_line, "%d ", entry->reply);
-  g_string_append (code_line, entry->status != NULL ? entry->status : "?");
+    g_string_append_printf (code_line, "%d", entry->reply);
+  if (entry->status != NULL)
+    g_string_append_printf (code_line, "%s%s", entry->reply != 0 ? " " : "", entry->status);
+  else if (entry->reply == 0)
+    g_string_append_c (code_line, '?');
   if (entry->text != NULL)
     g_string_append_printf (code_line, " %s", entry->text);
   code = g_string_free (g_steal_pointer (&code_line), FALSE);
@@ -208,9 +212,11 @@ append_entry (GString           *out,
   append_field (out, format, lang, N_("State"), mfd_tr (lang, state_msgid (entry)));
   append_field (out, format, lang, N_("Detail"), entry->message);
   cause = likely_cause_text (entry->cause, lang);
-  append_field (out, format, lang, N_("Likely cause"),
-                cause != NULL ? cause
-                              : mfd_tr (lang, N_("not known from the text alone; run the checks")));
+  /* A success notice has nothing to look for. */
+  if (!mfd_ndr_entry_is_success (entry))
+    append_field (out, format, lang, N_("Likely cause"),
+                  cause != NULL ? cause
+                                : mfd_tr (lang, N_("not known from the text alone; run the checks")));
   append_field (out, format, lang, N_("Reported by"), entry->reporting_server);
   if (entry->recipients != NULL && entry->recipients[0] != NULL)
     recipients = g_strjoinv (", ", entry->recipients);
