@@ -716,8 +716,9 @@ is_expired (const MfdNdrEntry *entry)
 {
   const char *sd = status_subject_detail (entry->status);
 
-  /* A delay notice's 4.4.7 says the message is late, not returned. */
-  if (entry->delayed)
+  /* A delay notice's 4.4.7 says the message is late, not returned; a
+   * success notice never expired, whatever its words say. */
+  if (entry->delayed || mfd_ndr_entry_is_success (entry))
     return FALSE;
   if (mfd_ndr_status_is_generic_expiry (entry->status))
     return TRUE;
