@@ -61,6 +61,18 @@ format_time (GDateTime *time)
   return g_date_time_format (local, _("%Y-%m-%d %H:%M"));
 }
 
+/* Whether Exchange Online wrote the error: its queue and trace forms, or
+ * an NDR that one of its servers generated. */
+static gboolean
+from_eop (MfdNdrEntry *entry)
+{
+  if (entry->source == MFD_NDR_SOURCE_QUEUE || entry->source == MFD_NDR_SOURCE_MESSAGE_TRACE)
+    return TRUE;
+  return entry->reporting_server != NULL &&
+         (g_str_has_suffix (entry->reporting_server, ".outlook.com") ||
+          g_str_has_suffix (entry->reporting_server, ".OUTLOOK.COM"));
+}
+
 static char *
 describe_server (MfdNdrEntry *entry)
 {
@@ -73,6 +85,12 @@ describe_server (MfdNdrEntry *entry)
 
   if (entry->ip != NULL)
     address = g_strdup_printf (strchr (entry->ip, ':') != NULL ? "[%s]:%u" : "%s:%u", entry->ip, entry->port);
+
+  /* Another server's bounce (Postfix, Exim, Gmail…) names the server that
+   * answered that server, not one EOP tried. */
+  if (!from_eop (entry))
+    return address != NULL ? g_strdup_printf (_("The server that answered: %s (%s)"), host, address)
+                           : g_strdup_printf (_("The server that answered: %s"), host);
 
   if (address != NULL && when != NULL)
     /* Translators: host, its address and port, and when. */
@@ -241,7 +259,10 @@ show_entry (MfdNdrPage  *self,
       if (entry->cause != NULL)
         cause = mfd_remedy_render (NULL, entry->cause, NULL, NULL);
 
-      mfd_ui_code_chip_update (self->code_chip, entry->reply, entry->status, !entry->expired);
+      /* Red for an error that is final, amber for one still retried. */
+      mfd_ui_code_chip_update (self->code_chip, entry->reply, entry->status,
+                               !entry->expired && (entry->status != NULL ? entry->status[0] != '5'
+                                                                         : entry->reply / 100 != 5));
       adw_preferences_row_set_title (ADW_PREFERENCES_ROW (self->title_row),
                                      remedy != NULL ? remedy->title : (entry->text != NULL ? entry->text : ""));
       /* EOP's own words, when they say more than the title. */
