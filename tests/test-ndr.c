@@ -220,6 +220,45 @@ test_corpus_all (void)
   g_assert_cmpuint (n, >=, 150);
 }
 
+/* What the person who wrote each bounce says it holds (status, server and
+ * address per entry, and the primary; bounce-intent.json from
+ * make-bounces.py) is what expected.json expects. */
+static void
+test_corpus_intent (void)
+{
+  g_autofree char *path = g_test_build_filename (G_TEST_DIST, "data", "ndr", "bounce-intent.json", NULL);
+  g_autoptr(JsonParser) parser = json_parser_new ();
+  g_autoptr(GList) names = NULL;
+  JsonObject *intent;
+
+  g_assert_true (json_parser_load_from_file (parser, path, NULL));
+  intent = json_node_get_object (json_parser_get_root (parser));
+  names = json_object_get_members (intent);
+  g_assert_cmpuint (g_list_length (names), >=, 150);
+  for (GList *l = names; l != NULL; l = l->next)
+    {
+      JsonObject *want = json_object_get_object_member (intent, l->data);
+      JsonObject *have = json_object_get_object_member (expected_table, l->data);
+      JsonArray *want_entries = json_object_get_array_member (want, "entries");
+      JsonArray *have_entries;
+
+      g_test_message ("%s", (const char *) l->data);
+      g_assert_nonnull (have);
+      have_entries = json_object_get_array_member (have, "entries");
+      g_assert_cmpint (json_object_get_int_member (have, "primary"), ==, json_object_get_int_member (want, "primary"));
+      g_assert_cmpuint (json_array_get_length (have_entries), ==, json_array_get_length (want_entries));
+      for (guint i = 0; i < json_array_get_length (want_entries); i++)
+        {
+          JsonArray *w = json_array_get_array_element (want_entries, i);
+          JsonObject *h = json_array_get_object_element (have_entries, i);
+
+          g_assert_cmpstr (member_string (h, "status"), ==, json_array_get_null_element (w, 0) ? NULL : json_array_get_string_element (w, 0));
+          g_assert_cmpstr (member_string (h, "server"), ==, json_array_get_null_element (w, 1) ? NULL : json_array_get_string_element (w, 1));
+          g_assert_cmpstr (member_string (h, "ip"), ==, json_array_get_null_element (w, 2) ? NULL : json_array_get_string_element (w, 2));
+        }
+    }
+}
+
 /* MFD_NDR_WRITE_EXPECTED=FILE writes the table as the parser reads the corpus
  * today, for a person to review before it replaces expected.json. */
 static void
@@ -688,6 +727,7 @@ main (int   argc,
     }
 
   g_test_add_func ("/ndr/corpus-all", test_corpus_all);
+  g_test_add_func ("/ndr/corpus-intent", test_corpus_intent);
   g_test_add_func ("/ndr/classify", test_classify);
   g_test_add_func ("/ndr/errors", test_errors);
   g_test_add_func ("/ndr/hostile/too-large", test_too_large);
