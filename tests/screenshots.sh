@@ -16,6 +16,7 @@ export GSETTINGS_SCHEMA_DIR="$build/data"
 export GSETTINGS_BACKEND=memory
 export MFD_LOCALEDIR="$build/po"
 export MFD_SCREENSHOT_CONNECTORS="$here/tests/data/ui/connectors.json"
+export MFD_SCREENSHOT_BOUNCE="$here/tests/data/ndr/bounce-postfix-multi-1.txt"
 export GTK_A11Y=none NO_AT_BRIDGE=1 GSK_RENDERER=cairo
 export LANG=C.UTF-8
 

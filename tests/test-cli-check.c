@@ -306,6 +306,55 @@ test_connector_file (void)
   g_unlink (path);
 }
 
+/* The same connector copied from Get-OutboundConnector | Format-List (the
+ * default view, as a help desk copies it) is checked the same way; a list
+ * PowerShell shortened is refused with the way out. */
+static void
+test_connector_format_list (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(MfdLab) lab = mfd_lab_new (MFD_LAB_REFUSE, &error);
+  g_autofree char *path = g_build_filename (cache_dir, "connectors-fl.txt", NULL);
+  g_autofree char *text = NULL;
+  g_autofree char *port = NULL;
+  g_autoptr(JsonObject) root = NULL;
+  g_auto(MfdTestRun) run = { NULL };
+  g_auto(MfdTestRun) shortened = { NULL };
+  JsonObject *finding;
+
+  g_assert_no_error (error);
+  text = g_strdup_printf ("PS C:\\> Get-OutboundConnector | Format-List\r\n\r\n"
+                          "Enabled                       : True\r\n"
+                          "UseMXRecord                   : False\r\n"
+                          "Comment                       : 本社のオンプレミス サーバーへ\r\n"
+                          "ConnectorType                 : OnPremises\r\n"
+                          "RecipientDomains              : {contoso.com}\r\n"
+                          "SmartHosts                    : {%s}\r\n"
+                          "TlsDomain                     :\r\n"
+                          "TlsSettings                   :\r\n"
+                          "RouteAllMessagesViaOnPremises : False\r\n"
+                          "Name                          : Contoso to on-premises\r\n"
+                          "Identity                      : Contoso to on-premises\r\n\r\n",
+                          mfd_lab_get_address (lab));
+  g_assert_true (g_file_set_contents (path, text, -1, &error));
+  port = g_strdup_printf ("%u", mfd_lab_get_smtp_port (lab));
+
+  run_check (&run, "--connector", "Contoso to on-premises", "--connectors", path, "--port", port,
+             "--timeout", "2", "--offline", "--json", NULL);
+  g_assert_cmpint (run.status, ==, 1);
+  root = parse_json (run.out);
+  g_assert_cmpstr (json_object_get_string_member (root, "connector"), ==, "Contoso to on-premises");
+  finding = json_array_get_object_element (json_object_get_array_member (root, "findings"), 0);
+  g_assert_cmpstr (json_object_get_string_member (finding, "cause"), ==, "tcp-refused");
+
+  g_assert_true (g_file_set_contents (path, "Name       : Many\nSmartHosts : {a.contoso.com, b.contoso.com, c.contoso.com, d.contoso.com...}\n",
+                                      -1, &error));
+  run_check (&shortened, "--connector", "Many", "--connectors", path, NULL);
+  g_assert_cmpint (shortened.status, ==, 2);
+  g_assert_nonnull (strstr (shortened.err, "$FormatEnumerationLimit = -1"));
+  g_unlink (path);
+}
+
 /* An IPv6 smart host, written the way connectors and URLs write it. */
 static void
 test_ipv6 (void)
@@ -477,6 +526,7 @@ main (int   argc,
   g_test_add_func ("/cli/check/text-report", test_text_report);
   g_test_add_func ("/cli/check/healthy-caveat", test_healthy_caveat);
   g_test_add_func ("/cli/check/connector-file", test_connector_file);
+  g_test_add_func ("/cli/check/connector-format-list", test_connector_format_list);
   g_test_add_func ("/cli/check/interrupt", test_interrupt);
   g_test_add_func ("/cli/check/ipv6", test_ipv6);
   for (guint i = 0; i < G_N_ELEMENTS (usage_cases); i++)

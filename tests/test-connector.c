@@ -89,6 +89,10 @@ static const ImportCase import_cases[] = {
     "{\"value\":[{\"Name\":\"W\",\"SmartHosts\":{\"value\":[\"192.0.2.0/24\"],\"Count\":1}}],\"Count\":1}",
     1, -1, "W", "W", MFD_CONNECTOR_TYPE_PARTNER, MFD_TLS_OPPORTUNISTIC,
     TRUE, FALSE, "192.0.2.0/24", "", NULL },
+  { "format-list-one-line",
+    "Name : Outbound to Contoso",
+    1, -1, "Outbound to Contoso", "Outbound to Contoso", MFD_CONNECTOR_TYPE_PARTNER, MFD_TLS_OPPORTUNISTIC,
+    TRUE, FALSE, "", "", NULL },
   { "utf8-bom",
     "\xEF\xBB\xBF{\"Name\":\"BOM\"}",
     1, -1, "BOM", "BOM", MFD_CONNECTOR_TYPE_PARTNER, MFD_TLS_OPPORTUNISTIC,
@@ -97,7 +101,8 @@ static const ImportCase import_cases[] = {
   /* Refused, each with its own code. */
   { "empty", "", 0, MFD_CONNECTOR_ERROR_PARSE },
   { "blank", "  \n\t ", 0, MFD_CONNECTOR_ERROR_PARSE },
-  { "not-json", "Name : Outbound to Contoso", 0, MFD_CONNECTOR_ERROR_PARSE },
+  { "not-json-nor-list", "Outbound to Contoso via mail.contoso.com", 0, MFD_CONNECTOR_ERROR_PARSE },
+  { "list-without-value-colon", "Name Outbound to Contoso\nSmartHosts : {a.contoso.com}", 0, MFD_CONNECTOR_ERROR_PARSE },
   { "truncated", "[{\"Name\":\"A\",\"SmartHosts\":[\"a.contoso", 0, MFD_CONNECTOR_ERROR_PARSE },
   { "scalar", "42", 0, MFD_CONNECTOR_ERROR_PARSE },
   { "no-name", "{\"Enabled\":true}", 0, MFD_CONNECTOR_ERROR_PARSE },
@@ -884,10 +889,106 @@ test_store_async (StoreFixture  *fixture,
   g_assert_nonnull (mfd_connector_store_find (again, "async"));
 }
 
+static JsonObject *format_list_expected;
+
+static void
+assert_strv_json (const char * const *got,
+                  JsonArray          *want)
+{
+  g_assert_cmpuint (got != NULL ? g_strv_length ((char **) got) : 0, ==, json_array_get_length (want));
+  for (guint i = 0; i < json_array_get_length (want); i++)
+    g_assert_cmpstr (got[i], ==, json_array_get_string_element (want, i));
+}
+
+/* Get-OutboundConnector | Format-List as help desks copy it: every sample
+ * reads to the connectors it shows, or fails as the JSON of the same
+ * content would. */
+static void
+test_format_list_file (gconstpointer data)
+{
+  const char *name = data;
+  JsonObject *want = json_object_get_object_member (format_list_expected, name);
+  g_autofree char *path = g_test_build_filename (G_TEST_DIST, "data", "connectors", name, NULL);
+  g_autofree char *contents = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) connectors = NULL;
+  JsonArray *list;
+  gsize len;
+
+  g_assert_true (g_file_get_contents (path, &contents, &len, NULL));
+  connectors = mfd_connector_import (contents, len, &error);
+
+  if (json_object_has_member (want, "error"))
+    {
+      const char *kind = json_object_get_string_member (want, "error");
+
+      g_assert_null (connectors);
+      g_assert_error (error, MFD_CONNECTOR_ERROR,
+                      g_str_equal (kind, "parse") ? MFD_CONNECTOR_ERROR_PARSE : MFD_CONNECTOR_ERROR_INVALID);
+      g_test_message ("%s: %s", name, error->message);
+      return;
+    }
+
+  g_assert_no_error (error);
+  list = json_object_get_array_member (want, "connectors");
+  g_assert_cmpuint (connectors->len, ==, json_array_get_length (list));
+  for (guint i = 0; i < connectors->len; i++)
+    {
+      MfdConnector *c = connectors->pdata[i];
+      JsonObject *w = json_array_get_object_element (list, i);
+      JsonNode *tls = json_object_get_member (w, "tls_settings");
+      JsonNode *tls_domain = json_object_get_member (w, "tls_domain");
+
+      g_assert_cmpstr (mfd_connector_get_name (c), ==, json_object_get_string_member (w, "name"));
+      g_assert_cmpint (mfd_connector_get_enabled (c), ==, json_object_get_boolean_member (w, "enabled"));
+      g_assert_cmpint (mfd_connector_get_use_mx_record (c), ==, json_object_get_boolean_member (w, "use_mx_record"));
+      g_assert_cmpstr (mfd_connector_type_to_string (mfd_connector_get_connector_type (c)), ==,
+                       json_object_get_string_member (w, "connector_type"));
+      assert_strv_json (mfd_connector_get_smart_hosts (c), json_object_get_array_member (w, "smart_hosts"));
+      assert_strv_json (mfd_connector_get_recipient_domains (c), json_object_get_array_member (w, "recipient_domains"));
+      g_assert_cmpstr (mfd_tls_mode_to_connector (mfd_connector_get_tls_mode (c)), ==,
+                       JSON_NODE_HOLDS_NULL (tls) ? NULL : json_node_get_string (tls));
+      g_assert_cmpstr (mfd_connector_get_tls_domain (c), ==,
+                       JSON_NODE_HOLDS_NULL (tls_domain) ? NULL : json_node_get_string (tls_domain));
+    }
+}
+
+/* A value wrapped over two million lines, and a megabyte of one-line
+ * connectors: read in time linear in the text (the suite's timeout would
+ * catch a quadratic join), and either read or refused with our error. */
+static void
+test_format_list_hostile (void)
+{
+  g_autoptr(GString) wrapped = g_string_new ("Name : Wrapped\nComment : a\n");
+  g_autoptr(GString) many = g_string_new (NULL);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) connectors = NULL;
+  gint64 start = g_get_monotonic_time ();
+
+  for (guint i = 0; i < 2000000; i++)
+    g_string_append (wrapped, "      bb\n");
+  connectors = mfd_connector_import (wrapped->str, wrapped->len, &error);
+  g_assert_true (connectors != NULL || error->domain == MFD_CONNECTOR_ERROR);
+  g_clear_pointer (&connectors, g_ptr_array_unref);
+  g_clear_error (&error);
+  g_test_message ("the wrapped value took %" G_GINT64_FORMAT " ms", (g_get_monotonic_time () - start) / 1000);
+
+  for (guint i = 0; many->len < 1024 * 1024; i++)
+    g_string_append_printf (many, "Name : c%u\n\n", i);
+  connectors = mfd_connector_import (many->str, many->len, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (connectors->len, >, 50000);
+  g_test_message ("both took %" G_GINT64_FORMAT " ms", (g_get_monotonic_time () - start) / 1000);
+}
+
 int
 main (int   argc,
       char *argv[])
 {
+  g_autoptr(JsonParser) fl_parser = json_parser_new ();
+  g_autofree char *fl_path = NULL;
+  g_autoptr(GList) fl_names = NULL;
+
   g_setenv ("LANGUAGE", "en", TRUE);
   setlocale (LC_ALL, "");
   bindtextdomain (GETTEXT_PACKAGE, mfd_text_get_localedir ());
@@ -900,6 +1001,20 @@ main (int   argc,
 
       g_test_add_data_func (path, &import_cases[i], test_import_case);
     }
+  fl_path = g_test_build_filename (G_TEST_DIST, "data", "connectors", "formatlist-expected.json", NULL);
+  if (!json_parser_load_from_file (fl_parser, fl_path, NULL))
+    g_error ("cannot read %s", fl_path);
+  format_list_expected = json_node_get_object (json_parser_get_root (fl_parser));
+  fl_names = g_list_sort (json_object_get_members (format_list_expected), (GCompareFunc) strcmp);
+  g_assert_cmpuint (g_list_length (fl_names), >=, 10);
+  for (GList *l = fl_names; l != NULL; l = l->next)
+    {
+      g_autofree char *test_path = g_strconcat ("/connector/format-list/", (const char *) l->data, NULL);
+
+      g_test_add_data_func (test_path, l->data, test_format_list_file);
+    }
+
+  g_test_add_func ("/connector/format-list/hostile", test_format_list_hostile);
   g_test_add_func ("/connector/import/sample", test_import_sample);
   g_test_add_func ("/connector/import/utf16", test_import_utf16);
   g_test_add_func ("/connector/import/hostile", test_import_hostile);

@@ -640,16 +640,54 @@ is_blank (const char *text)
   return TRUE;
 }
 
+/* Every element of @array as a connector, validated; the first bad one
+ * fails the whole import. */
+static GPtrArray *
+import_array (JsonArray  *array,
+              GError    **error)
+{
+  g_autoptr(GPtrArray) connectors = NULL;
+
+  connectors = g_ptr_array_new_with_free_func (g_object_unref);
+
+  for (guint i = 0; i < json_array_get_length (array); i++)
+    {
+      JsonNode *element = json_array_get_element (array, i);
+      g_autoptr(GError) item_error = NULL;
+      MfdConnector *connector;
+
+      if (!JSON_NODE_HOLDS_OBJECT (element))
+        {
+          g_autofree char *number = g_strdup_printf ("%u", i + 1);
+          g_autofree char *message = mfd_text_render_va (NULL, N_("Item {1} of the list is not a connector object."), number, NULL);
+
+          g_set_error_literal (error, MFD_CONNECTOR_ERROR, MFD_CONNECTOR_ERROR_PARSE, message);
+          return NULL;
+        }
+
+      connector = mfd_connector_new_from_json (json_node_get_object (element), &item_error);
+      if (connector == NULL)
+        {
+          g_propagate_error (error, g_steal_pointer (&item_error));
+          return NULL;
+        }
+
+      g_ptr_array_add (connectors, connector);
+    }
+
+  return g_steal_pointer (&connectors);
+}
+
 GPtrArray *
 mfd_connector_import (const char  *json,
                       gssize       len,
                       GError     **error)
 {
-  g_autoptr(GPtrArray) connectors = NULL;
   g_autoptr(JsonParser) parser = NULL;
   g_autoptr(GError) parse_error = NULL;
   g_autofree char *text = NULL;
   g_autoptr(JsonArray) single = NULL;
+  g_autoptr(JsonArray) list = NULL;
   JsonArray *array;
   JsonNode *root;
   gsize text_len;
@@ -670,7 +708,7 @@ mfd_connector_import (const char  *json,
     }
 
   text = decode_text (json, len, &text_len, error);
-  if (text == NULL || !check_shape (text, text_len, error))
+  if (text == NULL)
     return NULL;
 
   if (is_blank (text))
@@ -679,6 +717,24 @@ mfd_connector_import (const char  *json,
                             mfd_tr (NULL, N_("The text is empty.")));
       return NULL;
     }
+
+  /* Help desks copy PowerShell's default list view more often than JSON. */
+  if (mfd_connector_text_is_format_list (text, text_len))
+    {
+      list = mfd_connector_format_list_read (text, text_len, error);
+      if (list == NULL)
+        return NULL;
+      if (json_array_get_length (list) == 0)
+        {
+          g_set_error_literal (error, MFD_CONNECTOR_ERROR, MFD_CONNECTOR_ERROR_PARSE,
+                                mfd_tr (NULL, N_("The text is empty.")));
+          return NULL;
+        }
+      return import_array (list, error);
+    }
+
+  if (!check_shape (text, text_len, error))
+    return NULL;
 
   parser = json_parser_new_immutable ();
   if (!json_parser_load_from_data (parser, text, text_len, &parse_error))
@@ -716,34 +772,7 @@ mfd_connector_import (const char  *json,
       return NULL;
     }
 
-  connectors = g_ptr_array_new_with_free_func (g_object_unref);
-
-  for (guint i = 0; i < json_array_get_length (array); i++)
-    {
-      JsonNode *element = json_array_get_element (array, i);
-      g_autoptr(GError) item_error = NULL;
-      MfdConnector *connector;
-
-      if (!JSON_NODE_HOLDS_OBJECT (element))
-        {
-          g_autofree char *number = g_strdup_printf ("%u", i + 1);
-          g_autofree char *message = mfd_text_render_va (NULL, N_("Item {1} of the list is not a connector object."), number, NULL);
-
-          g_set_error_literal (error, MFD_CONNECTOR_ERROR, MFD_CONNECTOR_ERROR_PARSE, message);
-          return NULL;
-        }
-
-      connector = mfd_connector_new_from_json (json_node_get_object (element), &item_error);
-      if (connector == NULL)
-        {
-          g_propagate_error (error, g_steal_pointer (&item_error));
-          return NULL;
-        }
-
-      g_ptr_array_add (connectors, connector);
-    }
-
-  return g_steal_pointer (&connectors);
+  return import_array (array, error);
 }
 
 /* Export */

@@ -42,4 +42,13 @@ gboolean mfd_connector_smart_host_matches (MfdConnector *self,
 gboolean mfd_connector_domain_matches     (MfdConnector *self,
                                            const char   *host);
 
+/* Get-OutboundConnector | Format-List (mfd-connector-list.c): whether @text
+ * looks like it, and its objects as the JSON import would read them, so
+ * that both forms go through the same validation. */
+gboolean   mfd_connector_text_is_format_list (const char  *text,
+                                              gsize        len);
+JsonArray *mfd_connector_format_list_read    (const char  *text,
+                                              gsize        len,
+                                              GError     **error);
+
 G_END_DECLS

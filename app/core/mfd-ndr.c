@@ -36,7 +36,26 @@ typedef struct
   char       *reporting_mta;    /* Reporting-MTA of the delivery-status part */
   char       *generating;       /* "Generating server" of an NDR body: Microsoft's, never the destination */
   gboolean    in_diagnostics;   /* inside "Diagnostic information for administrators" */
+
+  /* What the lines of the current paragraph said before its error: the
+   * server ("host mx.fabrikam.com [198.51.100.7]") and the recipient
+   * ("<bob@fabrikam.com>:") the other servers' bounces name first. */
+  char       *hint_server;
+  char       *hint_ip;
+  char       *hint_recipient;
+  gboolean    bounce_seen;      /* the text reads as a bounce: bare codes count */
+  gboolean    delay_notice;     /* "will keep trying": its 4xx errors are delays */
+  gboolean    in_returned;      /* past the start of the returned message: no hints there */
+  gboolean    in_transcript;    /* in Sendmail's "Transcript of session follows", to a blank line */
+  MfdNdrEntry *last_entry;      /* the latest entry of the current recipient's block */
 } Parse;
+
+/* MfdNdrEntry.flags */
+enum
+{
+  ENTRY_TRANSCRIPT = 1 << 0,    /* "<<< 550 …": a line of a quoted SMTP dialogue */
+  ENTRY_DSN_DELAYED = 1 << 1,   /* Action: delayed */
+};
 
 G_DEFINE_QUARK (mfd-ndr-error-quark, mfd_ndr_error)
 G_DEFINE_BOXED_TYPE (MfdNdrEntry, mfd_ndr_entry, mfd_ndr_entry_ref, mfd_ndr_entry_unref)
@@ -54,6 +73,12 @@ static const char * const dsn_fields[] = {
 static const char * const diagnostics_open[] = {
   "Diagnostic information for administrators",
   "管理者向けの診断情報",
+};
+/* Lines after which a bounce quotes the returned message. */
+static const char * const returned_markers[] = {
+  "Below this line is a copy of the message", "copy of the original message",
+  "original message follows", "This is a copy of the message", "header of the original message",
+  "Original message headers", "Received: ",
 };
 static const char * const diagnostics_close[] = {
   "Original message headers",
@@ -321,6 +346,23 @@ is_ip_literal (const char *s)
   return address != NULL;
 }
 
+static gboolean
+is_ip_literal_len (const char *s,
+                   gsize       len)
+{
+  g_autofree char *copy = NULL;
+
+  /* Only digits, hex letters, dots and colons can make one; most words
+   * fail here without an allocation. */
+  if (len == 0 || len > 45)
+    return FALSE;
+  for (gsize i = 0; i < len; i++)
+    if (!g_ascii_isxdigit (s[i]) && s[i] != '.' && s[i] != ':')
+      return FALSE;
+  copy = g_strndup (s, len);
+  return is_ip_literal (copy);
+}
+
 /* A host name as it appears in an error: letters, digits, dots, hyphens. */
 static gboolean
 looks_like_host (const char *s,
@@ -511,28 +553,22 @@ parse_rfc822_date (const char *s)
 /* Matches "450 4.4.316" / "550-5.4.316" / "550 4.4.7" at @i: an SMTP
  * failure reply and an enhanced status. Returns the index just past the
  * status, or 0. */
+/* An enhanced status "5.1.1" / "4.4.316" / "2.0.0" at @i, standing alone
+ * (no digit, letter or dot glued to either side). Returns the index just
+ * past it, or 0. */
 static gsize
-match_code (const char *s,
-            gsize       len,
-            gsize       i,
-            int        *reply,
-            char      **status)
+match_status (const char *s,
+              gsize       len,
+              gsize       i)
 {
   gsize p = i;
-  gsize status_start;
   guint digits;
 
   if (i > 0 && (g_ascii_isalnum (s[i - 1]) || s[i - 1] == '.'))
     return 0;
-  if (len - i < 9)
+  if (len - i < 5)
     return 0;
-  if ((s[p] != '4' && s[p] != '5') || !g_ascii_isdigit (s[p + 1]) || !g_ascii_isdigit (s[p + 2]))
-    return 0;
-  if (s[p + 3] != ' ' && s[p + 3] != '-')
-    return 0;
-  p += 4;
-  status_start = p;
-  if ((s[p] != '4' && s[p] != '5') || s[p + 1] != '.')
+  if ((s[p] != '2' && s[p] != '4' && s[p] != '5') || s[p + 1] != '.')
     return 0;
   p += 2;
   for (int part = 0; part < 2; part++)
@@ -551,6 +587,36 @@ match_code (const char *s,
     }
   if (p < len && (g_ascii_isalnum (s[p]) || (s[p] == '.' && p + 1 < len && g_ascii_isdigit (s[p + 1]))))
     return 0;
+  return p;
+}
+
+static gsize
+match_code (const char *s,
+            gsize       len,
+            gsize       i,
+            int        *reply,
+            char      **status)
+{
+  gsize p = i;
+  gsize status_start;
+
+  if (i > 0 && (g_ascii_isalnum (s[i - 1]) || s[i - 1] == '.'))
+    return 0;
+  if (len - i < 9)
+    return 0;
+  if ((s[p] != '2' && s[p] != '4' && s[p] != '5') || !g_ascii_isdigit (s[p + 1]) || !g_ascii_isdigit (s[p + 2]))
+    return 0;
+  if (s[p + 3] != ' ' && s[p + 3] != '-')
+    return 0;
+  p += 4;
+  status_start = p;
+  /* A success reply carries a success status and an error reply an error
+   * status: "250 5.0.0" is neither. */
+  if ((s[i] == '2') != (s[p] == '2'))
+    return 0;
+  p = match_status (s, len, p);
+  if (p == 0)
+    return 0;
 
   if (reply != NULL)
     *reply = (s[i] - '0') * 100 + (s[i + 1] - '0') * 10 + (s[i + 2] - '0');
@@ -559,13 +625,46 @@ match_code (const char *s,
   return p;
 }
 
-/* A bare enhanced status such as "5.4.316" (RFC 3464 Status field). */
+/* A reply code without an enhanced status ("550 User unknown", "554:
+ * delivery error"): three digits, a separator, then words. Returns the
+ * index of the words, or 0. */
+static gsize
+match_bare_reply (const char *s,
+                  gsize       len,
+                  gsize       i)
+{
+  gsize p = i + 3;
+
+  if (i > 0 && (g_ascii_isalnum (s[i - 1]) || s[i - 1] == '.' || s[i - 1] == '-'))
+    return 0;
+  if (len - i < 6)
+    return 0;
+  if ((s[i] != '4' && s[i] != '5') || !g_ascii_isdigit (s[i + 1]) || !g_ascii_isdigit (s[i + 2]))
+    return 0;
+  if (s[p] == ':' || s[p] == '-')
+    p++;
+  if (p >= len || s[p] != ' ')
+    return 0;
+  while (p < len && s[p] == ' ')
+    p++;
+  /* "550 - 5.1.1 …" (Zoho) */
+  if (p + 1 < len && s[p] == '-' && s[p + 1] == ' ')
+    for (p++; p < len && s[p] == ' ';)
+      p++;
+  if (p >= len || !(g_ascii_isalpha (s[p]) || s[p] == '<' || s[p] == '(' || s[p] == '\'' ||
+                    match_status (s, len, p) > 0))
+    return 0;
+  return p;
+}
+
+/* A bare enhanced status such as "5.4.316" or "2.0.0" (RFC 3464 Status
+ * field). */
 static gboolean
 is_error_status (const char *s)
 {
   guint dots = 0;
 
-  if (s == NULL || (s[0] != '4' && s[0] != '5') || s[1] != '.')
+  if (s == NULL || (s[0] != '2' && s[0] != '4' && s[0] != '5') || s[1] != '.')
     return FALSE;
   for (const char *p = s + 1; *p; p++)
     {
@@ -594,11 +693,33 @@ mfd_ndr_status_is_generic_expiry (const char *status)
   return sd != NULL && (g_str_equal (sd, "4.7") || g_str_equal (status, "5.4.300"));
 }
 
+gboolean
+mfd_ndr_entry_is_success (const MfdNdrEntry *entry)
+{
+  g_return_val_if_fail (entry != NULL, FALSE);
+
+  if (entry->status != NULL)
+    return entry->status[0] == '2';
+  return entry->reply / 100 == 2;
+}
+
+/* "5.0.0", "4.0.0": the class alone, which a Diagnostic-Code may name more
+ * exactly. */
+static gboolean
+status_is_generic (const char *status)
+{
+  return status != NULL && g_str_has_suffix (status, ".0.0");
+}
+
 static gboolean
 is_expired (const MfdNdrEntry *entry)
 {
   const char *sd = status_subject_detail (entry->status);
 
+  /* A delay notice's 4.4.7 says the message is late, not returned; a
+   * success notice never expired, whatever its words say. */
+  if (entry->delayed || mfd_ndr_entry_is_success (entry))
+    return FALSE;
   if (mfd_ndr_status_is_generic_expiry (entry->status))
     return TRUE;
   if (entry->text != NULL && ascii_contains (entry->text, "message expired"))
@@ -743,6 +864,36 @@ split_detail (MfdNdrEntry *entry)
   g_strchomp (entry->text);
 }
 
+/* What other servers put around a reply's words: Postfix's "(in reply to
+ * RCPT TO command)", Exchange 2007–2019's closing "##", the ')' of
+ * Sendmail's "(reason: 550 …)" and the '>' of an old "< #5.4.316 smtp;…>". */
+static void
+tidy_text (MfdNdrEntry *entry)
+{
+  gsize n;
+  char *tail;
+
+  if (entry->text == NULL)
+    return;
+  tail = strstr (entry->text, "(in reply to ");
+  if (tail != NULL && tail > entry->text)
+    *tail = '\0';
+  g_strchomp (entry->text);
+  n = strlen (entry->text);
+  if (n >= 2 && g_str_has_suffix (entry->text, "##"))
+    entry->text[n -= 2] = '\0';
+  else if (n > 0 && entry->text[n - 1] == '>' && strchr (entry->text, '<') == NULL)
+    entry->text[--n] = '\0';
+  else if (n > 0 && entry->text[n - 1] == ')' && strchr (entry->text, '(') == NULL)
+    entry->text[--n] = '\0';
+  else if (n > 0 && entry->text[n - 1] == ']' && strchr (entry->text, '[') == NULL)
+    entry->text[--n] = '\0';
+  g_strchomp (entry->text);
+  if (*entry->text == '\0')
+    g_clear_pointer (&entry->text, g_free);
+  split_detail (entry);
+}
+
 /* Parses a reply starting with its code at @s: "450 4.4.316 Connection
  * refused [Message=…] [LastAttemptedServerName=…] …". Returns the number of
  * bytes it took (0 when @s does not start with a code). */
@@ -752,8 +903,10 @@ parse_reply (MfdNdrEntry *entry,
              gsize        len)
 {
   g_autofree char *status = NULL;
+  g_autoptr(GString) text = g_string_new (NULL);
   gsize p, text_start;
   int reply = 0;
+  gboolean continued;
 
   p = match_code (s, len, 0, &reply, &status);
   if (p == 0)
@@ -761,15 +914,33 @@ parse_reply (MfdNdrEntry *entry,
   entry->reply = reply;
   g_free (entry->status);
   entry->status = g_steal_pointer (&status);
+  continued = s[3] == '-';
 
+  /* The words run to the next code, except that the lines of a multiline
+   * reply ("550-5.1.1 The email account …" "550-5.1.1 double-checking …")
+   * are one reply. */
   text_start = p;
   while (p < len && s[p] != '[')
     {
-      if ((s[p] == '4' || s[p] == '5') && match_code (s, len, p, NULL, NULL) > 0)
-        break;
+      int next_reply = 0;
+      g_autofree char *next_status = NULL;
+      gsize q;
+
+      if ((s[p] == '2' || s[p] == '4' || s[p] == '5') &&
+          (q = match_code (s, len, p, &next_reply, &next_status)) > 0)
+        {
+          if (!continued || next_reply != reply || g_strcmp0 (next_status, entry->status) != 0)
+            break;
+          continued = s[p + 3] == '-';
+          g_string_append_len (text, s + text_start, p - text_start);
+          g_string_append_c (text, ' ');
+          p = text_start = q;
+          continue;
+        }
       p++;
     }
-  set_once (&entry->text, collapse_space (s + text_start, p - text_start));
+  g_string_append_len (text, s + text_start, p - text_start);
+  set_once (&entry->text, collapse_space (text->str, text->len));
 
   while (p < len)
     {
@@ -785,18 +956,7 @@ parse_reply (MfdNdrEntry *entry,
       p = close < len ? close + 1 : len;
     }
 
-  if (entry->text != NULL)
-    {
-      /* Older NDRs wrap the reply: '< #5.4.316 smtp;550 5.4.316 …>'. */
-      gsize n = strlen (entry->text);
-
-      if (n > 0 && entry->text[n - 1] == '>' && strchr (entry->text, '<') == NULL)
-        entry->text[n - 1] = '\0';
-      g_strchomp (entry->text);
-      if (*entry->text == '\0')
-        g_clear_pointer (&entry->text, g_free);
-      split_detail (entry);
-    }
+  tidy_text (entry);
   g_free (entry->raw);
   entry->raw = mfd_text_sanitize (s, p, MAX_FIELD_CHARS);
   return p;
@@ -1051,6 +1211,284 @@ find_generating_server (const char *s,
   return NULL;
 }
 
+/* Hints from other servers' bounces */
+
+/* Only the start of a line is searched for hints: the forms below are
+ * short, and a huge line must not cost more than a glance. */
+#define HINT_SPAN 1024
+
+/* The host name ending right before @end (white space skipped), without a
+ * trailing root dot: "mx.fabrikam.com" of "host mx.fabrikam.com [". */
+static char *
+host_before (const char *s,
+             gsize       end)
+{
+  gsize start;
+
+  while (end > 0 && s[end - 1] == ' ')
+    end--;
+  if (end > 0 && s[end - 1] == '.')
+    end--;
+  start = end;
+  while (start > 0 && end - start < 253 &&
+         (g_ascii_isalnum (s[start - 1]) || s[start - 1] == '.' || s[start - 1] == '-' || s[start - 1] == '_'))
+    start--;
+  if (!looks_like_host (s + start, end - start) || is_ip_literal_len (s + start, end - start))
+    return NULL;
+  return g_strndup (s + start, end - start);
+}
+
+/* An IP address literal of at most 45 characters at @i, up to a character
+ * that cannot be part of one; "IPv6:" before it is skipped. */
+static char *
+ip_at (const char *s,
+       gsize       len,
+       gsize       i,
+       gsize      *end)
+{
+  gsize p;
+
+  if (len - i > 5 && g_ascii_strncasecmp (s + i, "IPv6:", 5) == 0)
+    i += 5;
+  p = i;
+  while (p < len && p - i < 46 && (g_ascii_isxdigit (s[p]) || s[p] == '.' || s[p] == ':'))
+    p++;
+  /* "198.51.100.7:" before the reason in Gmail's form. */
+  while (p > i && (s[p - 1] == ':' || s[p - 1] == '.'))
+    p--;
+  if (p == i || !is_ip_literal_len (s + i, p - i))
+    return NULL;
+  *end = p;
+  return g_strndup (s + i, p - i);
+}
+
+/* Where another server's bounce names the destination on a line:
+ * "host mx.fabrikam.com [198.51.100.7]" (Exim), "mx.fabrikam.com[198.51.100.7]
+ * said:" (Postfix), "host: mx.fabrikam.com (198.51.100.7)" (GMX),
+ * "[mx.fabrikam.com. 198.51.100.7: …]" (Gmail), "Connected to 198.51.100.7
+ * but …" and "198.51.100.7 does not like recipient." (qmail), "… while
+ * talking to mx.fabrikam.com.:" (Sendmail). Returns whether it found one. */
+static gboolean
+find_host_ip (const char  *s,
+              gsize        len,
+              char       **host,
+              char       **ip)
+{
+  const char *at;
+
+  len = MIN (len, HINT_SPAN);
+  *host = *ip = NULL;
+  if (len >= 9 && g_ascii_strncasecmp (s, "Received:", 9) == 0)
+    return FALSE;
+
+  for (gsize i = 0; i + 1 < len; i++)
+    {
+      gsize end = 0;
+      char close;
+
+      if (s[i] == '[')
+        close = ']';
+      else if (s[i] == '(')
+        close = ')';
+      else
+        continue;
+
+      *ip = ip_at (s, len, i + 1, &end);
+      if (*ip != NULL && end < len && s[end] == close)
+        {
+          *host = host_before (s, i);
+          return TRUE;
+        }
+      g_clear_pointer (ip, g_free);
+
+      /* "[mx.fabrikam.com. 198.51.100.7: timed out]" */
+      if (close == ']')
+        {
+          gsize h = i + 1;
+
+          while (h < len && h - i < 254 && (g_ascii_isalnum (s[h]) || s[h] == '.' || s[h] == '-'))
+            h++;
+          if (h < len && s[h] == ' ' && (*ip = ip_at (s, len, h + 1, &end)) != NULL &&
+              end < len && s[end] == ':')
+            {
+              *host = host_before (s, h);
+              if (*host != NULL)
+                return TRUE;
+            }
+          g_clear_pointer (ip, g_free);
+        }
+    }
+
+  if ((at = find_in (s, len, "Connected to ")) != NULL)
+    {
+      gsize end;
+
+      *ip = ip_at (s, len, at + strlen ("Connected to ") - s, &end);
+      if (*ip != NULL)
+        return TRUE;
+    }
+  if (len > 7 && g_ascii_isdigit (s[0]) && (at = find_in (s, len, " does not like ")) != NULL)
+    {
+      gsize end;
+
+      *ip = ip_at (s, len, 0, &end);
+      if (*ip != NULL && s + end == at)
+        return TRUE;
+      g_clear_pointer (ip, g_free);
+    }
+  if ((at = find_in (s, len, "while talking to ")) != NULL)
+    {
+      gsize start = at + strlen ("while talking to ") - s;
+      gsize end = start;
+
+      while (end < len && !g_ascii_isspace (s[end]) && s[end] != ':')
+        end++;
+      *host = host_before (s, end);
+      if (*host != NULL)
+        return TRUE;
+    }
+  return FALSE;
+}
+
+/* Words with which the bounces of the servers we know begin or explain
+ * themselves: once one is seen, a status or reply code standing alone at
+ * the start of a line is read as the error. Lower case. */
+static const char * const bounce_phrases[] = {
+  "could not be delivered", "couldn't be delivered", "undeliverable", "delivery has failed",
+  "delivery failed", "mail delivery", "permanent error", "permanent fatal error",
+  "failed permanently", "returned mail", "transcript of session", "remote host said",
+  "smtp error", "delivery status notification", "not delivered", "unable to deliver",
+  "was not delivered", "delivery to the following", "could not deliver", "message not delivered",
+  "address rejected", "qmail-send", "error from remote", "the response was", "the response from",
+  "has not yet been delivered", "delivery report", "mailer-daemon", "postmaster",
+  "配信できません", "配送できません", "届けることができません", "送信できません", "宛先不明",
+};
+
+/* "will keep trying" and its kin: the text is a delay notice. */
+static const char * const delay_phrases[] = {
+  "will keep trying", "will continue to try", "will retry", "has not yet been delivered",
+  "delivery attempts will continue", "still trying", "delay reason", "is delayed",
+  "has been delayed", "no action is required", "再試行します", "配信が遅延",
+};
+
+static gboolean
+phrase_in (const char         *s,
+           gsize               len,
+           const char * const *phrases,
+           gsize               n)
+{
+  g_autofree char *lower = g_ascii_strdown (s, MIN (len, HINT_SPAN));
+
+  return line_has_any (lower, strlen (lower), phrases, n);
+}
+
+/* Whether a line carries a reply of its own (then a host on it is that
+ * reply's). */
+static gboolean
+line_has_code (const char *s,
+               gsize       len)
+{
+  for (gsize i = 0; i < len; i++)
+    if ((s[i] == '4' || s[i] == '5' || s[i] == '2') && match_code (s, len, i, NULL, NULL) > 0)
+      return TRUE;
+  return FALSE;
+}
+
+static void
+hint_clear (Parse *parse)
+{
+  g_clear_pointer (&parse->hint_server, g_free);
+  g_clear_pointer (&parse->hint_ip, g_free);
+  g_clear_pointer (&parse->hint_recipient, g_free);
+  parse->last_entry = NULL;
+}
+
+/* Reads what a line of a bounce says before its error. */
+static void
+hint_scan (Parse      *parse,
+           const char *s,
+           gsize       len)
+{
+  char *host = NULL;
+  char *ip = NULL;
+
+  if (!parse->bounce_seen && phrase_in (s, len, bounce_phrases, G_N_ELEMENTS (bounce_phrases)))
+    parse->bounce_seen = TRUE;
+  if (!parse->delay_notice && phrase_in (s, len, delay_phrases, G_N_ELEMENTS (delay_phrases)))
+    parse->delay_notice = TRUE;
+  if (find_host_ip (s, len, &host, &ip))
+    {
+      g_free (parse->hint_server);
+      g_free (parse->hint_ip);
+      parse->hint_server = host;
+      parse->hint_ip = ip;
+      /* "Reason: 550 5.1.1 …" then "Remote server: HOST (IP)": the server
+       * named right after an error of a bounce is its server. */
+      if (parse->last_entry != NULL && parse->last_entry->server == NULL && parse->last_entry->ip == NULL &&
+          parse->last_entry->source == MFD_NDR_SOURCE_NDR && !line_has_code (s, MIN (len, HINT_SPAN)))
+        {
+          parse->last_entry->server = g_strdup (host);
+          parse->last_entry->ip = g_strdup (ip);
+        }
+    }
+}
+
+/* "<bob@fabrikam.com>:" or "bob@fabrikam.com" alone on a line, or
+ * "<bob@fabrikam.com>: host …" (Postfix): the recipient the following
+ * error is about. */
+static void
+hint_recipient_scan (Parse      *parse,
+                     const char *s,
+                     gsize       len)
+{
+  g_autofree char *address = NULL;
+  gsize start = 0;
+  gsize end = len;
+
+  while (start < len && g_ascii_isspace (s[start]))
+    start++;
+  if (start < len && s[start] == '<')
+    {
+      const char *close = memchr (s + start, '>', MIN (len - start, 256));
+
+      if (close != NULL && close + 1 < s + len && close[1] == ':')
+        end = close + 1 - s;
+    }
+  while (end > start && g_ascii_isspace (s[end - 1]))
+    end--;
+  if (end > start && s[end - 1] == ':')
+    end--;
+  if (is_email_line (s + start, end - start, &address))
+    {
+      g_free (parse->hint_recipient);
+      parse->hint_recipient = g_steal_pointer (&address);
+      parse->bounce_seen = TRUE;
+      /* A new recipient's block names its own server. */
+      g_clear_pointer (&parse->hint_server, g_free);
+      g_clear_pointer (&parse->hint_ip, g_free);
+      parse->last_entry = NULL;
+    }
+}
+
+/* An entry read from a bounce takes the destination and recipient that the
+ * lines before it named, when it names none itself. */
+static void
+apply_hints (Parse       *parse,
+             MfdNdrEntry *entry)
+{
+  if (entry->server == NULL && entry->ip == NULL)
+    {
+      entry->server = g_strdup (parse->hint_server);
+      entry->ip = g_strdup (parse->hint_ip);
+    }
+  if (entry->recipients == NULL && parse->hint_recipient != NULL && !parse->in_diagnostics)
+    {
+      char *one[2] = { parse->hint_recipient, NULL };
+
+      entry->recipients = g_strdupv (one);
+    }
+}
+
 /* The quote that opens the reply ending at @len: right before the code,
  * or before an old-style "< #5.4.316 smtp;" wrapper; an apostrophe in
  * the prose earlier on the line is not one. */
@@ -1087,10 +1525,16 @@ scan_line (Parse      *parse,
   gsize prev_end = 0;
   gsize i = 0;
 
+  gboolean transcript;
+  gsize lead = 0;
+
   if (line_has_any (s, len, diagnostics_open, G_N_ELEMENTS (diagnostics_open)))
     parse->in_diagnostics = TRUE;
   else if (line_has_any (s, len, diagnostics_close, G_N_ELEMENTS (diagnostics_close)))
-    parse->in_diagnostics = FALSE;
+    {
+      parse->in_diagnostics = FALSE;
+      parse->in_returned = TRUE;
+    }
   else if (parse->in_diagnostics && is_email_line (s, len, &address))
     {
       add_recipient (parse->recipients, address);
@@ -1099,15 +1543,36 @@ scan_line (Parse      *parse,
   else if (parse->in_diagnostics && parse->generating == NULL)
     parse->generating = find_generating_server (s, len);
 
+  /* What follows names the sender's own machines and addresses. */
+  if (!parse->in_returned && line_has_any (s, MIN (len, HINT_SPAN), returned_markers, G_N_ELEMENTS (returned_markers)))
+    parse->in_returned = TRUE;
+  if (parse->in_returned)
+    hint_clear (parse);
+  else
+    {
+      if (!parse->in_diagnostics)
+        hint_recipient_scan (parse, s, len);
+      hint_scan (parse, s, len);
+    }
+
+  while (lead < len && (s[lead] == ' ' || s[lead] == '\t' || s[lead] == '>'))
+    lead++;
+  if (find_in (s, MIN (len, HINT_SPAN), "ranscript of session follows") != NULL)
+    parse->in_transcript = TRUE;
+  transcript = parse->in_transcript || (len - lead >= 3 && strncmp (s + lead, "<<<", 3) == 0);
+  if (transcript)
+    parse->bounce_seen = TRUE;
+
   while (i < len && !parse_is_full (parse))
     {
       const char *quote;
       gsize end = len;
       gsize taken;
+      gsize words;
       g_autoptr(MfdNdrEntry) entry = NULL;
 
       /* Most of a line is prose: skip to what may start a trace or a code. */
-      while (i < len && s[i] != '{' && s[i] != '4' && s[i] != '5')
+      while (i < len && s[i] != '{' && s[i] != '4' && s[i] != '5' && s[i] != '2' && s[i] != '#')
         i++;
       if (i == len)
         break;
@@ -1118,9 +1583,93 @@ scan_line (Parse      *parse,
           prev_end = i;
           continue;
         }
-      if ((s[i] != '4' && s[i] != '5') || match_code (s, len, i, NULL, NULL) == 0)
+
+      /* "(#5.1.1)" (qmail), "<ex03.contoso.com #5.1.1>" (Exchange 2003),
+       * unless an old wrapper's "#5.4.316 smtp;550 5.4.316 …" follows. */
+      if (s[i] == '#' && i + 1 < len && (taken = match_status (s, len, i + 1)) > 0 &&
+          !(len - taken > 6 && g_ascii_strncasecmp (s + taken + (s[taken] == ' '), "smtp;", 5) == 0))
+        {
+          gsize text_start = prev_end;
+          gsize text_end = i;
+
+          entry = entry_new (MFD_NDR_SOURCE_NDR);
+          entry->status = g_strndup (s + i + 1, taken - i - 1);
+          if (i > 0 && s[i - 1] == '(')
+            text_end = i - 1;
+          else
+            for (gsize k = i; k > prev_end; k--)
+              if (s[k - 1] == '<')
+                {
+                  text_start = text_end = k - 1;
+                  break;
+                }
+          while (text_start < text_end && (g_ascii_isspace (s[text_start]) || s[text_start] == ':'))
+            text_start++;
+          entry->text = collapse_space (s + text_start, text_end - text_start);
+          entry->raw = mfd_text_sanitize (s + prev_end, MIN (len, taken + 1) - prev_end, MAX_FIELD_CHARS);
+          apply_hints (parse, entry);
+          i = prev_end = MIN (len, taken + 1);
+          parse->last_entry = entry;
+          g_ptr_array_add (parse->entries, g_steal_pointer (&entry));
+          continue;
+        }
+      if (s[i] == '#')
         {
           i++;
+          continue;
+        }
+
+      if (match_code (s, len, i, NULL, NULL) == 0)
+        {
+          gboolean at_start = i == lead || (transcript && i == lead + 3 + (lead + 3 < len && s[lead + 3] == ' '));
+          gboolean likely_bounce = parse->bounce_seen || parse->entries->len > 0;
+          char before = 0;
+
+          for (gsize k = i; k > prev_end && before == 0; k--)
+            if (s[k - 1] != ' ')
+              before = s[k - 1];
+
+          /* "5.2.2 <bob@fabrikam.com>... Mailbox Full" opening a line of a
+           * bounce (Exim's next-line form). */
+          if ((at_start || before == ':') && likely_bounce && (taken = match_status (s, len, i)) > 0 &&
+              taken < len && s[taken] == ' ' && !g_ascii_isdigit (s[MIN (taken + 1, len - 1)]))
+            {
+              entry = entry_new (MFD_NDR_SOURCE_NDR);
+              entry->status = g_strndup (s + i, taken - i);
+              entry->text = collapse_space (s + taken, len - taken);
+              tidy_text (entry);
+            }
+          /* "said: 550 User unknown", "<<< 550 …", "554: delivery error",
+           * or a reply alone at the start of a bounce's line: the code
+           * without an enhanced status. */
+          else if (s[i] != '2' && (words = match_bare_reply (s, len, i)) > 0 &&
+                   (before == ':' || before == ';' || before == '\'' || before == '#' ||
+                    (at_start && likely_bounce)))
+            {
+              gsize status_end = match_status (s, len, words);
+
+              entry = entry_new (MFD_NDR_SOURCE_NDR);
+              entry->reply = (s[i] - '0') * 100 + (s[i + 1] - '0') * 10 + (s[i + 2] - '0');
+              if (status_end > 0 && (s[words] == '2') == (s[i] == '2'))
+                {
+                  entry->status = g_strndup (s + words, status_end - words);
+                  words = status_end;
+                }
+              entry->text = collapse_space (s + words, len - words);
+              tidy_text (entry);
+            }
+          if (entry == NULL)
+            {
+              i++;
+              continue;
+            }
+          entry->raw = mfd_text_sanitize (s + lead, len - lead, MAX_FIELD_CHARS);
+          if (transcript)
+            entry->flags |= ENTRY_TRANSCRIPT;
+          apply_hints (parse, entry);
+          i = prev_end = len;
+          parse->last_entry = entry;
+          g_ptr_array_add (parse->entries, g_steal_pointer (&entry));
           continue;
         }
 
@@ -1139,11 +1688,28 @@ scan_line (Parse      *parse,
       else
         entry = entry_new (MFD_NDR_SOURCE_QUEUE);
 
+      /* "mx.fabrikam.com #550 5.1.1 … ##" (Exchange 2007–2019): the host
+       * before the '#' is the server that answered. */
+      if (quote == NULL && i > 1 && s[i - 1] == '#' && s[i - 2] == ' ')
+        {
+          g_autofree char *host = host_before (s, i - 2);
+
+          if (host != NULL && (gsize) (i - 2) - strlen (host) >= prev_end)
+            entry->server = g_steal_pointer (&host);
+        }
       taken = parse_reply (entry, s + i, end - i);
       i += MAX (taken, 1);
       if (quote != NULL && end < len)
         i = end + 1;
       prev_end = i;
+      if (transcript)
+        entry->flags |= ENTRY_TRANSCRIPT;
+      /* A reply in a bounce, not an EOP queue string with its fields. */
+      if (quote == NULL && parse->bounce_seen && entry->server == NULL && entry->ip == NULL &&
+          entry->reporting_server == NULL)
+        entry->source = MFD_NDR_SOURCE_NDR;
+      apply_hints (parse, entry);
+      parse->last_entry = entry;
       g_ptr_array_add (parse->entries, g_steal_pointer (&entry));
     }
 }
@@ -1221,7 +1787,10 @@ parse_dsn_group (Parse      *parse,
   g_autofree char *recipient = NULL;
   g_autofree char *display = NULL;
   g_autofree char *status = NULL;
+  g_autofree char *diag_host = NULL;
+  g_autofree char *diag_ip = NULL;
   gboolean have_error = FALSE;
+  gboolean delayed = FALSE;
   GMimeHeaderList *headers;
 
   /* Only these fields carry anything we keep from a group; without them
@@ -1277,10 +1846,31 @@ parse_dsn_group (Parse      *parse,
               have_error = TRUE;
             }
         }
+      else if (g_ascii_strcasecmp (name, "Action") == 0)
+        delayed = g_ascii_strncasecmp (value, "delayed", 7) == 0;
       else if (g_ascii_strcasecmp (name, "Remote-MTA") == 0)
         {
           g_autofree char *host = g_strdup (after_type (value));
           gsize n = strlen (host);
+          char *space = strchr (host, ' ');
+
+          /* "mx.fabrikam.com. [198.51.100.7]" */
+          if (space != NULL && looks_like_host (host, space - host))
+            {
+              while (*space == ' ')
+                space++;
+              if (*space == '[' || *space == '(')
+                {
+                  gsize ip_end;
+                  g_autofree char *ip = ip_at (space, strlen (space), 1, &ip_end);
+
+                  set_ip_port (entry, ip, FALSE);
+                }
+              host[strcspn (host, " ")] = '\0';
+              n = strlen (host);
+            }
+          if (n > 1 && host[n - 1] == '.')
+            host[--n] = '\0';
 
           if (n > 2 && host[0] == '[' && host[n - 1] == ']')
             {
@@ -1299,10 +1889,26 @@ parse_dsn_group (Parse      *parse,
           gboolean parsed = FALSE;
 
           for (gsize k = 0; k < n && !parsed; k++)
-            if ((diag[k] == '4' || diag[k] == '5') && match_code (diag, n, k, NULL, NULL) > 0)
+            if ((diag[k] == '2' || diag[k] == '4' || diag[k] == '5') && match_code (diag, n, k, NULL, NULL) > 0)
               parsed = parse_reply (entry, diag + k, n - k) > 0;
+          /* "smtp; 550 User unknown", "X-Postfix; … said: 550 …": a reply
+           * code without an enhanced status. */
+          for (gsize k = 0; k < n && !parsed; k++)
+            {
+              gsize words;
+
+              if ((diag[k] == '4' || diag[k] == '5') && (words = match_bare_reply (diag, n, k)) > 0)
+                {
+                  entry->reply = (diag[k] - '0') * 100 + (diag[k + 1] - '0') * 10 + (diag[k + 2] - '0');
+                  set_once (&entry->text, collapse_space (diag + words, n - words));
+                  tidy_text (entry);
+                  parsed = TRUE;
+                }
+            }
           if (!parsed)
             set_once (&entry->text, g_strdup (diag));
+          if (diag_host == NULL && diag_ip == NULL)
+            find_host_ip (diag, n, &diag_host, &diag_ip);
           have_error = TRUE;
         }
       else if (g_ascii_strcasecmp (name, "Last-Attempt-Date") == 0 && entry->timestamp == NULL)
@@ -1312,10 +1918,25 @@ parse_dsn_group (Parse      *parse,
 
   if (!have_error || parse_is_full (parse))
     return FALSE;
-  if (entry->status == NULL)
-    entry->status = g_steal_pointer (&status);
-  if (entry->status == NULL)
+  /* Status is the report's word for the recipient; a Diagnostic-Code that
+   * names the same class more exactly ("Status: 5.0.0" beside "550 5.7.1")
+   * says more. */
+  if (status != NULL && (entry->status == NULL || !status_is_generic (status) ||
+                         entry->status[0] != status[0] || status_is_generic (entry->status)))
+    {
+      g_free (entry->status);
+      entry->status = g_steal_pointer (&status);
+    }
+  if (entry->status == NULL && entry->reply == 0)
     return FALSE;
+  if (entry->server == NULL && entry->ip == NULL)
+    {
+      entry->server = g_steal_pointer (&diag_host);
+      entry->ip = g_steal_pointer (&diag_ip);
+    }
+  entry->delayed = delayed;
+  if (delayed)
+    entry->flags |= ENTRY_DSN_DELAYED;
   if (recipient != NULL)
     {
       char *one[2] = { NULL, NULL };
@@ -1393,6 +2014,44 @@ join_line (GString    *logical,
   g_string_append_len (logical, next, len);
 }
 
+/* The reply code of a line that continues a multiline reply ("550-5.1.1
+ * …"), or of its last line when @more is given ("550 5.1.1 …": *more
+ * FALSE); 0 otherwise. */
+static int
+multiline_reply (const char *s,
+                 gsize       len,
+                 gboolean   *more)
+{
+  gsize q = 0;
+
+  while (q < len && (s[q] == ' ' || s[q] == '\t'))
+    q++;
+  if (len - q < 5 || !g_ascii_isdigit (s[q]) || !g_ascii_isdigit (s[q + 1]) || !g_ascii_isdigit (s[q + 2]))
+    return 0;
+  if (s[q + 3] == '-')
+    {
+      if (more != NULL)
+        *more = TRUE;
+    }
+  else if (more == NULL || s[q + 3] != ' ')
+    return 0;
+  return (s[q] - '0') * 100 + (s[q + 1] - '0') * 10 + (s[q + 2] - '0');
+}
+
+/* Whether a wrapped reply was cut after its reply code or after
+ * Postfix's "said:" ("… said: 550" / "5.1.2 Host unknown …" below). */
+static gboolean
+cut_reply (const char *s,
+           gsize       len)
+{
+  while (len > 0 && s[len - 1] == ' ')
+    len--;
+  if (len >= 5 && g_str_has_prefix (s + len - 5, "said:"))
+    return TRUE;
+  return len >= 4 && s[len - 4] == ' ' && (s[len - 3] == '4' || s[len - 3] == '5') &&
+         g_ascii_isdigit (s[len - 2]) && g_ascii_isdigit (s[len - 1]);
+}
+
 static void
 scan_text (Parse      *parse,
            const char *s,
@@ -1401,6 +2060,9 @@ scan_text (Parse      *parse,
   gsize pos = 0;
   g_autoptr(GString) logical = g_string_new (NULL);
   OpenState state;
+  int multiline;
+  gsize indent;
+  gboolean wrapped;
 
   while (pos < len && !parse_is_full (parse))
     {
@@ -1442,6 +2104,12 @@ scan_text (Parse      *parse,
       g_string_append_len (logical, s + pos, end - pos);
       state = (OpenState) { 0 };
       open_state_feed (&state, s + pos, end - pos);
+      if (end == pos)
+        parse->in_transcript = FALSE;
+      multiline = multiline_reply (s + pos, end - pos, NULL);
+      for (indent = 0; pos + indent < end && (s[pos + indent] == ' ' || s[pos + indent] == '\t');)
+        indent++;
+      wrapped = FALSE;
       pos = end < len ? end + 1 : len;
 
       while (pos < len && logical->len < MAX_JOINED_LINE)
@@ -1449,9 +2117,34 @@ scan_text (Parse      *parse,
           gsize next_end = line_end (s, len, pos);
           gsize q = pos;
           gboolean open = state.depth > 0 || state.quote;
+          gboolean more = FALSE;
 
           while (q < next_end && (s[q] == ' ' || s[q] == '\t'))
             q++;
+          /* The next line of a multiline reply ("550-5.1.1 …" then
+           * "550 5.1.1 …") belongs to it. */
+          if (!open && multiline != 0 && multiline_reply (s + pos, next_end - pos, &more) == multiline)
+            {
+              g_string_append_c (logical, ' ');
+              g_string_append_len (logical, s + q, next_end - q);
+              open_state_feed (&state, s + pos, next_end - pos);
+              pos = next_end < len ? next_end + 1 : len;
+              if (!more)
+                break;
+              continue;
+            }
+          /* A reply that a bounce wrapped onto lines indented deeper than
+           * its first (Postfix's "<bob@fabrikam.com>: host … said: 550
+           * 5.1.1" and the lines under it) is one reply. */
+          if (!open && (state.code || wrapped || cut_reply (logical->str, logical->len)) && q < next_end &&
+              q - pos > indent && !is_dsn_field_line (s + q, next_end - q))
+            {
+              wrapped = TRUE;
+              join_line (logical, s + pos, next_end - pos);
+              open_state_feed (&state, s + pos, next_end - pos);
+              pos = next_end < len ? next_end + 1 : len;
+              continue;
+            }
           /* A line opening with '[' continues a queue string's fields. */
           if (!open && !(q < next_end && s[q] == '[' && state.code))
             break;
@@ -1713,6 +2406,8 @@ scan_message (Parse        *parse,
       g_autofree char *normal = normalize_text (text, strlen (text));
 
       parse->in_diagnostics = FALSE;
+      parse->in_returned = FALSE;
+      hint_clear (parse);
       scan_text (parse, normal, strlen (normal));
     }
 
@@ -1750,6 +2445,39 @@ parse_message (Parse      *parse,
   return TRUE;
 }
 
+/* The body of a message copied without its header, starting at a MIME
+ * boundary ("--_000_…" then "Content-Type: text/plain" and
+ * "Content-Transfer-Encoding: quoted-printable"): given back the header it
+ * lost, so that GMime decodes the parts. NULL when @data is no such thing. */
+static char *
+wrap_mime_fragment (const char *data,
+                    gsize       len)
+{
+  gsize p = 0;
+  gsize end;
+  gsize next;
+
+  while (p < len && g_ascii_isspace (data[p]))
+    p++;
+  if (len - p < 4 || data[p] != '-' || data[p + 1] != '-')
+    return NULL;
+  end = line_end (data, len, p);
+  if (end - p > 72 || end - p < 3)
+    return NULL;
+  for (gsize i = p + 2; i < end; i++)
+    if (data[i] == ' ' || data[i] == '"' || (guchar) data[i] < 0x20)
+      {
+        if (data[i] == '\r' && i + 1 == end)
+          continue;
+        return NULL;
+      }
+  next = end < len ? end + 1 : len;
+  if (len - next < 13 || g_ascii_strncasecmp (data + next, "Content-Type:", 13) != 0)
+    return NULL;
+  return g_strdup_printf ("MIME-Version: 1.0\nContent-Type: multipart/mixed; boundary=\"%.*s\"\n\n%.*s",
+                          (int) (end - p - 2 - (data[end - 1] == '\r')), data + p + 2, (int) (len - p), data + p);
+}
+
 /* Results */
 
 static gboolean
@@ -1765,7 +2493,9 @@ static gboolean
 entries_match (const MfdNdrEntry *a,
                const MfdNdrEntry *b)
 {
-  if (a->status == NULL || b->status == NULL || !g_str_equal (a->status, b->status))
+  if (g_strcmp0 (a->status, b->status) != 0)
+    return FALSE;
+  if (a->status == NULL && a->reply != b->reply)
     return FALSE;
   if (a->reply != 0 && b->reply != 0 && a->reply != b->reply)
     return FALSE;
@@ -1824,14 +2554,34 @@ merge_entry (MfdNdrEntry *into,
  * with a specific cause is the end of its story, after every retry; then
  * the later one. */
 static gboolean
+is_permanent (const MfdNdrEntry *entry)
+{
+  if (entry->status != NULL)
+    return entry->status[0] == '5';
+  return entry->reply / 100 == 5;
+}
+
+static gboolean
 outranks (const MfdNdrEntry *b,
           const MfdNdrEntry *a)
 {
   gboolean a_generic = mfd_ndr_status_is_generic_expiry (a->status);
   gboolean b_generic = mfd_ndr_status_is_generic_expiry (b->status);
+  gboolean a_success = mfd_ndr_entry_is_success (a);
+  gboolean b_success = mfd_ndr_entry_is_success (b);
+  gboolean a_dsn = a->source == MFD_NDR_SOURCE_DELIVERY_STATUS;
+  gboolean b_dsn = b->source == MFD_NDR_SOURCE_DELIVERY_STATUS;
 
+  if (a_success != b_success)
+    return a_success;
   if (a_generic != b_generic)
     return a_generic;
+  if ((a->status == NULL) != (b->status == NULL))
+    return a->status == NULL;
+  if (is_permanent (a) != is_permanent (b))
+    return is_permanent (b);
+  if (a_dsn != b_dsn)
+    return b_dsn;
   if (a->expired != b->expired)
     return b->expired;
   if (a->timestamp != NULL && b->timestamp != NULL)
@@ -1872,6 +2622,20 @@ borrow_destination (MfdNdrEntry *entry,
     }
 }
 
+/* Whether two entries may be about the same message and recipient: they
+ * share one, or either names none. */
+static gboolean
+recipients_overlap (const MfdNdrEntry *a,
+                    const MfdNdrEntry *b)
+{
+  if (a->recipients == NULL || b->recipients == NULL)
+    return TRUE;
+  for (gsize i = 0; a->recipients[i] != NULL; i++)
+    if (g_strv_contains ((const char * const *) b->recipients, a->recipients[i]))
+      return TRUE;
+  return FALSE;
+}
+
 static MfdNdrResult *
 finish (Parse   *parse,
         GError **error)
@@ -1880,12 +2644,34 @@ finish (Parse   *parse,
   MfdNdrResult *result;
   MfdNdrEntry *primary = NULL;
 
+  gboolean have_error = FALSE;
+  gboolean have_own = FALSE;
+
+  /* A line of a quoted SMTP dialogue is the detail of an error reported
+   * elsewhere in the text, and a success in it ("250 2.1.0 Ok") is no
+   * error at all. */
+  for (guint i = 0; i < parse->entries->len; i++)
+    {
+      MfdNdrEntry *entry = g_ptr_array_index (parse->entries, i);
+
+      if (entry->status == NULL && entry->reply == 0)
+        continue;
+      if (!(entry->flags & ENTRY_TRANSCRIPT))
+        have_own = TRUE;
+      if (!mfd_ndr_entry_is_success (entry))
+        have_error = TRUE;
+    }
+
   for (guint i = 0; i < parse->entries->len; i++)
     {
       MfdNdrEntry *entry = g_ptr_array_index (parse->entries, i);
       gboolean merged = FALSE;
 
-      if (entry->status == NULL)
+      if (entry->status == NULL && entry->reply == 0)
+        continue;
+      if (have_own && (entry->flags & ENTRY_TRANSCRIPT))
+        continue;
+      if (have_error && mfd_ndr_entry_is_success (entry) && entry->source != MFD_NDR_SOURCE_DELIVERY_STATUS)
         continue;
       for (guint j = 0; j < kept->len && !merged; j++)
         {
@@ -1901,6 +2687,25 @@ finish (Parse   *parse,
         g_ptr_array_add (kept, mfd_ndr_entry_ref (entry));
     }
 
+  /* The dialogue dropped above still says which server answered. */
+  for (guint i = 0; have_own && i < parse->entries->len; i++)
+    {
+      MfdNdrEntry *quoted = g_ptr_array_index (parse->entries, i);
+
+      if (!(quoted->flags & ENTRY_TRANSCRIPT) || (quoted->server == NULL && quoted->ip == NULL))
+        continue;
+      for (guint j = 0; j < kept->len; j++)
+        {
+          MfdNdrEntry *entry = g_ptr_array_index (kept, j);
+
+          if (entry->server == NULL && entry->ip == NULL && g_strcmp0 (entry->status, quoted->status) == 0)
+            {
+              entry->server = g_strdup (quoted->server);
+              entry->ip = g_strdup (quoted->ip);
+            }
+        }
+    }
+
   if (kept->len == 0)
     {
       g_set_error_literal (error, MFD_NDR_ERROR, MFD_NDR_ERROR_NO_ENTRY,
@@ -1913,9 +2718,14 @@ finish (Parse   *parse,
       MfdNdrEntry *entry = g_ptr_array_index (kept, i);
       const char *cause;
 
+      if (!(entry->flags & ENTRY_DSN_DELAYED) && parse->delay_notice &&
+          (entry->status != NULL ? entry->status[0] == '4' : entry->reply / 100 == 4))
+        entry->delayed = TRUE;
       entry->expired = is_expired (entry);
       cause = mfd_ndr_classify (entry->status, entry->message);
-      if (cause == NULL || g_str_equal (cause, "other"))
+      if (mfd_ndr_entry_is_success (entry))
+        cause = NULL;
+      else if (cause == NULL || g_str_equal (cause, "other"))
         {
           const char *from_text = mfd_ndr_classify (entry->status, entry->text);
 
@@ -1939,6 +2749,18 @@ finish (Parse   *parse,
       borrow_destination (entry, kept);
       if (primary == NULL || outranks (entry, primary))
         primary = entry;
+    }
+
+  /* A specific cause that a generic expiry of the same message yielded to
+   * is why the message expired: it is no longer being retried. */
+  for (guint i = 0; i < kept->len && !primary->expired; i++)
+    {
+      MfdNdrEntry *other = g_ptr_array_index (kept, i);
+
+      if (other != primary && other->expired && mfd_ndr_status_is_generic_expiry (other->status) &&
+          !mfd_ndr_status_is_generic_expiry (primary->status) && !mfd_ndr_entry_is_success (primary) &&
+          recipients_overlap (other, primary))
+        primary->expired = TRUE;
     }
 
   result = g_new0 (MfdNdrResult, 1);
@@ -1978,6 +2800,7 @@ mfd_ndr_parse (const char  *data,
   gboolean blank = TRUE;
   MfdNdrResult *result;
   g_autoptr(GError) mime_error = NULL;
+  g_autofree char *wrapped = NULL;
 
   g_return_val_if_fail (data != NULL || len == 0, NULL);
   g_return_val_if_fail (error == NULL || *error == NULL, NULL);
@@ -2002,6 +2825,9 @@ mfd_ndr_parse (const char  *data,
   parse.recipients = g_ptr_array_new_with_free_func (g_free);
 
   if (looks_like_message (data, len) && parse_message (&parse, data, len, &mime_error))
+    result = finish (&parse, error);
+  else if ((wrapped = wrap_mime_fragment (data, len)) != NULL &&
+           parse_message (&parse, wrapped, strlen (wrapped), NULL) && parse.entries->len > 0)
     result = finish (&parse, error);
   else
     {
@@ -2028,6 +2854,7 @@ mfd_ndr_parse (const char  *data,
   g_ptr_array_unref (parse.recipients);
   g_free (parse.reporting_mta);
   g_free (parse.generating);
+  hint_clear (&parse);
   return result;
 }
 

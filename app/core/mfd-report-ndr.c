@@ -60,6 +60,8 @@ mfd_report_add_ndr_entry_json (JsonBuilder       *builder,
   json_builder_add_int_value (builder, entry->port);
   json_builder_set_member_name (builder, "expired");
   json_builder_add_boolean_value (builder, entry->expired);
+  json_builder_set_member_name (builder, "delayed");
+  json_builder_add_boolean_value (builder, entry->delayed);
   mfd_util_add_string_or_null (builder, "cause", entry->cause);
   mfd_util_add_string_or_null (builder, "source", mfd_ndr_source_to_string (entry->source));
   mfd_util_add_string_or_null (builder, "reporting_server", entry->reporting_server);
@@ -99,9 +101,18 @@ mfd_report_ndr_to_json (MfdNdrResult *result)
 static const char *
 state_msgid (const MfdNdrEntry *entry)
 {
+  if (mfd_ndr_entry_is_success (entry))
+    return N_("Delivered or relayed: a success notice, not an error.");
   if (entry->expired)
     return N_("Expired: Exchange Online stopped retrying and returned the message to the sender.");
-  if (entry->reply / 100 == 4 || (entry->status != NULL && entry->status[0] == '4'))
+  if (entry->delayed)
+    return N_("Delayed: the sending server keeps trying; the message is not lost yet.");
+  /* Without an enhanced status code the reply's class is all there is. */
+  if (entry->status == NULL)
+    return entry->reply / 100 == 4
+           ? N_("Temporary failure: a 4xx reply without an enhanced status code; the receiving server asked to try again later.")
+           : N_("Failed permanently: a 5xx reply without an enhanced status code; the receiving server refused the message for good.");
+  if (entry->reply / 100 == 4 || entry->status[0] == '4')
     return N_("Temporary: Exchange Online retries for up to 24 hours, then returns the message to the sender.");
   return N_("Failed permanently: this error is not retried.");
 }
@@ -160,9 +171,13 @@ append_entry (GString           *out,
   g_autofree char *number_str = g_strdup_printf ("%u", number);
 
   code_line = g_string_new (NULL);
+  /* A bare reply code stands alone: no status is invented for it. */
   if (entry->reply != 0)
-    g_string_append_printf (code_line, "%d ", entry->reply);
-  g_string_append (code_line, entry->status != NULL ? entry->status : "?");
+    g_string_append_printf (code_line, "%d", entry->reply);
+  if (entry->status != NULL)
+    g_string_append_printf (code_line, "%s%s", entry->reply != 0 ? " " : "", entry->status);
+  else if (entry->reply == 0)
+    g_string_append_c (code_line, '?');
   if (entry->text != NULL)
     g_string_append_printf (code_line, " %s", entry->text);
   code = g_string_free (g_steal_pointer (&code_line), FALSE);
@@ -197,9 +212,11 @@ append_entry (GString           *out,
   append_field (out, format, lang, N_("State"), mfd_tr (lang, state_msgid (entry)));
   append_field (out, format, lang, N_("Detail"), entry->message);
   cause = likely_cause_text (entry->cause, lang);
-  append_field (out, format, lang, N_("Likely cause"),
-                cause != NULL ? cause
-                              : mfd_tr (lang, N_("not known from the text alone; run the checks")));
+  /* A success notice has nothing to look for. */
+  if (!mfd_ndr_entry_is_success (entry))
+    append_field (out, format, lang, N_("Likely cause"),
+                  cause != NULL ? cause
+                                : mfd_tr (lang, N_("not known from the text alone; run the checks")));
   append_field (out, format, lang, N_("Reported by"), entry->reporting_server);
   if (entry->recipients != NULL && entry->recipients[0] != NULL)
     recipients = g_strjoinv (", ", entry->recipients);

@@ -379,7 +379,7 @@ mfd_connectors_page_import_file_action (GtkWidget  *widget,
                                          GTK_WINDOW (gtk_widget_get_root (widget)),
                                          GTK_FILE_CHOOSER_ACTION_OPEN,
                                          _("_Import"), _("_Cancel"));
-  gtk_file_filter_set_name (filter, _("JSON from ConvertTo-Json"));
+  gtk_file_filter_set_name (filter, _("Get-OutboundConnector output (JSON or Format-List)"));
   gtk_file_filter_add_pattern (filter, "*.json");
   gtk_file_filter_add_pattern (filter, "*.txt");
   gtk_file_chooser_add_filter (GTK_FILE_CHOOSER (chooser), filter);
@@ -422,12 +422,12 @@ mfd_connectors_page_paste_json_action (GtkWidget  *widget,
 
   dialog = adw_message_dialog_new (GTK_WINDOW (gtk_widget_get_root (widget)),
                                    _("Paste Connectors"),
-                                   _("In Exchange Online PowerShell run Get-OutboundConnector | ConvertTo-Json and paste the output here."));
+                                   _("In Exchange Online PowerShell run Get-OutboundConnector | Format-List (or | ConvertTo-Json) and paste the output here."));
   text_view = gtk_text_view_new ();
   gtk_text_view_set_monospace (GTK_TEXT_VIEW (text_view), TRUE);
   gtk_text_view_set_wrap_mode (GTK_TEXT_VIEW (text_view), GTK_WRAP_CHAR);
   gtk_accessible_update_property (GTK_ACCESSIBLE (text_view), GTK_ACCESSIBLE_PROPERTY_LABEL,
-                                  _("Connector JSON"), -1);
+                                  _("Connector list"), -1);
   scrolled = gtk_scrolled_window_new ();
   gtk_scrolled_window_set_child (GTK_SCROLLED_WINDOW (scrolled), text_view);
   gtk_scrolled_window_set_min_content_height (GTK_SCROLLED_WINDOW (scrolled), 200);

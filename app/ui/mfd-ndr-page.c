@@ -33,7 +33,8 @@ struct _MfdNdrPage
   GtkTextView    *text_view;
   GtkLabel       *error_label;
   AdwPreferencesGroup *card_group;
-  AdwComboRow    *entries_row;
+  AdwPreferencesGroup *entries_group;
+  GtkListBox     *entries_list;
   AdwActionRow   *title_row;
   GtkLabel       *code_chip;
   AdwActionRow   *server_row;
@@ -60,6 +61,18 @@ format_time (GDateTime *time)
   return g_date_time_format (local, _("%Y-%m-%d %H:%M"));
 }
 
+/* Whether Exchange Online wrote the error: its queue and trace forms, or
+ * an NDR that one of its servers generated. */
+static gboolean
+from_eop (MfdNdrEntry *entry)
+{
+  if (entry->source == MFD_NDR_SOURCE_QUEUE || entry->source == MFD_NDR_SOURCE_MESSAGE_TRACE)
+    return TRUE;
+  return entry->reporting_server != NULL &&
+         (g_str_has_suffix (entry->reporting_server, ".outlook.com") ||
+          g_str_has_suffix (entry->reporting_server, ".OUTLOOK.COM"));
+}
+
 static char *
 describe_server (MfdNdrEntry *entry)
 {
@@ -73,6 +86,12 @@ describe_server (MfdNdrEntry *entry)
   if (entry->ip != NULL)
     address = g_strdup_printf (strchr (entry->ip, ':') != NULL ? "[%s]:%u" : "%s:%u", entry->ip, entry->port);
 
+  /* Another server's bounce (Postfix, Exim, Gmail…) names the server that
+   * answered that server, not one EOP tried. */
+  if (!from_eop (entry))
+    return address != NULL ? g_strdup_printf (_("The server that answered: %s (%s)"), host, address)
+                           : g_strdup_printf (_("The server that answered: %s"), host);
+
   if (address != NULL && when != NULL)
     /* Translators: host, its address and port, and when. */
     return g_strdup_printf (_("EOP last tried %s (%s) at %s"), host, address, when);
@@ -83,17 +102,49 @@ describe_server (MfdNdrEntry *entry)
   return g_strdup_printf (_("EOP last tried %s"), host);
 }
 
+/* What an entry is, in a few words: a bounce from another server can be a
+ * permanent failure, a delay or only a success notice. */
+static const char *
+describe_entry_kind (MfdNdrEntry *entry)
+{
+  if (mfd_ndr_entry_is_success (entry))
+    return _("Delivered or relayed — not an error");
+  if (entry->expired)
+    return _("Expired");
+  if (entry->delayed)
+    return _("Delayed — still being retried");
+  if (entry->status != NULL ? entry->status[0] == '5' : entry->reply / 100 == 5)
+    return _("Failed permanently");
+  return _("Temporary — still being retried");
+}
+
+/* One line of the list of errors: the code and whom it is about, then
+ * what it is and where. */
 static char *
-describe_entry_choice (MfdNdrEntry *entry)
+describe_entry_title (MfdNdrEntry *entry)
+{
+  g_autoptr(GString) title = g_string_new (NULL);
+
+  if (entry->reply != 0)
+    g_string_append_printf (title, "%d", entry->reply);
+  if (entry->status != NULL)
+    g_string_append_printf (title, "%s%s", title->len > 0 ? " " : "", entry->status);
+  if (entry->recipients != NULL && entry->recipients[0] != NULL)
+    g_string_append_printf (title, " · %s", entry->recipients[0]);
+  else if (entry->text != NULL)
+    g_string_append_printf (title, " · %s", entry->text);
+  return g_string_free (g_steal_pointer (&title), FALSE);
+}
+
+static char *
+describe_entry_subtitle (MfdNdrEntry *entry)
 {
   g_autofree char *when = format_time (entry->timestamp);
+  const char *where = entry->server != NULL ? entry->server : entry->ip;
 
-  return g_strdup_printf ("%d %s · %s%s%s",
-                          entry->reply,
-                          entry->status != NULL ? entry->status : "",
-                          entry->server != NULL ? entry->server : (entry->ip != NULL ? entry->ip : "?"),
-                          when != NULL ? " · " : "",
-                          when != NULL ? when : "");
+  return g_strdup_printf ("%s%s%s%s%s", describe_entry_kind (entry),
+                          where != NULL ? " · " : "", where != NULL ? where : "",
+                          when != NULL ? " · " : "", when != NULL ? when : "");
 }
 
 /* The cause the detail points to, in plain words, and EOP's detail itself. */
@@ -208,7 +259,10 @@ show_entry (MfdNdrPage  *self,
       if (entry->cause != NULL)
         cause = mfd_remedy_render (NULL, entry->cause, NULL, NULL);
 
-      mfd_ui_code_chip_update (self->code_chip, entry->reply, entry->status, !entry->expired);
+      /* Red for an error that is final, amber for one still retried. */
+      mfd_ui_code_chip_update (self->code_chip, entry->reply, entry->status,
+                               !entry->expired && (entry->status != NULL ? entry->status[0] != '5'
+                                                                         : entry->reply / 100 != 5));
       adw_preferences_row_set_title (ADW_PREFERENCES_ROW (self->title_row),
                                      remedy != NULL ? remedy->title : (entry->text != NULL ? entry->text : ""));
       /* EOP's own words, when they say more than the title. */
@@ -219,9 +273,36 @@ show_entry (MfdNdrPage  *self,
       server = describe_server (entry);
       adw_action_row_set_subtitle (self->server_row, server);
 
-      if (entry->expired)
+      if (mfd_ndr_entry_is_success (entry))
+        {
+          adw_action_row_set_subtitle (self->state_row, _("Delivered or relayed — this notice is not an error, and nothing needs fixing"));
+          gtk_image_set_from_icon_name (self->state_icon, "mail-send-symbolic");
+        }
+      else if (entry->expired)
         {
           adw_action_row_set_subtitle (self->state_row, _("Expired — EOP gave up and the sender got an NDR"));
+          gtk_image_set_from_icon_name (self->state_icon, "mail-mark-junk-symbolic");
+        }
+      else if (entry->delayed)
+        {
+          adw_action_row_set_subtitle (self->state_row, _("Delayed — the sending server keeps trying; the message is not lost yet"));
+          gtk_image_set_from_icon_name (self->state_icon, "mail-send-receive-symbolic");
+        }
+      else if (entry->status == NULL)
+        {
+          g_autofree char *state = NULL;
+
+          /* No enhanced status code: the reply's class is all there is. */
+          if (entry->reply / 100 == 5)
+            state = g_strdup_printf (_("Failed permanently — reply code %d without an enhanced status code: a 5xx reply means the receiving server refused the message for good"), entry->reply);
+          else
+            state = g_strdup_printf (_("Temporary failure — reply code %d without an enhanced status code: a 4xx reply means the receiving server asked to try again later"), entry->reply);
+          adw_action_row_set_subtitle (self->state_row, state);
+          gtk_image_set_from_icon_name (self->state_icon, entry->reply / 100 == 5 ? "mail-mark-junk-symbolic" : "mail-send-receive-symbolic");
+        }
+      else if (entry->status[0] == '5')
+        {
+          adw_action_row_set_subtitle (self->state_row, _("Failed permanently — the receiving server refused the message; it is not retried"));
           gtk_image_set_from_icon_name (self->state_icon, "mail-mark-junk-symbolic");
         }
       else
@@ -243,8 +324,7 @@ show_result (MfdNdrPage   *self,
              MfdNdrResult *result,
              const GError *error)
 {
-  g_autoptr(GtkStringList) choices = gtk_string_list_new (NULL);
-  guint primary = 0;
+  GtkWidget *child;
 
   g_clear_pointer (&self->result, mfd_ndr_result_unref);
   self->result = result != NULL ? mfd_ndr_result_ref (result) : NULL;
@@ -260,29 +340,58 @@ show_result (MfdNdrPage   *self,
         gtk_label_set_label (self->error_label, error->message);
     }
 
+  g_signal_handlers_block_matched (self->entries_list, G_SIGNAL_MATCH_DATA, 0, 0, NULL, NULL, self);
+  while ((child = gtk_widget_get_first_child (GTK_WIDGET (self->entries_list))) != NULL)
+    gtk_list_box_remove (self->entries_list, child);
+  g_signal_handlers_unblock_matched (self->entries_list, G_SIGNAL_MATCH_DATA, 0, 0, NULL, NULL, self);
+
   if (result == NULL || result->entries->len == 0)
     {
-      gtk_widget_set_visible (GTK_WIDGET (self->entries_row), FALSE);
+      gtk_widget_set_visible (GTK_WIDGET (self->entries_group), FALSE);
       show_entry (self, NULL);
       return;
     }
 
-  for (guint i = 0; i < result->entries->len; i++)
+  /* Every error of a bounce for several recipients, the primary first and
+   * the rest in the order of the text. */
+  for (guint k = 0; k <= result->entries->len; k++)
     {
-      g_autofree char *choice = describe_entry_choice (result->entries->pdata[i]);
+      MfdNdrEntry *entry;
+      GtkWidget *row;
+      g_autofree char *title = NULL;
+      g_autofree char *subtitle = NULL;
 
-      gtk_string_list_append (choices, choice);
-      if (result->entries->pdata[i] == result->primary)
-        primary = i;
+      if (k == 0)
+        entry = result->primary;
+      else if ((entry = result->entries->pdata[k - 1]) == result->primary)
+        continue;
+
+      title = describe_entry_title (entry);
+      subtitle = describe_entry_subtitle (entry);
+      row = adw_action_row_new ();
+      adw_preferences_row_set_use_markup (ADW_PREFERENCES_ROW (row), FALSE);
+      adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), title);
+      adw_action_row_set_subtitle (ADW_ACTION_ROW (row), subtitle);
+      gtk_list_box_row_set_activatable (GTK_LIST_BOX_ROW (row), TRUE);
+      if (k == 0)
+        {
+          GtkWidget *tag = gtk_label_new (_("To diagnose"));
+
+          gtk_widget_add_css_class (tag, "accent");
+          gtk_widget_set_valign (tag, GTK_ALIGN_CENTER);
+          adw_action_row_add_suffix (ADW_ACTION_ROW (row), tag);
+        }
+      g_object_set_data_full (G_OBJECT (row), "mfd-entry", mfd_ndr_entry_ref (entry),
+                              (GDestroyNotify) mfd_ndr_entry_unref);
+      gtk_list_box_append (self->entries_list, row);
     }
 
-  g_signal_handlers_block_matched (self->entries_row, G_SIGNAL_MATCH_DATA, 0, 0, NULL, NULL, self);
-  adw_combo_row_set_model (self->entries_row, G_LIST_MODEL (choices));
-  adw_combo_row_set_selected (self->entries_row, primary);
-  g_signal_handlers_unblock_matched (self->entries_row, G_SIGNAL_MATCH_DATA, 0, 0, NULL, NULL, self);
-  gtk_widget_set_visible (GTK_WIDGET (self->entries_row), result->entries->len > 1);
+  g_signal_handlers_block_matched (self->entries_list, G_SIGNAL_MATCH_DATA, 0, 0, NULL, NULL, self);
+  gtk_list_box_select_row (self->entries_list, gtk_list_box_get_row_at_index (self->entries_list, 0));
+  g_signal_handlers_unblock_matched (self->entries_list, G_SIGNAL_MATCH_DATA, 0, 0, NULL, NULL, self);
+  gtk_widget_set_visible (GTK_WIDGET (self->entries_group), result->entries->len > 1);
 
-  show_entry (self, result->entries->pdata[primary]);
+  show_entry (self, result->primary);
 }
 
 static void
@@ -352,12 +461,13 @@ on_buffer_changed_cb (MfdNdrPage *self)
 }
 
 static void
-on_entry_selected_cb (MfdNdrPage *self)
+on_entry_row_selected_cb (MfdNdrPage    *self,
+                          GtkListBoxRow *row)
 {
-  guint index = adw_combo_row_get_selected (self->entries_row);
+  MfdNdrEntry *entry = row != NULL ? g_object_get_data (G_OBJECT (row), "mfd-entry") : NULL;
 
-  if (self->result != NULL && index < self->result->entries->len)
-    show_entry (self, self->result->entries->pdata[index]);
+  if (entry != NULL)
+    show_entry (self, entry);
 }
 
 static void
@@ -496,7 +606,8 @@ mfd_ndr_page_class_init (MfdNdrPageClass *klass)
   gtk_widget_class_bind_template_child (widget_class, MfdNdrPage, text_view);
   gtk_widget_class_bind_template_child (widget_class, MfdNdrPage, error_label);
   gtk_widget_class_bind_template_child (widget_class, MfdNdrPage, card_group);
-  gtk_widget_class_bind_template_child (widget_class, MfdNdrPage, entries_row);
+  gtk_widget_class_bind_template_child (widget_class, MfdNdrPage, entries_group);
+  gtk_widget_class_bind_template_child (widget_class, MfdNdrPage, entries_list);
   gtk_widget_class_bind_template_child (widget_class, MfdNdrPage, title_row);
   gtk_widget_class_bind_template_child (widget_class, MfdNdrPage, code_chip);
   gtk_widget_class_bind_template_child (widget_class, MfdNdrPage, server_row);
@@ -507,7 +618,7 @@ mfd_ndr_page_class_init (MfdNdrPageClass *klass)
   gtk_widget_class_bind_template_child (widget_class, MfdNdrPage, match_row);
   gtk_widget_class_bind_template_child (widget_class, MfdNdrPage, tls_row);
   gtk_widget_class_bind_template_child (widget_class, MfdNdrPage, tls_domain_row);
-  gtk_widget_class_bind_template_callback (widget_class, on_entry_selected_cb);
+  gtk_widget_class_bind_template_callback (widget_class, on_entry_row_selected_cb);
   gtk_widget_class_bind_template_callback (widget_class, on_tls_selected_cb);
 
   gtk_widget_class_install_action (widget_class, "ndr.open", NULL, mfd_ndr_page_open_action);
@@ -607,7 +718,43 @@ mfd_ndr_page_select_entry (MfdNdrPage *self,
 {
   g_return_if_fail (MFD_IS_NDR_PAGE (self));
 
-  adw_combo_row_set_selected (self->entries_row, index);
+  if (self->result == NULL || index >= self->result->entries->len)
+    return;
+  for (int i = 0; ; i++)
+    {
+      GtkListBoxRow *row = gtk_list_box_get_row_at_index (self->entries_list, i);
+
+      if (row == NULL)
+        break;
+      if (g_object_get_data (G_OBJECT (row), "mfd-entry") == self->result->entries->pdata[index])
+        {
+          gtk_list_box_select_row (self->entries_list, row);
+          return;
+        }
+    }
+}
+
+char **
+mfd_ndr_page_get_entry_list (MfdNdrPage *self)
+{
+  g_autoptr(GStrvBuilder) builder = g_strv_builder_new ();
+
+  g_return_val_if_fail (MFD_IS_NDR_PAGE (self), NULL);
+
+  if (!gtk_widget_get_visible (GTK_WIDGET (self->entries_group)))
+    return g_strv_builder_end (builder);
+  for (int i = 0; ; i++)
+    {
+      GtkListBoxRow *row = gtk_list_box_get_row_at_index (self->entries_list, i);
+      g_autofree char *line = NULL;
+
+      if (row == NULL)
+        break;
+      line = g_strdup_printf ("%s\n%s", adw_preferences_row_get_title (ADW_PREFERENCES_ROW (row)),
+                              adw_action_row_get_subtitle (ADW_ACTION_ROW (row)));
+      g_strv_builder_add (builder, line);
+    }
+  return g_strv_builder_end (builder);
 }
 
 MfdConnector *

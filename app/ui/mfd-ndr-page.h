@@ -31,6 +31,9 @@ void          mfd_ndr_page_select_entry         (MfdNdrPage *self,
                                                  guint       index);
 MfdConnector *mfd_ndr_page_get_matched_connector (MfdNdrPage *self);
 /* The card's lines as shown: "title", "server", "state", "cause", "error". */
+/* Test hook: the list of errors as shown, "title\nsubtitle" per row, the
+ * primary first; empty when the text holds one error. */
+char        **mfd_ndr_page_get_entry_list       (MfdNdrPage *self);
 const char   *mfd_ndr_page_get_card_text        (MfdNdrPage *self,
                                                  const char *line);
 

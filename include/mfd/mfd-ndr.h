@@ -63,11 +63,17 @@ struct _MfdNdrEntry
   char       *reporting_server;  /* the EOP machine that wrote it ([HOST time id] trailer,
                                   * Reporting-MTA, Generating server), or NULL */
   GDateTime  *timestamp;         /* when (UTC), or NULL */
-  gboolean    expired;           /* 5.4.31x "Message expired" form, 4.4.7, 5.4.300 */
+  gboolean    expired;           /* 5.4.31x "Message expired" form, 4.4.7, 5.4.300; also a
+                                  * specific cause that a generic expiry yielded to */
+  gboolean    delayed;           /* a delay notice: the sending server says it keeps
+                                  * trying (Action: delayed, "will keep trying") */
   char      **recipients;        /* NULL-terminated, may be NULL */
   char       *cause;             /* likely cause id from the code + detail, or NULL */
   char       *raw;               /* the line(s) it came from, sanitized */
   MfdNdrSource source;           /* the form it was read from */
+
+  /*< private >*/
+  guint       flags;
 };
 
 struct _MfdNdrResult
@@ -92,10 +98,22 @@ GType         mfd_ndr_result_get_type (void) G_GNUC_CONST;
  * never an entry itself. An expiry line without a server takes the server
  * and address of the retries of the same failure in the same text.
  *
- * primary: the error to diagnose: a specific cause before a generic expiry
- * (4.4.7, 5.4.300); a specific expiry (5.4.316) before its retries; then
- * the latest (by time when both entries have one, else the later in the
- * text). Servers and addresses come only from the error itself, never from
+ * Besides Exchange's own forms it reads the bounces other servers write
+ * (Sendmail, Postfix, Exim, qmail, Courier, Domino, Gmail, …): statuses
+ * written as "(#5.1.1)", "#5.1.1" or alone at the start of a line, bare
+ * reply codes without an enhanced status (status NULL: never invented),
+ * and the server and address from "host HOST [IP]" and its kin. Codes
+ * quoted in an SMTP transcript ("<<< 503 …") are dropped when any other
+ * error is found; a success notice (2.x.x) is kept only when there is no
+ * error at all.
+ *
+ * primary: the error to diagnose: an error before a success notice; a
+ * specific cause before a generic expiry (4.4.7, 5.4.300), and the cause
+ * then counts as expired; one with an enhanced status before a bare reply
+ * code; a permanent failure before a delay; a delivery-status part's
+ * entry before the text's; a specific expiry (5.4.316) before its
+ * retries; then the latest (by time when both entries have one, else the
+ * later in the text). Servers and addresses come only from the error itself, never from
  * "Generating server" or Received: fields.
  *
  * Never crashes, hangs or grows without bound on hostile bytes: work is
@@ -134,6 +152,9 @@ const char   *mfd_ndr_classify       (const char         *status,
 /* TRUE for the generic expiry codes (4.4.7, 5.4.7, 5.4.300) that yield to a
  * specific cause when choosing the primary entry. */
 gboolean      mfd_ndr_status_is_generic_expiry (const char *status);
+
+/* A success or relay notice (2.x.x, 2xx): not an error. */
+gboolean      mfd_ndr_entry_is_success (const MfdNdrEntry *entry);
 
 /* "queue", "message-trace", "ndr", "delivery-status" (JSON, never translated) */
 const char   *mfd_ndr_source_to_string (MfdNdrSource      source);

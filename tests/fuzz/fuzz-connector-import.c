@@ -15,6 +15,7 @@
 #include <stdint.h>
 
 #include "mfd/mfd.h"
+#include "mfd-connector-private.h"
 
 int LLVMFuzzerTestOneInput (const uint8_t *data,
                             size_t         size);
@@ -25,6 +26,15 @@ LLVMFuzzerTestOneInput (const uint8_t *data,
 {
   g_autoptr(GError) error = NULL;
   g_autoptr(GPtrArray) connectors = NULL;
+
+  /* JSON is never taken for Format-List text. */
+  for (gsize i = 0; i < size && i < 64; i++)
+    if (!g_ascii_isspace (data[i]))
+      {
+        if (data[i] == '{' || data[i] == '[')
+          g_assert_false (mfd_connector_text_is_format_list ((const char *) data, size));
+        break;
+      }
 
   connectors = mfd_connector_import ((const char *) data, size, &error);
   if (connectors == NULL)

@@ -305,6 +305,18 @@ main (int   argc,
   mfd_ndr_page_set_text (MFD_NDR_PAGE (mfd_window_get_page (window, "ndr")), ndr_text);
   shoot (window, dir, "ndr", suffix);
 
+  /* A bounce for several recipients: the list of its errors. */
+  {
+    const char *path = g_getenv ("MFD_SCREENSHOT_BOUNCE");
+    g_autofree char *bounce = NULL;
+
+    if (path != NULL && g_file_get_contents (path, &bounce, NULL, NULL))
+      {
+        mfd_ndr_page_set_text (MFD_NDR_PAGE (mfd_window_get_page (window, "ndr")), bounce);
+        shoot (window, dir, "ndr-multi", suffix);
+      }
+  }
+
   gtk_window_destroy (GTK_WINDOW (window));
   g_remove (connectors);
   return 0;

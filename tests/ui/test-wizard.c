@@ -394,6 +394,14 @@ ndr_delay_shown (gpointer data)
   return error != NULL && g_str_equal (error, delay);
 }
 
+static gboolean
+one_entry_parsed (gpointer data)
+{
+  MfdNdrResult *result = mfd_ndr_page_get_result (data);
+
+  return result != NULL && result->entries->len == 1;
+}
+
 static void
 test_ndr_several (Fixture       *fixture,
                   gconstpointer  data)
@@ -436,6 +444,63 @@ test_ndr_several (Fixture       *fixture,
   g_assert_true (mfd_ndr_page_get_selected_entry (page) != first);
   g_assert_nonnull (strstr (mfd_ndr_page_get_card_text (page, "code"),
                             mfd_ndr_page_get_selected_entry (page)->status));
+}
+
+/* A bounce for several recipients with different errors: every error is
+ * listed, the primary (a permanent failure, not the delay) first, each
+ * saying what it is in the language of the run. */
+static void
+test_ndr_multi_recipient (Fixture       *fixture,
+                          gconstpointer  data)
+{
+  g_autofree char *path = g_test_build_filename (G_TEST_DIST, "data", "ndr", "bounce-postfix-multi-1.txt", NULL);
+  g_autofree char *text = NULL;
+  g_auto(GStrv) rows = NULL;
+  MfdNdrPage *page = MFD_NDR_PAGE (mfd_window_get_page (fixture->window, "ndr"));
+  MfdNdrResult *result;
+  const char *order[3];
+
+  g_assert_true (g_file_get_contents (path, &text, NULL, NULL));
+  mfd_window_show_page (fixture->window, "ndr");
+  mfd_ndr_page_set_text (page, text);
+  g_assert_true (wait_until (ndr_parsed, page));
+
+  result = mfd_ndr_page_get_result (page);
+  g_assert_cmpuint (result->entries->len, ==, 3);
+  g_assert_true (result->primary == result->entries->pdata[2]);
+  g_assert_true (mfd_ndr_page_get_selected_entry (page) == result->primary);
+
+  rows = mfd_ndr_page_get_entry_list (page);
+  g_assert_cmpuint (g_strv_length (rows), ==, 3);
+  order[0] = ((MfdNdrEntry *) result->entries->pdata[2])->status;
+  order[1] = ((MfdNdrEntry *) result->entries->pdata[0])->status;
+  order[2] = ((MfdNdrEntry *) result->entries->pdata[1])->status;
+  for (guint i = 0; i < 3; i++)
+    {
+      g_test_message ("row %u: %s", i, rows[i]);
+      g_assert_nonnull (strstr (rows[i], order[i]));
+    }
+  /* The recipient each error is about, and what kind of error it is. */
+  g_assert_nonnull (strstr (rows[0], ((MfdNdrEntry *) result->primary)->recipients[0]));
+  g_assert_nonnull (strstr (rows[0], _("Failed permanently")));
+  g_assert_nonnull (strstr (rows[1], _("Temporary — still being retried")));
+  g_assert_nonnull (strstr (rows[2], _("Failed permanently")));
+  g_assert_cmpstr (mfd_ndr_page_get_card_text (page, "state"), ==,
+                   _("Failed permanently — the receiving server refused the message; it is not retried"));
+  if (g_strcmp0 (mfd_text_get_process_lang (), "ja") == 0)
+    g_assert_null (strstr (rows[0], "Failed permanently"));
+
+  /* Choosing the delay shows it below. */
+  mfd_ndr_page_select_entry (page, 0);
+  g_assert_true (mfd_ndr_page_get_selected_entry (page) == result->entries->pdata[0]);
+  g_assert_nonnull (strstr (mfd_ndr_page_get_card_text (page, "code"), order[1]));
+
+  /* A single error needs no list. */
+  mfd_ndr_page_set_text (page, "450 4.4.316 Connection refused [LastAttemptedServerName=mail.contoso.test]\n");
+  g_assert_true (wait_until (one_entry_parsed, page));
+  g_strfreev (rows);
+  rows = mfd_ndr_page_get_entry_list (page);
+  g_assert_cmpuint (g_strv_length (rows), ==, 0);
 }
 
 /* Opening a file (the app's "open", the Open… button, a drop) reads it as
@@ -1216,6 +1281,7 @@ main (int   argc,
   g_test_add ("/wizard/ndr-several", Fixture, NULL, fixture_setup, test_ndr_several, fixture_teardown);
   g_test_add ("/wizard/vantage-banner", Fixture, NULL, fixture_setup, test_vantage_banner, fixture_teardown);
   g_test_add ("/wizard/warning-without-reply", Fixture, NULL, fixture_setup, test_warning_without_reply, fixture_teardown);
+  g_test_add ("/wizard/ndr-multi-recipient", Fixture, NULL, fixture_setup, test_ndr_multi_recipient, fixture_teardown);
   g_test_add ("/wizard/import-connectors", Fixture, NULL, fixture_setup, test_import_and_edit, fixture_teardown);
   g_test_add ("/wizard/connector-refused", Fixture, NULL, fixture_setup, test_connector_flow, fixture_teardown);
   g_test_add ("/wizard/export", Fixture, NULL, fixture_setup, test_export, fixture_teardown);
