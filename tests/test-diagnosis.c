@@ -764,7 +764,7 @@ test_evidence (void)
                    "The server replied “421 4.3.2 Service not available”.");
   /* The sentence frames come from ja.po; the step's own detail (the
    * test's "It failed") and the server's words stay as they were. */
-  g_assert_cmpstr (ja, ==, H1 " (" IP1 ")、ポート 25: It failed (12 ミリ秒)。"
+  g_assert_cmpstr (ja, ==, H1 " (" IP1 ")、ポート 25: It failed (12\u00a0ミリ秒)。"
                    "サーバーの応答は「421 4.3.2 Service not available」でした。");
 
   /* No host name, no time: still says where. */
