@@ -1241,11 +1241,27 @@ test_json_shape (void)
     { "[1,2,3,4]", 1, 4, TRUE },
     { "[1,2,3,4,5]", 1, 4, FALSE },
     { "[\",,,,,,,,\"]", 1, 4, TRUE },
+    /* What json-glib reads but JSON does not have is refused, so that no
+     * bracket can hide from the count behind it. */
+    { "[1 /* \" */ ]", 9, 10, FALSE },
+    { "[1 // \"\n]", 9, 10, FALSE },
+    { "[1 / \" / ]", 9, 10, FALSE },
+    { "['\"']", 9, 10, FALSE },
+    { "[$ff, 0x1f]", 9, 10, FALSE },
+    { "var a = [1];", 9, 10, FALSE },
+    { "[\"\\ud800\", 1]", 9, 10, FALSE },
+    { "[\"\\udc00\"]", 9, 10, FALSE },
+    { "[\"\\u12\"]", 9, 10, FALSE },
+    { "[\"\\q\"]", 9, 10, FALSE },
+    { "[\"\\ud83d\\ude00 \\u00e9 \\n\\/\"]", 9, 10, TRUE },
+    { "\xEF\xBB\xBF[1]", 9, 10, TRUE },
+    { "[1e-5, -2.5E+3, true, false, null]", 9, 10, TRUE },
+    { "[\"/* '$ \"]", 9, 10, TRUE },
   };
 
   for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
-    g_assert_cmpint (mfd_web_json_shape_ok (cases[i].json, strlen (cases[i].json),
-                                            cases[i].depth, cases[i].items),
+    g_assert_cmpint (mfd_json_shape_check (cases[i].json, strlen (cases[i].json),
+                                           cases[i].depth, cases[i].items) == MFD_JSON_SHAPE_OK,
                      ==, cases[i].ok);
 }
 

@@ -196,7 +196,7 @@ mfd_web_eop_cache_parse (const char  *data,
   JsonNode *root;
   const char *id;
 
-  if (!mfd_web_json_shape_ok (data, len, MFD_WEB_MAX_JSON_DEPTH, MFD_WEB_MAX_JSON_ITEMS)
+  if (mfd_json_shape_check (data, len, MFD_WEB_MAX_JSON_DEPTH, MFD_WEB_MAX_JSON_ITEMS) != MFD_JSON_SHAPE_OK
       || !json_parser_load_from_data (parser, data, len, NULL)
       || (root = json_parser_get_root (parser)) == NULL
       || !JSON_NODE_HOLDS_OBJECT (root))
