@@ -85,6 +85,15 @@ static const ImportCase import_cases[] = {
     "\"RecipientDomains\":[{\"Domain\":\"fabrikam.com\",\"IncludeSubDomains\":true},{\"Address\":\"contoso.com\"}]}",
     1, -1, "O", "O", MFD_CONNECTOR_TYPE_PARTNER, MFD_TLS_OPPORTUNISTIC,
     TRUE, FALSE, "mail.contoso.com,198.51.100.9,smtp.contoso.com", "*.fabrikam.com,contoso.com", NULL },
+  /* Members of the wrong JSON type are read as absent, not handed to
+   * json-glib getters that expect another type (a GLib critical). */
+  { "smart-host-objects-wrong-types",
+    "{\"Name\":\"T\",\"SmartHosts\":[{\"IsIPAddress\":[],\"Domain\":\"mail.contoso.com\"},"
+    "{\"IsIPAddress\":\"yes\",\"Domain\":{\"HostnameString\":[]},\"Address\":{\"IPAddressToString\":\"198.51.100.9\"}}],"
+    "\"RecipientDomains\":[{\"Domain\":\"fabrikam.com\",\"IncludeSubDomains\":{}},"
+    "{\"Domain\":\"contoso.com\",\"IncludeSubDomains\":7}]}",
+    1, -1, "T", "T", MFD_CONNECTOR_TYPE_PARTNER, MFD_TLS_OPPORTUNISTIC,
+    TRUE, FALSE, "mail.contoso.com,198.51.100.9", "fabrikam.com,contoso.com", NULL },
   { "powershell-value-wrapper",
     "{\"value\":[{\"Name\":\"W\",\"SmartHosts\":{\"value\":[\"192.0.2.0/24\"],\"Count\":1}}],\"Count\":1}",
     1, -1, "W", "W", MFD_CONNECTOR_TYPE_PARTNER, MFD_TLS_OPPORTUNISTIC,

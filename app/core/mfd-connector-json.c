@@ -242,6 +242,21 @@ object_text (JsonObject *object,
   return NULL;
 }
 
+/* A flag of such an object: TRUE only for a JSON true. Anything else
+ * (absent, null, a list, an object) reads as false rather than reaching
+ * json-glib's typed getters, which refuse other node types. */
+static gboolean
+object_flag (JsonObject *object,
+             const char *member)
+{
+  JsonNode *node = json_object_get_member (object, member);
+
+  return node != NULL
+         && JSON_NODE_HOLDS_VALUE (node)
+         && json_node_get_value_type (node) == G_TYPE_BOOLEAN
+         && json_node_get_boolean (node);
+}
+
 static char *
 element_text (JsonNode *node,
               Field     field)
@@ -259,7 +274,7 @@ element_text (JsonNode *node,
 
   if (field == FIELD_SMART_HOSTS)
     {
-      gboolean is_ip = json_object_get_boolean_member_with_default (object, "IsIPAddress", FALSE);
+      gboolean is_ip = object_flag (object, "IsIPAddress");
 
       text = is_ip ? object_text (object, "Address") : object_text (object, "Domain");
       if (text == NULL)
@@ -274,7 +289,7 @@ element_text (JsonNode *node,
   text = object_text (object, "Domain");
   if (text == NULL)
     return NULL;
-  if (json_object_get_boolean_member_with_default (object, "IncludeSubDomains", FALSE))
+  if (object_flag (object, "IncludeSubDomains"))
     return g_strconcat ("*.", text, NULL);
   return g_strdup (text);
 }
