@@ -851,6 +851,58 @@ test_eop_ranges_cache (Fixture       *f,
   g_assert_true (failing->stale);
 }
 
+/* The copy on disk belongs to the service it came from: a run against
+ * another --endpoints-url (a test server, a mirror) neither uses the
+ * default service's copy nor leaves its own ranges behind for the default
+ * to show, online within the hour or offline. */
+static void
+test_eop_ranges_cache_source (Fixture       *f,
+                              gconstpointer  data)
+{
+  g_autoptr(MfdWeb) web = fixture_web (f, ca_path, TEST_TIMEOUT_MS);
+  g_autoptr(MfdWeb) other_web = NULL;
+  g_autoptr(MfdEopRanges) first = NULL;
+  g_autoptr(MfdEopRanges) other = NULL;
+  g_autoptr(MfdEopRanges) offline = NULL;
+  g_autoptr(MfdEopRanges) back = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *doh = g_strconcat (f->web.base, "/resolve", NULL);
+  g_autofree char *bootstrap = g_strconcat (f->web.base, "/rdap/dns.json", NULL);
+  g_autofree char *other_base = g_strconcat (f->web.base, "/other", NULL);
+
+  serve_endpoints (f, "2026010100", "\"40.92.0.0/15\"");
+  serve_json (f, "/other/version/Worldwide", "{\"instance\": \"Worldwide\", \"latest\": \"2026010100\"}");
+  serve_json (f, "/other/endpoints/Worldwide",
+              "[{\"id\": 9, \"urls\": [\"*.mail.protection.outlook.com\"], \"tcpPorts\": \"25\","
+              "  \"ips\": [\"203.0.113.0/24\"]}]");
+
+  first = get_eop_ranges (f, web, FALSE, &error);
+  g_assert_no_error (error);
+  assert_ranges (first, "40.92.0.0/15");
+
+  /* Another service within the hour: asked, not answered from the copy. */
+  other_web = mfd_web_new (doh, bootstrap, other_base, ca_path, TEST_TIMEOUT_MS);
+  mfd_web_set_cache_dir (other_web, f->cache_dir);
+  other = get_eop_ranges (f, other_web, FALSE, &error);
+  g_assert_no_error (error);
+  assert_ranges (other, "203.0.113.0/24");
+  g_assert_false (other->from_cache);
+  g_assert_cmpuint (mfd_test_web_hits (&f->web, "/other/version/Worldwide"), ==, 1);
+  g_assert_cmpuint (mfd_test_web_hits (&f->web, "/other/endpoints/Worldwide"), ==, 1);
+
+  /* Back on the default service: the other copy is not shown, offline… */
+  offline = get_eop_ranges (f, web, TRUE, &error);
+  g_assert_error (error, MFD_WEB_ERROR, MFD_WEB_ERROR_OFFLINE);
+  g_assert_null (offline);
+  g_clear_error (&error);
+
+  /* …nor online, where the default service is asked again. */
+  back = get_eop_ranges (f, web, FALSE, &error);
+  g_assert_no_error (error);
+  assert_ranges (back, "40.92.0.0/15");
+  g_assert_cmpuint (mfd_test_web_hits (&f->web, "/version/Worldwide"), ==, 2);
+}
+
 static void
 test_eop_ranges_no_cache (Fixture       *f,
                           gconstpointer  data)
@@ -1313,6 +1365,7 @@ main (int   argc,
 
   add_fixture_test ("/web/eop/cache", NULL, test_eop_ranges_cache);
   add_fixture_test ("/web/eop/no-cache", NULL, test_eop_ranges_no_cache);
+  add_fixture_test ("/web/eop/cache-source", NULL, test_eop_ranges_cache_source);
 
   for (guint i = 0; i < G_N_ELEMENTS (break_cases); i++)
     {

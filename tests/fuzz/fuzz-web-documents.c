@@ -104,9 +104,15 @@ LLVMFuzzerTestOneInput (const uint8_t *data,
 
   assert_shape_agrees (data, size, MFD_WEB_MAX_JSON_DEPTH, MFD_WEB_MAX_JSON_ITEMS);
 
-  cached = mfd_web_eop_cache_parse ((const char *) data, size, &client_request_id);
+  cached = mfd_web_eop_cache_parse ((const char *) data, size, "https://endpoints.office.com", &client_request_id);
   if (cached != NULL)
-    g_assert_true (cached->ranges != NULL && cached->ranges[0] != NULL);
+    {
+      g_autofree char *other_id = NULL;
+
+      g_assert_true (cached->ranges != NULL && cached->ranges[0] != NULL);
+      /* The same copy is never taken for another service's. */
+      g_assert_null (mfd_web_eop_cache_parse ((const char *) data, size, "https://mirror.example", &other_id));
+    }
 
   root = mfd_web_parse_json_body ((const char *) data, size, &error);
   if (root == NULL)
