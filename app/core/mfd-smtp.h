@@ -121,6 +121,10 @@ void               mfd_smtp_connection_set_transport (MfdSmtpConnection *self,
                                                    gpointer           user_data);
 gboolean           mfd_smtp_connection_has_extension (MfdSmtpConnection *self,
                                                    const char        *keyword);
+/* How many bytes of the server's replies the parser has looked at so far.
+ * For tests: a reply that trickles in must not be parsed again from its
+ * start on every read, so this stays linear in what the server sent. */
+guint64            mfd_smtp_connection_get_bytes_examined (MfdSmtpConnection *self);
 
 MfdObservation    *mfd_smtp_connection_connect    (MfdSmtpConnection *self,
                                                    guint              timeout_ms);
