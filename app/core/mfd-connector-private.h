@@ -42,4 +42,8 @@ gboolean mfd_connector_smart_host_matches (MfdConnector *self,
 gboolean mfd_connector_domain_matches     (MfdConnector *self,
                                            const char   *host);
 
+/* How many times the store has written its file: for the tests, which
+ * check that saves asked for while one runs are folded into one write. */
+guint    mfd_connector_store_get_writes   (MfdConnectorStore *self);
+
 G_END_DECLS

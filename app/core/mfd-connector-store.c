@@ -7,9 +7,15 @@
 
 #define G_LOG_DOMAIN "mfd-connector-store"
 
+/* renameat2() and RENAME_NOREPLACE */
+#define _GNU_SOURCE
+
 #include "config.h"
 
 #include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <unistd.h>
 #include <glib/gi18n-lib.h>
 #include <glib/gstdio.h>
 
@@ -24,9 +30,17 @@ struct _MfdConnectorStore
   char      *path;
   GPtrArray *items;
 
-  /* An unreadable file that could not be moved aside is still at @path;
-   * saving is refused so that it is never overwritten. */
+  /* A file that exists but could not be read (permissions, I/O, or a
+   * corrupt one that could not be moved aside) is still at @path; saving
+   * is refused so that it is never overwritten. */
   gboolean   save_blocked;
+
+  /* One write at a time, so that an older list never lands after a newer
+   * one: the tasks the running write will answer, and those that asked
+   * while it ran, which one write of the list as it is then serves. */
+  GPtrArray *writing;
+  GPtrArray *queued;
+  guint      writes;
 };
 
 static void mfd_connector_store_list_model_init (GListModelInterface *iface);
@@ -58,6 +72,33 @@ load_result_free (LoadResult *result)
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (LoadResult, load_result_free)
 
+/* Renames @from to @to unless @to exists, in one step: a test for the name
+ * followed by rename() could still replace a file that appeared in between,
+ * and takes a dangling symbolic link for a free name. RENAME_NOREPLACE
+ * where the file system has it; otherwise a hard link (which never
+ * replaces either) and the removal of the old name. */
+static gboolean
+rename_no_replace (const char *from,
+                   const char *to)
+{
+  if (renameat2 (AT_FDCWD, from, AT_FDCWD, to, RENAME_NOREPLACE) == 0)
+    return TRUE;
+  if (errno != EINVAL && errno != ENOSYS && errno != ENOTSUP)
+    return FALSE;
+
+  if (link (from, to) != 0)
+    return FALSE;
+  if (g_unlink (from) != 0)
+    {
+      int saved_errno = errno;
+
+      g_unlink (to);
+      errno = saved_errno;
+      return FALSE;
+    }
+  return TRUE;
+}
+
 /* Moves an unreadable file to "<path>.corrupt-<timestamp>[-N]", never onto
  * an existing file. Returns the new path. */
 static char *
@@ -72,24 +113,36 @@ move_aside (const char  *path,
       g_autofree char *aside = attempt == 1
         ? g_strdup_printf ("%s.corrupt-%s", path, stamp)
         : g_strdup_printf ("%s.corrupt-%s-%u", path, stamp, attempt);
+      int saved_errno;
 
-      if (g_file_test (aside, G_FILE_TEST_EXISTS))
+      if (rename_no_replace (path, aside))
+        return g_steal_pointer (&aside);
+
+      saved_errno = errno;
+      if (saved_errno == EEXIST)
         continue;
-
-      if (g_rename (path, aside) != 0)
-        {
-          int saved_errno = errno;
-
-          g_set_error_literal (error, G_FILE_ERROR, g_file_error_from_errno (saved_errno),
-                               g_strerror (saved_errno));
-          return NULL;
-        }
-
-      return g_steal_pointer (&aside);
+      g_set_error_literal (error, G_FILE_ERROR, g_file_error_from_errno (saved_errno),
+                           g_strerror (saved_errno));
+      return NULL;
     }
 
   g_set_error_literal (error, G_FILE_ERROR, G_FILE_ERROR_EXIST, g_strerror (EEXIST));
   return NULL;
+}
+
+/* The file is there but cannot be read: it is left where it is, the list
+ * shows empty, and saving is refused until a later load can read it. */
+static LoadResult *
+unreadable (const char  *reason,
+            GError     **error)
+{
+  LoadResult *result = g_new0 (LoadResult, 1);
+  g_autofree char *message = mfd_text_render_va (NULL, N_("The saved connector list could not be read ({1}). It was left as it is, and nothing will be saved over it until it can be read."),
+                                                 reason, NULL);
+
+  result->blocked = TRUE;
+  g_set_error_literal (error, MFD_CONNECTOR_ERROR, MFD_CONNECTOR_ERROR_UNREADABLE, message);
+  return result;
 }
 
 /* Blocking; runs in a worker thread for the async call. */
@@ -109,6 +162,7 @@ read_file (const char  *path,
   if (g_stat (path, &st) != 0)
     {
       int saved_errno = errno;
+      g_autofree char *reason = NULL;
 
       if (saved_errno == ENOENT)
         {
@@ -116,9 +170,10 @@ read_file (const char  *path,
           return g_steal_pointer (&result);
         }
 
-      g_set_error (error, G_FILE_ERROR, g_file_error_from_errno (saved_errno),
-                   "%s: %s", path, g_strerror (saved_errno));
-      return NULL;
+      /* Not "no such file": it may well exist (a directory on the way
+       * that cannot be searched, an I/O error). */
+      reason = g_strdup_printf ("%s: %s", path, g_strerror (saved_errno));
+      return unreadable (reason, error);
     }
 
   if (st.st_size > MFD_CONNECTOR_MAX_INPUT)
@@ -128,8 +183,12 @@ read_file (const char  *path,
       g_autofree char *reason = mfd_text_render_va (NULL, N_("The text is larger than {1} MB, so it is not a connector export."), max, NULL);
       read_error = g_error_new_literal (MFD_CONNECTOR_ERROR, MFD_CONNECTOR_ERROR_TOO_LARGE, reason);
     }
-  else if (!g_file_get_contents (path, &contents, &len, error))
-    return NULL;
+  else if (!g_file_get_contents (path, &contents, &len, &read_error))
+    {
+      /* Permission denied, an I/O error, a directory in its place: what
+       * is in the file is unknown, so it must not be replaced. */
+      return unreadable (read_error->message, error);
+    }
   else
     result->connectors = mfd_connector_import (contents, len, &read_error);
 
@@ -313,6 +372,12 @@ write_file (const char  *path,
                                    G_FILE_SET_CONTENTS_CONSISTENT, 0600, error);
 }
 
+guint
+mfd_connector_store_get_writes (MfdConnectorStore *self)
+{
+  return self->writes;
+}
+
 static gboolean
 check_save_allowed (MfdConnectorStore  *self,
                     GError            **error)
@@ -322,7 +387,7 @@ check_save_allowed (MfdConnectorStore  *self,
       g_autofree char *message = mfd_text_render_va (NULL, N_("The connector list was not saved, so that the unreadable file “{1}” is not overwritten. Move or delete it, then try again."),
                                                      self->path, NULL);
 
-      g_set_error_literal (error, MFD_CONNECTOR_ERROR, MFD_CONNECTOR_ERROR_CORRUPT, message);
+      g_set_error_literal (error, MFD_CONNECTOR_ERROR, MFD_CONNECTOR_ERROR_UNREADABLE, message);
       return FALSE;
     }
 
@@ -374,6 +439,64 @@ save_thread (GTask        *task,
     g_task_return_error (task, error);
 }
 
+static void start_write (MfdConnectorStore *self);
+
+static void
+on_write_done_cb (GObject      *object,
+                  GAsyncResult *result,
+                  gpointer      user_data)
+{
+  MfdConnectorStore *self = MFD_CONNECTOR_STORE (object);
+  g_autoptr(GPtrArray) answered = g_steal_pointer (&self->writing);
+  g_autoptr(GError) error = NULL;
+
+  g_task_propagate_boolean (G_TASK (result), &error);
+  for (guint i = 0; i < answered->len; i++)
+    {
+      GTask *task = g_ptr_array_index (answered, i);
+
+      if (error != NULL)
+        g_task_return_error (task, g_error_copy (error));
+      else
+        g_task_return_boolean (task, TRUE);
+    }
+
+  if (self->queued->len > 0)
+    start_write (self);
+}
+
+/* Writes the list as it is now for every queued task. */
+static void
+start_write (MfdConnectorStore *self)
+{
+  g_autoptr(GTask) write = NULL;
+  g_autoptr(GPtrArray) tasks = g_steal_pointer (&self->queued);
+  GError *error = NULL;
+  SaveTaskData *data;
+
+  self->queued = g_ptr_array_new_with_free_func (g_object_unref);
+
+  if (!check_save_allowed (self, &error))
+    {
+      for (guint i = 0; i < tasks->len; i++)
+        g_task_return_error (g_ptr_array_index (tasks, i), g_error_copy (error));
+      g_error_free (error);
+      return;
+    }
+
+  /* Serialised here, so the worker never touches the connectors. */
+  data = g_new0 (SaveTaskData, 1);
+  data->path = g_strdup (self->path);
+  data->bytes = serialize (self);
+  self->writes++;
+  self->writing = g_steal_pointer (&tasks);
+
+  write = g_task_new (self, NULL, on_write_done_cb, NULL);
+  g_task_set_source_tag (write, start_write);
+  g_task_set_task_data (write, data, (GDestroyNotify) save_task_data_free);
+  g_task_run_in_thread (write, save_thread);
+}
+
 void
 mfd_connector_store_save_async (MfdConnectorStore   *self,
                                 GCancellable        *cancellable,
@@ -382,7 +505,6 @@ mfd_connector_store_save_async (MfdConnectorStore   *self,
 {
   g_autoptr(GTask) task = NULL;
   GError *error = NULL;
-  SaveTaskData *data;
 
   g_return_if_fail (MFD_IS_CONNECTOR_STORE (self));
   g_return_if_fail (cancellable == NULL || G_IS_CANCELLABLE (cancellable));
@@ -396,12 +518,9 @@ mfd_connector_store_save_async (MfdConnectorStore   *self,
       return;
     }
 
-  /* Serialised here, so the worker never touches the connectors. */
-  data = g_new0 (SaveTaskData, 1);
-  data->path = g_strdup (self->path);
-  data->bytes = serialize (self);
-  g_task_set_task_data (task, data, (GDestroyNotify) save_task_data_free);
-  g_task_run_in_thread (task, save_thread);
+  g_ptr_array_add (self->queued, g_steal_pointer (&task));
+  if (self->writing == NULL)
+    start_write (self);
 }
 
 gboolean
@@ -569,6 +688,7 @@ mfd_connector_store_finalize (GObject *object)
 
   g_clear_pointer (&self->path, g_free);
   g_clear_pointer (&self->items, g_ptr_array_unref);
+  g_clear_pointer (&self->queued, g_ptr_array_unref);
 
   G_OBJECT_CLASS (mfd_connector_store_parent_class)->finalize (object);
 }
@@ -633,4 +753,5 @@ static void
 mfd_connector_store_init (MfdConnectorStore *self)
 {
   self->items = g_ptr_array_new_with_free_func (g_object_unref);
+  self->queued = g_ptr_array_new_with_free_func (g_object_unref);
 }
