@@ -81,6 +81,27 @@ test_parse_case (gconstpointer data)
       g_assert_null (reply);
       break;
     }
+
+  /* Fed one byte, then two, … at a time, as a connection feeds it: the
+   * incremental parser gives the same answer. */
+  for (gsize step = 1; step <= 3; step++)
+    {
+      g_autoptr(MfdSmtpReply) stepped = NULL;
+      g_autoptr(GError) stepped_error = NULL;
+      gsize stepped_consumed = 0;
+
+      g_assert_cmpint (mfd_smtp_parse_reply_in_steps ((const guint8 *) c->data, len, step,
+                                                      &stepped_consumed, &stepped, &stepped_error),
+                       ==, status);
+      if (status == MFD_SMTP_PARSE_COMPLETE)
+        {
+          g_assert_cmpuint (stepped_consumed, ==, consumed);
+          g_assert_cmpint (stepped->code, ==, reply->code);
+          g_assert_cmpuint (g_strv_length (stepped->lines), ==, g_strv_length (reply->lines));
+        }
+      else if (status == MFD_SMTP_PARSE_ERROR)
+        g_assert_error (stepped_error, MFD_SMTP_ERROR, c->error_code);
+    }
 }
 
 static MfdSmtpParseStatus

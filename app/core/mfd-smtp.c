@@ -214,6 +214,32 @@ mfd_smtp_parse_reply (const guint8   *data,
   return status;
 }
 
+MfdSmtpParseStatus
+mfd_smtp_parse_reply_in_steps (const guint8   *data,
+                               gsize           len,
+                               gsize           step,
+                               gsize          *consumed,
+                               MfdSmtpReply  **reply,
+                               GError        **error)
+{
+  ReplyParser parser = { NULL, -1, 0, 0, 0 };
+  MfdSmtpParseStatus status;
+  gsize end = 0;
+
+  g_return_val_if_fail (data != NULL || len == 0, MFD_SMTP_PARSE_ERROR);
+  g_return_val_if_fail (step > 0, MFD_SMTP_PARSE_ERROR);
+
+  do
+    {
+      end = MIN (len, end + step);
+      status = reply_parser_feed (&parser, data, end, consumed, reply, error);
+    }
+  while (status == MFD_SMTP_PARSE_INCOMPLETE && end < len);
+
+  reply_parser_reset (&parser);
+  return status;
+}
+
 /* Socket I/O with a deadline ---------------------------------------------- */
 
 gboolean

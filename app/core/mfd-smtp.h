@@ -67,6 +67,16 @@ MfdSmtpParseStatus mfd_smtp_parse_reply (const guint8   *data,
                                          MfdSmtpReply  **reply,
                                          GError        **error);
 
+/* The same parse fed @step bytes more at a time, as a connection is when
+ * the reply trickles in: for the tests and the fuzz target, which check
+ * that the incremental parser gives exactly the answer of a whole parse. */
+MfdSmtpParseStatus mfd_smtp_parse_reply_in_steps (const guint8   *data,
+                                                  gsize           len,
+                                                  gsize           step,
+                                                  gsize          *consumed,
+                                                  MfdSmtpReply  **reply,
+                                                  GError        **error);
+
 /* Socket I/O that gives up at @deadline (monotonic µs) or on @cancellable.
  * A read returns 0 at end of stream. Errors are G_IO_ERROR_TIMED_OUT,
  * G_IO_ERROR_CANCELLED, G_IO_ERROR_CONNECTION_CLOSED (reset) or others.
