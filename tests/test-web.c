@@ -590,6 +590,53 @@ test_rdap_bootstrap_disk_cache (Fixture       *f,
   g_assert_cmpuint (mfd_test_web_hits (&f->web, "/other/dns.json"), ==, 1);
 }
 
+/* 300,000 "[" behind a comment that holds a quote: json-glib skips the
+ * comment and recurses into the brackets, so the pre-scan must not take
+ * the quote for the start of a string. Served as an RDAP answer, and left
+ * in both cache files, the process must survive and say the answer or the
+ * copy was unusable. */
+static char *
+hidden_nesting (void)
+{
+  GString *text = g_string_new ("/* \" */");
+
+  for (guint i = 0; i < 300000; i++)
+    g_string_append_c (text, '[');
+  return g_string_free (text, FALSE);
+}
+
+static void
+test_hidden_nesting (Fixture       *f,
+                     gconstpointer  data)
+{
+  g_autoptr(MfdWeb) web = fixture_web (f, ca_path, TEST_TIMEOUT_MS);
+  g_autoptr(MfdObservation) observation = NULL;
+  g_autoptr(MfdEopRanges) ranges = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *hostile = hidden_nesting ();
+  g_autofree char *rdap_cache = g_build_filename (f->cache_dir, "rdap-dns.json", NULL);
+  g_autofree char *eop_cache = g_build_filename (f->cache_dir, "eop-ranges.json", NULL);
+
+  g_assert_cmpint (g_mkdir_with_parents (f->cache_dir, 0700), ==, 0);
+  g_file_set_contents (rdap_cache, hostile, -1, &error);
+  g_assert_no_error (error);
+  g_file_set_contents (eop_cache, hostile, -1, &error);
+  g_assert_no_error (error);
+
+  /* The bootstrap copy is unusable: downloaded again. The domain's answer
+   * is the hostile text. */
+  serve_bootstrap (f);
+  mfd_test_web_serve (&f->web, "/rdap/com/domain/contoso.com", 200, "application/rdap+json", hostile);
+  observation = check_registration (f, web, "mail.contoso.com");
+  g_assert_cmpint (observation->outcome, ==, MFD_OUTCOME_INCONCLUSIVE);
+  g_assert_cmpuint (mfd_test_web_hits (&f->web, "/rdap/dns.json"), ==, 1);
+
+  /* The EOP copy is no copy. */
+  ranges = get_eop_ranges (f, web, TRUE, &error);
+  g_assert_error (error, MFD_WEB_ERROR, MFD_WEB_ERROR_OFFLINE);
+  g_assert_null (ranges);
+}
+
 static void
 test_rdap_expiring_soon (Fixture       *f,
                          gconstpointer  data)
@@ -1366,6 +1413,7 @@ main (int   argc,
   add_fixture_test ("/web/eop/cache", NULL, test_eop_ranges_cache);
   add_fixture_test ("/web/eop/no-cache", NULL, test_eop_ranges_no_cache);
   add_fixture_test ("/web/eop/cache-source", NULL, test_eop_ranges_cache_source);
+  add_fixture_test ("/web/hidden-nesting", NULL, test_hidden_nesting);
 
   for (guint i = 0; i < G_N_ELEMENTS (break_cases); i++)
     {
