@@ -1018,6 +1018,21 @@ test_store_unreadable_directory (StoreFixture  *fixture,
   mfd_connector_store_add (store, connector);
   assert_save_refused (store, fixture->path);
   g_assert_true (g_file_test (fixture->path, G_FILE_TEST_IS_DIR));
+
+  /* Moved out of the way, as the message asks: the next save writes. */
+  {
+    g_autofree char *moved = g_strconcat (fixture->path, ".old", NULL);
+    g_autoptr(MfdConnectorStore) again = mfd_connector_store_new (fixture->path);
+
+    g_clear_error (&error);
+    g_assert_cmpint (g_rename (fixture->path, moved), ==, 0);
+    g_assert_true (mfd_connector_store_save (store, &error));
+    g_assert_no_error (error);
+    g_assert_true (g_file_test (moved, G_FILE_TEST_IS_DIR));
+    g_assert_true (mfd_connector_store_load (again, &error));
+    g_assert_nonnull (mfd_connector_store_find (again, "New"));
+    g_assert_cmpint (g_rmdir (moved), ==, 0);
+  }
 }
 
 /* Saves land in order: while one write runs, later requests wait and are

@@ -347,10 +347,88 @@ serialize (MfdConnectorStore *self)
   return g_bytes_new_take (data, len);
 }
 
-/* Blocking; runs in a worker thread for the async call. */
+static void
+set_refused_error (const char  *path,
+                   GError     **error)
+{
+  g_autofree char *message = mfd_text_render_va (NULL, N_("The connector list was not saved, so that the unreadable file “{1}” is not overwritten. Move or delete it, then try again."),
+                                                 path, NULL);
+
+  g_set_error_literal (error, MFD_CONNECTOR_ERROR, MFD_CONNECTOR_ERROR_UNREADABLE, message);
+}
+
+static gboolean
+set_errno_error (const char  *path,
+                 int          saved_errno,
+                 GError     **error)
+{
+  g_set_error (error, G_FILE_ERROR, g_file_error_from_errno (saved_errno),
+               "%s: %s", path, g_strerror (saved_errno));
+  return FALSE;
+}
+
+/* The whole list into a new file beside @path, synced; then moved to @path
+ * only if nothing is there (the unreadable file has been moved or deleted
+ * since), so that it cannot replace one that is still there or has just
+ * appeared. */
+static gboolean
+write_file_no_replace (const char  *path,
+                       const char  *data,
+                       gsize        len,
+                       GError     **error)
+{
+  g_autofree char *tmp = g_strconcat (path, ".new-XXXXXX", NULL);
+  int fd = g_mkstemp_full (tmp, O_WRONLY | O_CLOEXEC, 0600);
+  int saved_errno;
+
+  if (fd < 0)
+    return set_errno_error (tmp, errno, error);
+
+  while (len > 0)
+    {
+      gssize n = write (fd, data, len);
+
+      if (n < 0 && errno == EINTR)
+        continue;
+      if (n < 0)
+        break;
+      data += n;
+      len -= n;
+    }
+  if (len > 0 || fsync (fd) != 0)
+    {
+      saved_errno = errno;
+      close (fd);
+      g_unlink (tmp);
+      return set_errno_error (tmp, saved_errno, error);
+    }
+  if (close (fd) != 0)
+    {
+      saved_errno = errno;
+      g_unlink (tmp);
+      return set_errno_error (tmp, saved_errno, error);
+    }
+
+  if (rename_no_replace (tmp, path))
+    return TRUE;
+
+  saved_errno = errno;
+  g_unlink (tmp);
+  if (saved_errno == EEXIST)
+    {
+      set_refused_error (path, error);
+      return FALSE;
+    }
+  return set_errno_error (path, saved_errno, error);
+}
+
+/* Blocking; runs in a worker thread for the async call. @only_if_absent:
+ * the file at @path could not be read, so it may only be written if it is
+ * gone by now. */
 static gboolean
 write_file (const char  *path,
             GBytes      *bytes,
+            gboolean     only_if_absent,
             GError     **error)
 {
   g_autofree char *dir = g_path_get_dirname (path);
@@ -358,13 +436,10 @@ write_file (const char  *path,
   const char *data = g_bytes_get_data (bytes, &len);
 
   if (g_mkdir_with_parents (dir, 0700) != 0)
-    {
-      int saved_errno = errno;
+    return set_errno_error (dir, errno, error);
 
-      g_set_error (error, G_FILE_ERROR, g_file_error_from_errno (saved_errno),
-                   "%s: %s", dir, g_strerror (saved_errno));
-      return FALSE;
-    }
+  if (only_if_absent)
+    return write_file_no_replace (path, data, len, error);
 
   /* Written to a temporary file, synced and renamed over the old one, so a
    * crash leaves either the old list or the new one, never half of one. */
@@ -378,22 +453,6 @@ mfd_connector_store_get_writes (MfdConnectorStore *self)
   return self->writes;
 }
 
-static gboolean
-check_save_allowed (MfdConnectorStore  *self,
-                    GError            **error)
-{
-  if (self->save_blocked)
-    {
-      g_autofree char *message = mfd_text_render_va (NULL, N_("The connector list was not saved, so that the unreadable file “{1}” is not overwritten. Move or delete it, then try again."),
-                                                     self->path, NULL);
-
-      g_set_error_literal (error, MFD_CONNECTOR_ERROR, MFD_CONNECTOR_ERROR_UNREADABLE, message);
-      return FALSE;
-    }
-
-  return TRUE;
-}
-
 gboolean
 mfd_connector_store_save (MfdConnectorStore  *self,
                           GError            **error)
@@ -403,17 +462,18 @@ mfd_connector_store_save (MfdConnectorStore  *self,
   g_return_val_if_fail (MFD_IS_CONNECTOR_STORE (self), FALSE);
   g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
 
-  if (!check_save_allowed (self, error))
-    return FALSE;
-
   bytes = serialize (self);
-  return write_file (self->path, bytes, error);
+  if (!write_file (self->path, bytes, self->save_blocked, error))
+    return FALSE;
+  self->save_blocked = FALSE;
+  return TRUE;
 }
 
 typedef struct
 {
-  char   *path;
-  GBytes *bytes;
+  char     *path;
+  GBytes   *bytes;
+  gboolean  only_if_absent;
 } SaveTaskData;
 
 static void
@@ -433,7 +493,7 @@ save_thread (GTask        *task,
   SaveTaskData *data = task_data;
   GError *error = NULL;
 
-  if (write_file (data->path, data->bytes, &error))
+  if (write_file (data->path, data->bytes, data->only_if_absent, &error))
     g_task_return_boolean (task, TRUE);
   else
     g_task_return_error (task, error);
@@ -447,10 +507,14 @@ on_write_done_cb (GObject      *object,
                   gpointer      user_data)
 {
   MfdConnectorStore *self = MFD_CONNECTOR_STORE (object);
+  SaveTaskData *data = g_task_get_task_data (G_TASK (result));
   g_autoptr(GPtrArray) answered = g_steal_pointer (&self->writing);
   g_autoptr(GError) error = NULL;
 
-  g_task_propagate_boolean (G_TASK (result), &error);
+  /* The unreadable file was gone, and the list now stands in its place. */
+  if (g_task_propagate_boolean (G_TASK (result), &error) && data->only_if_absent)
+    self->save_blocked = FALSE;
+
   for (guint i = 0; i < answered->len; i++)
     {
       GTask *task = g_ptr_array_index (answered, i);
@@ -470,26 +534,16 @@ static void
 start_write (MfdConnectorStore *self)
 {
   g_autoptr(GTask) write = NULL;
-  g_autoptr(GPtrArray) tasks = g_steal_pointer (&self->queued);
-  GError *error = NULL;
   SaveTaskData *data;
-
-  self->queued = g_ptr_array_new_with_free_func (g_object_unref);
-
-  if (!check_save_allowed (self, &error))
-    {
-      for (guint i = 0; i < tasks->len; i++)
-        g_task_return_error (g_ptr_array_index (tasks, i), g_error_copy (error));
-      g_error_free (error);
-      return;
-    }
 
   /* Serialised here, so the worker never touches the connectors. */
   data = g_new0 (SaveTaskData, 1);
   data->path = g_strdup (self->path);
   data->bytes = serialize (self);
+  data->only_if_absent = self->save_blocked;
   self->writes++;
-  self->writing = g_steal_pointer (&tasks);
+  self->writing = g_steal_pointer (&self->queued);
+  self->queued = g_ptr_array_new_with_free_func (g_object_unref);
 
   write = g_task_new (self, NULL, on_write_done_cb, NULL);
   g_task_set_source_tag (write, start_write);
@@ -504,19 +558,12 @@ mfd_connector_store_save_async (MfdConnectorStore   *self,
                                 gpointer             user_data)
 {
   g_autoptr(GTask) task = NULL;
-  GError *error = NULL;
 
   g_return_if_fail (MFD_IS_CONNECTOR_STORE (self));
   g_return_if_fail (cancellable == NULL || G_IS_CANCELLABLE (cancellable));
 
   task = g_task_new (self, cancellable, callback, user_data);
   g_task_set_source_tag (task, mfd_connector_store_save_async);
-
-  if (!check_save_allowed (self, &error))
-    {
-      g_task_return_error (task, error);
-      return;
-    }
 
   g_ptr_array_add (self->queued, g_steal_pointer (&task));
   if (self->writing == NULL)

@@ -124,7 +124,8 @@ G_DECLARE_FINAL_TYPE (MfdConnectorStore, mfd_connector_store, MFD, CONNECTOR_STO
  * denied, an I/O error, a directory in its place) is left where it is and
  * reported with MFD_CONNECTOR_ERROR_UNREADABLE. In both cases, when the
  * file is still at @path, saving is refused (MFD_CONNECTOR_ERROR_UNREADABLE)
- * until a later load succeeds, so it is never overwritten.
+ * so that it is never overwritten; once it has been moved or deleted, a save
+ * writes the list in its place (and a later load reads it again).
  * Async saves are written one at a time, in the order asked: saves asked
  * for while one is being written are served together by one write of the
  * list as it is when that write starts. Do not mix them with the sync save.
