@@ -131,7 +131,8 @@ move_aside (const char  *path,
 }
 
 /* The file is there but cannot be read: it is left where it is, the list
- * shows empty, and saving is refused until a later load can read it. */
+ * shows empty, and no save replaces it (see write_file()) until a later
+ * load can read it or it has been moved away. */
 static LoadResult *
 unreadable (const char  *reason,
             GError     **error)
