@@ -7,12 +7,15 @@
 
 #include "config.h"
 
+#include <grp.h>
 #include <locale.h>
+#include <unistd.h>
 #include <string.h>
 #include <glib/gstdio.h>
 #include <glib/gi18n.h>
 
 #include "mfd/mfd.h"
+#include "mfd-connector-private.h"
 
 /* Import cases */
 
@@ -85,6 +88,15 @@ static const ImportCase import_cases[] = {
     "\"RecipientDomains\":[{\"Domain\":\"fabrikam.com\",\"IncludeSubDomains\":true},{\"Address\":\"contoso.com\"}]}",
     1, -1, "O", "O", MFD_CONNECTOR_TYPE_PARTNER, MFD_TLS_OPPORTUNISTIC,
     TRUE, FALSE, "mail.contoso.com,198.51.100.9,smtp.contoso.com", "*.fabrikam.com,contoso.com", NULL },
+  /* Members of the wrong JSON type are read as absent, not handed to
+   * json-glib getters that expect another type (a GLib critical). */
+  { "smart-host-objects-wrong-types",
+    "{\"Name\":\"T\",\"SmartHosts\":[{\"IsIPAddress\":[],\"Domain\":\"mail.contoso.com\"},"
+    "{\"IsIPAddress\":\"yes\",\"Domain\":{\"HostnameString\":[]},\"Address\":{\"IPAddressToString\":\"198.51.100.9\"}}],"
+    "\"RecipientDomains\":[{\"Domain\":\"fabrikam.com\",\"IncludeSubDomains\":{}},"
+    "{\"Domain\":\"contoso.com\",\"IncludeSubDomains\":7}]}",
+    1, -1, "T", "T", MFD_CONNECTOR_TYPE_PARTNER, MFD_TLS_OPPORTUNISTIC,
+    TRUE, FALSE, "mail.contoso.com,198.51.100.9", "fabrikam.com,contoso.com", NULL },
   { "powershell-value-wrapper",
     "{\"value\":[{\"Name\":\"W\",\"SmartHosts\":{\"value\":[\"192.0.2.0/24\"],\"Count\":1}}],\"Count\":1}",
     1, -1, "W", "W", MFD_CONNECTOR_TYPE_PARTNER, MFD_TLS_OPPORTUNISTIC,
@@ -981,6 +993,248 @@ test_format_list_hostile (void)
   g_test_message ("both took %" G_GINT64_FORMAT " ms", (g_get_monotonic_time () - start) / 1000);
 }
 
+/* A file that exists but cannot be read must survive: the list loads
+ * empty with an error that says so, and no save may replace the file.
+ * Permission denied is real here: the tests may run as root, whom
+ * permissions do not stop, so the case runs in a child process that first
+ * gives up root for the unprivileged "nobody" (65534). */
+static void
+assert_save_refused (MfdConnectorStore *store,
+                     const char        *path)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GAsyncResult) result = NULL;
+  gint64 deadline = g_get_monotonic_time () + 10 * G_USEC_PER_SEC;
+
+  g_assert_false (mfd_connector_store_save (store, &error));
+  g_assert_error (error, MFD_CONNECTOR_ERROR, MFD_CONNECTOR_ERROR_UNREADABLE);
+  g_assert_nonnull (strstr (error->message, path));
+  g_clear_error (&error);
+
+  mfd_connector_store_save_async (store, NULL, async_done_cb, &result);
+  while (result == NULL && g_get_monotonic_time () < deadline)
+    g_main_context_iteration (NULL, TRUE);
+  g_assert_nonnull (result);
+  g_assert_false (mfd_connector_store_save_finish (store, result, &error));
+  g_assert_error (error, MFD_CONNECTOR_ERROR, MFD_CONNECTOR_ERROR_UNREADABLE);
+}
+
+static void
+test_store_unreadable_permission (void)
+{
+  static const char saved[] = "[{\"Name\": \"Kept\", \"SmartHosts\": [\"mail.contoso.com\"]}]";
+  g_autoptr(GError) error = NULL;
+  g_autoptr(MfdConnectorStore) store = NULL;
+  g_autoptr(MfdConnector) connector = mfd_connector_new ("New");
+  g_autofree char *dir = NULL;
+  g_autofree char *path = NULL;
+  g_autofree char *contents = NULL;
+  gsize len;
+
+  if (!g_test_subprocess ())
+    {
+      g_test_trap_subprocess (NULL, 0, G_TEST_SUBPROCESS_INHERIT_STDERR);
+      g_test_trap_assert_passed ();
+      return;
+    }
+
+  if (getuid () == 0)
+    {
+      g_assert_cmpint (setgroups (0, NULL), ==, 0);
+      g_assert_cmpint (setgid (65534), ==, 0);
+      g_assert_cmpint (setuid (65534), ==, 0);
+    }
+
+  dir = g_dir_make_tmp ("mfd-connector-XXXXXX", &error);
+  g_assert_no_error (error);
+  path = g_build_filename (dir, "connectors.json", NULL);
+  g_file_set_contents (path, saved, -1, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (g_chmod (path, 0), ==, 0);
+
+  /* The case is only meaningful if the file really is unreadable now. */
+  g_assert_false (g_file_get_contents (path, &contents, &len, &error));
+  g_assert_error (error, G_FILE_ERROR, G_FILE_ERROR_ACCES);
+  g_clear_error (&error);
+
+  store = mfd_connector_store_new (path);
+  g_assert_false (mfd_connector_store_load (store, &error));
+  g_assert_error (error, MFD_CONNECTOR_ERROR, MFD_CONNECTOR_ERROR_UNREADABLE);
+  g_assert_nonnull (strstr (error->message, path));
+  g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (store)), ==, 0);
+  g_clear_error (&error);
+
+  mfd_connector_store_add (store, connector);
+  assert_save_refused (store, path);
+
+  /* Still there, untouched, and nothing moved beside it. */
+  g_assert_cmpint (g_chmod (path, 0600), ==, 0);
+  g_file_get_contents (path, &contents, &len, &error);
+  g_assert_no_error (error);
+  g_assert_cmpmem (contents, len, saved, strlen (saved));
+  {
+    g_auto(GStrv) files = list_dir (dir);
+
+    g_assert_cmpuint (g_strv_length (files), ==, 1);
+  }
+
+  /* Readable again: a new load brings the list back and saving works. */
+  g_assert_true (mfd_connector_store_load (store, &error));
+  g_assert_no_error (error);
+  g_assert_nonnull (mfd_connector_store_find (store, "Kept"));
+  mfd_connector_store_add (store, connector);
+  g_assert_true (mfd_connector_store_save (store, &error));
+  g_assert_no_error (error);
+
+  g_assert_cmpint (g_unlink (path), ==, 0);
+  g_assert_cmpint (g_rmdir (dir), ==, 0);
+}
+
+/* Another way to be unreadable that no user can read through: a directory
+ * where the file should be (EISDIR). */
+static void
+test_store_unreadable_directory (StoreFixture  *fixture,
+                                 gconstpointer  data)
+{
+  g_autoptr(MfdConnectorStore) store = mfd_connector_store_new (fixture->path);
+  g_autoptr(MfdConnector) connector = mfd_connector_new ("New");
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GAsyncResult) result = NULL;
+  gint64 deadline = g_get_monotonic_time () + 10 * G_USEC_PER_SEC;
+
+  g_assert_cmpint (g_mkdir_with_parents (fixture->path, 0700), ==, 0);
+
+  mfd_connector_store_load_async (store, NULL, async_done_cb, &result);
+  while (result == NULL && g_get_monotonic_time () < deadline)
+    g_main_context_iteration (NULL, TRUE);
+  g_assert_nonnull (result);
+  g_assert_false (mfd_connector_store_load_finish (store, result, &error));
+  g_assert_error (error, MFD_CONNECTOR_ERROR, MFD_CONNECTOR_ERROR_UNREADABLE);
+  g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (store)), ==, 0);
+
+  mfd_connector_store_add (store, connector);
+  assert_save_refused (store, fixture->path);
+  g_assert_true (g_file_test (fixture->path, G_FILE_TEST_IS_DIR));
+
+  /* Moved out of the way, as the message asks: the next save writes. */
+  {
+    g_autofree char *moved = g_strconcat (fixture->path, ".old", NULL);
+    g_autoptr(MfdConnectorStore) again = mfd_connector_store_new (fixture->path);
+
+    g_clear_error (&error);
+    g_assert_cmpint (g_rename (fixture->path, moved), ==, 0);
+    g_assert_true (mfd_connector_store_save (store, &error));
+    g_assert_no_error (error);
+    g_assert_true (g_file_test (moved, G_FILE_TEST_IS_DIR));
+    g_assert_true (mfd_connector_store_load (again, &error));
+    g_assert_nonnull (mfd_connector_store_find (again, "New"));
+    g_assert_cmpint (g_rmdir (moved), ==, 0);
+  }
+}
+
+/* Saves land in order: while one write runs, later requests wait and are
+ * served together by one write of the list as it is when that write
+ * starts, so an older list can never land after a newer one. */
+static void
+saved_count_cb (GObject      *source,
+                GAsyncResult *result,
+                gpointer      user_data)
+{
+  guint *done = user_data;
+  g_autoptr(GError) error = NULL;
+
+  g_assert_true (mfd_connector_store_save_finish (MFD_CONNECTOR_STORE (source), result, &error));
+  g_assert_no_error (error);
+  (*done)++;
+}
+
+static void
+test_store_saves_in_order (StoreFixture  *fixture,
+                           gconstpointer  data)
+{
+  g_autoptr(MfdConnectorStore) store = mfd_connector_store_new (fixture->path);
+  g_autoptr(MfdConnectorStore) again = mfd_connector_store_new (fixture->path);
+  g_autoptr(GError) error = NULL;
+  gint64 deadline = g_get_monotonic_time () + 20 * G_USEC_PER_SEC;
+  guint done = 0;
+
+  for (guint i = 0; i < 20; i++)
+    {
+      g_autofree char *name = g_strdup_printf ("Connector %02u", i);
+      g_autoptr(MfdConnector) connector = mfd_connector_new (name);
+
+      mfd_connector_store_add (store, connector);
+      mfd_connector_store_save_async (store, NULL, saved_count_cb, &done);
+    }
+  while (done < 20 && g_get_monotonic_time () < deadline)
+    g_main_context_iteration (NULL, TRUE);
+  g_assert_cmpuint (done, ==, 20);
+
+  /* One write for the first request, one for the nineteen folded after it. */
+  g_assert_cmpuint (mfd_connector_store_get_writes (store), <=, 2);
+
+  g_assert_true (mfd_connector_store_load (again, &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (again)), ==, 20);
+}
+
+/* Moving a corrupt file aside never replaces whatever already has the
+ * name it would get: here dangling symbolic links, which a test for
+ * existence that follows links takes for free names. */
+static void
+test_store_move_aside_no_replace (StoreFixture  *fixture,
+                                  gconstpointer  data)
+{
+  g_autoptr(MfdConnectorStore) store = mfd_connector_store_new (fixture->path);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) links = g_ptr_array_new_with_free_func (g_free);
+  g_autoptr(GDateTime) now = g_date_time_new_now_utc ();
+  g_autofree char *subdir = g_path_get_dirname (fixture->path);
+  g_autofree char *aside = NULL;
+  g_autofree char *contents = NULL;
+  g_auto(GStrv) files = NULL;
+
+  g_assert_cmpint (g_mkdir_with_parents (subdir, 0700), ==, 0);
+  g_file_set_contents (fixture->path, "{\"Name\": \"half", -1, &error);
+  g_assert_no_error (error);
+
+  /* The names the next few seconds would give. */
+  for (int s = -1; s <= 5; s++)
+    {
+      g_autoptr(GDateTime) then = g_date_time_add_seconds (now, s);
+      g_autofree char *stamp = g_date_time_format (then, "%Y%m%dT%H%M%SZ");
+      char *name = g_strdup_printf ("%s.corrupt-%s", fixture->path, stamp);
+
+      g_assert_cmpint (symlink ("/nonexistent/connector-list", name), ==, 0);
+      g_ptr_array_add (links, name);
+    }
+
+  g_assert_false (mfd_connector_store_load (store, &error));
+  g_assert_error (error, MFD_CONNECTOR_ERROR, MFD_CONNECTOR_ERROR_CORRUPT);
+
+  for (guint i = 0; i < links->len; i++)
+    {
+      g_autofree char *target = g_file_read_link (g_ptr_array_index (links, i), NULL);
+
+      g_assert_cmpstr (target, ==, "/nonexistent/connector-list");
+    }
+
+  /* The corrupt file went to a free name, whole. */
+  files = list_dir (subdir);
+  g_assert_cmpuint (g_strv_length (files), ==, links->len + 1);
+  for (guint j = 0; files[j] != NULL; j++)
+    {
+      g_autofree char *candidate = g_build_filename (subdir, files[j], NULL);
+
+      if (!g_file_test (candidate, G_FILE_TEST_IS_SYMLINK))
+        aside = g_steal_pointer (&candidate);
+    }
+  g_assert_nonnull (aside);
+  g_assert_nonnull (strstr (error->message, aside));
+  g_file_get_contents (aside, &contents, NULL, NULL);
+  g_assert_cmpstr (contents, ==, "{\"Name\": \"half");
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -1032,6 +1286,10 @@ main (int   argc,
   g_test_add ("/connector/store/too-large", StoreFixture, NULL, store_setup, test_store_too_large, store_teardown);
   g_test_add ("/connector/store/save-failure", StoreFixture, NULL, store_setup, test_store_save_failure, store_teardown);
   g_test_add ("/connector/store/async", StoreFixture, NULL, store_setup, test_store_async, store_teardown);
+  g_test_add_func ("/connector/store/unreadable-permission", test_store_unreadable_permission);
+  g_test_add ("/connector/store/unreadable-directory", StoreFixture, NULL, store_setup, test_store_unreadable_directory, store_teardown);
+  g_test_add ("/connector/store/saves-in-order", StoreFixture, NULL, store_setup, test_store_saves_in_order, store_teardown);
+  g_test_add ("/connector/store/move-aside-no-replace", StoreFixture, NULL, store_setup, test_store_move_aside_no_replace, store_teardown);
 
   return g_test_run ();
 }

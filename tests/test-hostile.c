@@ -256,6 +256,75 @@ test_web_body_100mb (void)
   assert_growth_bounded (before);
 }
 
+/* What json-glib reads differently from JSON, in front of 300,000 "[":
+ * json-glib 1.6 skips "/ … /" as a comment and reads 'single-quoted'
+ * strings, and after a high surrogate it swallows the next two characters
+ * whatever they are (here the closing quote). A scanner that takes the
+ * quote inside for the start of a string misses every bracket after it,
+ * and json-glib's recursion then overflows the stack. */
+#define HIDDEN_DEPTH 300000
+
+static const char * const hiding_prefixes[] = {
+  "/* \" */",
+  "// \"\n",
+  "'\"'",
+  "[\"\\ud800\", \"",
+};
+
+static GString *
+hidden_nesting (const char *prefix)
+{
+  GString *text = g_string_new (prefix);
+
+  for (guint i = 0; i < HIDDEN_DEPTH; i++)
+    g_string_append_c (text, '[');
+  return text;
+}
+
+static void
+test_connector_import_hidden_nesting (void)
+{
+  RUN_IN_OWN_PROCESS ();
+
+  for (guint i = 0; i < G_N_ELEMENTS (hiding_prefixes); i++)
+    {
+      g_autoptr(GError) error = NULL;
+      g_autoptr(GPtrArray) connectors = NULL;
+      g_autoptr(GString) text = hidden_nesting (hiding_prefixes[i]);
+
+      g_test_message ("prefix %s", hiding_prefixes[i]);
+      connectors = mfd_connector_import (text->str, text->len, &error);
+      g_assert_null (connectors);
+      g_assert_nonnull (error);
+      g_assert_true (error->domain == MFD_CONNECTOR_ERROR);
+      g_assert_true (error->code == MFD_CONNECTOR_ERROR_PARSE ||
+                     error->code == MFD_CONNECTOR_ERROR_TOO_LARGE);
+    }
+}
+
+static void
+test_web_body_hidden_nesting (void)
+{
+  RUN_IN_OWN_PROCESS ();
+
+  for (guint i = 0; i < G_N_ELEMENTS (hiding_prefixes); i++)
+    {
+      g_autoptr(GError) error = NULL;
+      g_autoptr(JsonNode) root = NULL;
+      g_autoptr(GString) text = hidden_nesting (hiding_prefixes[i]);
+      g_autofree char *id = NULL;
+
+      g_test_message ("prefix %s", hiding_prefixes[i]);
+      root = mfd_web_parse_json_body (text->str, text->len, &error);
+      g_assert_null (root);
+      g_assert_nonnull (error);
+      g_assert_true (error->domain == MFD_WEB_ERROR);
+
+      /* The endpoints cache file goes through the same check. */
+      g_assert_null (mfd_web_eop_cache_parse (text->str, text->len, "https://endpoints.office.com", &id));
+    }
+}
+
 /* Certificates built here with gnutls: a key per certificate (P-256, fast
  * to make), signed by the previous one, with whatever fields a case wants. */
 typedef struct
@@ -459,9 +528,11 @@ main (int   argc,
   g_test_add_func ("/hostile/connector/import-100mb", test_connector_import_100mb);
   g_test_add_func ("/hostile/connector/store-100mb", test_connector_store_100mb);
   g_test_add_func ("/hostile/connector/import-10000-deep", test_connector_import_deep);
+  g_test_add_func ("/hostile/connector/import-hidden-nesting", test_connector_import_hidden_nesting);
 
   g_test_add_func ("/hostile/web/body-10000-deep", test_web_body_deep);
   g_test_add_func ("/hostile/web/body-100mb", test_web_body_100mb);
+  g_test_add_func ("/hostile/web/body-hidden-nesting", test_web_body_hidden_nesting);
 
   g_test_add_func ("/hostile/tls/chain-of-50", test_tls_chain_of_50);
   g_test_add_func ("/hostile/tls/absurd-fields", test_tls_absurd_fields);

@@ -9,6 +9,8 @@
 #include "config.h"
 
 #include <string.h>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
 
 #include "mfd/mfd.h"
 #include "mfd-smtp.h"
@@ -78,6 +80,27 @@ test_parse_case (gconstpointer data)
       g_assert_no_error (error);
       g_assert_null (reply);
       break;
+    }
+
+  /* Fed one byte, then two, … at a time, as a connection feeds it: the
+   * incremental parser gives the same answer. */
+  for (gsize step = 1; step <= 3; step++)
+    {
+      g_autoptr(MfdSmtpReply) stepped = NULL;
+      g_autoptr(GError) stepped_error = NULL;
+      gsize stepped_consumed = 0;
+
+      g_assert_cmpint (mfd_smtp_parse_reply_in_steps ((const guint8 *) c->data, len, step,
+                                                      &stepped_consumed, &stepped, &stepped_error),
+                       ==, status);
+      if (status == MFD_SMTP_PARSE_COMPLETE)
+        {
+          g_assert_cmpuint (stepped_consumed, ==, consumed);
+          g_assert_cmpint (stepped->code, ==, reply->code);
+          g_assert_cmpuint (g_strv_length (stepped->lines), ==, g_strv_length (reply->lines));
+        }
+      else if (status == MFD_SMTP_PARSE_ERROR)
+        g_assert_error (stepped_error, MFD_SMTP_ERROR, c->error_code);
     }
 }
 
@@ -333,6 +356,108 @@ test_step_case (gconstpointer data)
   g_assert_cmpint ((g_get_monotonic_time () - started) / 1000, <, STEP_REPLY_TIMEOUT_MS + 2000);
 }
 
+/* A server that sends a long multi-line greeting one byte at a time: every
+ * byte is a read of its own, and the parser must not start over from the
+ * reply's first line on each one (199 lines cost about a minute of CPU
+ * that way). The assertion is on the bytes the parser examined, which must
+ * stay linear in the reply's size, not on the clock. */
+#define TRICKLE_LINES 199
+
+typedef struct
+{
+  GSocket *listener;
+  GString *reply;
+} Trickle;
+
+static gpointer
+trickle_serve (gpointer data)
+{
+  Trickle *t = data;
+  g_autoptr(GSocket) peer = g_socket_accept (t->listener, NULL, NULL);
+  char buffer[256];
+
+  g_assert_nonnull (peer);
+  g_socket_set_option (peer, IPPROTO_TCP, TCP_NODELAY, 1, NULL);
+  for (gsize i = 0; i < t->reply->len; i++)
+    g_assert_cmpint (g_socket_send (peer, t->reply->str + i, 1, NULL, NULL), ==, 1);
+  /* Hold the connection until the client is done. */
+  g_socket_set_timeout (peer, 30);
+  while (g_socket_receive (peer, buffer, sizeof buffer, NULL, NULL) > 0)
+    ;
+  return NULL;
+}
+
+/* The real socket, read one byte per call. */
+static gssize
+read_one_byte (gpointer       user_data,
+               guint8        *buffer,
+               gsize          size,
+               gint64         deadline,
+               GCancellable  *cancellable,
+               GError       **error)
+{
+  return mfd_smtp_socket_read (user_data, buffer, MIN (size, 1), deadline, cancellable, error);
+}
+
+static gboolean
+write_all (gpointer       user_data,
+           const guint8  *data,
+           gsize          size,
+           gint64         deadline,
+           GCancellable  *cancellable,
+           GError       **error)
+{
+  return mfd_smtp_socket_write_all (user_data, data, size, deadline, cancellable, error);
+}
+
+static void
+test_trickled_reply (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GInetAddress) loopback = g_inet_address_new_loopback (G_SOCKET_FAMILY_IPV4);
+  g_autoptr(GSocketAddress) any = g_inet_socket_address_new (loopback, 0);
+  g_autoptr(GSocketAddress) bound = NULL;
+  g_autoptr(MfdSmtpConnection) connection = NULL;
+  g_autoptr(MfdObservation) tcp = NULL;
+  g_autoptr(MfdObservation) greeting = NULL;
+  Trickle t = { 0 };
+  GThread *thread;
+  guint16 port;
+
+  t.reply = g_string_new (NULL);
+  for (guint i = 1; i <= TRICKLE_LINES; i++)
+    g_string_append_printf (t.reply, "220%cline %03u of a long greeting, sent one byte at a time\r\n",
+                            i < TRICKLE_LINES ? '-' : ' ', i);
+
+  t.listener = g_socket_new (G_SOCKET_FAMILY_IPV4, G_SOCKET_TYPE_STREAM, G_SOCKET_PROTOCOL_TCP, &error);
+  g_assert_no_error (error);
+  g_assert_true (g_socket_bind (t.listener, any, TRUE, &error));
+  g_assert_true (g_socket_listen (t.listener, &error));
+  bound = g_socket_get_local_address (t.listener, &error);
+  g_assert_no_error (error);
+  port = g_inet_socket_address_get_port (G_INET_SOCKET_ADDRESS (bound));
+  thread = g_thread_new ("trickle", trickle_serve, &t);
+
+  connection = mfd_smtp_connection_new ("trickle.test", "127.0.0.1", port, 60000, NULL);
+  tcp = mfd_smtp_connection_connect (connection, 2000);
+  assert_observation (tcp, MFD_STAGE_TCP, MFD_OUTCOME_OK, NULL);
+  mfd_smtp_connection_set_transport (connection, read_one_byte, write_all,
+                                     mfd_smtp_connection_get_socket (connection));
+
+  greeting = mfd_smtp_connection_greeting (connection);
+  assert_observation (greeting, MFD_STAGE_GREETING, MFD_OUTCOME_OK, NULL);
+
+  g_test_message ("%" G_GSIZE_FORMAT " bytes, %" G_GUINT64_FORMAT " examined",
+                  t.reply->len, mfd_smtp_connection_get_bytes_examined (connection));
+  g_assert_cmpuint (mfd_smtp_connection_get_bytes_examined (connection), >=, t.reply->len);
+  g_assert_cmpuint (mfd_smtp_connection_get_bytes_examined (connection), <=, 2 * t.reply->len);
+
+  g_clear_pointer (&connection, mfd_smtp_connection_free);
+  g_thread_join (thread);
+  g_object_unref (t.listener);
+  g_string_free (t.reply, TRUE);
+}
+
 static void
 test_connect_refused (void)
 {
@@ -427,6 +552,7 @@ main (int   argc,
       g_autofree char *path = g_strdup_printf ("/smtp/step/%s", step_cases[i].name);
       g_test_add_data_func (path, &step_cases[i], test_step_case);
     }
+  g_test_add_func ("/smtp/dialogue/trickled-reply", test_trickled_reply);
   g_test_add_func ("/smtp/connect/refused", test_connect_refused);
   g_test_add_func ("/smtp/connect/timeout", test_connect_timeout);
   g_test_add_func ("/smtp/connect/cancelled", test_connect_cancelled);

@@ -7,6 +7,8 @@
 
 #include "config.h"
 
+#include <glib/gstdio.h>
+
 #include <locale.h>
 #include <glib/gi18n.h>
 
@@ -52,6 +54,56 @@ test_other_language (void)
   /* Unknown strings and unknown languages fall back to English. */
   g_assert_cmpstr (mfd_tr ("ja", "no such message id 1234"), ==, "no such message id 1234");
   g_assert_cmpstr (mfd_tr ("xx", "Public DNS"), ==, "Public DNS");
+}
+
+static gpointer
+translate_in_loop (gpointer data)
+{
+  gint *stop = data;
+
+  while (!g_atomic_int_get (stop))
+    g_assert_true (g_utf8_validate (mfd_tr ("ja", "Public DNS"), -1, NULL));
+  return NULL;
+}
+
+/* Moving the catalogue directory must not pull text from under anyone:
+ * strings mfd_tr() returned earlier, the directory's name, and other
+ * threads translating at the same moment all stay valid. */
+static void
+test_localedir_change (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *empty = g_dir_make_tmp ("mfd-text-XXXXXX", &error);
+  g_autofree char *build_dir = g_strdup (mfd_text_get_localedir ());
+  g_autofree char *ja_copy = NULL;
+  const char *ja;
+  const char *dir;
+  gint stop = 0;
+  GThread *thread;
+
+  g_assert_no_error (error);
+  mfd_text_set_localedir (build_dir);
+  dir = mfd_text_get_localedir ();
+  ja = mfd_tr ("ja", "Public DNS");
+  g_assert_cmpstr (ja, !=, "Public DNS");
+  ja_copy = g_strdup (ja);
+
+  /* A directory without catalogues: English, and the old text still reads. */
+  mfd_text_set_localedir (empty);
+  g_assert_cmpstr (mfd_tr ("ja", "Public DNS"), ==, "Public DNS");
+  g_assert_cmpstr (ja, ==, ja_copy);
+  g_assert_cmpstr (dir, ==, build_dir);
+
+  thread = g_thread_new ("translate", translate_in_loop, &stop);
+  for (guint i = 0; i < 200; i++)
+    mfd_text_set_localedir (i % 2 ? empty : build_dir);
+  g_atomic_int_set (&stop, 1);
+  g_thread_join (thread);
+
+  mfd_text_set_localedir (build_dir);
+  g_assert_cmpstr (mfd_tr ("ja", "Public DNS"), ==, ja_copy);
+  g_assert_cmpstr (ja, ==, ja_copy);
+  g_assert_cmpint (g_rmdir (empty), ==, 0);
 }
 
 static void
@@ -150,6 +202,7 @@ main (int   argc,
   g_test_add_func ("/text/other-language", test_other_language);
   g_test_add_func ("/text/sanitize", test_sanitize);
   g_test_add_func ("/text/context", test_context);
+  g_test_add_func ("/text/localedir-change", test_localedir_change);
   g_test_add_func ("/types/enums", test_enums);
   g_test_add_func ("/observation/basics", test_observation);
 

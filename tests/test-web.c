@@ -590,6 +590,53 @@ test_rdap_bootstrap_disk_cache (Fixture       *f,
   g_assert_cmpuint (mfd_test_web_hits (&f->web, "/other/dns.json"), ==, 1);
 }
 
+/* 300,000 "[" behind a comment that holds a quote: json-glib skips the
+ * comment and recurses into the brackets, so the pre-scan must not take
+ * the quote for the start of a string. Served as an RDAP answer, and left
+ * in both cache files, the process must survive and say the answer or the
+ * copy was unusable. */
+static char *
+hidden_nesting (void)
+{
+  GString *text = g_string_new ("/* \" */");
+
+  for (guint i = 0; i < 300000; i++)
+    g_string_append_c (text, '[');
+  return g_string_free (text, FALSE);
+}
+
+static void
+test_hidden_nesting (Fixture       *f,
+                     gconstpointer  data)
+{
+  g_autoptr(MfdWeb) web = fixture_web (f, ca_path, TEST_TIMEOUT_MS);
+  g_autoptr(MfdObservation) observation = NULL;
+  g_autoptr(MfdEopRanges) ranges = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *hostile = hidden_nesting ();
+  g_autofree char *rdap_cache = g_build_filename (f->cache_dir, "rdap-dns.json", NULL);
+  g_autofree char *eop_cache = g_build_filename (f->cache_dir, "eop-ranges.json", NULL);
+
+  g_assert_cmpint (g_mkdir_with_parents (f->cache_dir, 0700), ==, 0);
+  g_file_set_contents (rdap_cache, hostile, -1, &error);
+  g_assert_no_error (error);
+  g_file_set_contents (eop_cache, hostile, -1, &error);
+  g_assert_no_error (error);
+
+  /* The bootstrap copy is unusable: downloaded again. The domain's answer
+   * is the hostile text. */
+  serve_bootstrap (f);
+  mfd_test_web_serve (&f->web, "/rdap/com/domain/contoso.com", 200, "application/rdap+json", hostile);
+  observation = check_registration (f, web, "mail.contoso.com");
+  g_assert_cmpint (observation->outcome, ==, MFD_OUTCOME_INCONCLUSIVE);
+  g_assert_cmpuint (mfd_test_web_hits (&f->web, "/rdap/dns.json"), ==, 1);
+
+  /* The EOP copy is no copy. */
+  ranges = get_eop_ranges (f, web, TRUE, &error);
+  g_assert_error (error, MFD_WEB_ERROR, MFD_WEB_ERROR_OFFLINE);
+  g_assert_null (ranges);
+}
+
 static void
 test_rdap_expiring_soon (Fixture       *f,
                          gconstpointer  data)
@@ -849,6 +896,58 @@ test_eop_ranges_cache (Fixture       *f,
   assert_ranges (failing, "52.100.0.0/14");
   g_assert_true (failing->from_cache);
   g_assert_true (failing->stale);
+}
+
+/* The copy on disk belongs to the service it came from: a run against
+ * another --endpoints-url (a test server, a mirror) neither uses the
+ * default service's copy nor leaves its own ranges behind for the default
+ * to show, online within the hour or offline. */
+static void
+test_eop_ranges_cache_source (Fixture       *f,
+                              gconstpointer  data)
+{
+  g_autoptr(MfdWeb) web = fixture_web (f, ca_path, TEST_TIMEOUT_MS);
+  g_autoptr(MfdWeb) other_web = NULL;
+  g_autoptr(MfdEopRanges) first = NULL;
+  g_autoptr(MfdEopRanges) other = NULL;
+  g_autoptr(MfdEopRanges) offline = NULL;
+  g_autoptr(MfdEopRanges) back = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *doh = g_strconcat (f->web.base, "/resolve", NULL);
+  g_autofree char *bootstrap = g_strconcat (f->web.base, "/rdap/dns.json", NULL);
+  g_autofree char *other_base = g_strconcat (f->web.base, "/other", NULL);
+
+  serve_endpoints (f, "2026010100", "\"40.92.0.0/15\"");
+  serve_json (f, "/other/version/Worldwide", "{\"instance\": \"Worldwide\", \"latest\": \"2026010100\"}");
+  serve_json (f, "/other/endpoints/Worldwide",
+              "[{\"id\": 9, \"urls\": [\"*.mail.protection.outlook.com\"], \"tcpPorts\": \"25\","
+              "  \"ips\": [\"203.0.113.0/24\"]}]");
+
+  first = get_eop_ranges (f, web, FALSE, &error);
+  g_assert_no_error (error);
+  assert_ranges (first, "40.92.0.0/15");
+
+  /* Another service within the hour: asked, not answered from the copy. */
+  other_web = mfd_web_new (doh, bootstrap, other_base, ca_path, TEST_TIMEOUT_MS);
+  mfd_web_set_cache_dir (other_web, f->cache_dir);
+  other = get_eop_ranges (f, other_web, FALSE, &error);
+  g_assert_no_error (error);
+  assert_ranges (other, "203.0.113.0/24");
+  g_assert_false (other->from_cache);
+  g_assert_cmpuint (mfd_test_web_hits (&f->web, "/other/version/Worldwide"), ==, 1);
+  g_assert_cmpuint (mfd_test_web_hits (&f->web, "/other/endpoints/Worldwide"), ==, 1);
+
+  /* Back on the default service: the other copy is not shown, offline… */
+  offline = get_eop_ranges (f, web, TRUE, &error);
+  g_assert_error (error, MFD_WEB_ERROR, MFD_WEB_ERROR_OFFLINE);
+  g_assert_null (offline);
+  g_clear_error (&error);
+
+  /* …nor online, where the default service is asked again. */
+  back = get_eop_ranges (f, web, FALSE, &error);
+  g_assert_no_error (error);
+  assert_ranges (back, "40.92.0.0/15");
+  g_assert_cmpuint (mfd_test_web_hits (&f->web, "/version/Worldwide"), ==, 2);
 }
 
 static void
@@ -1241,11 +1340,27 @@ test_json_shape (void)
     { "[1,2,3,4]", 1, 4, TRUE },
     { "[1,2,3,4,5]", 1, 4, FALSE },
     { "[\",,,,,,,,\"]", 1, 4, TRUE },
+    /* What json-glib reads but JSON does not have is refused, so that no
+     * bracket can hide from the count behind it. */
+    { "[1 /* \" */ ]", 9, 10, FALSE },
+    { "[1 // \"\n]", 9, 10, FALSE },
+    { "[1 / \" / ]", 9, 10, FALSE },
+    { "['\"']", 9, 10, FALSE },
+    { "[$ff, 0x1f]", 9, 10, FALSE },
+    { "var a = [1];", 9, 10, FALSE },
+    { "[\"\\ud800\", 1]", 9, 10, FALSE },
+    { "[\"\\udc00\"]", 9, 10, FALSE },
+    { "[\"\\u12\"]", 9, 10, FALSE },
+    { "[\"\\q\"]", 9, 10, FALSE },
+    { "[\"\\ud83d\\ude00 \\u00e9 \\n\\/\"]", 9, 10, TRUE },
+    { "\xEF\xBB\xBF[1]", 9, 10, TRUE },
+    { "[1e-5, -2.5E+3, true, false, null]", 9, 10, TRUE },
+    { "[\"/* '$ \"]", 9, 10, TRUE },
   };
 
   for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
-    g_assert_cmpint (mfd_web_json_shape_ok (cases[i].json, strlen (cases[i].json),
-                                            cases[i].depth, cases[i].items),
+    g_assert_cmpint (mfd_json_shape_check (cases[i].json, strlen (cases[i].json),
+                                           cases[i].depth, cases[i].items) == MFD_JSON_SHAPE_OK,
                      ==, cases[i].ok);
 }
 
@@ -1297,6 +1412,8 @@ main (int   argc,
 
   add_fixture_test ("/web/eop/cache", NULL, test_eop_ranges_cache);
   add_fixture_test ("/web/eop/no-cache", NULL, test_eop_ranges_no_cache);
+  add_fixture_test ("/web/eop/cache-source", NULL, test_eop_ranges_cache_source);
+  add_fixture_test ("/web/hidden-nesting", NULL, test_hidden_nesting);
 
   for (guint i = 0; i < G_N_ELEMENTS (break_cases); i++)
     {

@@ -16,6 +16,7 @@
 
 #include "mfd-connector.h"
 #include "mfd-connector-private.h"
+#include "mfd-json-shape.h"
 #include "mfd-text.h"
 
 /* The fields the model understands, as Get-OutboundConnector names them.
@@ -241,6 +242,21 @@ object_text (JsonObject *object,
   return NULL;
 }
 
+/* A flag of such an object: TRUE only for a JSON true. Anything else
+ * (absent, null, a list, an object) reads as false rather than reaching
+ * json-glib's typed getters, which refuse other node types. */
+static gboolean
+object_flag (JsonObject *object,
+             const char *member)
+{
+  JsonNode *node = json_object_get_member (object, member);
+
+  return node != NULL
+         && JSON_NODE_HOLDS_VALUE (node)
+         && json_node_get_value_type (node) == G_TYPE_BOOLEAN
+         && json_node_get_boolean (node);
+}
+
 static char *
 element_text (JsonNode *node,
               Field     field)
@@ -258,7 +274,7 @@ element_text (JsonNode *node,
 
   if (field == FIELD_SMART_HOSTS)
     {
-      gboolean is_ip = json_object_get_boolean_member_with_default (object, "IsIPAddress", FALSE);
+      gboolean is_ip = object_flag (object, "IsIPAddress");
 
       text = is_ip ? object_text (object, "Address") : object_text (object, "Domain");
       if (text == NULL)
@@ -273,7 +289,7 @@ element_text (JsonNode *node,
   text = object_text (object, "Domain");
   if (text == NULL)
     return NULL;
-  if (json_object_get_boolean_member_with_default (object, "IncludeSubDomains", FALSE))
+  if (object_flag (object, "IncludeSubDomains"))
     return g_strconcat ("*.", text, NULL);
   return g_strdup (text);
 }
@@ -476,102 +492,48 @@ mfd_connector_new_from_json (JsonObject  *object,
   return g_steal_pointer (&self);
 }
 
-/* The value of the four hex digits of a \u escape at @p, or -1. */
-static int
-unicode_escape_at (const char *p,
-                   const char *end)
-{
-  int value = 0;
-
-  if (end - p < 6 || p[0] != '\\' || p[1] != 'u')
-    return -1;
-  for (int i = 2; i < 6; i++)
-    {
-      int digit = g_ascii_xdigit_value (p[i]);
-
-      if (digit < 0)
-        return -1;
-      value = value * 16 + digit;
-    }
-  return value;
-}
-
-/* JSON nesting depth, NUL bytes and escapes JSON does not allow, checked
- * before json-glib's recursive parser sees the text: json-glib (GScanner)
- * turns a lone "\ud800", a short "\udc" that swallows the closing quote,
- * or an octal "\333" into bytes that are not UTF-8, which the model would
- * keep and a saved list could then not be read back. Only the
- * structure is scanned; the parser does the real validation. */
+/* The shape json-glib would recurse into, checked before it does (see
+ * mfd-json-shape.c): besides the depth, NUL bytes and escapes JSON does not
+ * allow, which json-glib (GScanner) turns into bytes that are not UTF-8 —
+ * a lone "\ud800", a short "\udc" that swallows the closing quote, an
+ * octal "\333" — so that the model would keep them and a saved list could
+ * then not be read back. */
 static gboolean
 check_shape (const char  *data,
              gsize        len,
              GError     **error)
 {
-  gboolean in_string = FALSE;
-  gboolean escaped = FALSE;
-  guint depth = 0;
-
-  for (gsize i = 0; i < len; i++)
+  switch (mfd_json_shape_check (data, len, MFD_CONNECTOR_MAX_DEPTH, G_MAXUINT))
     {
-      char c = data[i];
+    case MFD_JSON_SHAPE_OK:
+    case MFD_JSON_SHAPE_TOO_MANY:
+      return TRUE;
 
-      if (c == '\0')
-        {
-          g_set_error_literal (error, MFD_CONNECTOR_ERROR, MFD_CONNECTOR_ERROR_PARSE,
-                                mfd_tr (NULL, N_("The text contains NUL bytes, so it is not a connector export.")));
-          return FALSE;
-        }
+    case MFD_JSON_SHAPE_NUL:
+      g_set_error_literal (error, MFD_CONNECTOR_ERROR, MFD_CONNECTOR_ERROR_PARSE,
+                            mfd_tr (NULL, N_("The text contains NUL bytes, so it is not a connector export.")));
+      return FALSE;
 
-      if (in_string)
-        {
-          if (escaped)
-            {
-              int unit = unicode_escape_at (data + i - 1, data + len);
+    case MFD_JSON_SHAPE_BAD_ESCAPE:
+      g_set_error_literal (error, MFD_CONNECTOR_ERROR, MFD_CONNECTOR_ERROR_PARSE,
+                            mfd_tr (NULL, N_("The text contains an escape sequence that JSON does not allow (such as an unpaired UTF-16 surrogate), so it is not valid JSON text.")));
+      return FALSE;
 
-              escaped = FALSE;
-              if (unit >= 0xD800 && unit <= 0xDBFF)
-                {
-                  int low = unicode_escape_at (data + i + 5, data + len);
+    case MFD_JSON_SHAPE_NOT_JSON:
+      g_set_error_literal (error, MFD_CONNECTOR_ERROR, MFD_CONNECTOR_ERROR_PARSE,
+                            mfd_tr (NULL, N_("The text contains something JSON does not allow outside quoted text (such as a comment or a single quote), so it is not valid JSON text.")));
+      return FALSE;
 
-                  if (low >= 0xDC00 && low <= 0xDFFF)
-                    {
-                      i += 10;
-                      continue;
-                    }
-                }
-              if (strchr ("\"\\/bfnrtu", c) == NULL ||
-                  (c == 'u' && (unit < 0 || (unit >= 0xD800 && unit <= 0xDFFF))))
-                {
-                  g_set_error_literal (error, MFD_CONNECTOR_ERROR, MFD_CONNECTOR_ERROR_PARSE,
-                                        mfd_tr (NULL, N_("The text contains an escape sequence that JSON does not allow (such as an unpaired UTF-16 surrogate), so it is not valid JSON text.")));
-                  return FALSE;
-                }
-            }
-          else if (c == '\\')
-            escaped = TRUE;
-          else if (c == '"')
-            in_string = FALSE;
-          continue;
-        }
+    case MFD_JSON_SHAPE_TOO_DEEP:
+    default:
+      {
+        g_autofree char *max = g_strdup_printf ("%d", MFD_CONNECTOR_MAX_DEPTH);
+        g_autofree char *message = mfd_text_render_va (NULL, N_("The JSON is nested more than {1} levels deep, so it is not a connector export."), max, NULL);
 
-      if (c == '"')
-        in_string = TRUE;
-      else if (c == '[' || c == '{')
-        {
-          if (++depth > MFD_CONNECTOR_MAX_DEPTH)
-            {
-              g_autofree char *max = g_strdup_printf ("%d", MFD_CONNECTOR_MAX_DEPTH);
-              g_autofree char *message = mfd_text_render_va (NULL, N_("The JSON is nested more than {1} levels deep, so it is not a connector export."), max, NULL);
-
-              g_set_error_literal (error, MFD_CONNECTOR_ERROR, MFD_CONNECTOR_ERROR_TOO_LARGE, message);
-              return FALSE;
-            }
-        }
-      else if ((c == ']' || c == '}') && depth > 0)
-        depth--;
+        g_set_error_literal (error, MFD_CONNECTOR_ERROR, MFD_CONNECTOR_ERROR_TOO_LARGE, message);
+        return FALSE;
+      }
     }
-
-  return TRUE;
 }
 
 /* UTF-8 text from what PowerShell may have written: UTF-8 with or without a

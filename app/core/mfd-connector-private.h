@@ -50,5 +50,8 @@ gboolean   mfd_connector_text_is_format_list (const char  *text,
 JsonArray *mfd_connector_format_list_read    (const char  *text,
                                               gsize        len,
                                               GError     **error);
+/* How many times the store has written its file: for the tests, which
+ * check that saves asked for while one runs are folded into one write. */
+guint    mfd_connector_store_get_writes   (MfdConnectorStore *self);
 
 G_END_DECLS

@@ -7,9 +7,15 @@
 
 #define G_LOG_DOMAIN "mfd-connector-store"
 
+/* renameat2() and RENAME_NOREPLACE */
+#define _GNU_SOURCE
+
 #include "config.h"
 
 #include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <unistd.h>
 #include <glib/gi18n-lib.h>
 #include <glib/gstdio.h>
 
@@ -24,9 +30,17 @@ struct _MfdConnectorStore
   char      *path;
   GPtrArray *items;
 
-  /* An unreadable file that could not be moved aside is still at @path;
-   * saving is refused so that it is never overwritten. */
+  /* A file that exists but could not be read (permissions, I/O, or a
+   * corrupt one that could not be moved aside) is still at @path; saving
+   * is refused so that it is never overwritten. */
   gboolean   save_blocked;
+
+  /* One write at a time, so that an older list never lands after a newer
+   * one: the tasks the running write will answer, and those that asked
+   * while it ran, which one write of the list as it is then serves. */
+  GPtrArray *writing;
+  GPtrArray *queued;
+  guint      writes;
 };
 
 static void mfd_connector_store_list_model_init (GListModelInterface *iface);
@@ -58,6 +72,33 @@ load_result_free (LoadResult *result)
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (LoadResult, load_result_free)
 
+/* Renames @from to @to unless @to exists, in one step: a test for the name
+ * followed by rename() could still replace a file that appeared in between,
+ * and takes a dangling symbolic link for a free name. RENAME_NOREPLACE
+ * where the file system has it; otherwise a hard link (which never
+ * replaces either) and the removal of the old name. */
+static gboolean
+rename_no_replace (const char *from,
+                   const char *to)
+{
+  if (renameat2 (AT_FDCWD, from, AT_FDCWD, to, RENAME_NOREPLACE) == 0)
+    return TRUE;
+  if (errno != EINVAL && errno != ENOSYS && errno != ENOTSUP)
+    return FALSE;
+
+  if (link (from, to) != 0)
+    return FALSE;
+  if (g_unlink (from) != 0)
+    {
+      int saved_errno = errno;
+
+      g_unlink (to);
+      errno = saved_errno;
+      return FALSE;
+    }
+  return TRUE;
+}
+
 /* Moves an unreadable file to "<path>.corrupt-<timestamp>[-N]", never onto
  * an existing file. Returns the new path. */
 static char *
@@ -72,24 +113,37 @@ move_aside (const char  *path,
       g_autofree char *aside = attempt == 1
         ? g_strdup_printf ("%s.corrupt-%s", path, stamp)
         : g_strdup_printf ("%s.corrupt-%s-%u", path, stamp, attempt);
+      int saved_errno;
 
-      if (g_file_test (aside, G_FILE_TEST_EXISTS))
+      if (rename_no_replace (path, aside))
+        return g_steal_pointer (&aside);
+
+      saved_errno = errno;
+      if (saved_errno == EEXIST)
         continue;
-
-      if (g_rename (path, aside) != 0)
-        {
-          int saved_errno = errno;
-
-          g_set_error_literal (error, G_FILE_ERROR, g_file_error_from_errno (saved_errno),
-                               g_strerror (saved_errno));
-          return NULL;
-        }
-
-      return g_steal_pointer (&aside);
+      g_set_error_literal (error, G_FILE_ERROR, g_file_error_from_errno (saved_errno),
+                           g_strerror (saved_errno));
+      return NULL;
     }
 
   g_set_error_literal (error, G_FILE_ERROR, G_FILE_ERROR_EXIST, g_strerror (EEXIST));
   return NULL;
+}
+
+/* The file is there but cannot be read: it is left where it is, the list
+ * shows empty, and no save replaces it (see write_file()) until a later
+ * load can read it or it has been moved away. */
+static LoadResult *
+unreadable (const char  *reason,
+            GError     **error)
+{
+  LoadResult *result = g_new0 (LoadResult, 1);
+  g_autofree char *message = mfd_text_render_va (NULL, N_("The saved connector list could not be read ({1}). It was left as it is, and nothing will be saved over it until it can be read."),
+                                                 reason, NULL);
+
+  result->blocked = TRUE;
+  g_set_error_literal (error, MFD_CONNECTOR_ERROR, MFD_CONNECTOR_ERROR_UNREADABLE, message);
+  return result;
 }
 
 /* Blocking; runs in a worker thread for the async call. */
@@ -109,6 +163,7 @@ read_file (const char  *path,
   if (g_stat (path, &st) != 0)
     {
       int saved_errno = errno;
+      g_autofree char *reason = NULL;
 
       if (saved_errno == ENOENT)
         {
@@ -116,9 +171,10 @@ read_file (const char  *path,
           return g_steal_pointer (&result);
         }
 
-      g_set_error (error, G_FILE_ERROR, g_file_error_from_errno (saved_errno),
-                   "%s: %s", path, g_strerror (saved_errno));
-      return NULL;
+      /* Not "no such file": it may well exist (a directory on the way
+       * that cannot be searched, an I/O error). */
+      reason = g_strdup_printf ("%s: %s", path, g_strerror (saved_errno));
+      return unreadable (reason, error);
     }
 
   if (st.st_size > MFD_CONNECTOR_MAX_INPUT)
@@ -128,8 +184,12 @@ read_file (const char  *path,
       g_autofree char *reason = mfd_text_render_va (NULL, N_("The text is larger than {1} MB, so it is not a connector export."), max, NULL);
       read_error = g_error_new_literal (MFD_CONNECTOR_ERROR, MFD_CONNECTOR_ERROR_TOO_LARGE, reason);
     }
-  else if (!g_file_get_contents (path, &contents, &len, error))
-    return NULL;
+  else if (!g_file_get_contents (path, &contents, &len, &read_error))
+    {
+      /* Permission denied, an I/O error, a directory in its place: what
+       * is in the file is unknown, so it must not be replaced. */
+      return unreadable (read_error->message, error);
+    }
   else
     result->connectors = mfd_connector_import (contents, len, &read_error);
 
@@ -288,10 +348,88 @@ serialize (MfdConnectorStore *self)
   return g_bytes_new_take (data, len);
 }
 
-/* Blocking; runs in a worker thread for the async call. */
+static void
+set_refused_error (const char  *path,
+                   GError     **error)
+{
+  g_autofree char *message = mfd_text_render_va (NULL, N_("The connector list was not saved, so that the unreadable file “{1}” is not overwritten. Move or delete it, then try again."),
+                                                 path, NULL);
+
+  g_set_error_literal (error, MFD_CONNECTOR_ERROR, MFD_CONNECTOR_ERROR_UNREADABLE, message);
+}
+
+static gboolean
+set_errno_error (const char  *path,
+                 int          saved_errno,
+                 GError     **error)
+{
+  g_set_error (error, G_FILE_ERROR, g_file_error_from_errno (saved_errno),
+               "%s: %s", path, g_strerror (saved_errno));
+  return FALSE;
+}
+
+/* The whole list into a new file beside @path, synced; then moved to @path
+ * only if nothing is there (the unreadable file has been moved or deleted
+ * since), so that it cannot replace one that is still there or has just
+ * appeared. */
+static gboolean
+write_file_no_replace (const char  *path,
+                       const char  *data,
+                       gsize        len,
+                       GError     **error)
+{
+  g_autofree char *tmp = g_strconcat (path, ".new-XXXXXX", NULL);
+  int fd = g_mkstemp_full (tmp, O_WRONLY | O_CLOEXEC, 0600);
+  int saved_errno;
+
+  if (fd < 0)
+    return set_errno_error (tmp, errno, error);
+
+  while (len > 0)
+    {
+      gssize n = write (fd, data, len);
+
+      if (n < 0 && errno == EINTR)
+        continue;
+      if (n < 0)
+        break;
+      data += n;
+      len -= n;
+    }
+  if (len > 0 || fsync (fd) != 0)
+    {
+      saved_errno = errno;
+      close (fd);
+      g_unlink (tmp);
+      return set_errno_error (tmp, saved_errno, error);
+    }
+  if (close (fd) != 0)
+    {
+      saved_errno = errno;
+      g_unlink (tmp);
+      return set_errno_error (tmp, saved_errno, error);
+    }
+
+  if (rename_no_replace (tmp, path))
+    return TRUE;
+
+  saved_errno = errno;
+  g_unlink (tmp);
+  if (saved_errno == EEXIST)
+    {
+      set_refused_error (path, error);
+      return FALSE;
+    }
+  return set_errno_error (path, saved_errno, error);
+}
+
+/* Blocking; runs in a worker thread for the async call. @only_if_absent:
+ * the file at @path could not be read, so it may only be written if it is
+ * gone by now. */
 static gboolean
 write_file (const char  *path,
             GBytes      *bytes,
+            gboolean     only_if_absent,
             GError     **error)
 {
   g_autofree char *dir = g_path_get_dirname (path);
@@ -299,13 +437,10 @@ write_file (const char  *path,
   const char *data = g_bytes_get_data (bytes, &len);
 
   if (g_mkdir_with_parents (dir, 0700) != 0)
-    {
-      int saved_errno = errno;
+    return set_errno_error (dir, errno, error);
 
-      g_set_error (error, G_FILE_ERROR, g_file_error_from_errno (saved_errno),
-                   "%s: %s", dir, g_strerror (saved_errno));
-      return FALSE;
-    }
+  if (only_if_absent)
+    return write_file_no_replace (path, data, len, error);
 
   /* Written to a temporary file, synced and renamed over the old one, so a
    * crash leaves either the old list or the new one, never half of one. */
@@ -313,20 +448,10 @@ write_file (const char  *path,
                                    G_FILE_SET_CONTENTS_CONSISTENT, 0600, error);
 }
 
-static gboolean
-check_save_allowed (MfdConnectorStore  *self,
-                    GError            **error)
+guint
+mfd_connector_store_get_writes (MfdConnectorStore *self)
 {
-  if (self->save_blocked)
-    {
-      g_autofree char *message = mfd_text_render_va (NULL, N_("The connector list was not saved, so that the unreadable file “{1}” is not overwritten. Move or delete it, then try again."),
-                                                     self->path, NULL);
-
-      g_set_error_literal (error, MFD_CONNECTOR_ERROR, MFD_CONNECTOR_ERROR_CORRUPT, message);
-      return FALSE;
-    }
-
-  return TRUE;
+  return self->writes;
 }
 
 gboolean
@@ -338,17 +463,18 @@ mfd_connector_store_save (MfdConnectorStore  *self,
   g_return_val_if_fail (MFD_IS_CONNECTOR_STORE (self), FALSE);
   g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
 
-  if (!check_save_allowed (self, error))
-    return FALSE;
-
   bytes = serialize (self);
-  return write_file (self->path, bytes, error);
+  if (!write_file (self->path, bytes, self->save_blocked, error))
+    return FALSE;
+  self->save_blocked = FALSE;
+  return TRUE;
 }
 
 typedef struct
 {
-  char   *path;
-  GBytes *bytes;
+  char     *path;
+  GBytes   *bytes;
+  gboolean  only_if_absent;
 } SaveTaskData;
 
 static void
@@ -368,10 +494,62 @@ save_thread (GTask        *task,
   SaveTaskData *data = task_data;
   GError *error = NULL;
 
-  if (write_file (data->path, data->bytes, &error))
+  if (write_file (data->path, data->bytes, data->only_if_absent, &error))
     g_task_return_boolean (task, TRUE);
   else
     g_task_return_error (task, error);
+}
+
+static void start_write (MfdConnectorStore *self);
+
+static void
+on_write_done_cb (GObject      *object,
+                  GAsyncResult *result,
+                  gpointer      user_data)
+{
+  MfdConnectorStore *self = MFD_CONNECTOR_STORE (object);
+  SaveTaskData *data = g_task_get_task_data (G_TASK (result));
+  g_autoptr(GPtrArray) answered = g_steal_pointer (&self->writing);
+  g_autoptr(GError) error = NULL;
+
+  /* The unreadable file was gone, and the list now stands in its place. */
+  if (g_task_propagate_boolean (G_TASK (result), &error) && data->only_if_absent)
+    self->save_blocked = FALSE;
+
+  for (guint i = 0; i < answered->len; i++)
+    {
+      GTask *task = g_ptr_array_index (answered, i);
+
+      if (error != NULL)
+        g_task_return_error (task, g_error_copy (error));
+      else
+        g_task_return_boolean (task, TRUE);
+    }
+
+  if (self->queued->len > 0)
+    start_write (self);
+}
+
+/* Writes the list as it is now for every queued task. */
+static void
+start_write (MfdConnectorStore *self)
+{
+  g_autoptr(GTask) write = NULL;
+  SaveTaskData *data;
+
+  /* Serialised here, so the worker never touches the connectors. */
+  data = g_new0 (SaveTaskData, 1);
+  data->path = g_strdup (self->path);
+  data->bytes = serialize (self);
+  data->only_if_absent = self->save_blocked;
+  self->writes++;
+  self->writing = g_steal_pointer (&self->queued);
+  self->queued = g_ptr_array_new_with_free_func (g_object_unref);
+
+  write = g_task_new (self, NULL, on_write_done_cb, NULL);
+  g_task_set_source_tag (write, start_write);
+  g_task_set_task_data (write, data, (GDestroyNotify) save_task_data_free);
+  g_task_run_in_thread (write, save_thread);
 }
 
 void
@@ -381,8 +559,6 @@ mfd_connector_store_save_async (MfdConnectorStore   *self,
                                 gpointer             user_data)
 {
   g_autoptr(GTask) task = NULL;
-  GError *error = NULL;
-  SaveTaskData *data;
 
   g_return_if_fail (MFD_IS_CONNECTOR_STORE (self));
   g_return_if_fail (cancellable == NULL || G_IS_CANCELLABLE (cancellable));
@@ -390,18 +566,9 @@ mfd_connector_store_save_async (MfdConnectorStore   *self,
   task = g_task_new (self, cancellable, callback, user_data);
   g_task_set_source_tag (task, mfd_connector_store_save_async);
 
-  if (!check_save_allowed (self, &error))
-    {
-      g_task_return_error (task, error);
-      return;
-    }
-
-  /* Serialised here, so the worker never touches the connectors. */
-  data = g_new0 (SaveTaskData, 1);
-  data->path = g_strdup (self->path);
-  data->bytes = serialize (self);
-  g_task_set_task_data (task, data, (GDestroyNotify) save_task_data_free);
-  g_task_run_in_thread (task, save_thread);
+  g_ptr_array_add (self->queued, g_steal_pointer (&task));
+  if (self->writing == NULL)
+    start_write (self);
 }
 
 gboolean
@@ -569,6 +736,7 @@ mfd_connector_store_finalize (GObject *object)
 
   g_clear_pointer (&self->path, g_free);
   g_clear_pointer (&self->items, g_ptr_array_unref);
+  g_clear_pointer (&self->queued, g_ptr_array_unref);
 
   G_OBJECT_CLASS (mfd_connector_store_parent_class)->finalize (object);
 }
@@ -633,4 +801,5 @@ static void
 mfd_connector_store_init (MfdConnectorStore *self)
 {
   self->items = g_ptr_array_new_with_free_func (g_object_unref);
+  self->queued = g_ptr_array_new_with_free_func (g_object_unref);
 }

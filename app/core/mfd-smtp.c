@@ -29,6 +29,7 @@ struct _MfdSmtpConnection
 
   GSocket          *socket;
   GByteArray       *inbuf;
+  struct _ReplyParser *parser;        /* the reply in inbuf, as far as read */
   GHashTable       *extensions;      /* upper-case keyword -> parameters */
 
   MfdSmtpReadFunc   read_func;
@@ -67,28 +68,58 @@ mfd_smtp_reply_to_string (const MfdSmtpReply *reply)
   return g_string_free (str, FALSE);
 }
 
-MfdSmtpParseStatus
-mfd_smtp_parse_reply (const guint8   *data,
-                      gsize           len,
-                      gsize          *consumed,
-                      MfdSmtpReply  **reply,
-                      GError        **error)
+/* One reply being read. The lines complete so far are kept, with where the
+ * next one starts and how much of it has been searched for its end, so
+ * that however the server cuts the reply into reads each byte is looked at
+ * once: a reply that trickles in a byte at a time costs no more than one
+ * that arrives whole. */
+typedef struct _ReplyParser
 {
-  g_autoptr(GPtrArray) lines = g_ptr_array_new_with_free_func (g_free);
-  gsize pos = 0;
-  int code = -1;
+  GPtrArray *lines;
+  int        code;
+  gsize      pos;        /* where the first incomplete line starts */
+  gsize      scanned;    /* bytes from there known to hold no '\n' */
+  guint64    examined;   /* bytes searched or copied, for the tests */
+} ReplyParser;
 
-  g_return_val_if_fail (data != NULL || len == 0, MFD_SMTP_PARSE_ERROR);
+static void
+reply_parser_reset (ReplyParser *parser)
+{
+  g_clear_pointer (&parser->lines, g_ptr_array_unref);
+  parser->code = -1;
+  parser->pos = 0;
+  parser->scanned = 0;
+}
+
+/* @data is the whole reply received so far, from its first byte; each call
+ * may only add bytes at the end. */
+static MfdSmtpParseStatus
+reply_parser_feed (ReplyParser    *parser,
+                   const guint8   *data,
+                   gsize           len,
+                   gsize          *consumed,
+                   MfdSmtpReply  **reply,
+                   GError        **error)
+{
+  if (parser->lines == NULL)
+    parser->lines = g_ptr_array_new_with_free_func (g_free);
 
   for (;;)
     {
-      gsize avail = len - pos;
+      gsize avail = len - parser->pos;
       gsize scan = MIN (avail, (gsize) MFD_SMTP_MAX_LINE);
-      const guint8 *line = data != NULL ? data + pos : NULL;
-      const guint8 *nl = scan > 0 ? memchr (line, '\n', scan) : NULL;
+      const guint8 *line = data != NULL ? data + parser->pos : NULL;
+      const guint8 *nl = NULL;
       gsize line_len, text_len;
       int line_code;
       gboolean last;
+
+      if (scan > parser->scanned)
+        {
+          nl = memchr (line + parser->scanned, '\n', scan - parser->scanned);
+          parser->examined += (nl != NULL ? (gsize) (nl - line) + 1 : scan) - parser->scanned;
+          parser->scanned = nl != NULL ? (gsize) (nl - line) : scan;
+        }
 
       if (nl == NULL)
         {
@@ -108,13 +139,13 @@ mfd_smtp_parse_reply (const guint8   *data,
         }
 
       line_len = nl - line;
-      if (pos + line_len + 1 > MFD_SMTP_MAX_REPLY)
+      if (parser->pos + line_len + 1 > MFD_SMTP_MAX_REPLY)
         {
           g_set_error (error, MFD_SMTP_ERROR, MFD_SMTP_ERROR_TOO_LARGE,
                        "Reply larger than %d bytes", MFD_SMTP_MAX_REPLY);
           return MFD_SMTP_PARSE_ERROR;
         }
-      if (lines->len >= MFD_SMTP_MAX_LINES)
+      if (parser->lines->len >= MFD_SMTP_MAX_LINES)
         {
           g_set_error (error, MFD_SMTP_ERROR, MFD_SMTP_ERROR_TOO_MANY_LINES,
                        "Reply of more than %d lines", MFD_SMTP_MAX_LINES);
@@ -137,30 +168,76 @@ mfd_smtp_parse_reply (const guint8   *data,
         }
 
       line_code = (line[0] - '0') * 100 + (line[1] - '0') * 10 + (line[2] - '0');
-      if (code >= 0 && line_code != code)
+      if (parser->code >= 0 && line_code != parser->code)
         {
           g_set_error (error, MFD_SMTP_ERROR, MFD_SMTP_ERROR_MALFORMED,
-                       "Reply lines with different codes (%d, %d)", code, line_code);
+                       "Reply lines with different codes (%d, %d)", parser->code, line_code);
           return MFD_SMTP_PARSE_ERROR;
         }
-      code = line_code;
+      parser->code = line_code;
       last = text_len == 3 || line[3] == ' ';
 
-      g_ptr_array_add (lines, text_len > 4
+      g_ptr_array_add (parser->lines, text_len > 4
                        ? mfd_text_sanitize ((const char *) line + 4, text_len - 4, 512)
                        : g_strdup (""));
-      pos += line_len + 1;
+      parser->examined += text_len;
+      parser->pos += line_len + 1;
+      parser->scanned = 0;
 
       if (last)
         break;
     }
 
-  g_ptr_array_add (lines, NULL);
+  g_ptr_array_add (parser->lines, NULL);
   *reply = g_new0 (MfdSmtpReply, 1);
-  (*reply)->code = code;
-  (*reply)->lines = (char **) g_ptr_array_free (g_steal_pointer (&lines), FALSE);
-  *consumed = pos;
+  (*reply)->code = parser->code;
+  (*reply)->lines = (char **) g_ptr_array_free (g_steal_pointer (&parser->lines), FALSE);
+  *consumed = parser->pos;
+  reply_parser_reset (parser);
   return MFD_SMTP_PARSE_COMPLETE;
+}
+
+MfdSmtpParseStatus
+mfd_smtp_parse_reply (const guint8   *data,
+                      gsize           len,
+                      gsize          *consumed,
+                      MfdSmtpReply  **reply,
+                      GError        **error)
+{
+  ReplyParser parser = { NULL, -1, 0, 0, 0 };
+  MfdSmtpParseStatus status;
+
+  g_return_val_if_fail (data != NULL || len == 0, MFD_SMTP_PARSE_ERROR);
+
+  status = reply_parser_feed (&parser, data, len, consumed, reply, error);
+  reply_parser_reset (&parser);
+  return status;
+}
+
+MfdSmtpParseStatus
+mfd_smtp_parse_reply_in_steps (const guint8   *data,
+                               gsize           len,
+                               gsize           step,
+                               gsize          *consumed,
+                               MfdSmtpReply  **reply,
+                               GError        **error)
+{
+  ReplyParser parser = { NULL, -1, 0, 0, 0 };
+  MfdSmtpParseStatus status;
+  gsize end = 0;
+
+  g_return_val_if_fail (data != NULL || len == 0, MFD_SMTP_PARSE_ERROR);
+  g_return_val_if_fail (step > 0, MFD_SMTP_PARSE_ERROR);
+
+  do
+    {
+      end = MIN (len, end + step);
+      status = reply_parser_feed (&parser, data, end, consumed, reply, error);
+    }
+  while (status == MFD_SMTP_PARSE_INCOMPLETE && end < len);
+
+  reply_parser_reset (&parser);
+  return status;
 }
 
 /* Socket I/O with a deadline ---------------------------------------------- */
@@ -299,6 +376,8 @@ mfd_smtp_connection_new (const char   *host,
   self->reply_timeout_ms = reply_timeout_ms;
   self->cancellable = cancellable != NULL ? g_object_ref (cancellable) : NULL;
   self->inbuf = g_byte_array_new ();
+  self->parser = g_new0 (ReplyParser, 1);
+  reply_parser_reset (self->parser);
   self->extensions = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
   return self;
 }
@@ -313,6 +392,8 @@ mfd_smtp_connection_free (MfdSmtpConnection *self)
   g_clear_object (&self->socket);
   g_clear_object (&self->cancellable);
   g_byte_array_unref (self->inbuf);
+  reply_parser_reset (self->parser);
+  g_free (self->parser);
   g_hash_table_unref (self->extensions);
   g_free (self->host);
   g_free (self->ip);
@@ -336,6 +417,12 @@ mfd_smtp_connection_set_transport (MfdSmtpConnection *self,
   self->transport_data = user_data;
 }
 
+guint64
+mfd_smtp_connection_get_bytes_examined (MfdSmtpConnection *self)
+{
+  return self->parser->examined;
+}
+
 gboolean
 mfd_smtp_connection_has_extension (MfdSmtpConnection *self,
                                    const char        *keyword)
@@ -356,13 +443,14 @@ read_reply (MfdSmtpConnection  *self,
       gsize consumed = 0;
       gssize n;
 
-      switch (mfd_smtp_parse_reply (self->inbuf->data, self->inbuf->len,
-                                    &consumed, &reply, error))
+      switch (reply_parser_feed (self->parser, self->inbuf->data, self->inbuf->len,
+                                 &consumed, &reply, error))
         {
         case MFD_SMTP_PARSE_COMPLETE:
           g_byte_array_remove_range (self->inbuf, 0, consumed);
           return reply;
         case MFD_SMTP_PARSE_ERROR:
+          reply_parser_reset (self->parser);
           return NULL;
         case MFD_SMTP_PARSE_INCOMPLETE:
         default:
@@ -797,6 +885,7 @@ mfd_smtp_connection_starttls (MfdSmtpConnection *self,
 
       mfd_observation_set_fact (obs, "discarded-bytes", discarded);
       g_byte_array_set_size (self->inbuf, 0);
+      reply_parser_reset (self->parser);
     }
   mfd_observation_set_detail (obs, N_("The server agreed to start TLS."), NULL);
   return obs;

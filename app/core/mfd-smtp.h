@@ -67,6 +67,16 @@ MfdSmtpParseStatus mfd_smtp_parse_reply (const guint8   *data,
                                          MfdSmtpReply  **reply,
                                          GError        **error);
 
+/* The same parse fed @step bytes more at a time, as a connection is when
+ * the reply trickles in: for the tests and the fuzz target, which check
+ * that the incremental parser gives exactly the answer of a whole parse. */
+MfdSmtpParseStatus mfd_smtp_parse_reply_in_steps (const guint8   *data,
+                                                  gsize           len,
+                                                  gsize           step,
+                                                  gsize          *consumed,
+                                                  MfdSmtpReply  **reply,
+                                                  GError        **error);
+
 /* Socket I/O that gives up at @deadline (monotonic µs) or on @cancellable.
  * A read returns 0 at end of stream. Errors are G_IO_ERROR_TIMED_OUT,
  * G_IO_ERROR_CANCELLED, G_IO_ERROR_CONNECTION_CLOSED (reset) or others.
@@ -121,6 +131,10 @@ void               mfd_smtp_connection_set_transport (MfdSmtpConnection *self,
                                                    gpointer           user_data);
 gboolean           mfd_smtp_connection_has_extension (MfdSmtpConnection *self,
                                                    const char        *keyword);
+/* How many bytes of the server's replies the parser has looked at so far.
+ * For tests: a reply that trickles in must not be parsed again from its
+ * start on every read, so this stays linear in what the server sent. */
+guint64            mfd_smtp_connection_get_bytes_examined (MfdSmtpConnection *self);
 
 MfdObservation    *mfd_smtp_connection_connect    (MfdSmtpConnection *self,
                                                    guint              timeout_ms);

@@ -29,9 +29,14 @@ typedef struct
   gboolean      swapped;
 } Catalog;
 
+/* (directory, language) -> Catalog* (NULL value = none). Entries are never
+ * removed: the strings mfd_tr() returns point into the mapped files, and
+ * callers on any thread may keep them as long as they like. Changing the
+ * directory (mfd_text_set_localedir) only sends later lookups to other
+ * entries; a process meets a handful of directories at most. */
 G_LOCK_DEFINE_STATIC (catalogs);
-static GHashTable *catalogs;      /* lang -> Catalog* (NULL value = none) */
-static char *localedir_override;
+static GHashTable *catalogs;
+static const char *localedir_override;   /* interned: never freed either */
 
 static void
 catalog_free (gpointer data)
@@ -78,14 +83,15 @@ catalog_string (const Catalog *catalog,
 }
 
 static Catalog *
-catalog_load (const char *lang)
+catalog_load (const char *localedir,
+              const char *lang)
 {
   g_autofree char *path = NULL;
   g_autoptr(GMappedFile) file = NULL;
   Catalog *catalog;
   guint32 magic;
 
-  path = g_build_filename (mfd_text_get_localedir (), lang, "LC_MESSAGES",
+  path = g_build_filename (localedir, lang, "LC_MESSAGES",
                            GETTEXT_PACKAGE ".mo", NULL);
   file = g_mapped_file_new (path, FALSE, NULL);
   if (file == NULL)
@@ -157,39 +163,39 @@ catalog_lookup (const Catalog *catalog,
 static const Catalog *
 get_catalog (const char *lang)
 {
+  const char *localedir = mfd_text_get_localedir ();
+  g_autofree char *key = g_strconcat (localedir, "\n", lang, NULL);
   Catalog *catalog;
 
   G_LOCK (catalogs);
   if (catalogs == NULL)
-    catalogs = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, catalog_free);
-  if (!g_hash_table_lookup_extended (catalogs, lang, NULL, (gpointer *) &catalog))
+    catalogs = g_hash_table_new (g_str_hash, g_str_equal);
+  if (!g_hash_table_lookup_extended (catalogs, key, NULL, (gpointer *) &catalog))
     {
-      catalog = catalog_load (lang);
-      g_hash_table_insert (catalogs, g_strdup (lang), catalog);
+      catalog = catalog_load (localedir, lang);
+      g_hash_table_insert (catalogs, g_steal_pointer (&key), catalog);
     }
   G_UNLOCK (catalogs);
 
   return catalog;
 }
 
+/* Safe at any time, from any thread: nothing loaded so far is freed (see
+ * the catalogue table above), so text already returned stays valid. */
 void
 mfd_text_set_localedir (const char *localedir)
 {
-  G_LOCK (catalogs);
-  g_free (localedir_override);
-  localedir_override = g_strdup (localedir);
-  if (catalogs != NULL)
-    g_hash_table_remove_all (catalogs);
-  G_UNLOCK (catalogs);
+  g_atomic_pointer_set (&localedir_override, g_intern_string (localedir));
 }
 
 const char *
 mfd_text_get_localedir (void)
 {
+  const char *override = g_atomic_pointer_get (&localedir_override);
   const char *env;
 
-  if (localedir_override != NULL)
-    return localedir_override;
+  if (override != NULL)
+    return override;
   /* Set by ./dev and the tests so the build tree's catalogues are used. */
   env = g_getenv ("MFD_LOCALEDIR");
   if (env != NULL && *env != '\0')

@@ -31,6 +31,7 @@
 typedef struct
 {
   gboolean       offline;
+  char          *source;       /* the endpoints URL the copy must come from */
   char          *cache_path;
   MfdEopRanges  *cached;       /* NULL when there is no usable copy */
   char          *client_request_id;
@@ -43,6 +44,7 @@ eop_fetch_free (EopFetch *fetch)
 {
   g_clear_pointer (&fetch->cached, mfd_eop_ranges_free);
   g_clear_pointer (&fetch->result, mfd_eop_ranges_free);
+  g_free (fetch->source);
   g_free (fetch->cache_path);
   g_free (fetch->client_request_id);
   g_free (fetch->latest);
@@ -183,10 +185,13 @@ parse_time (JsonObject *object,
   return g_date_time_new_from_iso8601 (text, NULL);
 }
 
-/* A damaged or foreign cache file is treated as no cache. */
+/* A damaged or foreign cache file is treated as no cache, and so is a copy
+ * from another service than @source (another --endpoints-url): its ranges
+ * say nothing about the service asked now. */
 MfdEopRanges *
 mfd_web_eop_cache_parse (const char  *data,
                          gsize        len,
+                         const char  *source,
                          char       **client_request_id)
 {
   g_autoptr(JsonParser) parser = json_parser_new_immutable ();
@@ -196,13 +201,14 @@ mfd_web_eop_cache_parse (const char  *data,
   JsonNode *root;
   const char *id;
 
-  if (!mfd_web_json_shape_ok (data, len, MFD_WEB_MAX_JSON_DEPTH, MFD_WEB_MAX_JSON_ITEMS)
+  if (mfd_json_shape_check (data, len, MFD_WEB_MAX_JSON_DEPTH, MFD_WEB_MAX_JSON_ITEMS) != MFD_JSON_SHAPE_OK
       || !json_parser_load_from_data (parser, data, len, NULL)
       || (root = json_parser_get_root (parser)) == NULL
       || !JSON_NODE_HOLDS_OBJECT (root))
     return NULL;
   object = json_node_get_object (root);
-  if (g_strcmp0 (mfd_web_json_get_string (object, "schema"), CACHE_SCHEMA) != 0)
+  if (g_strcmp0 (mfd_web_json_get_string (object, "schema"), CACHE_SCHEMA) != 0
+      || g_strcmp0 (mfd_web_json_get_string (object, "source"), source) != 0)
     return NULL;
 
   id = mfd_web_json_get_string (object, "client-request-id");
@@ -225,6 +231,7 @@ mfd_web_eop_cache_parse (const char  *data,
 
 static char *
 eop_cache_serialize (const MfdEopRanges *ranges,
+                     const char         *source,
                      const char         *client_request_id)
 {
   g_autoptr(JsonBuilder) builder = json_builder_new ();
@@ -236,6 +243,8 @@ eop_cache_serialize (const MfdEopRanges *ranges,
   json_builder_begin_object (builder);
   json_builder_set_member_name (builder, "schema");
   json_builder_add_string_value (builder, CACHE_SCHEMA);
+  json_builder_set_member_name (builder, "source");
+  json_builder_add_string_value (builder, source);
   json_builder_set_member_name (builder, "client-request-id");
   json_builder_add_string_value (builder, client_request_id);
   json_builder_set_member_name (builder, "version");
@@ -270,7 +279,7 @@ eop_cache_load_thread (GTask        *task,
 
   if (g_stat (fetch->cache_path, &st) == 0 && st.st_size <= MFD_WEB_MAX_BODY_SIZE
       && g_file_get_contents (fetch->cache_path, &data, &len, NULL))
-    fetch->cached = mfd_web_eop_cache_parse (data, len, &fetch->client_request_id);
+    fetch->cached = mfd_web_eop_cache_parse (data, len, fetch->source, &fetch->client_request_id);
 
   g_task_return_boolean (task, TRUE);
 }
@@ -283,7 +292,7 @@ eop_cache_save_thread (GTask        *task,
 {
   EopFetch *fetch = task_data;
   g_autofree char *dir = g_path_get_dirname (fetch->cache_path);
-  g_autofree char *data = eop_cache_serialize (fetch->result, fetch->client_request_id);
+  g_autofree char *data = eop_cache_serialize (fetch->result, fetch->source, fetch->client_request_id);
   g_autoptr(GError) error = NULL;
 
   /* A cache that cannot be written costs a download next time, nothing more. */
@@ -523,6 +532,7 @@ mfd_web_get_eop_ranges_async (MfdWeb              *self,
 
   fetch = g_new0 (EopFetch, 1);
   fetch->offline = offline || mfd_web_get_offline (self);
+  fetch->source = g_strdup (mfd_web_get_endpoints_url (self));
   fetch->cache_path = g_build_filename (mfd_web_get_cache_dir (self), CACHE_FILE_NAME, NULL);
   g_task_set_task_data (task, fetch, (GDestroyNotify) eop_fetch_free);
 

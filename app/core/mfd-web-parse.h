@@ -55,9 +55,11 @@ MfdObservation *mfd_web_rdap_parse_domain   (JsonNode    *root,
 /* The Microsoft 365 endpoint list: EOP's ranges on TCP 25, or NULL. */
 char         **mfd_web_eop_parse_endpoints  (JsonNode    *root);
 
-/* The endpoint cache file, or NULL when damaged or foreign. */
+/* The endpoint cache file, or NULL when damaged, foreign, or fetched from
+ * another endpoints URL than @source. */
 MfdEopRanges  *mfd_web_eop_cache_parse      (const char  *data,
                                              gsize        len,
+                                             const char  *source,
                                              char       **client_request_id);
 
 G_END_DECLS

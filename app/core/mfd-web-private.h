@@ -12,6 +12,7 @@
 #include <libsoup/soup.h>
 
 #include "mfd/mfd-web.h"
+#include "mfd-json-shape.h"
 
 G_BEGIN_DECLS
 
@@ -76,14 +77,9 @@ void            mfd_web_set_rdap_services      (MfdWeb              *self,
 MfdObservation *mfd_web_new_offline_observation (MfdStage            stage,
                                                  const char         *host);
 
-/* Rejects JSON whose arrays/objects nest deeper than @max_depth (the
- * parser recurses) or that holds more than @max_items values (each costs a
- * node), before it is parsed. Strings are skipped correctly; the text need
- * not be valid JSON otherwise. */
-gboolean        mfd_web_json_shape_ok          (const char          *data,
-                                                gsize                len,
-                                                guint                max_depth,
-                                                guint                max_items);
+/* Every JSON text (a body, a cache file) is checked with
+ * mfd_json_shape_check() against MFD_WEB_MAX_JSON_DEPTH and
+ * MFD_WEB_MAX_JSON_ITEMS before json-glib parses it. */
 
 /* Member helpers that tolerate any shape (NULL / default when absent or of
  * another type). */

@@ -489,7 +489,7 @@ rdap_cache_load_thread (GTask        *task,
 
   if (g_stat (check->cache_path, &st) != 0 || st.st_size > MFD_WEB_RDAP_MAX_SIZE
       || !g_file_get_contents (check->cache_path, &data, &len, NULL)
-      || !mfd_web_json_shape_ok (data, len, MFD_WEB_MAX_JSON_DEPTH, MFD_WEB_MAX_JSON_ITEMS)
+      || mfd_json_shape_check (data, len, MFD_WEB_MAX_JSON_DEPTH, MFD_WEB_MAX_JSON_ITEMS) != MFD_JSON_SHAPE_OK
       || !json_parser_load_from_data (parser, data, len, NULL)
       || (root = json_parser_get_root (parser)) == NULL
       || !JSON_NODE_HOLDS_OBJECT (root))

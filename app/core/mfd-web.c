@@ -214,45 +214,6 @@ mfd_web_new_offline_observation (MfdStage    stage,
 
 /* JSON bounds -------------------------------------------------------------- */
 
-gboolean
-mfd_web_json_shape_ok (const char *data,
-                       gsize       len,
-                       guint       max_depth,
-                       guint       max_items)
-{
-  gboolean in_string = FALSE;
-  guint depth = 0;
-  guint items = 0;
-
-  for (gsize i = 0; i < len; i++)
-    {
-      char c = data[i];
-
-      if (in_string)
-        {
-          if (c == '\\')
-            i++;
-          else if (c == '"')
-            in_string = FALSE;
-          continue;
-        }
-
-      if (c == '"')
-        in_string = TRUE;
-      else if (c == '[' || c == '{')
-        {
-          if (++depth > max_depth || ++items > max_items)
-            return FALSE;
-        }
-      else if (c == ',' && ++items > max_items)
-        return FALSE;
-      else if ((c == ']' || c == '}') && depth > 0)
-        depth--;
-    }
-
-  return TRUE;
-}
-
 const char *
 mfd_web_json_get_string (JsonObject *object,
                          const char *member)
@@ -411,9 +372,19 @@ mfd_web_parse_json_body (const char  *data,
   g_autoptr(JsonParser) parser = json_parser_new_immutable ();
   JsonNode *root;
 
-  if (!mfd_web_json_shape_ok (data, len, MFD_WEB_MAX_JSON_DEPTH, MFD_WEB_MAX_JSON_ITEMS))
+  switch (mfd_json_shape_check (data, len, MFD_WEB_MAX_JSON_DEPTH, MFD_WEB_MAX_JSON_ITEMS))
     {
+    case MFD_JSON_SHAPE_OK:
+      break;
+    case MFD_JSON_SHAPE_TOO_DEEP:
+    case MFD_JSON_SHAPE_TOO_MANY:
       g_set_error_literal (error, MFD_WEB_ERROR, MFD_WEB_ERROR_TOO_LARGE, "too deep or too wide");
+      return NULL;
+    case MFD_JSON_SHAPE_NUL:
+    case MFD_JSON_SHAPE_BAD_ESCAPE:
+    case MFD_JSON_SHAPE_NOT_JSON:
+    default:
+      g_set_error_literal (error, MFD_WEB_ERROR, MFD_WEB_ERROR_MALFORMED, "not JSON");
       return NULL;
     }
 

@@ -45,6 +45,22 @@ show_toast (MfdConnectorsPage *self,
     mfd_window_add_toast (window, message);
 }
 
+/* The saved list cannot be read or written: this one stays until the user
+ * closes it, since their connectors are at stake. */
+static void
+show_lasting_toast (MfdConnectorsPage *self,
+                    const char        *message)
+{
+  MfdWindow *window = mfd_ui_get_window (GTK_WIDGET (self));
+  AdwToast *toast = adw_toast_new (message);
+
+  adw_toast_set_timeout (toast, 0);
+  if (window != NULL)
+    mfd_window_add_toast_full (window, toast);
+  else
+    g_object_unref (toast);
+}
+
 static void
 on_store_saved_cb (GObject      *source,
                    GAsyncResult *result,
@@ -58,7 +74,7 @@ on_store_saved_cb (GObject      *source,
     {
       g_autofree char *message = g_strdup_printf (_("Could not save the connectors: %s"), error->message);
 
-      show_toast (self, message);
+      show_lasting_toast (self, message);
     }
   self->saving--;
 }
@@ -267,10 +283,11 @@ on_store_loaded_cb (GObject      *source,
 
       if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
         return;
-      /* A corrupt list was kept aside by the store: say so, and go on with
+      /* A corrupt list was kept aside by the store, or an unreadable one
+       * left in place (and protected from saves): say so, and go on with
        * an empty one. */
       message = g_strdup_printf (_("Could not read the saved connectors: %s"), error->message);
-      show_toast (self, message);
+      show_lasting_toast (self, message);
     }
 
   self->loaded = TRUE;

@@ -55,14 +55,28 @@ on_recent_row_activated_cb (AdwActionRow *row,
     mfd_window_add_toast (window, _("This diagnosis is from an earlier session and its connector is no longer saved"));
 }
 
+/* A hand-edited value may hold anything: text members only, else @fallback
+ * (json-glib's own _with_default getters complain about other types). */
+static const char *
+member_text (JsonObject *object,
+             const char *member,
+             const char *fallback)
+{
+  JsonNode *node = json_object_get_member (object, member);
+
+  if (node != NULL && JSON_NODE_HOLDS_VALUE (node) && json_node_get_value_type (node) == G_TYPE_STRING)
+    return json_node_get_string (node);
+  return fallback;
+}
+
 static GtkWidget *
 create_recent_row (JsonObject *object)
 {
-  const char *code = json_object_get_string_member_with_default (object, "code", "");
-  const char *verdict = json_object_get_string_member_with_default (object, "verdict", "");
-  const char *target = json_object_get_string_member_with_default (object, "target", "");
-  const char *connector = json_object_get_string_member_with_default (object, "connector", NULL);
-  g_autofree char *when = format_when (json_object_get_string_member_with_default (object, "time", NULL));
+  const char *code = member_text (object, "code", "");
+  const char *verdict = member_text (object, "verdict", "");
+  const char *target = member_text (object, "target", "");
+  const char *connector = member_text (object, "connector", NULL);
+  g_autofree char *when = format_when (member_text (object, "time", NULL));
   g_autofree char *subtitle = NULL;
   GtkWidget *row = adw_action_row_new ();
   GtkWidget *chip;
@@ -88,7 +102,7 @@ create_recent_row (JsonObject *object)
   adw_action_row_add_suffix (ADW_ACTION_ROW (row), gtk_image_new_from_icon_name ("go-next-symbolic"));
 
   g_object_set_data_full (G_OBJECT (row), "recent-id",
-                          g_strdup (json_object_get_string_member_with_default (object, "id", NULL)), g_free);
+                          g_strdup (member_text (object, "id", NULL)), g_free);
   g_object_set_data_full (G_OBJECT (row), "recent-connector", g_strdup (connector), g_free);
   return row;
 }

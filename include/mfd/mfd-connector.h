@@ -22,6 +22,7 @@ typedef enum
   MFD_CONNECTOR_ERROR_INVALID,    /* a field with an impossible value */
   MFD_CONNECTOR_ERROR_CORRUPT,    /* the saved file was unreadable; kept aside */
   MFD_CONNECTOR_ERROR_TOO_LARGE,  /* beyond MFD_CONNECTOR_MAX_INPUT or MFD_CONNECTOR_MAX_DEPTH */
+  MFD_CONNECTOR_ERROR_UNREADABLE, /* the saved file exists but cannot be read (permissions, I/O); left in place, not overwritten */
 } MfdConnectorError;
 
 /* Imports and the saved list are refused beyond this size, and beyond this
@@ -118,8 +119,16 @@ G_DECLARE_FINAL_TYPE (MfdConnectorStore, mfd_connector_store, MFD, CONNECTOR_STO
  * @path NULL = $XDG_DATA_HOME/mail-flow-doctor/connectors.json. A missing
  * file loads as an empty list. A file that cannot be read as connectors is
  * renamed to "<path>.corrupt-<UTC timestamp>" (never overwritten) and
- * reported with MFD_CONNECTOR_ERROR_CORRUPT; if it cannot be moved aside,
- * saving is refused until a later load succeeds.
+ * reported with MFD_CONNECTOR_ERROR_CORRUPT (moved without ever replacing
+ * another file). A file that exists but cannot be read at all (permission
+ * denied, an I/O error, a directory in its place) is left where it is and
+ * reported with MFD_CONNECTOR_ERROR_UNREADABLE. In both cases, when the
+ * file is still at @path, saving is refused (MFD_CONNECTOR_ERROR_UNREADABLE)
+ * so that it is never overwritten; once it has been moved or deleted, a save
+ * writes the list in its place (and a later load reads it again).
+ * Async saves are written one at a time, in the order asked: saves asked
+ * for while one is being written are served together by one write of the
+ * list as it is when that write starts. Do not mix them with the sync save.
  * The sync calls block on disk I/O; the UI uses the _async pairs, whose
  * file work runs in a worker thread (the list changes on the caller's
  * main context). */

@@ -2,13 +2,14 @@
  * dialogue that reads it (greeting, EHLO and its extensions, STARTTLS, QUIT)
  *
  * The bytes are read as a server's stream, twice. First, replies are parsed
- * one after the other as mfd_smtp_parse_reply() consumes them: a complete
- * reply must parse the same from exactly its own bytes (the parser may not
- * look past what it consumed), and its lines must be UTF-8. Then the same
- * bytes play the server in a whole dialogue through the connection's
- * replaceable transport, so the EHLO extension parser and every step's
- * reading of the replies see them; whatever the server says, the client
- * only ever sends EHLO, STARTTLS and QUIT.
+ * one after the other as mfd_smtp_parse_reply() consumes them, and again fed
+ * in pieces as a connection feeds the incremental parser, which must give
+ * the same answer: a complete reply must parse the same from exactly its own
+ * bytes (the parser may not look past what it consumed), and its lines must
+ * be UTF-8. Then the same bytes play the server in a whole dialogue through
+ * the connection's replaceable transport, so the EHLO extension parser and
+ * every step's reading of the replies see them; whatever the server says,
+ * the client only ever sends EHLO, STARTTLS and QUIT.
  *
  * Copyright 2026 The Mail Flow Doctor authors
  *
@@ -139,6 +140,30 @@ parse_stream (const uint8_t *data,
       gsize again_consumed = 0;
 
       status = mfd_smtp_parse_reply (data + offset, size - offset, &consumed, &reply, &error);
+
+      /* Read in pieces, as from a server that trickles: the same answer. */
+      for (gsize step = 1; step <= 7; step += 3)
+        {
+          g_autoptr(MfdSmtpReply) stepped = NULL;
+          g_autoptr(GError) stepped_error = NULL;
+          gsize stepped_consumed = 0;
+
+          g_assert_cmpint (mfd_smtp_parse_reply_in_steps (data + offset, size - offset, step,
+                                                          &stepped_consumed, &stepped, &stepped_error),
+                           ==, status);
+          g_assert_true ((stepped_error == NULL) == (error == NULL));
+          if (error != NULL)
+            g_assert_cmpint (stepped_error->code, ==, error->code);
+          if (status == MFD_SMTP_PARSE_COMPLETE)
+            {
+              g_autofree char *whole_text = mfd_smtp_reply_to_string (reply);
+              g_autofree char *stepped_text = mfd_smtp_reply_to_string (stepped);
+
+              g_assert_cmpuint (stepped_consumed, ==, consumed);
+              g_assert_cmpstr (stepped_text, ==, whole_text);
+            }
+        }
+
       if (status == MFD_SMTP_PARSE_ERROR)
         {
           g_assert_nonnull (error);

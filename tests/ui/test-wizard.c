@@ -137,6 +137,27 @@ assert_finding (Fixture    *fixture,
     g_assert_cmpstr (remedy->title, !=, english->title);
 }
 
+/* The recent list lives in GSettings, where anyone can edit it: members of
+ * the wrong JSON type are read as missing, not handed to json-glib's
+ * string getters (a GLib critical, and a NULL code read as text). */
+static void
+test_recent_hand_edited (Fixture       *fixture,
+                         gconstpointer  data)
+{
+  g_autoptr(GSettings) settings = g_settings_new (BASE_APP_ID);
+  MfdStartPage *start = MFD_START_PAGE (mfd_window_get_page (fixture->window, "start"));
+  const char * const recent[] = {
+    "{\"id\": [], \"code\": [], \"verdict\": {}, \"target\": 25, \"connector\": true, \"time\": []}",
+    "{\"id\": 7, \"code\": 5, \"verdict\": null, \"target\": \"mail.contoso.com\"}",
+    "[\"not an object\"]",
+    NULL
+  };
+
+  g_settings_set_strv (settings, "recent", recent);
+  mfd_test_ui_iterate_until_idle ();
+  g_assert_cmpuint (mfd_start_page_get_n_recent (start), ==, 2);
+}
+
 static void
 test_practice_flow (Fixture       *fixture,
                     gconstpointer  data)
@@ -1273,6 +1294,7 @@ main (int   argc,
 {
   mfd_test_ui_init (&argc, &argv);
 
+  g_test_add ("/wizard/recent-hand-edited", Fixture, NULL, fixture_setup, test_recent_hand_edited, fixture_teardown);
   g_test_add ("/wizard/practice-connector-refused", Fixture, NULL, fixture_setup, test_practice_flow, fixture_teardown);
   g_test_add ("/wizard/practice-healthy", Fixture, NULL, fixture_setup, test_healthy, fixture_teardown);
   g_test_add ("/wizard/cancel", Fixture, NULL, fixture_setup, test_cancel, fixture_teardown);
