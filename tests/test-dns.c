@@ -200,6 +200,69 @@ test_large_answer_over_tcp (Fixture       *fixture,
   g_assert_cmpuint (addresses->len, ==, 40);
 }
 
+/* A UDP reply cut in the middle of a record, TC set: asked again over
+ * TCP, never read as an unreadable reply (a false dns-servfail). */
+static void
+test_truncated_cut (Fixture       *fixture,
+                    gconstpointer  data)
+{
+  g_autoptr(MfdObservation) small = NULL;
+  g_autoptr(MfdObservation) large = NULL;
+  g_autoptr(GPtrArray) addresses = NULL;
+
+  mfd_lab_dns_set_mode (fixture->lab, NULL, MFD_LAB_DNS_MODE_TRUNCATED_CUT);
+  mfd_lab_dns_add_record (fixture->lab, HOST, "A", "192.0.2.1", 300);
+  small = mfd_dns_resolve_addresses (fixture->resolver, HOST, NULL, NULL);
+  g_assert_cmpint (small->outcome, ==, MFD_OUTCOME_OK);
+  g_assert_null (small->cause);
+  g_assert_cmpstr (mfd_observation_get_fact (small, "answers"), ==, "192.0.2.1");
+  g_assert_cmpstr (mfd_observation_get_fact (small, "transport"), ==, "tcp");
+
+  for (guint i = 1; i <= 60; i++)
+    {
+      g_autofree char *ip = g_strdup_printf ("198.51.100.%u", i);
+
+      mfd_lab_dns_add_record (fixture->lab, "big.contoso.test", "A", ip, 300);
+    }
+  large = mfd_dns_resolve_addresses (fixture->resolver, "big.contoso.test", &addresses, NULL);
+  g_assert_cmpint (large->outcome, ==, MFD_OUTCOME_OK);
+  g_assert_null (mfd_observation_get_fact (large, "malformed"));
+  g_assert_nonnull (addresses);
+  g_assert_cmpuint (addresses->len, ==, 60);
+}
+
+/* Over TCP the reply must answer exactly the question asked: another id,
+ * name, type or class, or no question at all, is not our answer. */
+static void
+test_tcp_other_question (Fixture       *fixture,
+                         gconstpointer  data)
+{
+  static const struct { const char *name; MfdLabDnsMode mode; } cases[] = {
+    { "id.contoso.test", MFD_LAB_DNS_MODE_TCP_OTHER_ID },
+    { "name.contoso.test", MFD_LAB_DNS_MODE_TCP_OTHER_NAME },
+    { "type.contoso.test", MFD_LAB_DNS_MODE_TCP_OTHER_TYPE },
+    { "class.contoso.test", MFD_LAB_DNS_MODE_TCP_OTHER_CLASS },
+    { "none.contoso.test", MFD_LAB_DNS_MODE_TCP_NO_QUESTION },
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_autoptr(MfdObservation) obs = NULL;
+      g_autoptr(GPtrArray) addresses = NULL;
+
+      g_test_message ("%s", cases[i].name);
+      mfd_lab_dns_add_record (fixture->lab, cases[i].name, "A", "192.0.2.7", 300);
+      mfd_lab_dns_set_mode (fixture->lab, cases[i].name, cases[i].mode);
+      obs = mfd_dns_resolve_addresses (fixture->resolver, cases[i].name, &addresses, NULL);
+      g_assert_cmpint (obs->outcome, ==, MFD_OUTCOME_FAIL);
+      g_assert_cmpstr (obs->cause, ==, "dns-servfail");
+      g_assert_cmpstr (mfd_observation_get_fact (obs, "transport"), ==, "tcp");
+      g_assert_cmpstr (mfd_observation_get_fact (obs, "malformed"), ==, "true");
+      g_assert_null (addresses);
+      assert_detail_translated (obs);
+    }
+}
+
 static void
 test_cname_chain (Fixture       *fixture,
                   gconstpointer  data)
@@ -837,6 +900,8 @@ main (int   argc,
   ADD ("/dns/address/failures", test_failures);
   ADD ("/dns/address/truncated", test_truncated_falls_back_to_tcp);
   ADD ("/dns/address/large", test_large_answer_over_tcp);
+  ADD ("/dns/address/truncated-cut", test_truncated_cut);
+  ADD ("/dns/address/tcp-other-question", test_tcp_other_question);
   ADD ("/dns/address/cname", test_cname_chain);
   ADD ("/dns/address/ip-literal", test_ip_literal);
   ADD ("/dns/address/invalid-names", test_invalid_names);

@@ -265,9 +265,10 @@ reply_set_error (Reply  *reply,
   return FALSE;
 }
 
-/* Checks that @data is the reply to @query: the same id, a response, the
- * same question. Returns the parsed packet, or NULL with @malformed set
- * when it is ours but unreadable (left FALSE for someone else's). */
+/* Checks that @data is the reply to @query: the same id, a response, and
+ * exactly the question asked (name, type and class). Returns the parsed
+ * packet, or NULL with @malformed set when it is ours but unreadable or
+ * answers another question (left FALSE for someone else's). */
 static ldns_pkt *
 parse_reply (const guint8   *data,
              gsize           len,
@@ -285,17 +286,12 @@ parse_reply (const guint8   *data,
   if (ldns_wire2pkt (&pkt, data, len) != LDNS_STATUS_OK || pkt == NULL)
     return NULL;
 
-  /* A truncated UDP reply may omit the question; over TCP it must match. */
-  if (ldns_pkt_qdcount (pkt) == 0 && ldns_pkt_tc (pkt))
-    {
-      *malformed = FALSE;
-      return pkt;
-    }
-  if (ldns_pkt_qdcount (pkt) != 1)
+  if (ldns_pkt_qdcount (pkt) != 1 || ldns_rr_list_rr_count (ldns_pkt_question (pkt)) != 1)
     goto bad;
   q = ldns_rr_list_rr (ldns_pkt_question (query), 0);
   a = ldns_rr_list_rr (ldns_pkt_question (pkt), 0);
   if (ldns_rr_get_type (q) != ldns_rr_get_type (a) ||
+      ldns_rr_get_class (q) != ldns_rr_get_class (a) ||
       ldns_dname_compare (ldns_rr_owner (q), ldns_rr_owner (a)) != 0)
     goto bad;
 
@@ -305,6 +301,19 @@ parse_reply (const guint8   *data,
 bad:
   ldns_pkt_free (pkt);
   return NULL;
+}
+
+/* A UDP reply to @query that says it was cut short (TC): whatever follows
+ * the header may end in the middle of a record, so it is not read at all.
+ * Only the id and QR bit are checked; a forged one can do no more than
+ * send us to TCP, where the whole question must match. */
+static gboolean
+is_truncated_reply (const guint8   *data,
+                    gsize           len,
+                    const ldns_pkt *query)
+{
+  return len >= LDNS_HEADER_SIZE && LDNS_ID_WIRE (data) == ldns_pkt_id (query) &&
+         LDNS_QR_WIRE (data) && LDNS_TC_WIRE (data);
 }
 
 static gboolean
@@ -397,8 +406,10 @@ exchange_tcp (GInetSocketAddress *server,
   reply->pkt = parse_reply (message, message_len, query, &malformed);
   if (reply->pkt == NULL)
     {
+      /* One connection, one question: anything but its answer is wrong. */
       reply->status = REPLY_MALFORMED;
-      reply->error = g_strdup ("The reply could not be read");
+      reply->error = g_strdup (malformed ? "The reply over TCP could not be read or answers another question"
+                                         : "The reply over TCP belongs to another query");
       return FALSE;
     }
   return TRUE;
@@ -419,6 +430,7 @@ exchange (GInetSocketAddress *server,
   guint8 *wire = NULL;
   size_t wire_len = 0;
   guint strays = 0;
+  gboolean truncated = FALSE;
 
   reply_clear (reply);
   reply->server = address_to_server_string (server);
@@ -464,6 +476,11 @@ exchange (GInetSocketAddress *server,
           goto out;
         }
 
+      if (is_truncated_reply (buffer, n, query))
+        {
+          truncated = TRUE;
+          break;
+        }
       reply->pkt = parse_reply (buffer, n, query, &malformed);
       if (reply->pkt != NULL)
         break;
@@ -481,12 +498,8 @@ exchange (GInetSocketAddress *server,
         }
     }
 
-  if (ldns_pkt_tc (reply->pkt))
-    {
-      g_clear_pointer (&reply->pkt, ldns_pkt_free);
-      if (!exchange_tcp (server, query, wire, wire_len, deadline, cancellable, reply))
-        goto out;
-    }
+  if (truncated && !exchange_tcp (server, query, wire, wire_len, deadline, cancellable, reply))
+    goto out;
 
   if (ldns_pkt_get_rcode (reply->pkt) == LDNS_RCODE_NOERROR ||
       ldns_pkt_get_rcode (reply->pkt) == LDNS_RCODE_NXDOMAIN)
