@@ -551,7 +551,11 @@ test_cancellation (void)
 /* Authority: a resolver responder on 127.0.0.1 and "authoritative"
  * responders on other loopback addresses, all on one port. */
 
-#define N_AUTH 2
+/* Two servers of contoso.test, and a third that plays the parent zone
+ * "test" when a test asks it to (add_parent). */
+#define N_CHILD 2
+#define PARENT  N_CHILD
+#define N_AUTH  (N_CHILD + 1)
 
 typedef struct
 {
@@ -601,7 +605,7 @@ auth_set_up (AuthFixture   *fixture,
   mfd_lab_dns_add_record (fixture->resolver_lab, "ns1.contoso.test", "A", fixture->auth_ip[0], 3600);
   mfd_lab_dns_add_record (fixture->resolver_lab, "ns2.contoso.test", "A", fixture->auth_ip[1], 3600);
 
-  for (guint i = 0; i < N_AUTH; i++)
+  for (guint i = 0; i < N_CHILD; i++)
     {
       mfd_lab_dns_add_record (fixture->auth[i], "contoso.test", "SOA",
                               "ns1.contoso.test. hostmaster.contoso.test. 2026112901 3600 600 86400 300", 3600);
@@ -633,7 +637,7 @@ add_everywhere (AuthFixture *fixture,
                 const char  *auth_ip)
 {
   mfd_lab_dns_add_record (fixture->resolver_lab, HOST, "A", resolver_ip, 3600);
-  for (guint i = 0; i < N_AUTH; i++)
+  for (guint i = 0; i < N_CHILD; i++)
     mfd_lab_dns_add_record (fixture->auth[i], HOST, "A", auth_ip, 3600);
 }
 
@@ -663,8 +667,9 @@ test_authority_agrees (AuthFixture   *fixture,
   g_assert_cmpstr (mfd_observation_get_fact (obs, "zone"), ==, "contoso.test");
   g_assert_cmpstr (mfd_observation_get_fact (obs, "nameservers"), ==, "ns1.contoso.test, ns2.contoso.test");
   g_assert_cmpstr (mfd_observation_get_fact (obs, "authoritative_answers"), ==, "203.0.113.10");
-  for (guint i = 0; i < N_AUTH; i++)
+  for (guint i = 0; i < N_CHILD; i++)
     g_assert_cmpuint (mfd_lab_dns_get_n_queries (fixture->auth[i]), ==, 2);
+  g_assert_cmpuint (mfd_lab_dns_get_n_queries (fixture->auth[PARENT]), ==, 0);
   assert_detail_translated (obs);
 }
 
@@ -691,7 +696,7 @@ test_authority_not_in_resolver (AuthFixture   *fixture,
   g_autoptr(MfdObservation) obs = NULL;
 
   /* The resolver still says NXDOMAIN; the zone now has the name. */
-  for (guint i = 0; i < N_AUTH; i++)
+  for (guint i = 0; i < N_CHILD; i++)
     mfd_lab_dns_add_record (fixture->auth[i], HOST, "A", "203.0.113.10", 3600);
   obs = check_authority (fixture);
   g_assert_cmpint (obs->outcome, ==, MFD_OUTCOME_FAIL);
@@ -714,30 +719,150 @@ test_authority_disagree (AuthFixture   *fixture,
   assert_detail_translated (obs);
 }
 
+/* The zone's servers answer, but none with authority, and no parent zone
+ * can be asked: lame, with the caveat that DNS may be tampered with. All
+ * of them silent and no parent: nothing proves direct DNS works here. */
 static void
 test_authority_lame (AuthFixture   *fixture,
                      gconstpointer  data)
 {
-  const MfdLabDnsMode modes[] = { MFD_LAB_DNS_MODE_SILENT, MFD_LAB_DNS_MODE_REFUSED, MFD_LAB_DNS_MODE_GARBAGE };
+  const MfdLabDnsMode modes[] = { MFD_LAB_DNS_MODE_REFUSED, MFD_LAB_DNS_MODE_GARBAGE, MFD_LAB_DNS_MODE_SILENT };
 
   add_everywhere (fixture, "203.0.113.10", "203.0.113.10");
   for (guint m = 0; m < G_N_ELEMENTS (modes) + 1; m++)
     {
       g_autoptr(MfdObservation) obs = NULL;
+      gboolean silent = m < G_N_ELEMENTS (modes) && modes[m] == MFD_LAB_DNS_MODE_SILENT;
 
-      for (guint i = 0; i < N_AUTH; i++)
+      for (guint i = 0; i < N_CHILD; i++)
         {
           /* The last round: servers that answer, but not authoritatively. */
           mfd_lab_dns_set_mode (fixture->auth[i], NULL, m < G_N_ELEMENTS (modes) ? modes[m] : MFD_LAB_DNS_MODE_ANSWER);
           mfd_lab_dns_set_authoritative (fixture->auth[i], m == G_N_ELEMENTS (modes) ? FALSE : TRUE);
         }
       obs = check_authority (fixture);
+      g_assert_nonnull (mfd_observation_get_fact (obs, "servers"));
+      g_assert_null (mfd_observation_get_fact (obs, "parent_zone"));
+      assert_detail_translated (obs);
+      if (silent)
+        {
+          g_autofree char *detail = mfd_observation_dup_detail (obs, "en");
+
+          g_assert_cmpint (obs->outcome, ==, MFD_OUTCOME_INCONCLUSIVE);
+          g_assert_null (obs->cause);
+          g_assert_nonnull (strstr (detail, "ns1.contoso.test, ns2.contoso.test"));
+          continue;
+        }
       g_assert_cmpint (obs->outcome, ==, MFD_OUTCOME_FAIL);
       g_assert_cmpstr (obs->cause, ==, "dns-lame-delegation");
       g_assert_cmpstr (mfd_observation_get_fact (obs, "caveat"), ==, "direct-dns-may-be-blocked");
-      g_assert_nonnull (mfd_observation_get_fact (obs, "servers"));
+    }
+}
+
+/* Makes auth[PARENT] the server of the zone "test" as the resolver knows
+ * it; when @refers, it delegates contoso.test to ns1 and ns2 with glue,
+ * else it answers for the whole of "test" itself. */
+static void
+add_parent (AuthFixture *fixture,
+            gboolean     refers)
+{
+  MfdLabDns *parent = fixture->auth[PARENT];
+
+  mfd_lab_dns_add_record (fixture->resolver_lab, "test", "NS", "ns.nic.test", 3600);
+  mfd_lab_dns_add_record (fixture->resolver_lab, "ns.nic.test", "A", fixture->auth_ip[PARENT], 3600);
+  mfd_lab_dns_add_record (parent, "test", "SOA", "ns.nic.test. hostmaster.nic.test. 1 3600 600 86400 300", 3600);
+  mfd_lab_dns_add_record (parent, "test", "NS", "ns.nic.test", 3600);
+  mfd_lab_dns_add_record (parent, "ns.nic.test", "A", fixture->auth_ip[PARENT], 3600);
+  if (refers)
+    {
+      mfd_lab_dns_add_record (parent, "contoso.test", "NS", "ns1.contoso.test", 3600);
+      mfd_lab_dns_add_record (parent, "contoso.test", "NS", "ns2.contoso.test", 3600);
+      mfd_lab_dns_add_record (parent, "ns1.contoso.test", "A", fixture->auth_ip[0], 3600);
+      mfd_lab_dns_add_record (parent, "ns2.contoso.test", "A", fixture->auth_ip[1], 3600);
+    }
+  else
+    mfd_lab_dns_add_record (parent, "fabrikam.test", "A", "203.0.113.99", 3600);
+}
+
+/* Every server of the zone silent while the parent's servers answer and
+ * refer to them: provably a lame delegation, without a caveat. Answering
+ * without authority is the same. */
+static void
+test_authority_lame_parent_answers (AuthFixture   *fixture,
+                                    gconstpointer  data)
+{
+  const MfdLabDnsMode modes[] = { MFD_LAB_DNS_MODE_SILENT, MFD_LAB_DNS_MODE_REFUSED };
+
+  add_everywhere (fixture, "203.0.113.10", "203.0.113.10");
+  add_parent (fixture, TRUE);
+  for (guint m = 0; m < G_N_ELEMENTS (modes); m++)
+    {
+      g_autoptr(MfdObservation) obs = NULL;
+      g_autofree char *detail = NULL;
+      guint before = mfd_lab_dns_get_n_queries (fixture->auth[PARENT]);
+
+      for (guint i = 0; i < N_CHILD; i++)
+        mfd_lab_dns_set_mode (fixture->auth[i], NULL, modes[m]);
+      obs = check_authority (fixture);
+      detail = mfd_observation_dup_detail (obs, "en");
+      g_test_message ("%s", detail);
+      g_assert_cmpint (obs->outcome, ==, MFD_OUTCOME_FAIL);
+      g_assert_cmpstr (obs->cause, ==, "dns-lame-delegation");
+      g_assert_null (mfd_observation_get_fact (obs, "caveat"));
+      g_assert_cmpstr (mfd_observation_get_fact (obs, "direct_dns"), ==, "works");
+      g_assert_cmpstr (mfd_observation_get_fact (obs, "parent_zone"), ==, "test");
+      g_assert_nonnull (strstr (mfd_observation_get_fact (obs, "parent_servers"), "ns.nic.test"));
+      g_assert_nonnull (strstr (mfd_observation_get_fact (obs, "parent_servers"), "referral"));
+      g_assert_nonnull (strstr (detail, "delegate contoso.test"));
+      g_assert_cmpuint (mfd_lab_dns_get_n_queries (fixture->auth[PARENT]), >, before);
       assert_detail_translated (obs);
     }
+}
+
+/* The parent answers but does not delegate the zone to these servers. */
+static void
+test_authority_lame_parent_not_delegating (AuthFixture   *fixture,
+                                           gconstpointer  data)
+{
+  g_autoptr(MfdObservation) obs = NULL;
+
+  add_everywhere (fixture, "203.0.113.10", "203.0.113.10");
+  add_parent (fixture, FALSE);
+  for (guint i = 0; i < N_CHILD; i++)
+    mfd_lab_dns_set_mode (fixture->auth[i], NULL, MFD_LAB_DNS_MODE_SILENT);
+  obs = check_authority (fixture);
+  g_assert_cmpint (obs->outcome, ==, MFD_OUTCOME_FAIL);
+  g_assert_cmpstr (obs->cause, ==, "dns-lame-delegation");
+  g_assert_cmpstr (mfd_observation_get_fact (obs, "direct_dns"), ==, "works");
+  assert_detail_translated (obs);
+}
+
+/* No authoritative server at all answers, the parent's included: this
+ * network probably blocks direct DNS. Inconclusive, naming every server. */
+static void
+test_authority_nothing_answers (AuthFixture   *fixture,
+                                gconstpointer  data)
+{
+  g_autoptr(MfdObservation) obs = NULL;
+  g_autofree char *detail = NULL;
+  gint64 started = g_get_monotonic_time ();
+
+  add_everywhere (fixture, "203.0.113.10", "203.0.113.10");
+  add_parent (fixture, TRUE);
+  for (guint i = 0; i < N_AUTH; i++)
+    mfd_lab_dns_set_mode (fixture->auth[i], NULL, MFD_LAB_DNS_MODE_SILENT);
+  obs = check_authority (fixture);
+  detail = mfd_observation_dup_detail (obs, "en");
+  g_test_message ("%s", detail);
+  g_assert_cmpint (obs->outcome, ==, MFD_OUTCOME_INCONCLUSIVE);
+  g_assert_null (obs->cause);
+  g_assert_nonnull (strstr (detail, "ns1.contoso.test, ns2.contoso.test"));
+  g_assert_nonnull (strstr (detail, "ns.nic.test"));
+  g_assert_nonnull (strstr (detail, fixture->auth_ip[PARENT]));
+  g_assert_cmpuint (mfd_lab_dns_get_n_queries (fixture->auth[PARENT]), >, 0);
+  /* Two rounds of silence, each bounded by the timeout. */
+  g_assert_cmpint (g_get_monotonic_time () - started, <, 8 * TIMEOUT_MS * 1000);
+  assert_detail_translated (obs);
 }
 
 static void
@@ -752,6 +877,7 @@ test_authority_partly_lame (AuthFixture   *fixture,
   g_assert_cmpint (obs->outcome, ==, MFD_OUTCOME_WARNING);
   g_assert_cmpstr (obs->cause, ==, "dns-lame-delegation");
   g_assert_nonnull (strstr (mfd_observation_get_fact (obs, "lame_servers"), fixture->auth_ip[1]));
+  g_assert_cmpstr (mfd_observation_get_fact (obs, "direct_dns"), ==, "works");
   assert_detail_translated (obs);
 }
 
@@ -915,6 +1041,9 @@ main (int   argc,
   ADD_AUTH ("/dns/authority/not-in-resolver", test_authority_not_in_resolver);
   ADD_AUTH ("/dns/authority/disagree", test_authority_disagree);
   ADD_AUTH ("/dns/authority/lame", test_authority_lame);
+  ADD_AUTH ("/dns/authority/lame-parent-answers", test_authority_lame_parent_answers);
+  ADD_AUTH ("/dns/authority/lame-parent-not-delegating", test_authority_lame_parent_not_delegating);
+  ADD_AUTH ("/dns/authority/nothing-answers", test_authority_nothing_answers);
   ADD_AUTH ("/dns/authority/partly-lame", test_authority_partly_lame);
   ADD_AUTH ("/dns/authority/referral", test_authority_referral);
   ADD ("/dns/authority/no-zone", test_authority_no_zone);

@@ -1679,6 +1679,228 @@ copy_sorted (GPtrArray *from,
   g_ptr_array_sort (to, compare_strings);
 }
 
+/* Asks every address of @name_servers for @host at once, without
+ * recursion: a zone whose servers are all silent costs one timeout, not one
+ * each. Their replies go to @replies in the zone's order (so the facts list
+ * the servers as the zone does); the first referral below @zone to
+ * @referral_zone and @referral. FALSE when cancelled. */
+static gboolean
+ask_servers (MfdDnsResolver *self,
+             GPtrArray      *name_servers,
+             const char     *host,
+             const char     *zone,
+             gint64          deadline,
+             GCancellable   *cancellable,
+             GPtrArray      *replies,
+             char          **referral_zone,
+             GPtrArray      *referral)
+{
+  AuthJob jobs[MFD_DNS_MAX_AUTHORITY_SERVERS * MAX_ADDRESSES_PER_NS] = { { 0, }, };
+  GThread *threads[G_N_ELEMENTS (jobs)] = { 0, };
+  guint n_jobs = 0;
+  gboolean cancelled = FALSE;
+
+  for (guint i = 0; i < name_servers->len; i++)
+    {
+      NameServer *ns = g_ptr_array_index (name_servers, i);
+
+      for (guint j = 0; j < ns->ips->len && n_jobs < G_N_ELEMENTS (jobs); j++)
+        {
+          AuthJob *job = &jobs[n_jobs++];
+
+          job->resolver = self;
+          job->ns_name = ns->name;
+          job->ip = g_ptr_array_index (ns->ips, j);
+          job->host = host;
+          job->zone = zone;
+          job->deadline = deadline;
+          job->cancellable = cancellable;
+          job->referral = g_ptr_array_new_with_free_func ((GDestroyNotify) name_server_free);
+          threads[n_jobs - 1] = g_thread_try_new ("mfd-dns-authority", ask_authority, job, NULL);
+          if (threads[n_jobs - 1] == NULL)
+            ask_authority (job);
+        }
+    }
+
+  for (guint i = 0; i < n_jobs; i++)
+    {
+      AuthJob *job = &jobs[i];
+
+      if (threads[i] != NULL)
+        g_thread_join (threads[i]);
+      cancelled |= job->cancelled;
+      g_ptr_array_add (replies, job->reply);
+      if (*referral_zone == NULL && job->referral_zone != NULL)
+        {
+          *referral_zone = g_steal_pointer (&job->referral_zone);
+          g_ptr_array_extend_and_steal (referral, g_steal_pointer (&job->referral));
+        }
+      g_free (job->referral_zone);
+      g_clear_pointer (&job->referral, g_ptr_array_unref);
+    }
+  return !cancelled;
+}
+
+/* What the parent zone's servers say about @zone when none of @zone's own
+ * servers answers: the proof that direct DNS works from here. */
+typedef enum
+{
+  PARENT_UNKNOWN,    /* no parent zone found, or its servers have no address */
+  PARENT_SILENT,     /* its servers do not answer either */
+  PARENT_ANSWERS,    /* they answer, but do not refer to @zone */
+  PARENT_REFERS,     /* they answer with a referral to @zone */
+  PARENT_CANCELLED,
+} ParentView;
+
+/* Finds the parent of @zone through the resolver (the NS of the name one
+ * label up, walking further up when that has none) and asks its servers
+ * for @host as the zone's own servers were asked. */
+static ParentView
+ask_parent (MfdDnsResolver  *self,
+            const char      *host,
+            const char      *zone,
+            gint64           deadline,
+            GCancellable    *cancellable,
+            char           **parent_zone,
+            char           **parent_servers)
+{
+  g_autoptr(GPtrArray) name_servers = g_ptr_array_new_with_free_func ((GDestroyNotify) name_server_free);
+  g_autoptr(GPtrArray) replies = g_ptr_array_new_with_free_func ((GDestroyNotify) auth_reply_free);
+  g_autoptr(GPtrArray) referral = g_ptr_array_new_with_free_func ((GDestroyNotify) name_server_free);
+  g_autofree char *referral_zone = NULL;
+  const char *above = strchr (zone, '.');
+  ParentView view = PARENT_SILENT;
+  Reply last = { 0, };
+
+  *parent_zone = NULL;
+  *parent_servers = NULL;
+  if (above == NULL || above[1] == '\0')
+    return PARENT_UNKNOWN;
+
+  *parent_zone = find_zone (self, above + 1, name_servers, deadline, cancellable, &last);
+  reply_clear (&last);
+  if (g_cancellable_is_cancelled (cancellable))
+    return PARENT_CANCELLED;
+  if (*parent_zone == NULL)
+    return PARENT_UNKNOWN;
+
+  resolve_name_servers (self, name_servers, deadline, cancellable);
+  if (!ask_servers (self, name_servers, host, *parent_zone, deadline, cancellable,
+                    replies, &referral_zone, referral))
+    return PARENT_CANCELLED;
+  if (replies->len == 0)
+    return PARENT_UNKNOWN;
+
+  for (guint i = 0; i < replies->len; i++)
+    {
+      AuthReply *reply = g_ptr_array_index (replies, i);
+
+      if (reply->status == AUTH_REFERRAL && g_strcmp0 (referral_zone, zone) == 0)
+        view = PARENT_REFERS;
+      else if (reply->status != AUTH_TIMEOUT && reply->status != AUTH_UNREACHABLE && view != PARENT_REFERS)
+        view = PARENT_ANSWERS;
+    }
+  *parent_servers = describe_servers (replies);
+  return view;
+}
+
+/* Judges a zone none of whose servers answered authoritatively: lame when
+ * direct DNS provably works from here, inconclusive when nothing at all
+ * answers (this network probably blocks direct DNS). */
+static void
+judge_unanswered_zone (MfdDnsResolver *self,
+                       MfdObservation *obs,
+                       const char     *name,
+                       const char     *zone,
+                       const char     *ns_list,
+                       GPtrArray      *replies,
+                       gboolean        referred,
+                       gint64          deadline,
+                       GCancellable   *cancellable)
+{
+  g_autofree char *parent_zone = NULL;
+  g_autofree char *parent_servers = NULL;
+  ParentView parent = PARENT_REFERS;
+  gboolean any_response = FALSE;
+
+  for (guint i = 0; i < replies->len; i++)
+    {
+      AuthReply *reply = g_ptr_array_index (replies, i);
+
+      if (reply->status != AUTH_TIMEOUT && reply->status != AUTH_UNREACHABLE)
+        any_response = TRUE;
+    }
+
+  /* Reached through a referral, the servers above have answered already. */
+  if (!referred)
+    parent = ask_parent (self, name, zone, deadline, cancellable, &parent_zone, &parent_servers);
+  if (parent_zone != NULL)
+    mfd_observation_set_fact (obs, "parent_zone", parent_zone);
+  if (parent_servers != NULL)
+    mfd_observation_set_fact (obs, "parent_servers", parent_servers);
+
+  switch (parent)
+    {
+    case PARENT_CANCELLED:
+      obs->outcome = MFD_OUTCOME_INCONCLUSIVE;
+      mfd_observation_set_fact (obs, "cancelled", "true");
+      mfd_observation_set_detail (obs, N_("The DNS lookup of {1} was cancelled."), name, NULL);
+      return;
+
+    case PARENT_REFERS:
+      obs->outcome = MFD_OUTCOME_FAIL;
+      mfd_observation_set_cause (obs, "dns-lame-delegation");
+      mfd_observation_set_fact (obs, "direct_dns", "works");
+      mfd_observation_set_detail (obs, N_("None of the name servers of {1} ({2}) answered authoritatively for {3}, "
+                                          "although the servers of the zone above answer from here and delegate {1} to them: "
+                                          "the delegation is lame."),
+                                  zone, ns_list, name, NULL);
+      return;
+
+    case PARENT_ANSWERS:
+      obs->outcome = MFD_OUTCOME_FAIL;
+      mfd_observation_set_cause (obs, "dns-lame-delegation");
+      mfd_observation_set_fact (obs, "direct_dns", "works");
+      mfd_observation_set_detail (obs, N_("None of the name servers of {1} ({2}) answered authoritatively for {3}. "
+                                          "The servers of the parent zone {4} answer from here, so DNS queries do get through, "
+                                          "but they do not delegate {1} to these servers."),
+                                  zone, ns_list, name, parent_zone, NULL);
+      return;
+
+    case PARENT_SILENT:
+    case PARENT_UNKNOWN:
+    default:
+      break;
+    }
+
+  if (!any_response)
+    {
+      g_autofree char *tried = describe_servers (replies);
+
+      /* Not one packet back from any authoritative server. */
+      obs->outcome = MFD_OUTCOME_INCONCLUSIVE;
+      if (parent == PARENT_SILENT)
+        mfd_observation_set_detail (obs, N_("No name server answered queries from this computer: neither those of {1} ({2}) "
+                                            "nor those of the parent zone {3} ({4}). This network probably blocks DNS queries "
+                                            "sent directly to name servers, so the delegation could not be checked."),
+                                    zone, tried, parent_zone, parent_servers, NULL);
+      else
+        mfd_observation_set_detail (obs, N_("None of the name servers of {1} ({2}) answered queries from this computer, "
+                                            "and no servers of a parent zone could be asked. This network may block DNS queries "
+                                            "sent directly to name servers, so the delegation could not be checked."),
+                                    zone, tried, NULL);
+      return;
+    }
+
+  obs->outcome = MFD_OUTCOME_FAIL;
+  mfd_observation_set_cause (obs, "dns-lame-delegation");
+  mfd_observation_set_fact (obs, "caveat", "direct-dns-may-be-blocked");
+  mfd_observation_set_detail (obs, N_("None of the name servers of {1} ({2}) answered authoritatively for {3}. "
+                                      "Some networks block DNS queries to anything but their own resolver, "
+                                      "so compare with the public DNS check."),
+                              zone, ns_list, name, NULL);
+}
+
 MfdObservation *
 mfd_dns_check_authority (MfdDnsResolver *self,
                          const char     *host,
@@ -1704,7 +1926,7 @@ mfd_dns_check_authority (MfdDnsResolver *self,
   gint64 deadline = started + 8 * (gint64) self->timeout_ms * 1000;
   gboolean cancelled = FALSE;
   gboolean disagree = FALSE;
-  guint n_authoritative = 0, n_reachable = 0;
+  guint level;
 
   g_return_val_if_fail (self != NULL, NULL);
   g_return_val_if_fail (host != NULL, NULL);
@@ -1765,58 +1987,18 @@ mfd_dns_check_authority (MfdDnsResolver *self,
     }
   reply_clear (&last);
 
-  for (guint level = 0; level <= MAX_REFERRALS; level++)
+  for (level = 0; level <= MAX_REFERRALS; level++)
     {
       g_autoptr(GPtrArray) referral = g_ptr_array_new_with_free_func ((GDestroyNotify) name_server_free);
       g_autofree char *referral_zone = NULL;
-      AuthJob jobs[MFD_DNS_MAX_AUTHORITY_SERVERS * MAX_ADDRESSES_PER_NS] = { { 0, }, };
-      GThread *threads[G_N_ELEMENTS (jobs)] = { 0, };
-      guint n_jobs = 0;
       gboolean any_answer = FALSE;
 
       resolve_name_servers (self, name_servers, deadline, cancellable);
       g_ptr_array_set_size (replies, 0);
-
-      for (guint i = 0; i < name_servers->len; i++)
-        {
-          NameServer *ns = g_ptr_array_index (name_servers, i);
-
-          for (guint j = 0; j < ns->ips->len && n_jobs < G_N_ELEMENTS (jobs); j++)
-            {
-              AuthJob *job = &jobs[n_jobs++];
-
-              job->resolver = self;
-              job->ns_name = ns->name;
-              job->ip = g_ptr_array_index (ns->ips, j);
-              job->host = name;
-              job->zone = zone;
-              job->deadline = deadline;
-              job->cancellable = cancellable;
-              job->referral = g_ptr_array_new_with_free_func ((GDestroyNotify) name_server_free);
-              threads[n_jobs - 1] = g_thread_try_new ("mfd-dns-authority", ask_authority, job, NULL);
-              if (threads[n_jobs - 1] == NULL)
-                ask_authority (job);
-            }
-        }
-
-      /* Joined in order, so the facts list the servers as the zone does. */
-      for (guint i = 0; i < n_jobs; i++)
-        {
-          AuthJob *job = &jobs[i];
-
-          if (threads[i] != NULL)
-            g_thread_join (threads[i]);
-          cancelled |= job->cancelled;
-          any_answer |= job->reply->status == AUTH_ANSWER;
-          g_ptr_array_add (replies, job->reply);
-          if (referral_zone == NULL && job->referral_zone != NULL)
-            {
-              referral_zone = g_steal_pointer (&job->referral_zone);
-              g_ptr_array_extend_and_steal (referral, g_steal_pointer (&job->referral));
-            }
-          g_free (job->referral_zone);
-          g_clear_pointer (&job->referral, g_ptr_array_unref);
-        }
+      cancelled = !ask_servers (self, name_servers, name, zone, deadline, cancellable,
+                                replies, &referral_zone, referral);
+      for (guint i = 0; i < replies->len; i++)
+        any_answer |= ((AuthReply *) g_ptr_array_index (replies, i))->status == AUTH_ANSWER;
 
       if (cancelled || any_answer || referral->len == 0 || level == MAX_REFERRALS)
         break;
@@ -1848,11 +2030,8 @@ mfd_dns_check_authority (MfdDnsResolver *self,
     {
       AuthReply *reply = g_ptr_array_index (replies, i);
 
-      if (reply->status != AUTH_UNREACHABLE)
-        n_reachable++;
       if (reply->status == AUTH_ANSWER)
         {
-          n_authoritative++;
           if (reference == NULL)
             reference = reply;
           else if (reference->nxdomain != reply->nxdomain ||
@@ -1871,22 +2050,9 @@ mfd_dns_check_authority (MfdDnsResolver *self,
                                   zone, ns_list, NULL);
       goto out;
     }
-  if (n_reachable == 0)
-    {
-      obs->outcome = MFD_OUTCOME_INCONCLUSIVE;
-      mfd_observation_set_detail (obs, N_("The name servers of {1} ({2}) could not be reached from this computer."),
-                                  zone, ns_list, NULL);
-      goto out;
-    }
   if (reference == NULL)
     {
-      obs->outcome = MFD_OUTCOME_FAIL;
-      mfd_observation_set_cause (obs, "dns-lame-delegation");
-      mfd_observation_set_fact (obs, "caveat", "direct-dns-may-be-blocked");
-      mfd_observation_set_detail (obs, N_("None of the name servers of {1} ({2}) answered authoritatively for {3}. "
-                                          "Some networks block DNS queries to anything but their own resolver, "
-                                          "so compare with the public DNS check."),
-                                  zone, ns_list, name, NULL);
+      judge_unanswered_zone (self, obs, name, zone, ns_list, replies, level > 0, deadline, cancellable);
       goto out;
     }
 
@@ -1954,6 +2120,8 @@ mfd_dns_check_authority (MfdDnsResolver *self,
         obs->outcome = MFD_OUTCOME_WARNING;
         mfd_observation_set_cause (obs, "dns-lame-delegation");
         mfd_observation_set_fact (obs, "lame_servers", lame_list);
+        /* Another server of the zone answered: direct DNS works here. */
+        mfd_observation_set_fact (obs, "direct_dns", "works");
         mfd_observation_set_detail (obs, N_("Some name servers of {1} do not answer authoritatively: {2}."),
                                     zone, lame_list, NULL);
       }
