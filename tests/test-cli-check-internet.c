@@ -11,9 +11,11 @@
  * The authority step asks name servers on port 53, as EOP's resolvers do,
  * and the command line rightly has no way to change that. Rather than add a
  * test-only hook to the product, the authoritative servers listen on port
- * 53 of random addresses in 127/8 (tests run in parallel; distinct
- * addresses keep them apart). That needs the right to bind port 53, which
- * the test runs have (root, as in CI); elsewhere those cases skip.
+ * 53 of random addresses in 127/8. meson runs this program through
+ * tests/netns-run.sh, in a user + network namespace of its own (unshare
+ * -rn: root inside, its own loopback, port 53 free) for any user and in
+ * CI. Where no namespace can be made and port 53 is not ours either, those
+ * cases say "# SKIP" with the reason; inside the namespace they fail.
  *
  * Copyright 2026 The Mail Flow Doctor authors
  *
@@ -23,6 +25,7 @@
 #include "config.h"
 
 #include <locale.h>
+#include <stdlib.h>
 #include <string.h>
 #include <glib/gstdio.h>
 #include <json-glib/json-glib.h>
@@ -52,6 +55,8 @@ typedef struct
   MfdLabDns  *resolver;
   MfdLabDns  *auth[N_AUTH];
   char       *auth_ip[N_AUTH];
+  MfdLabDns  *parent;         /* the zone "com", when a test starts it */
+  char       *parent_ip;
 } Fixture;
 
 typedef struct
@@ -220,6 +225,8 @@ fixture_teardown (Fixture       *f,
       g_clear_pointer (&f->auth[i], mfd_lab_dns_free);
       g_free (f->auth_ip[i]);
     }
+  g_clear_pointer (&f->parent, mfd_lab_dns_free);
+  g_free (f->parent_ip);
   mfd_lab_dns_free (f->resolver);
   mfd_lab_free (f->lab);
   g_free (f->ca_file);
@@ -231,8 +238,8 @@ fixture_teardown (Fixture       *f,
 }
 
 /* The zone's name servers on port 53 of a random corner of 127/8, known to
- * the resolver by NS and glue. FALSE (the test skipped) when this process
- * may not bind port 53. */
+ * the resolver by NS and glue. FALSE (the test skipped, visibly) when this
+ * process may not bind port 53 outside a namespace. */
 static gboolean
 start_authorities (Fixture *f)
 {
@@ -252,7 +259,10 @@ start_authorities (Fixture *f)
           f->auth[i] = mfd_lab_dns_new (f->auth_ip[i], 53, &error);
           if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_PERMISSION_DENIED))
             {
-              g_test_skip ("cannot bind port 53 here: the authoritative servers need it");
+              if (g_getenv ("MFD_TEST_NETNS") != NULL)
+                g_error ("port 53 should be ours in this network namespace: %s", error->message);
+              g_test_skip ("cannot bind port 53 here and no network namespace (unshare -rn) could be made: "
+                           "the authoritative servers need it");
               return FALSE;
             }
           if (f->auth[i] == NULL)
@@ -276,6 +286,30 @@ start_authorities (Fixture *f)
       mfd_lab_dns_add_record (f->auth[i], "ns2." ZONE, "A", f->auth_ip[1], 86400);
     }
   return TRUE;
+}
+
+/* The parent zone "com" on port 53 beside the zone's servers (start
+ * them first), known to the resolver: it delegates ZONE to ns1 and ns2. */
+static void
+start_parent (Fixture *f)
+{
+  g_autoptr(GError) error = NULL;
+  g_auto(GStrv) parts = g_strsplit (f->auth_ip[N_AUTH - 1], ".", 4);
+
+  /* The next address after the zone's servers (theirs end below .251). */
+  f->parent_ip = g_strdup_printf ("127.%s.%s.%u", parts[1], parts[2], (guint) atoi (parts[3]) + 1);
+  f->parent = mfd_lab_dns_new (f->parent_ip, 53, &error);
+  g_assert_no_error (error);
+  mfd_lab_dns_set_authoritative (f->parent, TRUE);
+  mfd_lab_dns_add_record (f->parent, "com", "SOA", "ns.nic.com. hostmaster.nic.com. 1 1800 900 604800 86400", 86400);
+  mfd_lab_dns_add_record (f->parent, "com", "NS", "ns.nic.com", 172800);
+  mfd_lab_dns_add_record (f->parent, "ns.nic.com", "A", f->parent_ip, 172800);
+  mfd_lab_dns_add_record (f->parent, ZONE, "NS", "ns1." ZONE, 172800);
+  mfd_lab_dns_add_record (f->parent, ZONE, "NS", "ns2." ZONE, 172800);
+  mfd_lab_dns_add_record (f->parent, "ns1." ZONE, "A", f->auth_ip[0], 172800);
+  mfd_lab_dns_add_record (f->parent, "ns2." ZONE, "A", f->auth_ip[1], 172800);
+  mfd_lab_dns_add_record (f->resolver, "com", "NS", "ns.nic.com", 172800);
+  mfd_lab_dns_add_record (f->resolver, "ns.nic.com", "A", f->parent_ip, 172800);
 }
 
 /* Running the binary ------------------------------------------------------------ */
@@ -580,6 +614,83 @@ test_lame_delegation (Fixture       *f,
   for (guint i = 0; i < N_AUTH; i++)
     g_assert_cmpuint (mfd_lab_dns_get_n_queries (f->auth[i]), >, 0);
   g_assert_cmpuint (g_hash_table_size (f->web.hits), ==, 0);
+}
+
+/* Every server of the zone silent, while the servers of "com" answer and
+ * refer to them: direct DNS works from here, so this is a lame delegation
+ * for certain, said without the caveat about blocked DNS. */
+static void
+test_lame_delegation_parent_answers (Fixture       *f,
+                                     gconstpointer  data)
+{
+  g_auto(Run) run = { NULL };
+  JsonObject *finding;
+
+  if (!start_authorities (f))
+    return;
+  start_parent (f);
+  mfd_lab_dns_add_record (f->resolver, HOST, "A", "127.0.0.1", 300);
+  for (guint i = 0; i < N_AUTH; i++)
+    mfd_lab_dns_set_mode (f->auth[i], NULL, MFD_LAB_DNS_MODE_SILENT);
+
+  run_check (f, &run, "--offline", NULL);
+  assert_verdict (&run, "problem");
+  assert_first (&run, "dns-lame-delegation");
+  finding = assert_finding (&run, "dns-lame-delegation", FALSE, "ns1." ZONE, "delegate " ZONE, NULL);
+  g_assert_null (strstr (json_object_get_string_member (finding, "evidence"), "block DNS"));
+  assert_observation (&run, "dns-authority", "fail", "lame");
+  assert_smtp_ok (&run);
+  g_assert_cmpuint (mfd_lab_dns_get_n_queries (f->parent), >, 0);
+  for (guint i = 0; i < N_AUTH; i++)
+    g_assert_cmpuint (mfd_lab_dns_get_n_queries (f->auth[i]), >, 0);
+}
+
+/* Not one authoritative server answers, the parent's included: this
+ * network probably blocks direct DNS. Inconclusive, naming the servers. */
+static void
+test_lame_delegation_nothing_answers (Fixture       *f,
+                                      gconstpointer  data)
+{
+  g_auto(Run) run = { NULL };
+
+  if (!start_authorities (f))
+    return;
+  start_parent (f);
+  mfd_lab_dns_add_record (f->resolver, HOST, "A", "127.0.0.1", 300);
+  for (guint i = 0; i < N_AUTH; i++)
+    mfd_lab_dns_set_mode (f->auth[i], NULL, MFD_LAB_DNS_MODE_SILENT);
+  mfd_lab_dns_set_mode (f->parent, NULL, MFD_LAB_DNS_MODE_SILENT);
+
+  run_check (f, &run, "--offline", NULL);
+  assert_verdict (&run, "inconclusive");
+  g_assert_false (has_finding (&run, "dns-lame-delegation"));
+  assert_observation (&run, "dns-authority", "inconclusive", "ns1." ZONE);
+  assert_observation (&run, "dns-authority", "inconclusive", "ns.nic.com");
+  assert_observation (&run, "dns-authority", "inconclusive", f->parent_ip);
+  assert_smtp_ok (&run);
+  g_assert_cmpuint (mfd_lab_dns_get_n_queries (f->parent), >, 0);
+}
+
+/* One of the two servers silent: EOP's resolvers retry the other, slowly. */
+static void
+test_lame_delegation_one_silent (Fixture       *f,
+                                 gconstpointer  data)
+{
+  g_auto(Run) run = { NULL };
+
+  if (!start_authorities (f))
+    return;
+  mfd_lab_dns_add_record (f->resolver, HOST, "A", "127.0.0.1", 300);
+  for (guint i = 0; i < N_AUTH; i++)
+    mfd_lab_dns_add_record (f->auth[i], HOST, "A", "127.0.0.1", 300);
+  mfd_lab_dns_set_mode (f->auth[1], NULL, MFD_LAB_DNS_MODE_SILENT);
+
+  run_check (f, &run, "--offline", NULL);
+  assert_verdict (&run, "ok");
+  g_assert_cmpuint (json_array_get_length (findings (&run)), ==, 1);
+  assert_finding (&run, "dns-lame-delegation", TRUE, "ns2." ZONE, f->auth_ip[1], NULL);
+  assert_observation (&run, "dns-authority", "warning", f->auth_ip[1]);
+  assert_smtp_ok (&run);
 }
 
 /* The same lame zone while public DNS still resolves the name: a warning,
@@ -950,6 +1061,9 @@ main (int   argc,
   g_test_add ("/cli/check-internet/" path, Fixture, NULL, fixture_setup, func, fixture_teardown)
 
   ADD ("dns-lame-delegation", test_lame_delegation);
+  ADD ("dns-lame-delegation/parent-answers", test_lame_delegation_parent_answers);
+  ADD ("dns-lame-delegation/nothing-answers", test_lame_delegation_nothing_answers);
+  ADD ("dns-lame-delegation/one-silent", test_lame_delegation_one_silent);
   ADD ("dns-lame-delegation/public-resolves", test_lame_delegation_public_resolves);
   ADD ("dns-lame-delegation/public-fails", test_lame_delegation_public_fails);
   ADD ("dns-stale-cache", test_stale_cache);
