@@ -875,6 +875,165 @@ test_no_address (Fixture       *f,
   g_assert_cmpuint (mfd_lab_get_n_connections (f->lab), ==, 0);
 }
 
+/* Fan-out ------------------------------------------------------------------------- */
+
+/* How many observations of @stage the run has for @host (NULL: any). */
+static guint
+count_observations (Run        *run,
+                    const char *stage,
+                    const char *host)
+{
+  JsonArray *array = json_object_get_array_member (run->root, "observations");
+  guint n = 0;
+
+  for (guint i = 0; i < json_array_get_length (array); i++)
+    {
+      JsonObject *o = json_array_get_object_element (array, i);
+
+      if (g_str_equal (json_object_get_string_member (o, "stage"), stage) &&
+          (host == NULL || g_strcmp0 (json_object_get_string_member (o, "host"), host) == 0))
+        n++;
+    }
+  return n;
+}
+
+/* The one observation of @stage for @host. */
+static JsonObject *
+find_host_observation (Run        *run,
+                       const char *stage,
+                       const char *host)
+{
+  JsonArray *array = json_object_get_array_member (run->root, "observations");
+
+  for (guint i = 0; i < json_array_get_length (array); i++)
+    {
+      JsonObject *o = json_array_get_object_element (array, i);
+
+      if (g_str_equal (json_object_get_string_member (o, "stage"), stage) &&
+          g_strcmp0 (json_object_get_string_member (o, "host"), host) == 0)
+        return o;
+    }
+  g_error ("no %s observation for %s in %s", stage, host, run->out);
+  return NULL;
+}
+
+/* 3,000 MX records, and a host with 1,000 addresses, from a real DNS
+ * responder (over TCP: they do not fit in a datagram): ten MX hosts and
+ * eight addresses of each are checked, and the report says what was left
+ * out. Then the text report in Japanese says it too. */
+static void
+test_fan_out_mx (Fixture       *f,
+                 gconstpointer  data)
+{
+  g_autofree char *port = g_strdup_printf ("%u", mfd_lab_get_smtp_port (f->lab));
+  g_auto(Run) run = { NULL };
+  g_auto(Run) text = { NULL };
+  const char *detail;
+
+  for (guint i = 0; i < 3000; i++)
+    {
+      g_autofree char *mx = g_strdup_printf ("%u %u." ZONE, i, i);
+
+      mfd_lab_dns_add_record (f->resolver, ZONE, "MX", mx, 300);
+    }
+  for (guint i = 0; i < 1000; i++)
+    {
+      g_autofree char *ip = g_strdup_printf ("127.0.%u.%u", 10 + i / 250, 1 + i % 250);
+
+      mfd_lab_dns_add_record (f->resolver, "0." ZONE, "A", ip, 300);
+    }
+  for (guint i = 1; i < 12; i++)
+    {
+      g_autofree char *host = g_strdup_printf ("%u." ZONE, i);
+
+      mfd_lab_dns_add_record (f->resolver, host, "A", "127.0.0.1", 300);
+    }
+
+  {
+    const char *args[] = { "--mx", ZONE, "--port", port, "--dns-server", mfd_lab_dns_get_server (f->resolver),
+                           "--ca-file", f->ca_file, "--timeout", "2", "--offline", "--json", NULL };
+
+    run_checkv (f, &run, args);
+  }
+  detail = json_object_get_string_member (find_host_observation (&run, "dns", ZONE), "detail");
+  assert_contains (detail, "3000 mail servers");
+  assert_contains (detail, "first 10");
+  assert_contains (detail, "(0." ZONE ", 1." ZONE);
+  assert_contains (detail, ", 9." ZONE ")");
+  assert_contains (detail, "the other 2990 were left out");
+  g_assert_null (strstr (detail, "10." ZONE));
+  /* The domain, then ten hosts: no eleventh. */
+  g_assert_cmpuint (count_observations (&run, "dns", NULL), ==, 11);
+  g_assert_cmpuint (count_observations (&run, "dns", "10." ZONE), ==, 0);
+  for (guint i = 1; i < 10; i++)
+    {
+      g_autofree char *host = g_strdup_printf ("%u." ZONE, i);
+
+      g_assert_cmpuint (count_observations (&run, "tcp", host), ==, 1);
+      g_assert_cmpuint (count_observations (&run, "quit", host), ==, 1);
+    }
+
+  detail = json_object_get_string_member (find_host_observation (&run, "dns", "0." ZONE), "detail");
+  assert_contains (detail, "1000 addresses");
+  assert_contains (detail, "first 8");
+  assert_contains (detail, "the other 992 were left out");
+  g_assert_cmpuint (count_observations (&run, "tcp", "0." ZONE), ==, 8);
+  g_assert_cmpuint (count_observations (&run, "tcp", NULL), ==, 8 + 9);
+  /* Nine healthy hosts: the refused addresses of the first are the problem. */
+  assert_verdict (&run, "problem");
+
+  {
+    const char *args[] = { "--mx", ZONE, "--port", port, "--dns-server", mfd_lab_dns_get_server (f->resolver),
+                           "--ca-file", f->ca_file, "--timeout", "2", "--offline", "--lang", "ja", NULL };
+
+    run_checkv (f, &text, args);
+  }
+  assert_contains (text.out, "3000");
+  assert_contains (text.out, "2990");
+  assert_contains (text.out, "992");
+}
+
+/* More smart hosts than one check takes: the first ones are checked, and a
+ * skipped step says how many were left out. */
+static void
+test_fan_out_jobs (Fixture       *f,
+                   gconstpointer  data)
+{
+  g_autoptr(GPtrArray) args = g_ptr_array_new_with_free_func (g_free);
+  g_auto(Run) run = { NULL };
+  JsonArray *observations;
+  gboolean said = FALSE;
+
+  for (guint i = 1; i <= 40; i++)
+    {
+      g_ptr_array_add (args, g_strdup ("--smart-host"));
+      g_ptr_array_add (args, g_strdup_printf ("127.0.9.%u:%u", i, mfd_lab_get_smtp_port (f->lab)));
+    }
+  g_ptr_array_add (args, g_strdup ("--timeout"));
+  g_ptr_array_add (args, g_strdup ("2"));
+  g_ptr_array_add (args, g_strdup ("--offline"));
+  g_ptr_array_add (args, g_strdup ("--json"));
+  g_ptr_array_add (args, NULL);
+
+  run_checkv (f, &run, (const char * const *) args->pdata);
+  g_assert_cmpuint (count_observations (&run, "tcp", NULL), ==, 32);
+  observations = json_object_get_array_member (run.root, "observations");
+  for (guint i = 0; i < json_array_get_length (observations); i++)
+    {
+      JsonObject *o = json_array_get_object_element (observations, i);
+      const char *detail = json_object_get_string_member (o, "detail");
+
+      if (strstr (detail, "were left out") == NULL)
+        continue;
+      g_assert_false (said);
+      said = TRUE;
+      g_assert_cmpstr (json_object_get_string_member (o, "outcome"), ==, "skipped");
+      assert_contains (detail, "at most 32 names");
+      assert_contains (detail, "8 more");
+    }
+  g_assert_true (said);
+}
+
 /* The internet's view failing ---------------------------------------------------- */
 
 typedef struct
@@ -1079,6 +1238,8 @@ main (int   argc,
     }
   ADD ("web-failure/keeps-problem", test_web_failure_keeps_problem);
   ADD ("offline", test_offline);
+  ADD ("fan-out/mx", test_fan_out_mx);
+  ADD ("fan-out/jobs", test_fan_out_jobs);
   ADD ("eop-ranges/refused", test_refused_with_ranges);
 
 #undef ADD

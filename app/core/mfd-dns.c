@@ -1085,7 +1085,25 @@ mfd_dns_resolve_addresses (MfdDnsResolver  *self,
   mfd_observation_set_fact (obs, "answers", answers);
   if (ttl != G_MAXUINT32)
     set_fact_uint (obs, "ttl", ttl);
-  mfd_observation_set_detail (obs, N_("{1} resolves to {2}."), name, answers, NULL);
+  if (found->len > MFD_DNS_MAX_ADDRESSES)
+    {
+      g_autoptr(GPtrArray) first = g_ptr_array_new ();
+      g_autofree char *checked = NULL;
+      char total[16], kept[16], left_out[16];
+
+      for (guint i = 0; i < MFD_DNS_MAX_ADDRESSES; i++)
+        g_ptr_array_add (first, g_ptr_array_index (found, i));
+      checked = join_strings (first);
+      g_snprintf (total, sizeof total, "%u", found->len);
+      g_snprintf (kept, sizeof kept, "%u", MFD_DNS_MAX_ADDRESSES);
+      g_snprintf (left_out, sizeof left_out, "%u", found->len - MFD_DNS_MAX_ADDRESSES);
+      mfd_observation_set_fact (obs, "left_out", left_out);
+      mfd_observation_set_detail (obs, N_("{1} resolves to {2} addresses. Only the first {3} are checked ({4}); "
+                                          "the other {5} were left out."),
+                                  name, total, kept, checked, left_out, NULL);
+    }
+  else
+    mfd_observation_set_detail (obs, N_("{1} resolves to {2}."), name, answers, NULL);
   if (addresses != NULL)
     *addresses = g_steal_pointer (&found);
 
@@ -1136,6 +1154,7 @@ mfd_dns_resolve_mx (MfdDnsResolver  *self,
   Lookup mx;
   gint64 started = g_get_monotonic_time ();
   gint64 deadline = started + 2 * (gint64) self->timeout_ms * 1000;
+  guint n_left_out = 0;
 
   g_return_val_if_fail (self != NULL, NULL);
   g_return_val_if_fail (domain != NULL, NULL);
@@ -1149,6 +1168,8 @@ mfd_dns_resolve_mx (MfdDnsResolver  *self,
     return obs;
 
   obs = mfd_observation_new (MFD_STAGE_DNS, MFD_OUTCOME_OK, domain, NULL, 0);
+  /* The public view compares it with the MX lookup there, not addresses. */
+  mfd_observation_set_fact (obs, "rrtype", "MX");
   lookup_init (&mx);
   lookup_type (self, name, LDNS_RR_TYPE_MX, deadline, cancellable, &mx);
   if (report_lookup_failure (self, obs, name, &mx))
@@ -1232,11 +1253,33 @@ mfd_dns_resolve_mx (MfdDnsResolver  *self,
     {
       MxEntry *entry = g_ptr_array_index (entries, i);
 
-      /* A "." among real hosts is meaningless (RFC 7505 §3); skip it. */
-      if (entry->host[0] != '\0')
+      /* A "." among real hosts is meaningless (RFC 7505 §3); skip it. A
+       * host listed twice is checked once. */
+      if (entry->host[0] == '\0' ||
+          g_ptr_array_find_with_equal_func (found, entry->host, g_str_equal, NULL))
+        continue;
+      if (found->len < MFD_DNS_MAX_MX_HOSTS)
         g_ptr_array_add (found, g_strdup (entry->host));
+      else
+        n_left_out++;
     }
-  mfd_observation_set_detail (obs, N_("Mail for {1} goes to {2}."), name, answers->str, NULL);
+  if (n_left_out > 0)
+    {
+      g_autofree char *checked = join_strings (found);
+      char total[16], kept[16], left_out[16];
+
+      /* Thousands of MX records would otherwise become thousands of
+       * connections and web lookups. */
+      g_snprintf (total, sizeof total, "%u", found->len + n_left_out);
+      g_snprintf (kept, sizeof kept, "%u", found->len);
+      g_snprintf (left_out, sizeof left_out, "%u", n_left_out);
+      mfd_observation_set_fact (obs, "left_out", left_out);
+      mfd_observation_set_detail (obs, N_("{1} lists {2} mail servers (MX). Only the first {3} by preference are checked "
+                                          "({4}); the other {5} were left out."),
+                                  name, total, kept, checked, left_out, NULL);
+    }
+  else
+    mfd_observation_set_detail (obs, N_("Mail for {1} goes to {2}."), name, answers->str, NULL);
 
 done:
   if (hosts != NULL)
