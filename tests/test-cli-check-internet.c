@@ -492,6 +492,46 @@ find_observation (Run        *run,
   return found;
 }
 
+/* How many observations of @stage the run has for @host (NULL: any). */
+static guint
+count_observations (Run        *run,
+                    const char *stage,
+                    const char *host)
+{
+  JsonArray *array = json_object_get_array_member (run->root, "observations");
+  guint n = 0;
+
+  for (guint i = 0; i < json_array_get_length (array); i++)
+    {
+      JsonObject *o = json_array_get_object_element (array, i);
+
+      if (g_str_equal (json_object_get_string_member (o, "stage"), stage) &&
+          (host == NULL || g_strcmp0 (json_object_get_string_member (o, "host"), host) == 0))
+        n++;
+    }
+  return n;
+}
+
+/* The one observation of @stage for @host. */
+static JsonObject *
+find_host_observation (Run        *run,
+                       const char *stage,
+                       const char *host)
+{
+  JsonArray *array = json_object_get_array_member (run->root, "observations");
+
+  for (guint i = 0; i < json_array_get_length (array); i++)
+    {
+      JsonObject *o = json_array_get_object_element (array, i);
+
+      if (g_str_equal (json_object_get_string_member (o, "stage"), stage) &&
+          g_strcmp0 (json_object_get_string_member (o, "host"), host) == 0)
+        return o;
+    }
+  g_error ("no %s observation for %s in %s", stage, host, run->out);
+  return NULL;
+}
+
 static void
 assert_contains (const char *haystack,
                  const char *needle)
@@ -809,6 +849,74 @@ test_split_horizon (Fixture       *f,
   g_assert_cmpuint (mfd_test_web_hits (&f->web, "/resolve?" HOST "&AAAA"), ==, 1);
 }
 
+/* DNS JSON for any name and type (1 A, 15 MX, 28 AAAA). */
+static void
+serve_doh_name (Fixture    *f,
+                const char *name,
+                const char *type,
+                int         status,
+                const char *answers)
+{
+  g_autofree char *key = g_strdup_printf ("/resolve?%s&%s", name, type);
+  g_autofree char *body = NULL;
+  int number = g_str_equal (type, "A") ? 1 : g_str_equal (type, "MX") ? 15 : 28;
+
+  body = g_strdup_printf ("{\"Status\": %d, \"TC\": false, \"RD\": true, \"RA\": true, \"AD\": false, "
+                          "\"CD\": false, \"Question\": [{\"name\": \"%s.\", \"type\": %d}]%s%s%s}",
+                          status, name, number,
+                          answers ? ", \"Answer\": [" : "", answers ? answers : "", answers ? "]" : "");
+  mfd_test_web_serve (&f->web, key, 200, "application/dns-json", body);
+}
+
+/* `check --mx` for a domain with MX records and no address of its own, the
+ * same on both sides: the MX lookup is compared with the public MX lookup
+ * and the host's addresses with its public addresses, so nothing differs.
+ * Then public DNS without those MX records: a split horizon. */
+static void
+test_split_horizon_mx (Fixture       *f,
+                       gconstpointer  data)
+{
+  g_autofree char *port = g_strdup_printf ("%u", mfd_lab_get_smtp_port (f->lab));
+  g_autofree char *doh = g_strconcat (f->web.base, "/resolve", NULL);
+  g_autofree char *bootstrap = g_strconcat (f->web.base, "/rdap/dns.json", NULL);
+  const char *args[] = { "--mx", ZONE, "--port", port, "--dns-server", mfd_lab_dns_get_server (f->resolver),
+                         "--doh-url", doh, "--rdap-bootstrap", bootstrap, "--endpoints-url", f->web.base,
+                         "--ca-file", f->ca_file, "--timeout", "2", "--json", NULL };
+  g_auto(Run) run = { NULL };
+  g_auto(Run) split = { NULL };
+  JsonObject *o;
+
+  mfd_lab_dns_add_record (f->resolver, ZONE, "MX", "10 " HOST, 300);
+  mfd_lab_dns_add_record (f->resolver, HOST, "A", "127.0.0.1", 300);
+  serve_doh_name (f, ZONE, "MX", 0, "{\"name\": \"" ZONE ".\", \"type\": 15, \"TTL\": 300, \"data\": \"10 " HOST ".\"}");
+  serve_doh_resolves (f);
+  serve_bootstrap (f);
+  g_free (serve_domain (f, "\"active\"", 400 * G_TIME_SPAN_DAY));
+  serve_endpoints (f);
+
+  run_checkv (f, &run, args);
+  assert_verdict (&run, "ok");
+  g_assert_false (has_finding (&run, "dns-split-horizon"));
+  o = find_host_observation (&run, "dns-public", ZONE);
+  g_assert_cmpstr (json_object_get_string_member (o, "outcome"), ==, "ok");
+  assert_contains (json_object_get_string_member (o, "detail"), "same mail servers");
+  o = find_host_observation (&run, "dns-public", HOST);
+  g_assert_cmpstr (json_object_get_string_member (o, "outcome"), ==, "ok");
+  g_assert_cmpuint (mfd_test_web_hits (&f->web, "/resolve?" ZONE "&MX"), ==, 1);
+  /* Addresses of the domain itself are not what the MX lookup is about. */
+  g_assert_cmpuint (mfd_test_web_hits (&f->web, "/resolve?" ZONE "&A"), ==, 0);
+  assert_smtp_ok (&run);
+
+  serve_doh_name (f, ZONE, "MX", 0, NULL);
+  run_checkv (f, &split, args);
+  assert_verdict (&split, "problem");
+  assert_first (&split, "dns-split-horizon");
+  o = find_finding (&split, "dns-split-horizon");
+  g_assert_cmpstr (json_object_get_string_member (o, "host"), ==, ZONE);
+  assert_contains (json_object_get_string_member (o, "evidence"), "none on the public internet");
+  assert_contains (json_object_get_string_member (o, "evidence"), HOST);
+}
+
 /* The name is gone, and RDAP says why: client hold, expired three days ago. */
 static void
 test_domain_expired (Fixture       *f,
@@ -876,46 +984,6 @@ test_no_address (Fixture       *f,
 }
 
 /* Fan-out ------------------------------------------------------------------------- */
-
-/* How many observations of @stage the run has for @host (NULL: any). */
-static guint
-count_observations (Run        *run,
-                    const char *stage,
-                    const char *host)
-{
-  JsonArray *array = json_object_get_array_member (run->root, "observations");
-  guint n = 0;
-
-  for (guint i = 0; i < json_array_get_length (array); i++)
-    {
-      JsonObject *o = json_array_get_object_element (array, i);
-
-      if (g_str_equal (json_object_get_string_member (o, "stage"), stage) &&
-          (host == NULL || g_strcmp0 (json_object_get_string_member (o, "host"), host) == 0))
-        n++;
-    }
-  return n;
-}
-
-/* The one observation of @stage for @host. */
-static JsonObject *
-find_host_observation (Run        *run,
-                       const char *stage,
-                       const char *host)
-{
-  JsonArray *array = json_object_get_array_member (run->root, "observations");
-
-  for (guint i = 0; i < json_array_get_length (array); i++)
-    {
-      JsonObject *o = json_array_get_object_element (array, i);
-
-      if (g_str_equal (json_object_get_string_member (o, "stage"), stage) &&
-          g_strcmp0 (json_object_get_string_member (o, "host"), host) == 0)
-        return o;
-    }
-  g_error ("no %s observation for %s in %s", stage, host, run->out);
-  return NULL;
-}
 
 /* 3,000 MX records, and a host with 1,000 addresses, from a real DNS
  * responder (over TCP: they do not fit in a datagram): ten MX hosts and
@@ -1227,6 +1295,7 @@ main (int   argc,
   ADD ("dns-lame-delegation/public-fails", test_lame_delegation_public_fails);
   ADD ("dns-stale-cache", test_stale_cache);
   ADD ("dns-split-horizon", test_split_horizon);
+  ADD ("dns-split-horizon/mx", test_split_horizon_mx);
   ADD ("dns-domain-expired", test_domain_expired);
   ADD ("dns-domain-expired/expiring-soon", test_domain_expiring);
   ADD ("dns-no-address", test_no_address);
