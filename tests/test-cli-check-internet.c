@@ -889,6 +889,9 @@ test_split_horizon_mx (Fixture       *f,
   mfd_lab_dns_add_record (f->resolver, ZONE, "MX", "10 " HOST, 300);
   mfd_lab_dns_add_record (f->resolver, HOST, "A", "127.0.0.1", 300);
   serve_doh_name (f, ZONE, "MX", 0, "{\"name\": \"" ZONE ".\", \"type\": 15, \"TTL\": 300, \"data\": \"10 " HOST ".\"}");
+  /* As public resolvers answer for the apex: it exists, but has no address. */
+  serve_doh_name (f, ZONE, "A", 0, NULL);
+  serve_doh_name (f, ZONE, "AAAA", 0, NULL);
   serve_doh_resolves (f);
   serve_bootstrap (f);
   g_free (serve_domain (f, "\"active\"", 400 * G_TIME_SPAN_DAY));
