@@ -750,7 +750,10 @@ test_authority_lame (AuthFixture   *fixture,
 
           g_assert_cmpint (obs->outcome, ==, MFD_OUTCOME_INCONCLUSIVE);
           g_assert_null (obs->cause);
-          g_assert_nonnull (strstr (detail, "ns1.contoso.test, ns2.contoso.test"));
+          /* Every server tried, with its address and what it did. */
+          g_assert_nonnull (strstr (detail, "ns1.contoso.test ("));
+          g_assert_nonnull (strstr (detail, "ns2.contoso.test ("));
+          g_assert_nonnull (strstr (detail, "timeout"));
           continue;
         }
       g_assert_cmpint (obs->outcome, ==, MFD_OUTCOME_FAIL);
@@ -856,7 +859,8 @@ test_authority_nothing_answers (AuthFixture   *fixture,
   g_test_message ("%s", detail);
   g_assert_cmpint (obs->outcome, ==, MFD_OUTCOME_INCONCLUSIVE);
   g_assert_null (obs->cause);
-  g_assert_nonnull (strstr (detail, "ns1.contoso.test, ns2.contoso.test"));
+  g_assert_nonnull (strstr (detail, "ns1.contoso.test ("));
+  g_assert_nonnull (strstr (detail, "ns2.contoso.test ("));
   g_assert_nonnull (strstr (detail, "ns.nic.test"));
   g_assert_nonnull (strstr (detail, fixture->auth_ip[PARENT]));
   g_assert_cmpuint (mfd_lab_dns_get_n_queries (fixture->auth[PARENT]), >, 0);
