@@ -921,6 +921,31 @@ test_authority_referral (AuthFixture   *fixture,
   g_assert_cmpint (obs->outcome, ==, MFD_OUTCOME_OK);
 }
 
+/* Reached through a referral, the zone's servers silent: the servers above
+ * have just answered and referred, which is the proof, so nobody else is
+ * asked and the delegation is lame. */
+static void
+test_authority_referral_lame (AuthFixture   *fixture,
+                              gconstpointer  data)
+{
+  g_autoptr(MfdObservation) obs = NULL;
+
+  mfd_lab_dns_set_mode (fixture->resolver_lab, "contoso.test", MFD_LAB_DNS_MODE_SERVFAIL);
+  add_parent (fixture, TRUE);
+  for (guint i = 0; i < N_CHILD; i++)
+    mfd_lab_dns_set_mode (fixture->auth[i], NULL, MFD_LAB_DNS_MODE_SILENT);
+
+  obs = mfd_dns_check_authority (fixture->resolver, HOST, NULL, NULL);
+  g_assert_cmpstr (mfd_observation_get_fact (obs, "zone"), ==, "contoso.test");
+  g_assert_cmpint (obs->outcome, ==, MFD_OUTCOME_FAIL);
+  g_assert_cmpstr (obs->cause, ==, "dns-lame-delegation");
+  g_assert_cmpstr (mfd_observation_get_fact (obs, "direct_dns"), ==, "works");
+  g_assert_null (mfd_observation_get_fact (obs, "parent_zone"));
+  /* Asked once, for the referral. */
+  g_assert_cmpuint (mfd_lab_dns_get_n_queries (fixture->auth[PARENT]), ==, 1);
+  assert_detail_translated (obs);
+}
+
 static void
 test_authority_no_zone (Fixture       *fixture,
                         gconstpointer  data)
@@ -1050,6 +1075,7 @@ main (int   argc,
   ADD_AUTH ("/dns/authority/nothing-answers", test_authority_nothing_answers);
   ADD_AUTH ("/dns/authority/partly-lame", test_authority_partly_lame);
   ADD_AUTH ("/dns/authority/referral", test_authority_referral);
+  ADD_AUTH ("/dns/authority/referral-lame", test_authority_referral_lame);
   ADD ("/dns/authority/no-zone", test_authority_no_zone);
   g_test_add_func ("/dns/lab/ipv6", test_lab_ipv6);
   g_test_add_func ("/dns/lab/many", test_lab_many);
