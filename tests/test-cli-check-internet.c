@@ -920,6 +920,51 @@ test_split_horizon_mx (Fixture       *f,
   assert_contains (json_object_get_string_member (o, "evidence"), HOST);
 }
 
+/* A domain without MX records, whose own address takes the mail (implicit
+ * MX), and the same on the internet: no MX on either side is agreement,
+ * and the domain's addresses are compared as a host's. */
+static void
+test_split_horizon_implicit_mx (Fixture       *f,
+                                gconstpointer  data)
+{
+  g_autofree char *port = g_strdup_printf ("%u", mfd_lab_get_smtp_port (f->lab));
+  g_autofree char *doh = g_strconcat (f->web.base, "/resolve", NULL);
+  g_autofree char *bootstrap = g_strconcat (f->web.base, "/rdap/dns.json", NULL);
+  const char *args[] = { "--mx", HOST, "--port", port, "--dns-server", mfd_lab_dns_get_server (f->resolver),
+                         "--doh-url", doh, "--rdap-bootstrap", bootstrap, "--endpoints-url", f->web.base,
+                         "--ca-file", f->ca_file, "--timeout", "2", "--json", NULL };
+  g_auto(Run) run = { NULL };
+  JsonArray *observations;
+  guint n_public = 0;
+
+  mfd_lab_dns_add_record (f->resolver, HOST, "A", "127.0.0.1", 300);
+  serve_doh_name (f, HOST, "MX", 0, NULL);
+  serve_doh_resolves (f);
+  serve_bootstrap (f);
+  g_free (serve_domain (f, "\"active\"", 400 * G_TIME_SPAN_DAY));
+  serve_endpoints (f);
+
+  run_checkv (f, &run, args);
+  assert_verdict (&run, "ok");
+  g_assert_false (has_finding (&run, "dns-split-horizon"));
+  /* Two public views of the one name: its MX lookup, then its addresses. */
+  observations = json_object_get_array_member (run.root, "observations");
+  for (guint i = 0; i < json_array_get_length (observations); i++)
+    {
+      JsonObject *o = json_array_get_object_element (observations, i);
+
+      if (!g_str_equal (json_object_get_string_member (o, "stage"), "dns-public"))
+        continue;
+      n_public++;
+      g_assert_cmpstr (json_object_get_string_member (o, "outcome"), ==, "ok");
+    }
+  g_assert_cmpuint (n_public, ==, 2);
+  g_assert_cmpuint (mfd_test_web_hits (&f->web, "/resolve?" HOST "&MX"), ==, 1);
+  g_assert_cmpuint (mfd_test_web_hits (&f->web, "/resolve?" HOST "&A"), ==, 1);
+  assert_contains (run.out, "no MX record for " HOST " either");
+  assert_smtp_ok (&run);
+}
+
 /* The name is gone, and RDAP says why: client hold, expired three days ago. */
 static void
 test_domain_expired (Fixture       *f,
@@ -1299,6 +1344,7 @@ main (int   argc,
   ADD ("dns-stale-cache", test_stale_cache);
   ADD ("dns-split-horizon", test_split_horizon);
   ADD ("dns-split-horizon/mx", test_split_horizon_mx);
+  ADD ("dns-split-horizon/implicit-mx", test_split_horizon_implicit_mx);
   ADD ("dns-domain-expired", test_domain_expired);
   ADD ("dns-domain-expired/expiring-soon", test_domain_expiring);
   ADD ("dns-no-address", test_no_address);
