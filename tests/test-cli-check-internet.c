@@ -1146,6 +1146,59 @@ test_fan_out_jobs (Fixture       *f,
       g_assert_cmpstr (json_object_get_string_member (o, "outcome"), ==, "skipped");
       assert_contains (detail, "at most 32 names");
       assert_contains (detail, "8 more");
+      g_assert_cmpstr (json_object_get_string_member (o, "stage"), ==, "dns");
+    }
+  g_assert_true (said);
+}
+
+/* Thirteen hosts of eight addresses each: 96 connections, the other eight
+ * left out, said as a skipped TCP step of the host whose addresses were cut. */
+static void
+test_fan_out_connections (Fixture       *f,
+                          gconstpointer  data)
+{
+  g_autoptr(GPtrArray) args = g_ptr_array_new_with_free_func (g_free);
+  g_auto(Run) run = { NULL };
+  JsonArray *observations;
+  gboolean said = FALSE;
+
+  for (guint h = 1; h <= 13; h++)
+    {
+      g_autofree char *host = g_strdup_printf ("h%u." ZONE, h);
+
+      for (guint a = 1; a <= 8; a++)
+        {
+          g_autofree char *ip = g_strdup_printf ("127.0.%u.%u", 20 + h, a);
+
+          mfd_lab_dns_add_record (f->resolver, host, "A", ip, 300);
+        }
+      g_ptr_array_add (args, g_strdup ("--smart-host"));
+      g_ptr_array_add (args, g_strdup_printf ("%s:%u", host, mfd_lab_get_smtp_port (f->lab)));
+    }
+  g_ptr_array_add (args, g_strdup ("--dns-server"));
+  g_ptr_array_add (args, g_strdup (mfd_lab_dns_get_server (f->resolver)));
+  g_ptr_array_add (args, g_strdup ("--timeout"));
+  g_ptr_array_add (args, g_strdup ("2"));
+  g_ptr_array_add (args, g_strdup ("--offline"));
+  g_ptr_array_add (args, g_strdup ("--json"));
+  g_ptr_array_add (args, NULL);
+
+  run_checkv (f, &run, (const char * const *) args->pdata);
+  g_assert_cmpuint (count_observations (&run, "tcp", NULL), ==, 96 + 1);
+  observations = json_object_get_array_member (run.root, "observations");
+  for (guint i = 0; i < json_array_get_length (observations); i++)
+    {
+      JsonObject *o = json_array_get_object_element (observations, i);
+      const char *detail = json_object_get_string_member (o, "detail");
+
+      if (strstr (detail, "were left out") == NULL || !g_str_equal (json_object_get_string_member (o, "stage"), "tcp"))
+        continue;
+      g_assert_false (said);
+      said = TRUE;
+      g_assert_cmpstr (json_object_get_string_member (o, "outcome"), ==, "skipped");
+      g_assert_true (json_object_get_null_member (o, "ip"));
+      assert_contains (detail, "at most 96 addresses");
+      assert_contains (detail, "8 more");
     }
   g_assert_true (said);
 }
@@ -1358,6 +1411,7 @@ main (int   argc,
   ADD ("offline", test_offline);
   ADD ("fan-out/mx", test_fan_out_mx);
   ADD ("fan-out/jobs", test_fan_out_jobs);
+  ADD ("fan-out/connections", test_fan_out_connections);
   ADD ("eop-ranges/refused", test_refused_with_ranges);
 
 #undef ADD

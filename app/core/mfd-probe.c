@@ -91,6 +91,7 @@ typedef struct _Run
   gint             n_connections;   /* address jobs queued so far (atomic) */
   gint             n_left_out;      /* jobs refused by those limits (atomic) */
   char            *first_left_out;  /* the host of the first refused job (under mutex) */
+  MfdStage         first_left_out_stage; /* the step it would have started with */
   GMutex           mutex;
   GQueue           events;
   gboolean         dispatch_scheduled;
@@ -232,7 +233,9 @@ report_left_out (Run *run)
   g_snprintf (count, sizeof count, "%d", n);
   g_snprintf (names, sizeof names, "%d", MAX_NAMES);
   g_snprintf (connections, sizeof connections, "%d", MAX_CONNECTIONS);
-  obs = mfd_observation_new (MFD_STAGE_DNS, MFD_OUTCOME_SKIPPED, run->first_left_out, NULL, 0);
+  /* A step that host has no row for yet: an address left out of a host
+   * whose name was looked up is a TCP step, not its DNS step again. */
+  obs = mfd_observation_new (run->first_left_out_stage, MFD_OUTCOME_SKIPPED, run->first_left_out, NULL, 0);
   obs->ms = 0;
   mfd_observation_set_fact (obs, "left_out", count);
   mfd_observation_set_detail (obs, N_("Not checked: one check looks up at most {1} names and connects to at most {2} addresses, "
@@ -376,7 +379,10 @@ queue_job (Run        *run,
       g_atomic_int_inc (&run->n_left_out);
       g_mutex_lock (&run->mutex);
       if (run->first_left_out == NULL)
-        run->first_left_out = g_strdup (name);
+        {
+          run->first_left_out = g_strdup (name);
+          run->first_left_out_stage = kind == JOB_ADDRESS ? MFD_STAGE_TCP : MFD_STAGE_DNS;
+        }
       g_mutex_unlock (&run->mutex);
       return FALSE;
     }
