@@ -231,6 +231,29 @@ test_truncated_cut (Fixture       *fixture,
   g_assert_cmpuint (addresses->len, ==, 60);
 }
 
+/* An answer that does not fit in one message even over TCP (4,000 MX
+ * records with long names): the server says it is cut, and a cut answer is
+ * not taken for the whole one. */
+static void
+test_too_large_for_tcp (Fixture       *fixture,
+                        gconstpointer  data)
+{
+  g_autoptr(MfdObservation) obs = NULL;
+  g_autoptr(GPtrArray) hosts = NULL;
+
+  for (guint i = 0; i < 4000; i++)
+    {
+      g_autofree char *mx = g_strdup_printf ("%u mail-exchanger-%04u.contoso.test", i, i);
+
+      mfd_lab_dns_add_record (fixture->lab, "contoso.test", "MX", mx, 300);
+    }
+  obs = mfd_dns_resolve_mx (fixture->resolver, "contoso.test", &hosts, NULL);
+  g_assert_cmpint (obs->outcome, ==, MFD_OUTCOME_FAIL);
+  g_assert_cmpstr (obs->cause, ==, "dns-servfail");
+  g_assert_cmpstr (mfd_observation_get_fact (obs, "error"), ==, "The reply does not fit in one DNS message");
+  g_assert_null (hosts);
+}
+
 /* Over TCP the reply must answer exactly the question asked: another id,
  * name, type or class, or no question at all, is not our answer. */
 static void
@@ -1057,6 +1080,7 @@ main (int   argc,
   ADD ("/dns/address/large", test_large_answer_over_tcp);
   ADD ("/dns/address/truncated-cut", test_truncated_cut);
   ADD ("/dns/address/tcp-other-question", test_tcp_other_question);
+  ADD ("/dns/address/too-large-for-tcp", test_too_large_for_tcp);
   ADD ("/dns/address/cname", test_cname_chain);
   ADD ("/dns/address/ip-literal", test_ip_literal);
   ADD ("/dns/address/invalid-names", test_invalid_names);

@@ -412,6 +412,15 @@ exchange_tcp (GInetSocketAddress *server,
                                          : "The reply over TCP belongs to another query");
       return FALSE;
     }
+  if (ldns_pkt_tc (reply->pkt))
+    {
+      /* Cut short even over TCP (more than 64 KiB): what is left of the
+       * answer is no answer. */
+      g_clear_pointer (&reply->pkt, ldns_pkt_free);
+      reply->status = REPLY_MALFORMED;
+      reply->error = g_strdup ("The reply does not fit in one DNS message");
+      return FALSE;
+    }
   return TRUE;
 }
 

@@ -471,10 +471,11 @@ respond (MfdLabDns    *self,
       out = g_bytes_new_take (cut, keep);
       goto out;
     }
-  if (out != NULL && !tcp && g_bytes_get_size (out) > UDP_REPLY_LIMIT)
+  if (out != NULL && g_bytes_get_size (out) > (tcp ? MAX_MESSAGE : UDP_REPLY_LIMIT))
     {
       /* Too big for plain UDP: say so, as a server does, and let the
-       * client come back over TCP. */
+       * client come back over TCP. Too big even for TCP: the same, with
+       * nowhere left to go. */
       ldns_pkt *truncated = ldns_pkt_new ();
 
       ldns_pkt_set_id (truncated, ldns_pkt_id (reply));
