@@ -11,9 +11,11 @@
  * The authority step asks name servers on port 53, as EOP's resolvers do,
  * and the command line rightly has no way to change that. Rather than add a
  * test-only hook to the product, the authoritative servers listen on port
- * 53 of random addresses in 127/8 (tests run in parallel; distinct
- * addresses keep them apart). That needs the right to bind port 53, which
- * the test runs have (root, as in CI); elsewhere those cases skip.
+ * 53 of random addresses in 127/8. meson runs this program through
+ * tests/netns-run.sh, in a user + network namespace of its own (unshare
+ * -rn: root inside, its own loopback, port 53 free) for any user and in
+ * CI. Where no namespace can be made and port 53 is not ours either, those
+ * cases say "# SKIP" with the reason; inside the namespace they fail.
  *
  * Copyright 2026 The Mail Flow Doctor authors
  *
@@ -23,6 +25,7 @@
 #include "config.h"
 
 #include <locale.h>
+#include <stdlib.h>
 #include <string.h>
 #include <glib/gstdio.h>
 #include <json-glib/json-glib.h>
@@ -53,6 +56,8 @@ typedef struct
   MfdLabDns  *resolver;
   MfdLabDns  *auth[N_AUTH];
   char       *auth_ip[N_AUTH];
+  MfdLabDns  *parent;         /* the zone "com", when a test starts it */
+  char       *parent_ip;
 } Fixture;
 
 typedef struct
@@ -221,6 +226,8 @@ fixture_teardown (Fixture       *f,
       g_clear_pointer (&f->auth[i], mfd_lab_dns_free);
       g_free (f->auth_ip[i]);
     }
+  g_clear_pointer (&f->parent, mfd_lab_dns_free);
+  g_free (f->parent_ip);
   mfd_lab_dns_free (f->resolver);
   mfd_lab_free (f->lab);
   g_free (f->ca_file);
@@ -232,8 +239,8 @@ fixture_teardown (Fixture       *f,
 }
 
 /* The zone's name servers on port 53 of a random corner of 127/8, known to
- * the resolver by NS and glue. FALSE (the test skipped) when this process
- * may not bind port 53. */
+ * the resolver by NS and glue. FALSE (the test skipped, visibly) when this
+ * process may not bind port 53 outside a namespace. */
 static gboolean
 start_authorities (Fixture *f)
 {
@@ -253,7 +260,10 @@ start_authorities (Fixture *f)
           f->auth[i] = mfd_lab_dns_new (f->auth_ip[i], 53, &error);
           if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_PERMISSION_DENIED))
             {
-              g_test_skip ("cannot bind port 53 here: the authoritative servers need it");
+              if (g_getenv ("MFD_TEST_NETNS") != NULL)
+                g_error ("port 53 should be ours in this network namespace: %s", error->message);
+              g_test_skip ("cannot bind port 53 here and no network namespace (unshare -rn) could be made: "
+                           "the authoritative servers need it");
               return FALSE;
             }
           if (f->auth[i] == NULL)
@@ -277,6 +287,30 @@ start_authorities (Fixture *f)
       mfd_lab_dns_add_record (f->auth[i], "ns2." ZONE, "A", f->auth_ip[1], 86400);
     }
   return TRUE;
+}
+
+/* The parent zone "com" on port 53 beside the zone's servers (start
+ * them first), known to the resolver: it delegates ZONE to ns1 and ns2. */
+static void
+start_parent (Fixture *f)
+{
+  g_autoptr(GError) error = NULL;
+  g_auto(GStrv) parts = g_strsplit (f->auth_ip[N_AUTH - 1], ".", 4);
+
+  /* The next address after the zone's servers (theirs end below .251). */
+  f->parent_ip = g_strdup_printf ("127.%s.%s.%u", parts[1], parts[2], (guint) atoi (parts[3]) + 1);
+  f->parent = mfd_lab_dns_new (f->parent_ip, 53, &error);
+  g_assert_no_error (error);
+  mfd_lab_dns_set_authoritative (f->parent, TRUE);
+  mfd_lab_dns_add_record (f->parent, "com", "SOA", "ns.nic.com. hostmaster.nic.com. 1 1800 900 604800 86400", 86400);
+  mfd_lab_dns_add_record (f->parent, "com", "NS", "ns.nic.com", 172800);
+  mfd_lab_dns_add_record (f->parent, "ns.nic.com", "A", f->parent_ip, 172800);
+  mfd_lab_dns_add_record (f->parent, ZONE, "NS", "ns1." ZONE, 172800);
+  mfd_lab_dns_add_record (f->parent, ZONE, "NS", "ns2." ZONE, 172800);
+  mfd_lab_dns_add_record (f->parent, "ns1." ZONE, "A", f->auth_ip[0], 172800);
+  mfd_lab_dns_add_record (f->parent, "ns2." ZONE, "A", f->auth_ip[1], 172800);
+  mfd_lab_dns_add_record (f->resolver, "com", "NS", "ns.nic.com", 172800);
+  mfd_lab_dns_add_record (f->resolver, "ns.nic.com", "A", f->parent_ip, 172800);
 }
 
 /* Running the binary ------------------------------------------------------------ */
@@ -463,6 +497,46 @@ find_observation (Run        *run,
   return found;
 }
 
+/* How many observations of @stage the run has for @host (NULL: any). */
+static guint
+count_observations (Run        *run,
+                    const char *stage,
+                    const char *host)
+{
+  JsonArray *array = json_object_get_array_member (run->root, "observations");
+  guint n = 0;
+
+  for (guint i = 0; i < json_array_get_length (array); i++)
+    {
+      JsonObject *o = json_array_get_object_element (array, i);
+
+      if (g_str_equal (json_object_get_string_member (o, "stage"), stage) &&
+          (host == NULL || g_strcmp0 (json_object_get_string_member (o, "host"), host) == 0))
+        n++;
+    }
+  return n;
+}
+
+/* The one observation of @stage for @host. */
+static JsonObject *
+find_host_observation (Run        *run,
+                       const char *stage,
+                       const char *host)
+{
+  JsonArray *array = json_object_get_array_member (run->root, "observations");
+
+  for (guint i = 0; i < json_array_get_length (array); i++)
+    {
+      JsonObject *o = json_array_get_object_element (array, i);
+
+      if (g_str_equal (json_object_get_string_member (o, "stage"), stage) &&
+          g_strcmp0 (json_object_get_string_member (o, "host"), host) == 0)
+        return o;
+    }
+  g_error ("no %s observation for %s in %s", stage, host, run->out);
+  return NULL;
+}
+
 static void
 assert_contains (const char *haystack,
                  const char *needle)
@@ -587,6 +661,83 @@ test_lame_delegation (Fixture       *f,
   g_assert_cmpuint (g_hash_table_size (f->web.hits), ==, 0);
 }
 
+/* Every server of the zone silent, while the servers of "com" answer and
+ * refer to them: direct DNS works from here, so this is a lame delegation
+ * for certain, said without the caveat about blocked DNS. */
+static void
+test_lame_delegation_parent_answers (Fixture       *f,
+                                     gconstpointer  data)
+{
+  g_auto(Run) run = { NULL };
+  JsonObject *finding;
+
+  if (!start_authorities (f))
+    return;
+  start_parent (f);
+  mfd_lab_dns_add_record (f->resolver, HOST, "A", "127.0.0.1", 300);
+  for (guint i = 0; i < N_AUTH; i++)
+    mfd_lab_dns_set_mode (f->auth[i], NULL, MFD_LAB_DNS_MODE_SILENT);
+
+  run_check (f, &run, "--offline", NULL);
+  assert_verdict (&run, "problem");
+  assert_first (&run, "dns-lame-delegation");
+  finding = assert_finding (&run, "dns-lame-delegation", FALSE, "ns1." ZONE, "delegate " ZONE, NULL);
+  g_assert_null (strstr (json_object_get_string_member (finding, "evidence"), "block DNS"));
+  assert_observation (&run, "dns-authority", "fail", "lame");
+  assert_smtp_ok (&run);
+  g_assert_cmpuint (mfd_lab_dns_get_n_queries (f->parent), >, 0);
+  for (guint i = 0; i < N_AUTH; i++)
+    g_assert_cmpuint (mfd_lab_dns_get_n_queries (f->auth[i]), >, 0);
+}
+
+/* Not one authoritative server answers, the parent's included: this
+ * network probably blocks direct DNS. Inconclusive, naming the servers. */
+static void
+test_lame_delegation_nothing_answers (Fixture       *f,
+                                      gconstpointer  data)
+{
+  g_auto(Run) run = { NULL };
+
+  if (!start_authorities (f))
+    return;
+  start_parent (f);
+  mfd_lab_dns_add_record (f->resolver, HOST, "A", "127.0.0.1", 300);
+  for (guint i = 0; i < N_AUTH; i++)
+    mfd_lab_dns_set_mode (f->auth[i], NULL, MFD_LAB_DNS_MODE_SILENT);
+  mfd_lab_dns_set_mode (f->parent, NULL, MFD_LAB_DNS_MODE_SILENT);
+
+  run_check (f, &run, "--offline", NULL);
+  assert_verdict (&run, "inconclusive");
+  g_assert_false (has_finding (&run, "dns-lame-delegation"));
+  assert_observation (&run, "dns-authority", "inconclusive", "ns1." ZONE);
+  assert_observation (&run, "dns-authority", "inconclusive", "ns.nic.com");
+  assert_observation (&run, "dns-authority", "inconclusive", f->parent_ip);
+  assert_smtp_ok (&run);
+  g_assert_cmpuint (mfd_lab_dns_get_n_queries (f->parent), >, 0);
+}
+
+/* One of the two servers silent: EOP's resolvers retry the other, slowly. */
+static void
+test_lame_delegation_one_silent (Fixture       *f,
+                                 gconstpointer  data)
+{
+  g_auto(Run) run = { NULL };
+
+  if (!start_authorities (f))
+    return;
+  mfd_lab_dns_add_record (f->resolver, HOST, "A", "127.0.0.1", 300);
+  for (guint i = 0; i < N_AUTH; i++)
+    mfd_lab_dns_add_record (f->auth[i], HOST, "A", "127.0.0.1", 300);
+  mfd_lab_dns_set_mode (f->auth[1], NULL, MFD_LAB_DNS_MODE_SILENT);
+
+  run_check (f, &run, "--offline", NULL);
+  assert_verdict (&run, "ok");
+  g_assert_cmpuint (json_array_get_length (findings (&run)), ==, 1);
+  assert_finding (&run, "dns-lame-delegation", TRUE, "ns2." ZONE, f->auth_ip[1], NULL);
+  assert_observation (&run, "dns-authority", "warning", f->auth_ip[1]);
+  assert_smtp_ok (&run);
+}
+
 /* The same lame zone while public DNS still resolves the name: a warning,
  * the verdict ok, the public answer in the evidence. */
 static void
@@ -704,6 +855,122 @@ test_split_horizon (Fixture       *f,
   g_assert_cmpuint (mfd_test_web_hits (&f->web, "/resolve?" HOST "&AAAA"), ==, 1);
 }
 
+/* DNS JSON for any name and type (1 A, 15 MX, 28 AAAA). */
+static void
+serve_doh_name (Fixture    *f,
+                const char *name,
+                const char *type,
+                int         status,
+                const char *answers)
+{
+  g_autofree char *key = g_strdup_printf ("/resolve?%s&%s", name, type);
+  g_autofree char *body = NULL;
+  int number = g_str_equal (type, "A") ? 1 : g_str_equal (type, "MX") ? 15 : 28;
+
+  body = g_strdup_printf ("{\"Status\": %d, \"TC\": false, \"RD\": true, \"RA\": true, \"AD\": false, "
+                          "\"CD\": false, \"Question\": [{\"name\": \"%s.\", \"type\": %d}]%s%s%s}",
+                          status, name, number,
+                          answers ? ", \"Answer\": [" : "", answers ? answers : "", answers ? "]" : "");
+  mfd_test_web_serve (&f->web, key, 200, "application/dns-json", body);
+}
+
+/* `check --mx` for a domain with MX records and no address of its own, the
+ * same on both sides: the MX lookup is compared with the public MX lookup
+ * and the host's addresses with its public addresses, so nothing differs.
+ * Then public DNS without those MX records: a split horizon. */
+static void
+test_split_horizon_mx (Fixture       *f,
+                       gconstpointer  data)
+{
+  g_autofree char *port = g_strdup_printf ("%u", mfd_lab_get_smtp_port (f->lab));
+  g_autofree char *doh = g_strconcat (f->web.base, "/resolve", NULL);
+  g_autofree char *bootstrap = g_strconcat (f->web.base, "/rdap/dns.json", NULL);
+  const char *args[] = { "--mx", ZONE, "--port", port, "--dns-server", mfd_lab_dns_get_server (f->resolver),
+                         "--doh-url", doh, "--rdap-bootstrap", bootstrap, "--endpoints-url", f->web.base,
+                         "--ca-file", f->ca_file, "--timeout", "2", "--json", NULL };
+  g_auto(Run) run = { NULL };
+  g_auto(Run) split = { NULL };
+  JsonObject *o;
+
+  mfd_lab_dns_add_record (f->resolver, ZONE, "MX", "10 " HOST, 300);
+  mfd_lab_dns_add_record (f->resolver, HOST, "A", "127.0.0.1", 300);
+  serve_doh_name (f, ZONE, "MX", 0, "{\"name\": \"" ZONE ".\", \"type\": 15, \"TTL\": 300, \"data\": \"10 " HOST ".\"}");
+  /* As public resolvers answer for the apex: it exists, but has no address. */
+  serve_doh_name (f, ZONE, "A", 0, NULL);
+  serve_doh_name (f, ZONE, "AAAA", 0, NULL);
+  serve_doh_resolves (f);
+  serve_bootstrap (f);
+  g_free (serve_domain (f, "\"active\"", 400 * G_TIME_SPAN_DAY));
+  serve_endpoints (f);
+
+  run_checkv (f, &run, args);
+  assert_verdict (&run, "ok");
+  g_assert_false (has_finding (&run, "dns-split-horizon"));
+  o = find_host_observation (&run, "dns-public", ZONE);
+  g_assert_cmpstr (json_object_get_string_member (o, "outcome"), ==, "ok");
+  assert_contains (json_object_get_string_member (o, "detail"), "same mail servers");
+  o = find_host_observation (&run, "dns-public", HOST);
+  g_assert_cmpstr (json_object_get_string_member (o, "outcome"), ==, "ok");
+  g_assert_cmpuint (mfd_test_web_hits (&f->web, "/resolve?" ZONE "&MX"), ==, 1);
+  /* Addresses of the domain itself are not what the MX lookup is about. */
+  g_assert_cmpuint (mfd_test_web_hits (&f->web, "/resolve?" ZONE "&A"), ==, 0);
+  assert_smtp_ok (&run);
+
+  serve_doh_name (f, ZONE, "MX", 0, NULL);
+  run_checkv (f, &split, args);
+  assert_verdict (&split, "problem");
+  assert_first (&split, "dns-split-horizon");
+  o = find_finding (&split, "dns-split-horizon");
+  g_assert_cmpstr (json_object_get_string_member (o, "host"), ==, ZONE);
+  assert_contains (json_object_get_string_member (o, "evidence"), "none on the public internet");
+  assert_contains (json_object_get_string_member (o, "evidence"), HOST);
+}
+
+/* A domain without MX records, whose own address takes the mail (implicit
+ * MX), and the same on the internet: no MX on either side is agreement,
+ * and the domain's addresses are compared as a host's. */
+static void
+test_split_horizon_implicit_mx (Fixture       *f,
+                                gconstpointer  data)
+{
+  g_autofree char *port = g_strdup_printf ("%u", mfd_lab_get_smtp_port (f->lab));
+  g_autofree char *doh = g_strconcat (f->web.base, "/resolve", NULL);
+  g_autofree char *bootstrap = g_strconcat (f->web.base, "/rdap/dns.json", NULL);
+  const char *args[] = { "--mx", HOST, "--port", port, "--dns-server", mfd_lab_dns_get_server (f->resolver),
+                         "--doh-url", doh, "--rdap-bootstrap", bootstrap, "--endpoints-url", f->web.base,
+                         "--ca-file", f->ca_file, "--timeout", "2", "--json", NULL };
+  g_auto(Run) run = { NULL };
+  JsonArray *observations;
+  guint n_public = 0;
+
+  mfd_lab_dns_add_record (f->resolver, HOST, "A", "127.0.0.1", 300);
+  serve_doh_name (f, HOST, "MX", 0, NULL);
+  serve_doh_resolves (f);
+  serve_bootstrap (f);
+  g_free (serve_domain (f, "\"active\"", 400 * G_TIME_SPAN_DAY));
+  serve_endpoints (f);
+
+  run_checkv (f, &run, args);
+  assert_verdict (&run, "ok");
+  g_assert_false (has_finding (&run, "dns-split-horizon"));
+  /* Two public views of the one name: its MX lookup, then its addresses. */
+  observations = json_object_get_array_member (run.root, "observations");
+  for (guint i = 0; i < json_array_get_length (observations); i++)
+    {
+      JsonObject *o = json_array_get_object_element (observations, i);
+
+      if (!g_str_equal (json_object_get_string_member (o, "stage"), "dns-public"))
+        continue;
+      n_public++;
+      g_assert_cmpstr (json_object_get_string_member (o, "outcome"), ==, "ok");
+    }
+  g_assert_cmpuint (n_public, ==, 2);
+  g_assert_cmpuint (mfd_test_web_hits (&f->web, "/resolve?" HOST "&MX"), ==, 1);
+  g_assert_cmpuint (mfd_test_web_hits (&f->web, "/resolve?" HOST "&A"), ==, 1);
+  assert_contains (run.out, "no MX record for " HOST " either");
+  assert_smtp_ok (&run);
+}
+
 /* The name is gone, and RDAP says why: client hold, expired three days ago. */
 static void
 test_domain_expired (Fixture       *f,
@@ -768,6 +1035,178 @@ test_no_address (Fixture       *f,
   assert_finding (&run, "dns-no-address", FALSE, HOST, NULL);
   assert_observation (&run, "dns", "fail", NULL);
   g_assert_cmpuint (mfd_lab_get_n_connections (f->lab), ==, 0);
+}
+
+/* Fan-out ------------------------------------------------------------------------- */
+
+/* 3,000 MX records, and a host with 1,000 addresses, from a real DNS
+ * responder (over TCP: they do not fit in a datagram): ten MX hosts and
+ * eight addresses of each are checked, and the report says what was left
+ * out. Then the text report in Japanese says it too. */
+static void
+test_fan_out_mx (Fixture       *f,
+                 gconstpointer  data)
+{
+  g_autofree char *port = g_strdup_printf ("%u", mfd_lab_get_smtp_port (f->lab));
+  g_auto(Run) run = { NULL };
+  g_auto(Run) text = { NULL };
+  const char *detail;
+
+  for (guint i = 0; i < 3000; i++)
+    {
+      g_autofree char *mx = g_strdup_printf ("%u %u." ZONE, i, i);
+
+      mfd_lab_dns_add_record (f->resolver, ZONE, "MX", mx, 300);
+    }
+  for (guint i = 0; i < 1000; i++)
+    {
+      g_autofree char *ip = g_strdup_printf ("127.0.%u.%u", 10 + i / 250, 1 + i % 250);
+
+      mfd_lab_dns_add_record (f->resolver, "0." ZONE, "A", ip, 300);
+    }
+  for (guint i = 1; i < 12; i++)
+    {
+      g_autofree char *host = g_strdup_printf ("%u." ZONE, i);
+
+      mfd_lab_dns_add_record (f->resolver, host, "A", "127.0.0.1", 300);
+    }
+
+  {
+    const char *args[] = { "--mx", ZONE, "--port", port, "--dns-server", mfd_lab_dns_get_server (f->resolver),
+                           "--ca-file", f->ca_file, "--timeout", "2", "--offline", "--json", NULL };
+
+    run_checkv (f, &run, args);
+  }
+  detail = json_object_get_string_member (find_host_observation (&run, "dns", ZONE), "detail");
+  assert_contains (detail, "3000 mail servers");
+  assert_contains (detail, "first 10");
+  assert_contains (detail, "(0." ZONE ", 1." ZONE);
+  assert_contains (detail, ", 9." ZONE ")");
+  assert_contains (detail, "the other 2990 were left out");
+  g_assert_null (strstr (detail, "10." ZONE));
+  /* The domain, then ten hosts: no eleventh. */
+  g_assert_cmpuint (count_observations (&run, "dns", NULL), ==, 11);
+  g_assert_cmpuint (count_observations (&run, "dns", "10." ZONE), ==, 0);
+  for (guint i = 1; i < 10; i++)
+    {
+      g_autofree char *host = g_strdup_printf ("%u." ZONE, i);
+
+      g_assert_cmpuint (count_observations (&run, "tcp", host), ==, 1);
+      g_assert_cmpuint (count_observations (&run, "quit", host), ==, 1);
+    }
+
+  detail = json_object_get_string_member (find_host_observation (&run, "dns", "0." ZONE), "detail");
+  assert_contains (detail, "1000 addresses");
+  assert_contains (detail, "first 8");
+  assert_contains (detail, "the other 992 were left out");
+  g_assert_cmpuint (count_observations (&run, "tcp", "0." ZONE), ==, 8);
+  g_assert_cmpuint (count_observations (&run, "tcp", NULL), ==, 8 + 9);
+  /* Nine healthy hosts: the refused addresses of the first are the problem. */
+  assert_verdict (&run, "problem");
+
+  {
+    const char *args[] = { "--mx", ZONE, "--port", port, "--dns-server", mfd_lab_dns_get_server (f->resolver),
+                           "--ca-file", f->ca_file, "--timeout", "2", "--offline", "--lang", "ja", NULL };
+
+    run_checkv (f, &text, args);
+  }
+  assert_contains (text.out, "3000");
+  assert_contains (text.out, "2990");
+  assert_contains (text.out, "992");
+}
+
+/* More smart hosts than one check takes: the first ones are checked, and a
+ * skipped step says how many were left out. */
+static void
+test_fan_out_jobs (Fixture       *f,
+                   gconstpointer  data)
+{
+  g_autoptr(GPtrArray) args = g_ptr_array_new_with_free_func (g_free);
+  g_auto(Run) run = { NULL };
+  JsonArray *observations;
+  gboolean said = FALSE;
+
+  for (guint i = 1; i <= 40; i++)
+    {
+      g_ptr_array_add (args, g_strdup ("--smart-host"));
+      g_ptr_array_add (args, g_strdup_printf ("127.0.9.%u:%u", i, mfd_lab_get_smtp_port (f->lab)));
+    }
+  g_ptr_array_add (args, g_strdup ("--timeout"));
+  g_ptr_array_add (args, g_strdup ("2"));
+  g_ptr_array_add (args, g_strdup ("--offline"));
+  g_ptr_array_add (args, g_strdup ("--json"));
+  g_ptr_array_add (args, NULL);
+
+  run_checkv (f, &run, (const char * const *) args->pdata);
+  g_assert_cmpuint (count_observations (&run, "tcp", NULL), ==, 32);
+  observations = json_object_get_array_member (run.root, "observations");
+  for (guint i = 0; i < json_array_get_length (observations); i++)
+    {
+      JsonObject *o = json_array_get_object_element (observations, i);
+      const char *detail = json_object_get_string_member (o, "detail");
+
+      if (strstr (detail, "were left out") == NULL)
+        continue;
+      g_assert_false (said);
+      said = TRUE;
+      g_assert_cmpstr (json_object_get_string_member (o, "outcome"), ==, "skipped");
+      assert_contains (detail, "at most 32 names");
+      assert_contains (detail, "8 more");
+      g_assert_cmpstr (json_object_get_string_member (o, "stage"), ==, "dns");
+    }
+  g_assert_true (said);
+}
+
+/* Thirteen hosts of eight addresses each: 96 connections, the other eight
+ * left out, said as a skipped TCP step of the host whose addresses were cut. */
+static void
+test_fan_out_connections (Fixture       *f,
+                          gconstpointer  data)
+{
+  g_autoptr(GPtrArray) args = g_ptr_array_new_with_free_func (g_free);
+  g_auto(Run) run = { NULL };
+  JsonArray *observations;
+  gboolean said = FALSE;
+
+  for (guint h = 1; h <= 13; h++)
+    {
+      g_autofree char *host = g_strdup_printf ("h%u." ZONE, h);
+
+      for (guint a = 1; a <= 8; a++)
+        {
+          g_autofree char *ip = g_strdup_printf ("127.0.%u.%u", 20 + h, a);
+
+          mfd_lab_dns_add_record (f->resolver, host, "A", ip, 300);
+        }
+      g_ptr_array_add (args, g_strdup ("--smart-host"));
+      g_ptr_array_add (args, g_strdup_printf ("%s:%u", host, mfd_lab_get_smtp_port (f->lab)));
+    }
+  g_ptr_array_add (args, g_strdup ("--dns-server"));
+  g_ptr_array_add (args, g_strdup (mfd_lab_dns_get_server (f->resolver)));
+  g_ptr_array_add (args, g_strdup ("--timeout"));
+  g_ptr_array_add (args, g_strdup ("2"));
+  g_ptr_array_add (args, g_strdup ("--offline"));
+  g_ptr_array_add (args, g_strdup ("--json"));
+  g_ptr_array_add (args, NULL);
+
+  run_checkv (f, &run, (const char * const *) args->pdata);
+  g_assert_cmpuint (count_observations (&run, "tcp", NULL), ==, 96 + 1);
+  observations = json_object_get_array_member (run.root, "observations");
+  for (guint i = 0; i < json_array_get_length (observations); i++)
+    {
+      JsonObject *o = json_array_get_object_element (observations, i);
+      const char *detail = json_object_get_string_member (o, "detail");
+
+      if (strstr (detail, "were left out") == NULL || !g_str_equal (json_object_get_string_member (o, "stage"), "tcp"))
+        continue;
+      g_assert_false (said);
+      said = TRUE;
+      g_assert_cmpstr (json_object_get_string_member (o, "outcome"), ==, "skipped");
+      g_assert_true (json_object_get_null_member (o, "ip"));
+      assert_contains (detail, "at most 96 addresses");
+      assert_contains (detail, "8 more");
+    }
+  g_assert_true (said);
 }
 
 /* The internet's view failing ---------------------------------------------------- */
@@ -956,10 +1395,15 @@ main (int   argc,
   g_test_add ("/cli/check-internet/" path, Fixture, NULL, fixture_setup, func, fixture_teardown)
 
   ADD ("dns-lame-delegation", test_lame_delegation);
+  ADD ("dns-lame-delegation/parent-answers", test_lame_delegation_parent_answers);
+  ADD ("dns-lame-delegation/nothing-answers", test_lame_delegation_nothing_answers);
+  ADD ("dns-lame-delegation/one-silent", test_lame_delegation_one_silent);
   ADD ("dns-lame-delegation/public-resolves", test_lame_delegation_public_resolves);
   ADD ("dns-lame-delegation/public-fails", test_lame_delegation_public_fails);
   ADD ("dns-stale-cache", test_stale_cache);
   ADD ("dns-split-horizon", test_split_horizon);
+  ADD ("dns-split-horizon/mx", test_split_horizon_mx);
+  ADD ("dns-split-horizon/implicit-mx", test_split_horizon_implicit_mx);
   ADD ("dns-domain-expired", test_domain_expired);
   ADD ("dns-domain-expired/expiring-soon", test_domain_expiring);
   ADD ("dns-no-address", test_no_address);
@@ -971,6 +1415,9 @@ main (int   argc,
     }
   ADD ("web-failure/keeps-problem", test_web_failure_keeps_problem);
   ADD ("offline", test_offline);
+  ADD ("fan-out/mx", test_fan_out_mx);
+  ADD ("fan-out/jobs", test_fan_out_jobs);
+  ADD ("fan-out/connections", test_fan_out_connections);
   ADD ("eop-ranges/refused", test_refused_with_ranges);
 
 #undef ADD

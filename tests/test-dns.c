@@ -201,6 +201,92 @@ test_large_answer_over_tcp (Fixture       *fixture,
   g_assert_cmpuint (addresses->len, ==, 40);
 }
 
+/* A UDP reply cut in the middle of a record, TC set: asked again over
+ * TCP, never read as an unreadable reply (a false dns-servfail). */
+static void
+test_truncated_cut (Fixture       *fixture,
+                    gconstpointer  data)
+{
+  g_autoptr(MfdObservation) small = NULL;
+  g_autoptr(MfdObservation) large = NULL;
+  g_autoptr(GPtrArray) addresses = NULL;
+
+  mfd_lab_dns_set_mode (fixture->lab, NULL, MFD_LAB_DNS_MODE_TRUNCATED_CUT);
+  mfd_lab_dns_add_record (fixture->lab, HOST, "A", "192.0.2.1", 300);
+  small = mfd_dns_resolve_addresses (fixture->resolver, HOST, NULL, NULL);
+  g_assert_cmpint (small->outcome, ==, MFD_OUTCOME_OK);
+  g_assert_null (small->cause);
+  g_assert_cmpstr (mfd_observation_get_fact (small, "answers"), ==, "192.0.2.1");
+  g_assert_cmpstr (mfd_observation_get_fact (small, "transport"), ==, "tcp");
+
+  for (guint i = 1; i <= 60; i++)
+    {
+      g_autofree char *ip = g_strdup_printf ("198.51.100.%u", i);
+
+      mfd_lab_dns_add_record (fixture->lab, "big.contoso.test", "A", ip, 300);
+    }
+  large = mfd_dns_resolve_addresses (fixture->resolver, "big.contoso.test", &addresses, NULL);
+  g_assert_cmpint (large->outcome, ==, MFD_OUTCOME_OK);
+  g_assert_null (mfd_observation_get_fact (large, "malformed"));
+  g_assert_nonnull (addresses);
+  g_assert_cmpuint (addresses->len, ==, 60);
+}
+
+/* An answer that does not fit in one message even over TCP (4,000 MX
+ * records with long names): the server says it is cut, and a cut answer is
+ * not taken for the whole one. */
+static void
+test_too_large_for_tcp (Fixture       *fixture,
+                        gconstpointer  data)
+{
+  g_autoptr(MfdObservation) obs = NULL;
+  g_autoptr(GPtrArray) hosts = NULL;
+
+  for (guint i = 0; i < 4000; i++)
+    {
+      g_autofree char *mx = g_strdup_printf ("%u mail-exchanger-%04u.contoso.test", i, i);
+
+      mfd_lab_dns_add_record (fixture->lab, "contoso.test", "MX", mx, 300);
+    }
+  obs = mfd_dns_resolve_mx (fixture->resolver, "contoso.test", &hosts, NULL);
+  g_assert_cmpint (obs->outcome, ==, MFD_OUTCOME_FAIL);
+  g_assert_cmpstr (obs->cause, ==, "dns-servfail");
+  g_assert_cmpstr (mfd_observation_get_fact (obs, "error"), ==, "The reply does not fit in one DNS message");
+  g_assert_null (hosts);
+}
+
+/* Over TCP the reply must answer exactly the question asked: another id,
+ * name, type or class, or no question at all, is not our answer. */
+static void
+test_tcp_other_question (Fixture       *fixture,
+                         gconstpointer  data)
+{
+  static const struct { const char *name; MfdLabDnsMode mode; } cases[] = {
+    { "id.contoso.test", MFD_LAB_DNS_MODE_TCP_OTHER_ID },
+    { "name.contoso.test", MFD_LAB_DNS_MODE_TCP_OTHER_NAME },
+    { "type.contoso.test", MFD_LAB_DNS_MODE_TCP_OTHER_TYPE },
+    { "class.contoso.test", MFD_LAB_DNS_MODE_TCP_OTHER_CLASS },
+    { "none.contoso.test", MFD_LAB_DNS_MODE_TCP_NO_QUESTION },
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_autoptr(MfdObservation) obs = NULL;
+      g_autoptr(GPtrArray) addresses = NULL;
+
+      g_test_message ("%s", cases[i].name);
+      mfd_lab_dns_add_record (fixture->lab, cases[i].name, "A", "192.0.2.7", 300);
+      mfd_lab_dns_set_mode (fixture->lab, cases[i].name, cases[i].mode);
+      obs = mfd_dns_resolve_addresses (fixture->resolver, cases[i].name, &addresses, NULL);
+      g_assert_cmpint (obs->outcome, ==, MFD_OUTCOME_FAIL);
+      g_assert_cmpstr (obs->cause, ==, "dns-servfail");
+      g_assert_cmpstr (mfd_observation_get_fact (obs, "transport"), ==, "tcp");
+      g_assert_cmpstr (mfd_observation_get_fact (obs, "malformed"), ==, "true");
+      g_assert_null (addresses);
+      assert_detail_translated (obs);
+    }
+}
+
 static void
 test_cname_chain (Fixture       *fixture,
                   gconstpointer  data)
@@ -529,7 +615,11 @@ test_cancellation (void)
 /* Authority: a resolver responder on 127.0.0.1 and "authoritative"
  * responders on other loopback addresses, all on one port. */
 
-#define N_AUTH 2
+/* Two servers of contoso.test, and a third that plays the parent zone
+ * "test" when a test asks it to (add_parent). */
+#define N_CHILD 2
+#define PARENT  N_CHILD
+#define N_AUTH  (N_CHILD + 1)
 
 typedef struct
 {
@@ -579,7 +669,7 @@ auth_set_up (AuthFixture   *fixture,
   mfd_lab_dns_add_record (fixture->resolver_lab, "ns1.contoso.test", "A", fixture->auth_ip[0], 3600);
   mfd_lab_dns_add_record (fixture->resolver_lab, "ns2.contoso.test", "A", fixture->auth_ip[1], 3600);
 
-  for (guint i = 0; i < N_AUTH; i++)
+  for (guint i = 0; i < N_CHILD; i++)
     {
       mfd_lab_dns_add_record (fixture->auth[i], "contoso.test", "SOA",
                               "ns1.contoso.test. hostmaster.contoso.test. 2026112901 3600 600 86400 300", 3600);
@@ -611,7 +701,7 @@ add_everywhere (AuthFixture *fixture,
                 const char  *auth_ip)
 {
   mfd_lab_dns_add_record (fixture->resolver_lab, HOST, "A", resolver_ip, 3600);
-  for (guint i = 0; i < N_AUTH; i++)
+  for (guint i = 0; i < N_CHILD; i++)
     mfd_lab_dns_add_record (fixture->auth[i], HOST, "A", auth_ip, 3600);
 }
 
@@ -641,8 +731,9 @@ test_authority_agrees (AuthFixture   *fixture,
   g_assert_cmpstr (mfd_observation_get_fact (obs, "zone"), ==, "contoso.test");
   g_assert_cmpstr (mfd_observation_get_fact (obs, "nameservers"), ==, "ns1.contoso.test, ns2.contoso.test");
   g_assert_cmpstr (mfd_observation_get_fact (obs, "authoritative_answers"), ==, "203.0.113.10");
-  for (guint i = 0; i < N_AUTH; i++)
+  for (guint i = 0; i < N_CHILD; i++)
     g_assert_cmpuint (mfd_lab_dns_get_n_queries (fixture->auth[i]), ==, 2);
+  g_assert_cmpuint (mfd_lab_dns_get_n_queries (fixture->auth[PARENT]), ==, 0);
   assert_detail_translated (obs);
 }
 
@@ -669,7 +760,7 @@ test_authority_not_in_resolver (AuthFixture   *fixture,
   g_autoptr(MfdObservation) obs = NULL;
 
   /* The resolver still says NXDOMAIN; the zone now has the name. */
-  for (guint i = 0; i < N_AUTH; i++)
+  for (guint i = 0; i < N_CHILD; i++)
     mfd_lab_dns_add_record (fixture->auth[i], HOST, "A", "203.0.113.10", 3600);
   obs = check_authority (fixture);
   g_assert_cmpint (obs->outcome, ==, MFD_OUTCOME_FAIL);
@@ -692,30 +783,154 @@ test_authority_disagree (AuthFixture   *fixture,
   assert_detail_translated (obs);
 }
 
+/* The zone's servers answer, but none with authority, and no parent zone
+ * can be asked: lame, with the caveat that DNS may be tampered with. All
+ * of them silent and no parent: nothing proves direct DNS works here. */
 static void
 test_authority_lame (AuthFixture   *fixture,
                      gconstpointer  data)
 {
-  const MfdLabDnsMode modes[] = { MFD_LAB_DNS_MODE_SILENT, MFD_LAB_DNS_MODE_REFUSED, MFD_LAB_DNS_MODE_GARBAGE };
+  const MfdLabDnsMode modes[] = { MFD_LAB_DNS_MODE_REFUSED, MFD_LAB_DNS_MODE_GARBAGE, MFD_LAB_DNS_MODE_SILENT };
 
   add_everywhere (fixture, "203.0.113.10", "203.0.113.10");
   for (guint m = 0; m < G_N_ELEMENTS (modes) + 1; m++)
     {
       g_autoptr(MfdObservation) obs = NULL;
+      gboolean silent = m < G_N_ELEMENTS (modes) && modes[m] == MFD_LAB_DNS_MODE_SILENT;
 
-      for (guint i = 0; i < N_AUTH; i++)
+      for (guint i = 0; i < N_CHILD; i++)
         {
           /* The last round: servers that answer, but not authoritatively. */
           mfd_lab_dns_set_mode (fixture->auth[i], NULL, m < G_N_ELEMENTS (modes) ? modes[m] : MFD_LAB_DNS_MODE_ANSWER);
           mfd_lab_dns_set_authoritative (fixture->auth[i], m == G_N_ELEMENTS (modes) ? FALSE : TRUE);
         }
       obs = check_authority (fixture);
+      g_assert_nonnull (mfd_observation_get_fact (obs, "servers"));
+      g_assert_null (mfd_observation_get_fact (obs, "parent_zone"));
+      assert_detail_translated (obs);
+      if (silent)
+        {
+          g_autofree char *detail = mfd_observation_dup_detail (obs, "en");
+
+          g_assert_cmpint (obs->outcome, ==, MFD_OUTCOME_INCONCLUSIVE);
+          g_assert_null (obs->cause);
+          /* Every server tried, with its address and what it did. */
+          g_assert_nonnull (strstr (detail, "ns1.contoso.test ("));
+          g_assert_nonnull (strstr (detail, "ns2.contoso.test ("));
+          g_assert_nonnull (strstr (detail, "timeout"));
+          continue;
+        }
       g_assert_cmpint (obs->outcome, ==, MFD_OUTCOME_FAIL);
       g_assert_cmpstr (obs->cause, ==, "dns-lame-delegation");
       g_assert_cmpstr (mfd_observation_get_fact (obs, "caveat"), ==, "direct-dns-may-be-blocked");
-      g_assert_nonnull (mfd_observation_get_fact (obs, "servers"));
+    }
+}
+
+/* Makes auth[PARENT] the server of the zone "test" as the resolver knows
+ * it; when @refers, it delegates contoso.test to ns1 and ns2 with glue,
+ * else it answers for the whole of "test" itself. */
+static void
+add_parent (AuthFixture *fixture,
+            gboolean     refers)
+{
+  MfdLabDns *parent = fixture->auth[PARENT];
+
+  mfd_lab_dns_add_record (fixture->resolver_lab, "test", "NS", "ns.nic.test", 3600);
+  mfd_lab_dns_add_record (fixture->resolver_lab, "ns.nic.test", "A", fixture->auth_ip[PARENT], 3600);
+  mfd_lab_dns_add_record (parent, "test", "SOA", "ns.nic.test. hostmaster.nic.test. 1 3600 600 86400 300", 3600);
+  mfd_lab_dns_add_record (parent, "test", "NS", "ns.nic.test", 3600);
+  mfd_lab_dns_add_record (parent, "ns.nic.test", "A", fixture->auth_ip[PARENT], 3600);
+  if (refers)
+    {
+      mfd_lab_dns_add_record (parent, "contoso.test", "NS", "ns1.contoso.test", 3600);
+      mfd_lab_dns_add_record (parent, "contoso.test", "NS", "ns2.contoso.test", 3600);
+      mfd_lab_dns_add_record (parent, "ns1.contoso.test", "A", fixture->auth_ip[0], 3600);
+      mfd_lab_dns_add_record (parent, "ns2.contoso.test", "A", fixture->auth_ip[1], 3600);
+    }
+  else
+    mfd_lab_dns_add_record (parent, "fabrikam.test", "A", "203.0.113.99", 3600);
+}
+
+/* Every server of the zone silent while the parent's servers answer and
+ * refer to them: provably a lame delegation, without a caveat. Answering
+ * without authority is the same. */
+static void
+test_authority_lame_parent_answers (AuthFixture   *fixture,
+                                    gconstpointer  data)
+{
+  const MfdLabDnsMode modes[] = { MFD_LAB_DNS_MODE_SILENT, MFD_LAB_DNS_MODE_REFUSED };
+
+  add_everywhere (fixture, "203.0.113.10", "203.0.113.10");
+  add_parent (fixture, TRUE);
+  for (guint m = 0; m < G_N_ELEMENTS (modes); m++)
+    {
+      g_autoptr(MfdObservation) obs = NULL;
+      g_autofree char *detail = NULL;
+      guint before = mfd_lab_dns_get_n_queries (fixture->auth[PARENT]);
+
+      for (guint i = 0; i < N_CHILD; i++)
+        mfd_lab_dns_set_mode (fixture->auth[i], NULL, modes[m]);
+      obs = check_authority (fixture);
+      detail = mfd_observation_dup_detail (obs, "en");
+      g_test_message ("%s", detail);
+      g_assert_cmpint (obs->outcome, ==, MFD_OUTCOME_FAIL);
+      g_assert_cmpstr (obs->cause, ==, "dns-lame-delegation");
+      g_assert_null (mfd_observation_get_fact (obs, "caveat"));
+      g_assert_cmpstr (mfd_observation_get_fact (obs, "direct_dns"), ==, "works");
+      g_assert_cmpstr (mfd_observation_get_fact (obs, "parent_zone"), ==, "test");
+      g_assert_nonnull (strstr (mfd_observation_get_fact (obs, "parent_servers"), "ns.nic.test"));
+      g_assert_nonnull (strstr (mfd_observation_get_fact (obs, "parent_servers"), "referral"));
+      g_assert_nonnull (strstr (detail, "delegate contoso.test"));
+      g_assert_cmpuint (mfd_lab_dns_get_n_queries (fixture->auth[PARENT]), >, before);
       assert_detail_translated (obs);
     }
+}
+
+/* The parent answers but does not delegate the zone to these servers. */
+static void
+test_authority_lame_parent_not_delegating (AuthFixture   *fixture,
+                                           gconstpointer  data)
+{
+  g_autoptr(MfdObservation) obs = NULL;
+
+  add_everywhere (fixture, "203.0.113.10", "203.0.113.10");
+  add_parent (fixture, FALSE);
+  for (guint i = 0; i < N_CHILD; i++)
+    mfd_lab_dns_set_mode (fixture->auth[i], NULL, MFD_LAB_DNS_MODE_SILENT);
+  obs = check_authority (fixture);
+  g_assert_cmpint (obs->outcome, ==, MFD_OUTCOME_FAIL);
+  g_assert_cmpstr (obs->cause, ==, "dns-lame-delegation");
+  g_assert_cmpstr (mfd_observation_get_fact (obs, "direct_dns"), ==, "works");
+  assert_detail_translated (obs);
+}
+
+/* No authoritative server at all answers, the parent's included: this
+ * network probably blocks direct DNS. Inconclusive, naming every server. */
+static void
+test_authority_nothing_answers (AuthFixture   *fixture,
+                                gconstpointer  data)
+{
+  g_autoptr(MfdObservation) obs = NULL;
+  g_autofree char *detail = NULL;
+  gint64 started = g_get_monotonic_time ();
+
+  add_everywhere (fixture, "203.0.113.10", "203.0.113.10");
+  add_parent (fixture, TRUE);
+  for (guint i = 0; i < N_AUTH; i++)
+    mfd_lab_dns_set_mode (fixture->auth[i], NULL, MFD_LAB_DNS_MODE_SILENT);
+  obs = check_authority (fixture);
+  detail = mfd_observation_dup_detail (obs, "en");
+  g_test_message ("%s", detail);
+  g_assert_cmpint (obs->outcome, ==, MFD_OUTCOME_INCONCLUSIVE);
+  g_assert_null (obs->cause);
+  g_assert_nonnull (strstr (detail, "ns1.contoso.test ("));
+  g_assert_nonnull (strstr (detail, "ns2.contoso.test ("));
+  g_assert_nonnull (strstr (detail, "ns.nic.test"));
+  g_assert_nonnull (strstr (detail, fixture->auth_ip[PARENT]));
+  g_assert_cmpuint (mfd_lab_dns_get_n_queries (fixture->auth[PARENT]), >, 0);
+  /* Two rounds of silence, each bounded by the timeout. */
+  g_assert_cmpint (g_get_monotonic_time () - started, <, 8 * TIMEOUT_MS * 1000);
+  assert_detail_translated (obs);
 }
 
 static void
@@ -730,6 +945,7 @@ test_authority_partly_lame (AuthFixture   *fixture,
   g_assert_cmpint (obs->outcome, ==, MFD_OUTCOME_WARNING);
   g_assert_cmpstr (obs->cause, ==, "dns-lame-delegation");
   g_assert_nonnull (strstr (mfd_observation_get_fact (obs, "lame_servers"), fixture->auth_ip[1]));
+  g_assert_cmpstr (mfd_observation_get_fact (obs, "direct_dns"), ==, "works");
   assert_detail_translated (obs);
 }
 
@@ -767,6 +983,31 @@ test_authority_referral (AuthFixture   *fixture,
   g_assert_nonnull (strstr (servers, fixture->auth_ip[1]));
   /* The resolver itself fails for the name: nothing to compare with. */
   g_assert_cmpint (obs->outcome, ==, MFD_OUTCOME_OK);
+}
+
+/* Reached through a referral, the zone's servers silent: the servers above
+ * have just answered and referred, which is the proof, so nobody else is
+ * asked and the delegation is lame. */
+static void
+test_authority_referral_lame (AuthFixture   *fixture,
+                              gconstpointer  data)
+{
+  g_autoptr(MfdObservation) obs = NULL;
+
+  mfd_lab_dns_set_mode (fixture->resolver_lab, "contoso.test", MFD_LAB_DNS_MODE_SERVFAIL);
+  add_parent (fixture, TRUE);
+  for (guint i = 0; i < N_CHILD; i++)
+    mfd_lab_dns_set_mode (fixture->auth[i], NULL, MFD_LAB_DNS_MODE_SILENT);
+
+  obs = mfd_dns_check_authority (fixture->resolver, HOST, NULL, NULL);
+  g_assert_cmpstr (mfd_observation_get_fact (obs, "zone"), ==, "contoso.test");
+  g_assert_cmpint (obs->outcome, ==, MFD_OUTCOME_FAIL);
+  g_assert_cmpstr (obs->cause, ==, "dns-lame-delegation");
+  g_assert_cmpstr (mfd_observation_get_fact (obs, "direct_dns"), ==, "works");
+  g_assert_null (mfd_observation_get_fact (obs, "parent_zone"));
+  /* Asked once, for the referral. */
+  g_assert_cmpuint (mfd_lab_dns_get_n_queries (fixture->auth[PARENT]), ==, 1);
+  assert_detail_translated (obs);
 }
 
 static void
@@ -878,6 +1119,9 @@ main (int   argc,
   ADD ("/dns/address/failures", test_failures);
   ADD ("/dns/address/truncated", test_truncated_falls_back_to_tcp);
   ADD ("/dns/address/large", test_large_answer_over_tcp);
+  ADD ("/dns/address/truncated-cut", test_truncated_cut);
+  ADD ("/dns/address/tcp-other-question", test_tcp_other_question);
+  ADD ("/dns/address/too-large-for-tcp", test_too_large_for_tcp);
   ADD ("/dns/address/cname", test_cname_chain);
   ADD ("/dns/address/ip-literal", test_ip_literal);
   ADD ("/dns/address/invalid-names", test_invalid_names);
@@ -891,8 +1135,12 @@ main (int   argc,
   ADD_AUTH ("/dns/authority/not-in-resolver", test_authority_not_in_resolver);
   ADD_AUTH ("/dns/authority/disagree", test_authority_disagree);
   ADD_AUTH ("/dns/authority/lame", test_authority_lame);
+  ADD_AUTH ("/dns/authority/lame-parent-answers", test_authority_lame_parent_answers);
+  ADD_AUTH ("/dns/authority/lame-parent-not-delegating", test_authority_lame_parent_not_delegating);
+  ADD_AUTH ("/dns/authority/nothing-answers", test_authority_nothing_answers);
   ADD_AUTH ("/dns/authority/partly-lame", test_authority_partly_lame);
   ADD_AUTH ("/dns/authority/referral", test_authority_referral);
+  ADD_AUTH ("/dns/authority/referral-lame", test_authority_referral_lame);
   ADD ("/dns/authority/no-zone", test_authority_no_zone);
   g_test_add_func ("/dns/lab/ipv6", test_lab_ipv6);
   g_test_add_func ("/dns/lab/many", test_lab_many);

@@ -755,6 +755,82 @@ test_rdap_not_a_domain_object (Fixture       *f,
   g_assert_cmpstr (mfd_observation_get_fact (observation, "error"), ==, "malformed");
 }
 
+/* A TLD the public suffix list does not know (new gTLDs appear every
+ * year): the bootstrap file lists it, so the registered domain is its
+ * longest listed suffix plus one label. */
+static void
+test_rdap_unknown_tld (Fixture       *f,
+                       gconstpointer  data)
+{
+  g_autoptr(MfdWeb) web = fixture_web (f, ca_path, TEST_TIMEOUT_MS);
+  g_autoptr(MfdObservation) reserved = NULL;
+  g_autoptr(MfdObservation) observation = NULL;
+  g_autoptr(MfdObservation) deeper = NULL;
+  g_autoptr(MfdObservation) bare = NULL;
+  g_autoptr(MfdObservation) unlisted = NULL;
+  g_autofree char *body = NULL;
+
+  body = g_strdup_printf ("{\"description\": \"RDAP bootstrap file for Domain Name System registrations\","
+                          " \"publication\": \"2026-01-01T00:00:00Z\", \"version\": \"1.0\","
+                          " \"services\": ["
+                          "  [[\"zzmfd\"], [\"%s/rdap/zzmfd/\"]],"
+                          "  [[\"shop.zzmfd\"], [\"%s/rdap/shop/\"]]"
+                          " ]}", f->web.base, f->web.base);
+  serve_json (f, "/rdap/dns.json", body);
+  serve_domain (f, "/rdap/zzmfd/domain/contoso.zzmfd", "contoso.zzmfd", "\"active\"", 400 * G_TIME_SPAN_DAY);
+  serve_domain (f, "/rdap/shop/domain/fabrikam.shop.zzmfd", "fabrikam.shop.zzmfd", "\"client hold\"",
+                -2 * G_TIME_SPAN_DAY);
+
+  /* A TLD for private use has no registry: nothing is asked. */
+  reserved = check_registration (f, web, "mail.contoso.test");
+  g_assert_cmpint (reserved->outcome, ==, MFD_OUTCOME_SKIPPED);
+  assert_detail_contains (reserved, "not a name under a registered domain");
+  g_assert_cmpuint (g_hash_table_size (f->web.hits), ==, 0);
+
+  observation = check_registration (f, web, "MX1.mail.Contoso.zzmfd.");
+  g_assert_cmpint (observation->outcome, ==, MFD_OUTCOME_OK);
+  g_assert_cmpstr (mfd_observation_get_fact (observation, "registered-domain"), ==, "contoso.zzmfd");
+  g_assert_cmpuint (mfd_test_web_hits (&f->web, "/rdap/zzmfd/domain/contoso.zzmfd"), ==, 1);
+
+  deeper = check_registration (f, web, "mail.fabrikam.shop.zzmfd");
+  g_assert_cmpint (deeper->outcome, ==, MFD_OUTCOME_FAIL);
+  g_assert_cmpstr (deeper->cause, ==, "dns-domain-expired");
+  g_assert_cmpstr (mfd_observation_get_fact (deeper, "registered-domain"), ==, "fabrikam.shop.zzmfd");
+
+  bare = check_registration (f, web, "shop.zzmfd");
+  g_assert_cmpint (bare->outcome, ==, MFD_OUTCOME_SKIPPED);
+  assert_detail_contains (bare, "not a name under a registered domain");
+
+  unlisted = check_registration (f, web, "mail.contoso.zzother");
+  g_assert_cmpint (unlisted->outcome, ==, MFD_OUTCOME_SKIPPED);
+  assert_detail_contains (unlisted, "not a name under a registered domain");
+  g_assert_cmpuint (mfd_test_web_hits (&f->web, "/rdap/dns.json"), ==, 1);
+}
+
+static void
+test_domain_from_bootstrap (void)
+{
+  static const struct { const char *host; const char *domain; } cases[] = {
+    { "mail.contoso.zzmfd", "contoso.zzmfd" },
+    { "a.b.contoso.zzmfd.", "contoso.zzmfd" },
+    { "contoso.zzmfd", "contoso.zzmfd" },
+    { "x.contoso.shop.zzmfd", "contoso.shop.zzmfd" },
+    { "shop.zzmfd", NULL },
+    { "zzmfd", NULL },
+    { "mail.contoso.zzother", NULL },
+  };
+  g_autoptr(GHashTable) services = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+
+  g_hash_table_insert (services, g_strdup ("zzmfd"), g_strdup ("https://rdap.zzmfd.invalid/"));
+  g_hash_table_insert (services, g_strdup ("shop.zzmfd"), g_strdup ("https://rdap.shop.invalid/"));
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_autofree char *domain = mfd_web_rdap_domain_from_bootstrap (services, cases[i].host);
+
+      g_assert_cmpstr (domain, ==, cases[i].domain);
+    }
+}
+
 static void
 test_registered_domain (void)
 {
@@ -1388,6 +1464,7 @@ main (int   argc,
 
   g_test_add_func ("/web/json-shape", test_json_shape);
   g_test_add_func ("/web/registered-domain", test_registered_domain);
+  g_test_add_func ("/web/registered-domain/from-bootstrap", test_domain_from_bootstrap);
 
   add_fixture_test ("/web/doh/split-horizon-nxdomain", NULL, test_doh_split_horizon_nxdomain);
   add_fixture_test ("/web/doh/split-horizon-no-address", NULL, test_doh_split_horizon_no_address);
@@ -1402,6 +1479,7 @@ main (int   argc,
   add_fixture_test ("/web/rdap/expired-on-hold", NULL, test_rdap_expired_on_hold);
   add_fixture_test ("/web/rdap/held-not-expired", NULL, test_rdap_held_not_expired);
   add_fixture_test ("/web/rdap/inactive", NULL, test_rdap_inactive);
+  add_fixture_test ("/web/rdap/unknown-tld", NULL, test_rdap_unknown_tld);
   add_fixture_test ("/web/rdap/expiring-soon", NULL, test_rdap_expiring_soon);
   add_fixture_test ("/web/rdap/bootstrap-disk-cache", NULL, test_rdap_bootstrap_disk_cache);
   add_fixture_test ("/web/rdap/registered", NULL, test_rdap_registered);

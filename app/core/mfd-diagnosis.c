@@ -1008,8 +1008,11 @@ mfd_finding_dup_evidence (MfdFinding *self,
       g_string_append_printf (out, "%s%s", sep, line);
     }
 
-  /* An observation with a "caveat" fact already says it in its detail. */
-  for (guint i = 0; i < G_N_ELEMENTS (cause_caveats) && mfd_observation_get_fact (failure, "caveat") == NULL; i++)
+  /* An observation with a "caveat" fact already says it in its detail; one
+   * that proved direct DNS works from here (another name server, or the
+   * parent zone's, answered) needs no caveat about blocked DNS. */
+  for (guint i = 0; i < G_N_ELEMENTS (cause_caveats) && mfd_observation_get_fact (failure, "caveat") == NULL &&
+       g_strcmp0 (mfd_observation_get_fact (failure, "direct_dns"), "works") != 0; i++)
     if (g_str_equal (cause_caveats[i].cause, self->cause))
       g_string_append_printf (out, "%s%s", sep, mfd_tr (lang, cause_caveats[i].note));
 

@@ -279,9 +279,10 @@ reply_set_error (Reply  *reply,
   return FALSE;
 }
 
-/* Checks that @data is the reply to @query: the same id, a response, the
- * same question. Returns the parsed packet, or NULL with @malformed set
- * when it is ours but unreadable (left FALSE for someone else's). */
+/* Checks that @data is the reply to @query: the same id, a response, and
+ * exactly the question asked (name, type and class). Returns the parsed
+ * packet, or NULL with @malformed set when it is ours but unreadable or
+ * answers another question (left FALSE for someone else's). */
 static ldns_pkt *
 parse_reply (const guint8   *data,
              gsize           len,
@@ -299,17 +300,12 @@ parse_reply (const guint8   *data,
   if (ldns_wire2pkt (&pkt, data, len) != LDNS_STATUS_OK || pkt == NULL)
     return NULL;
 
-  /* A truncated UDP reply may omit the question; over TCP it must match. */
-  if (ldns_pkt_qdcount (pkt) == 0 && ldns_pkt_tc (pkt))
-    {
-      *malformed = FALSE;
-      return pkt;
-    }
-  if (ldns_pkt_qdcount (pkt) != 1)
+  if (ldns_pkt_qdcount (pkt) != 1 || ldns_rr_list_rr_count (ldns_pkt_question (pkt)) != 1)
     goto bad;
   q = ldns_rr_list_rr (ldns_pkt_question (query), 0);
   a = ldns_rr_list_rr (ldns_pkt_question (pkt), 0);
   if (ldns_rr_get_type (q) != ldns_rr_get_type (a) ||
+      ldns_rr_get_class (q) != ldns_rr_get_class (a) ||
       ldns_dname_compare (ldns_rr_owner (q), ldns_rr_owner (a)) != 0)
     goto bad;
 
@@ -319,6 +315,19 @@ parse_reply (const guint8   *data,
 bad:
   ldns_pkt_free (pkt);
   return NULL;
+}
+
+/* A UDP reply to @query that says it was cut short (TC): whatever follows
+ * the header may end in the middle of a record, so it is not read at all.
+ * Only the id and QR bit are checked; a forged one can do no more than
+ * send us to TCP, where the whole question must match. */
+static gboolean
+is_truncated_reply (const guint8   *data,
+                    gsize           len,
+                    const ldns_pkt *query)
+{
+  return len >= LDNS_HEADER_SIZE && LDNS_ID_WIRE (data) == ldns_pkt_id (query) &&
+         LDNS_QR_WIRE (data) && LDNS_TC_WIRE (data);
 }
 
 static gboolean
@@ -411,8 +420,19 @@ exchange_tcp (GInetSocketAddress *server,
   reply->pkt = parse_reply (message, message_len, query, &malformed);
   if (reply->pkt == NULL)
     {
+      /* One connection, one question: anything but its answer is wrong. */
       reply->status = REPLY_MALFORMED;
-      reply->error = g_strdup ("The reply could not be read");
+      reply->error = g_strdup (malformed ? "The reply over TCP could not be read or answers another question"
+                                         : "The reply over TCP belongs to another query");
+      return FALSE;
+    }
+  if (ldns_pkt_tc (reply->pkt))
+    {
+      /* Cut short even over TCP (more than 64 KiB): what is left of the
+       * answer is no answer. */
+      g_clear_pointer (&reply->pkt, ldns_pkt_free);
+      reply->status = REPLY_MALFORMED;
+      reply->error = g_strdup ("The reply does not fit in one DNS message");
       return FALSE;
     }
   return TRUE;
@@ -433,6 +453,7 @@ exchange (GInetSocketAddress *server,
   guint8 *wire = NULL;
   size_t wire_len = 0;
   guint strays = 0;
+  gboolean truncated = FALSE;
 
   reply_clear (reply);
   reply->server = address_to_server_string (server);
@@ -478,6 +499,11 @@ exchange (GInetSocketAddress *server,
           goto out;
         }
 
+      if (is_truncated_reply (buffer, n, query))
+        {
+          truncated = TRUE;
+          break;
+        }
       reply->pkt = parse_reply (buffer, n, query, &malformed);
       if (reply->pkt != NULL)
         break;
@@ -495,12 +521,8 @@ exchange (GInetSocketAddress *server,
         }
     }
 
-  if (ldns_pkt_tc (reply->pkt))
-    {
-      g_clear_pointer (&reply->pkt, ldns_pkt_free);
-      if (!exchange_tcp (server, query, wire, wire_len, deadline, cancellable, reply))
-        goto out;
-    }
+  if (truncated && !exchange_tcp (server, query, wire, wire_len, deadline, cancellable, reply))
+    goto out;
 
   if (ldns_pkt_get_rcode (reply->pkt) == LDNS_RCODE_NOERROR ||
       ldns_pkt_get_rcode (reply->pkt) == LDNS_RCODE_NXDOMAIN)
@@ -1086,7 +1108,25 @@ mfd_dns_resolve_addresses (MfdDnsResolver  *self,
   mfd_observation_set_fact (obs, "answers", answers);
   if (ttl != G_MAXUINT32)
     set_fact_uint (obs, "ttl", ttl);
-  mfd_observation_set_detail (obs, N_("{1} resolves to {2}."), name, answers, NULL);
+  if (found->len > MFD_DNS_MAX_ADDRESSES)
+    {
+      g_autoptr(GPtrArray) first = g_ptr_array_new ();
+      g_autofree char *checked = NULL;
+      char total[16], kept[16], left_out[16];
+
+      for (guint i = 0; i < MFD_DNS_MAX_ADDRESSES; i++)
+        g_ptr_array_add (first, g_ptr_array_index (found, i));
+      checked = join_strings (first);
+      g_snprintf (total, sizeof total, "%u", found->len);
+      g_snprintf (kept, sizeof kept, "%u", MFD_DNS_MAX_ADDRESSES);
+      g_snprintf (left_out, sizeof left_out, "%u", found->len - MFD_DNS_MAX_ADDRESSES);
+      mfd_observation_set_fact (obs, "left_out", left_out);
+      mfd_observation_set_detail (obs, N_("{1} resolves to {2} addresses. Only the first {3} are checked ({4}); "
+                                          "the other {5} were left out."),
+                                  name, total, kept, checked, left_out, NULL);
+    }
+  else
+    mfd_observation_set_detail (obs, N_("{1} resolves to {2}."), name, answers, NULL);
   if (addresses != NULL)
     *addresses = g_steal_pointer (&found);
 
@@ -1137,6 +1177,7 @@ mfd_dns_resolve_mx (MfdDnsResolver  *self,
   Lookup mx;
   gint64 started = g_get_monotonic_time ();
   gint64 deadline = started + 2 * (gint64) self->timeout_ms * 1000;
+  guint n_left_out = 0;
 
   g_return_val_if_fail (self != NULL, NULL);
   g_return_val_if_fail (domain != NULL, NULL);
@@ -1150,6 +1191,8 @@ mfd_dns_resolve_mx (MfdDnsResolver  *self,
     return obs;
 
   obs = mfd_observation_new (MFD_STAGE_DNS, MFD_OUTCOME_OK, domain, NULL, 0);
+  /* The public view compares it with the MX lookup there, not addresses. */
+  mfd_observation_set_fact (obs, "rrtype", "MX");
   lookup_init (&mx);
   lookup_type (self, name, LDNS_RR_TYPE_MX, deadline, cancellable, &mx);
   if (report_lookup_failure (self, obs, name, &mx))
@@ -1233,11 +1276,33 @@ mfd_dns_resolve_mx (MfdDnsResolver  *self,
     {
       MxEntry *entry = g_ptr_array_index (entries, i);
 
-      /* A "." among real hosts is meaningless (RFC 7505 §3); skip it. */
-      if (entry->host[0] != '\0')
+      /* A "." among real hosts is meaningless (RFC 7505 §3); skip it. A
+       * host listed twice is checked once. */
+      if (entry->host[0] == '\0' ||
+          g_ptr_array_find_with_equal_func (found, entry->host, g_str_equal, NULL))
+        continue;
+      if (found->len < MFD_DNS_MAX_MX_HOSTS)
         g_ptr_array_add (found, g_strdup (entry->host));
+      else
+        n_left_out++;
     }
-  mfd_observation_set_detail (obs, N_("Mail for {1} goes to {2}."), name, answers->str, NULL);
+  if (n_left_out > 0)
+    {
+      g_autofree char *checked = join_strings (found);
+      char total[16], kept[16], left_out[16];
+
+      /* Thousands of MX records would otherwise become thousands of
+       * connections and web lookups. */
+      g_snprintf (total, sizeof total, "%u", found->len + n_left_out);
+      g_snprintf (kept, sizeof kept, "%u", found->len);
+      g_snprintf (left_out, sizeof left_out, "%u", n_left_out);
+      mfd_observation_set_fact (obs, "left_out", left_out);
+      mfd_observation_set_detail (obs, N_("{1} lists {2} mail servers (MX). Only the first {3} by preference are checked "
+                                          "({4}); the other {5} were left out."),
+                                  name, total, kept, checked, left_out, NULL);
+    }
+  else
+    mfd_observation_set_detail (obs, N_("Mail for {1} goes to {2}."), name, answers->str, NULL);
 
 done:
   if (hosts != NULL)
@@ -1680,6 +1745,228 @@ copy_sorted (GPtrArray *from,
   g_ptr_array_sort (to, compare_strings);
 }
 
+/* Asks every address of @name_servers for @host at once, without
+ * recursion: a zone whose servers are all silent costs one timeout, not one
+ * each. Their replies go to @replies in the zone's order (so the facts list
+ * the servers as the zone does); the first referral below @zone to
+ * @referral_zone and @referral. FALSE when cancelled. */
+static gboolean
+ask_servers (MfdDnsResolver *self,
+             GPtrArray      *name_servers,
+             const char     *host,
+             const char     *zone,
+             gint64          deadline,
+             GCancellable   *cancellable,
+             GPtrArray      *replies,
+             char          **referral_zone,
+             GPtrArray      *referral)
+{
+  AuthJob jobs[MFD_DNS_MAX_AUTHORITY_SERVERS * MAX_ADDRESSES_PER_NS] = { { 0, }, };
+  GThread *threads[G_N_ELEMENTS (jobs)] = { 0, };
+  guint n_jobs = 0;
+  gboolean cancelled = FALSE;
+
+  for (guint i = 0; i < name_servers->len; i++)
+    {
+      NameServer *ns = g_ptr_array_index (name_servers, i);
+
+      for (guint j = 0; j < ns->ips->len && n_jobs < G_N_ELEMENTS (jobs); j++)
+        {
+          AuthJob *job = &jobs[n_jobs++];
+
+          job->resolver = self;
+          job->ns_name = ns->name;
+          job->ip = g_ptr_array_index (ns->ips, j);
+          job->host = host;
+          job->zone = zone;
+          job->deadline = deadline;
+          job->cancellable = cancellable;
+          job->referral = g_ptr_array_new_with_free_func ((GDestroyNotify) name_server_free);
+          threads[n_jobs - 1] = g_thread_try_new ("mfd-dns-authority", ask_authority, job, NULL);
+          if (threads[n_jobs - 1] == NULL)
+            ask_authority (job);
+        }
+    }
+
+  for (guint i = 0; i < n_jobs; i++)
+    {
+      AuthJob *job = &jobs[i];
+
+      if (threads[i] != NULL)
+        g_thread_join (threads[i]);
+      cancelled |= job->cancelled;
+      g_ptr_array_add (replies, job->reply);
+      if (*referral_zone == NULL && job->referral_zone != NULL)
+        {
+          *referral_zone = g_steal_pointer (&job->referral_zone);
+          g_ptr_array_extend_and_steal (referral, g_steal_pointer (&job->referral));
+        }
+      g_free (job->referral_zone);
+      g_clear_pointer (&job->referral, g_ptr_array_unref);
+    }
+  return !cancelled;
+}
+
+/* What the parent zone's servers say about @zone when none of @zone's own
+ * servers answers: the proof that direct DNS works from here. */
+typedef enum
+{
+  PARENT_UNKNOWN,    /* no parent zone found, or its servers have no address */
+  PARENT_SILENT,     /* its servers do not answer either */
+  PARENT_ANSWERS,    /* they answer, but do not refer to @zone */
+  PARENT_REFERS,     /* they answer with a referral to @zone */
+  PARENT_CANCELLED,
+} ParentView;
+
+/* Finds the parent of @zone through the resolver (the NS of the name one
+ * label up, walking further up when that has none) and asks its servers
+ * for @host as the zone's own servers were asked. */
+static ParentView
+ask_parent (MfdDnsResolver  *self,
+            const char      *host,
+            const char      *zone,
+            gint64           deadline,
+            GCancellable    *cancellable,
+            char           **parent_zone,
+            char           **parent_servers)
+{
+  g_autoptr(GPtrArray) name_servers = g_ptr_array_new_with_free_func ((GDestroyNotify) name_server_free);
+  g_autoptr(GPtrArray) replies = g_ptr_array_new_with_free_func ((GDestroyNotify) auth_reply_free);
+  g_autoptr(GPtrArray) referral = g_ptr_array_new_with_free_func ((GDestroyNotify) name_server_free);
+  g_autofree char *referral_zone = NULL;
+  const char *above = strchr (zone, '.');
+  ParentView view = PARENT_SILENT;
+  Reply last = { 0, };
+
+  *parent_zone = NULL;
+  *parent_servers = NULL;
+  if (above == NULL || above[1] == '\0')
+    return PARENT_UNKNOWN;
+
+  *parent_zone = find_zone (self, above + 1, name_servers, deadline, cancellable, &last);
+  reply_clear (&last);
+  if (g_cancellable_is_cancelled (cancellable))
+    return PARENT_CANCELLED;
+  if (*parent_zone == NULL)
+    return PARENT_UNKNOWN;
+
+  resolve_name_servers (self, name_servers, deadline, cancellable);
+  if (!ask_servers (self, name_servers, host, *parent_zone, deadline, cancellable,
+                    replies, &referral_zone, referral))
+    return PARENT_CANCELLED;
+  if (replies->len == 0)
+    return PARENT_UNKNOWN;
+
+  for (guint i = 0; i < replies->len; i++)
+    {
+      AuthReply *reply = g_ptr_array_index (replies, i);
+
+      if (reply->status == AUTH_REFERRAL && g_strcmp0 (referral_zone, zone) == 0)
+        view = PARENT_REFERS;
+      else if (reply->status != AUTH_TIMEOUT && reply->status != AUTH_UNREACHABLE && view != PARENT_REFERS)
+        view = PARENT_ANSWERS;
+    }
+  *parent_servers = describe_servers (replies);
+  return view;
+}
+
+/* Judges a zone none of whose servers answered authoritatively: lame when
+ * direct DNS provably works from here, inconclusive when nothing at all
+ * answers (this network probably blocks direct DNS). */
+static void
+judge_unanswered_zone (MfdDnsResolver *self,
+                       MfdObservation *obs,
+                       const char     *name,
+                       const char     *zone,
+                       const char     *ns_list,
+                       GPtrArray      *replies,
+                       gboolean        referred,
+                       gint64          deadline,
+                       GCancellable   *cancellable)
+{
+  g_autofree char *parent_zone = NULL;
+  g_autofree char *parent_servers = NULL;
+  ParentView parent = PARENT_REFERS;
+  gboolean any_response = FALSE;
+
+  for (guint i = 0; i < replies->len; i++)
+    {
+      AuthReply *reply = g_ptr_array_index (replies, i);
+
+      if (reply->status != AUTH_TIMEOUT && reply->status != AUTH_UNREACHABLE)
+        any_response = TRUE;
+    }
+
+  /* Reached through a referral, the servers above have answered already. */
+  if (!referred)
+    parent = ask_parent (self, name, zone, deadline, cancellable, &parent_zone, &parent_servers);
+  if (parent_zone != NULL)
+    mfd_observation_set_fact (obs, "parent_zone", parent_zone);
+  if (parent_servers != NULL)
+    mfd_observation_set_fact (obs, "parent_servers", parent_servers);
+
+  switch (parent)
+    {
+    case PARENT_CANCELLED:
+      obs->outcome = MFD_OUTCOME_INCONCLUSIVE;
+      mfd_observation_set_fact (obs, "cancelled", "true");
+      mfd_observation_set_detail (obs, N_("The DNS lookup of {1} was cancelled."), name, NULL);
+      return;
+
+    case PARENT_REFERS:
+      obs->outcome = MFD_OUTCOME_FAIL;
+      mfd_observation_set_cause (obs, "dns-lame-delegation");
+      mfd_observation_set_fact (obs, "direct_dns", "works");
+      mfd_observation_set_detail (obs, N_("None of the name servers of {1} ({2}) answered authoritatively for {3}, "
+                                          "although the servers of the zone above answer from here and delegate {1} to them: "
+                                          "the delegation is lame."),
+                                  zone, ns_list, name, NULL);
+      return;
+
+    case PARENT_ANSWERS:
+      obs->outcome = MFD_OUTCOME_FAIL;
+      mfd_observation_set_cause (obs, "dns-lame-delegation");
+      mfd_observation_set_fact (obs, "direct_dns", "works");
+      mfd_observation_set_detail (obs, N_("None of the name servers of {1} ({2}) answered authoritatively for {3}. "
+                                          "The servers of the parent zone {4} answer from here, so DNS queries do get through, "
+                                          "but they do not delegate {1} to these servers."),
+                                  zone, ns_list, name, parent_zone, NULL);
+      return;
+
+    case PARENT_SILENT:
+    case PARENT_UNKNOWN:
+    default:
+      break;
+    }
+
+  if (!any_response)
+    {
+      g_autofree char *tried = describe_servers (replies);
+
+      /* Not one packet back from any authoritative server. */
+      obs->outcome = MFD_OUTCOME_INCONCLUSIVE;
+      if (parent == PARENT_SILENT)
+        mfd_observation_set_detail (obs, N_("No name server answered queries from this computer: neither those of {1} ({2}) "
+                                            "nor those of the parent zone {3} ({4}). This network probably blocks DNS queries "
+                                            "sent directly to name servers, so the delegation could not be checked."),
+                                    zone, tried, parent_zone, parent_servers, NULL);
+      else
+        mfd_observation_set_detail (obs, N_("None of the name servers of {1} ({2}) answered queries from this computer, "
+                                            "and no servers of a parent zone could be asked. This network may block DNS queries "
+                                            "sent directly to name servers, so the delegation could not be checked."),
+                                    zone, tried, NULL);
+      return;
+    }
+
+  obs->outcome = MFD_OUTCOME_FAIL;
+  mfd_observation_set_cause (obs, "dns-lame-delegation");
+  mfd_observation_set_fact (obs, "caveat", "direct-dns-may-be-blocked");
+  mfd_observation_set_detail (obs, N_("None of the name servers of {1} ({2}) answered authoritatively for {3}. "
+                                      "Some networks block DNS queries to anything but their own resolver, "
+                                      "so compare with the public DNS check."),
+                              zone, ns_list, name, NULL);
+}
+
 MfdObservation *
 mfd_dns_check_authority (MfdDnsResolver *self,
                          const char     *host,
@@ -1705,7 +1992,7 @@ mfd_dns_check_authority (MfdDnsResolver *self,
   gint64 deadline = started + 8 * (gint64) self->timeout_ms * 1000;
   gboolean cancelled = FALSE;
   gboolean disagree = FALSE;
-  guint n_authoritative = 0, n_reachable = 0;
+  guint level;
 
   g_return_val_if_fail (self != NULL, NULL);
   g_return_val_if_fail (host != NULL, NULL);
@@ -1766,58 +2053,18 @@ mfd_dns_check_authority (MfdDnsResolver *self,
     }
   reply_clear (&last);
 
-  for (guint level = 0; level <= MAX_REFERRALS; level++)
+  for (level = 0; level <= MAX_REFERRALS; level++)
     {
       g_autoptr(GPtrArray) referral = g_ptr_array_new_with_free_func ((GDestroyNotify) name_server_free);
       g_autofree char *referral_zone = NULL;
-      AuthJob jobs[MFD_DNS_MAX_AUTHORITY_SERVERS * MAX_ADDRESSES_PER_NS] = { { 0, }, };
-      GThread *threads[G_N_ELEMENTS (jobs)] = { 0, };
-      guint n_jobs = 0;
       gboolean any_answer = FALSE;
 
       resolve_name_servers (self, name_servers, deadline, cancellable);
       g_ptr_array_set_size (replies, 0);
-
-      for (guint i = 0; i < name_servers->len; i++)
-        {
-          NameServer *ns = g_ptr_array_index (name_servers, i);
-
-          for (guint j = 0; j < ns->ips->len && n_jobs < G_N_ELEMENTS (jobs); j++)
-            {
-              AuthJob *job = &jobs[n_jobs++];
-
-              job->resolver = self;
-              job->ns_name = ns->name;
-              job->ip = g_ptr_array_index (ns->ips, j);
-              job->host = name;
-              job->zone = zone;
-              job->deadline = deadline;
-              job->cancellable = cancellable;
-              job->referral = g_ptr_array_new_with_free_func ((GDestroyNotify) name_server_free);
-              threads[n_jobs - 1] = g_thread_try_new ("mfd-dns-authority", ask_authority, job, NULL);
-              if (threads[n_jobs - 1] == NULL)
-                ask_authority (job);
-            }
-        }
-
-      /* Joined in order, so the facts list the servers as the zone does. */
-      for (guint i = 0; i < n_jobs; i++)
-        {
-          AuthJob *job = &jobs[i];
-
-          if (threads[i] != NULL)
-            g_thread_join (threads[i]);
-          cancelled |= job->cancelled;
-          any_answer |= job->reply->status == AUTH_ANSWER;
-          g_ptr_array_add (replies, job->reply);
-          if (referral_zone == NULL && job->referral_zone != NULL)
-            {
-              referral_zone = g_steal_pointer (&job->referral_zone);
-              g_ptr_array_extend_and_steal (referral, g_steal_pointer (&job->referral));
-            }
-          g_free (job->referral_zone);
-          g_clear_pointer (&job->referral, g_ptr_array_unref);
-        }
+      cancelled = !ask_servers (self, name_servers, name, zone, deadline, cancellable,
+                                replies, &referral_zone, referral);
+      for (guint i = 0; i < replies->len; i++)
+        any_answer |= ((AuthReply *) g_ptr_array_index (replies, i))->status == AUTH_ANSWER;
 
       if (cancelled || any_answer || referral->len == 0 || level == MAX_REFERRALS)
         break;
@@ -1849,11 +2096,8 @@ mfd_dns_check_authority (MfdDnsResolver *self,
     {
       AuthReply *reply = g_ptr_array_index (replies, i);
 
-      if (reply->status != AUTH_UNREACHABLE)
-        n_reachable++;
       if (reply->status == AUTH_ANSWER)
         {
-          n_authoritative++;
           if (reference == NULL)
             reference = reply;
           else if (reference->nxdomain != reply->nxdomain ||
@@ -1872,22 +2116,9 @@ mfd_dns_check_authority (MfdDnsResolver *self,
                                   zone, ns_list, NULL);
       goto out;
     }
-  if (n_reachable == 0)
-    {
-      obs->outcome = MFD_OUTCOME_INCONCLUSIVE;
-      mfd_observation_set_detail (obs, N_("The name servers of {1} ({2}) could not be reached from this computer."),
-                                  zone, ns_list, NULL);
-      goto out;
-    }
   if (reference == NULL)
     {
-      obs->outcome = MFD_OUTCOME_FAIL;
-      mfd_observation_set_cause (obs, "dns-lame-delegation");
-      mfd_observation_set_fact (obs, "caveat", "direct-dns-may-be-blocked");
-      mfd_observation_set_detail (obs, N_("None of the name servers of {1} ({2}) answered authoritatively for {3}. "
-                                          "Some networks block DNS queries to anything but their own resolver, "
-                                          "so compare with the public DNS check."),
-                                  zone, ns_list, name, NULL);
+      judge_unanswered_zone (self, obs, name, zone, ns_list, replies, level > 0, deadline, cancellable);
       goto out;
     }
 
@@ -1955,6 +2186,8 @@ mfd_dns_check_authority (MfdDnsResolver *self,
         obs->outcome = MFD_OUTCOME_WARNING;
         mfd_observation_set_cause (obs, "dns-lame-delegation");
         mfd_observation_set_fact (obs, "lame_servers", lame_list);
+        /* Another server of the zone answered: direct DNS works here. */
+        mfd_observation_set_fact (obs, "direct_dns", "works");
         mfd_observation_set_detail (obs, N_("Some name servers of {1} do not answer authoritatively: {2}."),
                                     zone, lame_list, NULL);
       }

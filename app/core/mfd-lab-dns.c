@@ -371,6 +371,34 @@ hostile_reply (ldns_pkt      *reply,
     }
 }
 
+/* Makes @reply answer another question than the one asked. */
+static void
+tamper_question (ldns_pkt      *reply,
+                 MfdLabDnsMode  mode)
+{
+  ldns_rr *question = ldns_rr_list_rr (ldns_pkt_question (reply), 0);
+
+  if (mode == MFD_LAB_DNS_MODE_TCP_OTHER_ID)
+    ldns_pkt_set_id (reply, ldns_pkt_id (reply) ^ 0x5a5a);
+  else if (mode == MFD_LAB_DNS_MODE_TCP_OTHER_NAME)
+    {
+      ldns_rdf_deep_free (ldns_rr_owner (question));
+      ldns_rr_set_owner (question, ldns_dname_new_frm_str ("other.invalid."));
+    }
+  else if (mode == MFD_LAB_DNS_MODE_TCP_OTHER_TYPE)
+    ldns_rr_set_type (question, ldns_rr_get_type (question) == LDNS_RR_TYPE_TXT ? LDNS_RR_TYPE_A
+                                                                               : LDNS_RR_TYPE_TXT);
+  else if (mode == MFD_LAB_DNS_MODE_TCP_OTHER_CLASS)
+    ldns_rr_set_class (question, LDNS_RR_CLASS_CH);
+  else
+    {
+      g_assert (mode == MFD_LAB_DNS_MODE_TCP_NO_QUESTION);
+      ldns_rr_free (ldns_rr_list_pop_rr (ldns_pkt_question (reply)));
+      ldns_pkt_set_qdcount (reply, 0);
+      ldns_pkt_set_tc (reply, TRUE);
+    }
+}
+
 /* The reply to one query, or NULL to stay silent. */
 static GBytes *
 respond (MfdLabDns    *self,
@@ -431,11 +459,25 @@ respond (MfdLabDns    *self,
         }
       answer_from_records (self, reply, qname, ldns_rr_get_type (question));
       break;
+    case MFD_LAB_DNS_MODE_TCP_OTHER_ID:
+    case MFD_LAB_DNS_MODE_TCP_OTHER_NAME:
+    case MFD_LAB_DNS_MODE_TCP_OTHER_TYPE:
+    case MFD_LAB_DNS_MODE_TCP_OTHER_CLASS:
+    case MFD_LAB_DNS_MODE_TCP_NO_QUESTION:
+      if (!tcp)
+        {
+          ldns_pkt_set_tc (reply, TRUE);
+          break;
+        }
+      answer_from_records (self, reply, qname, ldns_rr_get_type (question));
+      tamper_question (reply, mode);
+      break;
     case MFD_LAB_DNS_MODE_CUT_SHORT:
     case MFD_LAB_DNS_MODE_COMPRESSION_LOOP:
     case MFD_LAB_DNS_MODE_GARBAGE:
       out = hostile_reply (reply, data, mode);
       goto out;
+    case MFD_LAB_DNS_MODE_TRUNCATED_CUT:
     case MFD_LAB_DNS_MODE_ANSWER:
     case MFD_LAB_DNS_MODE_SILENT:
     default:
@@ -444,10 +486,24 @@ respond (MfdLabDns    *self,
     }
 
   out = pkt_to_bytes (reply);
-  if (out != NULL && !tcp && g_bytes_get_size (out) > UDP_REPLY_LIMIT)
+  if (out != NULL && !tcp && mode == MFD_LAB_DNS_MODE_TRUNCATED_CUT)
+    {
+      /* As some servers and middleboxes do: the datagram simply ends, the
+       * counts still promise every record. */
+      gsize size = g_bytes_get_size (out);
+      gsize keep = size > UDP_REPLY_LIMIT ? UDP_REPLY_LIMIT : MAX (size, LDNS_HEADER_SIZE + 3) - 3;
+      guint8 *cut = g_memdup2 (g_bytes_get_data (out, NULL), keep);
+
+      cut[2] |= 0x02;  /* TC */
+      g_bytes_unref (out);
+      out = g_bytes_new_take (cut, keep);
+      goto out;
+    }
+  if (out != NULL && g_bytes_get_size (out) > (tcp ? MAX_MESSAGE : UDP_REPLY_LIMIT))
     {
       /* Too big for plain UDP: say so, as a server does, and let the
-       * client come back over TCP. */
+       * client come back over TCP. Too big even for TCP: the same, with
+       * nowhere left to go. */
       ldns_pkt *truncated = ldns_pkt_new ();
 
       ldns_pkt_set_id (truncated, ldns_pkt_id (reply));

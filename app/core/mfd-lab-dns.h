@@ -26,6 +26,15 @@ typedef enum
   MFD_LAB_DNS_MODE_CUT_SHORT,   /* a reply that ends in the middle of its answer record */
   MFD_LAB_DNS_MODE_COMPRESSION_LOOP, /* the answer's name is a compression pointer loop */
   MFD_LAB_DNS_MODE_GARBAGE,     /* the query's id, then bytes that are no DNS message */
+  MFD_LAB_DNS_MODE_TRUNCATED_CUT, /* over UDP the answer cut at 512 bytes (or short of its
+                                   * end) with TC set, its counts unchanged, a record cut in
+                                   * two; the full answer over TCP */
+  /* TC over UDP, then over TCP an answer to another question: */
+  MFD_LAB_DNS_MODE_TCP_OTHER_ID,
+  MFD_LAB_DNS_MODE_TCP_OTHER_NAME,
+  MFD_LAB_DNS_MODE_TCP_OTHER_TYPE,
+  MFD_LAB_DNS_MODE_TCP_OTHER_CLASS,
+  MFD_LAB_DNS_MODE_TCP_NO_QUESTION, /* no question section, TC set */
 } MfdLabDnsMode;
 
 typedef struct _MfdLabDns MfdLabDns;

@@ -938,15 +938,29 @@ start_authority (MfdLab  *self,
 {
   gboolean v6 = strchr (self->address, ':') != NULL;
   const char *type = v6 ? "AAAA" : "A";
+  g_autofree char *ns_address = NULL;
 
-  self->authority = mfd_lab_dns_new (self->address, 0, error);
+  /* Port 53 where this process may bind it (root, or a network namespace
+   * of its own as the tests use): the command line asks name servers
+   * there only. For IPv4 on an address of its own in 127/8, so as not to
+   * stand in for a resolver this computer may run on 127.0.0.1. Elsewhere
+   * any free port on the lab's address, which the app hands to its probe. */
+  ns_address = v6 ? g_strdup (self->address)
+                  : g_strdup_printf ("127.0.53.%u", g_random_int_range (1, 255));
+  self->authority = mfd_lab_dns_new (ns_address, 53, NULL);
+  if (self->authority == NULL)
+    {
+      g_free (ns_address);
+      ns_address = g_strdup (self->address);
+      self->authority = mfd_lab_dns_new (ns_address, 0, error);
+    }
   if (self->authority == NULL)
     return FALSE;
   mfd_lab_dns_set_authoritative (self->authority, TRUE);
   mfd_lab_dns_add_record (self->authority, "contoso.test", "SOA",
                           "ns1.contoso.test. hostmaster.contoso.test. 2026112901 3600 600 86400 300", 3600);
   mfd_lab_dns_add_record (self->authority, "contoso.test", "NS", "ns1.contoso.test", 86400);
-  mfd_lab_dns_add_record (self->authority, "ns1.contoso.test", type, self->address, 86400);
+  mfd_lab_dns_add_record (self->authority, "ns1.contoso.test", type, ns_address, 86400);
   /* The new address is a documentation one: only the resolver's old
    * answer, the practice SMTP server, is ever connected to. */
   mfd_lab_dns_add_record (self->authority, LAB_HOST_NAME, type, v6 ? "2001:db8::25" : "192.0.2.25", 300);
@@ -957,7 +971,7 @@ start_authority (MfdLab  *self,
    * authoritative server would refer the host's name to the zone's NS. */
   mfd_lab_dns_set_authoritative (self->dns, FALSE);
   mfd_lab_dns_add_record (self->dns, "contoso.test", "NS", "ns1.contoso.test", 86400);
-  mfd_lab_dns_add_record (self->dns, "ns1.contoso.test", type, self->address, 86400);
+  mfd_lab_dns_add_record (self->dns, "ns1.contoso.test", type, ns_address, 86400);
   return TRUE;
 }
 

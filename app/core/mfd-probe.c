@@ -21,6 +21,14 @@
 /* Hosts and addresses are checked side by side, but a connector with many
  * smart hosts must not open dozens of connections at once. */
 #define MAX_WORKERS 8
+/* Nor may a long list make one check run for hours and ask the web
+ * services thousands of times: per run at most MAX_NAMES names (MX domains
+ * and hosts, each with its DNS and web lookups) and MAX_CONNECTIONS
+ * addresses to talk SMTP with; what does not fit is left out, and the run
+ * says so. One MX domain needs at most 1 + MFD_DNS_MAX_MX_HOSTS names and
+ * MFD_DNS_MAX_MX_HOSTS × MFD_DNS_MAX_ADDRESSES connections. */
+#define MAX_NAMES        32
+#define MAX_CONNECTIONS  96
 
 struct _MfdProbe
 {
@@ -76,6 +84,11 @@ typedef struct _Run
   gboolean         has_web_checks;
 
   gint             pending;         /* jobs queued or running, plus holds */
+  gint             n_names;         /* name jobs queued so far (atomic) */
+  gint             n_connections;   /* address jobs queued so far (atomic) */
+  gint             n_left_out;      /* jobs refused by those limits (atomic) */
+  char            *first_left_out;  /* the host of the first refused job (under mutex) */
+  MfdStage         first_left_out_stage; /* the step it would have started with */
   GMutex           mutex;
   GQueue           events;
   gboolean         dispatch_scheduled;
@@ -128,6 +141,7 @@ run_unref (Run *run)
   g_free (run->dns_server);
   g_clear_pointer (&run->resolver, mfd_dns_resolver_free);
   g_free (run->resolver_error);
+  g_free (run->first_left_out);
   g_mutex_clear (&run->mutex);
   g_free (run);
 }
@@ -201,6 +215,34 @@ start_web_checks (Run            *run,
                                     on_registration_checked_cb, run_ref (run));
 }
 
+/* The jobs the limits refused, said once at the end of the run as a
+ * skipped step of the first host left out: the report and the checks page
+ * show that the list was cut, and by how much. */
+static void
+report_left_out (Run *run)
+{
+  gint n = g_atomic_int_get (&run->n_left_out);
+  g_autoptr(MfdObservation) obs = NULL;
+  char count[16], names[16], connections[16];
+
+  if (n == 0 || g_cancellable_is_cancelled (run->cancellable))
+    return;
+  g_snprintf (count, sizeof count, "%d", n);
+  g_snprintf (names, sizeof names, "%d", MAX_NAMES);
+  g_snprintf (connections, sizeof connections, "%d", MAX_CONNECTIONS);
+  /* A step that host has no row for yet: an address left out of a host
+   * whose name was looked up is a TCP step, not its DNS step again. */
+  obs = mfd_observation_new (run->first_left_out_stage, MFD_OUTCOME_SKIPPED, run->first_left_out, NULL, 0);
+  obs->ms = 0;
+  mfd_observation_set_fact (obs, "left_out", count);
+  mfd_observation_set_detail (obs, N_("Not checked: one check looks up at most {1} names and connects to at most {2} addresses, "
+                                      "so {3} more (from {4} on) were left out."),
+                              names, connections, count,
+                              run->first_left_out != NULL ? run->first_left_out : "", NULL);
+  g_ptr_array_add (run->probe->observations, mfd_observation_ref (obs));
+  g_signal_emit (run->probe, signals[STEP_FINISHED], 0, obs);
+}
+
 static gboolean
 dispatch_events_cb (gpointer user_data)
 {
@@ -241,7 +283,10 @@ dispatch_events_cb (gpointer user_data)
     }
 
   if (!run->completed && g_atomic_int_get (&run->pending) == 0)
-    complete_run (run);
+    {
+      report_left_out (run);
+      complete_run (run);
+    }
   return G_SOURCE_REMOVE;
 }
 
@@ -311,14 +356,32 @@ emit_finished (Run            *run,
 
 /* Jobs ---------------------------------------------------------------------- */
 
-static void
+/* FALSE (and counted) when the run already has as many jobs of that kind
+ * as it may. */
+static gboolean
 queue_job (Run        *run,
            JobKind     kind,
            const char *name,
            const char *ip,
            guint16     port)
 {
-  Job *job = g_new0 (Job, 1);
+  Job *job;
+
+  if (kind == JOB_ADDRESS ? g_atomic_int_add (&run->n_connections, 1) >= MAX_CONNECTIONS
+                          : g_atomic_int_add (&run->n_names, 1) >= MAX_NAMES)
+    {
+      g_atomic_int_inc (&run->n_left_out);
+      g_mutex_lock (&run->mutex);
+      if (run->first_left_out == NULL)
+        {
+          run->first_left_out = g_strdup (name);
+          run->first_left_out_stage = kind == JOB_ADDRESS ? MFD_STAGE_TCP : MFD_STAGE_DNS;
+        }
+      g_mutex_unlock (&run->mutex);
+      return FALSE;
+    }
+
+  job = g_new0 (Job, 1);
 
   job->kind = kind;
   job->run = run_ref (run);
@@ -327,6 +390,7 @@ queue_job (Run        *run,
   job->port = port;
   g_atomic_int_inc (&run->pending);
   g_thread_pool_push (run->pool, job, NULL);
+  return TRUE;
 }
 
 static void
@@ -498,7 +562,9 @@ check_host (Run *run,
     {
       dns = mfd_dns_resolve_addresses (run->resolver, job->name, &found, run->cancellable);
       name_ok = TRUE;
-      for (guint i = 0; found != NULL && i < found->len; i++)
+      /* The first addresses only: the DNS step says how many were left
+       * out. The authority step still compares all of them. */
+      for (guint i = 0; found != NULL && i < found->len && i < MFD_DNS_MAX_ADDRESSES; i++)
         g_ptr_array_add (addresses, g_strdup (g_ptr_array_index (found, i)));
     }
   dns_outcome = dns->outcome;

@@ -21,6 +21,7 @@
 #include "mfd-web-parse.h"
 
 #define DNS_TYPE_A     1
+#define DNS_TYPE_MX   15
 #define DNS_TYPE_AAAA 28
 #define RCODE_NOERROR  0
 #define RCODE_NXDOMAIN 3
@@ -38,8 +39,9 @@ typedef struct
 {
   char           *host;
   MfdObservation *local;
+  gboolean        mx;           /* @local is an MX lookup: compare MX with MX */
   gint64          started_us;
-  MfdWebDohAnswer answers[2];   /* A, AAAA */
+  MfdWebDohAnswer answers[2];   /* A, AAAA; or MX alone */
 } DohCheck;
 
 typedef struct
@@ -88,6 +90,31 @@ rcode_to_string (gint64 rcode)
   return g_strdup_printf ("RCODE %" G_GINT64_FORMAT, rcode);
 }
 
+/* "10 mail.contoso.com." -> "mail.contoso.com" (lower case), or NULL for
+ * a null MX or data that is no MX. */
+static char *
+mx_data_to_host (const char *data)
+{
+  g_autofree char *copy = g_strstrip (g_strdup (data));
+  g_autofree char *host = NULL;
+  char *space = strpbrk (copy, " \t");
+  guint64 preference;
+  gsize len;
+
+  if (space == NULL)
+    return NULL;
+  *space = '\0';
+  if (!g_ascii_string_to_unsigned (copy, 10, 0, G_MAXUINT16, &preference, NULL))
+    return NULL;
+  host = g_ascii_strdown (g_strchug (space + 1), -1);
+  len = strlen (host);
+  if (len > 0 && host[len - 1] == '.')
+    host[--len] = '\0';
+  if (len == 0 || len > 253 || strpbrk (host, " \t") != NULL || !g_utf8_validate (host, -1, NULL))
+    return NULL;
+  return mfd_text_sanitize (host, -1, 253);
+}
+
 /* Reads one DNS JSON answer. FALSE when it is not that shape. */
 gboolean
 mfd_web_doh_parse (JsonNode        *root,
@@ -131,6 +158,19 @@ mfd_web_doh_parse (JsonNode        *root,
       if (mfd_web_json_get_int (record, "type", -1) != rr_type)
         continue;
       data = mfd_web_json_get_string (record, "data");
+      if (data != NULL && rr_type == DNS_TYPE_MX)
+        {
+          g_autofree char *host = mx_data_to_host (data);
+
+          /* A null MX ("0 .") names no host. */
+          if (host == NULL)
+            continue;
+          g_ptr_array_add (answer->addresses, g_steal_pointer (&host));
+          ttl = mfd_web_json_get_int (record, "TTL", -1);
+          if (ttl >= 0 && (answer->min_ttl < 0 || ttl < answer->min_ttl))
+            answer->min_ttl = ttl;
+          continue;
+        }
       if (data == NULL || (address = g_inet_address_new_from_string (data)) == NULL)
         continue;
       if (g_inet_address_get_family (address) != (rr_type == DNS_TYPE_A ? G_SOCKET_FAMILY_IPV4
@@ -401,6 +441,227 @@ doh_conclude (MfdWeb   *self,
   return g_steal_pointer (&observation);
 }
 
+/* The local MX lookup's hosts from its "answers" fact ("10 a, 20 b");
+ * none for an implicit MX (the domain's own address stands in). */
+static char **
+local_mx_hosts (MfdObservation *local)
+{
+  g_autoptr(GStrvBuilder) builder = g_strv_builder_new ();
+  g_auto(GStrv) entries = NULL;
+  const char *answers = mfd_observation_get_fact (local, "answers");
+
+  if (answers == NULL || g_strcmp0 (mfd_observation_get_fact (local, "implicit_mx"), "true") == 0)
+    return g_strv_builder_end (builder);
+  entries = g_strsplit (answers, ",", -1);
+  for (guint i = 0; entries[i] != NULL; i++)
+    {
+      g_autofree char *host = mx_data_to_host (entries[i]);
+
+      if (host != NULL)
+        g_strv_builder_add (builder, host);
+    }
+  return g_strv_builder_end (builder);
+}
+
+/* Like with like for an MX lookup: the MX hosts here against the MX hosts
+ * public DNS gives. No MX on either side is agreement (each host's own
+ * addresses are compared by that host's check). */
+static MfdObservation *
+mx_conclude (MfdWeb   *self,
+             DohCheck *check)
+{
+  MfdWebDohAnswer *mx = &check->answers[0];
+  g_autoptr(MfdObservation) observation = NULL;
+  g_autoptr(GUri) resolver = NULL;
+  g_auto(GStrv) local_hosts = NULL;
+  g_autofree char *public_text = NULL;
+  g_autofree char *local_text = NULL;
+  g_autofree char *rcode = NULL;
+  MfdObservation *local = check->local;
+  View view, local_view_;
+  gboolean overlap = FALSE;
+
+  if (mx->failure != NULL)
+    {
+      observation = mfd_web_failure_to_observation (mx->failure, MFD_STAGE_DNS_PUBLIC, check->host);
+      mfd_observation_set_fact (observation, "public-view", view_to_string (VIEW_UNKNOWN));
+      observation->ms = (g_get_monotonic_time () - check->started_us) / 1000;
+      return g_steal_pointer (&observation);
+    }
+
+  if (mx->status == RCODE_NXDOMAIN)
+    view = VIEW_NXDOMAIN;
+  else if (mx->status != RCODE_NOERROR)
+    view = VIEW_SERVFAIL;
+  else if (mx->addresses->len > 0)
+    view = VIEW_RESOLVES;
+  else
+    view = VIEW_NO_ADDRESS;   /* here: no MX record */
+
+  local_hosts = local_mx_hosts (local);
+  if (local == NULL || local->outcome == MFD_OUTCOME_INCONCLUSIVE || local->outcome == MFD_OUTCOME_SKIPPED)
+    local_view_ = VIEW_UNKNOWN;
+  else if (local->outcome == MFD_OUTCOME_OK || local->outcome == MFD_OUTCOME_WARNING)
+    local_view_ = local_hosts[0] != NULL ? VIEW_RESOLVES : VIEW_NO_ADDRESS;
+  else
+    local_view_ = local_view (local);
+
+  for (guint i = 0; i < mx->addresses->len && !overlap; i++)
+    overlap = g_strv_contains ((const char * const *) local_hosts, g_ptr_array_index (mx->addresses, i));
+  g_ptr_array_add (mx->addresses, NULL);
+  public_text = g_strjoinv (" ", (char **) mx->addresses->pdata);
+  g_ptr_array_remove_index (mx->addresses, mx->addresses->len - 1);
+  local_text = g_strjoinv (" ", local_hosts);
+  rcode = rcode_to_string (mx->status);
+
+  observation = mfd_observation_new (MFD_STAGE_DNS_PUBLIC, MFD_OUTCOME_OK, check->host, NULL, 0);
+  if (local_view_ == VIEW_RESOLVES)
+    {
+      switch (view)
+        {
+        case VIEW_RESOLVES:
+          if (overlap)
+            mfd_observation_set_detail (observation, N_("Public DNS lists the same mail servers (MX) for {1} ({2})."),
+                                        check->host, public_text, NULL);
+          else
+            {
+              observation->outcome = MFD_OUTCOME_WARNING;
+              mfd_observation_set_cause (observation, "dns-split-horizon");
+              mfd_observation_set_detail (observation,
+                                          N_("Public DNS lists other mail servers (MX) for {1} ({2}) than this network ({3}). EOP delivers to the public ones, which the checks from here may not cover."),
+                                          check->host, public_text, local_text, NULL);
+            }
+          break;
+        case VIEW_NXDOMAIN:
+          observation->outcome = MFD_OUTCOME_FAIL;
+          mfd_observation_set_cause (observation, "dns-split-horizon");
+          mfd_observation_set_detail (observation,
+                                      N_("{1} resolves here ({2}) but does not exist on the public internet (NXDOMAIN), so EOP cannot find it."),
+                                      check->host, local_text, NULL);
+          break;
+        case VIEW_NO_ADDRESS:
+          observation->outcome = MFD_OUTCOME_FAIL;
+          mfd_observation_set_cause (observation, "dns-split-horizon");
+          mfd_observation_set_detail (observation,
+                                      N_("{1} has mail servers (MX) here ({2}) but none on the public internet, so EOP does not deliver to them."),
+                                      check->host, local_text, NULL);
+          break;
+        case VIEW_SERVFAIL:
+        case VIEW_UNKNOWN:
+        default:
+          observation->outcome = MFD_OUTCOME_FAIL;
+          mfd_observation_set_cause (observation, "dns-split-horizon");
+          mfd_observation_set_detail (observation,
+                                      N_("{1} resolves here ({2}) but public resolvers fail to look it up ({3}), so EOP’s lookups fail too."),
+                                      check->host, local_text, rcode, NULL);
+          break;
+        }
+    }
+  else if (local_view_ == VIEW_NO_ADDRESS && local->outcome != MFD_OUTCOME_FAIL)
+    {
+      /* No MX here: mail goes to the domain's own address. */
+      switch (view)
+        {
+        case VIEW_RESOLVES:
+          observation->outcome = MFD_OUTCOME_WARNING;
+          mfd_observation_set_cause (observation, "dns-split-horizon");
+          mfd_observation_set_detail (observation,
+                                      N_("Public DNS lists mail servers (MX) for {1} ({2}) that this network’s resolver does not. EOP delivers to those, which the checks from here do not cover."),
+                                      check->host, public_text, NULL);
+          break;
+        case VIEW_NO_ADDRESS:
+          mfd_observation_set_detail (observation, N_("Public DNS has no MX record for {1} either."), check->host, NULL);
+          break;
+        case VIEW_NXDOMAIN:
+          observation->outcome = MFD_OUTCOME_FAIL;
+          mfd_observation_set_cause (observation, "dns-split-horizon");
+          mfd_observation_set_detail (observation,
+                                      N_("{1} exists here but not on the public internet (NXDOMAIN), so EOP cannot find it."),
+                                      check->host, NULL);
+          break;
+        case VIEW_SERVFAIL:
+        case VIEW_UNKNOWN:
+        default:
+          observation->outcome = MFD_OUTCOME_FAIL;
+          mfd_observation_set_cause (observation, "dns-split-horizon");
+          mfd_observation_set_detail (observation,
+                                      N_("{1} exists here but public resolvers fail to look up its mail servers ({2}), so EOP’s lookups fail too."),
+                                      check->host, rcode, NULL);
+          break;
+        }
+    }
+  else if (local_view_ != VIEW_UNKNOWN)
+    {
+      /* The local lookup failed and the DNS step says so: does the
+       * internet agree? */
+      switch (view)
+        {
+        case VIEW_RESOLVES:
+          mfd_observation_set_detail (observation,
+                                      N_("{1} resolves on the public internet ({2}) but not through this network’s resolver. EOP uses public DNS, so the lookup failure here is likely specific to this network."),
+                                      check->host, public_text, NULL);
+          break;
+        case VIEW_NXDOMAIN:
+          mfd_observation_set_detail (observation,
+                                      N_("Public DNS confirms it: {1} does not exist on the internet either (NXDOMAIN)."),
+                                      check->host, NULL);
+          break;
+        case VIEW_NO_ADDRESS:
+          mfd_observation_set_detail (observation, N_("Public DNS has no MX record for {1} either."), check->host, NULL);
+          break;
+        case VIEW_SERVFAIL:
+        case VIEW_UNKNOWN:
+        default:
+          mfd_observation_set_detail (observation,
+                                      N_("Public DNS confirms it: public resolvers fail to look up {1} too ({2})."),
+                                      check->host, rcode, NULL);
+          break;
+        }
+    }
+  else
+    {
+      switch (view)
+        {
+        case VIEW_RESOLVES:
+          mfd_observation_set_detail (observation, N_("Public DNS lists mail servers (MX) for {1} ({2})."),
+                                      check->host, public_text, NULL);
+          break;
+        case VIEW_NO_ADDRESS:
+          mfd_observation_set_detail (observation, N_("Public DNS has no MX record for {1}."), check->host, NULL);
+          break;
+        case VIEW_NXDOMAIN:
+          observation->outcome = MFD_OUTCOME_FAIL;
+          mfd_observation_set_cause (observation, "dns-nxdomain");
+          mfd_observation_set_detail (observation,
+                                      N_("{1} does not exist on the public internet (NXDOMAIN)."),
+                                      check->host, NULL);
+          break;
+        case VIEW_SERVFAIL:
+        case VIEW_UNKNOWN:
+        default:
+          observation->outcome = MFD_OUTCOME_FAIL;
+          mfd_observation_set_cause (observation, "dns-servfail");
+          mfd_observation_set_detail (observation,
+                                      N_("Public resolvers fail to look up {1} ({2})."),
+                                      check->host, rcode, NULL);
+          break;
+        }
+    }
+
+  resolver = g_uri_parse (mfd_web_get_doh_url (self), SOUP_HTTP_URI_FLAGS, NULL);
+  mfd_observation_set_fact (observation, "rrtype", "MX");
+  mfd_observation_set_fact (observation, "public-view", view_to_string (view));
+  mfd_observation_set_fact (observation, "status", rcode);
+  if (*public_text != '\0')
+    mfd_observation_set_fact (observation, "answers", public_text);
+  if (*local_text != '\0')
+    mfd_observation_set_fact (observation, "local-answers", local_text);
+  if (resolver != NULL && g_uri_get_host (resolver) != NULL)
+    mfd_observation_set_fact (observation, "resolver", g_uri_get_host (resolver));
+  observation->ms = (g_get_monotonic_time () - check->started_us) / 1000;
+  return g_steal_pointer (&observation);
+}
+
 static void
 on_doh_fetched_cb (GObject      *object,
                    GAsyncResult *result,
@@ -418,7 +679,7 @@ on_doh_fetched_cb (GObject      *object,
   g_free (query);
   root = mfd_web_fetch_json_finish (self, result, NULL, &failure);
 
-  answer = &check->answers[rr_type == DNS_TYPE_A ? 0 : 1];
+  answer = &check->answers[rr_type == DNS_TYPE_AAAA ? 1 : 0];
   answer->done = TRUE;
   answer->failure = failure;
 
@@ -431,7 +692,7 @@ on_doh_fetched_cb (GObject      *object,
                                              uri && g_uri_get_host (uri) ? g_uri_get_host (uri) : "", NULL);
     }
 
-  if (!check->answers[0].done || !check->answers[1].done)
+  if (!check->answers[0].done || (!check->mx && !check->answers[1].done))
     return;
 
   for (guint i = 0; i < G_N_ELEMENTS (check->answers); i++)
@@ -441,7 +702,8 @@ on_doh_fetched_cb (GObject      *object,
         return;
       }
 
-  g_task_return_pointer (task, doh_conclude (self, check), (GDestroyNotify) mfd_observation_unref);
+  g_task_return_pointer (task, check->mx ? mx_conclude (self, check) : doh_conclude (self, check),
+                         (GDestroyNotify) mfd_observation_unref);
 }
 
 static char *
@@ -471,6 +733,9 @@ mfd_web_check_public_dns_async (MfdWeb              *self,
     { DNS_TYPE_A, "A" },
     { DNS_TYPE_AAAA, "AAAA" },
   };
+  static const struct { int rr_type; const char *name; } mx_query[] = {
+    { DNS_TYPE_MX, "MX" },
+  };
 
   g_return_if_fail (MFD_IS_WEB (self));
   g_return_if_fail (host != NULL);
@@ -481,6 +746,7 @@ mfd_web_check_public_dns_async (MfdWeb              *self,
   check = g_new0 (DohCheck, 1);
   check->host = mfd_text_sanitize (host, -1, 255);
   check->local = local ? mfd_observation_ref (local) : NULL;
+  check->mx = local != NULL && g_strcmp0 (mfd_observation_get_fact (local, "rrtype"), "MX") == 0;
   check->started_us = g_get_monotonic_time ();
   g_task_set_task_data (task, check, (GDestroyNotify) doh_check_free);
 
@@ -508,13 +774,14 @@ mfd_web_check_public_dns_async (MfdWeb              *self,
   if (g_str_has_suffix (name, "."))
     name[strlen (name) - 1] = '\0';
 
-  for (guint i = 0; i < G_N_ELEMENTS (queries); i++)
+  for (guint i = 0; i < (check->mx ? G_N_ELEMENTS (mx_query) : G_N_ELEMENTS (queries)); i++)
     {
-      g_autofree char *uri = doh_build_uri (mfd_web_get_doh_url (self), name, queries[i].name);
+      const char *type_name = check->mx ? mx_query[i].name : queries[i].name;
+      g_autofree char *uri = doh_build_uri (mfd_web_get_doh_url (self), name, type_name);
       DohQuery *query = g_new0 (DohQuery, 1);
 
       query->task = g_object_ref (task);
-      query->rr_type = queries[i].rr_type;
+      query->rr_type = check->mx ? mx_query[i].rr_type : queries[i].rr_type;
       mfd_web_fetch_json_async (self, uri, "application/dns-json", MFD_WEB_DOH_MAX_SIZE,
                                 cancellable, on_doh_fetched_cb, query);
     }

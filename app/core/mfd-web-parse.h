@@ -24,7 +24,9 @@ JsonNode      *mfd_web_parse_json_body      (const char  *data,
                                              gsize        len,
                                              GError     **error);
 
-/* One DNS JSON answer (application/dns-json) for @rr_type (1 A, 28 AAAA). */
+/* One DNS JSON answer (application/dns-json) for @rr_type (1 A, 28 AAAA:
+ * addresses holds the addresses; 15 MX: it holds the hosts, lower case,
+ * without the trailing dot). */
 typedef struct
 {
   gboolean       done;

@@ -101,5 +101,10 @@ GTlsDatabase   *mfd_web_tls_database_new       (const char          *ca_file,
 /* The domain someone registered, from the Public Suffix List. */
 char           *mfd_web_rdap_registered_domain (const char          *host,
                                                 GError             **error);
+/* When the public suffix list has no rule for the TLD (new gTLDs appear
+ * every year): the longest suffix the RDAP bootstrap @services lists, plus
+ * one label of @host; NULL when none is listed or @host is that suffix. */
+char           *mfd_web_rdap_domain_from_bootstrap (GHashTable    *services,
+                                                    const char    *host);
 
 G_END_DECLS

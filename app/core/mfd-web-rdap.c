@@ -102,6 +102,48 @@ mfd_web_rdap_registered_domain (const char  *host,
   return g_strdup (base);
 }
 
+/* Names under a TLD set aside for tests, documentation and private networks
+ * (RFC 2606, 6761, 6762, 7686, 9476, ICANN's .internal). */
+static gboolean
+is_special_use (const char *host)
+{
+  static const char * const reserved[] = {
+    "test", "example", "invalid", "localhost", "local", "onion", "alt", "internal", "arpa", NULL
+  };
+  g_autofree char *lower = g_ascii_strdown (host, -1);
+  gsize len = strlen (lower);
+  const char *tld;
+
+  if (len > 0 && lower[len - 1] == '.')
+    lower[len - 1] = '\0';
+  tld = strrchr (lower, '.');
+  return g_strv_contains (reserved, tld != NULL ? tld + 1 : lower);
+}
+
+char *
+mfd_web_rdap_domain_from_bootstrap (GHashTable *services,
+                                    const char *host)
+{
+  g_autofree char *lower = g_utf8_strdown (host, -1);
+  gsize len = strlen (lower);
+  const char *label = NULL;
+
+  if (len > 0 && lower[len - 1] == '.')
+    lower[len - 1] = '\0';
+
+  /* From the longest suffix down, as rdap_find_base_url() matches. */
+  for (const char *suffix = lower; suffix != NULL; )
+    {
+      const char *dot = strchr (suffix, '.');
+
+      if (g_hash_table_contains (services, suffix))
+        return label != NULL ? g_strdup (label) : NULL;
+      label = suffix;
+      suffix = dot ? dot + 1 : NULL;
+    }
+  return NULL;
+}
+
 /* Bootstrap ---------------------------------------------------------------- */
 
 /* services: [ [ ["tld", …], ["https://rdap.example/", …] ], … ] -> label -> base URL */
@@ -428,6 +470,25 @@ rdap_query_domain (GTask      *task,
   g_autofree char *escaped = NULL;
   const char *base;
 
+  if (check->domain == NULL)
+    {
+      /* The public suffix list does not know the TLD: the bootstrap
+       * file, which lists every TLD that has a registry, says where the
+       * registered name starts. */
+      check->domain = mfd_web_rdap_domain_from_bootstrap (services, check->host);
+      if (check->domain == NULL)
+        {
+          MfdObservation *observation;
+
+          observation = mfd_observation_new (MFD_STAGE_REGISTRATION, MFD_OUTCOME_SKIPPED, check->host, NULL, 0);
+          mfd_observation_set_detail (observation,
+                                      N_("Not checked: {1} is not a name under a registered domain."),
+                                      check->host, NULL);
+          rdap_return (task, observation);
+          return;
+        }
+    }
+
   base = rdap_find_base_url (services, check->domain);
   if (base == NULL)
     {
@@ -680,7 +741,11 @@ mfd_web_check_registration_async (MfdWeb              *self,
     }
 
   check->domain = mfd_web_rdap_registered_domain (host, &error);
-  if (check->domain == NULL)
+  /* A TLD the list does not know is settled once the bootstrap file is at
+   * hand, unless it is one reserved for private use, which no registry
+   * serves. */
+  if (check->domain == NULL &&
+      (!g_error_matches (error, SOUP_TLD_ERROR, SOUP_TLD_ERROR_NO_BASE_DOMAIN) || is_special_use (host)))
     {
       MfdObservation *observation;
 

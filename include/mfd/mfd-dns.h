@@ -23,6 +23,12 @@ typedef enum
 
 /* At most this many name servers of a zone are asked directly. */
 #define MFD_DNS_MAX_AUTHORITY_SERVERS 4
+/* A domain may list thousands of MX records and a name thousands of
+ * addresses: only the first MFD_DNS_MAX_MX_HOSTS MX hosts (by preference)
+ * and MFD_DNS_MAX_ADDRESSES addresses of each host are checked, and the
+ * DNS observation says how many were left out. */
+#define MFD_DNS_MAX_MX_HOSTS          10
+#define MFD_DNS_MAX_ADDRESSES         8
 
 /* Immutable once set up: worker threads may share one resolver. */
 typedef struct _MfdDnsResolver MfdDnsResolver;
@@ -65,7 +71,11 @@ void            mfd_dns_resolver_set_authority_port (MfdDnsResolver *self,
  * (may be NULL) receives the IP strings (IPv4 first), facts include "ttl"
  * (the smallest TTL of the records used, seconds), "answers" ("IP, IP"),
  * "rcode", "resolver", "cname" (the alias chain "a -> b") when aliased,
- * "transport" = "tcp" when a truncated reply was asked again over TCP. */
+ * "transport" = "tcp" when a truncated reply was asked again over TCP.
+ * More than MFD_DNS_MAX_ADDRESSES addresses: all of them in @addresses and
+ * "answers" (to compare with other views), but the detail says that only
+ * the first MFD_DNS_MAX_ADDRESSES are checked, fact "left_out" = how many
+ * are not (the probe connects to those first ones only). */
 MfdObservation *mfd_dns_resolve_addresses         (MfdDnsResolver  *self,
                                                    const char      *host,
                                                    GPtrArray      **addresses,
@@ -73,25 +83,32 @@ MfdObservation *mfd_dns_resolve_addresses         (MfdDnsResolver  *self,
 /* MX for @domain, hosts in preference order, ties in the order received
  * (RFC 5321 implicit MX when there is none but an address: fact
  * "implicit_mx" = "true"). A null MX (RFC 7505) is dns-no-address with
- * fact "null_mx" = "true" and no hosts. Facts "answers" ("10 a, 20 b"),
- * "ttl", "rcode", "resolver". */
+ * fact "null_mx" = "true" and no hosts. Facts "answers" ("10 a, 20 b",
+ * every record), "ttl", "rcode", "resolver", "rrtype" = "MX". @hosts holds
+ * at most MFD_DNS_MAX_MX_HOSTS; when there were more, the detail says so
+ * and fact "left_out" says how many. */
 MfdObservation *mfd_dns_resolve_mx                (MfdDnsResolver  *self,
                                                    const char      *domain,
                                                    GPtrArray      **hosts,
                                                    GCancellable    *cancellable);
 /* The zone's NS asked directly, without recursion, compared with what the
  * resolver said (@resolver_addresses, may be NULL or empty): a
- * DNS_AUTHORITY observation. FAIL dns-lame-delegation when no name server
- * answers authoritatively (fact "caveat" = "direct-dns-may-be-blocked":
- * some networks block DNS to anything but their own resolver); WARNING
- * dns-lame-delegation when only some do ("lame_servers"); FAIL
+ * DNS_AUTHORITY observation. When no name server answers authoritatively,
+ * the parent zone's servers (NS of the name one label up, through the
+ * resolver) are asked too: FAIL dns-lame-delegation with fact "direct_dns"
+ * = "works" when they answer (facts "parent_zone", "parent_servers");
+ * INCONCLUSIVE, naming every server tried, when no server answers at all;
+ * FAIL dns-lame-delegation with fact "caveat" = "direct-dns-may-be-blocked"
+ * when the zone's servers answer without authority and no parent can
+ * vouch that direct DNS works. WARNING dns-lame-delegation when only some
+ * answer ("lame_servers", "direct_dns" = "works"); FAIL
  * dns-stale-cache when the authoritative answer differs from the
  * resolver's ("authoritative_answers", "resolver_answers",
  * "resolver_ttl" = what the resolver has left); WARNING dns-stale-cache
  * when the authoritative servers disagree among themselves. SKIPPED when
  * the resolver knows no name servers for the name or any domain above it
- * (a private name); INCONCLUSIVE when the resolver or the name servers
- * cannot be reached. Also facts "zone", "nameservers", "servers" (what
+ * (a private name); INCONCLUSIVE when the resolver cannot be reached.
+ * Also facts "zone", "nameservers", "servers" (what
  * each said). The name servers are asked on port 53 (see
  * mfd_dns_resolver_set_authority_port()). */
 MfdObservation *mfd_dns_check_authority           (MfdDnsResolver  *self,

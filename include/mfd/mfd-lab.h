@@ -96,10 +96,11 @@ const char *mfd_lab_get_address           (MfdLab         *self);  /* "127.0.0.1
 guint16     mfd_lab_get_smtp_port         (MfdLab         *self);
 /* "127.0.0.1:PORT" ("[::1]:PORT"): the DNS responder that answers the practice name. */
 const char *mfd_lab_get_dns_server        (MfdLab         *self);
-/* The port on the lab's address where the practice zone's name servers
- * listen (not 53, which needs privileges): give it to
- * mfd_probe_set_dns_authority_port() (mfd_lab_new_target() does, through
- * mfd_target_set_dns_authority_port()) so the authority step reaches them. */
+/* The port where the practice zone's name servers listen: 53 where this
+ * process may bind it (root, or a network namespace of its own), else
+ * another (53 needs privileges); give it to
+ * mfd_target_set_dns_authority_port() (mfd_lab_new_target() does) so the authority step reaches them.
+ * 0 when the scenario has none. */
 guint16     mfd_lab_get_dns_authority_port (MfdLab       *self);
 const char *mfd_lab_get_tls_domain        (MfdLab         *self);  /* "mail.contoso.test" */
 const char *mfd_lab_get_ca_file           (MfdLab         *self);  /* PEM of the lab CA */
