@@ -251,6 +251,31 @@ test_dnskey_anchor (Fixture       *fixture,
 }
 
 static void
+test_unsigned_resolver (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(MfdLabDns) lab = mfd_lab_dns_new ("127.0.0.1", 0, &error);
+  g_autoptr(MfdLabZone) zone = mfd_lab_zone_new ("test");
+  g_autoptr(MfdDnssecResult) result = NULL;
+  ldns_rr_list *anchors = ldns_rr_list_new ();
+  MfdDnsResolver *resolver;
+
+  /* A resolver that knows the names but passes no DNSSEC record on: that
+   * is no verdict on the zone. */
+  g_assert_no_error (error);
+  mfd_lab_dns_add_record (lab, "mail.contoso.test", "A", "127.0.0.1", 300);
+  resolver = mfd_dns_resolver_new (mfd_lab_dns_get_server (lab), TIMEOUT_MS, &error);
+  g_assert_no_error (error);
+  ldns_rr_list_push_rr (anchors, mfd_lab_zone_make_ds (zone));
+  result = mfd_dnssec_lookup (resolver, anchors, "mail.contoso.test", LDNS_RR_TYPE_A, NULL);
+  g_assert_cmpint (result->status, ==, MFD_DNSSEC_INDETERMINATE);
+  g_assert_nonnull (strstr (result->detail, "does not pass DNSSEC records on"));
+  g_assert_cmpuint (ldns_rr_list_rr_count (result->answer), ==, 1);
+  ldns_rr_list_deep_free (anchors);
+  mfd_dns_resolver_free (resolver);
+}
+
+static void
 test_no_anchor (Fixture       *fixture,
                 gconstpointer  data)
 {
@@ -358,6 +383,7 @@ main (int   argc,
   ADD ("/dnssec/indeterminate/no-anchor", SETUP_SECURE, test_no_anchor);
   ADD ("/dnssec/indeterminate/silent", SETUP_SECURE, test_silent);
   g_test_add_func ("/dnssec/anchor-file", test_anchor_file);
+  g_test_add_func ("/dnssec/indeterminate/resolver-without-dnssec", test_unsigned_resolver);
 
   return g_test_run ();
 }

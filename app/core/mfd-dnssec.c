@@ -370,11 +370,22 @@ zone_keys (Walk               *walk,
   if (pkt == NULL)
     return NULL;
   keys = records (pkt, zone, LDNS_RR_TYPE_DNSKEY, LDNS_SECTION_ANSWER);
+  if (ldns_rr_list_rr_count (keys) == 0 && anchor)
+    {
+      /* The anchor's zone is signed by definition: no key for it means
+       * the resolver does not pass DNSSEC records on (or is no real
+       * resolver), which says nothing about the name asked. */
+      walk->result->status = MFD_DNSSEC_INDETERMINATE;
+      g_free (walk->result->detail);
+      walk->result->detail = g_strdup_printf ("The resolver returned no DNSKEY for %s, the zone of the "
+                                              "trust anchor: it does not pass DNSSEC records on",
+                                              zone_label (zone));
+      goto fail;
+    }
   if (ldns_rr_list_rr_count (keys) == 0)
     {
       bogus (walk, MFD_DNSSEC_FAILURE_DNSKEY_MISSING, zone, zone, LDNS_RR_TYPE_DNSKEY,
-             anchor ? "the zone of the trust anchor publishes no DNSKEY"
-                    : "the parent has a DS record but the zone publishes no DNSKEY");
+             "the parent has a DS record but the zone publishes no DNSKEY");
       goto fail;
     }
 

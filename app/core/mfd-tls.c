@@ -1315,3 +1315,16 @@ mfd_tls_session_verify (MfdTlsSession *self,
   obs->ms = (g_get_monotonic_time () - started) / 1000;
   return obs;
 }
+
+const gnutls_datum_t *
+mfd_tls_session_get_peer_chain (MfdTlsSession *self,
+                                guint         *n_certs)
+{
+  unsigned int n = 0;
+  const gnutls_datum_t *chain = NULL;
+
+  if (self->ready)
+    chain = gnutls_certificate_get_peers (self->session, &n);
+  *n_certs = chain != NULL ? n : 0;
+  return chain;
+}
