@@ -269,6 +269,13 @@ ask (Walk         *walk,
   g_autofree char *error = NULL;
   ldns_pkt *pkt;
 
+  if (walk->result->n_queries >= MFD_DNSSEC_MAX_QUERIES)
+    {
+      walk->result->status = MFD_DNSSEC_INDETERMINATE;
+      g_free (walk->result->detail);
+      walk->result->detail = g_strdup_printf ("More than %d questions for one answer", MFD_DNSSEC_MAX_QUERIES);
+      return NULL;
+    }
   walk->result->n_queries++;
   pkt = mfd_dns_resolver_query_dnssec (walk->resolver, name[0] != '\0' ? name : ".", type,
                                        walk->cancellable, &error);

@@ -21,8 +21,10 @@ G_BEGIN_DECLS
 #define MFD_DNSSEC_ROOT_ANCHOR_KEY "/usr/share/dns/root.key"
 #define MFD_DNSSEC_ROOT_ANCHOR_DS  "/usr/share/dns/root.ds"
 
-/* At most this many zones are walked from the anchor down to an answer. */
-#define MFD_DNSSEC_MAX_DEPTH 16
+/* At most this many zones are walked from the anchor down to an answer,
+ * and at most this many questions asked for one lookup. */
+#define MFD_DNSSEC_MAX_DEPTH   16
+#define MFD_DNSSEC_MAX_QUERIES 40
 
 typedef enum
 {
