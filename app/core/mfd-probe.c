@@ -71,8 +71,11 @@ typedef struct _Run
   char            *tls_domain;
   char            *ca_file;
   char            *dns_server;
-  /* DANE, for hosts that come from MX records: the DNSSEC trust anchors,
-   * or why they could not be read (the DANE step is then inconclusive). */
+  /* DANE, for hosts that come from MX records: the DNSSEC trust anchors
+   * (read by the first worker that needs them, under @mutex), or why they
+   * could not be read (the DANE step is then inconclusive). */
+  char            *trust_anchor_file;
+  gboolean         anchors_read;
   ldns_rr_list    *anchors;
   char            *anchors_error;
   MfdDnsResolver  *resolver;        /* shared by the workers; NULL: see resolver_error */
@@ -135,6 +138,7 @@ run_unref (Run *run)
   g_free (run->tls_domain);
   g_free (run->ca_file);
   g_free (run->dns_server);
+  g_free (run->trust_anchor_file);
   g_clear_pointer (&run->anchors, ldns_rr_list_deep_free);
   g_free (run->anchors_error);
   g_clear_pointer (&run->resolver, mfd_dns_resolver_free);
@@ -497,6 +501,21 @@ check_dane (Run           *run,
     }
 
   emit_started (run, MFD_STAGE_DANE, job->name, job->ip);
+
+  /* A file, read here in a worker rather than where the run starts (the
+   * caller's thread may be the UI's). Read once, kept for the run. */
+  g_mutex_lock (&run->mutex);
+  if (!run->anchors_read)
+    {
+      g_autoptr(GError) anchor_error = NULL;
+
+      run->anchors = mfd_dnssec_read_anchors (run->trust_anchor_file, &anchor_error);
+      if (run->anchors == NULL)
+        run->anchors_error = g_strdup (anchor_error->message);
+      run->anchors_read = TRUE;
+    }
+  g_mutex_unlock (&run->mutex);
+
   if (run->anchors == NULL || run->resolver == NULL)
     {
       obs = mfd_observation_new (MFD_STAGE_DANE, MFD_OUTCOME_INCONCLUSIVE, job->name, job->ip, job->port);
@@ -952,14 +971,7 @@ mfd_probe_run_async (MfdProbe            *self,
   run->tls_domain = g_strdup (mfd_target_get_tls_domain (target));
   run->ca_file = g_strdup (mfd_target_get_ca_file (target));
   run->dns_server = g_strdup (mfd_target_get_dns_server (target));
-  if (mfd_target_get_mx_domains (target) != NULL && mfd_target_get_mx_domains (target)[0] != NULL)
-    {
-      g_autoptr(GError) anchor_error = NULL;
-
-      run->anchors = mfd_dnssec_read_anchors (mfd_target_get_trust_anchor_file (target), &anchor_error);
-      if (run->anchors == NULL)
-        run->anchors_error = g_strdup (anchor_error->message);
-    }
+  run->trust_anchor_file = g_strdup (mfd_target_get_trust_anchor_file (target));
   run->connect_ms = mfd_target_get_connect_timeout_ms (target);
   run->reply_ms = mfd_target_get_reply_timeout_ms (target);
   run->tls_ms = mfd_target_get_tls_timeout_ms (target);
