@@ -53,6 +53,7 @@ typedef struct
   int                presented;      /* 0 leaf, 1 expired leaf, 2 leaf for another name, 3 other */
   const char        *cause;          /* the DANE finding expected, NULL: none */
   const char        *dnssec;         /* said in the DANE step's detail */
+  const char        *ja_title;       /* the finding's title in the Japanese text report */
 } Case;
 
 static const Case cases[] = {
@@ -61,7 +62,8 @@ static const Case cases[] = {
   { "/cli/dane/4.7.321-starttls-missing", ZONE_SIGNED, 0, 3, 1, 1, TRUE, 0, "dane-starttls-missing", "did not offer STARTTLS" },
   { "/cli/dane/4.7.322-cert-expired", ZONE_SIGNED, 1, 2, 0, 1, FALSE, 1, "dane-cert-expired", "expired" },
   { "/cli/dane/4.7.323-tlsa-mismatch", ZONE_SIGNED, 0, 3, 1, 1, FALSE, 3, "dane-tlsa-mismatch", "No TLSA record matches" },
-  { "/cli/dane/4.7.324-expired-rrsig", ZONE_TLSA_EXPIRED, 0, 3, 1, 1, FALSE, 0, "dane-dnssec-bogus", "signature-expired" },
+  { "/cli/dane/4.7.324-expired-rrsig", ZONE_TLSA_EXPIRED, 0, 3, 1, 1, FALSE, 0, "dane-dnssec-bogus", "signature-expired",
+    "DANE: DNSSEC の署名を検証できません" },
   { "/cli/dane/4.7.325-name-mismatch", ZONE_SIGNED, 1, 2, 0, 1, FALSE, 2, "dane-name-mismatch", "not for " MX },
   { "/cli/dane/insecure-no-finding", ZONE_NO_DS, 0, 3, 1, 1, TRUE, 0, NULL, "not DNSSEC-signed" },
 };
@@ -240,6 +242,37 @@ run_case (gconstpointer data)
                        mfd_remedy_code_for_cause (c->cause));
       g_assert_cmpint (json_object_get_int_member (dane_finding, "reply"), ==, 450);
       g_assert_cmpuint (json_array_get_length (json_object_get_array_member (dane_finding, "steps")), >=, 3);
+    }
+
+  /* The same check as a text report in Japanese: the finding's title,
+   * its code and its numbered steps come from the catalogue. */
+  if (c->ja_title != NULL)
+    {
+      g_auto(MfdTestRun) ja = { NULL };
+
+      mfd_test_cli_run_va (&ja, "check", dir, "--mx", DOMAIN, "--port", port,
+                           "--dns-server", mfd_lab_dns_get_server (dns), "--trust-anchor", anchor,
+                           "--ca-file", mfd_lab_get_ca_file (smtp), "--offline", "--timeout", "3",
+                           "--lang", "ja", NULL);
+      g_test_message ("%s", ja.out);
+      g_assert_cmpint (ja.status, ==, 1);
+      g_assert_nonnull (strstr (ja.out, c->ja_title));
+      g_assert_nonnull (strstr (ja.out, mfd_remedy_code_for_cause (c->cause)));
+      g_assert_nonnull (strstr (ja.out, "ゾーンに署名し直し"));
+      g_assert_nonnull (strstr (ja.out, "  1. "));
+    }
+  if (c->ja_title != NULL)
+    {
+      g_auto(MfdTestRun) en = { NULL };
+
+      mfd_test_cli_run_va (&en, "check", dir, "--mx", DOMAIN, "--port", port,
+                           "--dns-server", mfd_lab_dns_get_server (dns), "--trust-anchor", anchor,
+                           "--ca-file", mfd_lab_get_ca_file (smtp), "--offline", "--timeout", "3",
+                           "--lang", "en", NULL);
+      g_test_message ("%s", en.out);
+      g_assert_cmpint (en.status, ==, 1);
+      g_assert_nonnull (strstr (en.out, "DANE: the DNSSEC signatures do not validate"));
+      g_assert_nonnull (strstr (en.out, "Have the zone signed again"));
     }
 
   g_unlink (anchor);
