@@ -165,6 +165,39 @@ test_help (void)
   g_assert_nonnull (strstr (ja.out, "エラー コード"));
 }
 
+/* The DANE causes, each with its own title and numbered steps in both
+ * languages; the code alone gives the same cause's steps as the NDR does. */
+static void
+test_dane_causes (void)
+{
+  static const struct { const char *code, *cause, *en, *ja; } cases[] = {
+    { "4.7.321", "dane-starttls-missing", "offers no STARTTLS", "STARTTLS を提供していません" },
+    { "4.7.322", "dane-cert-expired", "has expired", "有効期限切れ" },
+    { "4.7.323", "dane-tlsa-mismatch", "no TLSA record matches", "一致する TLSA レコードがありません" },
+    { "4.7.324", "dane-dnssec-bogus", "do not validate", "検証できません" },
+    { "4.7.325", "dane-name-mismatch", "not for the MX host", "MX ホスト用のものではありません" },
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_auto(MfdTestRun) en;
+      g_auto(MfdTestRun) ja;
+
+      run_explain (&en, cases[i].code, "--cause", cases[i].cause, "--lang", "en", NULL);
+      run_explain (&ja, cases[i].code, "--cause", cases[i].cause, "--lang", "ja", NULL);
+      g_assert_cmpint (en.status, ==, 0);
+      g_assert_cmpint (ja.status, ==, 0);
+      g_assert_true (g_str_has_prefix (en.out, "450 "));
+      g_assert_nonnull (strstr (en.out, cases[i].code));
+      g_assert_nonnull (strstr (en.out, cases[i].cause));
+      g_assert_nonnull (strstr (en.out, cases[i].en));
+      g_assert_nonnull (strstr (ja.out, cases[i].ja));
+      g_assert_nonnull (strstr (en.out, "  1. "));
+      g_assert_nonnull (strstr (en.out, "  3. "));
+      g_assert_nonnull (strstr (ja.out, "  3. "));
+    }
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -179,6 +212,7 @@ main (int   argc,
   g_test_add_func ("/cli/explain/json", test_json);
   g_test_add_func ("/cli/explain/other-json", test_other_json);
   g_test_add_func ("/cli/explain/help", test_help);
+  g_test_add_func ("/cli/explain/dane-causes", test_dane_causes);
 
   return g_test_run ();
 }

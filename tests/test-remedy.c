@@ -130,7 +130,7 @@ test_every_code_and_cause (gconstpointer data)
   const char * const *causes = mfd_remedy_list_causes ();
 
   g_assert_cmpuint (g_strv_length ((char **) codes), >=, 30);
-  g_assert_cmpuint (g_strv_length ((char **) causes), ==, 27);
+  g_assert_cmpuint (g_strv_length ((char **) causes), ==, 32);
 
   for (guint i = 0; codes[i] != NULL; i++)
     {
@@ -164,6 +164,9 @@ test_code_for_cause (void)
     { "cert-name-mismatch", "4.7.320" }, { "cert-insecure", "4.7.320" }, { "cert-revoked", "4.7.320" },
     { "cert-chain-invalid", "4.7.320" }, { "cert-purpose-mismatch", "4.7.320" },
     { "cert-unknown-critical-extension", "4.7.320" },
+    { "dane-starttls-missing", "4.7.321" }, { "dane-cert-expired", "4.7.322" },
+    { "dane-tlsa-mismatch", "4.7.323" }, { "dane-dnssec-bogus", "4.7.324" },
+    { "dane-name-mismatch", "4.7.325" },
     { "other", "other" },
   };
   const char * const *causes = mfd_remedy_list_causes ();

@@ -32,6 +32,7 @@ typedef struct
   char    *tls;
   char    *tls_domain;
   char    *ca_file;
+  char    *trust_anchor;
   char    *dns_server;
   double   timeout;
   gboolean have_timeout;
@@ -68,6 +69,7 @@ check_options_clear (CheckOptions *o)
   g_clear_pointer (&o->tls, g_free);
   g_clear_pointer (&o->tls_domain, g_free);
   g_clear_pointer (&o->ca_file, g_free);
+  g_clear_pointer (&o->trust_anchor, g_free);
   g_clear_pointer (&o->dns_server, g_free);
   g_clear_pointer (&o->connector, g_free);
   g_clear_pointer (&o->connectors, g_free);
@@ -280,6 +282,7 @@ build_practice_target (CheckOptions  *o,
 
   if (o->smart_hosts != NULL || o->mx != NULL || o->have_port || o->tls != NULL ||
       o->tls_domain != NULL || o->ca_file != NULL || o->dns_server != NULL || o->have_timeout ||
+      o->trust_anchor != NULL ||
       o->connector != NULL || o->connectors != NULL || o->doh_url != NULL ||
       o->rdap_bootstrap != NULL || o->endpoints_url != NULL)
     {
@@ -388,6 +391,8 @@ build_target (CheckOptions *o)
     mfd_target_set_tls_domain (target, o->tls_domain);
   if (o->ca_file != NULL)
     mfd_target_set_ca_file (target, o->ca_file);
+  if (o->trust_anchor != NULL)
+    mfd_target_set_trust_anchor_file (target, o->trust_anchor);
   if (o->dns_server != NULL)
     mfd_target_set_dns_server (target, o->dns_server);
   if (o->have_timeout)
@@ -544,6 +549,8 @@ mfd_cli_check (int    argc,
       N_("The name the certificate must carry (domain validation)"), "NAME" },
     { "ca-file", 0, 0, G_OPTION_ARG_FILENAME, &o.ca_file,
       N_("Also trust the CA certificates in this PEM file"), "PEM" },
+    { "trust-anchor", 0, 0, G_OPTION_ARG_FILENAME, &o.trust_anchor,
+      N_("DNSSEC trust anchors for the DANE check (DS or DNSKEY records) instead of the root's"), "FILE" },
     { "dns-server", 0, 0, G_OPTION_ARG_STRING, &o.dns_server,
       N_("Ask this DNS server instead of the system's resolvers"), "IP[:PORT]" },
     { "timeout", 0, 0, G_OPTION_ARG_CALLBACK, (gpointer) parse_timeout_option_cb,

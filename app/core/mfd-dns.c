@@ -17,6 +17,7 @@
 #include <ldns/ldns.h>
 
 #include "mfd-dns.h"
+#include "mfd-dnssec.h"
 #include "mfd-smtp.h"
 #include "mfd-text.h"
 
@@ -2203,4 +2204,67 @@ out:
   reply_clear (&last);
   finish_observation (obs, started);
   return obs;
+}
+
+/* ------------------------------------------------------------------ */
+/* Raw answers for DNSSEC validation                                  */
+
+/* Kept apart from ask_resolver() on purpose: the query carries EDNS with
+ * the DO bit, so that the resolver returns the signatures (RRSIG) along
+ * with the records, and our own validator (mfd-dnssec.c) judges them. */
+ldns_pkt *
+mfd_dns_resolver_query_dnssec (MfdDnsResolver  *self,
+                               const char      *name,
+                               guint16          type,
+                               GCancellable    *cancellable,
+                               char           **error)
+{
+  guint n = self->servers->len;
+  gint64 deadline = g_get_monotonic_time () + (gint64) self->timeout_ms * 1000;
+  gint64 per_try = MAX ((gint64) self->timeout_ms * 1000 / MAX (n * 2, 1), MIN_TRY_MS * 1000);
+  Reply best = { 0, };
+  ldns_pkt *pkt = NULL;
+
+  for (guint round = 0; round < 2 && best.status != REPLY_ANSWER; round++)
+    for (guint i = 0; i < n && best.status != REPLY_ANSWER; i++)
+      {
+        GInetSocketAddress *server = g_ptr_array_index (self->servers, i);
+        Reply reply = { 0, };
+        ldns_pkt *query;
+
+        if (g_get_monotonic_time () >= deadline || g_cancellable_is_cancelled (cancellable))
+          break;
+        query = build_query (name, (ldns_rr_type) type, TRUE);
+        if (query == NULL)
+          {
+            if (error != NULL)
+              *error = g_strdup_printf ("“%s” is not a valid DNS name", name);
+            return NULL;
+          }
+        ldns_pkt_set_edns_udp_size (query, UDP_BUFFER_SIZE);
+        ldns_pkt_set_edns_do (query, TRUE);
+        /* Checking Disabled: a validating resolver must hand us bogus
+         * data too, so that we can say what is wrong with it. */
+        ldns_pkt_set_cd (query, TRUE);
+        exchange (server, query, MIN (deadline, g_get_monotonic_time () + per_try),
+                  cancellable, &reply);
+        ldns_pkt_free (query);
+        if (reply.status >= best.status)
+          reply_take (&best, &reply);
+        reply_clear (&reply);
+        if (best.status == REPLY_CANCELLED)
+          break;
+      }
+
+  if (best.status == REPLY_ANSWER)
+    pkt = g_steal_pointer (&best.pkt);
+  else if (error != NULL)
+    *error = g_strdup_printf ("%s: %s", best.server != NULL ? best.server : "resolver",
+                              best.status == REPLY_TIMEOUT ? "no reply in time" :
+                              best.status == REPLY_CANCELLED ? "cancelled" :
+                              best.status == REPLY_ERROR_RCODE && best.pkt != NULL ?
+                                rcode_name (best.pkt) :
+                              best.error != NULL ? best.error : "no answer");
+  reply_clear (&best);
+  return pkt;
 }

@@ -399,6 +399,70 @@ tamper_question (ldns_pkt      *reply,
     }
 }
 
+/* DNSSEC: a query with EDNS gets EDNS back and, with the DO bit, the
+ * RRSIG records added (mfd_lab_dns_add_rr()) that cover the records of the
+ * answer and authority sections, as a signed zone's server gives them.
+ * Called with the lock held. */
+static void
+answer_edns (MfdLabDns *self,
+             ldns_pkt  *query,
+             ldns_pkt  *reply)
+{
+  static const ldns_pkt_section sections[] = { LDNS_SECTION_ANSWER, LDNS_SECTION_AUTHORITY };
+
+  ldns_pkt_set_edns_udp_size (reply, 4096);
+  ldns_pkt_set_edns_do (reply, ldns_pkt_edns_do (query));
+  if (!ldns_pkt_edns_do (query))
+    return;
+
+  for (guint s = 0; s < G_N_ELEMENTS (sections); s++)
+    {
+      ldns_rr_list *list = ldns_pkt_get_section_clone (reply, sections[s]);
+
+      for (size_t i = 0; i < ldns_rr_list_rr_count (list); i++)
+        {
+          ldns_rr *rr = ldns_rr_list_rr (list, i);
+          g_autofree char *owner = dname_to_string (ldns_rr_owner (rr));
+          gboolean first = TRUE;
+
+          /* Once per RRset: skip when an earlier record had the same set. */
+          for (size_t j = 0; j < i && first; j++)
+            {
+              ldns_rr *earlier = ldns_rr_list_rr (list, j);
+
+              if (ldns_rr_get_type (earlier) == ldns_rr_get_type (rr) &&
+                  ldns_dname_compare (ldns_rr_owner (earlier), ldns_rr_owner (rr)) == 0)
+                first = FALSE;
+            }
+          if (!first || ldns_rr_get_type (rr) == LDNS_RR_TYPE_RRSIG)
+            continue;
+
+          for (guint k = 0; k < self->records->len; k++)
+            {
+              LabRecord *record = g_ptr_array_index (self->records, k);
+              ldns_rdf *covered;
+
+              if (ldns_rr_get_type (record->rr) != LDNS_RR_TYPE_RRSIG ||
+                  !g_str_equal (record->owner, owner))
+                continue;
+              covered = ldns_rr_rrsig_typecovered (record->rr);
+              if (covered != NULL && ldns_rdf2rr_type (covered) == ldns_rr_get_type (rr))
+                ldns_pkt_push_rr (reply, sections[s], ldns_rr_clone (record->rr));
+            }
+        }
+      ldns_rr_list_deep_free (list);
+    }
+}
+
+/* What fits in a UDP reply: 512 bytes, or what the query's EDNS offers. */
+static gsize
+udp_limit (const ldns_pkt *query)
+{
+  if (ldns_pkt_edns (query) && ldns_pkt_edns_udp_size (query) > UDP_REPLY_LIMIT)
+    return MIN (ldns_pkt_edns_udp_size (query), 4096);
+  return UDP_REPLY_LIMIT;
+}
+
 /* The reply to one query, or NULL to stay silent. */
 static GBytes *
 respond (MfdLabDns    *self,
@@ -485,6 +549,9 @@ respond (MfdLabDns    *self,
       break;
     }
 
+  if (ldns_pkt_edns (query))
+    answer_edns (self, query, reply);
+
   out = pkt_to_bytes (reply);
   if (out != NULL && !tcp && mode == MFD_LAB_DNS_MODE_TRUNCATED_CUT)
     {
@@ -499,7 +566,7 @@ respond (MfdLabDns    *self,
       out = g_bytes_new_take (cut, keep);
       goto out;
     }
-  if (out != NULL && g_bytes_get_size (out) > (tcp ? MAX_MESSAGE : UDP_REPLY_LIMIT))
+  if (out != NULL && g_bytes_get_size (out) > (tcp ? MAX_MESSAGE : udp_limit (query)))
     {
       /* Too big for plain UDP: say so, as a server does, and let the
        * client come back over TCP. Too big even for TCP: the same, with
@@ -810,6 +877,22 @@ mfd_lab_dns_add_record (MfdLabDns  *self,
   record = g_new0 (LabRecord, 1);
   record->owner = g_steal_pointer (&owner);
   record->rr = rr;
+  g_mutex_lock (&self->lock);
+  g_ptr_array_add (self->records, record);
+  g_mutex_unlock (&self->lock);
+}
+
+void
+mfd_lab_dns_add_rr (MfdLabDns     *self,
+                    const ldns_rr *rr)
+{
+  LabRecord *record;
+
+  g_return_if_fail (self != NULL && rr != NULL);
+
+  record = g_new0 (LabRecord, 1);
+  record->owner = dname_to_string (ldns_rr_owner (rr));
+  record->rr = ldns_rr_clone (rr);
   g_mutex_lock (&self->lock);
   g_ptr_array_add (self->records, record);
   g_mutex_unlock (&self->lock);

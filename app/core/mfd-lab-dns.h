@@ -9,6 +9,7 @@
 #pragma once
 
 #include <gio/gio.h>
+#include <ldns/ldns.h>
 
 G_BEGIN_DECLS
 
@@ -65,6 +66,12 @@ void        mfd_lab_dns_add_record   (MfdLabDns      *self,
                                       const char     *type,
                                       const char     *data,
                                       guint32         ttl);
+/* Any record, as ldns holds it (copied): DNSKEY, DS, RRSIG, TLSA… for a
+ * zone signed at run time. A query with the DO bit also gets the RRSIGs
+ * that cover the records of its answer and authority sections; a query
+ * with EDNS gets EDNS back (its UDP size honoured up to 4096 bytes). */
+void        mfd_lab_dns_add_rr       (MfdLabDns      *self,
+                                      const ldns_rr  *rr);
 /* How to answer queries for @name and below (NULL = every name). */
 void        mfd_lab_dns_set_mode     (MfdLabDns      *self,
                                       const char     *name,

@@ -17,6 +17,7 @@
 #include "mfd-tls.h"
 #include "mfd-web.h"
 #include "mfd-dns.h"
+#include "mfd-dane-check.h"
 
 /* Hosts and addresses are checked side by side, but a connector with many
  * smart hosts must not open dozens of connections at once. */
@@ -75,6 +76,13 @@ typedef struct _Run
   char            *tls_domain;
   char            *ca_file;
   char            *dns_server;
+  /* DANE, for hosts that come from MX records: the DNSSEC trust anchors
+   * (read by the first worker that needs them, under @mutex), or why they
+   * could not be read (the DANE step is then inconclusive). */
+  char            *trust_anchor_file;
+  gboolean         anchors_read;
+  ldns_rr_list    *anchors;
+  char            *anchors_error;
   MfdDnsResolver  *resolver;        /* shared by the workers; NULL: see resolver_error */
   char            *resolver_error;
   guint            connect_ms;
@@ -110,6 +118,7 @@ typedef struct
   char    *name;   /* domain or host */
   char    *ip;
   guint16  port;
+  gboolean from_mx;  /* the host is an MX host: DANE applies */
 } Job;
 
 typedef struct
@@ -139,6 +148,9 @@ run_unref (Run *run)
   g_free (run->tls_domain);
   g_free (run->ca_file);
   g_free (run->dns_server);
+  g_free (run->trust_anchor_file);
+  g_clear_pointer (&run->anchors, ldns_rr_list_deep_free);
+  g_free (run->anchors_error);
   g_clear_pointer (&run->resolver, mfd_dns_resolver_free);
   g_free (run->resolver_error);
   g_free (run->first_left_out);
@@ -359,11 +371,12 @@ emit_finished (Run            *run,
 /* FALSE (and counted) when the run already has as many jobs of that kind
  * as it may. */
 static gboolean
-queue_job (Run        *run,
-           JobKind     kind,
-           const char *name,
-           const char *ip,
-           guint16     port)
+queue_job_full (Run        *run,
+                JobKind     kind,
+                const char *name,
+                const char *ip,
+                guint16     port,
+                gboolean    from_mx)
 {
   Job *job;
 
@@ -384,6 +397,7 @@ queue_job (Run        *run,
   job = g_new0 (Job, 1);
 
   job->kind = kind;
+  job->from_mx = from_mx;
   job->run = run_ref (run);
   job->name = g_strdup (name);
   job->ip = g_strdup (ip);
@@ -391,6 +405,16 @@ queue_job (Run        *run,
   g_atomic_int_inc (&run->pending);
   g_thread_pool_push (run->pool, job, NULL);
   return TRUE;
+}
+
+static gboolean
+queue_job (Run        *run,
+           JobKind     kind,
+           const char *name,
+           const char *ip,
+           guint16     port)
+{
+  return queue_job_full (run, kind, name, ip, port, FALSE);
 }
 
 static void
@@ -437,12 +461,16 @@ stops_dialogue (const MfdObservation *obs)
     emit_finished (run, obs, FALSE);                                   \
   } G_STMT_END
 
-static void
-check_address (Run *run,
-               Job *job)
+/* The SMTP dialogue with one address. Returns whether it got as far as
+ * knowing whether the server offers STARTTLS; @tls_out gets the TLS
+ * session when one was started. */
+static gboolean
+check_smtp (Run            *run,
+            Job            *job,
+            MfdTlsSession **tls_out)
 {
   g_autoptr(MfdSmtpConnection) connection = NULL;
-  g_autoptr(MfdTlsSession) tls = NULL;
+  MfdTlsSession *tls = NULL;
   const char *sni = run->tls_domain != NULL && !g_str_has_prefix (run->tls_domain, "*.")
                     ? run->tls_domain : job->name;
   MfdObservation *obs;
@@ -456,25 +484,25 @@ check_address (Run *run,
   if (failed)
     {
       skip_rest (run, job, MFD_STAGE_GREETING);
-      return;
+      return FALSE;
     }
   RUN_STEP (MFD_STAGE_GREETING, mfd_smtp_connection_greeting (connection));
   if (failed)
     {
       skip_rest (run, job, MFD_STAGE_EHLO);
-      return;
+      return FALSE;
     }
   RUN_STEP (MFD_STAGE_EHLO, mfd_smtp_connection_ehlo (connection));
   if (failed)
     {
       skip_rest (run, job, MFD_STAGE_STARTTLS);
-      return;
+      return FALSE;
     }
   RUN_STEP (MFD_STAGE_STARTTLS, mfd_smtp_connection_starttls (connection, run->mode));
   if (failed)
     {
       skip_rest (run, job, MFD_STAGE_TLS);
-      return;
+      return FALSE;
     }
 
   if (outcome != MFD_OUTCOME_OK)
@@ -484,10 +512,11 @@ check_address (Run *run,
       skip_stages (run, job->name, job->ip, job->port, MFD_STAGE_TLS, MFD_STAGE_CERTIFICATE,
                    N_("Not checked: no TLS session was started."));
       RUN_STEP (MFD_STAGE_QUIT, mfd_smtp_connection_quit (connection, FALSE));
-      return;
+      return TRUE;
     }
 
   tls = mfd_tls_session_new (mfd_smtp_connection_get_socket (connection), sni, run->cancellable);
+  *tls_out = tls;
   RUN_STEP (MFD_STAGE_TLS, mfd_tls_session_handshake (tls, job->name, job->ip, job->port,
                                                       run->mode, run->tls_ms));
   /* After a failed handshake (even one opportunistic TLS shrugs off) the
@@ -495,7 +524,7 @@ check_address (Run *run,
   if (failed || outcome != MFD_OUTCOME_OK)
     {
       skip_rest (run, job, MFD_STAGE_CERTIFICATE);
-      return;
+      return TRUE;
     }
 
   /* A certificate EOP would not accept is a verdict on the certificate,
@@ -506,6 +535,122 @@ check_address (Run *run,
   mfd_smtp_connection_set_transport (connection, mfd_tls_session_read,
                                      mfd_tls_session_write, tls);
   RUN_STEP (MFD_STAGE_QUIT, mfd_smtp_connection_quit (connection, TRUE));
+  return TRUE;
+}
+
+/* DANE for an MX host's address (RFC 7672, as EOP applies it): after the
+ * dialogue, so that the presented chain is known. */
+static void
+check_dane (Run           *run,
+            Job           *job,
+            gboolean       reached,
+            MfdTlsSession *tls)
+{
+  g_autoptr(MfdDaneCheck) check = NULL;
+  const gnutls_datum_t *chain = NULL;
+  MfdObservation *obs;
+  guint n_certs = 0;
+
+  if (!reached)
+    {
+      skip_stages (run, job->name, job->ip, job->port, MFD_STAGE_DANE, MFD_STAGE_DANE,
+                   N_("Not checked because an earlier step failed."));
+      return;
+    }
+
+  emit_started (run, MFD_STAGE_DANE, job->name, job->ip);
+
+  /* A file, read here in a worker rather than where the run starts (the
+   * caller's thread may be the UI's). Read once, kept for the run. */
+  g_mutex_lock (&run->mutex);
+  if (!run->anchors_read)
+    {
+      g_autoptr(GError) anchor_error = NULL;
+
+      run->anchors = mfd_dnssec_read_anchors (run->trust_anchor_file, &anchor_error);
+      if (run->anchors == NULL)
+        run->anchors_error = g_strdup (anchor_error->message);
+      run->anchors_read = TRUE;
+    }
+  g_mutex_unlock (&run->mutex);
+
+  if (run->anchors == NULL || run->resolver == NULL)
+    {
+      obs = mfd_observation_new (MFD_STAGE_DANE, MFD_OUTCOME_INCONCLUSIVE, job->name, job->ip, job->port);
+      mfd_observation_set_detail (obs, N_("DANE could not be checked: {1}"),
+                                  run->anchors_error != NULL ? run->anchors_error
+                                  : run->resolver_error != NULL ? run->resolver_error : "",
+                                  NULL);
+      emit_finished (run, obs, FALSE);
+      return;
+    }
+
+  if (tls != NULL)
+    chain = mfd_tls_session_get_peer_chain (tls, &n_certs);
+  check = mfd_dane_check_host (run->resolver, run->anchors, job->name, job->port,
+                               chain != NULL, chain, n_certs, run->cancellable);
+
+  switch (check->outcome)
+    {
+    case MFD_DANE_CHECK_PROBLEM:
+      obs = mfd_observation_new (MFD_STAGE_DANE, MFD_OUTCOME_FAIL, job->name, job->ip, job->port);
+      mfd_observation_set_cause (obs, check->cause);
+      mfd_observation_set_detail (obs, N_("DANE check failed ({1}, EOP {2}): {3}"),
+                                  check->cause, check->eop_code, check->detail, NULL);
+      break;
+    case MFD_DANE_CHECK_INCONCLUSIVE:
+      obs = mfd_observation_new (MFD_STAGE_DANE, MFD_OUTCOME_INCONCLUSIVE, job->name, job->ip, job->port);
+      mfd_observation_set_detail (obs, N_("DANE could not be checked: {1}"), check->detail, NULL);
+      break;
+    case MFD_DANE_CHECK_NOT_APPLICABLE:
+      obs = mfd_observation_new (MFD_STAGE_DANE, MFD_OUTCOME_OK, job->name, job->ip, job->port);
+      mfd_observation_set_detail (obs, N_("DANE does not apply: {1}"), check->detail, NULL);
+      break;
+    case MFD_DANE_CHECK_OK:
+    default:
+      obs = mfd_observation_new (MFD_STAGE_DANE, MFD_OUTCOME_OK, job->name, job->ip, job->port);
+      mfd_observation_set_detail (obs, N_("DANE check passed: {1}"), check->detail, NULL);
+      break;
+    }
+  mfd_observation_set_fact (obs, "tlsa-name", check->tlsa_name);
+  if (check->dnssec != NULL)
+    {
+      mfd_observation_set_fact (obs, "dnssec", mfd_dnssec_status_to_string (check->dnssec->status));
+      if (check->dnssec->status == MFD_DNSSEC_BOGUS)
+        {
+          mfd_observation_set_fact (obs, "dnssec-failure", mfd_dnssec_failure_to_string (check->dnssec->failure));
+          mfd_observation_set_fact (obs, "dnssec-records", check->dnssec->rrset);
+        }
+      mfd_observation_set_fact (obs, "dnssec-zone", check->dnssec->zone[0] != '\0' ? check->dnssec->zone : ".");
+    }
+  if (check->records->len > 0)
+    {
+      g_autoptr(GString) records = g_string_new (NULL);
+
+      for (guint i = 0; i < check->records->len; i++)
+        {
+          g_autofree char *text = mfd_tlsa_record_to_string (g_ptr_array_index (check->records, i), TRUE);
+
+          if (i > 0)
+            g_string_append (records, ", ");
+          g_string_append (records, text);
+        }
+      mfd_observation_set_fact (obs, "tlsa", records->str);
+      if (check->outcome == MFD_DANE_CHECK_OK || check->outcome == MFD_DANE_CHECK_PROBLEM)
+        mfd_observation_set_fact (obs, "tlsa-verdict", mfd_dane_verdict_to_string (check->verdict));
+    }
+  emit_finished (run, obs, FALSE);
+}
+
+static void
+check_address (Run *run,
+               Job *job)
+{
+  g_autoptr(MfdTlsSession) tls = NULL;
+  gboolean reached = check_smtp (run, job, &tls);
+
+  if (job->from_mx && !g_cancellable_is_cancelled (run->cancellable))
+    check_dane (run, job, reached, tls);
 }
 
 /* Every name check says so when the resolver setting itself is unusable. */
@@ -578,7 +723,7 @@ check_host (Run *run,
   emit_finished (run, dns, name_ok);
 
   for (guint i = 0; i < addresses->len && !g_cancellable_is_cancelled (run->cancellable); i++)
-    queue_job (run, JOB_ADDRESS, job->name, g_ptr_array_index (addresses, i), job->port);
+    queue_job_full (run, JOB_ADDRESS, job->name, g_ptr_array_index (addresses, i), job->port, job->from_mx);
 
   if (name_ok && dns_outcome != MFD_OUTCOME_INCONCLUSIVE &&
       !g_cancellable_is_cancelled (run->cancellable))
@@ -608,7 +753,7 @@ check_mx (Run *run,
   emit_finished (run, dns, TRUE);
   for (guint i = 0; hosts != NULL && i < hosts->len; i++)
     if (!g_cancellable_is_cancelled (run->cancellable))
-      queue_job (run, JOB_HOST, g_ptr_array_index (hosts, i), NULL, job->port);
+      queue_job_full (run, JOB_HOST, g_ptr_array_index (hosts, i), NULL, job->port, TRUE);
   g_clear_pointer (&hosts, g_ptr_array_unref);
 }
 
@@ -849,6 +994,7 @@ mfd_probe_run_async (MfdProbe            *self,
   run->tls_domain = g_strdup (mfd_target_get_tls_domain (target));
   run->ca_file = g_strdup (mfd_target_get_ca_file (target));
   run->dns_server = g_strdup (mfd_target_get_dns_server (target));
+  run->trust_anchor_file = g_strdup (mfd_target_get_trust_anchor_file (target));
   run->connect_ms = mfd_target_get_connect_timeout_ms (target);
   run->reply_ms = mfd_target_get_reply_timeout_ms (target);
   run->tls_ms = mfd_target_get_tls_timeout_ms (target);

@@ -308,6 +308,24 @@ static const StepDef step_dnssec = {
   NULL, 0,
 };
 
+static const StepDef step_dane_rollover = {
+  N_("Before the certificate or its key changes, publish a TLSA record for the new key next to the old one (\"3 1 1\" followed by the SHA-256 hash of the new public key), wait at least the records' TTL, then switch the certificate and remove the old record."),
+  "dig +dnssec _25._tcp.{5} TLSA",
+  NULL, 0,
+};
+
+static const StepDef step_dnssec_resign = {
+  N_("Have the zone signed again (or the DNS hosting service's automatic signing repaired) so that no signature is past its end date; signatures must be renewed well before they expire."),
+  "dig +dnssec {3} SOA",
+  NULL, 0,
+};
+
+static const StepDef step_dnssec_ds = {
+  N_("Compare the DS record at the registrar with the zone's current DNSKEY records; after a key change, replace the DS with the one for the new key (the DNS hosting service shows it)."),
+  "dig +dnssec {3} DS",
+  NULL, 0,
+};
+
 static const StepDef step_check_domain_spelling = {
   N_("Check the spelling of the recipient's domain and that it still exists; if it was mistyped, send the message again to the correct address."),
   "Resolve-DnsName {3} -Type MX",
@@ -674,6 +692,44 @@ static const CauseDef cause_defs[] = {
     N_("The certification authority that issued the certificate has revoked it, so it must not be trusted any more."),
     { N_("The certificate was replaced or its key was exposed, and the old one is still installed.") },
     { &step_show_certificate, &step_exchange_certificate, &step_renew_certificate },
+  },
+  /* 4.7.321-4.7.325: DANE (RFC 7672), as checked live against the MX hosts */
+  {
+    "dane-starttls-missing", "4.7.321", N_("The MX host publishes TLSA records but offers no STARTTLS"),
+    N_("The MX host has DNSSEC-signed TLSA records, so a sender must encrypt the connection and check the certificate against them. The server did not offer STARTTLS (or the TLS handshake failed), so Exchange Online does not deliver to it."),
+    { N_("STARTTLS is turned off on the server, or a firewall's SMTP inspection hides it."),
+      N_("TLSA records were published for a server that does not support TLS.") },
+    { &step_enable_starttls, &step_firewall_inspection, &step_dane_tlsa, &step_recipient_admins },
+  },
+  {
+    "dane-cert-expired", "4.7.322", N_("DANE: a certificate of the server's chain has expired"),
+    N_("The TLSA record pins a certification authority (DANE-TA), so the server's certificate and the certificates up to that authority must be within their dates. One of them is expired or not yet valid."),
+    { N_("The certificate was not renewed in time, or the new one was not assigned to SMTP."),
+      N_("The intermediate certificate the TLSA record pins has expired.") },
+    { &step_show_certificate, &step_renew_certificate, &step_dane_rollover, &step_recipient_admins },
+  },
+  {
+    "dane-tlsa-mismatch", "4.7.323", N_("DANE: no TLSA record matches the server's certificate"),
+    N_("The MX host's TLSA records are DNSSEC-signed, but none of them matches the certificate chain the server presented, so Exchange Online cannot authenticate the server and does not deliver to it."),
+    { N_("The certificate or its key was replaced without publishing a matching TLSA record first."),
+      N_("The TLSA record pins a certification authority that the server's certificate does not chain to."),
+      N_("The TLSA record's data was copied wrongly.") },
+    { &step_show_certificate, &step_dane_tlsa, &step_dane_rollover, &step_recipient_admins },
+  },
+  {
+    "dane-dnssec-bogus", "4.7.324", N_("DANE: the DNSSEC signatures do not validate"),
+    N_("The MX host's zone is signed with DNSSEC, but its records do not validate from the root down (the evidence names the records and why). A sender cannot tell a broken zone from a forged answer, so Exchange Online does not use the TLSA records and does not deliver."),
+    { N_("The zone's signatures have expired because re-signing stopped."),
+      N_("The DS record at the registrar does not match the zone's keys after a key change."),
+      N_("Records were changed on a server that does not sign them.") },
+    { &step_dnssec_resign, &step_dnssec_ds, &step_dnssec, &step_recipient_admins },
+  },
+  {
+    "dane-name-mismatch", "4.7.325", N_("DANE: the certificate is not for the MX host"),
+    N_("The TLSA record pins a certification authority (DANE-TA), so the server's certificate must also carry the MX host's name. It does not."),
+    { N_("The certificate was issued for other names than the MX host."),
+      N_("The MX record was changed to a new name that the certificate does not have.") },
+    { &step_show_certificate, &step_renew_certificate, &step_dane_tlsa, &step_recipient_admins },
   },
   /* Says no more than the "other" code does: every part falls back to it. */
   { "other", "other", NULL, NULL, { NULL }, { NULL } },

@@ -28,6 +28,7 @@ struct _MfdTarget
   MfdTlsMode    tls_mode;
   char         *tls_domain;
   char         *ca_file;
+  char         *trust_anchor_file;
   char         *dns_server;
   guint         connect_timeout_ms;
   guint         reply_timeout_ms;
@@ -210,6 +211,7 @@ mfd_target_copy (MfdTarget *self)
   copy->tls_mode = self->tls_mode;
   copy->tls_domain = g_strdup (self->tls_domain);
   copy->ca_file = g_strdup (self->ca_file);
+  copy->trust_anchor_file = g_strdup (self->trust_anchor_file);
   copy->dns_server = g_strdup (self->dns_server);
   copy->connect_timeout_ms = self->connect_timeout_ms;
   copy->reply_timeout_ms = self->reply_timeout_ms;
@@ -344,6 +346,27 @@ mfd_target_set_tls_domain (MfdTarget  *self,
 {
   g_return_if_fail (MFD_IS_TARGET (self));
   set_string (self, &self->tls_domain, domain, PROP_TLS_DOMAIN);
+}
+
+const char *
+mfd_target_get_trust_anchor_file (MfdTarget *self)
+{
+  g_return_val_if_fail (MFD_IS_TARGET (self), NULL);
+
+  return self->trust_anchor_file;
+}
+
+void
+mfd_target_set_trust_anchor_file (MfdTarget  *self,
+                                  const char *path)
+{
+  char *copy;
+
+  g_return_if_fail (MFD_IS_TARGET (self));
+
+  copy = g_strdup (path);
+  g_free (self->trust_anchor_file);
+  self->trust_anchor_file = copy;
 }
 
 const char *
@@ -733,6 +756,7 @@ mfd_target_finalize (GObject *object)
   g_clear_pointer (&self->mx_domains, g_ptr_array_unref);
   g_clear_pointer (&self->tls_domain, g_free);
   g_clear_pointer (&self->ca_file, g_free);
+  g_clear_pointer (&self->trust_anchor_file, g_free);
   g_clear_pointer (&self->dns_server, g_free);
   g_clear_pointer (&self->doh_url, g_free);
   g_clear_pointer (&self->rdap_bootstrap_url, g_free);

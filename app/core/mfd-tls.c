@@ -1366,3 +1366,16 @@ mfd_tls_add_thumbprints (MfdObservation       *obs,
   if (lines->len > 0)
     mfd_observation_set_fact (obs, "thumbprints", lines->str);
 }
+
+const gnutls_datum_t *
+mfd_tls_session_get_peer_chain (MfdTlsSession *self,
+                                guint         *n_certs)
+{
+  unsigned int n = 0;
+  const gnutls_datum_t *chain = NULL;
+
+  if (self->ready)
+    chain = gnutls_certificate_get_peers (self->session, &n);
+  *n_certs = chain != NULL ? n : 0;
+  return chain;
+}

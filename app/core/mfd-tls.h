@@ -107,6 +107,11 @@ gboolean        mfd_tls_certificate_matches_domain (gnutls_x509_crt_t  crt,
 /* Lower case, without trailing dots; NULL when nothing is left. */
 char           *mfd_tls_normalize_domain   (const char     *domain);
 
+/* (transfer none) the chain the server sent (DER, server certificate
+ * first), valid while @self lives; NULL when there is none. */
+const gnutls_datum_t *mfd_tls_session_get_peer_chain (MfdTlsSession *self,
+                                                      guint         *n_certs);
+
 /* Transport functions for mfd_smtp_connection_set_transport(). */
 gssize          mfd_tls_session_read       (gpointer        session,
                                             guint8         *buffer,

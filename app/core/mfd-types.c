@@ -31,6 +31,7 @@ static const StageInfo stage_info[MFD_N_STAGES] = {
   [MFD_STAGE_TLS]           = { "tls",           N_("TLS") },
   [MFD_STAGE_CERTIFICATE]   = { "certificate",   N_("Certificate") },
   [MFD_STAGE_QUIT]          = { "quit",          N_("QUIT") },
+  [MFD_STAGE_DANE]          = { "dane",          N_("DANE") },
 };
 
 typedef struct
@@ -102,6 +103,7 @@ mfd_stage_get_type (void)
         { MFD_STAGE_TLS, "MFD_STAGE_TLS", "tls" },
         { MFD_STAGE_CERTIFICATE, "MFD_STAGE_CERTIFICATE", "certificate" },
         { MFD_STAGE_QUIT, "MFD_STAGE_QUIT", "quit" },
+        { MFD_STAGE_DANE, "MFD_STAGE_DANE", "dane" },
         { 0, NULL, NULL }
       };
       g_once_init_leave (&type_id, g_enum_register_static ("MfdStage", values));

@@ -100,6 +100,12 @@ void                mfd_target_set_tls_mode       (MfdTarget      *self,
 const char         *mfd_target_get_tls_domain     (MfdTarget      *self);
 void                mfd_target_set_tls_domain     (MfdTarget      *self,
                                                    const char     *domain);
+/* The DNSSEC trust anchors for the DANE check of MX hosts: a file of DS
+ * and/or DNSKEY records (zone-file format), for any zone. NULL: the root's
+ * from Debian's dns-root-data. */
+const char         *mfd_target_get_trust_anchor_file (MfdTarget   *self);
+void                mfd_target_set_trust_anchor_file (MfdTarget   *self,
+                                                      const char  *path);
 const char         *mfd_target_get_ca_file        (MfdTarget      *self);
 void                mfd_target_set_ca_file        (MfdTarget      *self,
                                                    const char     *path);

@@ -26,6 +26,7 @@ typedef enum
   MFD_STAGE_TLS,
   MFD_STAGE_CERTIFICATE,
   MFD_STAGE_QUIT,
+  MFD_STAGE_DANE,          /* MX hosts: TLSA records (DNSSEC-validated) against the presented chain */
   MFD_N_STAGES
 } MfdStage;
 

@@ -1,0 +1,94 @@
+/* fuzz-dnssec-answer.c — libFuzzer target for what the DANE check reads
+ * from a DNS answer: the TLSA records (mfd_dane_records_from_rr_list), the
+ * signature check over them with the DNSKEYs of the same message
+ * (mfd_dnssec_verify_rrset) and the TLSA match against a "certificate"
+ * made of the same bytes.
+ *
+ * The bytes are a DNS message as a server sends it; what ldns cannot read
+ * is simply not looked at, as in mfd-dns.c.
+ *
+ * Copyright 2026 The Mail Flow Doctor authors
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#include "config.h"
+
+#include <stdint.h>
+
+#include "mfd/mfd.h"
+#include "mfd-dane.h"
+#include "mfd-dnssec.h"
+
+int LLVMFuzzerTestOneInput (const uint8_t *data,
+                            size_t         size);
+
+static ldns_rr_list *
+of_type (ldns_rr_list *from,
+         ldns_rr_type  type)
+{
+  ldns_rr_list *out = ldns_rr_list_new ();
+
+  for (size_t i = 0; from != NULL && i < ldns_rr_list_rr_count (from); i++)
+    if (ldns_rr_get_type (ldns_rr_list_rr (from, i)) == type)
+      ldns_rr_list_push_rr (out, ldns_rr_clone (ldns_rr_list_rr (from, i)));
+  return out;
+}
+
+int
+LLVMFuzzerTestOneInput (const uint8_t *data,
+                        size_t         size)
+{
+  ldns_pkt *pkt = NULL;
+  ldns_rr_list *tlsa, *keys, *sigs;
+  g_autoptr(GPtrArray) records = NULL;
+  g_autofree char *why = NULL;
+  g_autofree char *detail = NULL;
+  MfdDnssecFailure failure;
+  gnutls_datum_t cert = { (unsigned char *) data, (unsigned int) size };
+  const char *names[] = { "mail.contoso.test", NULL };
+  int matched;
+
+  if (ldns_wire2pkt (&pkt, data, size) != LDNS_STATUS_OK || pkt == NULL)
+    return 0;
+
+  tlsa = of_type (ldns_pkt_answer (pkt), LDNS_RR_TYPE_TLSA);
+  keys = of_type (ldns_pkt_answer (pkt), LDNS_RR_TYPE_DNSKEY);
+  sigs = of_type (ldns_pkt_answer (pkt), LDNS_RR_TYPE_RRSIG);
+
+  records = mfd_dane_records_from_rr_list (ldns_pkt_answer (pkt));
+  g_assert_cmpuint (records->len, <=, MIN (ldns_rr_list_rr_count (tlsa), MFD_DANE_MAX_RECORDS));
+  for (guint i = 0; i < records->len; i++)
+    {
+      g_autofree char *text = mfd_tlsa_record_to_string (g_ptr_array_index (records, i), TRUE);
+
+      g_assert_true (g_utf8_validate (text, -1, NULL));
+    }
+  switch (mfd_dane_verify (records, &cert, 1, names, 0, &matched, &detail))
+    {
+    case MFD_DANE_MATCH:
+      g_assert_cmpint (matched, >=, 0);
+      g_assert_cmpint (matched, <, (int) records->len);
+      break;
+    case MFD_DANE_NO_USABLE_RECORDS:
+    case MFD_DANE_MISMATCH:
+    case MFD_DANE_CERT_EXPIRED:
+    case MFD_DANE_NAME_MISMATCH:
+    case MFD_DANE_CHAIN_INVALID:
+    default:
+      break;
+    }
+  g_assert_nonnull (detail);
+
+  if (mfd_dnssec_verify_rrset (ldns_rr_list_rr_count (tlsa) > 0 ? tlsa : keys, sigs, keys, 0,
+                               &failure, &why))
+    g_assert_cmpint (failure, ==, MFD_DNSSEC_FAILURE_NONE);
+  else
+    g_assert_true (ldns_rr_list_rr_count (tlsa) + ldns_rr_list_rr_count (keys) == 0 || why != NULL);
+
+  ldns_rr_list_deep_free (tlsa);
+  ldns_rr_list_deep_free (keys);
+  ldns_rr_list_deep_free (sigs);
+  ldns_pkt_free (pkt);
+  return 0;
+}

@@ -1,0 +1,389 @@
+/* test-dnssec.c — our own DNSSEC validation against zones signed at run
+ * time (ldns, a new key per zone and run) and served on loopback
+ *
+ * Copyright 2026 The Mail Flow Doctor authors
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#include "config.h"
+
+#include <locale.h>
+#include <glib/gstdio.h>
+
+#include "mfd/mfd.h"
+#include "mfd-dnssec.h"
+#include "mfd-lab-dns.h"
+#include "mfd-lab-zone.h"
+
+#define TIMEOUT_MS 2000
+#define TLSA_NAME "_25._tcp.mail.contoso.test"
+#define TLSA_LINE TLSA_NAME ". 300 IN TLSA 3 1 1 " \
+  "0c72ac70b745ac19998811b131d662c9ac69dbdbe7cb23e5b514b56664c5d3d6"
+
+/* How the test zones are set up: "test" is the anchor's zone, with
+ * "contoso.test" delegated below it. */
+typedef enum
+{
+  SETUP_SECURE,
+  SETUP_TLSA_EXPIRED,     /* the TLSA set's RRSIG expired an hour ago */
+  SETUP_TLSA_UNSIGNED,    /* the TLSA set has no RRSIG */
+  SETUP_DS_MISMATCH,      /* the DS in "test" is that of another key */
+  SETUP_NO_DS,            /* "contoso.test" is not signed: no DS in "test" */
+  SETUP_NO_TLSA,          /* signed, but no TLSA at the name */
+} Setup;
+
+typedef struct
+{
+  MfdLabDns      *lab;
+  MfdDnsResolver *resolver;
+  MfdLabZone     *parent;
+  MfdLabZone     *child;
+  ldns_rr_list   *anchors;
+} Fixture;
+
+static void
+serve_child (Fixture *fixture,
+             Setup    setup)
+{
+  const char *a[] = { "mail.contoso.test. 300 IN A 127.0.0.1", NULL };
+  const char *tlsa[] = { TLSA_LINE, NULL };
+  gboolean sign = setup != SETUP_NO_DS;
+
+  if (sign)
+    g_assert_true (mfd_lab_zone_serve_apex (fixture->child, fixture->lab));
+  g_assert_true (mfd_lab_zone_serve (fixture->child, fixture->lab, sign, a));
+  if (setup == SETUP_NO_TLSA)
+    return;
+  if (setup == SETUP_TLSA_EXPIRED)
+    mfd_lab_zone_set_validity (fixture->child, -86400, -3600);
+  g_assert_true (mfd_lab_zone_serve (fixture->child, fixture->lab,
+                                     sign && setup != SETUP_TLSA_UNSIGNED, tlsa));
+}
+
+static void
+fixture_set_up (Fixture       *fixture,
+                gconstpointer  data)
+{
+  Setup setup = GPOINTER_TO_INT (data);
+  g_autoptr(GError) error = NULL;
+
+  fixture->lab = mfd_lab_dns_new ("127.0.0.1", 0, &error);
+  g_assert_no_error (error);
+  fixture->resolver = mfd_dns_resolver_new (mfd_lab_dns_get_server (fixture->lab), TIMEOUT_MS, &error);
+  g_assert_no_error (error);
+
+  fixture->parent = mfd_lab_zone_new ("test");
+  fixture->child = mfd_lab_zone_new ("contoso.test");
+  g_assert_nonnull (fixture->parent);
+  g_assert_nonnull (fixture->child);
+  g_assert_true (mfd_lab_zone_serve_apex (fixture->parent, fixture->lab));
+
+  if (setup == SETUP_DS_MISMATCH)
+    {
+      g_autoptr(MfdLabZone) other = mfd_lab_zone_new ("contoso.test");
+
+      g_assert_true (mfd_lab_zone_serve_ds (fixture->parent, fixture->lab, other));
+    }
+  else if (setup != SETUP_NO_DS)
+    g_assert_true (mfd_lab_zone_serve_ds (fixture->parent, fixture->lab, fixture->child));
+
+  if (setup == SETUP_NO_DS)
+    {
+      /* An unsigned zone: its SOA and records, nothing else. */
+      g_autofree char *soa = g_strdup ("contoso.test. 3600 IN SOA ns.contoso.test. "
+                                       "hostmaster.contoso.test. 1 3600 600 86400 300");
+      const char *soa_lines[] = { soa, NULL };
+
+      g_assert_true (mfd_lab_zone_serve (fixture->child, fixture->lab, FALSE, soa_lines));
+    }
+  serve_child (fixture, setup);
+
+  fixture->anchors = ldns_rr_list_new ();
+  ldns_rr_list_push_rr (fixture->anchors, mfd_lab_zone_make_ds (fixture->parent));
+}
+
+static void
+fixture_tear_down (Fixture       *fixture,
+                   gconstpointer  data)
+{
+  g_clear_pointer (&fixture->anchors, ldns_rr_list_deep_free);
+  g_clear_pointer (&fixture->child, mfd_lab_zone_free);
+  g_clear_pointer (&fixture->parent, mfd_lab_zone_free);
+  g_clear_pointer (&fixture->resolver, mfd_dns_resolver_free);
+  g_clear_pointer (&fixture->lab, mfd_lab_dns_free);
+}
+
+static MfdDnssecResult *
+lookup_tlsa (Fixture *fixture)
+{
+  MfdDnssecResult *result = mfd_dnssec_lookup (fixture->resolver, fixture->anchors, TLSA_NAME,
+                                               LDNS_RR_TYPE_TLSA, NULL);
+
+  g_test_message ("%s: %s (%s)", mfd_dnssec_status_to_string (result->status),
+                  result->detail, mfd_dnssec_failure_to_string (result->failure));
+  return result;
+}
+
+static void
+test_secure (Fixture       *fixture,
+             gconstpointer  data)
+{
+  g_autoptr(MfdDnssecResult) result = lookup_tlsa (fixture);
+  g_autofree char *text = NULL;
+
+  g_assert_cmpint (result->status, ==, MFD_DNSSEC_SECURE);
+  g_assert_cmpint (result->failure, ==, MFD_DNSSEC_FAILURE_NONE);
+  g_assert_cmpstr (result->zone, ==, "contoso.test");
+  g_assert_cmpint (result->rcode, ==, LDNS_RCODE_NOERROR);
+  g_assert_cmpuint (ldns_rr_list_rr_count (result->answer), ==, 1);
+  text = ldns_rr2str (ldns_rr_list_rr (result->answer, 0));
+  g_assert_nonnull (strstr (text, "TLSA\t3 1 1 0c72ac70"));
+  /* Answer, anchor DNSKEY, DS and DNSKEY of the child: nothing more. */
+  g_assert_cmpuint (result->n_queries, ==, 4);
+}
+
+static void
+test_secure_address (Fixture       *fixture,
+                     gconstpointer  data)
+{
+  g_autoptr(MfdDnssecResult) result =
+    mfd_dnssec_lookup (fixture->resolver, fixture->anchors, "MAIL.contoso.test.", LDNS_RR_TYPE_A, NULL);
+
+  g_assert_cmpint (result->status, ==, MFD_DNSSEC_SECURE);
+  g_assert_cmpuint (ldns_rr_list_rr_count (result->answer), ==, 1);
+}
+
+static void
+test_no_tlsa (Fixture       *fixture,
+              gconstpointer  data)
+{
+  g_autoptr(MfdDnssecResult) result = lookup_tlsa (fixture);
+
+  /* The signed SOA of the negative answer checks out. */
+  g_assert_cmpint (result->status, ==, MFD_DNSSEC_SECURE);
+  g_assert_cmpint (result->rcode, ==, LDNS_RCODE_NXDOMAIN);
+  g_assert_cmpuint (ldns_rr_list_rr_count (result->answer), ==, 0);
+  g_assert_cmpstr (result->zone, ==, "contoso.test");
+}
+
+static void
+test_expired (Fixture       *fixture,
+              gconstpointer  data)
+{
+  g_autoptr(MfdDnssecResult) result = lookup_tlsa (fixture);
+
+  g_assert_cmpint (result->status, ==, MFD_DNSSEC_BOGUS);
+  g_assert_cmpint (result->failure, ==, MFD_DNSSEC_FAILURE_SIGNATURE_EXPIRED);
+  g_assert_cmpstr (result->zone, ==, "contoso.test");
+  g_assert_cmpstr (result->rrset, ==, TLSA_NAME "/TLSA");
+  g_assert_nonnull (strstr (result->detail, "signature-expired"));
+  /* What the resolver said is still there to show, unproven. */
+  g_assert_cmpuint (ldns_rr_list_rr_count (result->answer), ==, 1);
+}
+
+static void
+test_unsigned (Fixture       *fixture,
+               gconstpointer  data)
+{
+  g_autoptr(MfdDnssecResult) result = lookup_tlsa (fixture);
+
+  g_assert_cmpint (result->status, ==, MFD_DNSSEC_BOGUS);
+  g_assert_cmpint (result->failure, ==, MFD_DNSSEC_FAILURE_SIGNATURE_MISSING);
+  g_assert_cmpstr (result->zone, ==, "contoso.test");
+  g_assert_cmpstr (result->rrset, ==, TLSA_NAME "/TLSA");
+}
+
+static void
+test_ds_mismatch (Fixture       *fixture,
+                  gconstpointer  data)
+{
+  g_autoptr(MfdDnssecResult) result = lookup_tlsa (fixture);
+
+  g_assert_cmpint (result->status, ==, MFD_DNSSEC_BOGUS);
+  g_assert_cmpint (result->failure, ==, MFD_DNSSEC_FAILURE_DS_MISMATCH);
+  g_assert_cmpstr (result->zone, ==, "contoso.test");
+  g_assert_cmpstr (result->rrset, ==, "contoso.test/DNSKEY");
+}
+
+static void
+test_no_ds (Fixture       *fixture,
+            gconstpointer  data)
+{
+  g_autoptr(MfdDnssecResult) result = lookup_tlsa (fixture);
+
+  g_assert_cmpint (result->status, ==, MFD_DNSSEC_INSECURE);
+  g_assert_cmpint (result->failure, ==, MFD_DNSSEC_FAILURE_NONE);
+  g_assert_cmpstr (result->zone, ==, "contoso.test");
+  g_assert_cmpuint (ldns_rr_list_rr_count (result->answer), ==, 1);
+}
+
+static void
+test_anchor_mismatch (Fixture       *fixture,
+                      gconstpointer  data)
+{
+  g_autoptr(MfdLabZone) stranger = mfd_lab_zone_new ("test");
+  g_autoptr(MfdDnssecResult) result = NULL;
+
+  ldns_rr_list_deep_free (fixture->anchors);
+  fixture->anchors = ldns_rr_list_new ();
+  ldns_rr_list_push_rr (fixture->anchors, mfd_lab_zone_make_ds (stranger));
+
+  result = lookup_tlsa (fixture);
+  g_assert_cmpint (result->status, ==, MFD_DNSSEC_BOGUS);
+  g_assert_cmpint (result->failure, ==, MFD_DNSSEC_FAILURE_ANCHOR_MISMATCH);
+  g_assert_cmpstr (result->zone, ==, "test");
+}
+
+static void
+test_dnskey_anchor (Fixture       *fixture,
+                    gconstpointer  data)
+{
+  g_autoptr(MfdDnssecResult) result = NULL;
+
+  /* The anchor as the DNSKEY itself rather than its DS. */
+  ldns_rr_list_deep_free (fixture->anchors);
+  fixture->anchors = ldns_rr_list_new ();
+  ldns_rr_list_push_rr (fixture->anchors, ldns_rr_clone (mfd_lab_zone_get_dnskey (fixture->parent)));
+
+  result = lookup_tlsa (fixture);
+  g_assert_cmpint (result->status, ==, MFD_DNSSEC_SECURE);
+}
+
+static void
+test_unsigned_resolver (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(MfdLabDns) lab = mfd_lab_dns_new ("127.0.0.1", 0, &error);
+  g_autoptr(MfdLabZone) zone = mfd_lab_zone_new ("test");
+  g_autoptr(MfdDnssecResult) result = NULL;
+  ldns_rr_list *anchors = ldns_rr_list_new ();
+  MfdDnsResolver *resolver;
+
+  /* A resolver that knows the names but passes no DNSSEC record on: that
+   * is no verdict on the zone. */
+  g_assert_no_error (error);
+  mfd_lab_dns_add_record (lab, "mail.contoso.test", "A", "127.0.0.1", 300);
+  resolver = mfd_dns_resolver_new (mfd_lab_dns_get_server (lab), TIMEOUT_MS, &error);
+  g_assert_no_error (error);
+  ldns_rr_list_push_rr (anchors, mfd_lab_zone_make_ds (zone));
+  result = mfd_dnssec_lookup (resolver, anchors, "mail.contoso.test", LDNS_RR_TYPE_A, NULL);
+  g_assert_cmpint (result->status, ==, MFD_DNSSEC_INDETERMINATE);
+  g_assert_nonnull (strstr (result->detail, "does not pass DNSSEC records on"));
+  g_assert_cmpuint (ldns_rr_list_rr_count (result->answer), ==, 1);
+  ldns_rr_list_deep_free (anchors);
+  mfd_dns_resolver_free (resolver);
+}
+
+static void
+test_no_anchor (Fixture       *fixture,
+                gconstpointer  data)
+{
+  g_autoptr(MfdDnssecResult) result =
+    mfd_dnssec_lookup (fixture->resolver, fixture->anchors, "mail.fabrikam.example", LDNS_RR_TYPE_A, NULL);
+
+  g_assert_cmpint (result->status, ==, MFD_DNSSEC_INDETERMINATE);
+  g_assert_cmpuint (result->n_queries, ==, 0);
+  g_assert_nonnull (strstr (result->detail, "No trust anchor"));
+}
+
+static void
+test_silent (Fixture       *fixture,
+             gconstpointer  data)
+{
+  g_autoptr(GCancellable) cancellable = g_cancellable_new ();
+  g_autoptr(MfdDnssecResult) result = NULL;
+  gint64 start;
+
+  mfd_lab_dns_set_mode (fixture->lab, NULL, MFD_LAB_DNS_MODE_SILENT);
+  start = g_get_monotonic_time ();
+  result = mfd_dnssec_lookup (fixture->resolver, fixture->anchors, TLSA_NAME, LDNS_RR_TYPE_TLSA, NULL);
+  g_assert_cmpint (result->status, ==, MFD_DNSSEC_INDETERMINATE);
+  g_assert_nonnull (strstr (result->detail, "no reply in time"));
+  g_assert_cmpint (g_get_monotonic_time () - start, <, (TIMEOUT_MS + 1000) * 1000);
+  g_clear_pointer (&result, mfd_dnssec_result_free);
+
+  /* Cancelled before it starts: no wait at all. */
+  g_cancellable_cancel (cancellable);
+  start = g_get_monotonic_time ();
+  result = mfd_dnssec_lookup (fixture->resolver, fixture->anchors, TLSA_NAME, LDNS_RR_TYPE_TLSA,
+                              cancellable);
+  g_assert_cmpint (result->status, ==, MFD_DNSSEC_INDETERMINATE);
+  g_assert_cmpint (g_get_monotonic_time () - start, <, 500 * 1000);
+}
+
+static void
+test_anchor_file (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(MfdLabZone) zone = mfd_lab_zone_new ("test");
+  g_autofree char *dir = g_dir_make_tmp ("mfd-dnssec-XXXXXX", &error);
+  g_autofree char *path = g_build_filename (dir, "anchor", NULL);
+  g_autofree char *junk = g_build_filename (dir, "junk", NULL);
+  g_autofree char *text = NULL;
+  g_autofree char *ds_text = NULL;
+  g_autofree char *key_text = NULL;
+  ldns_rr *ds = mfd_lab_zone_make_ds (zone);
+  ldns_rr_list *anchors;
+
+  g_assert_no_error (error);
+  ds_text = ldns_rr2str (ds);
+  key_text = ldns_rr2str (mfd_lab_zone_get_dnskey (zone));
+  ldns_rr_free (ds);
+  g_assert_true (mfd_lab_zone_write_anchor (zone, path, &error));
+  g_assert_no_error (error);
+  /* Comments, an unrelated record and a DNSKEY next to the DS. */
+  text = g_strdup_printf ("; our own anchor\n%stest. 300 IN A 127.0.0.1\n%s", ds_text, key_text);
+  g_assert_true (g_file_set_contents (path, text, -1, &error));
+  anchors = mfd_dnssec_read_anchors (path, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (ldns_rr_list_rr_count (anchors), ==, 2);
+  ldns_rr_list_deep_free (anchors);
+
+  g_assert_true (g_file_set_contents (junk, "; nothing here\nexample. 300 IN A 127.0.0.1\n", -1, &error));
+  g_assert_null (mfd_dnssec_read_anchors (junk, &error));
+  g_assert_error (error, G_FILE_ERROR, G_FILE_ERROR_INVAL);
+  g_clear_error (&error);
+
+  g_assert_null (mfd_dnssec_read_anchors ("/nonexistent/anchor", &error));
+  g_assert_error (error, G_FILE_ERROR, G_FILE_ERROR_NOENT);
+  g_clear_error (&error);
+
+  /* The root's, from dns-root-data (./dev installs it). */
+  anchors = mfd_dnssec_read_anchors (NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (ldns_rr_list_rr_count (anchors), >=, 1);
+  g_assert_cmpuint (ldns_dname_label_count (ldns_rr_owner (ldns_rr_list_rr (anchors, 0))), ==, 0);
+  ldns_rr_list_deep_free (anchors);
+
+  g_unlink (path);
+  g_unlink (junk);
+  g_rmdir (dir);
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  setlocale (LC_ALL, "");
+  g_test_init (&argc, &argv, NULL);
+
+#define ADD(path, setup, func) \
+  g_test_add (path, Fixture, GINT_TO_POINTER (setup), fixture_set_up, func, fixture_tear_down)
+
+  ADD ("/dnssec/secure", SETUP_SECURE, test_secure);
+  ADD ("/dnssec/secure-address", SETUP_SECURE, test_secure_address);
+  ADD ("/dnssec/secure-no-tlsa", SETUP_NO_TLSA, test_no_tlsa);
+  ADD ("/dnssec/dnskey-anchor", SETUP_SECURE, test_dnskey_anchor);
+  ADD ("/dnssec/bogus/expired-rrsig", SETUP_TLSA_EXPIRED, test_expired);
+  ADD ("/dnssec/bogus/missing-rrsig", SETUP_TLSA_UNSIGNED, test_unsigned);
+  ADD ("/dnssec/bogus/ds-mismatch", SETUP_DS_MISMATCH, test_ds_mismatch);
+  ADD ("/dnssec/bogus/anchor-mismatch", SETUP_SECURE, test_anchor_mismatch);
+  ADD ("/dnssec/insecure/no-ds", SETUP_NO_DS, test_no_ds);
+  ADD ("/dnssec/indeterminate/no-anchor", SETUP_SECURE, test_no_anchor);
+  ADD ("/dnssec/indeterminate/silent", SETUP_SECURE, test_silent);
+  g_test_add_func ("/dnssec/anchor-file", test_anchor_file);
+  g_test_add_func ("/dnssec/indeterminate/resolver-without-dnssec", test_unsigned_resolver);
+
+  return g_test_run ();
+}
