@@ -681,15 +681,17 @@ test_by_mx (void)
                    ==, MFD_OUTCOME_OK);
   /* An MX host gets the DANE step after the dialogue; the practice
    * resolver passes no DNSSEC records on (no key for the root), which is
-   * no verdict on the domain: inconclusive, not bogus. */
+   * no verdict on the domain: not checked from here (and said so), neither
+   * bogus nor a reason to call the whole check inconclusive. */
   {
     MfdObservation *dane = find_observation (run.observations, MFD_STAGE_DANE, "127.0.0.1");
     g_autofree char *detail = mfd_observation_dup_detail (dane, "en");
     g_autofree char *tlsa_name = g_strdup_printf ("_%u._tcp.mail.contoso.test", mfd_lab_get_smtp_port (lab));
 
-    g_assert_cmpint (dane->outcome, ==, MFD_OUTCOME_INCONCLUSIVE);
+    g_assert_cmpint (dane->outcome, ==, MFD_OUTCOME_SKIPPED);
     g_assert_null (dane->cause);
-    g_assert_nonnull (strstr (detail, "does not pass DNSSEC records on"));
+    g_assert_nonnull (strstr (detail, "passes no DNSSEC records on"));
+    g_assert_cmpstr (mfd_observation_get_fact (dane, "dnssec"), ==, "indeterminate");
     g_assert_cmpstr (mfd_observation_get_fact (dane, "tlsa-name"), ==, tlsa_name);
   }
 }

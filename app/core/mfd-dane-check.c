@@ -84,7 +84,10 @@ judge_dnssec (MfdDaneCheck    *check,
       return TRUE;
     case MFD_DNSSEC_INDETERMINATE:
     default:
-      check->outcome = MFD_DANE_CHECK_INCONCLUSIVE;
+      /* A resolver that strips DNSSEC says nothing about the destination:
+       * the step is not carried out from here, and says why. */
+      check->outcome = result->failure == MFD_DNSSEC_FAILURE_RESOLVER_WITHOUT_DNSSEC
+                       ? MFD_DANE_CHECK_UNAVAILABLE : MFD_DANE_CHECK_INCONCLUSIVE;
       check->detail = g_strdup_printf ("The %s could not be validated: %s", what, result->detail);
       return TRUE;
     }

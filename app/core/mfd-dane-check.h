@@ -22,6 +22,7 @@ typedef enum
   MFD_DANE_CHECK_OK,             /* secure TLSA and a match (or only unusable records and TLS offered) */
   MFD_DANE_CHECK_PROBLEM,        /* EOP would defer with @eop_code */
   MFD_DANE_CHECK_INCONCLUSIVE,   /* the DNS could not be asked, or cancelled */
+  MFD_DANE_CHECK_UNAVAILABLE,    /* this computer's resolver passes no DNSSEC records on */
 } MfdDaneCheckOutcome;
 
 typedef struct

@@ -48,6 +48,7 @@ mfd_dnssec_failure_to_string (MfdDnssecFailure failure)
     case MFD_DNSSEC_FAILURE_DNSKEY_MISSING:          return "dnskey-missing";
     case MFD_DNSSEC_FAILURE_DS_MISMATCH:             return "ds-mismatch";
     case MFD_DNSSEC_FAILURE_ANCHOR_MISMATCH:         return "anchor-mismatch";
+    case MFD_DNSSEC_FAILURE_RESOLVER_WITHOUT_DNSSEC: return "resolver-without-dnssec";
     case MFD_DNSSEC_FAILURE_NONE:
     default:                                         return "none";
     }
@@ -193,6 +194,7 @@ failure_rank (MfdDnssecFailure failure)
     case MFD_DNSSEC_FAILURE_SIGNATURE_MISSING:
     case MFD_DNSSEC_FAILURE_DS_MISMATCH:
     case MFD_DNSSEC_FAILURE_ANCHOR_MISMATCH:
+    case MFD_DNSSEC_FAILURE_RESOLVER_WITHOUT_DNSSEC:
     default:
       return 0;
     }
@@ -383,6 +385,7 @@ zone_keys (Walk               *walk,
        * the resolver does not pass DNSSEC records on (or is no real
        * resolver), which says nothing about the name asked. */
       walk->result->status = MFD_DNSSEC_INDETERMINATE;
+      walk->result->failure = MFD_DNSSEC_FAILURE_RESOLVER_WITHOUT_DNSSEC;
       g_free (walk->result->detail);
       walk->result->detail = g_strdup_printf ("The resolver returned no DNSKEY for %s, the zone of the "
                                               "trust anchor: it does not pass DNSSEC records on",

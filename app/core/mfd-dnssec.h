@@ -45,6 +45,9 @@ typedef enum
   MFD_DNSSEC_FAILURE_DNSKEY_MISSING,      /* no DNSKEY for the key tag, or none at all */
   MFD_DNSSEC_FAILURE_DS_MISMATCH,         /* the parent's DS matches no DNSKEY of the zone */
   MFD_DNSSEC_FAILURE_ANCHOR_MISMATCH,     /* the trust anchor matches no DNSKEY of its zone */
+  /* INDETERMINATE only: the resolver passes no DNSSEC records on (no
+   * DNSKEY for the anchor's zone), so nothing can be validated through it. */
+  MFD_DNSSEC_FAILURE_RESOLVER_WITHOUT_DNSSEC,
 } MfdDnssecFailure;
 
 typedef struct

@@ -602,6 +602,13 @@ check_dane (Run           *run,
       obs = mfd_observation_new (MFD_STAGE_DANE, MFD_OUTCOME_INCONCLUSIVE, job->name, job->ip, job->port);
       mfd_observation_set_detail (obs, N_("DANE could not be checked: {1}"), check->detail, NULL);
       break;
+    case MFD_DANE_CHECK_UNAVAILABLE:
+      /* Like the internet view when offline: not carried out, and said so,
+       * rather than every check by MX turning inconclusive on a resolver
+       * that strips DNSSEC. */
+      obs = mfd_observation_new (MFD_STAGE_DANE, MFD_OUTCOME_SKIPPED, job->name, job->ip, job->port);
+      mfd_observation_set_detail (obs, N_("DANE was not checked from here: this computer's DNS resolver passes no DNSSEC records on, while Exchange Online validates them itself. To check DANE, name a resolver that validates DNSSEC (--dns-server, or the DNS server in Preferences)."), NULL);
+      break;
     case MFD_DANE_CHECK_NOT_APPLICABLE:
       obs = mfd_observation_new (MFD_STAGE_DANE, MFD_OUTCOME_OK, job->name, job->ip, job->port);
       mfd_observation_set_detail (obs, N_("DANE does not apply: {1}"), check->detail, NULL);
