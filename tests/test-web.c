@@ -84,6 +84,14 @@ static void
 fixture_teardown (Fixture       *f,
                   gconstpointer  data)
 {
+  /* The client hangs up on an answer it gave up on (too large, cancelled)
+   * from the main context, after the check returned. Let it do so before
+   * the server, on this same thread, closes its side: that close says
+   * goodbye over TLS with a blocking write, which waits for a client that
+   * stopped reading. */
+  while (g_main_context_iteration (NULL, FALSE))
+    ;
+
   mfd_test_web_clear (&f->web);
   g_main_loop_unref (f->loop);
   g_clear_object (&f->result);
@@ -1328,6 +1336,48 @@ test_broken_eop (Fixture       *f,
   g_assert_cmpint (error->code, !=, MFD_WEB_ERROR_OFFLINE);
 }
 
+/* Giving up on an answer that is too large hangs up at once: the client
+ * neither reads the rest nor leaves the server writing into a connection
+ * nobody reads (which held the server, and the test, forever). */
+static gboolean
+on_hang_up_deadline_cb (gpointer user_data)
+{
+  gboolean *expired = user_data;
+
+  *expired = TRUE;
+  return G_SOURCE_REMOVE;
+}
+
+static void
+test_huge_hangs_up (Fixture       *f,
+                    gconstpointer  data)
+{
+  const BreakCase *c = data;
+  g_autoptr(MfdWeb) web = fixture_web (f, ca_path, TEST_TIMEOUT_MS);
+  g_autoptr(MfdObservation) observation = NULL;
+  guint asked;
+  gboolean expired = FALSE;
+  guint deadline;
+
+  break_route (f, "/resolve?mail.contoso.com&A", c->breakage);
+  break_route (f, "/resolve?mail.contoso.com&AAAA", c->breakage);
+
+  observation = check_public_dns (f, web, "mail.contoso.com", NULL);
+  assert_broken (observation, c);
+
+  /* @web is still alive: closing it must not be what ends the exchange.
+   * The deadline stays below the test server's own socket timeout. */
+  asked = mfd_test_web_hits (&f->web, "/resolve?mail.contoso.com&A")
+        + mfd_test_web_hits (&f->web, "/resolve?mail.contoso.com&AAAA");
+  g_assert_cmpuint (asked, >, 0);
+  deadline = g_timeout_add_seconds (4, on_hang_up_deadline_cb, &expired);
+  while (f->web.aborted < asked && !expired)
+    g_main_context_iteration (NULL, TRUE);
+  if (!expired)
+    g_source_remove (deadline);
+  g_assert_cmpuint (f->web.aborted, ==, asked);
+}
+
 /* A certificate from the trusted CA that is still wrong says why. */
 static void
 test_tls_reasons (Fixture       *f,
@@ -1508,6 +1558,8 @@ main (int   argc,
       add_fixture_test (eop, &break_cases[i], test_broken_eop);
     }
 
+  add_fixture_test ("/web/huge-hangs-up/plain", &break_cases[6], test_huge_hangs_up);
+  add_fixture_test ("/web/huge-hangs-up/chunked", &break_cases[7], test_huge_hangs_up);
   add_fixture_test ("/web/tls-reasons", NULL, test_tls_reasons);
   add_fixture_test ("/web/cancel", NULL, test_cancel);
 

@@ -11,6 +11,9 @@
 
 #include "mfd-test-web.h"
 
+/* Far above any test's own timeout, far below the test's meson timeout. */
+#define SERVER_SOCKET_TIMEOUT_S 5
+
 static void
 route_free (MfdTestRoute *route)
 {
@@ -43,6 +46,11 @@ on_request_cb (SoupServer        *server,
 
       g_assert_true (id != NULL && g_uuid_string_is_valid (id));
     }
+
+  /* A client that stops reading must not hold the server (which runs on
+   * the test's own thread) forever: a blocked write or the TLS goodbye
+   * gives up after a while instead. */
+  g_socket_set_timeout (soup_server_message_get_socket (message), SERVER_SOCKET_TIMEOUT_S);
 
   g_hash_table_replace (web->hits, g_strdup (key), GUINT_TO_POINTER (mfd_test_web_hits (web, key) + 1));
 
@@ -80,6 +88,16 @@ on_request_cb (SoupServer        *server,
                                     g_bytes_get_size (route->body));
 }
 
+static void
+on_request_aborted_cb (SoupServer        *server,
+                       SoupServerMessage *message,
+                       gpointer           user_data)
+{
+  MfdTestWeb *web = user_data;
+
+  web->aborted++;
+}
+
 void
 mfd_test_web_restart (MfdTestWeb *web,
                       const char *pem)
@@ -100,6 +118,7 @@ mfd_test_web_restart (MfdTestWeb *web,
 
   web->server = soup_server_new ("tls-certificate", certificate, NULL);
   soup_server_add_handler (web->server, NULL, on_request_cb, web, NULL);
+  g_signal_connect (web->server, "request-aborted", G_CALLBACK (on_request_aborted_cb), web);
   soup_server_listen_local (web->server, 0, SOUP_SERVER_LISTEN_HTTPS | SOUP_SERVER_LISTEN_IPV4_ONLY, &error);
   g_assert_no_error (error);
   uris = soup_server_get_uris (web->server);

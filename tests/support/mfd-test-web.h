@@ -31,6 +31,7 @@ typedef struct
   GHashTable *routes;   /* key -> MfdTestRoute */
   GHashTable *hits;     /* key -> count */
   GPtrArray  *paused;   /* messages held by hang and stall */
+  guint       aborted;  /* requests whose client hung up before the whole answer */
 } MfdTestWeb;
 
 /* Starts serving with the certificate and key in @pem. */
