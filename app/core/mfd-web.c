@@ -651,7 +651,11 @@ on_tls_database_loaded_cb (GObject      *object,
   database = g_task_propagate_pointer (G_TASK (result), &error);
   self->tls_database_loading = FALSE;
   self->tls_database_set = TRUE;
-  if (database != NULL)
+  /* Without a CA file this is the backend's default database, which
+   * libsoup uses by default: setting it would only make glib-networking
+   * build every connection's trust list twice. Loaded here all the same,
+   * so that the backend has it ready for the first connection. */
+  if (database != NULL && self->ca_file != NULL && *self->ca_file != '\0')
     soup_session_set_tls_database (self->session, database);
   else if (error != NULL)
     {
