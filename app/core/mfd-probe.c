@@ -109,6 +109,7 @@ typedef enum
   JOB_HOST,        /* addresses of a host (plus the one EOP tried, if known),
                     * then an address job per address */
   JOB_ADDRESS,     /* TCP to QUIT for one address */
+  JOB_TRUST,       /* the trust list, built while DNS, TCP and SMTP run */
 } JobKind;
 
 typedef struct
@@ -784,6 +785,9 @@ job_func (gpointer data,
         case JOB_ADDRESS:
           check_address (run, job);
           break;
+        case JOB_TRUST:
+          mfd_tls_prepare_trust (run->ca_file);
+          break;
         default:
           g_assert_not_reached ();
         }
@@ -1019,6 +1023,13 @@ mfd_probe_run_async (MfdProbe            *self,
   g_atomic_int_inc (&run->pending);
 
   hosts = mfd_target_get_smart_hosts (target);
+  domains = mfd_target_get_mx_domains (target);
+  /* Building the system's trust list costs more CPU than a handshake;
+   * queued first, a worker builds it while the others resolve, connect and
+   * talk SMTP, and the first verification after a handshake finds it
+   * ready. A job of the run, so the run never ends while it is built. */
+  if ((hosts != NULL && hosts->len > 0) || (domains != NULL && domains[0] != NULL))
+    queue_job (run, JOB_TRUST, NULL, NULL, 0);
   for (guint i = 0; hosts != NULL && i < hosts->len; i++)
     {
       MfdTargetHost *host = g_ptr_array_index (hosts, i);
@@ -1026,7 +1037,6 @@ mfd_probe_run_async (MfdProbe            *self,
       queue_job (run, JOB_HOST, host->host, host->ip,
                  host->port != 0 ? host->port : mfd_target_get_port (target));
     }
-  domains = mfd_target_get_mx_domains (target);
   for (guint i = 0; domains != NULL && domains[i] != NULL; i++)
     queue_job (run, JOB_MX, domains[i], NULL, mfd_target_get_port (target));
 

@@ -1141,6 +1141,17 @@ trust_get (const char *ca_file,
   return trust;
 }
 
+void
+mfd_tls_prepare_trust (const char *ca_file)
+{
+  int ca_ret;
+  Trust *trust = trust_get (ca_file, &ca_ret);
+
+  /* A CA file that cannot be loaded is reported by the verification. */
+  if (trust != NULL)
+    trust_unref (trust);
+}
+
 MfdObservation *
 mfd_tls_verify_chain (const gnutls_datum_t *chain,
                       guint                 n_certs,

@@ -80,6 +80,13 @@ MfdObservation *mfd_tls_verify_chain       (const gnutls_datum_t *chain,
                                             const char     *tls_domain,
                                             const char     *ca_file);
 
+/* Builds the shared trust list (the system's store plus @ca_file) that
+ * mfd_tls_verify_chain() uses, unless it is built already. Blocking: call
+ * it from a worker, early, so that the verification after the handshake
+ * does not have to build it (it waits for a build in progress instead of
+ * starting a second one). */
+void            mfd_tls_prepare_trust      (const char     *ca_file);
+
 /* For tests: the cause ids (space-separated, in order of precedence) that
  * the gnutls verification status @status becomes for @chain (DER, as sent),
  * as mfd_tls_verify_chain() would list them in the fact "issues". */

@@ -37,6 +37,8 @@ struct _MfdWeb
   SoupSession   *session;
   MfdWebFailure *setup_failure;
   gboolean       tls_database_set;
+  gboolean       tls_database_loading;
+  GPtrArray     *tls_waiting;   /* GTask fetches waiting for the trust store */
   GHashTable    *rdap_services;
 };
 
@@ -71,6 +73,8 @@ typedef struct
   GInputStream         *stream;
   GByteArray           *body;
   gsize                 max_size;
+  GUri                 *uri;
+  char                 *accept;
 } Fetch;
 
 typedef struct
@@ -95,6 +99,8 @@ fetch_free (Fetch *fetch)
   g_clear_object (&fetch->message);
   g_clear_object (&fetch->stream);
   g_clear_pointer (&fetch->body, g_byte_array_unref);
+  g_clear_pointer (&fetch->uri, g_uri_unref);
+  g_free (fetch->accept);
   g_free (fetch->server);
   g_free (fetch);
 }
@@ -586,21 +592,41 @@ on_fetch_caller_cancelled_cb (GCancellable *caller,
   g_cancellable_cancel (ours);
 }
 
-/* Loading the system's trust store costs a few megabytes and milliseconds;
- * a check offline, or one that only probes SMTP, never needs it. So it is
- * loaded on the first fetch, once for the life of @self. */
+static void fetch_start (GTask *task);
+
 static void
-ensure_tls_database (MfdWeb *self)
+load_tls_database_thread (GTask        *task,
+                          gpointer      source_object,
+                          gpointer      task_data,
+                          GCancellable *cancellable)
 {
+  GError *error = NULL;
+  GTlsDatabase *database = mfd_web_tls_database_new (task_data, &error);
+
+  if (error != NULL)
+    g_task_return_error (task, error);
+  else
+    g_task_return_pointer (task, database, database ? g_object_unref : NULL);
+}
+
+static void
+on_tls_database_loaded_cb (GObject      *object,
+                           GAsyncResult *result,
+                           gpointer      user_data)
+{
+  MfdWeb *self = MFD_WEB (object);
   g_autoptr(GTlsDatabase) database = NULL;
   g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) waiting = NULL;
 
-  if (self->tls_database_set)
-    return;
+  database = g_task_propagate_pointer (G_TASK (result), &error);
+  self->tls_database_loading = FALSE;
   self->tls_database_set = TRUE;
-
-  database = mfd_web_tls_database_new (self->ca_file, &error);
-  if (database != NULL)
+  /* Without a CA file this is the backend's default database, which
+   * libsoup uses by default: setting it would only make glib-networking
+   * build every connection's trust list twice. Loaded here all the same,
+   * so that the backend has it ready for the first connection. */
+  if (database != NULL && self->ca_file != NULL && *self->ca_file != '\0')
     soup_session_set_tls_database (self->session, database);
   else if (error != NULL)
     {
@@ -610,6 +636,41 @@ ensure_tls_database (MfdWeb *self)
                                                  N_("Could not check: the CA file “{1}” could not be loaded ({2})."),
                                                  path, error->message, NULL);
     }
+
+  waiting = g_steal_pointer (&self->tls_waiting);
+  for (guint i = 0; waiting != NULL && i < waiting->len; i++)
+    fetch_start (g_object_ref (g_ptr_array_index (waiting, i)));
+}
+
+/* Loading the system's trust store costs a few megabytes and, on a busy
+ * machine, a few hundred milliseconds of parsing: a check offline, or one
+ * that only probes SMTP, never needs it, and the caller's main context (a
+ * window's) must not wait for it. So it is loaded on a worker on the first
+ * fetch, once for the life of @self; the fetches that arrive meanwhile wait
+ * for it, and libsoup itself stays on the caller's context. */
+static void
+fetch_when_trusted (MfdWeb *self,
+                    GTask  *task)
+{
+  g_autoptr(GTask) load = NULL;
+
+  if (self->tls_database_set)
+    {
+      fetch_start (task);
+      return;
+    }
+
+  if (self->tls_waiting == NULL)
+    self->tls_waiting = g_ptr_array_new_with_free_func (g_object_unref);
+  g_ptr_array_add (self->tls_waiting, task);
+  if (self->tls_database_loading)
+    return;
+
+  self->tls_database_loading = TRUE;
+  load = g_task_new (self, NULL, on_tls_database_loaded_cb, NULL);
+  g_task_set_source_tag (load, fetch_when_trusted);
+  g_task_set_task_data (load, g_strdup (self->ca_file), g_free);
+  g_task_run_in_thread (load, load_tls_database_thread);
 }
 
 void
@@ -621,8 +682,7 @@ mfd_web_fetch_json_async (MfdWeb              *self,
                           GAsyncReadyCallback  callback,
                           gpointer             user_data)
 {
-  g_autoptr(GTask) task = NULL;
-  g_autoptr(GUri) parsed = NULL;
+  GTask *task;
   Fetch *fetch;
 
   g_return_if_fail (MFD_IS_WEB (self));
@@ -635,13 +695,26 @@ mfd_web_fetch_json_async (MfdWeb              *self,
 
   fetch = g_new0 (Fetch, 1);
   fetch->max_size = MIN (max_size, MFD_WEB_MAX_BODY_SIZE);
+  fetch->accept = g_strdup (accept);
   g_task_set_task_data (task, fetch, (GDestroyNotify) fetch_free);
 
-  parsed = g_uri_parse (uri, SOUP_HTTP_URI_FLAGS, NULL);
-  fetch->server = mfd_text_sanitize (parsed && g_uri_get_host (parsed) ? g_uri_get_host (parsed) : uri,
+  fetch->uri = g_uri_parse (uri, SOUP_HTTP_URI_FLAGS, NULL);
+  fetch->server = mfd_text_sanitize (fetch->uri && g_uri_get_host (fetch->uri) ? g_uri_get_host (fetch->uri) : uri,
                                      -1, 120);
 
-  ensure_tls_database (self);
+  fetch_when_trusted (self, task);
+}
+
+/* Takes @task_in: the trust store is there (or failed to load). */
+static void
+fetch_start (GTask *task_in)
+{
+  g_autoptr(GTask) task = task_in;
+  MfdWeb *self = g_task_get_source_object (task);
+  Fetch *fetch = g_task_get_task_data (task);
+  GCancellable *cancellable = g_task_get_cancellable (task);
+  GUri *parsed = fetch->uri;
+
   if (self->setup_failure != NULL)
     {
       fetch_return (task, NULL, FALSE,
@@ -664,7 +737,7 @@ mfd_web_fetch_json_async (MfdWeb              *self,
     }
 
   fetch->message = soup_message_new_from_uri (SOUP_METHOD_GET, parsed);
-  soup_message_headers_replace (soup_message_get_request_headers (fetch->message), "Accept", accept);
+  soup_message_headers_replace (soup_message_get_request_headers (fetch->message), "Accept", fetch->accept);
   g_signal_connect (fetch->message, "accept-certificate",
                     G_CALLBACK (on_fetch_accept_certificate_cb), fetch);
 
@@ -784,6 +857,7 @@ mfd_web_finalize (GObject *object)
 
   g_clear_object (&self->session);
   g_clear_pointer (&self->setup_failure, mfd_web_failure_free);
+  g_clear_pointer (&self->tls_waiting, g_ptr_array_unref);
   g_clear_pointer (&self->rdap_services, g_hash_table_unref);
   g_free (self->doh_url);
   g_free (self->rdap_bootstrap_url);
