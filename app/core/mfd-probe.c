@@ -381,8 +381,11 @@ queue_job_full (Run        *run,
 {
   Job *job;
 
-  if (kind == JOB_ADDRESS ? g_atomic_int_add (&run->n_connections, 1) >= MAX_CONNECTIONS
-                          : g_atomic_int_add (&run->n_names, 1) >= MAX_NAMES)
+  /* The trust list is the run's own work, not a name or an address of the
+   * destination: it counts against neither cap. */
+  if (kind != JOB_TRUST &&
+      (kind == JOB_ADDRESS ? g_atomic_int_add (&run->n_connections, 1) >= MAX_CONNECTIONS
+                           : g_atomic_int_add (&run->n_names, 1) >= MAX_NAMES))
     {
       g_atomic_int_inc (&run->n_left_out);
       g_mutex_lock (&run->mutex);
