@@ -22,6 +22,11 @@
 #define MAX_RECENT 8
 /* A page's light news: gone after this long, or when the page is left. */
 #define TOAST_SECONDS 5
+/* libadwaita 1.2 frees a toast's state when its hide animation ends, even
+ * while its show animation (up to 500 ms when it replaces another) still
+ * runs: dismissing a toast that young crashed now and then. Our own
+ * dismissals wait until it has been shown this long. */
+#define TOAST_SETTLE_MS 700
 
 struct _MfdWindow
 {
@@ -473,7 +478,24 @@ dismiss_toasts (MfdWindow *self)
   toasts = g_ptr_array_copy (self->toasts, (GCopyFunc) g_object_ref, NULL);
   g_ptr_array_set_free_func (toasts, g_object_unref);
   for (guint i = 0; i < toasts->len; i++)
-    adw_toast_dismiss (toasts->pdata[i]);
+    {
+      AdwToast *toast = toasts->pdata[i];
+      gint64 *added = g_object_get_data (G_OBJECT (toast), "mfd-added");
+      gint64 age_ms = added != NULL ? (g_get_monotonic_time () - *added) / 1000 : TOAST_SETTLE_MS;
+      guint source;
+
+      if (age_ms >= TOAST_SETTLE_MS)
+        {
+          adw_toast_dismiss (toast);
+          continue;
+        }
+      /* Too young: the toast's own timer goes off sooner instead. */
+      source = GPOINTER_TO_UINT (g_object_get_data (G_OBJECT (toast), "mfd-timeout"));
+      if (source != 0)
+        g_source_remove (source);
+      g_object_set_data (G_OBJECT (toast), "mfd-timeout",
+                         GUINT_TO_POINTER (g_timeout_add (TOAST_SETTLE_MS - age_ms, dismiss_toast_cb, toast)));
+    }
 }
 
 static gboolean
@@ -516,6 +538,12 @@ mfd_window_add_toast (MfdWindow  *self,
    * left the toast up for good on a desktop in the background. */
   g_object_set_data (G_OBJECT (toast), "mfd-timeout",
                      GUINT_TO_POINTER (g_timeout_add_seconds (TOAST_SECONDS + 1, dismiss_toast_cb, toast)));
+  {
+    gint64 *added = g_new (gint64, 1);
+
+    *added = g_get_monotonic_time ();
+    g_object_set_data_full (G_OBJECT (toast), "mfd-added", added, g_free);
+  }
   adw_toast_overlay_add_toast (self->toast_overlay, toast);
 }
 
