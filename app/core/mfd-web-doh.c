@@ -18,7 +18,6 @@
 #include <ldns/ldns.h>
 
 #include "mfd-text.h"
-#include "mfd-util.h"
 #include "mfd-web-parse.h"
 
 #define DNS_TYPE_A     1
@@ -243,26 +242,6 @@ addresses_overlap (GPtrArray          *public_addresses,
   return FALSE;
 }
 
-/* A finding: the outcome, its cause and the detail that explains it. */
-static void
-set_finding (MfdObservation *observation,
-             MfdOutcome      outcome,
-             const char     *cause,
-             const char     *msgid,
-             ...)
-{
-  g_autoptr(GPtrArray) args = NULL;
-  va_list ap;
-
-  va_start (ap, msgid);
-  args = mfd_util_collect_args (ap);
-  va_end (ap);
-
-  observation->outcome = outcome;
-  mfd_observation_set_cause (observation, cause);
-  mfd_observation_set_detailv (observation, msgid, (const char * const *) args->pdata);
-}
-
 /* The resolver could not be asked or did not answer in form. */
 static MfdObservation *
 public_failure_observation (DohCheck      *check,
@@ -289,21 +268,21 @@ conclude_split (MfdObservation *observation,
   switch (view)
     {
     case VIEW_NXDOMAIN:
-      set_finding (observation, MFD_OUTCOME_FAIL, "dns-split-horizon",
-                   N_("{1} resolves here ({2}) but does not exist on the public internet (NXDOMAIN), so EOP cannot find it."),
-                   check->host, local_text, NULL);
+      mfd_observation_set_finding (observation, MFD_OUTCOME_FAIL, "dns-split-horizon",
+                                   N_("{1} resolves here ({2}) but does not exist on the public internet (NXDOMAIN), so EOP cannot find it."),
+                                   check->host, local_text, NULL);
       break;
     case VIEW_NO_ADDRESS:
-      set_finding (observation, MFD_OUTCOME_FAIL, "dns-split-horizon", no_address_msgid,
-                   check->host, local_text, NULL);
+      mfd_observation_set_finding (observation, MFD_OUTCOME_FAIL, "dns-split-horizon", no_address_msgid,
+                                   check->host, local_text, NULL);
       break;
     case VIEW_RESOLVES:
     case VIEW_SERVFAIL:
     case VIEW_UNKNOWN:
     default:
-      set_finding (observation, MFD_OUTCOME_FAIL, "dns-split-horizon",
-                   N_("{1} resolves here ({2}) but public resolvers fail to look it up ({3}), so EOP’s lookups fail too."),
-                   check->host, local_text, rcode, NULL);
+      mfd_observation_set_finding (observation, MFD_OUTCOME_FAIL, "dns-split-horizon",
+                                   N_("{1} resolves here ({2}) but public resolvers fail to look it up ({3}), so EOP’s lookups fail too."),
+                                   check->host, local_text, rcode, NULL);
       break;
     }
 }
@@ -354,15 +333,15 @@ conclude_public_failure (MfdObservation *observation,
   switch (view)
     {
     case VIEW_NXDOMAIN:
-      set_finding (observation, MFD_OUTCOME_FAIL, "dns-nxdomain",
-                   N_("{1} does not exist on the public internet (NXDOMAIN)."),
-                   check->host, NULL);
+      mfd_observation_set_finding (observation, MFD_OUTCOME_FAIL, "dns-nxdomain",
+                                   N_("{1} does not exist on the public internet (NXDOMAIN)."),
+                                   check->host, NULL);
       return TRUE;
     case VIEW_SERVFAIL:
     case VIEW_UNKNOWN:
-      set_finding (observation, MFD_OUTCOME_FAIL, "dns-servfail",
-                   N_("Public resolvers fail to look up {1} ({2})."),
-                   check->host, rcode, NULL);
+      mfd_observation_set_finding (observation, MFD_OUTCOME_FAIL, "dns-servfail",
+                                   N_("Public resolvers fail to look up {1} ({2})."),
+                                   check->host, rcode, NULL);
       return TRUE;
     case VIEW_RESOLVES:
     case VIEW_NO_ADDRESS:
@@ -462,9 +441,9 @@ doh_conclude (MfdWeb   *self,
                                     N_("Public DNS also resolves {1} ({2})."),
                                     check->host, public_text, NULL);
       else
-        set_finding (observation, MFD_OUTCOME_WARNING, "dns-split-horizon",
-                     N_("The public internet gets other addresses for {1} ({2}) than this network ({3}). EOP connects to the public ones, which the checks from here may not reach."),
-                     check->host, public_text, local_text, NULL);
+        mfd_observation_set_finding (observation, MFD_OUTCOME_WARNING, "dns-split-horizon",
+                                     N_("The public internet gets other addresses for {1} ({2}) than this network ({3}). EOP connects to the public ones, which the checks from here may not reach."),
+                                     check->host, public_text, local_text, NULL);
     }
   else if (local == VIEW_RESOLVES)
     conclude_split (observation, check, view, local_text, rcode,
@@ -477,9 +456,9 @@ doh_conclude (MfdWeb   *self,
                                 N_("Public DNS resolves {1} ({2})."),
                                 check->host, public_text, NULL);
   else if (view == VIEW_NO_ADDRESS)
-    set_finding (observation, MFD_OUTCOME_FAIL, "dns-no-address",
-                 N_("{1} has no address on the public internet."),
-                 check->host, NULL);
+    mfd_observation_set_finding (observation, MFD_OUTCOME_FAIL, "dns-no-address",
+                                 N_("{1} has no address on the public internet."),
+                                 check->host, NULL);
   else
     conclude_public_failure (observation, check, view, rcode);
 
@@ -569,9 +548,9 @@ mx_conclude (MfdWeb   *self,
         mfd_observation_set_detail (observation, N_("Public DNS lists the same mail servers (MX) for {1} ({2})."),
                                     check->host, public_text, NULL);
       else
-        set_finding (observation, MFD_OUTCOME_WARNING, "dns-split-horizon",
-                     N_("Public DNS lists other mail servers (MX) for {1} ({2}) than this network ({3}). EOP delivers to the public ones, which the checks from here may not cover."),
-                     check->host, public_text, local_text, NULL);
+        mfd_observation_set_finding (observation, MFD_OUTCOME_WARNING, "dns-split-horizon",
+                                     N_("Public DNS lists other mail servers (MX) for {1} ({2}) than this network ({3}). EOP delivers to the public ones, which the checks from here may not cover."),
+                                     check->host, public_text, local_text, NULL);
     }
   else if (local_view_ == VIEW_RESOLVES)
     conclude_split (observation, check, view, local_text, rcode,
@@ -582,24 +561,24 @@ mx_conclude (MfdWeb   *self,
       switch (view)
         {
         case VIEW_RESOLVES:
-          set_finding (observation, MFD_OUTCOME_WARNING, "dns-split-horizon",
-                       N_("Public DNS lists mail servers (MX) for {1} ({2}) that this network’s resolver does not. EOP delivers to those, which the checks from here do not cover."),
-                       check->host, public_text, NULL);
+          mfd_observation_set_finding (observation, MFD_OUTCOME_WARNING, "dns-split-horizon",
+                                       N_("Public DNS lists mail servers (MX) for {1} ({2}) that this network’s resolver does not. EOP delivers to those, which the checks from here do not cover."),
+                                       check->host, public_text, NULL);
           break;
         case VIEW_NO_ADDRESS:
           mfd_observation_set_detail (observation, N_("Public DNS has no MX record for {1} either."), check->host, NULL);
           break;
         case VIEW_NXDOMAIN:
-          set_finding (observation, MFD_OUTCOME_FAIL, "dns-split-horizon",
-                       N_("{1} exists here but not on the public internet (NXDOMAIN), so EOP cannot find it."),
-                       check->host, NULL);
+          mfd_observation_set_finding (observation, MFD_OUTCOME_FAIL, "dns-split-horizon",
+                                       N_("{1} exists here but not on the public internet (NXDOMAIN), so EOP cannot find it."),
+                                       check->host, NULL);
           break;
         case VIEW_SERVFAIL:
         case VIEW_UNKNOWN:
         default:
-          set_finding (observation, MFD_OUTCOME_FAIL, "dns-split-horizon",
-                       N_("{1} exists here but public resolvers fail to look up its mail servers ({2}), so EOP’s lookups fail too."),
-                       check->host, rcode, NULL);
+          mfd_observation_set_finding (observation, MFD_OUTCOME_FAIL, "dns-split-horizon",
+                                       N_("{1} exists here but public resolvers fail to look up its mail servers ({2}), so EOP’s lookups fail too."),
+                                       check->host, rcode, NULL);
           break;
         }
     }
