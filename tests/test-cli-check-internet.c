@@ -101,22 +101,13 @@ serve_hang (Fixture    *f,
   mfd_test_web_serve (&f->web, key, 200, "application/json", "{}")->hang = TRUE;
 }
 
-/* DNS JSON in the shape public resolvers answer with; @answers NULL for
- * none. */
 static void
 serve_doh (Fixture    *f,
            const char *type,
            int         status,
            const char *answers)
 {
-  g_autofree char *key = g_strdup_printf ("/resolve?%s&%s", HOST, type);
-  g_autofree char *body = NULL;
-
-  body = g_strdup_printf ("{\"Status\": %d, \"TC\": false, \"RD\": true, \"RA\": true, \"AD\": false, "
-                          "\"CD\": false, \"Question\": [{\"name\": \"%s.\", \"type\": %d}]%s%s%s}",
-                          status, HOST, g_str_equal (type, "A") ? 1 : 28,
-                          answers ? ", \"Answer\": [" : "", answers ? answers : "", answers ? "]" : "");
-  mfd_test_web_serve (&f->web, key, 200, "application/dns-json", body);
+  mfd_test_web_serve_doh (&f->web, HOST, type, status, FALSE, answers);
 }
 
 /* The internet sees HOST at 127.0.0.1 (TTL 300), no IPv6. */
@@ -855,7 +846,6 @@ test_split_horizon (Fixture       *f,
   g_assert_cmpuint (mfd_test_web_hits (&f->web, "/resolve?" HOST "&AAAA"), ==, 1);
 }
 
-/* DNS JSON for any name and type (1 A, 15 MX, 28 AAAA). */
 static void
 serve_doh_name (Fixture    *f,
                 const char *name,
@@ -863,15 +853,7 @@ serve_doh_name (Fixture    *f,
                 int         status,
                 const char *answers)
 {
-  g_autofree char *key = g_strdup_printf ("/resolve?%s&%s", name, type);
-  g_autofree char *body = NULL;
-  int number = g_str_equal (type, "A") ? 1 : g_str_equal (type, "MX") ? 15 : 28;
-
-  body = g_strdup_printf ("{\"Status\": %d, \"TC\": false, \"RD\": true, \"RA\": true, \"AD\": false, "
-                          "\"CD\": false, \"Question\": [{\"name\": \"%s.\", \"type\": %d}]%s%s%s}",
-                          status, name, number,
-                          answers ? ", \"Answer\": [" : "", answers ? answers : "", answers ? "]" : "");
-  mfd_test_web_serve (&f->web, key, 200, "application/dns-json", body);
+  mfd_test_web_serve_doh (&f->web, name, type, status, FALSE, answers);
 }
 
 /* `check --mx` for a domain with MX records and no address of its own, the
