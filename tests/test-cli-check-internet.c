@@ -390,19 +390,11 @@ run_checkv (Fixture            *f,
     }
 }
 
-/* The usual command line for HOST through the fixture's resolver and web
- * services, then @extra (NULL-terminated), with --json. */
+/* The lab's resolver, the web services on loopback and JSON output. */
 static void
-run_check (Fixture    *f,
-           Run        *run,
-           const char *first_extra,
-           ...)
+add_service_args (Fixture   *f,
+                  GPtrArray *args)
 {
-  g_autoptr(GPtrArray) args = g_ptr_array_new_with_free_func (g_free);
-  va_list ap;
-
-  g_ptr_array_add (args, g_strdup ("--smart-host"));
-  g_ptr_array_add (args, g_strdup_printf ("%s:%u", HOST, mfd_lab_get_smtp_port (f->lab)));
   g_ptr_array_add (args, g_strdup ("--dns-server"));
   g_ptr_array_add (args, g_strdup (mfd_lab_dns_get_server (f->resolver)));
   g_ptr_array_add (args, g_strdup ("--doh-url"));
@@ -417,6 +409,22 @@ run_check (Fixture    *f,
   g_ptr_array_add (args, g_strdup ("--timeout"));
   g_ptr_array_add (args, g_strdup ("2"));
   g_ptr_array_add (args, g_strdup ("--json"));
+}
+
+/* The usual command line for HOST through the fixture's resolver and web
+ * services, then @extra (NULL-terminated), with --json. */
+static void
+run_check (Fixture    *f,
+           Run        *run,
+           const char *first_extra,
+           ...)
+{
+  g_autoptr(GPtrArray) args = g_ptr_array_new_with_free_func (g_free);
+  va_list ap;
+
+  g_ptr_array_add (args, g_strdup ("--smart-host"));
+  g_ptr_array_add (args, g_strdup_printf ("%s:%u", HOST, mfd_lab_get_smtp_port (f->lab)));
+  add_service_args (f, args);
 
   va_start (ap, first_extra);
   for (const char *arg = first_extra; arg != NULL; arg = va_arg (ap, const char *))
@@ -426,6 +434,25 @@ run_check (Fixture    *f,
 
   run_checkv (f, run, (const char * const *) args->pdata);
 }
+
+/* `check --mx @domain` on the lab's SMTP port, with the same services. */
+static void
+run_check_mx (Fixture    *f,
+              Run        *run,
+              const char *domain)
+{
+  g_autoptr(GPtrArray) args = g_ptr_array_new_with_free_func (g_free);
+
+  g_ptr_array_add (args, g_strdup ("--mx"));
+  g_ptr_array_add (args, g_strdup (domain));
+  g_ptr_array_add (args, g_strdup ("--port"));
+  g_ptr_array_add (args, g_strdup_printf ("%u", mfd_lab_get_smtp_port (f->lab)));
+  add_service_args (f, args);
+  g_ptr_array_add (args, NULL);
+
+  run_checkv (f, run, (const char * const *) args->pdata);
+}
+
 
 /* Assertions on the JSON ------------------------------------------------------- */
 
@@ -864,12 +891,6 @@ static void
 test_split_horizon_mx (Fixture       *f,
                        gconstpointer  data)
 {
-  g_autofree char *port = g_strdup_printf ("%u", mfd_lab_get_smtp_port (f->lab));
-  g_autofree char *doh = g_strconcat (f->web.base, "/resolve", NULL);
-  g_autofree char *bootstrap = g_strconcat (f->web.base, "/rdap/dns.json", NULL);
-  const char *args[] = { "--mx", ZONE, "--port", port, "--dns-server", mfd_lab_dns_get_server (f->resolver),
-                         "--doh-url", doh, "--rdap-bootstrap", bootstrap, "--endpoints-url", f->web.base,
-                         "--ca-file", f->ca_file, "--timeout", "2", "--json", NULL };
   g_auto(Run) run = { NULL };
   g_auto(Run) split = { NULL };
   JsonObject *o;
@@ -885,7 +906,7 @@ test_split_horizon_mx (Fixture       *f,
   g_free (serve_domain (f, "\"active\"", 400 * G_TIME_SPAN_DAY));
   serve_endpoints (f);
 
-  run_checkv (f, &run, args);
+  run_check_mx (f, &run, ZONE);
   assert_verdict (&run, "ok");
   g_assert_false (has_finding (&run, "dns-split-horizon"));
   o = find_host_observation (&run, "dns-public", ZONE);
@@ -899,7 +920,7 @@ test_split_horizon_mx (Fixture       *f,
   assert_smtp_ok (&run);
 
   serve_doh_name (f, ZONE, "MX", 0, NULL);
-  run_checkv (f, &split, args);
+  run_check_mx (f, &split, ZONE);
   assert_verdict (&split, "problem");
   assert_first (&split, "dns-split-horizon");
   o = find_finding (&split, "dns-split-horizon");
@@ -915,12 +936,6 @@ static void
 test_split_horizon_implicit_mx (Fixture       *f,
                                 gconstpointer  data)
 {
-  g_autofree char *port = g_strdup_printf ("%u", mfd_lab_get_smtp_port (f->lab));
-  g_autofree char *doh = g_strconcat (f->web.base, "/resolve", NULL);
-  g_autofree char *bootstrap = g_strconcat (f->web.base, "/rdap/dns.json", NULL);
-  const char *args[] = { "--mx", HOST, "--port", port, "--dns-server", mfd_lab_dns_get_server (f->resolver),
-                         "--doh-url", doh, "--rdap-bootstrap", bootstrap, "--endpoints-url", f->web.base,
-                         "--ca-file", f->ca_file, "--timeout", "2", "--json", NULL };
   g_auto(Run) run = { NULL };
   JsonArray *observations;
   guint n_public = 0;
@@ -932,7 +947,7 @@ test_split_horizon_implicit_mx (Fixture       *f,
   g_free (serve_domain (f, "\"active\"", 400 * G_TIME_SPAN_DAY));
   serve_endpoints (f);
 
-  run_checkv (f, &run, args);
+  run_check_mx (f, &run, HOST);
   assert_verdict (&run, "ok");
   g_assert_false (has_finding (&run, "dns-split-horizon"));
   /* Two public views of the one name: its MX lookup, then its addresses. */
