@@ -159,6 +159,14 @@ serve_domain (Fixture    *f,
   return g_date_time_format (expiration, "%Y-%m-%d");
 }
 
+/* RDAP knows ZONE, registered and active for a good while yet. */
+static void
+serve_registered (Fixture *f)
+{
+  serve_bootstrap (f);
+  g_free (serve_domain (f, "\"active\"", 400 * G_TIME_SPAN_DAY));
+}
+
 static void
 serve_endpoints (Fixture *f)
 {
@@ -302,6 +310,20 @@ start_parent (Fixture *f)
   mfd_lab_dns_add_record (f->parent, "ns2." ZONE, "A", f->auth_ip[1], 172800);
   mfd_lab_dns_add_record (f->resolver, "com", "NS", "ns.nic.com", 172800);
   mfd_lab_dns_add_record (f->resolver, "ns.nic.com", "A", f->parent_ip, 172800);
+}
+
+/* The zone's servers all in @mode, the resolver still answering HOST
+ * with 127.0.0.1; FALSE as start_authorities(). */
+static gboolean
+start_lame_zone (Fixture       *f,
+                 MfdLabDnsMode  mode)
+{
+  if (!start_authorities (f))
+    return FALSE;
+  mfd_lab_dns_add_record (f->resolver, HOST, "A", "127.0.0.1", 300);
+  for (guint i = 0; i < N_AUTH; i++)
+    mfd_lab_dns_set_mode (f->auth[i], NULL, mode);
+  return TRUE;
 }
 
 /* Running the binary ------------------------------------------------------------ */
@@ -656,11 +678,8 @@ test_lame_delegation (Fixture       *f,
   JsonObject *finding;
   const char *evidence;
 
-  if (!start_authorities (f))
+  if (!start_lame_zone (f, MFD_LAB_DNS_MODE_REFUSED))
     return;
-  mfd_lab_dns_add_record (f->resolver, HOST, "A", "127.0.0.1", 300);
-  for (guint i = 0; i < N_AUTH; i++)
-    mfd_lab_dns_set_mode (f->auth[i], NULL, MFD_LAB_DNS_MODE_REFUSED);
 
   run_check (f, &run, "--offline", NULL);
   assert_verdict (&run, "problem");
@@ -689,12 +708,9 @@ test_lame_delegation_parent_answers (Fixture       *f,
   g_auto(Run) run = { NULL };
   JsonObject *finding;
 
-  if (!start_authorities (f))
+  if (!start_lame_zone (f, MFD_LAB_DNS_MODE_SILENT))
     return;
   start_parent (f);
-  mfd_lab_dns_add_record (f->resolver, HOST, "A", "127.0.0.1", 300);
-  for (guint i = 0; i < N_AUTH; i++)
-    mfd_lab_dns_set_mode (f->auth[i], NULL, MFD_LAB_DNS_MODE_SILENT);
 
   run_check (f, &run, "--offline", NULL);
   assert_verdict (&run, "problem");
@@ -716,12 +732,9 @@ test_lame_delegation_nothing_answers (Fixture       *f,
 {
   g_auto(Run) run = { NULL };
 
-  if (!start_authorities (f))
+  if (!start_lame_zone (f, MFD_LAB_DNS_MODE_SILENT))
     return;
   start_parent (f);
-  mfd_lab_dns_add_record (f->resolver, HOST, "A", "127.0.0.1", 300);
-  for (guint i = 0; i < N_AUTH; i++)
-    mfd_lab_dns_set_mode (f->auth[i], NULL, MFD_LAB_DNS_MODE_SILENT);
   mfd_lab_dns_set_mode (f->parent, NULL, MFD_LAB_DNS_MODE_SILENT);
 
   run_check (f, &run, "--offline", NULL);
@@ -764,14 +777,10 @@ test_lame_delegation_public_resolves (Fixture       *f,
 {
   g_auto(Run) run = { NULL };
 
-  if (!start_authorities (f))
+  if (!start_lame_zone (f, MFD_LAB_DNS_MODE_REFUSED))
     return;
-  mfd_lab_dns_add_record (f->resolver, HOST, "A", "127.0.0.1", 300);
-  for (guint i = 0; i < N_AUTH; i++)
-    mfd_lab_dns_set_mode (f->auth[i], NULL, MFD_LAB_DNS_MODE_REFUSED);
   serve_doh_resolves (f);
-  serve_bootstrap (f);
-  g_free (serve_domain (f, "\"active\"", 400 * G_TIME_SPAN_DAY));
+  serve_registered (f);
   serve_endpoints (f);
 
   run_check (f, &run, NULL);
@@ -802,8 +811,7 @@ test_lame_delegation_public_fails (Fixture       *f,
     mfd_lab_dns_set_mode (f->auth[i], NULL, MFD_LAB_DNS_MODE_REFUSED);
   serve_doh (f, "A", 2, NULL);
   serve_doh (f, "AAAA", 2, NULL);
-  serve_bootstrap (f);
-  g_free (serve_domain (f, "\"active\"", 400 * G_TIME_SPAN_DAY));
+  serve_registered (f);
 
   run_check (f, &run, NULL);
   assert_verdict (&run, "problem");
@@ -858,8 +866,7 @@ test_split_horizon (Fixture       *f,
 
   mfd_lab_dns_add_record (f->resolver, HOST, "A", "127.0.0.1", 300);
   serve_doh_nxdomain (f);
-  serve_bootstrap (f);
-  g_free (serve_domain (f, "\"active\"", 400 * G_TIME_SPAN_DAY));
+  serve_registered (f);
 
   run_check (f, &run, NULL);
   assert_verdict (&run, "problem");
@@ -902,8 +909,7 @@ test_split_horizon_mx (Fixture       *f,
   serve_doh_name (f, ZONE, "A", 0, NULL);
   serve_doh_name (f, ZONE, "AAAA", 0, NULL);
   serve_doh_resolves (f);
-  serve_bootstrap (f);
-  g_free (serve_domain (f, "\"active\"", 400 * G_TIME_SPAN_DAY));
+  serve_registered (f);
   serve_endpoints (f);
 
   run_check_mx (f, &run, ZONE);
@@ -943,8 +949,7 @@ test_split_horizon_implicit_mx (Fixture       *f,
   mfd_lab_dns_add_record (f->resolver, HOST, "A", "127.0.0.1", 300);
   serve_doh_name (f, HOST, "MX", 0, NULL);
   serve_doh_resolves (f);
-  serve_bootstrap (f);
-  g_free (serve_domain (f, "\"active\"", 400 * G_TIME_SPAN_DAY));
+  serve_registered (f);
   serve_endpoints (f);
 
   run_check_mx (f, &run, HOST);
