@@ -187,8 +187,6 @@ fixture_setup (Fixture       *f,
                gconstpointer  data)
 {
   g_autoptr(GError) error = NULL;
-  g_autofree char *lab_ca = NULL;
-  g_autofree char *both = NULL;
   g_autofree char *name = g_strdup_printf ("run-%08x", g_random_int ());
   g_autofree char *dir = g_build_filename (test_dir, name, NULL);
 
@@ -200,14 +198,8 @@ fixture_setup (Fixture       *f,
   f->lab = mfd_lab_new (MFD_LAB_HEALTHY, &error);
   g_assert_no_error (error);
 
-  /* One --ca-file for every TLS connection of a check: the SMTP server's
-   * and the web services'. */
-  g_file_get_contents (mfd_lab_get_ca_file (f->lab), &lab_ca, NULL, &error);
-  g_assert_no_error (error);
-  both = g_strconcat (lab_ca, web_ca_pem, NULL);
   f->ca_file = g_build_filename (dir, "ca.pem", NULL);
-  g_file_set_contents (f->ca_file, both, -1, &error);
-  g_assert_no_error (error);
+  mfd_test_ca_write_bundle (f->ca_file, mfd_lab_get_ca_file (f->lab), web_ca_pem);
 
   f->resolver = mfd_lab_dns_new ("127.0.0.1", 0, &error);
   g_assert_no_error (error);
