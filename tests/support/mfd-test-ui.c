@@ -32,6 +32,24 @@ mfd_test_ui_init (int    *argc,
   return japanese;
 }
 
+gboolean
+mfd_test_ui_wait_until (MfdTestUiCondition condition,
+                        gpointer           data,
+                        guint              timeout_ms)
+{
+  gint64 deadline = g_get_monotonic_time () + timeout_ms * G_TIME_SPAN_MILLISECOND;
+
+  while (!condition (data))
+    {
+      if (g_get_monotonic_time () > deadline)
+        return FALSE;
+      g_main_context_iteration (NULL, FALSE);
+      if (!g_main_context_pending (NULL))
+        g_usleep (1000);
+    }
+  return TRUE;
+}
+
 void
 mfd_test_ui_iterate_until_idle (void)
 {

@@ -16,6 +16,13 @@ G_BEGIN_DECLS
  * when the language is Japanese. */
 gboolean mfd_test_ui_init                (int    *argc,
                                           char ***argv);
+typedef gboolean (*MfdTestUiCondition) (gpointer data);
+
+/* Runs the main context until @condition holds (TRUE) or @timeout_ms
+ * have passed (FALSE), without spinning the CPU while nothing is pending. */
+gboolean mfd_test_ui_wait_until          (MfdTestUiCondition  condition,
+                                          gpointer            data,
+                                          guint               timeout_ms);
 /* Dispatches what is pending, at most a bounded number of times. */
 void     mfd_test_ui_iterate_until_idle  (void);
 

@@ -47,25 +47,6 @@ typedef struct
   GError   *error;
 } ExportData;
 
-typedef gboolean (*Condition) (gpointer data);
-
-static gboolean
-wait_until (Condition condition,
-            gpointer  data)
-{
-  gint64 deadline = g_get_monotonic_time () + WAIT_MS * G_TIME_SPAN_MILLISECOND;
-
-  while (!condition (data))
-    {
-      if (g_get_monotonic_time () > deadline)
-        return FALSE;
-      g_main_context_iteration (NULL, FALSE);
-      if (!g_main_context_pending (NULL))
-        g_usleep (1000);
-    }
-  return TRUE;
-}
-
 static gboolean
 on_page_results (gpointer data)
 {
@@ -251,7 +232,7 @@ check_in_window (Fixture        *fixture,
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (fixture->window), "win.show-page", "s", "practice"));
   g_assert_true (mfd_window_start_practice (fixture->window, scenario, &error));
   g_assert_no_error (error);
-  g_assert_true (wait_until (on_page_results, fixture->window));
+  g_assert_true (mfd_test_ui_wait_until (on_page_results, fixture->window, WAIT_MS));
 
   host = g_ptr_array_index (mfd_target_get_smart_hosts (mfd_diagnosis_get_target (mfd_results_page_get_diagnosis (page))), 0);
   *port = host->port;
@@ -259,7 +240,7 @@ check_in_window (Fixture        *fixture,
   /* What the Export button writes, in the report language of the
    * preferences (the window's, out of the box). */
   mfd_results_page_export_async (page, file, MFD_REPORT_JSON, NULL, NULL, on_exported_cb, &export);
-  g_assert_true (wait_until (export_done, &export));
+  g_assert_true (mfd_test_ui_wait_until (export_done, &export, WAIT_MS));
   g_assert_no_error (export.error);
   g_file_get_contents (path, &contents, NULL, &error);
   g_assert_no_error (error);
