@@ -752,29 +752,6 @@ test_connector_flow (Fixture       *fixture,
   g_assert_cmpuint (mfd_start_page_get_n_recent (start), ==, 1);
 }
 
-typedef struct
-{
-  gboolean done;
-  GError  *error;
-} ExportData;
-
-static void
-on_exported_cb (GObject      *source,
-                GAsyncResult *result,
-                gpointer      user_data)
-{
-  ExportData *export = user_data;
-
-  mfd_results_page_export_finish (MFD_RESULTS_PAGE (source), result, &export->error);
-  export->done = TRUE;
-}
-
-static gboolean
-export_done (gpointer data)
-{
-  return ((ExportData *) data)->done;
-}
-
 static void
 export_report (Fixture         *fixture,
                const char      *name,
@@ -783,15 +760,8 @@ export_report (Fixture         *fixture,
                char           **contents)
 {
   g_autofree char *path = g_build_filename (fixture->dir, name, NULL);
-  g_autoptr(GFile) file = g_file_new_for_path (path);
-  g_autoptr(GError) error = NULL;
-  ExportData export = { FALSE, NULL };
 
-  mfd_results_page_export_async (results_page (fixture), file, format, lang, NULL, on_exported_cb, &export);
-  g_assert_true (mfd_test_ui_wait_until (export_done, &export, WAIT_MS));
-  g_assert_no_error (export.error);
-  g_assert_true (g_file_get_contents (path, contents, NULL, &error));
-  g_assert_no_error (error);
+  *contents = mfd_test_ui_export (results_page (fixture), path, format, lang, WAIT_MS);
 }
 
 static void
