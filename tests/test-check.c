@@ -70,8 +70,6 @@ fixture_setup (Fixture       *f,
 {
   MfdLabScenario scenario = GPOINTER_TO_UINT (data);
   g_autoptr(GError) error = NULL;
-  g_autofree char *lab_ca = NULL;
-  g_autofree char *both = NULL;
   g_autofree char *name = g_strdup_printf ("ca-%08x.pem", g_random_int ());
 
   mfd_test_web_init (&f->web, server_pem);
@@ -80,13 +78,8 @@ fixture_setup (Fixture       *f,
   f->lab = mfd_lab_new (scenario, &error);
   g_assert_no_error (error);
 
-  /* One CA file for every TLS connection of a check, as a face gives it. */
-  g_file_get_contents (mfd_lab_get_ca_file (f->lab), &lab_ca, NULL, &error);
-  g_assert_no_error (error);
-  both = g_strconcat (lab_ca, web_ca_pem, NULL);
   f->ca_file = g_build_filename (test_dir, name, NULL);
-  g_file_set_contents (f->ca_file, both, -1, &error);
-  g_assert_no_error (error);
+  mfd_test_ca_write_bundle (f->ca_file, mfd_lab_get_ca_file (f->lab), web_ca_pem);
 
   f->target = mfd_target_new ();
   mfd_target_add_smart_host (f->target, "127.0.0.1", mfd_lab_get_smtp_port (f->lab));

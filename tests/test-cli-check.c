@@ -261,6 +261,28 @@ test_healthy_caveat (void)
   g_assert_nonnull (strstr (run.out, "not from Exchange Online"));
 }
 
+/* `check --connector "Contoso to on-premises"` from @path, whose smart
+ * host is @lab on its own port; @lab refuses, so that is the first
+ * finding. Returns the JSON document and, in @finding, that finding. */
+static JsonObject *
+check_refused_connector (MfdLab      *lab,
+                         const char  *path,
+                         JsonObject **finding)
+{
+  g_autofree char *port = g_strdup_printf ("%u", mfd_lab_get_smtp_port (lab));
+  g_auto(MfdTestRun) run = { NULL };
+  JsonObject *root;
+
+  run_check (&run, "--connector", "Contoso to on-premises", "--connectors", path, "--port", port,
+             "--timeout", "2", "--offline", "--json", NULL);
+  g_assert_cmpint (run.status, ==, 1);
+  root = parse_json (run.out);
+  g_assert_cmpstr (json_object_get_string_member (root, "connector"), ==, "Contoso to on-premises");
+  *finding = json_array_get_object_element (json_object_get_array_member (root, "findings"), 0);
+  g_assert_cmpstr (json_object_get_string_member (*finding, "cause"), ==, "tcp-refused");
+  return root;
+}
+
 static void
 test_connector_file (void)
 {
@@ -268,9 +290,7 @@ test_connector_file (void)
   g_autoptr(MfdLab) lab = mfd_lab_new (MFD_LAB_REFUSE, &error);
   g_autofree char *path = g_build_filename (cache_dir, "connectors.json", NULL);
   g_autofree char *json = NULL;
-  g_autofree char *port = NULL;
   g_autoptr(JsonObject) root = NULL;
-  g_auto(MfdTestRun) run = { NULL };
   g_auto(MfdTestRun) missing = { NULL };
   JsonObject *finding;
   const char *command = NULL;
@@ -282,15 +302,8 @@ test_connector_file (void)
                           " \"UseMXRecord\": false}]", mfd_lab_get_address (lab));
   g_assert_true (g_file_set_contents (path, json, -1, &error));
   g_assert_no_error (error);
-  port = g_strdup_printf ("%u", mfd_lab_get_smtp_port (lab));
 
-  run_check (&run, "--connector", "Contoso to on-premises", "--connectors", path, "--port", port,
-             "--timeout", "2", "--offline", "--json", NULL);
-  g_assert_cmpint (run.status, ==, 1);
-  root = parse_json (run.out);
-  g_assert_cmpstr (json_object_get_string_member (root, "connector"), ==, "Contoso to on-premises");
-  finding = json_array_get_object_element (json_object_get_array_member (root, "findings"), 0);
-  g_assert_cmpstr (json_object_get_string_member (finding, "cause"), ==, "tcp-refused");
+  root = check_refused_connector (lab, path, &finding);
   g_assert_cmpint (json_object_get_int_member (finding, "port"), ==, mfd_lab_get_smtp_port (lab));
   steps = json_object_get_array_member (finding, "steps");
   for (guint i = 0; i < json_array_get_length (steps); i++)
@@ -321,9 +334,7 @@ test_connector_format_list (void)
   g_autoptr(MfdLab) lab = mfd_lab_new (MFD_LAB_REFUSE, &error);
   g_autofree char *path = g_build_filename (cache_dir, "connectors-fl.txt", NULL);
   g_autofree char *text = NULL;
-  g_autofree char *port = NULL;
   g_autoptr(JsonObject) root = NULL;
-  g_auto(MfdTestRun) run = { NULL };
   g_auto(MfdTestRun) shortened = { NULL };
   JsonObject *finding;
 
@@ -342,15 +353,7 @@ test_connector_format_list (void)
                           "Identity                      : Contoso to on-premises\r\n\r\n",
                           mfd_lab_get_address (lab));
   g_assert_true (g_file_set_contents (path, text, -1, &error));
-  port = g_strdup_printf ("%u", mfd_lab_get_smtp_port (lab));
-
-  run_check (&run, "--connector", "Contoso to on-premises", "--connectors", path, "--port", port,
-             "--timeout", "2", "--offline", "--json", NULL);
-  g_assert_cmpint (run.status, ==, 1);
-  root = parse_json (run.out);
-  g_assert_cmpstr (json_object_get_string_member (root, "connector"), ==, "Contoso to on-premises");
-  finding = json_array_get_object_element (json_object_get_array_member (root, "findings"), 0);
-  g_assert_cmpstr (json_object_get_string_member (finding, "cause"), ==, "tcp-refused");
+  root = check_refused_connector (lab, path, &finding);
 
   g_assert_true (g_file_set_contents (path, "Name       : Many\nSmartHosts : {a.contoso.com, b.contoso.com, c.contoso.com, d.contoso.com...}\n",
                                       -1, &error));

@@ -487,18 +487,12 @@ serve_doh (Internet   *net,
            int         status,
            const char *address)
 {
-  g_autofree char *key = g_strdup_printf ("/resolve?%s&%s", name, type);
   g_autofree char *answer = NULL;
-  g_autofree char *body = NULL;
-  int rrtype = g_str_equal (type, "A") ? 1 : 28;
 
   if (address != NULL)
-    answer = g_strdup_printf (", \"Answer\": [{\"name\": \"%s.\", \"type\": %d, \"TTL\": 300, \"data\": \"%s\"}]",
-                              name, rrtype, address);
-  body = g_strdup_printf ("{\"Status\": %d, \"TC\": false, \"RD\": true, \"RA\": true, \"AD\": false, "
-                          "\"CD\": false, \"Question\": [{\"name\": \"%s.\", \"type\": %d}]%s}",
-                          status, name, rrtype, answer != NULL ? answer : "");
-  mfd_test_web_serve (&net->server, key, 200, "application/dns-json", body);
+    answer = g_strdup_printf ("{\"name\": \"%s.\", \"type\": %d, \"TTL\": 300, \"data\": \"%s\"}",
+                              name, g_str_equal (type, "A") ? 1 : 28, address);
+  mfd_test_web_serve_doh (&net->server, name, type, status, FALSE, answer);
 }
 
 static void

@@ -141,18 +141,6 @@ usage_error (const char *lang,
 }
 
 static gboolean
-parse_port (const char *text,
-            guint16    *port)
-{
-  guint64 value;
-
-  if (!g_ascii_string_to_unsigned (text, 10, 1, G_MAXUINT16, &value, NULL))
-    return FALSE;
-  *port = (guint16) value;
-  return TRUE;
-}
-
-static gboolean
 parse_port_option_cb (const char  *option_name,
                       const char  *value,
                       gpointer     data,
@@ -160,7 +148,7 @@ parse_port_option_cb (const char  *option_name,
 {
   CheckOptions *o = data;
 
-  if (!parse_port (value, &o->port))
+  if (!mfd_target_parse_port (value, &o->port))
     {
       g_set_error_literal (error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE,
                            mfd_tr (o->help_lang, N_("--port takes a number from 1 to 65535.")));

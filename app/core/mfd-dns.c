@@ -1915,23 +1915,21 @@ judge_unanswered_zone (MfdDnsResolver *self,
       return;
 
     case PARENT_REFERS:
-      obs->outcome = MFD_OUTCOME_FAIL;
-      mfd_observation_set_cause (obs, "dns-lame-delegation");
       mfd_observation_set_fact (obs, "direct_dns", "works");
-      mfd_observation_set_detail (obs, N_("None of the name servers of {1} ({2}) answered authoritatively for {3}, "
-                                          "although the servers of the zone above answer from here and delegate {1} to them: "
-                                          "the delegation is lame."),
-                                  zone, ns_list, name, NULL);
+      mfd_observation_set_finding (obs, MFD_OUTCOME_FAIL, "dns-lame-delegation",
+                                   N_("None of the name servers of {1} ({2}) answered authoritatively for {3}, "
+                                      "although the servers of the zone above answer from here and delegate {1} to them: "
+                                      "the delegation is lame."),
+                                   zone, ns_list, name, NULL);
       return;
 
     case PARENT_ANSWERS:
-      obs->outcome = MFD_OUTCOME_FAIL;
-      mfd_observation_set_cause (obs, "dns-lame-delegation");
       mfd_observation_set_fact (obs, "direct_dns", "works");
-      mfd_observation_set_detail (obs, N_("None of the name servers of {1} ({2}) answered authoritatively for {3}. "
-                                          "The servers of the parent zone {4} answer from here, so DNS queries do get through, "
-                                          "but they do not delegate {1} to these servers."),
-                                  zone, ns_list, name, parent_zone, NULL);
+      mfd_observation_set_finding (obs, MFD_OUTCOME_FAIL, "dns-lame-delegation",
+                                   N_("None of the name servers of {1} ({2}) answered authoritatively for {3}. "
+                                      "The servers of the parent zone {4} answer from here, so DNS queries do get through, "
+                                      "but they do not delegate {1} to these servers."),
+                                   zone, ns_list, name, parent_zone, NULL);
       return;
 
     case PARENT_SILENT:
@@ -1959,13 +1957,12 @@ judge_unanswered_zone (MfdDnsResolver *self,
       return;
     }
 
-  obs->outcome = MFD_OUTCOME_FAIL;
-  mfd_observation_set_cause (obs, "dns-lame-delegation");
   mfd_observation_set_fact (obs, "caveat", "direct-dns-may-be-blocked");
-  mfd_observation_set_detail (obs, N_("None of the name servers of {1} ({2}) answered authoritatively for {3}. "
-                                      "Some networks block DNS queries to anything but their own resolver, "
-                                      "so compare with the public DNS check."),
-                              zone, ns_list, name, NULL);
+  mfd_observation_set_finding (obs, MFD_OUTCOME_FAIL, "dns-lame-delegation",
+                               N_("None of the name servers of {1} ({2}) answered authoritatively for {3}. "
+                                  "Some networks block DNS queries to anything but their own resolver, "
+                                  "so compare with the public DNS check."),
+                               zone, ns_list, name, NULL);
 }
 
 MfdObservation *

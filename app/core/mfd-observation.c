@@ -101,6 +101,27 @@ mfd_observation_set_detail (MfdObservation *self,
 }
 
 void
+mfd_observation_set_finding (MfdObservation *self,
+                             MfdOutcome      outcome,
+                             const char     *cause,
+                             const char     *msgid,
+                             ...)
+{
+  g_autoptr(GPtrArray) args = NULL;
+  va_list ap;
+
+  g_return_if_fail (self != NULL);
+
+  va_start (ap, msgid);
+  args = mfd_util_collect_args (ap);
+  va_end (ap);
+
+  self->outcome = outcome;
+  mfd_observation_set_cause (self, cause);
+  mfd_observation_set_detailv (self, msgid, (const char * const *) args->pdata);
+}
+
+void
 mfd_observation_set_reply (MfdObservation *self,
                            int             code,
                            const char     *text)

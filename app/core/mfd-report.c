@@ -504,19 +504,7 @@ add_finding_json (JsonBuilder  *builder,
 
   /* The fix, numbered as shown to people. */
   json_builder_set_member_name (builder, "steps");
-  json_builder_begin_array (builder);
-  for (guint i = 0; remedy != NULL && i < remedy->steps->len; i++)
-    {
-      MfdRemedyStep *step = g_ptr_array_index (remedy->steps, i);
-
-      json_builder_begin_object (builder);
-      json_builder_set_member_name (builder, "text");
-      json_builder_add_string_value (builder, step->text);
-      mfd_util_add_string_or_null (builder, "command", step->command);
-      mfd_util_add_string_or_null (builder, "eac_path", step->eac_path);
-      json_builder_end_object (builder);
-    }
-  json_builder_end_array (builder);
+  add_steps_json (builder, remedy != NULL ? remedy->steps : NULL);
 
   /* The evidence as indices into "observations", in order. */
   json_builder_set_member_name (builder, "evidence_observations");

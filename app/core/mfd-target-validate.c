@@ -19,9 +19,9 @@
 
 G_DEFINE_QUARK (mfd-target-error-quark, mfd_target_error)
 
-static gboolean
-parse_port (const char *text,
-            guint16    *port)
+gboolean
+mfd_target_parse_port (const char *text,
+                       guint16    *port)
 {
   guint64 value;
 
@@ -46,7 +46,7 @@ split_host_port (const char  *arg,
 
       if (close == NULL || close == arg + 1)
         return FALSE;
-      if (close[1] != '\0' && (close[1] != ':' || !parse_port (close + 2, port)))
+      if (close[1] != '\0' && (close[1] != ':' || !mfd_target_parse_port (close + 2, port)))
         return FALSE;
       *host = g_strndup (arg + 1, close - arg - 1);
       return TRUE;
@@ -55,7 +55,7 @@ split_host_port (const char  *arg,
   colon = strchr (arg, ':');
   if (colon != NULL && strchr (colon + 1, ':') == NULL)
     {
-      if (colon == arg || !parse_port (colon + 1, port))
+      if (colon == arg || !mfd_target_parse_port (colon + 1, port))
         return FALSE;
       *host = g_strndup (arg, colon - arg);
       return TRUE;

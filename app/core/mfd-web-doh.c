@@ -242,6 +242,137 @@ addresses_overlap (GPtrArray          *public_addresses,
   return FALSE;
 }
 
+/* The resolver could not be asked or did not answer in form. */
+static MfdObservation *
+public_failure_observation (DohCheck      *check,
+                            MfdWebFailure *failure)
+{
+  MfdObservation *observation = mfd_web_failure_to_observation (failure, MFD_STAGE_DNS_PUBLIC, check->host);
+
+  mfd_observation_set_fact (observation, "public-view", view_to_string (VIEW_UNKNOWN));
+  observation->ms = (g_get_monotonic_time () - check->started_us) / 1000;
+  return observation;
+}
+
+/* The name resolves here but public DNS does not give it: a split
+ * horizon whatever the record type. @no_address_msgid says it for the
+ * type asked. */
+static void
+conclude_split (MfdObservation *observation,
+                DohCheck       *check,
+                View            view,
+                const char     *local_text,
+                const char     *rcode,
+                const char     *no_address_msgid)
+{
+  switch (view)
+    {
+    case VIEW_NXDOMAIN:
+      mfd_observation_set_finding (observation, MFD_OUTCOME_FAIL, "dns-split-horizon",
+                                   N_("{1} resolves here ({2}) but does not exist on the public internet (NXDOMAIN), so EOP cannot find it."),
+                                   check->host, local_text, NULL);
+      break;
+    case VIEW_NO_ADDRESS:
+      mfd_observation_set_finding (observation, MFD_OUTCOME_FAIL, "dns-split-horizon", no_address_msgid,
+                                   check->host, local_text, NULL);
+      break;
+    case VIEW_RESOLVES:
+    case VIEW_SERVFAIL:
+    case VIEW_UNKNOWN:
+    default:
+      mfd_observation_set_finding (observation, MFD_OUTCOME_FAIL, "dns-split-horizon",
+                                   N_("{1} resolves here ({2}) but public resolvers fail to look it up ({3}), so EOP’s lookups fail too."),
+                                   check->host, local_text, rcode, NULL);
+      break;
+    }
+}
+
+/* The lookup here failed and the DNS step reports it; this only tells
+ * whether the internet agrees. */
+static void
+conclude_confirm (MfdObservation *observation,
+                  DohCheck       *check,
+                  View            view,
+                  const char     *public_text,
+                  const char     *rcode,
+                  const char     *no_address_msgid)
+{
+  switch (view)
+    {
+    case VIEW_RESOLVES:
+      mfd_observation_set_detail (observation,
+                                  N_("{1} resolves on the public internet ({2}) but not through this network’s resolver. EOP uses public DNS, so the lookup failure here is likely specific to this network."),
+                                  check->host, public_text, NULL);
+      break;
+    case VIEW_NXDOMAIN:
+      mfd_observation_set_detail (observation,
+                                  N_("Public DNS confirms it: {1} does not exist on the internet either (NXDOMAIN)."),
+                                  check->host, NULL);
+      break;
+    case VIEW_NO_ADDRESS:
+      mfd_observation_set_detail (observation, no_address_msgid, check->host, NULL);
+      break;
+    case VIEW_SERVFAIL:
+    case VIEW_UNKNOWN:
+    default:
+      mfd_observation_set_detail (observation,
+                                  N_("Public DNS confirms it: public resolvers fail to look up {1} too ({2})."),
+                                  check->host, rcode, NULL);
+      break;
+    }
+}
+
+/* Nothing here to compare with: public DNS's failures are the findings.
+ * FALSE for a view the caller describes itself. */
+static gboolean
+conclude_public_failure (MfdObservation *observation,
+                         DohCheck       *check,
+                         View            view,
+                         const char     *rcode)
+{
+  switch (view)
+    {
+    case VIEW_NXDOMAIN:
+      mfd_observation_set_finding (observation, MFD_OUTCOME_FAIL, "dns-nxdomain",
+                                   N_("{1} does not exist on the public internet (NXDOMAIN)."),
+                                   check->host, NULL);
+      return TRUE;
+    case VIEW_SERVFAIL:
+    case VIEW_UNKNOWN:
+      mfd_observation_set_finding (observation, MFD_OUTCOME_FAIL, "dns-servfail",
+                                   N_("Public resolvers fail to look up {1} ({2})."),
+                                   check->host, rcode, NULL);
+      return TRUE;
+    case VIEW_RESOLVES:
+    case VIEW_NO_ADDRESS:
+    default:
+      return FALSE;
+    }
+}
+
+/* The facts both kinds of lookup record. */
+static void
+set_public_facts (MfdWeb         *self,
+                  DohCheck       *check,
+                  MfdObservation *observation,
+                  View            view,
+                  const char     *rcode,
+                  const char     *public_text,
+                  const char     *local_text)
+{
+  g_autoptr(GUri) resolver = g_uri_parse (mfd_web_get_doh_url (self), SOUP_HTTP_URI_FLAGS, NULL);
+
+  mfd_observation_set_fact (observation, "public-view", view_to_string (view));
+  mfd_observation_set_fact (observation, "status", rcode);
+  if (*public_text != '\0')
+    mfd_observation_set_fact (observation, "answers", public_text);
+  if (*local_text != '\0')
+    mfd_observation_set_fact (observation, "local-answers", local_text);
+  if (resolver != NULL && g_uri_get_host (resolver) != NULL)
+    mfd_observation_set_fact (observation, "resolver", g_uri_get_host (resolver));
+  observation->ms = (g_get_monotonic_time () - check->started_us) / 1000;
+}
+
 static MfdObservation *
 doh_conclude (MfdWeb   *self,
               DohCheck *check)
@@ -250,7 +381,6 @@ doh_conclude (MfdWeb   *self,
   MfdWebDohAnswer *aaaa = &check->answers[1];
   g_autoptr(GPtrArray) addresses = g_ptr_array_new ();
   g_autoptr(MfdObservation) observation = NULL;
-  g_autoptr(GUri) resolver = NULL;
   g_auto(GStrv) local_addresses = NULL;
   g_autofree char *public_text = NULL;
   g_autofree char *local_text = NULL;
@@ -291,12 +421,7 @@ doh_conclude (MfdWeb   *self,
     view = VIEW_SERVFAIL;
 
   if (view == VIEW_UNKNOWN)
-    {
-      observation = mfd_web_failure_to_observation (failure, MFD_STAGE_DNS_PUBLIC, check->host);
-      mfd_observation_set_fact (observation, "public-view", view_to_string (view));
-      observation->ms = (g_get_monotonic_time () - check->started_us) / 1000;
-      return g_steal_pointer (&observation);
-    }
+    return public_failure_observation (check, failure);
 
   local = local_view (check->local);
   local_addresses = split_addresses (check->local ? mfd_observation_get_fact (check->local, "answers") : NULL);
@@ -309,122 +434,35 @@ doh_conclude (MfdWeb   *self,
 
   observation = mfd_observation_new (MFD_STAGE_DNS_PUBLIC, MFD_OUTCOME_OK, check->host, NULL, 0);
 
-  if (local == VIEW_RESOLVES)
+  if (local == VIEW_RESOLVES && view == VIEW_RESOLVES)
     {
-      switch (view)
-        {
-        case VIEW_RESOLVES:
-          if (overlap)
-            mfd_observation_set_detail (observation,
-                                        N_("Public DNS also resolves {1} ({2})."),
-                                        check->host, public_text, NULL);
-          else
-            {
-              observation->outcome = MFD_OUTCOME_WARNING;
-              mfd_observation_set_cause (observation, "dns-split-horizon");
-              mfd_observation_set_detail (observation,
-                                          N_("The public internet gets other addresses for {1} ({2}) than this network ({3}). EOP connects to the public ones, which the checks from here may not reach."),
-                                          check->host, public_text, local_text, NULL);
-            }
-          break;
-        case VIEW_NXDOMAIN:
-          observation->outcome = MFD_OUTCOME_FAIL;
-          mfd_observation_set_cause (observation, "dns-split-horizon");
-          mfd_observation_set_detail (observation,
-                                      N_("{1} resolves here ({2}) but does not exist on the public internet (NXDOMAIN), so EOP cannot find it."),
-                                      check->host, local_text, NULL);
-          break;
-        case VIEW_NO_ADDRESS:
-          observation->outcome = MFD_OUTCOME_FAIL;
-          mfd_observation_set_cause (observation, "dns-split-horizon");
-          mfd_observation_set_detail (observation,
-                                      N_("{1} resolves here ({2}) but has no address on the public internet, so EOP cannot find it."),
-                                      check->host, local_text, NULL);
-          break;
-        case VIEW_SERVFAIL:
-          observation->outcome = MFD_OUTCOME_FAIL;
-          mfd_observation_set_cause (observation, "dns-split-horizon");
-          mfd_observation_set_detail (observation,
-                                      N_("{1} resolves here ({2}) but public resolvers fail to look it up ({3}), so EOP’s lookups fail too."),
-                                      check->host, local_text, rcode, NULL);
-          break;
-        case VIEW_UNKNOWN:
-        default:
-          g_assert_not_reached ();
-        }
+      if (overlap)
+        mfd_observation_set_detail (observation,
+                                    N_("Public DNS also resolves {1} ({2})."),
+                                    check->host, public_text, NULL);
+      else
+        mfd_observation_set_finding (observation, MFD_OUTCOME_WARNING, "dns-split-horizon",
+                                     N_("The public internet gets other addresses for {1} ({2}) than this network ({3}). EOP connects to the public ones, which the checks from here may not reach."),
+                                     check->host, public_text, local_text, NULL);
     }
+  else if (local == VIEW_RESOLVES)
+    conclude_split (observation, check, view, local_text, rcode,
+                    N_("{1} resolves here ({2}) but has no address on the public internet, so EOP cannot find it."));
   else if (local != VIEW_UNKNOWN)
-    {
-      /* The local lookup already failed and is reported by the DNS step;
-       * this one only tells whether the internet agrees. */
-      switch (view)
-        {
-        case VIEW_RESOLVES:
-          mfd_observation_set_detail (observation,
-                                      N_("{1} resolves on the public internet ({2}) but not through this network’s resolver. EOP uses public DNS, so the lookup failure here is likely specific to this network."),
-                                      check->host, public_text, NULL);
-          break;
-        case VIEW_NXDOMAIN:
-          mfd_observation_set_detail (observation,
-                                      N_("Public DNS confirms it: {1} does not exist on the internet either (NXDOMAIN)."),
-                                      check->host, NULL);
-          break;
-        case VIEW_NO_ADDRESS:
-          mfd_observation_set_detail (observation,
-                                      N_("Public DNS confirms it: {1} has no address on the internet either."),
-                                      check->host, NULL);
-          break;
-        case VIEW_SERVFAIL:
-          mfd_observation_set_detail (observation,
-                                      N_("Public DNS confirms it: public resolvers fail to look up {1} too ({2})."),
-                                      check->host, rcode, NULL);
-          break;
-        case VIEW_UNKNOWN:
-        default:
-          g_assert_not_reached ();
-        }
-    }
+    conclude_confirm (observation, check, view, public_text, rcode,
+                      N_("Public DNS confirms it: {1} has no address on the internet either."));
+  else if (view == VIEW_RESOLVES)
+    mfd_observation_set_detail (observation,
+                                N_("Public DNS resolves {1} ({2})."),
+                                check->host, public_text, NULL);
+  else if (view == VIEW_NO_ADDRESS)
+    mfd_observation_set_finding (observation, MFD_OUTCOME_FAIL, "dns-no-address",
+                                 N_("{1} has no address on the public internet."),
+                                 check->host, NULL);
   else
-    {
-      switch (view)
-        {
-        case VIEW_RESOLVES:
-          mfd_observation_set_detail (observation,
-                                      N_("Public DNS resolves {1} ({2})."),
-                                      check->host, public_text, NULL);
-          break;
-        case VIEW_NXDOMAIN:
-          observation->outcome = MFD_OUTCOME_FAIL;
-          mfd_observation_set_cause (observation, "dns-nxdomain");
-          mfd_observation_set_detail (observation,
-                                      N_("{1} does not exist on the public internet (NXDOMAIN)."),
-                                      check->host, NULL);
-          break;
-        case VIEW_NO_ADDRESS:
-          observation->outcome = MFD_OUTCOME_FAIL;
-          mfd_observation_set_cause (observation, "dns-no-address");
-          mfd_observation_set_detail (observation,
-                                      N_("{1} has no address on the public internet."),
-                                      check->host, NULL);
-          break;
-        case VIEW_SERVFAIL:
-          observation->outcome = MFD_OUTCOME_FAIL;
-          mfd_observation_set_cause (observation, "dns-servfail");
-          mfd_observation_set_detail (observation,
-                                      N_("Public resolvers fail to look up {1} ({2})."),
-                                      check->host, rcode, NULL);
-          break;
-        case VIEW_UNKNOWN:
-        default:
-          g_assert_not_reached ();
-        }
-    }
+    conclude_public_failure (observation, check, view, rcode);
 
-  resolver = g_uri_parse (mfd_web_get_doh_url (self), SOUP_HTTP_URI_FLAGS, NULL);
-  mfd_observation_set_fact (observation, "public-view", view_to_string (view));
-  mfd_observation_set_fact (observation, "status", rcode);
-  if (*public_text != '\0')
-    mfd_observation_set_fact (observation, "answers", public_text);
+  set_public_facts (self, check, observation, view, rcode, public_text, local_text);
   if (min_ttl >= 0)
     {
       g_autofree char *ttl = g_strdup_printf ("%" G_GINT64_FORMAT, min_ttl);
@@ -432,11 +470,6 @@ doh_conclude (MfdWeb   *self,
       mfd_observation_set_fact (observation, "ttl", ttl);
     }
   mfd_observation_set_fact (observation, "ad", (a->failure == NULL && a->ad) ? "true" : "false");
-  if (*local_text != '\0')
-    mfd_observation_set_fact (observation, "local-answers", local_text);
-  if (resolver != NULL && g_uri_get_host (resolver) != NULL)
-    mfd_observation_set_fact (observation, "resolver", g_uri_get_host (resolver));
-  observation->ms = (g_get_monotonic_time () - check->started_us) / 1000;
 
   return g_steal_pointer (&observation);
 }
@@ -472,7 +505,6 @@ mx_conclude (MfdWeb   *self,
 {
   MfdWebDohAnswer *mx = &check->answers[0];
   g_autoptr(MfdObservation) observation = NULL;
-  g_autoptr(GUri) resolver = NULL;
   g_auto(GStrv) local_hosts = NULL;
   g_autofree char *public_text = NULL;
   g_autofree char *local_text = NULL;
@@ -482,12 +514,7 @@ mx_conclude (MfdWeb   *self,
   gboolean overlap = FALSE;
 
   if (mx->failure != NULL)
-    {
-      observation = mfd_web_failure_to_observation (mx->failure, MFD_STAGE_DNS_PUBLIC, check->host);
-      mfd_observation_set_fact (observation, "public-view", view_to_string (VIEW_UNKNOWN));
-      observation->ms = (g_get_monotonic_time () - check->started_us) / 1000;
-      return g_steal_pointer (&observation);
-    }
+    return public_failure_observation (check, mx->failure);
 
   if (mx->status == RCODE_NXDOMAIN)
     view = VIEW_NXDOMAIN;
@@ -515,150 +542,59 @@ mx_conclude (MfdWeb   *self,
   rcode = rcode_to_string (mx->status);
 
   observation = mfd_observation_new (MFD_STAGE_DNS_PUBLIC, MFD_OUTCOME_OK, check->host, NULL, 0);
-  if (local_view_ == VIEW_RESOLVES)
+  if (local_view_ == VIEW_RESOLVES && view == VIEW_RESOLVES)
     {
-      switch (view)
-        {
-        case VIEW_RESOLVES:
-          if (overlap)
-            mfd_observation_set_detail (observation, N_("Public DNS lists the same mail servers (MX) for {1} ({2})."),
-                                        check->host, public_text, NULL);
-          else
-            {
-              observation->outcome = MFD_OUTCOME_WARNING;
-              mfd_observation_set_cause (observation, "dns-split-horizon");
-              mfd_observation_set_detail (observation,
-                                          N_("Public DNS lists other mail servers (MX) for {1} ({2}) than this network ({3}). EOP delivers to the public ones, which the checks from here may not cover."),
-                                          check->host, public_text, local_text, NULL);
-            }
-          break;
-        case VIEW_NXDOMAIN:
-          observation->outcome = MFD_OUTCOME_FAIL;
-          mfd_observation_set_cause (observation, "dns-split-horizon");
-          mfd_observation_set_detail (observation,
-                                      N_("{1} resolves here ({2}) but does not exist on the public internet (NXDOMAIN), so EOP cannot find it."),
-                                      check->host, local_text, NULL);
-          break;
-        case VIEW_NO_ADDRESS:
-          observation->outcome = MFD_OUTCOME_FAIL;
-          mfd_observation_set_cause (observation, "dns-split-horizon");
-          mfd_observation_set_detail (observation,
-                                      N_("{1} has mail servers (MX) here ({2}) but none on the public internet, so EOP does not deliver to them."),
-                                      check->host, local_text, NULL);
-          break;
-        case VIEW_SERVFAIL:
-        case VIEW_UNKNOWN:
-        default:
-          observation->outcome = MFD_OUTCOME_FAIL;
-          mfd_observation_set_cause (observation, "dns-split-horizon");
-          mfd_observation_set_detail (observation,
-                                      N_("{1} resolves here ({2}) but public resolvers fail to look it up ({3}), so EOP’s lookups fail too."),
-                                      check->host, local_text, rcode, NULL);
-          break;
-        }
+      if (overlap)
+        mfd_observation_set_detail (observation, N_("Public DNS lists the same mail servers (MX) for {1} ({2})."),
+                                    check->host, public_text, NULL);
+      else
+        mfd_observation_set_finding (observation, MFD_OUTCOME_WARNING, "dns-split-horizon",
+                                     N_("Public DNS lists other mail servers (MX) for {1} ({2}) than this network ({3}). EOP delivers to the public ones, which the checks from here may not cover."),
+                                     check->host, public_text, local_text, NULL);
     }
+  else if (local_view_ == VIEW_RESOLVES)
+    conclude_split (observation, check, view, local_text, rcode,
+                    N_("{1} has mail servers (MX) here ({2}) but none on the public internet, so EOP does not deliver to them."));
   else if (local_view_ == VIEW_NO_ADDRESS && local->outcome != MFD_OUTCOME_FAIL)
     {
       /* No MX here: mail goes to the domain's own address. */
       switch (view)
         {
         case VIEW_RESOLVES:
-          observation->outcome = MFD_OUTCOME_WARNING;
-          mfd_observation_set_cause (observation, "dns-split-horizon");
-          mfd_observation_set_detail (observation,
-                                      N_("Public DNS lists mail servers (MX) for {1} ({2}) that this network’s resolver does not. EOP delivers to those, which the checks from here do not cover."),
-                                      check->host, public_text, NULL);
+          mfd_observation_set_finding (observation, MFD_OUTCOME_WARNING, "dns-split-horizon",
+                                       N_("Public DNS lists mail servers (MX) for {1} ({2}) that this network’s resolver does not. EOP delivers to those, which the checks from here do not cover."),
+                                       check->host, public_text, NULL);
           break;
         case VIEW_NO_ADDRESS:
           mfd_observation_set_detail (observation, N_("Public DNS has no MX record for {1} either."), check->host, NULL);
           break;
         case VIEW_NXDOMAIN:
-          observation->outcome = MFD_OUTCOME_FAIL;
-          mfd_observation_set_cause (observation, "dns-split-horizon");
-          mfd_observation_set_detail (observation,
-                                      N_("{1} exists here but not on the public internet (NXDOMAIN), so EOP cannot find it."),
-                                      check->host, NULL);
+          mfd_observation_set_finding (observation, MFD_OUTCOME_FAIL, "dns-split-horizon",
+                                       N_("{1} exists here but not on the public internet (NXDOMAIN), so EOP cannot find it."),
+                                       check->host, NULL);
           break;
         case VIEW_SERVFAIL:
         case VIEW_UNKNOWN:
         default:
-          observation->outcome = MFD_OUTCOME_FAIL;
-          mfd_observation_set_cause (observation, "dns-split-horizon");
-          mfd_observation_set_detail (observation,
-                                      N_("{1} exists here but public resolvers fail to look up its mail servers ({2}), so EOP’s lookups fail too."),
-                                      check->host, rcode, NULL);
+          mfd_observation_set_finding (observation, MFD_OUTCOME_FAIL, "dns-split-horizon",
+                                       N_("{1} exists here but public resolvers fail to look up its mail servers ({2}), so EOP’s lookups fail too."),
+                                       check->host, rcode, NULL);
           break;
         }
     }
   else if (local_view_ != VIEW_UNKNOWN)
-    {
-      /* The local lookup failed and the DNS step says so: does the
-       * internet agree? */
-      switch (view)
-        {
-        case VIEW_RESOLVES:
-          mfd_observation_set_detail (observation,
-                                      N_("{1} resolves on the public internet ({2}) but not through this network’s resolver. EOP uses public DNS, so the lookup failure here is likely specific to this network."),
-                                      check->host, public_text, NULL);
-          break;
-        case VIEW_NXDOMAIN:
-          mfd_observation_set_detail (observation,
-                                      N_("Public DNS confirms it: {1} does not exist on the internet either (NXDOMAIN)."),
-                                      check->host, NULL);
-          break;
-        case VIEW_NO_ADDRESS:
-          mfd_observation_set_detail (observation, N_("Public DNS has no MX record for {1} either."), check->host, NULL);
-          break;
-        case VIEW_SERVFAIL:
-        case VIEW_UNKNOWN:
-        default:
-          mfd_observation_set_detail (observation,
-                                      N_("Public DNS confirms it: public resolvers fail to look up {1} too ({2})."),
-                                      check->host, rcode, NULL);
-          break;
-        }
-    }
+    conclude_confirm (observation, check, view, public_text, rcode,
+                      N_("Public DNS has no MX record for {1} either."));
+  else if (view == VIEW_RESOLVES)
+    mfd_observation_set_detail (observation, N_("Public DNS lists mail servers (MX) for {1} ({2})."),
+                                check->host, public_text, NULL);
+  else if (view == VIEW_NO_ADDRESS)
+    mfd_observation_set_detail (observation, N_("Public DNS has no MX record for {1}."), check->host, NULL);
   else
-    {
-      switch (view)
-        {
-        case VIEW_RESOLVES:
-          mfd_observation_set_detail (observation, N_("Public DNS lists mail servers (MX) for {1} ({2})."),
-                                      check->host, public_text, NULL);
-          break;
-        case VIEW_NO_ADDRESS:
-          mfd_observation_set_detail (observation, N_("Public DNS has no MX record for {1}."), check->host, NULL);
-          break;
-        case VIEW_NXDOMAIN:
-          observation->outcome = MFD_OUTCOME_FAIL;
-          mfd_observation_set_cause (observation, "dns-nxdomain");
-          mfd_observation_set_detail (observation,
-                                      N_("{1} does not exist on the public internet (NXDOMAIN)."),
-                                      check->host, NULL);
-          break;
-        case VIEW_SERVFAIL:
-        case VIEW_UNKNOWN:
-        default:
-          observation->outcome = MFD_OUTCOME_FAIL;
-          mfd_observation_set_cause (observation, "dns-servfail");
-          mfd_observation_set_detail (observation,
-                                      N_("Public resolvers fail to look up {1} ({2})."),
-                                      check->host, rcode, NULL);
-          break;
-        }
-    }
+    conclude_public_failure (observation, check, view, rcode);
 
-  resolver = g_uri_parse (mfd_web_get_doh_url (self), SOUP_HTTP_URI_FLAGS, NULL);
   mfd_observation_set_fact (observation, "rrtype", "MX");
-  mfd_observation_set_fact (observation, "public-view", view_to_string (view));
-  mfd_observation_set_fact (observation, "status", rcode);
-  if (*public_text != '\0')
-    mfd_observation_set_fact (observation, "answers", public_text);
-  if (*local_text != '\0')
-    mfd_observation_set_fact (observation, "local-answers", local_text);
-  if (resolver != NULL && g_uri_get_host (resolver) != NULL)
-    mfd_observation_set_fact (observation, "resolver", g_uri_get_host (resolver));
-  observation->ms = (g_get_monotonic_time () - check->started_us) / 1000;
+  set_public_facts (self, check, observation, view, rcode, public_text, local_text);
   return g_steal_pointer (&observation);
 }
 

@@ -67,6 +67,12 @@ void             mfd_observation_set_detail  (MfdObservation       *self,
 void             mfd_observation_set_detailv (MfdObservation       *self,
                                               const char           *msgid,
                                               const char * const   *args);
+/* A finding in one call: @outcome, @cause and the detail that explains it. */
+void             mfd_observation_set_finding (MfdObservation       *self,
+                                              MfdOutcome            outcome,
+                                              const char           *cause,
+                                              const char           *msgid,
+                                              ...) G_GNUC_NULL_TERMINATED;
 void             mfd_observation_set_reply   (MfdObservation       *self,
                                               int                   code,
                                               const char           *text);

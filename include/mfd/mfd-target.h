@@ -180,6 +180,9 @@ char              **mfd_target_dup_run_settings   (MfdTarget      *self,
  * line's options, the preferences window and the connector editor show
  * the same messages. Each check returns NULL when @text is usable, or
  * why not, in @lang. */
+/* A TCP port from 1 to 65535, in decimal; FALSE leaves @port alone. */
+gboolean            mfd_target_parse_port         (const char     *text,
+                                                   guint16        *port);
 /* "HOST", "HOST:PORT", "[IPv6]:PORT", "[IPv6]" or a bare IPv6 address, one
  * host to check (not an address range); on success sets @host and @port
  * (0 when none given). */

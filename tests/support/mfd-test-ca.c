@@ -143,6 +143,22 @@ mfd_test_ca_issue_server (MfdTestCa  *ca,
 }
 
 void
+mfd_test_ca_write_bundle (const char *path,
+                          const char *pem_file,
+                          const char *pem)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *first = NULL;
+  g_autofree char *both = NULL;
+
+  g_file_get_contents (pem_file, &first, NULL, &error);
+  g_assert_no_error (error);
+  both = g_strconcat (first, pem, NULL);
+  g_file_set_contents (path, both, -1, &error);
+  g_assert_no_error (error);
+}
+
+void
 mfd_test_remove_tree (const char *path)
 {
   g_autoptr(GDir) dir = g_dir_open (path, 0, NULL);

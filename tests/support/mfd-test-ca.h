@@ -65,6 +65,13 @@ gnutls_x509_crt_t      mfd_test_cert_new     (const MfdTestCertSpec *spec,
 char                  *mfd_test_cert_to_pem  (gnutls_x509_crt_t      crt);
 char                  *mfd_test_key_to_pem   (gnutls_x509_privkey_t  key);
 
+/* Writes @path with the certificates of the file @pem_file and then @pem:
+ * one CA file for every TLS connection of a check (a lab's SMTP server
+ * and the test web services), as a face gives it. */
+void        mfd_test_ca_write_bundle    (const char *path,
+                                         const char *pem_file,
+                                         const char *pem);
+
 /* Removes @path and what is below it, without following symbolic links. */
 void        mfd_test_remove_tree        (const char *path);
 

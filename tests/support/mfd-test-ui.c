@@ -32,6 +32,67 @@ mfd_test_ui_init (int    *argc,
   return japanese;
 }
 
+gboolean
+mfd_test_ui_wait_until (MfdTestUiCondition condition,
+                        gpointer           data,
+                        guint              timeout_ms)
+{
+  gint64 deadline = g_get_monotonic_time () + timeout_ms * G_TIME_SPAN_MILLISECOND;
+
+  while (!condition (data))
+    {
+      if (g_get_monotonic_time () > deadline)
+        return FALSE;
+      g_main_context_iteration (NULL, FALSE);
+      if (!g_main_context_pending (NULL))
+        g_usleep (1000);
+    }
+  return TRUE;
+}
+
+typedef struct
+{
+  gboolean  done;
+  GError   *error;
+} Export;
+
+static void
+on_exported_cb (GObject      *source,
+                GAsyncResult *result,
+                gpointer      user_data)
+{
+  Export *export = user_data;
+
+  mfd_results_page_export_finish (MFD_RESULTS_PAGE (source), result, &export->error);
+  export->done = TRUE;
+}
+
+static gboolean
+export_done (gpointer data)
+{
+  return ((Export *) data)->done;
+}
+
+char *
+mfd_test_ui_export (MfdResultsPage  *page,
+                    const char      *path,
+                    MfdReportFormat  format,
+                    const char      *lang,
+                    guint            timeout_ms)
+{
+  g_autoptr(GFile) file = g_file_new_for_path (path);
+  g_autoptr(GError) error = NULL;
+  Export export = { FALSE, NULL };
+  char *contents = NULL;
+
+  mfd_results_page_export_async (page, file, format, lang, NULL, on_exported_cb, &export);
+  g_assert_true (mfd_test_ui_wait_until (export_done, &export, timeout_ms));
+  g_assert_no_error (export.error);
+  g_assert_true (g_file_get_contents (path, &contents, NULL, &error));
+  g_assert_no_error (error);
+  return contents;
+}
+
 void
 mfd_test_ui_iterate_until_idle (void)
 {

@@ -9,6 +9,8 @@
 
 #include <glib.h>
 
+#include "mfd-results-page.h"
+
 G_BEGIN_DECLS
 
 /* Runs the process in the language MFD_TEST_LANG asks for ("ja", else
@@ -16,6 +18,21 @@ G_BEGIN_DECLS
  * when the language is Japanese. */
 gboolean mfd_test_ui_init                (int    *argc,
                                           char ***argv);
+typedef gboolean (*MfdTestUiCondition) (gpointer data);
+
+/* Runs the main context until @condition holds (TRUE) or @timeout_ms
+ * have passed (FALSE), without spinning the CPU while nothing is pending. */
+gboolean mfd_test_ui_wait_until          (MfdTestUiCondition  condition,
+                                          gpointer            data,
+                                          guint               timeout_ms);
+/* What Export… on @page writes to @path in @format and @lang (NULL: the
+ * preferences' report language), waited for up to @timeout_ms; asserts
+ * that it succeeded and returns the file's contents. */
+char    *mfd_test_ui_export              (MfdResultsPage     *page,
+                                          const char         *path,
+                                          MfdReportFormat     format,
+                                          const char         *lang,
+                                          guint               timeout_ms);
 /* Dispatches what is pending, at most a bounded number of times. */
 void     mfd_test_ui_iterate_until_idle  (void);
 

@@ -178,3 +178,23 @@ mfd_test_web_hits (MfdTestWeb *web,
 {
   return GPOINTER_TO_UINT (g_hash_table_lookup (web->hits, key));
 }
+
+void
+mfd_test_web_serve_doh (MfdTestWeb *web,
+                        const char *name,
+                        const char *type,
+                        int         status,
+                        gboolean    ad,
+                        const char *answers)
+{
+  g_autofree char *key = g_strdup_printf ("/resolve?%s&%s", name, type);
+  g_autofree char *body = NULL;
+  int number = g_str_equal (type, "A") ? 1 : g_str_equal (type, "MX") ? 15 : 28;
+
+  g_assert_true (g_str_equal (type, "A") || g_str_equal (type, "MX") || g_str_equal (type, "AAAA"));
+  body = g_strdup_printf ("{\"Status\": %d, \"TC\": false, \"RD\": true, \"RA\": true, \"AD\": %s, "
+                          "\"CD\": false, \"Question\": [{\"name\": \"%s.\", \"type\": %d}]%s%s%s}",
+                          status, ad ? "true" : "false", name, number,
+                          answers ? ", \"Answer\": [" : "", answers ? answers : "", answers ? "]" : "");
+  mfd_test_web_serve (web, key, 200, "application/dns-json", body);
+}

@@ -54,5 +54,14 @@ void          mfd_test_web_route    (MfdTestWeb   *web,
                                      MfdTestRoute *route);
 guint         mfd_test_web_hits     (MfdTestWeb *web,
                                      const char *key);
+/* Answers "/resolve?@name&@type" with DNS JSON in the shape public
+ * resolvers use (@type "A", "MX" or "AAAA"); @answers is the inside of the
+ * "Answer" array, NULL for none. */
+void          mfd_test_web_serve_doh (MfdTestWeb *web,
+                                      const char *name,
+                                      const char *type,
+                                      int         status,
+                                      gboolean    ad,
+                                      const char *answers);
 
 G_END_DECLS

@@ -121,6 +121,28 @@ wait_for_results (MfdWindow *window)
   wait_ms (500);
 }
 
+/* A practice run of @scenario through to its built results page; FALSE
+ * (said on stderr) when it did not get there. */
+static gboolean
+practice_to_results (MfdWindow      *window,
+                     MfdLabScenario  scenario)
+{
+  g_autoptr(GError) error = NULL;
+
+  if (!mfd_window_start_practice (window, scenario, &error))
+    {
+      g_printerr ("%s\n", error->message);
+      return FALSE;
+    }
+  if (!wait_for_page (window, "results", 60000))
+    {
+      g_printerr ("The checks did not finish\n");
+      return FALSE;
+    }
+  wait_for_results (window);
+  return TRUE;
+}
+
 static void
 shoot (MfdWindow  *window,
        const char *dir,
@@ -216,17 +238,8 @@ main (int   argc,
   shoot (window, dir, "checks", suffix);
   gtk_widget_activate_action (GTK_WIDGET (window), "win.back", NULL);
 
-  if (!mfd_window_start_practice (window, MFD_LAB_REFUSE, &error))
-    {
-      g_printerr ("%s\n", error->message);
-      return 1;
-    }
-  if (!wait_for_page (window, "results", 60000))
-    {
-      g_printerr ("The checks did not finish\n");
-      return 1;
-    }
-  wait_for_results (window);
+  if (!practice_to_results (window, MFD_LAB_REFUSE))
+    return 1;
   shoot (window, dir, "results", suffix);
   scroll_to_end (mfd_window_get_page (window, "results"));
   shoot (window, dir, "results-end", suffix);
@@ -234,17 +247,8 @@ main (int   argc,
   /* A certificate finding: the chain as the server presented it, with the
    * thumbprints Exchange and Windows show. */
   gtk_widget_activate_action (GTK_WIDGET (window), "win.back", NULL);
-  if (!mfd_window_start_practice (window, MFD_LAB_CERT_EXPIRED, &error))
-    {
-      g_printerr ("%s\n", error->message);
-      return 1;
-    }
-  if (!wait_for_page (window, "results", 60000))
-    {
-      g_printerr ("The checks did not finish\n");
-      return 1;
-    }
-  wait_for_results (window);
+  if (!practice_to_results (window, MFD_LAB_CERT_EXPIRED))
+    return 1;
   expand_rows (mfd_window_get_page (window, "results"), _("Certificate the server presented"));
   shoot (window, dir, "results-cert", suffix);
   /* A help-desk network that resolves no public name and lets nothing out

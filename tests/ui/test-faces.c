@@ -41,52 +41,10 @@ typedef struct
   MfdWindow *window;
 } Fixture;
 
-typedef struct
-{
-  gboolean  done;
-  GError   *error;
-} ExportData;
-
-typedef gboolean (*Condition) (gpointer data);
-
-static gboolean
-wait_until (Condition condition,
-            gpointer  data)
-{
-  gint64 deadline = g_get_monotonic_time () + WAIT_MS * G_TIME_SPAN_MILLISECOND;
-
-  while (!condition (data))
-    {
-      if (g_get_monotonic_time () > deadline)
-        return FALSE;
-      g_main_context_iteration (NULL, FALSE);
-      if (!g_main_context_pending (NULL))
-        g_usleep (1000);
-    }
-  return TRUE;
-}
-
 static gboolean
 on_page_results (gpointer data)
 {
   return g_strcmp0 (mfd_window_get_page_name (data), "results") == 0;
-}
-
-static gboolean
-export_done (gpointer data)
-{
-  return ((ExportData *) data)->done;
-}
-
-static void
-on_exported_cb (GObject      *source,
-                GAsyncResult *result,
-                gpointer      user_data)
-{
-  ExportData *export = user_data;
-
-  mfd_results_page_export_finish (MFD_RESULTS_PAGE (source), result, &export->error);
-  export->done = TRUE;
 }
 
 static void
@@ -242,27 +200,21 @@ check_in_window (Fixture        *fixture,
   g_autofree char *name = g_strdup_printf ("%s-%s.json", mfd_lab_scenario_get_id (scenario),
                                            mfd_text_get_process_lang ());
   g_autofree char *path = g_build_filename (test_dir, name, NULL);
-  g_autoptr(GFile) file = g_file_new_for_path (path);
   g_autofree char *contents = NULL;
   MfdResultsPage *page = MFD_RESULTS_PAGE (mfd_window_get_page (fixture->window, "results"));
-  ExportData export = { FALSE, NULL };
   MfdTargetHost *host;
 
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (fixture->window), "win.show-page", "s", "practice"));
   g_assert_true (mfd_window_start_practice (fixture->window, scenario, &error));
   g_assert_no_error (error);
-  g_assert_true (wait_until (on_page_results, fixture->window));
+  g_assert_true (mfd_test_ui_wait_until (on_page_results, fixture->window, WAIT_MS));
 
   host = g_ptr_array_index (mfd_target_get_smart_hosts (mfd_diagnosis_get_target (mfd_results_page_get_diagnosis (page))), 0);
   *port = host->port;
 
   /* What the Export button writes, in the report language of the
    * preferences (the window's, out of the box). */
-  mfd_results_page_export_async (page, file, MFD_REPORT_JSON, NULL, NULL, on_exported_cb, &export);
-  g_assert_true (wait_until (export_done, &export));
-  g_assert_no_error (export.error);
-  g_file_get_contents (path, &contents, NULL, &error);
-  g_assert_no_error (error);
+  contents = mfd_test_ui_export (page, path, MFD_REPORT_JSON, NULL, WAIT_MS);
   mfd_test_json_assert_valid (contents);
   return parse (contents);
 }

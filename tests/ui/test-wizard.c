@@ -28,30 +28,11 @@
 /* Generous: the practice timeouts are 3 s and the machine is shared. */
 #define WAIT_MS 30000
 
-typedef gboolean (*Condition) (gpointer data);
-
 typedef struct
 {
   MfdWindow *window;
   char      *dir;
 } Fixture;
-
-static gboolean
-wait_until (Condition condition,
-            gpointer  data)
-{
-  gint64 deadline = g_get_monotonic_time () + WAIT_MS * G_TIME_SPAN_MILLISECOND;
-
-  while (!condition (data))
-    {
-      if (g_get_monotonic_time () > deadline)
-        return FALSE;
-      g_main_context_iteration (NULL, FALSE);
-      if (!g_main_context_pending (NULL))
-        g_usleep (1000);
-    }
-  return TRUE;
-}
 
 static gboolean
 on_page_results (gpointer data)
@@ -173,7 +154,7 @@ test_practice_flow (Fixture       *fixture,
   g_assert_true (mfd_window_is_practising (fixture->window));
   g_assert_cmpstr (mfd_window_get_page_name (fixture->window), ==, "checks");
 
-  g_assert_true (wait_until (on_page_results, fixture->window));
+  g_assert_true (mfd_test_ui_wait_until (on_page_results, fixture->window, WAIT_MS));
   g_assert_cmpuint (mfd_checks_page_get_n_groups (checks_page (fixture)), >, 0);
   g_assert_cmpuint (mfd_checks_page_get_n_done (checks_page (fixture)), ==,
                     mfd_checks_page_get_n_groups (checks_page (fixture)));
@@ -186,7 +167,7 @@ test_practice_flow (Fixture       *fixture,
    * Back then leaves them in one step. */
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (results_page (fixture)), "results.recheck", NULL));
   g_assert_cmpstr (mfd_window_get_page_name (fixture->window), ==, "checks");
-  g_assert_true (wait_until (on_page_results, fixture->window));
+  g_assert_true (mfd_test_ui_wait_until (on_page_results, fixture->window, WAIT_MS));
   assert_finding (fixture, "4.4.316", "tcp-refused");
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (fixture->window), "win.back", NULL));
   g_assert_cmpstr (mfd_window_get_page_name (fixture->window), ==, "practice");
@@ -215,13 +196,13 @@ test_cancel (Fixture       *fixture,
   /* The silent server accepts and never greets: the checks wait. */
   g_assert_true (mfd_window_start_practice (fixture->window, MFD_LAB_SILENT, &error));
   g_assert_no_error (error);
-  g_assert_true (wait_until (on_checks_started, page));
+  g_assert_true (mfd_test_ui_wait_until (on_checks_started, page, WAIT_MS));
   g_assert_true (mfd_checks_page_is_running (page));
 
   /* Escape = win.back: cancels and returns to where we came from. */
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (fixture->window), "win.back", NULL));
   g_assert_cmpstr (mfd_window_get_page_name (fixture->window), ==, "practice");
-  g_assert_true (wait_until ((Condition) mfd_checks_page_was_cancelled, page));
+  g_assert_true (mfd_test_ui_wait_until ((MfdTestUiCondition) mfd_checks_page_was_cancelled, page, WAIT_MS));
   g_assert_false (mfd_checks_page_is_running (page));
 
   /* Nothing moves on to the results after a cancel. */
@@ -261,7 +242,7 @@ test_ndr_flow (Fixture       *fixture,
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (fixture->window), "win.show-page", "s", "ndr"));
   text = g_strdup_printf (ndr_template, mfd_lab_get_smtp_port (lab));
   mfd_ndr_page_set_text (page, text);
-  g_assert_true (wait_until (ndr_parsed, page));
+  g_assert_true (mfd_test_ui_wait_until (ndr_parsed, page, WAIT_MS));
 
   entry = mfd_ndr_page_get_selected_entry (page);
   g_assert_cmpstr (entry->status, ==, "4.4.317");
@@ -294,7 +275,7 @@ test_ndr_flow (Fixture       *fixture,
 
   mfd_ndr_page_run_checks (page);
   g_assert_cmpstr (mfd_window_get_page_name (fixture->window), ==, "checks");
-  g_assert_true (wait_until (on_page_results, fixture->window));
+  g_assert_true (mfd_test_ui_wait_until (on_page_results, fixture->window, WAIT_MS));
   assert_finding (fixture, "4.4.317", "greeting-rejected");
 
   /* Back from the results returns to the NDR, not to the finished checks. */
@@ -338,9 +319,9 @@ test_vantage_banner (Fixture       *fixture,
                           "[TYAPR01FT012.eop-APC01.prod.protection.outlook.com 2026-03-04T01:02:03.456Z 08DD5A1B2C3D4E5F]\n",
                           mfd_lab_get_smtp_port (lab));
   mfd_ndr_page_set_text (page, text);
-  g_assert_true (wait_until (ndr_parsed, page));
+  g_assert_true (mfd_test_ui_wait_until (ndr_parsed, page, WAIT_MS));
   mfd_ndr_page_run_checks (page);
-  g_assert_true (wait_until (on_page_results, fixture->window));
+  g_assert_true (mfd_test_ui_wait_until (on_page_results, fixture->window, WAIT_MS));
 
   results = results_page (fixture);
   g_assert_true (mfd_results_page_has_vantage_banner (results));
@@ -434,13 +415,13 @@ test_ndr_several (Fixture       *fixture,
 
   /* Text without a delivery error says so, and offers nothing to check. */
   mfd_ndr_page_set_text (page, "Hello, the printer on the third floor is out of toner.");
-  g_assert_true (wait_until (ndr_error_shown, page));
+  g_assert_true (mfd_test_ui_wait_until (ndr_error_shown, page, WAIT_MS));
   g_assert_null (mfd_ndr_page_get_selected_entry (page));
 
   /* A delay notice without a code is said to be one, not "nothing found". */
   mfd_ndr_page_set_text (page, "Delivery is delayed to these recipients or groups:\n\nuser@contoso.test\n\n"
                                "This message hasn't been delivered yet. Delivery will continue to be attempted.\n");
-  g_assert_true (wait_until (ndr_delay_shown, page));
+  g_assert_true (mfd_test_ui_wait_until (ndr_delay_shown, page, WAIT_MS));
   g_assert_null (mfd_ndr_page_get_selected_entry (page));
   if (g_strcmp0 (mfd_text_get_process_lang (), "ja") == 0)
     g_assert_nonnull (strstr (mfd_ndr_page_get_card_text (page, "error"), "配信遅延の通知"));
@@ -454,7 +435,7 @@ test_ndr_several (Fixture       *fixture,
                          "450 4.4.315 Connection timed out [Message=Socket error code 10060] "
                          "[LastAttemptedServerName=mail2.contoso.test] [LastAttemptedIP=192.0.2.26:25] "
                          "[TYAPR01FT012.eop-APC01.prod.protection.outlook.com 2026-03-04T02:02:03.456Z 08DD5A1B2C3D4E60]\n");
-  g_assert_true (wait_until (ndr_parsed, page));
+  g_assert_true (mfd_test_ui_wait_until (ndr_parsed, page, WAIT_MS));
   g_assert_null (mfd_ndr_page_get_card_text (page, "error"));
   g_assert_cmpuint (mfd_ndr_page_get_result (page)->entries->len, ==, 2);
 
@@ -484,7 +465,7 @@ test_ndr_multi_recipient (Fixture       *fixture,
   g_assert_true (g_file_get_contents (path, &text, NULL, NULL));
   mfd_window_show_page (fixture->window, "ndr");
   mfd_ndr_page_set_text (page, text);
-  g_assert_true (wait_until (ndr_parsed, page));
+  g_assert_true (mfd_test_ui_wait_until (ndr_parsed, page, WAIT_MS));
 
   result = mfd_ndr_page_get_result (page);
   g_assert_cmpuint (result->entries->len, ==, 3);
@@ -518,7 +499,7 @@ test_ndr_multi_recipient (Fixture       *fixture,
 
   /* A single error needs no list. */
   mfd_ndr_page_set_text (page, "450 4.4.316 Connection refused [LastAttemptedServerName=mail.contoso.test]\n");
-  g_assert_true (wait_until (one_entry_parsed, page));
+  g_assert_true (mfd_test_ui_wait_until (one_entry_parsed, page, WAIT_MS));
   g_strfreev (rows);
   rows = mfd_ndr_page_get_entry_list (page);
   g_assert_cmpuint (g_strv_length (rows), ==, 0);
@@ -537,7 +518,7 @@ test_ndr_open_eml (Fixture       *fixture,
 
   mfd_window_open_file (fixture->window, file);
   g_assert_cmpstr (mfd_window_get_page_name (fixture->window), ==, "ndr");
-  g_assert_true (wait_until (ndr_parsed, page));
+  g_assert_true (mfd_test_ui_wait_until (ndr_parsed, page, WAIT_MS));
 
   entry = mfd_ndr_page_get_selected_entry (page);
   g_assert_cmpstr (entry->status, ==, "4.7.320");
@@ -599,7 +580,7 @@ test_import_and_edit (Fixture       *fixture,
   g_assert_cmpuint (mfd_connectors_page_get_n_visible (page), ==, 0);
 
   mfd_connectors_page_import_file (page, file);
-  g_assert_true (wait_until (two_connectors, page));
+  g_assert_true (mfd_test_ui_wait_until (two_connectors, page, WAIT_MS));
 
   connector = mfd_connector_store_find (store, "Outbound to Contoso");
   g_assert_nonnull (connector);
@@ -612,7 +593,7 @@ test_import_and_edit (Fixture       *fixture,
   g_assert_cmpuint (mfd_connectors_page_get_n_visible (page), ==, 2);
 
   /* The list was saved where the store lives. */
-  g_assert_true (wait_until (saved, page));
+  g_assert_true (mfd_test_ui_wait_until (saved, page, WAIT_MS));
   reread = mfd_connector_store_new (g_getenv ("MFD_CONNECTORS_FILE"));
   g_assert_true (mfd_connector_store_load (reread, &error));
   g_assert_no_error (error);
@@ -678,7 +659,7 @@ test_import_and_edit (Fixture       *fixture,
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (page), "connectors.remove", "s", "Partner Fabrikam"));
   g_assert_cmpuint (mfd_connectors_page_get_n_visible (page), ==, 3);
   g_assert_null (mfd_connector_store_find (store, "Partner Fabrikam"));
-  g_assert_true (wait_until (saved, page));
+  g_assert_true (mfd_test_ui_wait_until (saved, page, WAIT_MS));
 }
 
 /* Not 127.0.0.1: a mail server on the host often listens there. Only a
@@ -727,7 +708,7 @@ test_connector_flow (Fixture       *fixture,
 
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (fixture->window), "win.show-page", "s", "connectors"));
   mfd_connectors_page_import_file (page, file);
-  g_assert_true (wait_until (two_connectors, page));
+  g_assert_true (mfd_test_ui_wait_until (two_connectors, page, WAIT_MS));
   connector = mfd_connector_store_find (mfd_window_get_connector_store (fixture->window), "Outbound to Contoso");
   g_assert_nonnull (connector);
 
@@ -743,7 +724,7 @@ test_connector_flow (Fixture       *fixture,
   g_assert_cmpstr (adw_message_dialog_get_heading (ADW_MESSAGE_DIALOG (dialog)), ==, "Outbound to Contoso");
   adw_message_dialog_response (ADW_MESSAGE_DIALOG (dialog), "run");
   g_assert_cmpstr (mfd_window_get_page_name (fixture->window), ==, "checks");
-  g_assert_true (wait_until (on_page_results, fixture->window));
+  g_assert_true (mfd_test_ui_wait_until (on_page_results, fixture->window, WAIT_MS));
   assert_finding (fixture, "4.4.316", "tcp-refused");
   g_assert_cmpstr (mfd_target_get_connector_name (mfd_diagnosis_get_target (mfd_results_page_get_diagnosis (results_page (fixture)))),
                    ==, "Outbound to Contoso");
@@ -764,34 +745,11 @@ test_connector_flow (Fixture       *fixture,
 
   /* A re-check replaces the entry for the same connector: no duplicates. */
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (results_page (fixture)), "results.recheck", NULL));
-  g_assert_true (wait_until (on_page_results, fixture->window));
+  g_assert_true (mfd_test_ui_wait_until (on_page_results, fixture->window, WAIT_MS));
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (results_page (fixture)), "results.recheck", NULL));
-  g_assert_true (wait_until (on_page_results, fixture->window));
+  g_assert_true (mfd_test_ui_wait_until (on_page_results, fixture->window, WAIT_MS));
   mfd_window_show_page (fixture->window, "start");
   g_assert_cmpuint (mfd_start_page_get_n_recent (start), ==, 1);
-}
-
-typedef struct
-{
-  gboolean done;
-  GError  *error;
-} ExportData;
-
-static void
-on_exported_cb (GObject      *source,
-                GAsyncResult *result,
-                gpointer      user_data)
-{
-  ExportData *export = user_data;
-
-  mfd_results_page_export_finish (MFD_RESULTS_PAGE (source), result, &export->error);
-  export->done = TRUE;
-}
-
-static gboolean
-export_done (gpointer data)
-{
-  return ((ExportData *) data)->done;
 }
 
 static void
@@ -802,15 +760,8 @@ export_report (Fixture         *fixture,
                char           **contents)
 {
   g_autofree char *path = g_build_filename (fixture->dir, name, NULL);
-  g_autoptr(GFile) file = g_file_new_for_path (path);
-  g_autoptr(GError) error = NULL;
-  ExportData export = { FALSE, NULL };
 
-  mfd_results_page_export_async (results_page (fixture), file, format, lang, NULL, on_exported_cb, &export);
-  g_assert_true (wait_until (export_done, &export));
-  g_assert_no_error (export.error);
-  g_assert_true (g_file_get_contents (path, contents, NULL, &error));
-  g_assert_no_error (error);
+  *contents = mfd_test_ui_export (results_page (fixture), path, format, lang, WAIT_MS);
 }
 
 static void
@@ -829,7 +780,7 @@ test_export (Fixture       *fixture,
 
   mfd_window_show_page (fixture->window, "practice");
   g_assert_true (mfd_window_start_practice (fixture->window, MFD_LAB_REFUSE, &error));
-  g_assert_true (wait_until (on_page_results, fixture->window));
+  g_assert_true (mfd_test_ui_wait_until (on_page_results, fixture->window, WAIT_MS));
 
   export_report (fixture, "report.json", MFD_REPORT_JSON, NULL, &json);
   mfd_test_json_assert_valid (json);
@@ -867,7 +818,7 @@ test_healthy (Fixture       *fixture,
 
   mfd_window_show_page (fixture->window, "practice");
   g_assert_true (mfd_window_start_practice (fixture->window, MFD_LAB_HEALTHY, &error));
-  g_assert_true (wait_until (on_page_results, fixture->window));
+  g_assert_true (mfd_test_ui_wait_until (on_page_results, fixture->window, WAIT_MS));
 
   g_assert_cmpint (mfd_diagnosis_get_verdict (mfd_results_page_get_diagnosis (page)), ==, MFD_VERDICT_OK);
   g_assert_cmpuint (mfd_results_page_get_n_findings (page), ==, 0);
@@ -911,8 +862,8 @@ test_placeholders (Fixture       *fixture,
 
   mfd_window_show_page (fixture->window, "practice");
   g_assert_true (mfd_window_start_practice (fixture->window, MFD_LAB_REFUSE, &error));
-  g_assert_true (wait_until (on_page_results, fixture->window));
-  g_assert_true (wait_until (results_built, page));
+  g_assert_true (mfd_test_ui_wait_until (on_page_results, fixture->window, WAIT_MS));
+  g_assert_true (mfd_test_ui_wait_until (results_built, page, WAIT_MS));
 
   /* The practice connector has no recipient domain: that is asked, and the
    * commands that need it are marked. */
@@ -959,7 +910,7 @@ test_placeholders (Fixture       *fixture,
 
   /* Remembered for the connector: a new run has them filled at once. */
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (page), "results.recheck", NULL));
-  g_assert_true (wait_until (on_page_results, fixture->window));
+  g_assert_true (mfd_test_ui_wait_until (on_page_results, fixture->window, WAIT_MS));
   g_assert_cmpstr (gtk_editable_get_text (mfd_results_page_get_fill_entry (page, MFD_REMEDY_FILL_DOMAIN)), ==, "contoso.test");
   g_assert_cmpstr (mfd_results_page_get_command (page, 0, find_command (page, "Set-AcceptedDomain")), ==,
                    "Set-AcceptedDomain -Identity contoso.test -DomainType Authoritative");
@@ -980,8 +931,8 @@ test_certificate (Fixture       *fixture,
 
   mfd_window_show_page (fixture->window, "practice");
   g_assert_true (mfd_window_start_practice (fixture->window, MFD_LAB_CERT_EXPIRED, &error));
-  g_assert_true (wait_until (on_page_results, fixture->window));
-  g_assert_true (wait_until (results_built, page));
+  g_assert_true (mfd_test_ui_wait_until (on_page_results, fixture->window, WAIT_MS));
+  g_assert_true (mfd_test_ui_wait_until (results_built, page, WAIT_MS));
 
   diagnosis = mfd_results_page_get_diagnosis (page);
   finding = mfd_diagnosis_get_findings (diagnosis)->pdata[0];
@@ -1023,9 +974,9 @@ test_run_facts (Fixture       *fixture,
    * progress: one host, whatever rows its name and address have. */
   mfd_window_show_page (fixture->window, "practice");
   g_assert_true (mfd_window_start_practice (fixture->window, MFD_LAB_SILENT, &error));
-  g_assert_true (wait_until (on_checks_started, checks));
+  g_assert_true (mfd_test_ui_wait_until (on_checks_started, checks, WAIT_MS));
   g_assert_cmpstr (mfd_checks_page_get_progress_text (checks), ==, one_host);
-  g_assert_true (wait_until (on_page_results, fixture->window));
+  g_assert_true (mfd_test_ui_wait_until (on_page_results, fixture->window, WAIT_MS));
 
   g_assert_nonnull (strstr (mfd_results_page_get_checked_text (page), today));
   settings = mfd_results_page_get_settings_text (page);
@@ -1067,7 +1018,7 @@ test_toasts (Fixture       *fixture,
 
   mfd_window_show_page (fixture->window, "practice");
   g_assert_true (mfd_window_start_practice (fixture->window, MFD_LAB_REFUSE, &error));
-  g_assert_true (wait_until (on_page_results, fixture->window));
+  g_assert_true (mfd_test_ui_wait_until (on_page_results, fixture->window, WAIT_MS));
 
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (page), "results.remind", NULL));
   g_assert_cmpuint (mfd_window_get_n_toasts (fixture->window), ==, 1);
@@ -1079,7 +1030,7 @@ test_toasts (Fixture       *fixture,
   mfd_window_show_page (fixture->window, "results");
   mfd_results_page_copy_command (page, 0, find_command (page, "Set-OutboundConnector"));
   g_assert_cmpuint (mfd_window_get_n_toasts (fixture->window), ==, 1);
-  g_assert_true (wait_until (no_toasts, fixture->window));
+  g_assert_true (mfd_test_ui_wait_until (no_toasts, fixture->window, WAIT_MS));
 }
 
 static gboolean
@@ -1165,8 +1116,8 @@ test_keyboard (Fixture       *fixture,
   /* The results page and the checks page keep Tab for what acts. */
   mfd_window_show_page (fixture->window, "practice");
   g_assert_true (mfd_window_start_practice (fixture->window, MFD_LAB_REFUSE, &error));
-  g_assert_true (wait_until (on_page_results, fixture->window));
-  g_assert_true (wait_until (results_built, results_page (fixture)));
+  g_assert_true (mfd_test_ui_wait_until (on_page_results, fixture->window, WAIT_MS));
+  g_assert_true (mfd_test_ui_wait_until (results_built, results_page (fixture), WAIT_MS));
   g_assert_cmpuint (count_focusable_readonly_rows (GTK_WIDGET (results_page (fixture))), ==, 0);
   g_assert_cmpuint (count_focusable_readonly_rows (GTK_WIDGET (checks_page (fixture))), ==, 0);
   g_assert_cmpuint (count_focusable_readonly_rows (ndr), ==, 0);
@@ -1280,8 +1231,8 @@ test_command_wrap (Fixture       *fixture,
   gtk_window_set_default_size (GTK_WINDOW (fixture->window), 360, 700);
   mfd_window_show_page (fixture->window, "practice");
   g_assert_true (mfd_window_start_practice (fixture->window, MFD_LAB_REFUSE, &error));
-  g_assert_true (wait_until (on_page_results, fixture->window));
-  g_assert_true (wait_until (results_built, results_page (fixture)));
+  g_assert_true (mfd_test_ui_wait_until (on_page_results, fixture->window, WAIT_MS));
+  g_assert_true (mfd_test_ui_wait_until (results_built, results_page (fixture), WAIT_MS));
   mfd_test_ui_iterate_until_idle ();
 
   assert_wraps_between_words (GTK_WIDGET (results_page (fixture)), &n_wrapped);
