@@ -1025,7 +1025,7 @@ test_toasts (Fixture       *fixture,
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (fixture->window), "win.back", NULL));
   /* Gone soon after the page changed (not at once: a toast still sliding
    * in is left to settle, see TOAST_SETTLE_MS). */
-  g_assert_true (wait_until (no_toasts, fixture->window));
+  g_assert_true (mfd_test_ui_wait_until (no_toasts, fixture->window, WAIT_MS));
 
   mfd_window_show_page (fixture->window, "results");
   mfd_results_page_copy_command (page, 0, find_command (page, "Set-OutboundConnector"));
