@@ -114,6 +114,10 @@ on_row_changed_cb (AdwEntryRow          *row,
     show_reason (row, mfd_target_check_dns_server (text, NULL));
   else if (row == self->ca_file)
     show_reason (row, mfd_target_check_ca_file (text, NULL));
+  else if (row == self->control_smtp)
+    show_reason (row, mfd_target_check_control_smtp (text, NULL));
+  else if (row == self->control_name)
+    show_reason (row, mfd_target_check_mx_domain (text, NULL));
   else
     show_reason (row, mfd_target_check_url (text, NULL));
 }
@@ -282,7 +286,8 @@ static void
 bind_settings (MfdPreferencesWindow *self)
 {
   AdwEntryRow *checked[] = { self->dns_server, self->ca_file, self->doh_url,
-                             self->rdap_bootstrap_url, self->endpoints_url };
+                             self->rdap_bootstrap_url, self->endpoints_url,
+                             self->control_smtp, self->control_name };
 
   g_settings_bind (self->settings, "connect-timeout", self->connect_timeout, "value", G_SETTINGS_BIND_DEFAULT);
   g_settings_bind (self->settings, "reply-timeout", self->reply_timeout, "value", G_SETTINGS_BIND_DEFAULT);

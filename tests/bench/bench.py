@@ -16,6 +16,7 @@ import shutil
 import signal
 import socket
 import ssl
+import json
 import statistics
 import subprocess
 import sys
@@ -198,9 +199,42 @@ def bench_a(n):
             "≤ 0.5× swaks, ≤ gnutls-cli", "; ".join(versus),
             f"same dialogue in-process {ms(floor)}; TCP connect+greeting {ms(rtt)}; "
             f"our process start (explain --help) {ms(start)}")
+        vantage_row(n, ours_cmd, m_ours)
         rsss = [r for r in (peak_rss_kb(ours_cmd) for _ in range(n)) if r]
         row("d", "CLI check peak RSS", f"{statistics.median(rsss) / 1024:.1f} MB" if rsss else "?", "≤ 30 MB",
             floor=f"/usr/bin/time -v; median of {len(rsss)} runs, largest {max(rsss) / 1024:.1f} MB" if rsss else "")
+    finally:
+        labs.close()
+
+
+def vantage_row(n, plain_cmd, m_plain):
+    """The vantage controls run beside the checks: on a healthy network they
+    should add no wall time. The control SMTP server is a second practice
+    server and the control name is asked of the practice DNS server, so
+    nothing leaves this machine."""
+    labs = Labs(["healthy"])
+    try:
+        control = labs.labs[0]
+        on_cmd = [a for a in plain_cmd if a != "--no-control"] + [
+            "--control-smtp", f"{control['address']}:{control['port']}",
+            "--control-name", control["host"], "--dns-server", control["dns"]]
+        t_on, t_off = [], []
+        p_on = None
+        for _ in range(n):
+            t, p_on = run_timed(on_cmd + ["--json"])
+            t_on.append(t)
+            t, _ = run_timed(plain_cmd)
+            t_off.append(t)
+        m_on, m_off = statistics.median(t_on), statistics.median(t_off)
+        states = "?"
+        try:
+            v = json.loads(p_on.stdout).get("vantage", {})
+            states = f"dns {v.get('dns')}, port 25 {v.get('smtp25')}, tls {v.get('tls')}"
+        except (ValueError, AttributeError):
+            pass
+        row("a", "the same check with the vantage controls on (loopback control server)", ms(m_on),
+            "no added wall time", f"controls off {ms(m_off)} ({m_on / m_off:.2f}×)",
+            f"interleaved runs; control states: {states}")
     finally:
         labs.close()
 

@@ -95,6 +95,8 @@ test_preferences_reasons (void)
   g_settings_set_string (settings, "dns-server", "resolver.local");
   g_settings_set_string (settings, "doh-url", "ftp://dns.example/");
   g_settings_set_string (settings, "endpoints-url", "https://endpoints.example");
+  g_settings_set_string (settings, "control-smtp", "mx.example:99999");
+  g_settings_set_string (settings, "control-name", "not a name");
   prefs = mfd_preferences_window_new (NULL, settings);
   gtk_window_present (GTK_WINDOW (prefs));
   mfd_test_ui_iterate_until_idle ();
@@ -111,6 +113,22 @@ test_preferences_reasons (void)
   g_assert_true (gtk_widget_has_css_class (GTK_WIDGET (url_row), "error"));
   g_assert_cmpstr (gtk_widget_get_tooltip_text (GTK_WIDGET (url_row)), ==, url_reason);
   g_assert_false (gtk_widget_has_css_class (GTK_WIDGET (good_row), "error"));
+  /* The control servers of the vantage check, in the command line's words too. */
+  {
+    AdwEntryRow *control_smtp = find_entry_row (GTK_WIDGET (prefs), "mx.example:99999");
+    AdwEntryRow *control_name = find_entry_row (GTK_WIDGET (prefs), "not a name");
+    g_autofree char *smtp_reason = mfd_target_check_control_smtp ("mx.example:99999", NULL);
+    g_autofree char *name_reason = mfd_target_check_mx_domain ("not a name", NULL);
+
+    g_assert_nonnull (control_smtp);
+    g_assert_nonnull (control_name);
+    g_assert_nonnull (smtp_reason);
+    g_assert_nonnull (name_reason);
+    g_assert_cmpstr (gtk_widget_get_tooltip_text (GTK_WIDGET (control_smtp)), ==, smtp_reason);
+    g_assert_cmpstr (gtk_widget_get_tooltip_text (GTK_WIDGET (control_name)), ==, name_reason);
+    gtk_editable_set_text (GTK_EDITABLE (control_smtp), "127.0.0.1:2525");
+    g_assert_false (gtk_widget_has_css_class (GTK_WIDGET (control_smtp), "error"));
+  }
 
   /* Fixing the value clears the reason; an empty one means the default. */
   gtk_editable_set_text (GTK_EDITABLE (dns_row), "127.0.0.1:5353");
@@ -123,6 +141,8 @@ test_preferences_reasons (void)
   g_settings_reset (settings, "dns-server");
   g_settings_reset (settings, "doh-url");
   g_settings_reset (settings, "endpoints-url");
+  g_settings_reset (settings, "control-smtp");
+  g_settings_reset (settings, "control-name");
 }
 
 /* Every icon the pages name is either the app's own, in its GResource
