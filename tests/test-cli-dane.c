@@ -29,12 +29,8 @@
 
 static char *dir;
 
-static struct
-{
-  gnutls_x509_privkey_t root_key, inter_key, leaf_key, other_key;
-  gnutls_x509_crt_t root, inter, leaf, leaf_expired, leaf_other_name, other;
-  char *leaf_key_pem, *other_key_pem;
-} pki;
+static MfdTestDanePki pki;
+static char *leaf_key_pem, *other_key_pem;
 
 typedef enum
 {
@@ -71,28 +67,9 @@ static const Case cases[] = {
 static void
 pki_init (void)
 {
-  unsigned int ec = GNUTLS_CURVE_TO_BITS (GNUTLS_ECC_CURVE_SECP256R1);
-  const char *mx_names[] = { MX, NULL };
-  const char *other_names[] = { "www.fabrikam.test", NULL };
-  MfdTestCertSpec root = { .common_name = "DANE test root", .ca = TRUE, .from_days = -10, .to_days = 100 };
-  MfdTestCertSpec inter = { .common_name = "DANE test intermediate", .ca = TRUE, .from_days = -10, .to_days = 100 };
-  MfdTestCertSpec leaf = { .common_name = MX, .dns_names = mx_names, .from_days = -1, .to_days = 30 };
-  MfdTestCertSpec expired = { .common_name = MX, .dns_names = mx_names, .from_days = -30, .to_days = -2 };
-  MfdTestCertSpec other = { .common_name = "www.fabrikam.test", .dns_names = other_names,
-                            .from_days = -1, .to_days = 30 };
-
-  pki.root_key = mfd_test_key_new (GNUTLS_PK_ECDSA, ec);
-  pki.inter_key = mfd_test_key_new (GNUTLS_PK_ECDSA, ec);
-  pki.leaf_key = mfd_test_key_new (GNUTLS_PK_ECDSA, ec);
-  pki.other_key = mfd_test_key_new (GNUTLS_PK_ECDSA, ec);
-  pki.root = mfd_test_cert_new (&root, pki.root_key, NULL, NULL);
-  pki.inter = mfd_test_cert_new (&inter, pki.inter_key, pki.root, pki.root_key);
-  pki.leaf = mfd_test_cert_new (&leaf, pki.leaf_key, pki.inter, pki.inter_key);
-  pki.leaf_expired = mfd_test_cert_new (&expired, pki.leaf_key, pki.inter, pki.inter_key);
-  pki.leaf_other_name = mfd_test_cert_new (&other, pki.leaf_key, pki.inter, pki.inter_key);
-  pki.other = mfd_test_cert_new (&leaf, pki.other_key, pki.inter, pki.inter_key);
-  pki.leaf_key_pem = mfd_test_key_to_pem (pki.leaf_key);
-  pki.other_key_pem = mfd_test_key_to_pem (pki.other_key);
+  mfd_test_dane_pki_init (&pki, MX);
+  leaf_key_pem = mfd_test_key_to_pem (pki.leaf_key);
+  other_key_pem = mfd_test_key_to_pem (pki.other_key);
 }
 
 static JsonObject *
@@ -136,7 +113,7 @@ run_case (gconstpointer data)
       g_autofree char *inter_pem = mfd_test_cert_to_pem (pki.inter);
       g_autofree char *chain = g_strconcat (leaf_pem, inter_pem, NULL);
 
-      smtp = mfd_lab_new_with_certificate (chain, leaf == pki.other ? pki.other_key_pem : pki.leaf_key_pem,
+      smtp = mfd_lab_new_with_certificate (chain, leaf == pki.other ? other_key_pem : leaf_key_pem,
                                            &error);
     }
   g_assert_no_error (error);

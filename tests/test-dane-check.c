@@ -21,11 +21,7 @@
 #define MX "mail.contoso.test"
 #define TLSA_NAME "_25._tcp." MX
 
-static struct
-{
-  gnutls_x509_privkey_t root_key, inter_key, leaf_key, other_key;
-  gnutls_x509_crt_t root, inter, leaf, leaf_expired, leaf_other_name, other;
-} pki;
+static MfdTestDanePki pki;
 
 typedef enum
 {
@@ -48,38 +44,10 @@ typedef struct
   const char       *eop_code;
 } Case;
 
-static gnutls_datum_t
-der (gnutls_x509_crt_t crt)
-{
-  gnutls_datum_t out = { NULL, 0 };
-
-  g_assert_cmpint (gnutls_x509_crt_export2 (crt, GNUTLS_X509_FMT_DER, &out), ==, 0);
-  return out;
-}
-
 static void
 pki_init (void)
 {
-  unsigned int ec = GNUTLS_CURVE_TO_BITS (GNUTLS_ECC_CURVE_SECP256R1);
-  const char *mx_names[] = { MX, NULL };
-  const char *other_names[] = { "www.fabrikam.test", NULL };
-  MfdTestCertSpec root = { .common_name = "DANE test root", .ca = TRUE, .from_days = -10, .to_days = 100 };
-  MfdTestCertSpec inter = { .common_name = "DANE test intermediate", .ca = TRUE, .from_days = -10, .to_days = 100 };
-  MfdTestCertSpec leaf = { .common_name = MX, .dns_names = mx_names, .from_days = -1, .to_days = 30 };
-  MfdTestCertSpec expired = { .common_name = MX, .dns_names = mx_names, .from_days = -30, .to_days = -2 };
-  MfdTestCertSpec other = { .common_name = "www.fabrikam.test", .dns_names = other_names,
-                            .from_days = -1, .to_days = 30 };
-
-  pki.root_key = mfd_test_key_new (GNUTLS_PK_ECDSA, ec);
-  pki.inter_key = mfd_test_key_new (GNUTLS_PK_ECDSA, ec);
-  pki.leaf_key = mfd_test_key_new (GNUTLS_PK_ECDSA, ec);
-  pki.other_key = mfd_test_key_new (GNUTLS_PK_ECDSA, ec);
-  pki.root = mfd_test_cert_new (&root, pki.root_key, NULL, NULL);
-  pki.inter = mfd_test_cert_new (&inter, pki.inter_key, pki.root, pki.root_key);
-  pki.leaf = mfd_test_cert_new (&leaf, pki.leaf_key, pki.inter, pki.inter_key);
-  pki.leaf_expired = mfd_test_cert_new (&expired, pki.leaf_key, pki.inter, pki.inter_key);
-  pki.leaf_other_name = mfd_test_cert_new (&other, pki.leaf_key, pki.inter, pki.inter_key);
-  pki.other = mfd_test_cert_new (&leaf, pki.other_key, pki.inter, pki.inter_key);
+  mfd_test_dane_pki_init (&pki, MX);
 }
 
 static void
@@ -124,7 +92,7 @@ run_case (gconstpointer data)
 
   if (c->zone != ZONE_NO_TLSA)
     {
-      gnutls_datum_t pinned = der (c->tlsa_cert);
+      gnutls_datum_t pinned = mfd_test_cert_der (c->tlsa_cert);
       MfdTlsaRecord *record = mfd_dane_record_for_cert (&pinned, c->usage, c->selector, c->matching);
       g_autofree char *rdata = mfd_tlsa_record_to_string (record, FALSE);
       g_autofree char *line = g_strdup_printf (TLSA_NAME ". 300 IN TLSA %s", rdata);
@@ -139,7 +107,7 @@ run_case (gconstpointer data)
   ldns_rr_list_push_rr (anchors, mfd_lab_zone_make_ds (parent));
 
   for (guint i = 0; i < G_N_ELEMENTS (c->presented) && c->presented[i] != NULL; i++)
-    chain[n++] = der (c->presented[i]);
+    chain[n++] = mfd_test_cert_der (c->presented[i]);
 
   check = mfd_dane_check_host (resolver, anchors, MX, 25, c->starttls, chain, n, NULL);
   g_test_message ("outcome %d, cause %s: %s", check->outcome, check->cause, check->detail);

@@ -17,46 +17,12 @@
 #define MX "mail.contoso.test"
 
 /* root -> intermediate -> leaf for MX, and variants of the leaf. */
-static struct
-{
-  gnutls_x509_privkey_t root_key, inter_key, leaf_key, other_key;
-  gnutls_x509_crt_t root, inter, leaf, leaf_expired, leaf_other_name, leaf_other_ca, other_root;
-} pki;
-
-static gnutls_datum_t
-der (gnutls_x509_crt_t crt)
-{
-  gnutls_datum_t out = { NULL, 0 };
-
-  g_assert_cmpint (gnutls_x509_crt_export2 (crt, GNUTLS_X509_FMT_DER, &out), ==, 0);
-  return out;
-}
+static MfdTestDanePki pki;
 
 static void
 pki_init (void)
 {
-  unsigned int ec = GNUTLS_CURVE_TO_BITS (GNUTLS_ECC_CURVE_SECP256R1);
-  const char *mx_names[] = { MX, NULL };
-  const char *other_names[] = { "www.fabrikam.test", NULL };
-  MfdTestCertSpec root = { .common_name = "DANE test root", .ca = TRUE, .from_days = -10, .to_days = 100 };
-  MfdTestCertSpec inter = { .common_name = "DANE test intermediate", .ca = TRUE, .from_days = -10, .to_days = 100 };
-  MfdTestCertSpec leaf = { .common_name = MX, .dns_names = mx_names, .from_days = -1, .to_days = 30 };
-  MfdTestCertSpec expired = { .common_name = MX, .dns_names = mx_names, .from_days = -30, .to_days = -2 };
-  MfdTestCertSpec other = { .common_name = "www.fabrikam.test", .dns_names = other_names,
-                            .from_days = -1, .to_days = 30 };
-
-  pki.root_key = mfd_test_key_new (GNUTLS_PK_ECDSA, ec);
-  pki.inter_key = mfd_test_key_new (GNUTLS_PK_ECDSA, ec);
-  pki.leaf_key = mfd_test_key_new (GNUTLS_PK_ECDSA, ec);
-  pki.other_key = mfd_test_key_new (GNUTLS_PK_ECDSA, ec);
-  pki.root = mfd_test_cert_new (&root, pki.root_key, NULL, NULL);
-  pki.other_root = mfd_test_cert_new (&root, pki.other_key, NULL, NULL);
-  pki.inter = mfd_test_cert_new (&inter, pki.inter_key, pki.root, pki.root_key);
-  pki.leaf = mfd_test_cert_new (&leaf, pki.leaf_key, pki.inter, pki.inter_key);
-  pki.leaf_expired = mfd_test_cert_new (&expired, pki.leaf_key, pki.inter, pki.inter_key);
-  pki.leaf_other_name = mfd_test_cert_new (&other, pki.leaf_key, pki.inter, pki.inter_key);
-  /* Same intermediate name, but signed by another CA's key. */
-  pki.leaf_other_ca = mfd_test_cert_new (&leaf, pki.leaf_key, pki.other_root, pki.other_key);
+  mfd_test_dane_pki_init (&pki, MX);
 }
 
 typedef struct
@@ -77,7 +43,7 @@ chain_init (Chain             *chain,
   va_start (args, first);
   while (crt != NULL && chain->n < G_N_ELEMENTS (chain->certs))
     {
-      chain->certs[chain->n++] = der (crt);
+      chain->certs[chain->n++] = mfd_test_cert_der (crt);
       crt = va_arg (args, gnutls_x509_crt_t);
     }
   va_end (args);
@@ -99,7 +65,7 @@ records_for (gnutls_x509_crt_t crt,
              guint8            matching)
 {
   GPtrArray *records = g_ptr_array_new_with_free_func ((GDestroyNotify) mfd_tlsa_record_free);
-  gnutls_datum_t cert = der (crt);
+  gnutls_datum_t cert = mfd_test_cert_der (crt);
 
   g_ptr_array_add (records, mfd_dane_record_for_cert (&cert, usage, selector, matching));
   g_assert_nonnull (g_ptr_array_index (records, 0));

@@ -307,3 +307,43 @@ mfd_test_key_to_pem (gnutls_x509_privkey_t key)
                                                       GNUTLS_PKCS_PLAIN, &datum), ==, 0);
   return datum_to_string (&datum);
 }
+
+gnutls_datum_t
+mfd_test_cert_der (gnutls_x509_crt_t crt)
+{
+  gnutls_datum_t out = { NULL, 0 };
+
+  g_assert_cmpint (gnutls_x509_crt_export2 (crt, GNUTLS_X509_FMT_DER, &out), ==, 0);
+  return out;
+}
+
+void
+mfd_test_dane_pki_init (MfdTestDanePki *pki,
+                        const char     *mx)
+{
+  unsigned int ec = GNUTLS_CURVE_TO_BITS (GNUTLS_ECC_CURVE_SECP256R1);
+  const char *mx_names[] = { mx, NULL };
+  const char *other_names[] = { "www.fabrikam.test", NULL };
+  MfdTestCertSpec root = { .common_name = "DANE test root", .ca = TRUE, .from_days = -10, .to_days = 100 };
+  MfdTestCertSpec inter = { .common_name = "DANE test intermediate", .ca = TRUE, .from_days = -10, .to_days = 100 };
+  MfdTestCertSpec leaf = { .common_name = mx, .dns_names = mx_names, .from_days = -1, .to_days = 30 };
+  MfdTestCertSpec expired = { .common_name = mx, .dns_names = mx_names, .from_days = -30, .to_days = -2 };
+  MfdTestCertSpec other = { .common_name = "www.fabrikam.test", .dns_names = other_names,
+                            .from_days = -1, .to_days = 30 };
+
+  pki->root_key = mfd_test_key_new (GNUTLS_PK_ECDSA, ec);
+  pki->inter_key = mfd_test_key_new (GNUTLS_PK_ECDSA, ec);
+  pki->leaf_key = mfd_test_key_new (GNUTLS_PK_ECDSA, ec);
+  pki->other_key = mfd_test_key_new (GNUTLS_PK_ECDSA, ec);
+  pki->root = mfd_test_cert_new (&root, pki->root_key, NULL, NULL);
+  pki->inter = mfd_test_cert_new (&inter, pki->inter_key, pki->root, pki->root_key);
+  pki->leaf = mfd_test_cert_new (&leaf, pki->leaf_key, pki->inter, pki->inter_key);
+  pki->leaf_expired = mfd_test_cert_new (&expired, pki->leaf_key, pki->inter, pki->inter_key);
+  pki->leaf_other_name = mfd_test_cert_new (&other, pki->leaf_key, pki->inter, pki->inter_key);
+  /* Another root on another key, and under it a leaf whose issuer has the
+   * intermediate's name. */
+  pki->other_root = mfd_test_cert_new (&root, pki->other_key, NULL, NULL);
+  pki->leaf_other_ca = mfd_test_cert_new (&leaf, pki->leaf_key, pki->other_root, pki->other_key);
+  /* The same name as the leaf, on another key. */
+  pki->other = mfd_test_cert_new (&leaf, pki->other_key, pki->inter, pki->inter_key);
+}

@@ -75,4 +75,20 @@ void        mfd_test_ca_write_bundle    (const char *path,
 /* Removes @path and what is below it, without following symbolic links. */
 void        mfd_test_remove_tree        (const char *path);
 
+/* The certificates the DANE tests share: a root and an intermediate, leaves
+ * for @mx (valid, expired, named for another host, under another CA with the
+ * intermediate's name) and a leaf on another key; every key ECDSA P-256,
+ * every date relative to now. */
+typedef struct
+{
+  gnutls_x509_privkey_t root_key, inter_key, leaf_key, other_key;
+  gnutls_x509_crt_t     root, inter, leaf, leaf_expired, leaf_other_name;
+  gnutls_x509_crt_t     other_root, leaf_other_ca, other;
+} MfdTestDanePki;
+
+void             mfd_test_dane_pki_init (MfdTestDanePki    *pki,
+                                         const char        *mx);
+/* @crt in DER; free .data with gnutls_free(). */
+gnutls_datum_t   mfd_test_cert_der      (gnutls_x509_crt_t  crt);
+
 G_END_DECLS
