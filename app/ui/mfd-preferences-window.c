@@ -110,8 +110,6 @@ on_row_changed_cb (AdwEntryRow          *row,
 
   if (*text == '\0')
     show_reason (row, NULL);
-  else if (row == self->dns_server)
-    show_reason (row, mfd_target_check_dns_server (text, NULL));
   else if (row == self->ca_file)
     show_reason (row, mfd_target_check_ca_file (text, NULL));
   else if (row == self->control_smtp)
@@ -285,7 +283,8 @@ on_choose_ca_clicked_cb (MfdPreferencesWindow *self)
 static void
 bind_settings (MfdPreferencesWindow *self)
 {
-  AdwEntryRow *checked[] = { self->dns_server, self->ca_file, self->doh_url,
+  /* The DNS server has its own handler (on_dns_server_changed_cb). */
+  AdwEntryRow *checked[] = { self->ca_file, self->doh_url,
                              self->rdap_bootstrap_url, self->endpoints_url,
                              self->control_smtp, self->control_name };
 
@@ -331,26 +330,25 @@ on_dns_server_changed_cb (MfdPreferencesWindow *self,
                           GtkEditable          *editable)
 {
   g_autofree char *text = g_strstrip (g_strdup (gtk_editable_get_text (editable)));
-  g_autoptr(GInetSocketAddress) address = NULL;
-  g_autoptr(GError) error = NULL;
+  char *reason;
 
   if (self->settings == NULL)
     return;
 
-  if (*text != '\0')
-    address = mfd_dns_server_parse (text, &error);
-
-  if (error != NULL)
+  /* The same check, and words, as `check --dns-server`; the reason shows
+   * under the row as well as in its tooltip. */
+  reason = *text != '\0' ? mfd_target_check_dns_server (text, NULL) : NULL;
+  if (reason != NULL)
     {
-      gtk_widget_add_css_class (GTK_WIDGET (self->dns_server), "error");
-      gtk_label_set_label (self->dns_server_error, error->message);
+      gtk_label_set_label (self->dns_server_error, reason);
       gtk_widget_set_visible (GTK_WIDGET (self->dns_server_error), TRUE);
       gtk_accessible_update_state (GTK_ACCESSIBLE (self->dns_server), GTK_ACCESSIBLE_STATE_INVALID,
                                    GTK_ACCESSIBLE_INVALID_TRUE, -1);
+      show_reason (self->dns_server, reason);
       return;
     }
 
-  gtk_widget_remove_css_class (GTK_WIDGET (self->dns_server), "error");
+  show_reason (self->dns_server, NULL);
   gtk_widget_set_visible (GTK_WIDGET (self->dns_server_error), FALSE);
   gtk_accessible_reset_state (GTK_ACCESSIBLE (self->dns_server), GTK_ACCESSIBLE_STATE_INVALID);
   g_settings_set_string (self->settings, "dns-server", text);
