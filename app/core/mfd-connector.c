@@ -17,6 +17,7 @@
 #include "mfd-connector.h"
 #include "mfd-connector-private.h"
 #include "mfd-text.h"
+#include "mfd-util.h"
 
 G_DEFINE_FINAL_TYPE (MfdConnector, mfd_connector, G_TYPE_OBJECT)
 
@@ -38,18 +39,6 @@ enum {
 };
 
 static GParamSpec *properties[N_PROPS];
-
-static gboolean
-set_str (char       **target,
-         const char  *value)
-{
-  if (g_strcmp0 (*target, value) == 0)
-    return FALSE;
-
-  g_free (*target);
-  *target = g_strdup (value);
-  return TRUE;
-}
 
 MfdConnector *
 mfd_connector_copy (MfdConnector *self)
@@ -137,7 +126,7 @@ mfd_connector_set_name (MfdConnector *self,
 {
   g_return_if_fail (MFD_IS_CONNECTOR (self));
 
-  if (set_str (&self->name, name))
+  if (mfd_util_set_str (&self->name, name))
     g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_NAME]);
 }
 
@@ -154,7 +143,7 @@ mfd_connector_set_identity (MfdConnector *self,
 {
   g_return_if_fail (MFD_IS_CONNECTOR (self));
 
-  if (set_str (&self->identity, identity))
+  if (mfd_util_set_str (&self->identity, identity))
     g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_IDENTITY]);
 }
 
@@ -171,7 +160,7 @@ mfd_connector_set_comment (MfdConnector *self,
 {
   g_return_if_fail (MFD_IS_CONNECTOR (self));
 
-  if (set_str (&self->comment, comment))
+  if (mfd_util_set_str (&self->comment, comment))
     g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_COMMENT]);
 }
 
@@ -323,7 +312,7 @@ mfd_connector_set_tls_domain (MfdConnector *self,
                     strv_all_valid ((const char * const[]) { domain, NULL },
                                     mfd_connector_validate_tls_domain));
 
-  if (set_str (&self->tls_domain, domain))
+  if (mfd_util_set_str (&self->tls_domain, domain))
     g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_TLS_DOMAIN]);
 }
 

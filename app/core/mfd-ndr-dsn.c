@@ -239,7 +239,7 @@ read_diagnostic_code (DsnGroup   *group,
 
       if ((diag[k] == '4' || diag[k] == '5') && (words = mfd_ndr_match_bare_reply (diag, n, k)) > 0)
         {
-          entry->reply = (diag[k] - '0') * 100 + (diag[k + 1] - '0') * 10 + (diag[k + 2] - '0');
+          entry->reply = mfd_ndr_reply_code (diag + k);
           mfd_ndr_set_once (&entry->text, mfd_ndr_collapse_space (diag + words, n - words));
           mfd_ndr_tidy_text (entry);
           parsed = TRUE;

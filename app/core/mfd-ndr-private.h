@@ -55,6 +55,13 @@ mfd_ndr_parse_is_full (MfdNdrParse *parse)
   return parse->entries->len >= MFD_NDR_MAX_ENTRIES;
 }
 
+/* The reply code whose three digits start at @s: "550" → 550. */
+static inline int
+mfd_ndr_reply_code (const char *s)
+{
+  return (s[0] - '0') * 100 + (s[1] - '0') * 10 + (s[2] - '0');
+}
+
 /* mfd-ndr.c: entries */
 MfdNdrEntry *mfd_ndr_entry_new                (MfdNdrSource        source);
 

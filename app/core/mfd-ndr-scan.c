@@ -232,7 +232,7 @@ entry_from_bare_reply (const char *s,
   MfdNdrEntry *entry = mfd_ndr_entry_new (MFD_NDR_SOURCE_NDR);
   gsize status_end = mfd_ndr_match_status (s, len, words);
 
-  entry->reply = (s[i] - '0') * 100 + (s[i + 1] - '0') * 10 + (s[i + 2] - '0');
+  entry->reply = mfd_ndr_reply_code (s + i);
   if (status_end > 0 && (s[words] == '2') == (s[i] == '2'))
     {
       entry->status = g_strndup (s + words, status_end - words);
@@ -458,7 +458,7 @@ multiline_reply (const char *s,
     }
   else if (more == NULL || s[q + 3] != ' ')
     return 0;
-  return (s[q] - '0') * 100 + (s[q + 1] - '0') * 10 + (s[q + 2] - '0');
+  return mfd_ndr_reply_code (s + q);
 }
 
 /* Whether a wrapped reply was cut after its reply code or after

@@ -299,7 +299,7 @@ mfd_ndr_match_code (const char  *s,
     return 0;
 
   if (reply != NULL)
-    *reply = (s[i] - '0') * 100 + (s[i + 1] - '0') * 10 + (s[i + 2] - '0');
+    *reply = mfd_ndr_reply_code (s + i);
   if (status != NULL)
     *status = g_strndup (s + status_start, p - status_start);
   return p;

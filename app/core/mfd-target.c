@@ -16,6 +16,7 @@
 
 #include "mfd-target.h"
 #include "mfd-text.h"
+#include "mfd-util.h"
 
 struct _MfdTarget
 {
@@ -94,12 +95,8 @@ set_string (MfdTarget   *self,
             const char  *value,
             guint        prop_id)
 {
-  if (g_strcmp0 (*field, value) == 0)
-    return;
-
-  g_free (*field);
-  *field = g_strdup (value);
-  g_object_notify_by_pspec (G_OBJECT (self), properties[prop_id]);
+  if (mfd_util_set_str (field, value))
+    g_object_notify_by_pspec (G_OBJECT (self), properties[prop_id]);
 }
 
 static void

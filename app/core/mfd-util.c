@@ -23,6 +23,21 @@ mfd_util_collect_args (va_list ap)
   return args;
 }
 
+gboolean
+mfd_util_set_str (char       **field,
+                  const char  *value)
+{
+  char *copy;
+
+  if (g_strcmp0 (*field, value) == 0)
+    return FALSE;
+
+  copy = g_strdup (value);
+  g_free (*field);
+  *field = copy;
+  return TRUE;
+}
+
 void
 mfd_util_add_string_or_null (JsonBuilder *builder,
                              const char  *key,

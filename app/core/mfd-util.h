@@ -16,6 +16,11 @@ G_BEGIN_DECLS
  * as a NULL-terminated array: pdata is a `const char * const *`. */
 GPtrArray *mfd_util_collect_args        (va_list      ap);
 
+/* Replaces *@field with a copy of @value unless the two are equal, and
+ * says whether it did: g_set_str() of GLib 2.76, which Debian 12 lacks. */
+gboolean   mfd_util_set_str             (char       **field,
+                                         const char  *value);
+
 /* @key: @value, or @key: null when @value is NULL. */
 void       mfd_util_add_string_or_null  (JsonBuilder *builder,
                                          const char  *key,

@@ -1023,11 +1023,8 @@ mfd_web_set_cache_dir (MfdWeb     *self,
 {
   g_return_if_fail (MFD_IS_WEB (self));
 
-  if (g_strcmp0 (self->cache_dir, cache_dir) == 0)
-    return;
-  g_free (self->cache_dir);
-  self->cache_dir = g_strdup (cache_dir);
-  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_CACHE_DIR]);
+  if (mfd_util_set_str (&self->cache_dir, cache_dir))
+    g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_CACHE_DIR]);
 }
 
 const char *
