@@ -124,6 +124,8 @@ gsize        mfd_ndr_parse_reply              (MfdNdrEntry        *entry,
 gsize        mfd_ndr_parse_trace              (MfdNdrParse        *parse,
                                                const char         *s,
                                                gsize               len);
+const char  *mfd_ndr_find_opening_quote       (const char         *s,
+                                               gsize               len);
 void         mfd_ndr_parse_history_prefix     (MfdNdrEntry        *entry,
                                                const char         *s,
                                                gsize               len);

@@ -395,6 +395,32 @@ mfd_ndr_parse_trace (MfdNdrParse *parse,
   return MAX (p, 1);
 }
 
+/* The quote that opens the reply ending at @len: right before the code,
+ * or before an old-style "< #5.4.316 smtp;" wrapper; an apostrophe in
+ * the prose earlier on the line is not one. */
+const char *
+mfd_ndr_find_opening_quote (const char *s,
+                            gsize       len)
+{
+  gsize k = len;
+
+  while (k > 0 && s[k - 1] == ' ')
+    k--;
+  if (k > 0 && s[k - 1] == '\'')
+    return s + k - 1;
+
+  for (gsize n = 0; k > 0 && n < 32; k--, n++)
+    if (s[k - 1] == '<')
+      {
+        gsize q = k - 1;
+
+        while (q > 0 && s[q - 1] == ' ')
+          q--;
+        return q > 0 && s[q - 1] == '\'' ? s + q - 1 : NULL;
+      }
+  return NULL;
+}
+
 /* What precedes a quoted reply on an NDR history line:
  * "3/5/2025 1:05:11 AM - Server at mail.contoso.com (203.0.113.25) returned"
  * (or its Japanese wording): the host and address right before the reply,

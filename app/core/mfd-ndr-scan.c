@@ -52,32 +52,6 @@ add_recipient (GPtrArray  *recipients,
     g_ptr_array_add (recipients, g_strdup (address));
 }
 
-/* The quote that opens the reply ending at @len: right before the code,
- * or before an old-style "< #5.4.316 smtp;" wrapper; an apostrophe in
- * the prose earlier on the line is not one. */
-static const char *
-find_opening_quote (const char *s,
-                    gsize       len)
-{
-  gsize k = len;
-
-  while (k > 0 && s[k - 1] == ' ')
-    k--;
-  if (k > 0 && s[k - 1] == '\'')
-    return s + k - 1;
-
-  for (gsize n = 0; k > 0 && n < 32; k--, n++)
-    if (s[k - 1] == '<')
-      {
-        gsize q = k - 1;
-
-        while (q > 0 && s[q - 1] == ' ')
-          q--;
-        return q > 0 && s[q - 1] == '\'' ? s + q - 1 : NULL;
-      }
-  return NULL;
-}
-
 /* A logical line as scan_line() walks it. */
 typedef struct
 {
@@ -305,7 +279,7 @@ take_reply (MfdNdrParse *parse,
 
   /* A reply quoted on an NDR line ends at its closing quote; what comes
    * before the quote says who returned it and when. */
-  quote = find_opening_quote (s + prev_end, i - prev_end);
+  quote = mfd_ndr_find_opening_quote (s + prev_end, i - prev_end);
   if (quote != NULL)
     {
       const char *close = memchr (s + i, '\'', len - i);

@@ -263,20 +263,40 @@ recipients_overlap (const MfdNdrEntry *a,
   return FALSE;
 }
 
-static MfdNdrResult *
-finish (MfdNdrParse  *parse,
-        GError      **error)
+/* The dialogue dropped from @kept still says which server answered. */
+static void
+lend_dialogue_servers (GPtrArray *entries,
+                       GPtrArray *kept)
 {
-  g_autoptr(GPtrArray) kept = g_ptr_array_new_with_free_func ((GDestroyNotify) mfd_ndr_entry_unref);
-  MfdNdrResult *result;
-  MfdNdrEntry *primary = NULL;
+  for (guint i = 0; i < entries->len; i++)
+    {
+      MfdNdrEntry *quoted = g_ptr_array_index (entries, i);
 
+      if (!(quoted->flags & MFD_NDR_ENTRY_TRANSCRIPT) || (quoted->server == NULL && quoted->ip == NULL))
+        continue;
+      for (guint j = 0; j < kept->len; j++)
+        {
+          MfdNdrEntry *entry = g_ptr_array_index (kept, j);
+
+          if (entry->server == NULL && entry->ip == NULL && g_strcmp0 (entry->status, quoted->status) == 0)
+            {
+              entry->server = g_strdup (quoted->server);
+              entry->ip = g_strdup (quoted->ip);
+            }
+        }
+    }
+}
+
+/* The entries worth reporting, each error once. A line of a quoted SMTP
+ * dialogue is the detail of an error reported elsewhere in the text, and
+ * a success in it ("250 2.1.0 Ok") is no error at all. */
+static GPtrArray *
+keep_entries (MfdNdrParse *parse)
+{
+  GPtrArray *kept = g_ptr_array_new_with_free_func ((GDestroyNotify) mfd_ndr_entry_unref);
   gboolean have_error = FALSE;
   gboolean have_own = FALSE;
 
-  /* A line of a quoted SMTP dialogue is the detail of an error reported
-   * elsewhere in the text, and a success in it ("250 2.1.0 Ok") is no
-   * error at all. */
   for (guint i = 0; i < parse->entries->len; i++)
     {
       MfdNdrEntry *entry = g_ptr_array_index (parse->entries, i);
@@ -314,61 +334,59 @@ finish (MfdNdrParse  *parse,
         g_ptr_array_add (kept, mfd_ndr_entry_ref (entry));
     }
 
-  /* The dialogue dropped above still says which server answered. */
-  for (guint i = 0; have_own && i < parse->entries->len; i++)
+  if (have_own)
+    lend_dialogue_servers (parse->entries, kept);
+  return kept;
+}
+
+/* The likely cause: from the detail, else from the reply's own words when
+ * the detail says nothing more specific; none for a success. */
+static const char *
+entry_cause (const MfdNdrEntry *entry)
+{
+  const char *cause = mfd_ndr_classify (entry->status, entry->message);
+
+  if (mfd_ndr_entry_is_success (entry))
+    return NULL;
+  if (cause == NULL || g_str_equal (cause, "other"))
     {
-      MfdNdrEntry *quoted = g_ptr_array_index (parse->entries, i);
+      const char *from_text = mfd_ndr_classify (entry->status, entry->text);
 
-      if (!(quoted->flags & MFD_NDR_ENTRY_TRANSCRIPT) || (quoted->server == NULL && quoted->ip == NULL))
-        continue;
-      for (guint j = 0; j < kept->len; j++)
-        {
-          MfdNdrEntry *entry = g_ptr_array_index (kept, j);
-
-          if (entry->server == NULL && entry->ip == NULL && g_strcmp0 (entry->status, quoted->status) == 0)
-            {
-              entry->server = g_strdup (quoted->server);
-              entry->ip = g_strdup (quoted->ip);
-            }
-        }
+      if (from_text != NULL)
+        cause = from_text;
     }
+  return cause;
+}
 
-  if (kept->len == 0)
+/* What a kept entry learns from the whole text: whether it is a delay or
+ * an expiry, its likely cause, and for an NDR body's entry the server
+ * that wrote the NDR and the recipients its diagnostics list. */
+static void
+complete_entry (MfdNdrParse *parse,
+                MfdNdrEntry *entry)
+{
+  if (!(entry->flags & MFD_NDR_ENTRY_DSN_DELAYED) && parse->delay_notice &&
+      (entry->status != NULL ? entry->status[0] == '4' : entry->reply / 100 == 4))
+    entry->delayed = TRUE;
+  entry->expired = mfd_ndr_entry_is_expired (entry);
+  entry->cause = g_strdup (entry_cause (entry));
+  if (entry->reporting_server == NULL && entry->source == MFD_NDR_SOURCE_NDR)
+    entry->reporting_server = g_strdup (parse->generating);
+  if (entry->recipients == NULL && entry->source == MFD_NDR_SOURCE_NDR && parse->recipients->len > 0)
     {
-      g_set_error_literal (error, MFD_NDR_ERROR, MFD_NDR_ERROR_NO_ENTRY,
-                           mfd_tr (NULL, N_("No delivery error was found in the text.")));
-      return NULL;
+      g_ptr_array_add (parse->recipients, NULL);
+      entry->recipients = g_strdupv ((char **) parse->recipients->pdata);
+      g_ptr_array_remove_index (parse->recipients, parse->recipients->len - 1);
     }
+}
 
-  for (guint i = 0; i < kept->len; i++)
-    {
-      MfdNdrEntry *entry = g_ptr_array_index (kept, i);
-      const char *cause;
+/* The error to diagnose among @kept (not empty), each entry first given
+ * the destination its retries named. */
+static MfdNdrEntry *
+choose_primary (GPtrArray *kept)
+{
+  MfdNdrEntry *primary = NULL;
 
-      if (!(entry->flags & MFD_NDR_ENTRY_DSN_DELAYED) && parse->delay_notice &&
-          (entry->status != NULL ? entry->status[0] == '4' : entry->reply / 100 == 4))
-        entry->delayed = TRUE;
-      entry->expired = mfd_ndr_entry_is_expired (entry);
-      cause = mfd_ndr_classify (entry->status, entry->message);
-      if (mfd_ndr_entry_is_success (entry))
-        cause = NULL;
-      else if (cause == NULL || g_str_equal (cause, "other"))
-        {
-          const char *from_text = mfd_ndr_classify (entry->status, entry->text);
-
-          if (from_text != NULL)
-            cause = from_text;
-        }
-      entry->cause = g_strdup (cause);
-      if (entry->reporting_server == NULL && entry->source == MFD_NDR_SOURCE_NDR)
-        entry->reporting_server = g_strdup (parse->generating);
-      if (entry->recipients == NULL && entry->source == MFD_NDR_SOURCE_NDR && parse->recipients->len > 0)
-        {
-          g_ptr_array_add (parse->recipients, NULL);
-          entry->recipients = g_strdupv ((char **) parse->recipients->pdata);
-          g_ptr_array_remove_index (parse->recipients, parse->recipients->len - 1);
-        }
-    }
   for (guint i = 0; i < kept->len; i++)
     {
       MfdNdrEntry *entry = g_ptr_array_index (kept, i);
@@ -389,11 +407,29 @@ finish (MfdNdrParse  *parse,
           recipients_overlap (other, primary))
         primary->expired = TRUE;
     }
+  return primary;
+}
+
+static MfdNdrResult *
+finish (MfdNdrParse  *parse,
+        GError      **error)
+{
+  g_autoptr(GPtrArray) kept = keep_entries (parse);
+  MfdNdrResult *result;
+
+  if (kept->len == 0)
+    {
+      g_set_error_literal (error, MFD_NDR_ERROR, MFD_NDR_ERROR_NO_ENTRY,
+                           mfd_tr (NULL, N_("No delivery error was found in the text.")));
+      return NULL;
+    }
+  for (guint i = 0; i < kept->len; i++)
+    complete_entry (parse, g_ptr_array_index (kept, i));
 
   result = g_new0 (MfdNdrResult, 1);
   g_atomic_ref_count_init (&result->ref_count);
+  result->primary = mfd_ndr_entry_ref (choose_primary (kept));
   result->entries = g_steal_pointer (&kept);
-  result->primary = mfd_ndr_entry_ref (primary);
   return result;
 }
 
