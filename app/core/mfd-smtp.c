@@ -15,6 +15,7 @@
 #include <glib/gi18n-lib.h>
 
 #include "mfd-smtp.h"
+#include "mfd-socket.h"
 #include "mfd-text.h"
 
 #define READ_CHUNK 4096
@@ -240,81 +241,6 @@ mfd_smtp_parse_reply_in_steps (const guint8   *data,
   return status;
 }
 
-/* Socket I/O with a deadline ---------------------------------------------- */
-
-gboolean
-mfd_smtp_socket_wait (GSocket       *socket,
-                      GIOCondition   condition,
-                      gint64         deadline,
-                      GCancellable  *cancellable,
-                      GError       **error)
-{
-  gint64 now = g_get_monotonic_time ();
-
-  if (now >= deadline)
-    {
-      g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_TIMED_OUT, "Timed out");
-      return FALSE;
-    }
-  return g_socket_condition_timed_wait (socket, condition, deadline - now,
-                                        cancellable, error);
-}
-
-gssize
-mfd_smtp_socket_read (GSocket       *socket,
-                      guint8        *buffer,
-                      gsize          size,
-                      gint64         deadline,
-                      GCancellable  *cancellable,
-                      GError       **error)
-{
-  for (;;)
-    {
-      g_autoptr(GError) local_error = NULL;
-      gssize n;
-
-      if (!mfd_smtp_socket_wait (socket, G_IO_IN, deadline, cancellable, error))
-        return -1;
-      n = g_socket_receive (socket, (char *) buffer, size, cancellable, &local_error);
-      if (n >= 0)
-        return n;
-      if (!g_error_matches (local_error, G_IO_ERROR, G_IO_ERROR_WOULD_BLOCK))
-        {
-          g_propagate_error (error, g_steal_pointer (&local_error));
-          return -1;
-        }
-    }
-}
-
-gboolean
-mfd_smtp_socket_write_all (GSocket       *socket,
-                           const guint8  *data,
-                           gsize          size,
-                           gint64         deadline,
-                           GCancellable  *cancellable,
-                           GError       **error)
-{
-  while (size > 0)
-    {
-      g_autoptr(GError) local_error = NULL;
-      gssize n;
-
-      if (!mfd_smtp_socket_wait (socket, G_IO_OUT, deadline, cancellable, error))
-        return FALSE;
-      n = g_socket_send (socket, (const char *) data, size, cancellable, &local_error);
-      if (n < 0)
-        {
-          if (g_error_matches (local_error, G_IO_ERROR, G_IO_ERROR_WOULD_BLOCK))
-            continue;
-          g_propagate_error (error, g_steal_pointer (&local_error));
-          return FALSE;
-        }
-      data += n;
-      size -= n;
-    }
-  return TRUE;
-}
-
 static gssize
 socket_read_cb (gpointer       user_data,
                 guint8        *buffer,
@@ -323,7 +249,7 @@ socket_read_cb (gpointer       user_data,
                 GCancellable  *cancellable,
                 GError       **error)
 {
-  return mfd_smtp_socket_read (user_data, buffer, size, deadline, cancellable, error);
+  return mfd_socket_read (user_data, buffer, size, deadline, cancellable, error);
 }
 
 static gboolean
@@ -334,7 +260,7 @@ socket_write_cb (gpointer       user_data,
                  GCancellable  *cancellable,
                  GError       **error)
 {
-  return mfd_smtp_socket_write_all (user_data, data, size, deadline, cancellable, error);
+  return mfd_socket_write_all (user_data, data, size, deadline, cancellable, error);
 }
 
 /* Peer closed / reset / timed out become our own error codes so that the
@@ -632,21 +558,13 @@ mfd_smtp_connection_connect (MfdSmtpConnection *self,
       return obs;
     }
 
-  socket = g_socket_new (g_socket_address_get_family (address), G_SOCKET_TYPE_STREAM,
-                         G_SOCKET_PROTOCOL_TCP, &error);
+  socket = mfd_socket_new (address, G_SOCKET_TYPE_STREAM, &error);
   if (socket != NULL)
     {
-      g_socket_set_blocking (socket, FALSE);
       /* Every write waits for a reply: Nagle's algorithm would only hold a
        * small one (a command, the TLS Finished) back for a delayed ACK. */
       g_socket_set_option (socket, IPPROTO_TCP, TCP_NODELAY, 1, NULL);
-      if (!g_socket_connect (socket, address, self->cancellable, &error) &&
-          g_error_matches (error, G_IO_ERROR, G_IO_ERROR_PENDING))
-        {
-          g_clear_error (&error);
-          if (mfd_smtp_socket_wait (socket, G_IO_OUT, deadline, self->cancellable, &error))
-            g_socket_check_connect_result (socket, &error);
-        }
+      mfd_socket_connect (socket, address, deadline, self->cancellable, &error);
     }
 
   obs = new_observation (self, MFD_STAGE_TCP, started);
