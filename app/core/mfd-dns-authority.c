@@ -389,13 +389,12 @@ judge_stale_cache (AuthCheck  *check,
     mfd_observation_set_detail (obs, N_("The resolver has no address for {1}, but the name servers of {2} say {3}. "
                                         "The resolver may remember an earlier failure until its time to live ends."),
                                 check->name, check->zone, auth_answers, NULL);
-  else if (reference->nxdomain)
-    mfd_observation_set_detail (obs, N_("The resolver answers {1} with {2}, but the name servers of {3} say the name does not exist. "
-                                        "The resolver may keep its answer until its time to live runs out in {4} s."),
-                                check->name, check->resolver_answers, check->zone, ttl, NULL);
   else if (!auth_has)
-    mfd_observation_set_detail (obs, N_("The resolver answers {1} with {2}, but the name servers of {3} say it has no address. "
-                                        "The resolver may keep its answer until its time to live runs out in {4} s."),
+    mfd_observation_set_detail (obs, reference->nxdomain
+                                ? N_("The resolver answers {1} with {2}, but the name servers of {3} say the name does not exist. "
+                                     "The resolver may keep its answer until its time to live runs out in {4} s.")
+                                : N_("The resolver answers {1} with {2}, but the name servers of {3} say it has no address. "
+                                     "The resolver may keep its answer until its time to live runs out in {4} s."),
                                 check->name, check->resolver_answers, check->zone, ttl, NULL);
   else
     mfd_observation_set_detail (obs, N_("The resolver answers {1} with {2}, but the name servers of {3} say {4}. "

@@ -447,6 +447,39 @@ set_reply (MfdObservation     *obs,
   mfd_observation_set_reply (obs, reply->code, text);
 }
 
+/* A reply past one of the limits that keep a hostile peer from growing
+ * our memory: which limit it passed, and how we say so. */
+static const struct
+{
+  MfdSmtpError  code;
+  int           limit;
+  const char   *msgid;
+} past_limit[] = {
+  { MFD_SMTP_ERROR_LINE_TOO_LONG,  MFD_SMTP_MAX_LINE,
+    N_("The server sent a reply line longer than {1} bytes, which breaks the SMTP rules.") },
+  { MFD_SMTP_ERROR_TOO_MANY_LINES, MFD_SMTP_MAX_LINES,
+    N_("The server sent a reply of more than {1} lines, which breaks the SMTP rules.") },
+  { MFD_SMTP_ERROR_TOO_LARGE,      MFD_SMTP_MAX_REPLY,
+    N_("The server sent a reply of more than {1} bytes, which breaks the SMTP rules.") },
+};
+
+static void
+fail_past_limit (MfdObservation *obs,
+                 MfdSmtpError    code)
+{
+  for (guint i = 0; i < G_N_ELEMENTS (past_limit); i++)
+    {
+      char max[16];
+
+      if (past_limit[i].code != code)
+        continue;
+      g_snprintf (max, sizeof max, "%d", past_limit[i].limit);
+      mfd_observation_set_cause (obs, "other");
+      mfd_observation_set_detail (obs, past_limit[i].msgid, max, NULL);
+      return;
+    }
+}
+
 /* One place that turns a dialogue error into an outcome, a cause and
  * words. @command names what we were waiting on ("EHLO", …) or NULL for the
  * greeting. A server that stops answering after the greeting has hung as
@@ -458,7 +491,6 @@ fail_with_error (MfdSmtpConnection *self,
                  const GError      *error)
 {
   g_autofree char *seconds = g_strdup_printf ("%u", self->reply_timeout_ms / 1000);
-  g_autofree char *max = NULL;
 
   obs->outcome = MFD_OUTCOME_FAIL;
   mfd_observation_set_fact (obs, "step", mfd_stage_to_string (obs->stage));
@@ -506,24 +538,9 @@ fail_with_error (MfdSmtpConnection *self,
       break;
 
     case MFD_SMTP_ERROR_LINE_TOO_LONG:
-      max = g_strdup_printf ("%d", MFD_SMTP_MAX_LINE);
-      mfd_observation_set_cause (obs, "other");
-      mfd_observation_set_detail (obs, N_("The server sent a reply line longer than {1} bytes, which breaks the SMTP rules."),
-                                  max, NULL);
-      break;
-
     case MFD_SMTP_ERROR_TOO_MANY_LINES:
-      max = g_strdup_printf ("%d", MFD_SMTP_MAX_LINES);
-      mfd_observation_set_cause (obs, "other");
-      mfd_observation_set_detail (obs, N_("The server sent a reply of more than {1} lines, which breaks the SMTP rules."),
-                                  max, NULL);
-      break;
-
     case MFD_SMTP_ERROR_TOO_LARGE:
-      max = g_strdup_printf ("%d", MFD_SMTP_MAX_REPLY);
-      mfd_observation_set_cause (obs, "other");
-      mfd_observation_set_detail (obs, N_("The server sent a reply of more than {1} bytes, which breaks the SMTP rules."),
-                                  max, NULL);
+      fail_past_limit (obs, (MfdSmtpError) error->code);
       break;
 
     case MFD_SMTP_ERROR_MALFORMED:
