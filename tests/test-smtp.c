@@ -14,6 +14,7 @@
 
 #include "mfd/mfd.h"
 #include "mfd-smtp.h"
+#include "mfd-socket.h"
 
 /* The reply parser ---------------------------------------------------------- */
 

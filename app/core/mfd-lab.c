@@ -22,6 +22,7 @@
 
 #include "mfd-lab.h"
 #include "mfd-smtp.h"
+#include "mfd-socket.h"
 #include "mfd-text.h"
 #include "mfd-lab-dns.h"
 

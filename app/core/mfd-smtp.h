@@ -11,7 +11,6 @@
 #include <gio/gio.h>
 
 #include "mfd-observation.h"
-#include "mfd-socket.h"
 #include "mfd-types.h"
 
 G_BEGIN_DECLS

@@ -14,7 +14,7 @@
 #include <string.h>
 #include <glib/gi18n-lib.h>
 
-#include "mfd-smtp.h"
+#include "mfd-socket.h"
 #include "mfd-text.h"
 #include "mfd-tls.h"
 
