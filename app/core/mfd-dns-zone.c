@@ -63,6 +63,63 @@ auth_status_to_string (AuthStatus status)
     }
 }
 
+/* The addresses the glue in @additional gives for @ns. */
+static void
+read_glue (ldns_rr_list *additional,
+           NameServer   *ns)
+{
+  for (size_t j = 0; j < ldns_rr_list_rr_count (additional) && ns->ips->len < MFD_DNS_MAX_ADDRESSES_PER_NS; j++)
+    {
+      ldns_rr *glue = ldns_rr_list_rr (additional, j);
+      g_autofree char *glue_owner = NULL;
+      char *ip;
+
+      if ((ldns_rr_get_type (glue) != LDNS_RR_TYPE_A && ldns_rr_get_type (glue) != LDNS_RR_TYPE_AAAA) ||
+          ldns_rr_rd_count (glue) < 1)
+        continue;
+      glue_owner = _mfd_dns_dname_to_string (ldns_rr_owner (glue));
+      if (!g_str_equal (glue_owner, ns->name))
+        continue;
+      ip = _mfd_dns_address_rdf_to_string (ldns_rr_rdf (glue, 0));
+      if (ip != NULL)
+        g_ptr_array_add (ns->ips, ip);
+    }
+}
+
+/* A parent's referral: NS for a zone between @zone and @host, into
+ * @referral_zone and @referral (glue included); one zone only. */
+static void
+read_referral (ldns_pkt    *pkt,
+               const char  *host,
+               const char  *zone,
+               char       **referral_zone,
+               GPtrArray   *referral)
+{
+  ldns_rr_list *authority = ldns_pkt_authority (pkt);
+
+  for (size_t i = 0; i < ldns_rr_list_rr_count (authority) && referral->len < MFD_DNS_MAX_AUTHORITY_SERVERS; i++)
+    {
+      ldns_rr *rr = ldns_rr_list_rr (authority, i);
+      g_autofree char *rr_owner = NULL;
+      g_autofree char *ns_name = NULL;
+      NameServer *ns;
+
+      if (ldns_rr_get_type (rr) != LDNS_RR_TYPE_NS || ldns_rr_rd_count (rr) < 1)
+        continue;
+      rr_owner = _mfd_dns_dname_to_string (ldns_rr_owner (rr));
+      if (!mfd_host_is_same_or_below (host, rr_owner) || !mfd_host_is_same_or_below (rr_owner, zone) ||
+          g_str_equal (rr_owner, zone) ||
+          (*referral_zone != NULL && !g_str_equal (*referral_zone, rr_owner)))
+        continue;
+      if (*referral_zone == NULL)
+        *referral_zone = g_strdup (rr_owner);
+      ns_name = _mfd_dns_dname_to_string (ldns_rr_rdf (rr, 0));
+      ns = _mfd_dns_name_server_new (ns_name);
+      read_glue (ldns_pkt_additional (pkt), ns);
+      g_ptr_array_add (referral, ns);
+    }
+}
+
 /* Reads one authoritative reply for @host/@type into @out; on a referral
  * fills @referral with the delegated zone's servers (glue included). */
 static AuthStatus
@@ -75,7 +132,7 @@ read_auth_reply (Reply       *reply,
                  GPtrArray   *referral)
 {
   ldns_pkt *pkt = reply->pkt;
-  ldns_rr_list *answer, *authority, *additional;
+  ldns_rr_list *answer;
   ldns_rdf *host_dname;
 
   switch (reply->status)
@@ -100,48 +157,10 @@ read_auth_reply (Reply       *reply,
   g_free (out->rcode);
   out->rcode = g_strdup (_mfd_dns_rcode_name (pkt));
   answer = ldns_pkt_answer (pkt);
-  authority = ldns_pkt_authority (pkt);
-  additional = ldns_pkt_additional (pkt);
 
   if (!ldns_pkt_aa (pkt))
     {
-      /* A parent's referral: NS for a zone between ours and the host. */
-      for (size_t i = 0; i < ldns_rr_list_rr_count (authority) && referral->len < MFD_DNS_MAX_AUTHORITY_SERVERS; i++)
-        {
-          ldns_rr *rr = ldns_rr_list_rr (authority, i);
-          g_autofree char *rr_owner = NULL;
-          g_autofree char *ns_name = NULL;
-          NameServer *ns;
-
-          if (ldns_rr_get_type (rr) != LDNS_RR_TYPE_NS || ldns_rr_rd_count (rr) < 1)
-            continue;
-          rr_owner = _mfd_dns_dname_to_string (ldns_rr_owner (rr));
-          if (!mfd_host_is_same_or_below (host, rr_owner) || !mfd_host_is_same_or_below (rr_owner, zone) ||
-              g_str_equal (rr_owner, zone) ||
-              (*referral_zone != NULL && !g_str_equal (*referral_zone, rr_owner)))
-            continue;
-          if (*referral_zone == NULL)
-            *referral_zone = g_strdup (rr_owner);
-          ns_name = _mfd_dns_dname_to_string (ldns_rr_rdf (rr, 0));
-          ns = _mfd_dns_name_server_new (ns_name);
-          for (size_t j = 0; j < ldns_rr_list_rr_count (additional) && ns->ips->len < MFD_DNS_MAX_ADDRESSES_PER_NS; j++)
-            {
-              ldns_rr *glue = ldns_rr_list_rr (additional, j);
-              g_autofree char *glue_owner = NULL;
-              char *ip;
-
-              if ((ldns_rr_get_type (glue) != LDNS_RR_TYPE_A && ldns_rr_get_type (glue) != LDNS_RR_TYPE_AAAA) ||
-                  ldns_rr_rd_count (glue) < 1)
-                continue;
-              glue_owner = _mfd_dns_dname_to_string (ldns_rr_owner (glue));
-              if (!g_str_equal (glue_owner, ns_name))
-                continue;
-              ip = _mfd_dns_address_rdf_to_string (ldns_rr_rdf (glue, 0));
-              if (ip != NULL)
-                g_ptr_array_add (ns->ips, ip);
-            }
-          g_ptr_array_add (referral, ns);
-        }
+      read_referral (pkt, host, zone, referral_zone, referral);
       return referral->len > 0 ? AUTH_REFERRAL : AUTH_NOT_AUTHORITATIVE;
     }
 

@@ -242,6 +242,26 @@ _mfd_dns_add_addresses (Lookup    *lookup,
     }
 }
 
+/* A long answer cut to its first entries (@kept of @total): how many are
+ * checked, which, and how many were left out, in @msgid's words ({1} the
+ * name, {2} the total, {3} how many are kept, {4} which, {5} the rest). */
+static void
+set_left_out_detail (MfdObservation *obs,
+                     const char     *msgid,
+                     const char     *name,
+                     guint           total,
+                     GPtrArray      *kept)
+{
+  g_autofree char *checked = _mfd_dns_join_strings (kept);
+  char n_total[16], n_kept[16], left_out[16];
+
+  g_snprintf (n_total, sizeof n_total, "%u", total);
+  g_snprintf (n_kept, sizeof n_kept, "%u", kept->len);
+  g_snprintf (left_out, sizeof left_out, "%u", total - kept->len);
+  mfd_observation_set_fact (obs, "left_out", left_out);
+  mfd_observation_set_detail (obs, msgid, name, n_total, n_kept, checked, left_out, NULL);
+}
+
 MfdObservation *
 mfd_dns_resolve_addresses (MfdDnsResolver  *self,
                            const char      *host,
@@ -321,19 +341,12 @@ mfd_dns_resolve_addresses (MfdDnsResolver  *self,
   if (found->len > MFD_DNS_MAX_ADDRESSES)
     {
       g_autoptr(GPtrArray) first = g_ptr_array_new ();
-      g_autofree char *checked = NULL;
-      char total[16], kept[16], left_out[16];
 
       for (guint i = 0; i < MFD_DNS_MAX_ADDRESSES; i++)
         g_ptr_array_add (first, g_ptr_array_index (found, i));
-      checked = _mfd_dns_join_strings (first);
-      g_snprintf (total, sizeof total, "%u", found->len);
-      g_snprintf (kept, sizeof kept, "%u", MFD_DNS_MAX_ADDRESSES);
-      g_snprintf (left_out, sizeof left_out, "%u", found->len - MFD_DNS_MAX_ADDRESSES);
-      mfd_observation_set_fact (obs, "left_out", left_out);
-      mfd_observation_set_detail (obs, N_("{1} resolves to {2} addresses. Only the first {3} are checked ({4}); "
-                                          "the other {5} were left out."),
-                                  name, total, kept, checked, left_out, NULL);
+      set_left_out_detail (obs, N_("{1} resolves to {2} addresses. Only the first {3} are checked ({4}); "
+                                   "the other {5} were left out."),
+                           name, found->len, first);
     }
   else
     mfd_observation_set_detail (obs, N_("{1} resolves to {2}."), name, answers, NULL);
@@ -364,21 +377,141 @@ mx_entry_free (MxEntry *entry)
   g_free (entry);
 }
 
+/* No MX record: RFC 5321's implicit MX, the domain's own address. FALSE,
+ * with the address lookup's verdict in @obs, when there is none. */
+static gboolean
+follow_implicit_mx (MfdDnsResolver *self,
+                    MfdObservation *obs,
+                    const char     *name,
+                    GCancellable   *cancellable)
+{
+  g_autoptr(MfdObservation) address = mfd_dns_resolve_addresses (self, name, NULL, cancellable);
+
+  if (address->outcome != MFD_OUTCOME_OK)
+    {
+      obs->outcome = address->outcome;
+      mfd_observation_set_cause (obs, address->cause);
+      if (address->facts != NULL)
+        {
+          GHashTableIter iter;
+          gpointer key, value;
+
+          g_hash_table_iter_init (&iter, address->facts);
+          while (g_hash_table_iter_next (&iter, &key, &value))
+            mfd_observation_set_fact (obs, key, value);
+        }
+      if (g_strcmp0 (address->cause, "dns-no-address") == 0)
+        mfd_observation_set_detail (obs, N_("{1} has neither an MX record nor an address, so it cannot receive mail."),
+                                    name, NULL);
+      else
+        mfd_observation_set_detailv (obs, address->detail_msgid,
+                                     (const char * const *) address->detail_args);
+      return FALSE;
+    }
+  mfd_observation_set_fact (obs, "implicit_mx", "true");
+  mfd_observation_set_fact (obs, "resolver", mfd_observation_get_fact (address, "resolver"));
+  mfd_observation_set_fact (obs, "ttl", mfd_observation_get_fact (address, "ttl"));
+  mfd_observation_set_fact (obs, "answers", name);
+  mfd_observation_set_detail (obs, N_("{1} has no MX record, so mail goes to the domain's own address ({2})."),
+                              name, mfd_observation_get_fact (address, "answers"), NULL);
+  return TRUE;
+}
+
+/* The MX records of @mx in preference order (GLib's sort is stable: equal
+ * preferences keep the resolver's order), and fact "answers" listing them. */
+static GPtrArray *
+read_mx_entries (MfdObservation *obs,
+                 Lookup         *mx)
+{
+  GPtrArray *entries = g_ptr_array_new_with_free_func ((GDestroyNotify) mx_entry_free);
+  g_autoptr(GString) answers = g_string_new (NULL);
+
+  for (guint i = 0; i < mx->records->len; i++)
+    {
+      ldns_rr *rr = g_ptr_array_index (mx->records, i);
+      MxEntry *entry;
+
+      if (ldns_rr_rd_count (rr) < 2)
+        continue;
+      entry = g_new0 (MxEntry, 1);
+      entry->preference = ldns_rdf2native_int16 (ldns_rr_rdf (rr, 0));
+      entry->host = _mfd_dns_dname_to_string (ldns_rr_rdf (rr, 1));
+      g_ptr_array_add (entries, entry);
+    }
+  g_ptr_array_sort (entries, compare_mx);
+
+  for (guint i = 0; i < entries->len; i++)
+    {
+      MxEntry *entry = g_ptr_array_index (entries, i);
+
+      if (i > 0)
+        g_string_append (answers, ", ");
+      g_string_append_printf (answers, "%u %s", entry->preference,
+                              entry->host[0] != '\0' ? entry->host : ".");
+    }
+  mfd_observation_set_fact (obs, "answers", answers->str);
+  return entries;
+}
+
+/* The hosts to check, in order, each once, at most MFD_DNS_MAX_MX_HOSTS;
+ * FALSE for a null MX (the domain takes no mail). */
+static gboolean
+pick_mx_hosts (MfdObservation *obs,
+               const char     *name,
+               GPtrArray      *entries,
+               GPtrArray      *found)
+{
+  guint n_left_out = 0;
+
+  if (entries->len == 1 && ((MxEntry *) g_ptr_array_index (entries, 0))->host[0] == '\0')
+    {
+      obs->outcome = MFD_OUTCOME_FAIL;
+      mfd_observation_set_cause (obs, "dns-no-address");
+      mfd_observation_set_fact (obs, "null_mx", "true");
+      mfd_observation_set_detail (obs, N_("{1} publishes a null MX record: the domain says it accepts no mail."),
+                                  name, NULL);
+      return FALSE;
+    }
+
+  for (guint i = 0; i < entries->len; i++)
+    {
+      MxEntry *entry = g_ptr_array_index (entries, i);
+
+      /* A "." among real hosts is meaningless (RFC 7505 §3); skip it. A
+       * host listed twice is checked once. */
+      if (entry->host[0] == '\0' ||
+          g_ptr_array_find_with_equal_func (found, entry->host, g_str_equal, NULL))
+        continue;
+      if (found->len < MFD_DNS_MAX_MX_HOSTS)
+        g_ptr_array_add (found, g_strdup (entry->host));
+      else
+        n_left_out++;
+    }
+  /* Thousands of MX records would otherwise become thousands of
+   * connections and web lookups. */
+  if (n_left_out > 0)
+    set_left_out_detail (obs, N_("{1} lists {2} mail servers (MX). Only the first {3} by preference are checked "
+                                 "({4}); the other {5} were left out."),
+                         name, found->len + n_left_out, found);
+  else
+    mfd_observation_set_detail (obs, N_("Mail for {1} goes to {2}."),
+                                name, mfd_observation_get_fact (obs, "answers"), NULL);
+  return TRUE;
+}
+
 MfdObservation *
 mfd_dns_resolve_mx (MfdDnsResolver  *self,
                     const char      *domain,
                     GPtrArray      **hosts,
                     GCancellable    *cancellable)
 {
-  g_autoptr(GPtrArray) entries = g_ptr_array_new_with_free_func ((GDestroyNotify) mx_entry_free);
   g_autoptr(GPtrArray) found = g_ptr_array_new_with_free_func (g_free);
-  g_autoptr(GString) answers = g_string_new (NULL);
   g_autofree char *name = NULL;
   MfdObservation *obs;
   Lookup mx;
   gint64 started = g_get_monotonic_time ();
   gint64 deadline = started + 2 * (gint64) self->timeout_ms * 1000;
-  guint n_left_out = 0;
+  gboolean ok;
 
   g_return_val_if_fail (self != NULL, NULL);
   g_return_val_if_fail (domain != NULL, NULL);
@@ -396,118 +529,23 @@ mfd_dns_resolve_mx (MfdDnsResolver  *self,
   _mfd_dns_lookup_init (&mx);
   _mfd_dns_lookup_type (self, name, LDNS_RR_TYPE_MX, deadline, cancellable, &mx);
   if (_mfd_dns_report_lookup_failure (self, obs, name, &mx))
-    goto out;
-
-  if (mx.status == LOOKUP_NODATA)
+    ok = FALSE;
+  else if (mx.status == LOOKUP_NODATA)
     {
-      g_autoptr(MfdObservation) address = NULL;
-      g_autoptr(GPtrArray) implicit = NULL;
-
-      address = mfd_dns_resolve_addresses (self, name, &implicit, cancellable);
-      if (address->outcome != MFD_OUTCOME_OK)
-        {
-          obs->outcome = address->outcome;
-          mfd_observation_set_cause (obs, address->cause);
-          if (address->facts != NULL)
-            {
-              GHashTableIter iter;
-              gpointer key, value;
-
-              g_hash_table_iter_init (&iter, address->facts);
-              while (g_hash_table_iter_next (&iter, &key, &value))
-                mfd_observation_set_fact (obs, key, value);
-            }
-          if (g_strcmp0 (address->cause, "dns-no-address") == 0)
-            mfd_observation_set_detail (obs, N_("{1} has neither an MX record nor an address, so it cannot receive mail."),
-                                        name, NULL);
-          else
-            mfd_observation_set_detailv (obs, address->detail_msgid,
-                                         (const char * const *) address->detail_args);
-          goto out;
-        }
-      mfd_observation_set_fact (obs, "implicit_mx", "true");
-      mfd_observation_set_fact (obs, "resolver", mfd_observation_get_fact (address, "resolver"));
-      mfd_observation_set_fact (obs, "ttl", mfd_observation_get_fact (address, "ttl"));
-      mfd_observation_set_fact (obs, "answers", name);
-      mfd_observation_set_detail (obs, N_("{1} has no MX record, so mail goes to the domain's own address ({2})."),
-                                  name, mfd_observation_get_fact (address, "answers"), NULL);
-      g_ptr_array_add (found, g_strdup (name));
-      goto done;
-    }
-
-  for (guint i = 0; i < mx.records->len; i++)
-    {
-      ldns_rr *rr = g_ptr_array_index (mx.records, i);
-      MxEntry *entry;
-
-      if (ldns_rr_rd_count (rr) < 2)
-        continue;
-      entry = g_new0 (MxEntry, 1);
-      entry->preference = ldns_rdf2native_int16 (ldns_rr_rdf (rr, 0));
-      entry->host = _mfd_dns_dname_to_string (ldns_rr_rdf (rr, 1));
-      g_ptr_array_add (entries, entry);
-    }
-  /* GLib's sort is stable: equal preferences keep the resolver's order. */
-  g_ptr_array_sort (entries, compare_mx);
-
-  for (guint i = 0; i < entries->len; i++)
-    {
-      MxEntry *entry = g_ptr_array_index (entries, i);
-
-      if (i > 0)
-        g_string_append (answers, ", ");
-      g_string_append_printf (answers, "%u %s", entry->preference,
-                              entry->host[0] != '\0' ? entry->host : ".");
-    }
-  mfd_observation_set_fact (obs, "answers", answers->str);
-  _mfd_dns_set_fact_uint (obs, "ttl", mx.ttl);
-
-  if (entries->len == 1 && ((MxEntry *) g_ptr_array_index (entries, 0))->host[0] == '\0')
-    {
-      obs->outcome = MFD_OUTCOME_FAIL;
-      mfd_observation_set_cause (obs, "dns-no-address");
-      mfd_observation_set_fact (obs, "null_mx", "true");
-      mfd_observation_set_detail (obs, N_("{1} publishes a null MX record: the domain says it accepts no mail."),
-                                  name, NULL);
-      goto out;
-    }
-
-  for (guint i = 0; i < entries->len; i++)
-    {
-      MxEntry *entry = g_ptr_array_index (entries, i);
-
-      /* A "." among real hosts is meaningless (RFC 7505 §3); skip it. A
-       * host listed twice is checked once. */
-      if (entry->host[0] == '\0' ||
-          g_ptr_array_find_with_equal_func (found, entry->host, g_str_equal, NULL))
-        continue;
-      if (found->len < MFD_DNS_MAX_MX_HOSTS)
-        g_ptr_array_add (found, g_strdup (entry->host));
-      else
-        n_left_out++;
-    }
-  if (n_left_out > 0)
-    {
-      g_autofree char *checked = _mfd_dns_join_strings (found);
-      char total[16], kept[16], left_out[16];
-
-      /* Thousands of MX records would otherwise become thousands of
-       * connections and web lookups. */
-      g_snprintf (total, sizeof total, "%u", found->len + n_left_out);
-      g_snprintf (kept, sizeof kept, "%u", found->len);
-      g_snprintf (left_out, sizeof left_out, "%u", n_left_out);
-      mfd_observation_set_fact (obs, "left_out", left_out);
-      mfd_observation_set_detail (obs, N_("{1} lists {2} mail servers (MX). Only the first {3} by preference are checked "
-                                          "({4}); the other {5} were left out."),
-                                  name, total, kept, checked, left_out, NULL);
+      ok = follow_implicit_mx (self, obs, name, cancellable);
+      if (ok)
+        g_ptr_array_add (found, g_strdup (name));
     }
   else
-    mfd_observation_set_detail (obs, N_("Mail for {1} goes to {2}."), name, answers->str, NULL);
+    {
+      g_autoptr(GPtrArray) entries = read_mx_entries (obs, &mx);
 
-done:
-  if (hosts != NULL)
+      _mfd_dns_set_fact_uint (obs, "ttl", mx.ttl);
+      ok = pick_mx_hosts (obs, name, entries, found);
+    }
+
+  if (ok && hosts != NULL)
     *hosts = g_steal_pointer (&found);
-out:
   _mfd_dns_lookup_clear (&mx);
   _mfd_dns_finish_observation (obs, started);
   return obs;
