@@ -16,6 +16,7 @@
 #include "mfd-lab-dns.h"
 #include "mfd-dns-private.h"
 #include "mfd-host.h"
+#include "mfd-socket.h"
 
 #define MAX_MESSAGE         65535
 #define UDP_REPLY_LIMIT     512     /* no EDNS: larger answers are truncated */
@@ -584,48 +585,6 @@ serve_udp (MfdLabDns *self)
     g_socket_send_to (self->udp, from, g_bytes_get_data (reply, NULL), g_bytes_get_size (reply), NULL, NULL);
 }
 
-static gboolean
-read_exactly (MfdLabDns *self,
-              GSocket   *conn,
-              guint8    *buffer,
-              gsize      len)
-{
-  while (len > 0)
-    {
-      gssize n;
-
-      if (!g_socket_condition_timed_wait (conn, G_IO_IN, TCP_IDLE_US, self->stop, NULL))
-        return FALSE;
-      n = g_socket_receive (conn, (char *) buffer, len, NULL, NULL);
-      if (n <= 0)
-        return FALSE;
-      buffer += n;
-      len -= n;
-    }
-  return TRUE;
-}
-
-static gboolean
-write_all (MfdLabDns    *self,
-           GSocket      *conn,
-           const guint8 *data,
-           gsize         len)
-{
-  while (len > 0)
-    {
-      gssize n;
-
-      if (!g_socket_condition_timed_wait (conn, G_IO_OUT, TCP_IDLE_US, self->stop, NULL))
-        return FALSE;
-      n = g_socket_send (conn, (const char *) data, len, NULL, NULL);
-      if (n <= 0)
-        return FALSE;
-      data += n;
-      len -= n;
-    }
-  return TRUE;
-}
-
 /* One connection at a time: this serves tests, not the internet, and
  * every wait is bounded and ends when the responder stops. */
 static void
@@ -644,10 +603,10 @@ serve_tcp (MfdLabDns *self)
       g_autoptr(GBytes) reply = NULL;
       gsize len;
 
-      if (!read_exactly (self, conn, buffer, 2))
+      if (!mfd_socket_read_exactly (conn, buffer, 2, g_get_monotonic_time () + TCP_IDLE_US, self->stop, NULL))
         break;
       len = ((gsize) buffer[0] << 8) | buffer[1];
-      if (!read_exactly (self, conn, buffer, len))
+      if (!mfd_socket_read_exactly (conn, buffer, len, g_get_monotonic_time () + TCP_IDLE_US, self->stop, NULL))
         break;
       reply = respond (self, buffer, len, TRUE);
       if (reply == NULL)
@@ -656,7 +615,7 @@ serve_tcp (MfdLabDns *self)
       buffer[0] = len >> 8;
       buffer[1] = len & 0xff;
       memcpy (buffer + 2, g_bytes_get_data (reply, NULL), len);
-      if (!write_all (self, conn, buffer, len + 2))
+      if (!mfd_socket_write_all (conn, buffer, len + 2, g_get_monotonic_time () + TCP_IDLE_US, self->stop, NULL))
         break;
     }
   g_socket_close (conn, NULL);
@@ -707,12 +666,9 @@ bind_socket (GInetAddress  *address,
   g_autoptr(GSocket) socket = NULL;
   g_autoptr(GSocketAddress) where = g_inet_socket_address_new (address, port);
 
-  socket = g_socket_new (g_inet_address_get_family (address), type,
-                         type == G_SOCKET_TYPE_STREAM ? G_SOCKET_PROTOCOL_TCP : G_SOCKET_PROTOCOL_UDP,
-                         error);
+  socket = mfd_socket_new (where, type, error);
   if (socket == NULL)
     return NULL;
-  g_socket_set_blocking (socket, FALSE);
   if (!g_socket_bind (socket, where, type == G_SOCKET_TYPE_STREAM, error))
     return NULL;
   if (type == G_SOCKET_TYPE_STREAM && !g_socket_listen (socket, error))
