@@ -1,4 +1,5 @@
-/* mfd-dns-authority.c — the authority check: the zone's servers against the resolver, lame and split delegations
+/* mfd-dns-authority.c — the authority check: the zone's own servers asked
+ * directly and compared with the resolver (stale cache, lame delegation)
  *
  * Copyright 2026 The Mail Flow Doctor authors
  *
@@ -13,8 +14,30 @@
 
 #include "mfd-dns-private.h"
 
-
 #define MAX_REFERRALS       3
+
+/* What one authority check has learnt so far, handed from step to step. */
+typedef struct
+{
+  MfdDnsResolver *resolver;
+  MfdObservation *obs;
+  GCancellable   *cancellable;
+  gint64          deadline;
+  const char     *name;
+
+  /* What the resolver says about the name. */
+  GPtrArray      *resolver_sorted;   /* (element-type utf8) */
+  gboolean        resolver_known;    /* a clear answer to compare with */
+  char           *resolver_answers;
+  char           *resolver_ttl;
+
+  /* The zone, its servers and what each said. */
+  char           *zone;
+  GPtrArray      *name_servers;      /* (element-type NameServer) */
+  GPtrArray      *replies;           /* (element-type AuthReply) */
+  gboolean        referred;          /* reached through a referral */
+  gboolean        cancelled;
+} AuthCheck;
 
 /* What the parent zone's servers say about @zone when none of @zone's own
  * servers answers: the proof that direct DNS works from here. */
@@ -114,32 +137,29 @@ ask_parent (MfdDnsResolver  *self,
  * direct DNS provably works from here, inconclusive when nothing at all
  * answers (this network probably blocks direct DNS). */
 static void
-judge_unanswered_zone (MfdDnsResolver *self,
-                       MfdObservation *obs,
-                       const char     *name,
-                       const char     *zone,
-                       const char     *ns_list,
-                       GPtrArray      *replies,
-                       gboolean        referred,
-                       gint64          deadline,
-                       GCancellable   *cancellable)
+judge_unanswered_zone (AuthCheck  *check,
+                       const char *ns_list)
 {
+  MfdObservation *obs = check->obs;
+  const char *name = check->name;
+  const char *zone = check->zone;
   g_autofree char *parent_zone = NULL;
   g_autofree char *parent_servers = NULL;
   ParentView parent = PARENT_REFERS;
   gboolean any_response = FALSE;
 
-  for (guint i = 0; i < replies->len; i++)
+  for (guint i = 0; i < check->replies->len; i++)
     {
-      AuthReply *reply = g_ptr_array_index (replies, i);
+      AuthReply *reply = g_ptr_array_index (check->replies, i);
 
       if (reply->status != AUTH_TIMEOUT && reply->status != AUTH_UNREACHABLE)
         any_response = TRUE;
     }
 
   /* Reached through a referral, the servers above have answered already. */
-  if (!referred)
-    parent = ask_parent (self, name, zone, deadline, cancellable, &parent_zone, &parent_servers);
+  if (!check->referred)
+    parent = ask_parent (check->resolver, name, zone, check->deadline, check->cancellable,
+                         &parent_zone, &parent_servers);
   if (parent_zone != NULL)
     mfd_observation_set_fact (obs, "parent_zone", parent_zone);
   if (parent_servers != NULL)
@@ -179,7 +199,7 @@ judge_unanswered_zone (MfdDnsResolver *self,
 
   if (!any_response)
     {
-      g_autofree char *tried = _mfd_dns_describe_servers (replies);
+      g_autofree char *tried = _mfd_dns_describe_servers (check->replies);
 
       /* Not one packet back from any authoritative server. */
       obs->outcome = MFD_OUTCOME_INCONCLUSIVE;
@@ -203,29 +223,6 @@ judge_unanswered_zone (MfdDnsResolver *self,
                                   "so compare with the public DNS check."),
                                zone, ns_list, name, NULL);
 }
-
-/* What one authority check has learnt so far, handed from step to step. */
-typedef struct
-{
-  MfdDnsResolver *resolver;
-  MfdObservation *obs;
-  GCancellable   *cancellable;
-  gint64          deadline;
-  const char     *name;
-
-  /* What the resolver says about the name. */
-  GPtrArray      *resolver_sorted;   /* (element-type utf8) */
-  gboolean        resolver_known;    /* a clear answer to compare with */
-  char           *resolver_answers;
-  char           *resolver_ttl;
-
-  /* The zone, its servers and what each said. */
-  char           *zone;
-  GPtrArray      *name_servers;      /* (element-type NameServer) */
-  GPtrArray      *replies;           /* (element-type AuthReply) */
-  gboolean        referred;          /* reached through a referral */
-  gboolean        cancelled;
-} AuthCheck;
 
 static void
 auth_check_clear (AuthCheck *check)
@@ -496,8 +493,7 @@ judge_zone (AuthCheck *check)
                                   check->zone, ns_list, NULL);
     }
   else if (reference == NULL)
-    judge_unanswered_zone (check->resolver, obs, check->name, check->zone, ns_list, check->replies,
-                           check->referred, check->deadline, check->cancellable);
+    judge_unanswered_zone (check, ns_list);
   else
     judge_answer (check, reference, disagree, lame, servers, ns_list);
 }

@@ -19,7 +19,6 @@
 #include "mfd-host.h"
 #include "mfd-socket.h"
 
-
 #define MAX_STRAY_PACKETS   16    /* replies to other queries ignored per try */
 
 /* Fills @reply from @error; returns FALSE so callers can return it. */

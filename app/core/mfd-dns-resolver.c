@@ -1,4 +1,5 @@
-/* mfd-dns-resolver.c — the resolver: its servers (resolv.conf or --dns-server), retries and aliases
+/* mfd-dns-resolver.c — the resolver: its servers (resolv.conf or
+ * --dns-server), retries and aliases
  *
  * Copyright 2026 The Mail Flow Doctor authors
  *
@@ -15,7 +16,6 @@
 #include "mfd-dnssec.h"
 #include "mfd-socket.h"
 #include "mfd-text.h"
-
 
 #define MAX_SYSTEM_SERVERS  3     /* as glibc reads resolv.conf */
 #define MAX_ALIAS_HOPS      8
@@ -376,8 +376,9 @@ _mfd_dns_lookup_type (MfdDnsResolver *self,
 }
 
 /* Kept apart from _mfd_dns_ask_resolver() on purpose: the query carries
- * EDNS with the DO bit, so that the resolver returns the signatures (RRSIG) along
- * with the records, and our own validator (mfd-dnssec.c) judges them. */
+ * EDNS with the DO bit, so that the resolver returns the signatures (RRSIG)
+ * along with the records, and our own validator (mfd-dnssec.c) judges
+ * them. */
 ldns_pkt *
 mfd_dns_resolver_query_dnssec (MfdDnsResolver  *self,
                                const char      *name,

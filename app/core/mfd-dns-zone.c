@@ -1,4 +1,5 @@
-/* mfd-dns-zone.c — a zone's name servers, found through the resolver and asked directly
+/* mfd-dns-zone.c — a zone's name servers, found through the resolver and
+ * asked directly
  *
  * Each server address is asked without recursion in its own thread, so
  * that a zone whose servers are all silent costs one timeout, not one each.
@@ -14,7 +15,6 @@
 
 #include "mfd-dns-private.h"
 #include "mfd-host.h"
-
 
 #define MAX_AUTHORITY_TRY_MS 2000
 

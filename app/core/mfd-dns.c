@@ -18,7 +18,6 @@
 #include "mfd-host.h"
 #include "mfd-text.h"
 
-
 typedef struct
 {
   guint16  preference;
