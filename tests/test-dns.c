@@ -13,6 +13,7 @@
 #include <glib/gstdio.h>
 
 #include "mfd/mfd.h"
+#include "../app/core/mfd-host.h"
 #include "../app/core/mfd-lab-dns.h"
 
 #define TIMEOUT_MS 1000
@@ -105,6 +106,60 @@ test_address_found (Fixture       *fixture,
   g_clear_pointer (&obs, mfd_observation_unref);
   obs = mfd_dns_resolve_addresses (fixture->resolver, "MAIL.Contoso.test.", NULL, NULL);
   g_assert_cmpint (obs->outcome, ==, MFD_OUTCOME_OK);
+}
+
+/* The engine's one host normal form, as every module compares names. */
+static void
+test_host_normal_form (void)
+{
+  static const struct { const char *in, *out; } cases[] = {
+    { "MAIL.Contoso.COM.",      "mail.contoso.com" },
+    { "mail.contoso.com",       "mail.contoso.com" },
+    { "[2001:db8::25]",         "2001:db8::25" },
+    { "192.0.2.25",             "192.0.2.25" },
+    /* An internationalized name is looked up and compared in ASCII. */
+    { "B\xc3\xbc" "cher.Example.", "xn--bcher-kva.example" },
+    { ".",                      "" },
+    { "",                       "" },
+    { "bad name",               "bad name" },
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_autofree char *got = mfd_host_normalize (cases[i].in);
+
+      g_assert_cmpstr (got, ==, cases[i].out);
+    }
+
+  g_assert_true (mfd_host_is_ip_literal ("192.0.2.25"));
+  g_assert_true (mfd_host_is_ip_literal ("2001:db8::25"));
+  g_assert_false (mfd_host_is_ip_literal ("[2001:db8::25]"));
+  g_assert_false (mfd_host_is_ip_literal ("192.0.2"));
+  g_assert_false (mfd_host_is_ip_literal ("mail.contoso.com"));
+  g_assert_false (mfd_host_is_ip_literal (""));
+  g_assert_false (mfd_host_is_ip_literal (NULL));
+
+  g_assert_true (mfd_host_is_same_or_below ("mail.contoso.com", "contoso.com"));
+  g_assert_true (mfd_host_is_same_or_below ("contoso.com", "CONTOSO.com"));
+  g_assert_true (mfd_host_is_same_or_below ("contoso.com", ""));
+  g_assert_false (mfd_host_is_same_or_below ("mailcontoso.com", "contoso.com"));
+  g_assert_false (mfd_host_is_same_or_below ("com", "contoso.com"));
+}
+
+static void
+test_address_idn (Fixture       *fixture,
+                  gconstpointer  data)
+{
+  g_autoptr(MfdObservation) obs = NULL;
+  g_autoptr(GPtrArray) addresses = NULL;
+  g_autofree char *joined = NULL;
+
+  mfd_lab_dns_add_record (fixture->lab, "xn--bcher-kva.contoso.test", "A", "127.0.0.1", 300);
+
+  obs = mfd_dns_resolve_addresses (fixture->resolver, "B\xc3\xbc" "cher.contoso.test.", &addresses, NULL);
+  g_assert_cmpint (obs->outcome, ==, MFD_OUTCOME_OK);
+  joined = join (addresses);
+  g_assert_cmpstr (joined, ==, "127.0.0.1");
 }
 
 typedef struct
@@ -1115,7 +1170,9 @@ main (int   argc,
 #define ADD_AUTH(path, func) \
   g_test_add (path, AuthFixture, NULL, auth_set_up, func, auth_tear_down)
 
+  g_test_add_func ("/dns/host/normal-form", test_host_normal_form);
   ADD ("/dns/address/found", test_address_found);
+  ADD ("/dns/address/idn", test_address_idn);
   ADD ("/dns/address/failures", test_failures);
   ADD ("/dns/address/truncated", test_truncated_falls_back_to_tcp);
   ADD ("/dns/address/large", test_large_answer_over_tcp);

@@ -14,6 +14,7 @@
 
 #include "mfd/mfd.h"
 #include "mfd-smtp.h"
+#include "mfd-socket.h"
 
 /* The reply parser ---------------------------------------------------------- */
 
@@ -396,7 +397,7 @@ read_one_byte (gpointer       user_data,
                GCancellable  *cancellable,
                GError       **error)
 {
-  return mfd_smtp_socket_read (user_data, buffer, MIN (size, 1), deadline, cancellable, error);
+  return mfd_socket_read (user_data, buffer, MIN (size, 1), deadline, cancellable, error);
 }
 
 static gboolean
@@ -407,7 +408,7 @@ write_all (gpointer       user_data,
            GCancellable  *cancellable,
            GError       **error)
 {
-  return mfd_smtp_socket_write_all (user_data, data, size, deadline, cancellable, error);
+  return mfd_socket_write_all (user_data, data, size, deadline, cancellable, error);
 }
 
 static void

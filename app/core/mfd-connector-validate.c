@@ -16,15 +16,8 @@
 
 #include "mfd-connector.h"
 #include "mfd-connector-private.h"
+#include "mfd-host.h"
 #include "mfd-text.h"
-
-static gboolean
-is_ip_literal (const char *text)
-{
-  g_autoptr(GInetAddress) address = g_inet_address_new_from_string (text);
-
-  return address != NULL;
-}
 
 static gboolean
 looks_numeric (const char *text)
@@ -137,7 +130,7 @@ mfd_connector_validate_smart_host (const char *host)
       return reason;
     }
 
-  if (is_ip_literal (trimmed))
+  if (mfd_host_is_ip_literal (trimmed))
     return NULL;
 
   if (strchr (trimmed, '*') != NULL)
@@ -163,7 +156,7 @@ mfd_connector_validate_tls_domain (const char *domain)
   if (domain == NULL || *g_strstrip (trimmed = g_strdup (domain)) == '\0')
     return g_strdup (mfd_tr (NULL, N_("Enter the domain name that the certificate must match.")));
 
-  if (is_ip_literal (trimmed))
+  if (mfd_host_is_ip_literal (trimmed))
     return g_strdup (mfd_tr (NULL, N_("The TLS domain must be a domain name, not an IP address.")));
 
   rest = trimmed;
@@ -191,7 +184,7 @@ mfd_connector_validate_recipient_domain (const char *domain)
   if (strcmp (trimmed, "*") == 0)
     return NULL;
 
-  if (is_ip_literal (trimmed))
+  if (mfd_host_is_ip_literal (trimmed))
     return g_strdup (mfd_tr (NULL, N_("A recipient domain must be a domain name, not an IP address.")));
 
   rest = g_str_has_prefix (trimmed, "*.") ? trimmed + 2 : trimmed;
@@ -203,27 +196,16 @@ mfd_connector_validate_recipient_domain (const char *domain)
 
 /* Matching */
 
-/* Lower-case ASCII form without a trailing dot, or NULL. */
+/* The engine's host normal form, ignoring spaces around a pasted entry. */
 static char *
-normalize_host (const char *host)
+match_form (const char *host)
 {
   g_autofree char *trimmed = NULL;
-  g_autofree char *ascii = NULL;
-  gsize len;
 
   if (host == NULL)
     return NULL;
-
   trimmed = g_strstrip (g_strdup (host));
-  ascii = g_hostname_to_ascii (trimmed);
-  if (ascii == NULL)
-    return NULL;
-
-  len = strlen (ascii);
-  if (len > 0 && ascii[len - 1] == '.')
-    ascii[len - 1] = '\0';
-
-  return g_ascii_strdown (ascii, -1);
+  return mfd_host_normalize (trimmed);
 }
 
 gboolean
@@ -231,7 +213,7 @@ mfd_connector_smart_host_matches (MfdConnector *self,
                                   const char   *host)
 {
   const char * const *smart_hosts = mfd_connector_get_smart_hosts (self);
-  g_autofree char *wanted = normalize_host (host);
+  g_autofree char *wanted = match_form (host);
   g_autoptr(GInetAddress) wanted_address = NULL;
 
   if (wanted == NULL || smart_hosts == NULL)
@@ -259,7 +241,7 @@ mfd_connector_smart_host_matches (MfdConnector *self,
         }
       else
         {
-          g_autofree char *candidate = normalize_host (smart_host);
+          g_autofree char *candidate = match_form (smart_host);
 
           if (g_strcmp0 (candidate, wanted) == 0)
             return TRUE;
@@ -274,10 +256,10 @@ mfd_connector_domain_matches (MfdConnector *self,
                               const char   *host)
 {
   const char * const *domains = mfd_connector_get_recipient_domains (self);
-  g_autofree char *wanted = normalize_host (host);
+  g_autofree char *wanted = match_form (host);
   const char *parent;
 
-  if (wanted == NULL || domains == NULL || is_ip_literal (wanted))
+  if (wanted == NULL || domains == NULL || mfd_host_is_ip_literal (wanted))
     return FALSE;
 
   parent = strchr (wanted, '.');
@@ -287,7 +269,7 @@ mfd_connector_domain_matches (MfdConnector *self,
     {
       const char *entry = domains[i];
       gboolean wildcard = g_str_has_prefix (entry, "*.");
-      g_autofree char *domain = normalize_host (wildcard ? entry + 2 : entry);
+      g_autofree char *domain = match_form (wildcard ? entry + 2 : entry);
 
       /* "*" routes every domain, so it says nothing about this host. */
       if (domain == NULL || *domain == '\0' || strcmp (entry, "*") == 0)

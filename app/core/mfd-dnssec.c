@@ -20,6 +20,8 @@
 #include <stdio.h>
 
 #include "mfd-dnssec.h"
+#include "mfd-dns-private.h"
+#include "mfd-host.h"
 
 #define MAX_ANCHOR_FILE_RRS 64
 
@@ -69,21 +71,6 @@ mfd_dnssec_result_free (MfdDnssecResult *result)
 
 /* ------------------------------------------------------------------ */
 /* Names                                                              */
-
-/* Lower case, no trailing dot, "" for the root. */
-static char *
-dname_to_string (const ldns_rdf *dname)
-{
-  g_autofree char *str = ldns_rdf2str (dname);
-  gsize len;
-
-  if (str == NULL)
-    return g_strdup ("");
-  len = strlen (str);
-  if (len > 0 && str[len - 1] == '.')
-    len--;
-  return g_ascii_strdown (str, len);
-}
 
 static void
 set_str (char       **dest,
@@ -310,7 +297,7 @@ records (const ldns_pkt  *pkt,
 
       if (ldns_rr_get_type (rr) != type)
         continue;
-      owner = dname_to_string (ldns_rr_owner (rr));
+      owner = _mfd_dns_dname_to_string (ldns_rr_owner (rr));
       if (g_str_equal (owner, name))
         ldns_rr_list_push_rr (out, ldns_rr_clone (rr));
     }
@@ -437,19 +424,6 @@ fail:
   return NULL;
 }
 
-static gboolean
-is_same_or_below (const char *name,
-                  const char *zone)
-{
-  gsize name_len = strlen (name), zone_len = strlen (zone);
-
-  if (zone_len == 0)
-    return TRUE;
-  if (name_len < zone_len || g_ascii_strcasecmp (name + name_len - zone_len, zone) != 0)
-    return FALSE;
-  return name_len == zone_len || name[name_len - zone_len - 1] == '.';
-}
-
 /* The name one label longer than @zone on the way to @name. */
 static char *
 next_label (const char *name,
@@ -494,20 +468,14 @@ mfd_dnssec_lookup (MfdDnsResolver     *resolver,
   result->rcode = -1;
   result->zone = g_strdup ("");
   result->answer = ldns_rr_list_new ();
-  {
-    gsize len = strlen (name);
-
-    if (len > 0 && name[len - 1] == '.')
-      len--;
-    qname = g_ascii_strdown (name, len);
-  }
+  qname = mfd_host_normalize (name);
 
   /* The closest enclosing anchor. */
   for (size_t i = 0; anchors != NULL && i < ldns_rr_list_rr_count (anchors); i++)
     {
-      g_autofree char *owner = dname_to_string (ldns_rr_owner (ldns_rr_list_rr (anchors, i)));
+      g_autofree char *owner = _mfd_dns_dname_to_string (ldns_rr_owner (ldns_rr_list_rr (anchors, i)));
 
-      if (is_same_or_below (qname, owner) &&
+      if (mfd_host_is_same_or_below (qname, owner) &&
           (anchor_zone == NULL || strlen (owner) > strlen (anchor_zone)))
         set_str (&anchor_zone, owner);
     }
@@ -520,7 +488,7 @@ mfd_dnssec_lookup (MfdDnsResolver     *resolver,
   for (size_t i = 0; i < ldns_rr_list_rr_count (anchors); i++)
     {
       ldns_rr *rr = ldns_rr_list_rr (anchors, i);
-      g_autofree char *owner = dname_to_string (ldns_rr_owner (rr));
+      g_autofree char *owner = _mfd_dns_dname_to_string (ldns_rr_owner (rr));
 
       if (g_str_equal (owner, anchor_zone))
         ldns_rr_list_push_rr (anchor_refs, ldns_rr_clone (rr));
@@ -547,7 +515,7 @@ mfd_dnssec_lookup (MfdDnsResolver     *resolver,
       for (size_t i = 0; auth != NULL && i < ldns_rr_list_rr_count (auth); i++)
         if (ldns_rr_get_type (ldns_rr_list_rr (auth, i)) == LDNS_RR_TYPE_SOA)
           {
-            checked_owner = dname_to_string (ldns_rr_owner (ldns_rr_list_rr (auth, i)));
+            checked_owner = _mfd_dns_dname_to_string (ldns_rr_owner (ldns_rr_list_rr (auth, i)));
             checked = records (pkt, checked_owner, LDNS_RR_TYPE_SOA, LDNS_SECTION_AUTHORITY);
             break;
           }
@@ -561,7 +529,7 @@ mfd_dnssec_lookup (MfdDnsResolver     *resolver,
           ldns_rdf *signame = ldns_rr_rrsig_signame (ldns_rr_list_rr (sigs, i));
 
           if (signame != NULL)
-            signer = dname_to_string (signame);
+            signer = _mfd_dns_dname_to_string (signame);
         }
       ldns_rr_list_deep_free (sigs);
     }
@@ -569,10 +537,10 @@ mfd_dnssec_lookup (MfdDnsResolver     *resolver,
   /* The zone the walk must reach: the signer when it is on the way from
    * the anchor to the name (anything else is no signer of ours), else the
    * name itself, so that an unsigned zone below a signed one is found. */
-  if (signer != NULL && is_same_or_below (signer, anchor_zone) && is_same_or_below (qname, signer))
+  if (signer != NULL && mfd_host_is_same_or_below (signer, anchor_zone) && mfd_host_is_same_or_below (qname, signer))
     target = g_strdup (signer);
   else
-    target = g_strdup (checked_owner != NULL && is_same_or_below (checked_owner, anchor_zone) ?
+    target = g_strdup (checked_owner != NULL && mfd_host_is_same_or_below (checked_owner, anchor_zone) ?
                        checked_owner : qname);
 
   /* 2. The chain. */

@@ -14,6 +14,9 @@
 #include <ldns/ldns.h>
 
 #include "mfd-lab-dns.h"
+#include "mfd-dns-private.h"
+#include "mfd-host.h"
+#include "mfd-socket.h"
 
 #define MAX_MESSAGE         65535
 #define UDP_REPLY_LIMIT     512     /* no EDNS: larger answers are truncated */
@@ -65,35 +68,6 @@ lab_mode_free (LabMode *mode)
   g_free (mode);
 }
 
-static char *
-normalize_name (const char *name)
-{
-  gsize len = strlen (name);
-
-  if (len > 0 && name[len - 1] == '.')
-    len--;
-  return g_ascii_strdown (name, len);
-}
-
-static char *
-dname_to_string (const ldns_rdf *dname)
-{
-  g_autofree char *str = ldns_rdf2str (dname);
-
-  return str != NULL ? normalize_name (str) : g_strdup ("");
-}
-
-static gboolean
-is_same_or_below (const char *name,
-                  const char *zone)
-{
-  gsize name_len = strlen (name), zone_len = strlen (zone);
-
-  if (name_len < zone_len || !g_str_equal (name + name_len - zone_len, zone))
-    return FALSE;
-  return name_len == zone_len || zone_len == 0 || name[name_len - zone_len - 1] == '.';
-}
-
 /* ------------------------------------------------------------------ */
 /* Answers                                                            */
 
@@ -110,7 +84,7 @@ find_mode (MfdLabDns  *self,
       LabMode *entry = g_ptr_array_index (self->modes, i);
       gssize len = entry->name != NULL ? (gssize) strlen (entry->name) : 0;
 
-      if (entry->name != NULL && !is_same_or_below (name, entry->name))
+      if (entry->name != NULL && !mfd_host_is_same_or_below (name, entry->name))
         continue;
       if (len > best)
         {
@@ -144,7 +118,7 @@ name_exists (MfdLabDns  *self,
     {
       LabRecord *record = g_ptr_array_index (self->records, i);
 
-      if (is_same_or_below (record->owner, name))
+      if (mfd_host_is_same_or_below (record->owner, name))
         return TRUE;
     }
   return FALSE;
@@ -162,7 +136,7 @@ find_enclosing (MfdLabDns    *self,
     {
       LabRecord *record = g_ptr_array_index (self->records, i);
 
-      if (ldns_rr_get_type (record->rr) == type && is_same_or_below (name, record->owner) &&
+      if (ldns_rr_get_type (record->rr) == type && mfd_host_is_same_or_below (name, record->owner) &&
           (best == NULL || strlen (record->owner) > strlen (best)))
         best = record->owner;
     }
@@ -197,7 +171,7 @@ push_glue (MfdLabDns *self,
 
       if (ldns_rr_get_type (record->rr) != LDNS_RR_TYPE_NS || !g_str_equal (record->owner, zone))
         continue;
-      target = dname_to_string (ldns_rr_rdf (record->rr, 0));
+      target = _mfd_dns_dname_to_string (ldns_rr_rdf (record->rr, 0));
       push_all (self, reply, LDNS_SECTION_ADDITIONAL, target, LDNS_RR_TYPE_A);
       push_all (self, reply, LDNS_SECTION_ADDITIONAL, target, LDNS_RR_TYPE_AAAA);
     }
@@ -245,7 +219,7 @@ answer_from_records (MfdLabDns    *self,
       ldns_pkt_push_rr (reply, LDNS_SECTION_ANSWER, ldns_rr_clone (cname->rr));
       pushed++;
       g_free (current);
-      current = dname_to_string (ldns_rr_rdf (cname->rr, 0));
+      current = _mfd_dns_dname_to_string (ldns_rr_rdf (cname->rr, 0));
     }
 
   if (pushed > 0 && find_enclosing (self, current, LDNS_RR_TYPE_SOA) == NULL &&
@@ -422,7 +396,7 @@ answer_edns (MfdLabDns *self,
       for (size_t i = 0; i < ldns_rr_list_rr_count (list); i++)
         {
           ldns_rr *rr = ldns_rr_list_rr (list, i);
-          g_autofree char *owner = dname_to_string (ldns_rr_owner (rr));
+          g_autofree char *owner = _mfd_dns_dname_to_string (ldns_rr_owner (rr));
           gboolean first = TRUE;
 
           /* Once per RRset: skip when an earlier record had the same set. */
@@ -486,7 +460,7 @@ respond (MfdLabDns    *self,
     goto out;
 
   question = ldns_rr_list_rr (ldns_pkt_question (query), 0);
-  qname = dname_to_string (ldns_rr_owner (question));
+  qname = _mfd_dns_dname_to_string (ldns_rr_owner (question));
 
   locker = g_mutex_locker_new (&self->lock);
   mode = find_mode (self, qname);
@@ -611,48 +585,6 @@ serve_udp (MfdLabDns *self)
     g_socket_send_to (self->udp, from, g_bytes_get_data (reply, NULL), g_bytes_get_size (reply), NULL, NULL);
 }
 
-static gboolean
-read_exactly (MfdLabDns *self,
-              GSocket   *conn,
-              guint8    *buffer,
-              gsize      len)
-{
-  while (len > 0)
-    {
-      gssize n;
-
-      if (!g_socket_condition_timed_wait (conn, G_IO_IN, TCP_IDLE_US, self->stop, NULL))
-        return FALSE;
-      n = g_socket_receive (conn, (char *) buffer, len, NULL, NULL);
-      if (n <= 0)
-        return FALSE;
-      buffer += n;
-      len -= n;
-    }
-  return TRUE;
-}
-
-static gboolean
-write_all (MfdLabDns    *self,
-           GSocket      *conn,
-           const guint8 *data,
-           gsize         len)
-{
-  while (len > 0)
-    {
-      gssize n;
-
-      if (!g_socket_condition_timed_wait (conn, G_IO_OUT, TCP_IDLE_US, self->stop, NULL))
-        return FALSE;
-      n = g_socket_send (conn, (const char *) data, len, NULL, NULL);
-      if (n <= 0)
-        return FALSE;
-      data += n;
-      len -= n;
-    }
-  return TRUE;
-}
-
 /* One connection at a time: this serves tests, not the internet, and
  * every wait is bounded and ends when the responder stops. */
 static void
@@ -671,10 +603,10 @@ serve_tcp (MfdLabDns *self)
       g_autoptr(GBytes) reply = NULL;
       gsize len;
 
-      if (!read_exactly (self, conn, buffer, 2))
+      if (!mfd_socket_read_exactly (conn, buffer, 2, g_get_monotonic_time () + TCP_IDLE_US, self->stop, NULL))
         break;
       len = ((gsize) buffer[0] << 8) | buffer[1];
-      if (!read_exactly (self, conn, buffer, len))
+      if (!mfd_socket_read_exactly (conn, buffer, len, g_get_monotonic_time () + TCP_IDLE_US, self->stop, NULL))
         break;
       reply = respond (self, buffer, len, TRUE);
       if (reply == NULL)
@@ -683,7 +615,7 @@ serve_tcp (MfdLabDns *self)
       buffer[0] = len >> 8;
       buffer[1] = len & 0xff;
       memcpy (buffer + 2, g_bytes_get_data (reply, NULL), len);
-      if (!write_all (self, conn, buffer, len + 2))
+      if (!mfd_socket_write_all (conn, buffer, len + 2, g_get_monotonic_time () + TCP_IDLE_US, self->stop, NULL))
         break;
     }
   g_socket_close (conn, NULL);
@@ -734,12 +666,9 @@ bind_socket (GInetAddress  *address,
   g_autoptr(GSocket) socket = NULL;
   g_autoptr(GSocketAddress) where = g_inet_socket_address_new (address, port);
 
-  socket = g_socket_new (g_inet_address_get_family (address), type,
-                         type == G_SOCKET_TYPE_STREAM ? G_SOCKET_PROTOCOL_TCP : G_SOCKET_PROTOCOL_UDP,
-                         error);
+  socket = mfd_socket_new (where, type, error);
   if (socket == NULL)
     return NULL;
-  g_socket_set_blocking (socket, FALSE);
   if (!g_socket_bind (socket, where, type == G_SOCKET_TYPE_STREAM, error))
     return NULL;
   if (type == G_SOCKET_TYPE_STREAM && !g_socket_listen (socket, error))
@@ -862,7 +791,7 @@ mfd_lab_dns_add_record (MfdLabDns  *self,
   g_return_if_fail (self != NULL);
   g_return_if_fail (name != NULL && type != NULL && data != NULL);
 
-  owner = normalize_name (name);
+  owner = mfd_host_normalize (name);
   text = g_strdup_printf ("%s. %u IN %s %s", owner, ttl, type, data);
   /* Relative names in @data are taken as absolute. */
   origin = ldns_dname_new_frm_str (".");
@@ -891,7 +820,7 @@ mfd_lab_dns_add_rr (MfdLabDns     *self,
   g_return_if_fail (self != NULL && rr != NULL);
 
   record = g_new0 (LabRecord, 1);
-  record->owner = dname_to_string (ldns_rr_owner (rr));
+  record->owner = _mfd_dns_dname_to_string (ldns_rr_owner (rr));
   record->rr = ldns_rr_clone (rr);
   g_mutex_lock (&self->lock);
   g_ptr_array_add (self->records, record);
@@ -908,7 +837,7 @@ mfd_lab_dns_set_mode (MfdLabDns     *self,
 
   g_return_if_fail (self != NULL);
 
-  key = name != NULL ? normalize_name (name) : NULL;
+  key = name != NULL ? mfd_host_normalize (name) : NULL;
   g_mutex_lock (&self->lock);
   for (guint i = 0; i < self->modes->len && entry == NULL; i++)
     {

@@ -22,6 +22,7 @@
 
 #include "mfd-lab.h"
 #include "mfd-smtp.h"
+#include "mfd-socket.h"
 #include "mfd-text.h"
 #include "mfd-lab-dns.h"
 
@@ -430,8 +431,8 @@ conn_pull_cb (gnutls_transport_ptr_t  ptr,
 {
   Conn *conn = ptr;
   g_autoptr(GError) error = NULL;
-  gssize n = mfd_smtp_socket_read (conn->socket, buffer, size, io_deadline (),
-                                   conn->lab->cancellable, &error);
+  gssize n = mfd_socket_read (conn->socket, buffer, size, io_deadline (),
+                              conn->lab->cancellable, &error);
 
   if (n < 0)
     gnutls_transport_set_errno (conn->tls, EIO);
@@ -445,8 +446,8 @@ conn_push_cb (gnutls_transport_ptr_t  ptr,
 {
   Conn *conn = ptr;
 
-  if (!mfd_smtp_socket_write_all (conn->socket, data, size, io_deadline (),
-                                  conn->lab->cancellable, NULL))
+  if (!mfd_socket_write_all (conn->socket, data, size, io_deadline (),
+                             conn->lab->cancellable, NULL))
     {
       gnutls_transport_set_errno (conn->tls, EIO);
       return -1;
@@ -462,8 +463,8 @@ conn_read (Conn   *conn,
   gssize n;
 
   if (conn->tls == NULL)
-    return mfd_smtp_socket_read (conn->socket, buffer, size, io_deadline (),
-                                 conn->lab->cancellable, NULL);
+    return mfd_socket_read (conn->socket, buffer, size, io_deadline (),
+                            conn->lab->cancellable, NULL);
   do
     n = gnutls_record_recv (conn->tls, buffer, size);
   while (n == GNUTLS_E_AGAIN || n == GNUTLS_E_INTERRUPTED);
@@ -476,8 +477,8 @@ conn_write (Conn       *conn,
             gsize       len)
 {
   if (conn->tls == NULL)
-    return mfd_smtp_socket_write_all (conn->socket, (const guint8 *) text, len,
-                                      io_deadline (), conn->lab->cancellable, NULL);
+    return mfd_socket_write_all (conn->socket, (const guint8 *) text, len,
+                                 io_deadline (), conn->lab->cancellable, NULL);
   while (len > 0)
     {
       gssize n = gnutls_record_send (conn->tls, text, len);
@@ -654,15 +655,15 @@ serve_command (Conn       *conn,
       g_byte_array_set_size (conn->buffer, 0);
       if (scenario == MFD_LAB_RESET_IN_HANDSHAKE)
         {
-          mfd_smtp_socket_read (conn->socket, hello, sizeof hello, io_deadline (),
-                                conn->lab->cancellable, NULL);
+          mfd_socket_read (conn->socket, hello, sizeof hello, io_deadline (),
+                           conn->lab->cancellable, NULL);
           reset_connection (conn);
           return FALSE;
         }
       if (scenario == MFD_LAB_GARBAGE_TLS)
         {
-          mfd_smtp_socket_read (conn->socket, hello, sizeof hello, io_deadline (),
-                                conn->lab->cancellable, NULL);
+          mfd_socket_read (conn->socket, hello, sizeof hello, io_deadline (),
+                           conn->lab->cancellable, NULL);
           for (guint i = 0; i < 4; i++)
             conn_say (conn, "This is not TLS. This is plain text, sent on purpose.\r\n");
           drain_until_closed (conn);

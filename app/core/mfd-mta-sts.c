@@ -11,6 +11,7 @@
 
 #include <string.h>
 
+#include "mfd-host.h"
 #include "mfd-mta-sts.h"
 
 const char *
@@ -127,16 +128,6 @@ mfd_mta_sts_parse_txt (const char  *txt,
 /* ------------------------------------------------------------------ */
 /* Patterns                                                           */
 
-static char *
-normalize_name (const char *name)
-{
-  gsize len = strlen (name);
-
-  if (len > 0 && name[len - 1] == '.')
-    len--;
-  return g_ascii_strdown (name, len);
-}
-
 /* A pattern is a host name, optionally "*." then a host name: LDH labels
  * of 1–63 characters, not starting or ending with '-'. */
 static gboolean
@@ -176,8 +167,8 @@ mfd_mta_sts_pattern_matches (const char *pattern,
 
   if (pattern == NULL || host == NULL)
     return FALSE;
-  p = normalize_name (pattern);
-  h = normalize_name (host);
+  p = mfd_host_normalize (pattern);
+  h = mfd_host_normalize (host);
   if (!g_str_has_prefix (p, "*."))
     return g_str_equal (p, h);
 
@@ -291,7 +282,7 @@ read_line (MfdMtaStsPolicy *policy,
     }
   else if (g_str_equal (key, "mx"))
     {
-      char *pattern = normalize_name (value);
+      char *pattern = mfd_host_normalize (value);
 
       if (!is_valid_pattern (pattern))
         {

@@ -15,6 +15,7 @@
 #include <glib/gi18n-lib.h>
 
 #include "mfd-smtp.h"
+#include "mfd-socket.h"
 #include "mfd-text.h"
 
 #define READ_CHUNK 4096
@@ -240,81 +241,6 @@ mfd_smtp_parse_reply_in_steps (const guint8   *data,
   return status;
 }
 
-/* Socket I/O with a deadline ---------------------------------------------- */
-
-gboolean
-mfd_smtp_socket_wait (GSocket       *socket,
-                      GIOCondition   condition,
-                      gint64         deadline,
-                      GCancellable  *cancellable,
-                      GError       **error)
-{
-  gint64 now = g_get_monotonic_time ();
-
-  if (now >= deadline)
-    {
-      g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_TIMED_OUT, "Timed out");
-      return FALSE;
-    }
-  return g_socket_condition_timed_wait (socket, condition, deadline - now,
-                                        cancellable, error);
-}
-
-gssize
-mfd_smtp_socket_read (GSocket       *socket,
-                      guint8        *buffer,
-                      gsize          size,
-                      gint64         deadline,
-                      GCancellable  *cancellable,
-                      GError       **error)
-{
-  for (;;)
-    {
-      g_autoptr(GError) local_error = NULL;
-      gssize n;
-
-      if (!mfd_smtp_socket_wait (socket, G_IO_IN, deadline, cancellable, error))
-        return -1;
-      n = g_socket_receive (socket, (char *) buffer, size, cancellable, &local_error);
-      if (n >= 0)
-        return n;
-      if (!g_error_matches (local_error, G_IO_ERROR, G_IO_ERROR_WOULD_BLOCK))
-        {
-          g_propagate_error (error, g_steal_pointer (&local_error));
-          return -1;
-        }
-    }
-}
-
-gboolean
-mfd_smtp_socket_write_all (GSocket       *socket,
-                           const guint8  *data,
-                           gsize          size,
-                           gint64         deadline,
-                           GCancellable  *cancellable,
-                           GError       **error)
-{
-  while (size > 0)
-    {
-      g_autoptr(GError) local_error = NULL;
-      gssize n;
-
-      if (!mfd_smtp_socket_wait (socket, G_IO_OUT, deadline, cancellable, error))
-        return FALSE;
-      n = g_socket_send (socket, (const char *) data, size, cancellable, &local_error);
-      if (n < 0)
-        {
-          if (g_error_matches (local_error, G_IO_ERROR, G_IO_ERROR_WOULD_BLOCK))
-            continue;
-          g_propagate_error (error, g_steal_pointer (&local_error));
-          return FALSE;
-        }
-      data += n;
-      size -= n;
-    }
-  return TRUE;
-}
-
 static gssize
 socket_read_cb (gpointer       user_data,
                 guint8        *buffer,
@@ -323,7 +249,7 @@ socket_read_cb (gpointer       user_data,
                 GCancellable  *cancellable,
                 GError       **error)
 {
-  return mfd_smtp_socket_read (user_data, buffer, size, deadline, cancellable, error);
+  return mfd_socket_read (user_data, buffer, size, deadline, cancellable, error);
 }
 
 static gboolean
@@ -334,7 +260,7 @@ socket_write_cb (gpointer       user_data,
                  GCancellable  *cancellable,
                  GError       **error)
 {
-  return mfd_smtp_socket_write_all (user_data, data, size, deadline, cancellable, error);
+  return mfd_socket_write_all (user_data, data, size, deadline, cancellable, error);
 }
 
 /* Peer closed / reset / timed out become our own error codes so that the
@@ -521,6 +447,39 @@ set_reply (MfdObservation     *obs,
   mfd_observation_set_reply (obs, reply->code, text);
 }
 
+/* A reply past one of the limits that keep a hostile peer from growing
+ * our memory: which limit it passed, and how we say so. */
+static const struct
+{
+  MfdSmtpError  code;
+  int           limit;
+  const char   *msgid;
+} past_limit[] = {
+  { MFD_SMTP_ERROR_LINE_TOO_LONG,  MFD_SMTP_MAX_LINE,
+    N_("The server sent a reply line longer than {1} bytes, which breaks the SMTP rules.") },
+  { MFD_SMTP_ERROR_TOO_MANY_LINES, MFD_SMTP_MAX_LINES,
+    N_("The server sent a reply of more than {1} lines, which breaks the SMTP rules.") },
+  { MFD_SMTP_ERROR_TOO_LARGE,      MFD_SMTP_MAX_REPLY,
+    N_("The server sent a reply of more than {1} bytes, which breaks the SMTP rules.") },
+};
+
+static void
+fail_past_limit (MfdObservation *obs,
+                 MfdSmtpError    code)
+{
+  for (guint i = 0; i < G_N_ELEMENTS (past_limit); i++)
+    {
+      char max[16];
+
+      if (past_limit[i].code != code)
+        continue;
+      g_snprintf (max, sizeof max, "%d", past_limit[i].limit);
+      mfd_observation_set_cause (obs, "other");
+      mfd_observation_set_detail (obs, past_limit[i].msgid, max, NULL);
+      return;
+    }
+}
+
 /* One place that turns a dialogue error into an outcome, a cause and
  * words. @command names what we were waiting on ("EHLO", …) or NULL for the
  * greeting. A server that stops answering after the greeting has hung as
@@ -532,7 +491,6 @@ fail_with_error (MfdSmtpConnection *self,
                  const GError      *error)
 {
   g_autofree char *seconds = g_strdup_printf ("%u", self->reply_timeout_ms / 1000);
-  g_autofree char *max = NULL;
 
   obs->outcome = MFD_OUTCOME_FAIL;
   mfd_observation_set_fact (obs, "step", mfd_stage_to_string (obs->stage));
@@ -580,24 +538,9 @@ fail_with_error (MfdSmtpConnection *self,
       break;
 
     case MFD_SMTP_ERROR_LINE_TOO_LONG:
-      max = g_strdup_printf ("%d", MFD_SMTP_MAX_LINE);
-      mfd_observation_set_cause (obs, "other");
-      mfd_observation_set_detail (obs, N_("The server sent a reply line longer than {1} bytes, which breaks the SMTP rules."),
-                                  max, NULL);
-      break;
-
     case MFD_SMTP_ERROR_TOO_MANY_LINES:
-      max = g_strdup_printf ("%d", MFD_SMTP_MAX_LINES);
-      mfd_observation_set_cause (obs, "other");
-      mfd_observation_set_detail (obs, N_("The server sent a reply of more than {1} lines, which breaks the SMTP rules."),
-                                  max, NULL);
-      break;
-
     case MFD_SMTP_ERROR_TOO_LARGE:
-      max = g_strdup_printf ("%d", MFD_SMTP_MAX_REPLY);
-      mfd_observation_set_cause (obs, "other");
-      mfd_observation_set_detail (obs, N_("The server sent a reply of more than {1} bytes, which breaks the SMTP rules."),
-                                  max, NULL);
+      fail_past_limit (obs, (MfdSmtpError) error->code);
       break;
 
     case MFD_SMTP_ERROR_MALFORMED:
@@ -632,21 +575,13 @@ mfd_smtp_connection_connect (MfdSmtpConnection *self,
       return obs;
     }
 
-  socket = g_socket_new (g_socket_address_get_family (address), G_SOCKET_TYPE_STREAM,
-                         G_SOCKET_PROTOCOL_TCP, &error);
+  socket = mfd_socket_new (address, G_SOCKET_TYPE_STREAM, &error);
   if (socket != NULL)
     {
-      g_socket_set_blocking (socket, FALSE);
       /* Every write waits for a reply: Nagle's algorithm would only hold a
        * small one (a command, the TLS Finished) back for a delayed ACK. */
       g_socket_set_option (socket, IPPROTO_TCP, TCP_NODELAY, 1, NULL);
-      if (!g_socket_connect (socket, address, self->cancellable, &error) &&
-          g_error_matches (error, G_IO_ERROR, G_IO_ERROR_PENDING))
-        {
-          g_clear_error (&error);
-          if (mfd_smtp_socket_wait (socket, G_IO_OUT, deadline, self->cancellable, &error))
-            g_socket_check_connect_result (socket, &error);
-        }
+      mfd_socket_connect (socket, address, deadline, self->cancellable, &error);
     }
 
   obs = new_observation (self, MFD_STAGE_TCP, started);

@@ -77,28 +77,6 @@ MfdSmtpParseStatus mfd_smtp_parse_reply_in_steps (const guint8   *data,
                                                   MfdSmtpReply  **reply,
                                                   GError        **error);
 
-/* Socket I/O that gives up at @deadline (monotonic µs) or on @cancellable.
- * A read returns 0 at end of stream. Errors are G_IO_ERROR_TIMED_OUT,
- * G_IO_ERROR_CANCELLED, G_IO_ERROR_CONNECTION_CLOSED (reset) or others.
- * The TLS layer and the DNS resolver use them too. */
-gboolean mfd_smtp_socket_wait       (GSocket       *socket,
-                                     GIOCondition   condition,
-                                     gint64         deadline,
-                                     GCancellable  *cancellable,
-                                     GError       **error);
-gssize   mfd_smtp_socket_read       (GSocket       *socket,
-                                     guint8        *buffer,
-                                     gsize          size,
-                                     gint64         deadline,
-                                     GCancellable  *cancellable,
-                                     GError       **error);
-gboolean mfd_smtp_socket_write_all  (GSocket       *socket,
-                                     const guint8  *data,
-                                     gsize          size,
-                                     gint64         deadline,
-                                     GCancellable  *cancellable,
-                                     GError       **error);
-
 /* A replacement transport for the dialogue after STARTTLS. */
 typedef gssize   (*MfdSmtpReadFunc)  (gpointer       user_data,
                                       guint8        *buffer,

@@ -14,7 +14,7 @@
 #include <string.h>
 #include <glib/gi18n-lib.h>
 
-#include "mfd-smtp.h"
+#include "mfd-socket.h"
 #include "mfd-text.h"
 #include "mfd-tls.h"
 
@@ -65,8 +65,8 @@ pull_cb (gnutls_transport_ptr_t  ptr,
   GError *error = NULL;
   gssize n;
 
-  n = mfd_smtp_socket_read (self->socket, buffer, size, self->deadline,
-                            self->cancellable, &error);
+  n = mfd_socket_read (self->socket, buffer, size, self->deadline,
+                       self->cancellable, &error);
   if (n < 0)
     set_io_error (self, error);
   return n;
@@ -105,8 +105,8 @@ push_cb (gnutls_transport_ptr_t  ptr,
   MfdTlsSession *self = ptr;
   GError *error = NULL;
 
-  if (!mfd_smtp_socket_write_all (self->socket, data, size, self->deadline,
-                                  self->cancellable, &error))
+  if (!mfd_socket_write_all (self->socket, data, size, self->deadline,
+                             self->cancellable, &error))
     {
       set_io_error (self, error);
       return -1;

@@ -17,6 +17,7 @@
 #include <glib/gi18n.h>
 #include <ldns/ldns.h>
 
+#include "mfd-host.h"
 #include "mfd-text.h"
 #include "mfd-web-parse.h"
 
@@ -106,10 +107,8 @@ mx_data_to_host (const char *data)
   *space = '\0';
   if (!g_ascii_string_to_unsigned (copy, 10, 0, G_MAXUINT16, &preference, NULL))
     return NULL;
-  host = g_ascii_strdown (g_strchug (space + 1), -1);
+  host = mfd_host_normalize (g_strchug (space + 1));
   len = strlen (host);
-  if (len > 0 && host[len - 1] == '.')
-    host[--len] = '\0';
   if (len == 0 || len > 253 || strpbrk (host, " \t") != NULL || !g_utf8_validate (host, -1, NULL))
     return NULL;
   return mfd_text_sanitize (host, -1, 253);

@@ -18,6 +18,7 @@
 #include <glib/gi18n.h>
 #include <glib/gstdio.h>
 
+#include "mfd-host.h"
 #include "mfd-text.h"
 #include "mfd-web-parse.h"
 
@@ -89,12 +90,8 @@ char *
 mfd_web_rdap_registered_domain (const char  *host,
                                 GError     **error)
 {
-  g_autofree char *lower = g_utf8_strdown (host, -1);
+  g_autofree char *lower = mfd_host_normalize (host);
   const char *base;
-  gsize len = strlen (lower);
-
-  if (len > 0 && lower[len - 1] == '.')
-    lower[len - 1] = '\0';
 
   base = soup_tld_get_base_domain (lower, error);
   if (base == NULL)
@@ -110,12 +107,9 @@ is_special_use (const char *host)
   static const char * const reserved[] = {
     "test", "example", "invalid", "localhost", "local", "onion", "alt", "internal", "arpa", NULL
   };
-  g_autofree char *lower = g_ascii_strdown (host, -1);
-  gsize len = strlen (lower);
+  g_autofree char *lower = mfd_host_normalize (host);
   const char *tld;
 
-  if (len > 0 && lower[len - 1] == '.')
-    lower[len - 1] = '\0';
   tld = strrchr (lower, '.');
   return g_strv_contains (reserved, tld != NULL ? tld + 1 : lower);
 }
@@ -124,12 +118,8 @@ char *
 mfd_web_rdap_domain_from_bootstrap (GHashTable *services,
                                     const char *host)
 {
-  g_autofree char *lower = g_utf8_strdown (host, -1);
-  gsize len = strlen (lower);
+  g_autofree char *lower = mfd_host_normalize (host);
   const char *label = NULL;
-
-  if (len > 0 && lower[len - 1] == '.')
-    lower[len - 1] = '\0';
 
   /* From the longest suffix down, as rdap_find_base_url() matches. */
   for (const char *suffix = lower; suffix != NULL; )

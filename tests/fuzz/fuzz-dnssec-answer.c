@@ -5,7 +5,7 @@
  * made of the same bytes.
  *
  * The bytes are a DNS message as a server sends it; what ldns cannot read
- * is simply not looked at, as in mfd-dns.c.
+ * is simply not looked at, as in mfd-dns-packet.c.
  *
  * Copyright 2026 The Mail Flow Doctor authors
  *
