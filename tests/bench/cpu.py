@@ -52,6 +52,20 @@ if shutil.which("swaks"):
     commands.append(("swaks --tls --quit-after EHLO",
                      ["swaks", "--server", target, "--tls", "--quit-after", "EHLO",
                       "--to", "bench@contoso.test", "--helo", "bench.example"], None))
+# Without a CA file both load the system's store (and neither trusts the
+# throwaway CA: ours says so in a warning, exit 0; gnutls-cli exits 1):
+# what loading the store costs each.
+commands.append(("ours, no CA file (system store; opportunistic)",
+                 [args.mfd, "check", "--smart-host", target, "--tls", "opportunistic", "--offline", "--no-control"],
+                 None))
+if args.baseline:
+    commands.append(("baseline, no CA file (system store; opportunistic)",
+                     [args.baseline, "check", "--smart-host", target, "--tls", "opportunistic", "--offline",
+                      "--no-control"], None))
+if shutil.which("gnutls-cli"):
+    commands.append(("gnutls-cli, no CA file (system store)",
+                     ["gnutls-cli", "--starttls-proto=smtp", "--port", str(args.port), "--verify-hostname",
+                      args.host, "127.0.0.1"], gnutls_in))
 commands.append(("ours: explain --help (process start)", [args.mfd, "explain", "--help"], None))
 if args.baseline:
     commands.append(("baseline: explain --help", [args.baseline, "explain", "--help"], None))
