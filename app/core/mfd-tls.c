@@ -1061,7 +1061,11 @@ mfd_tls_dup_issues_for_status (const gnutls_datum_t *chain,
  * trust is verified again against the system's store plus the CA file,
  * built once, on first need, and shared until the CA file's content
  * changes. gnutls only reads a trust list while verifying, so threads may
- * share one.
+ * share one. (Adding the system's certificates to a list that already
+ * trusts a chain could only change gnutls's verdict through a system
+ * certificate with the same name as one on the chain's path, where gnutls
+ * may prefer the system's copy; test-cert-matrix checks that both lists
+ * agree on every chain it builds.)
  *
  * The system's list gets a hash table larger than gnutls's default (127
  * buckets for 140 certificates): loading with GNUTLS_TL_NO_DUPLICATES
