@@ -414,6 +414,40 @@ reference_verify (MfdLab     *lab,
   gnutls_certificate_free_credentials (credentials);
 }
 
+/* gnutls alone on the chain as received, as mfd_tls_verify_chain() asks it
+ * (the server purpose, the MEDIUM profile), against the test roots alone
+ * or against the system's store plus the test roots. */
+static unsigned int
+trust_list_status (GPtrArray *received,
+                   gboolean   with_system)
+{
+  gnutls_typed_vdata_st purpose = { GNUTLS_DT_KEY_PURPOSE_OID, (unsigned char *) GNUTLS_KP_TLS_WWW_SERVER, 0 };
+  gnutls_x509_crt_t crts[16];
+  gnutls_x509_trust_list_t list;
+  unsigned int status = 0;
+
+  g_assert_cmpuint (received->len, <=, G_N_ELEMENTS (crts));
+  g_assert_cmpint (gnutls_x509_trust_list_init (&list, 0), ==, 0);
+  if (with_system)
+    g_assert_cmpint (gnutls_x509_trust_list_add_system_trust (list, 0, 0), >, 0);
+  g_assert_cmpint (gnutls_x509_trust_list_add_trust_file (list, pki.ca_file, NULL, GNUTLS_X509_FMT_PEM, 0, 0), ==, 2);
+  for (guint i = 0; i < received->len; i++)
+    {
+      GBytes *bytes = g_ptr_array_index (received, i);
+      gnutls_datum_t der = { (unsigned char *) g_bytes_get_data (bytes, NULL), g_bytes_get_size (bytes) };
+
+      g_assert_cmpint (gnutls_x509_crt_init (&crts[i]), ==, 0);
+      g_assert_cmpint (gnutls_x509_crt_import (crts[i], &der, GNUTLS_X509_FMT_DER), ==, 0);
+    }
+  g_assert_cmpint (gnutls_x509_trust_list_verify_crt2 (list, crts, received->len, &purpose, 1,
+                                                       GNUTLS_PROFILE_TO_VFLAGS (GNUTLS_PROFILE_MEDIUM),
+                                                       &status, NULL), ==, 0);
+  for (guint i = 0; i < received->len; i++)
+    gnutls_x509_crt_deinit (crts[i]);
+  gnutls_x509_trust_list_deinit (list, 1);
+  return status;
+}
+
 /* Our verdict ---------------------------------------------------------------- */
 
 /* The probe's steps for one address in @mode, then the diagnosis of them. */
@@ -538,6 +572,12 @@ test_case (gconstpointer data)
     }
 
   gnutls_trusts = ref.trust_status == 0;
+
+  /* The check verifies against the test roots alone first and loads the
+   * system's store only when they do not trust the chain: gnutls must
+   * give the same verdict either way for a chain the roots alone trust. */
+  if (trust_list_status (ref.received, FALSE) == 0)
+    g_assert_cmpuint (trust_list_status (ref.received, TRUE), ==, 0);
   gnutls_name_ok = ref.name_checked ? (ref.name_status & GNUTLS_CERT_UNEXPECTED_OWNER) == 0 : TRUE;
 
   /* Our table says what gnutls says, unless a known difference says why not. */
@@ -574,6 +614,12 @@ test_case (gconstpointer data)
           continue;
         }
       g_assert_nonnull (cert);
+
+      /* Every root here is in the CA file: a trusted chain was trusted by
+       * it alone, without the system's store, and no chain is called
+       * untrusted before the system's store was asked too. */
+      g_assert_cmpstr (mfd_observation_get_fact (cert, "trust-store"), ==,
+                       mfd_observation_get_fact (cert, "verify-status") == NULL ? "ca-file" : "system+ca-file");
 
       /* The verdict. Opportunistic TLS and encryption-only never stop
        * delivery for a certificate: at most a warning. */

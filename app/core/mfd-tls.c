@@ -1051,18 +1051,37 @@ mfd_tls_dup_issues_for_status (const gnutls_datum_t *chain,
   return ids;
 }
 
-/* Trust: the system's store plus the user's extra CA file, shared ------------ */
+/* Trust: the user's extra CA file first, the system's store when needed ----- */
 
-/* Loading the system's store parses every CA certificate of the machine,
- * which costs more than verifying a chain; a check of many hosts verifies
- * many chains. So one trust list is built, on the first verification, and
- * shared until the extra CA file's content changes. gnutls only reads a
- * trust list while verifying, so threads may share one. */
+/* Loading the system's store parses every CA certificate of the machine
+ * (about 140 on Debian), which costs several times more CPU than the whole
+ * SMTP dialogue and handshake. A chain that the extra CA file alone leads
+ * to a trusted root does not need it: gnutls verifies it against the CA
+ * file's list and that is the verdict. Only a chain that list does not
+ * trust is verified again against the system's store plus the CA file,
+ * built once, on first need, and shared until the CA file's content
+ * changes. gnutls only reads a trust list while verifying, so threads may
+ * share one. (Adding the system's certificates to a list that already
+ * trusts a chain could only change gnutls's verdict through a system
+ * certificate with the same name as one on the chain's path, where gnutls
+ * may prefer the system's copy; test-cert-matrix checks that both lists
+ * agree on every chain it builds.)
+ *
+ * The system's list gets a hash table larger than gnutls's default (127
+ * buckets for 140 certificates): loading with GNUTLS_TL_NO_DUPLICATES
+ * compares every new certificate with the others in its bucket, and two
+ * different names in one bucket are compared as formatted strings, which
+ * took a third of the load. A certificate's bucket is the hash of its name,
+ * so the issuers gnutls can find for a chain are the same at any size. */
+#define SYSTEM_TRUST_BUCKETS 1021
+
 typedef struct
 {
   gatomicrefcount           ref_count;
-  gnutls_x509_trust_list_t  list;
   GBytes                   *ca_data;        /* the extra CA file as loaded, or NULL */
+  gnutls_x509_trust_list_t  ca_list;        /* that file alone, or NULL */
+  GMutex                    lock;           /* held while full_list is built */
+  gnutls_x509_trust_list_t  full_list;      /* the system's store plus the file, once needed */
   int                       system_ret;     /* what loading the system's store returned */
 } Trust;
 
@@ -1074,14 +1093,38 @@ trust_unref (Trust *trust)
 {
   if (!g_atomic_ref_count_dec (&trust->ref_count))
     return;
-  gnutls_x509_trust_list_deinit (trust->list, 1);
+  if (trust->ca_list != NULL)
+    gnutls_x509_trust_list_deinit (trust->ca_list, 1);
+  if (trust->full_list != NULL)
+    gnutls_x509_trust_list_deinit (trust->full_list, 1);
+  g_mutex_clear (&trust->lock);
   g_clear_pointer (&trust->ca_data, g_bytes_unref);
   g_free (trust);
 }
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (Trust, trust_unref)
 
-/* Returns NULL with @ca_ret set when @ca_file cannot be read or parsed. */
+static int
+trust_add_ca_data (gnutls_x509_trust_list_t  list,
+                   GBytes                   *ca_data)
+{
+  gnutls_datum_t datum = { (unsigned char *) g_bytes_get_data (ca_data, NULL),
+                           g_bytes_get_size (ca_data) };
+
+  return gnutls_x509_trust_list_add_trust_mem (list, &datum, NULL, GNUTLS_X509_FMT_PEM, 0, 0);
+}
+
+static gboolean
+trust_matches (Trust  *trust,
+               GBytes *ca_data)
+{
+  if (trust->ca_data == NULL || ca_data == NULL)
+    return trust->ca_data == ca_data;
+  return g_bytes_equal (trust->ca_data, ca_data);
+}
+
+/* Returns NULL with @ca_ret set when @ca_file cannot be read or parsed.
+ * Cheap: the system's store is loaded by trust_get_full(). */
 static Trust *
 trust_get (const char *ca_file,
            int        *ca_ret)
@@ -1104,9 +1147,7 @@ trust_get (const char *ca_file,
     }
 
   G_LOCK (shared_trust);
-  if (shared_trust != NULL &&
-      ((shared_trust->ca_data == NULL && ca_data == NULL) ||
-       (shared_trust->ca_data != NULL && ca_data != NULL && g_bytes_equal (shared_trust->ca_data, ca_data))))
+  if (shared_trust != NULL && trust_matches (shared_trust, ca_data))
     {
       g_atomic_ref_count_inc (&shared_trust->ref_count);
       trust = shared_trust;
@@ -1116,14 +1157,11 @@ trust_get (const char *ca_file,
 
   trust = g_new0 (Trust, 1);
   g_atomic_ref_count_init (&trust->ref_count);
-  gnutls_x509_trust_list_init (&trust->list, 0);
-  trust->system_ret = gnutls_x509_trust_list_add_system_trust (trust->list, 0, 0);
+  g_mutex_init (&trust->lock);
   if (ca_data != NULL)
     {
-      gnutls_datum_t datum = { (unsigned char *) g_bytes_get_data (ca_data, NULL),
-                               g_bytes_get_size (ca_data) };
-
-      *ca_ret = gnutls_x509_trust_list_add_trust_mem (trust->list, &datum, NULL, GNUTLS_X509_FMT_PEM, 0, 0);
+      gnutls_x509_trust_list_init (&trust->ca_list, 0);
+      *ca_ret = trust_add_ca_data (trust->ca_list, ca_data);
       if (*ca_ret < 0)
         {
           G_UNLOCK (shared_trust);
@@ -1141,43 +1179,162 @@ trust_get (const char *ca_file,
   return trust;
 }
 
+/* The system's store plus the extra CA file (after it, as gnutls-cli and
+ * GLib add a file to the system's store); built by the first caller, the
+ * others wait for it. */
+static gnutls_x509_trust_list_t
+trust_get_full (Trust *trust)
+{
+  gnutls_x509_trust_list_t list;
+
+  g_mutex_lock (&trust->lock);
+  if (trust->full_list == NULL)
+    {
+      gnutls_x509_trust_list_init (&list, SYSTEM_TRUST_BUCKETS);
+      trust->system_ret = gnutls_x509_trust_list_add_system_trust (list, 0, 0);
+      /* Parsed once already, in trust_get(). */
+      if (trust->ca_data != NULL)
+        trust_add_ca_data (list, trust->ca_data);
+      trust->full_list = list;
+    }
+  list = trust->full_list;
+  g_mutex_unlock (&trust->lock);
+  return list;
+}
+
 void
 mfd_tls_prepare_trust (const char *ca_file)
 {
   int ca_ret;
   Trust *trust = trust_get (ca_file, &ca_ret);
 
-  /* A CA file that cannot be loaded is reported by the verification. */
+  /* A CA file that cannot be loaded is reported by the verification.
+   * Without one every chain needs the system's store; with one it may not
+   * be needed at all. */
+  if (trust != NULL && trust->ca_list == NULL)
+    trust_get_full (trust);
   if (trust != NULL)
     trust_unref (trust);
 }
 
-MfdObservation *
-mfd_tls_verify_chain (const gnutls_datum_t *chain,
-                      guint                 n_certs,
-                      const char           *host,
-                      const char           *ip,
-                      guint16               port,
-                      MfdTlsMode            mode,
-                      const char           *tls_domain,
-                      const char           *ca_file)
-{
-  g_autoptr(GArray) issues = g_array_new (FALSE, TRUE, sizeof (Issue));
-  gnutls_x509_crt_t crts[MAX_CHAIN] = { NULL, };
-  g_autoptr(Trust) trust = NULL;
-  g_autofree char *chain_text = NULL;
-  g_autofree char *domain = NULL;
-  g_autofree char *until = NULL;
-  g_autofree char *issue_ids = NULL;
-  gnutls_typed_vdata_st purpose = { GNUTLS_DT_KEY_PURPOSE_OID, (unsigned char *) GNUTLS_KP_TLS_WWW_SERVER, 0 };
-  unsigned int status = 0;
-  MfdObservation *obs;
-  guint n = 0;
-  int ret;
+/* Verification, step by step --------------------------------------------- */
 
-  g_array_set_clear_func (issues, issue_clear);
-  obs = mfd_observation_new (MFD_STAGE_CERTIFICATE, MFD_OUTCOME_OK, host, ip, port);
-  mfd_observation_set_fact (obs, "tls-mode", mfd_tls_mode_to_string (mode));
+/* As a TLS client verifies a server: the server purpose, so a certificate
+ * meant only for e-mail signing or clients is refused (as Windows' SSL
+ * policy, which EOP relies on, refuses it). Against the extra CA file
+ * first; when that does not trust the chain, against the system's store
+ * plus the file, which is then the verdict. Returns the list whose verdict
+ * @status is. */
+static gnutls_x509_trust_list_t
+verify_against_trust (Trust             *trust,
+                      gnutls_x509_crt_t *crts,
+                      guint              n,
+                      MfdObservation    *obs,
+                      int               *ret,
+                      unsigned int      *status)
+{
+  gnutls_typed_vdata_st purpose = { GNUTLS_DT_KEY_PURPOSE_OID, (unsigned char *) GNUTLS_KP_TLS_WWW_SERVER, 0 };
+  gnutls_x509_trust_list_t list;
+
+  if (trust->ca_list != NULL)
+    {
+      *status = 0;
+      *ret = gnutls_x509_trust_list_verify_crt2 (trust->ca_list, crts, n, &purpose, 1, VERIFY_FLAGS, status, NULL);
+      if (*ret == GNUTLS_E_SUCCESS && *status == 0)
+        {
+          mfd_observation_set_fact (obs, "trust-store", "ca-file");
+          return trust->ca_list;
+        }
+    }
+
+  list = trust_get_full (trust);
+  mfd_observation_set_fact (obs, "trust-store", trust->ca_list != NULL ? "system+ca-file" : "system");
+  if (trust->system_ret < 0)
+    mfd_observation_set_fact (obs, "system-trust-error", gnutls_strerror (trust->system_ret));
+  *status = 0;
+  *ret = gnutls_x509_trust_list_verify_crt2 (list, crts, n, &purpose, 1, VERIFY_FLAGS, status, NULL);
+  return list;
+}
+
+/* Why gnutls did not trust the chain, as issues naming the certificate at
+ * fault; the status itself goes into the facts. */
+static void
+explain_verification (MfdObservation           *obs,
+                      GArray                   *issues,
+                      gnutls_x509_trust_list_t  list,
+                      gnutls_x509_crt_t        *crts,
+                      guint                     n,
+                      int                       ret,
+                      unsigned int              status)
+{
+  gnutls_datum_t out = { NULL, 0 };
+  g_autofree char *status_text = NULL;
+  g_autofree char *bits = NULL;
+  Verdict v = { crts, n, { 0, }, 0, NULL, issues, NULL };
+
+  if (ret != GNUTLS_E_SUCCESS)
+    {
+      mfd_observation_set_fact (obs, "verify-error", gnutls_strerror (ret));
+      add_issue (issues, "cert-untrusted", N_("The certificate chain could not be verified: {1}"),
+                 gnutls_strerror (ret), NULL);
+      return;
+    }
+  if (status == 0)
+    return;
+
+  bits = g_strdup_printf ("0x%x", status);
+  if (gnutls_certificate_verification_status_print (status, GNUTLS_CRT_X509, &out, 0) == 0)
+    {
+      status_text = g_strstrip (mfd_text_sanitize ((const char *) out.data, out.size, 1024));
+      gnutls_free (out.data);
+    }
+  else
+    status_text = g_strdup (bits);
+  mfd_observation_set_fact (obs, "verify-status", status_text);
+  mfd_observation_set_fact (obs, "verify-status-bits", bits);
+
+  v.status_text = status_text;
+  v.len = build_path (crts, n, v.path);
+  if (gnutls_x509_trust_list_get_issuer (list, crts[v.path[v.len - 1]], &v.anchor,
+                                         GNUTLS_TL_GET_COPY) < 0)
+    v.anchor = NULL;
+  explain_status (&v, status);
+  if (v.anchor != NULL)
+    gnutls_x509_crt_deinit (v.anchor);
+}
+
+/* Domain validation: the name is TlsDomain (or the host), never the IP. */
+static char *
+check_domain (MfdObservation    *obs,
+              GArray            *issues,
+              gnutls_x509_crt_t  leaf,
+              const char        *tls_domain,
+              const char        *host)
+{
+  char *domain = mfd_tls_normalize_domain (tls_domain != NULL ? tls_domain : host);
+
+  mfd_observation_set_fact (obs, "tls-domain", domain);
+  if (domain == NULL || !mfd_tls_certificate_matches_domain (leaf, domain))
+    {
+      g_autoptr(GPtrArray) names = dup_names (leaf);
+      g_autofree char *list = NULL;
+
+      g_ptr_array_add (names, NULL);
+      list = g_strjoinv (", ", (char **) names->pdata);
+      add_issue (issues, "cert-name-mismatch",
+                 N_("The certificate is not valid for {1}: its names are {2}."),
+                 domain != NULL ? domain : "", list, NULL);
+    }
+  return domain;
+}
+
+/* The chain as sent, parsed; certificates gnutls cannot read are left out. */
+static guint
+import_chain (const gnutls_datum_t *chain,
+              guint                 n_certs,
+              gnutls_x509_crt_t    *crts)
+{
+  guint n = 0;
 
   for (guint i = 0; i < n_certs && n < MAX_CHAIN; i++)
     {
@@ -1189,101 +1346,46 @@ mfd_tls_verify_chain (const gnutls_datum_t *chain,
       else
         gnutls_x509_crt_deinit (crt);
     }
+  return n;
+}
 
-  if (n == 0)
-    {
-      obs->outcome = mode == MFD_TLS_ENCRYPTION_ONLY ? MFD_OUTCOME_OK
-                   : mode == MFD_TLS_OPPORTUNISTIC ? MFD_OUTCOME_WARNING : MFD_OUTCOME_FAIL;
-      if (obs->outcome != MFD_OUTCOME_OK)
-        mfd_observation_set_cause (obs, "cert-untrusted");
-      mfd_observation_set_detail (obs, N_("The server did not present a readable certificate."), NULL);
-      return obs;
-    }
-
-  chain_text = describe_chain (crts, n);
-  mfd_observation_set_fact (obs, "chain", chain_text);
-  {
-    /* Who signed the top of the chain as sent: the name an intercepting
-     * device's own CA gives itself (the vantage check names it). */
-    g_autofree char *top_issuer = dup_dn (crts[n - 1], TRUE);
-
-    mfd_observation_set_fact (obs, "top-issuer", top_issuer);
-  }
-  until = format_time (gnutls_x509_crt_get_expiration_time (crts[0]));
-  mfd_observation_set_fact (obs, "not-after", until);
-
-  trust = trust_get (ca_file, &ret);
-  if (trust == NULL)
-    {
-      /* Our own input is broken: we cannot say whether the server is. */
-      for (guint i = 0; i < n; i++)
-        gnutls_x509_crt_deinit (crts[i]);
-      obs->outcome = mode == MFD_TLS_ENCRYPTION_ONLY ? MFD_OUTCOME_OK : MFD_OUTCOME_INCONCLUSIVE;
-      mfd_observation_set_detail (obs, N_("The extra CA file {1} could not be read: {2}"),
-                                  ca_file, gnutls_strerror (ret), NULL);
-      return obs;
-    }
-  if (trust->system_ret < 0)
-    mfd_observation_set_fact (obs, "system-trust-error", gnutls_strerror (trust->system_ret));
-
-  /* As a TLS client verifies a server: the server purpose, so a
-   * certificate meant only for e-mail signing or clients is refused (as
-   * Windows' SSL policy, which EOP relies on, refuses it). */
-  ret = gnutls_x509_trust_list_verify_crt2 (trust->list, crts, n, &purpose, 1, VERIFY_FLAGS, &status, NULL);
-  if (ret != GNUTLS_E_SUCCESS)
-    {
-      mfd_observation_set_fact (obs, "verify-error", gnutls_strerror (ret));
-      add_issue (issues, "cert-untrusted", N_("The certificate chain could not be verified: {1}"),
-                 gnutls_strerror (ret), NULL);
-    }
-  else if (status != 0)
-    {
-      gnutls_datum_t out = { NULL, 0 };
-      g_autofree char *status_text = NULL;
-      g_autofree char *bits = g_strdup_printf ("0x%x", status);
-      Verdict v = { crts, n, { 0, }, 0, NULL, issues, NULL };
-
-      if (gnutls_certificate_verification_status_print (status, GNUTLS_CRT_X509, &out, 0) == 0)
-        {
-          status_text = g_strstrip (mfd_text_sanitize ((const char *) out.data, out.size, 1024));
-          gnutls_free (out.data);
-        }
-      else
-        status_text = g_strdup (bits);
-      mfd_observation_set_fact (obs, "verify-status", status_text);
-      mfd_observation_set_fact (obs, "verify-status-bits", bits);
-
-      v.status_text = status_text;
-      v.len = build_path (crts, n, v.path);
-      if (gnutls_x509_trust_list_get_issuer (trust->list, crts[v.path[v.len - 1]], &v.anchor,
-                                             GNUTLS_TL_GET_COPY) < 0)
-        v.anchor = NULL;
-      explain_status (&v, status);
-      if (v.anchor != NULL)
-        gnutls_x509_crt_deinit (v.anchor);
-    }
-
-  if (mode == MFD_TLS_DOMAIN_VALIDATION)
-    {
-      domain = mfd_tls_normalize_domain (tls_domain != NULL ? tls_domain : host);
-      mfd_observation_set_fact (obs, "tls-domain", domain);
-      if (domain == NULL || !mfd_tls_certificate_matches_domain (crts[0], domain))
-        {
-          g_autoptr(GPtrArray) names = dup_names (crts[0]);
-          g_autofree char *list = NULL;
-
-          g_ptr_array_add (names, NULL);
-          list = g_strjoinv (", ", (char **) names->pdata);
-          add_issue (issues, "cert-name-mismatch",
-                     N_("The certificate is not valid for {1}: its names are {2}."),
-                     domain != NULL ? domain : "", list, NULL);
-        }
-    }
-
+static void
+free_chain (gnutls_x509_crt_t *crts,
+            guint              n)
+{
   for (guint i = 0; i < n; i++)
     gnutls_x509_crt_deinit (crts[i]);
+}
 
-  issue_ids = sort_issues (issues);
+/* The facts about the chain as sent, whatever the verdict. */
+static void
+describe_sent_chain (MfdObservation    *obs,
+                     gnutls_x509_crt_t *crts,
+                     guint              n,
+                     char             **until)
+{
+  g_autofree char *chain_text = describe_chain (crts, n);
+  /* Who signed the top of the chain as sent: the name an intercepting
+   * device's own CA gives itself (the vantage check names it). */
+  g_autofree char *top_issuer = dup_dn (crts[n - 1], TRUE);
+
+  mfd_observation_set_fact (obs, "chain", chain_text);
+  mfd_observation_set_fact (obs, "top-issuer", top_issuer);
+  *until = format_time (gnutls_x509_crt_get_expiration_time (crts[0]));
+  mfd_observation_set_fact (obs, "not-after", *until);
+}
+
+/* The outcome per TlsSettings: the first issue decides, a warning only
+ * under opportunistic TLS, nothing at all under encryption only. */
+static MfdObservation *
+conclude (MfdObservation *obs,
+          GArray         *issues,
+          MfdTlsMode      mode,
+          const char     *until,
+          const char     *domain)
+{
+  g_autofree char *issue_ids = sort_issues (issues);
+
   if (issue_ids != NULL)
     mfd_observation_set_fact (obs, "issues", issue_ids);
 
@@ -1309,6 +1411,62 @@ mfd_tls_verify_chain (const gnutls_datum_t *chain,
   else
     mfd_observation_set_detail (obs, N_("The certificate is trusted and valid until {1}."), until, NULL);
   return obs;
+}
+
+MfdObservation *
+mfd_tls_verify_chain (const gnutls_datum_t *chain,
+                      guint                 n_certs,
+                      const char           *host,
+                      const char           *ip,
+                      guint16               port,
+                      MfdTlsMode            mode,
+                      const char           *tls_domain,
+                      const char           *ca_file)
+{
+  g_autoptr(GArray) issues = g_array_new (FALSE, TRUE, sizeof (Issue));
+  gnutls_x509_crt_t crts[MAX_CHAIN] = { NULL, };
+  g_autoptr(Trust) trust = NULL;
+  g_autofree char *domain = NULL;
+  g_autofree char *until = NULL;
+  gnutls_x509_trust_list_t list;
+  unsigned int status = 0;
+  MfdObservation *obs;
+  guint n;
+  int ret;
+
+  g_array_set_clear_func (issues, issue_clear);
+  obs = mfd_observation_new (MFD_STAGE_CERTIFICATE, MFD_OUTCOME_OK, host, ip, port);
+  mfd_observation_set_fact (obs, "tls-mode", mfd_tls_mode_to_string (mode));
+
+  n = import_chain (chain, n_certs, crts);
+  if (n == 0)
+    {
+      obs->outcome = mode == MFD_TLS_ENCRYPTION_ONLY ? MFD_OUTCOME_OK
+                   : mode == MFD_TLS_OPPORTUNISTIC ? MFD_OUTCOME_WARNING : MFD_OUTCOME_FAIL;
+      if (obs->outcome != MFD_OUTCOME_OK)
+        mfd_observation_set_cause (obs, "cert-untrusted");
+      mfd_observation_set_detail (obs, N_("The server did not present a readable certificate."), NULL);
+      return obs;
+    }
+  describe_sent_chain (obs, crts, n, &until);
+
+  trust = trust_get (ca_file, &ret);
+  if (trust == NULL)
+    {
+      /* Our own input is broken: we cannot say whether the server is. */
+      free_chain (crts, n);
+      obs->outcome = mode == MFD_TLS_ENCRYPTION_ONLY ? MFD_OUTCOME_OK : MFD_OUTCOME_INCONCLUSIVE;
+      mfd_observation_set_detail (obs, N_("The extra CA file {1} could not be read: {2}"),
+                                  ca_file, gnutls_strerror (ret), NULL);
+      return obs;
+    }
+
+  list = verify_against_trust (trust, crts, n, obs, &ret, &status);
+  explain_verification (obs, issues, list, crts, n, ret, status);
+  if (mode == MFD_TLS_DOMAIN_VALIDATION)
+    domain = check_domain (obs, issues, crts[0], tls_domain, host);
+  free_chain (crts, n);
+  return conclude (obs, issues, mode, until, domain);
 }
 
 MfdObservation *

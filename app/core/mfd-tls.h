@@ -70,7 +70,10 @@ MfdObservation *mfd_tls_session_verify     (MfdTlsSession  *self,
  * cert-untrusted. Every issue is listed in the fact "issues"; gnutls's own
  * words are in "verify-status" (and the bits in "verify-status-bits"). The
  * fact "chain" describes each certificate (subject, issuer, names,
- * validity, key, signature). */
+ * validity, key, signature). A chain that @ca_file alone leads to a trusted
+ * root is verified without loading the system's store; the fact
+ * "trust-store" says which list gave the verdict ("ca-file",
+ * "system+ca-file" or "system"). */
 MfdObservation *mfd_tls_verify_chain       (const gnutls_datum_t *chain,
                                             guint           n_certs,
                                             const char     *host,
@@ -80,11 +83,13 @@ MfdObservation *mfd_tls_verify_chain       (const gnutls_datum_t *chain,
                                             const char     *tls_domain,
                                             const char     *ca_file);
 
-/* Builds the shared trust list (the system's store plus @ca_file) that
- * mfd_tls_verify_chain() uses, unless it is built already. Blocking: call
- * it from a worker, early, so that the verification after the handshake
- * does not have to build it (it waits for a build in progress instead of
- * starting a second one). */
+/* Builds the shared trust lists that mfd_tls_verify_chain() uses, unless
+ * they are built already: @ca_file's list, and without @ca_file the
+ * system's store (with one, the system's store is loaded only when a chain
+ * that file does not trust is verified). Blocking: call it from a worker,
+ * early, so that the verification after the handshake does not have to
+ * build it (it waits for a build in progress instead of starting a second
+ * one). */
 void            mfd_tls_prepare_trust      (const char     *ca_file);
 
 /* For tests: the cause ids (space-separated, in order of precedence) that

@@ -196,7 +196,7 @@ def bench_a(n):
         if p_ours.returncode != 0:
             notes.append(f"(a) check exit {p_ours.returncode} (expected 0 on the healthy lab)")
         row("a", "healthy host, STARTTLS + TLS 1.3 + verify", ms(m_ours),
-            "≤ 0.5× swaks, ≤ gnutls-cli", "; ".join(versus),
+            "≤ 0.25× swaks, ≤ 0.5× gnutls-cli", "; ".join(versus),
             f"same dialogue in-process {ms(floor)}; TCP connect+greeting {ms(rtt)}; "
             f"our process start (explain --help) {ms(start)}")
         vantage_row(n, ours_cmd, m_ours)

@@ -16,6 +16,7 @@
 # expected one.
 set -euo pipefail
 
+here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 build="$(cd "${1:?usage: postfix-verify.sh BUILD_DIR}" && pwd)"
 mfd="$build/app/mail-flow-doctor"
 daemons=/usr/lib/postfix/sbin
@@ -164,6 +165,13 @@ check "STARTTLS offered: certificate-validation, with the CA" ok --tls certifica
 check "STARTTLS offered: certificate-validation, without the CA" problem:cert-untrusted --tls certificate-validation
 check "STARTTLS offered: domain-validation, right domain" ok --tls domain-validation --tls-domain mail.contoso.test --ca-file "$tmp/ca/ca.pem"
 check "STARTTLS offered: domain-validation, another domain" problem:cert-name-mismatch --tls domain-validation --tls-domain mail.fabrikam.test --ca-file "$tmp/ca/ca.pem"
+# The healthy check's wall and CPU time beside gnutls-cli's and swaks's
+# against this Postfix (issue 12 §3); MFD_BENCH_BASELINE=BINARY adds an
+# older build to the same runs, MFD_BENCH_RUNS sets their number.
+echo
+"$here/cpu.py" --mfd "$mfd" ${MFD_BENCH_BASELINE:+--baseline "$MFD_BENCH_BASELINE"} \
+  --port "$port" --ca "$tmp/ca/ca.pem" --host mail.contoso.test --runs "${MFD_BENCH_RUNS:-9}" || true
+echo
 stop_postfix
 
 start_postfix none
