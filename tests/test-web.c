@@ -21,6 +21,7 @@
 #include "../app/core/mfd-web-private.h"
 #include "mfd-test-ca.h"
 #include "mfd-test-web.h"
+#include "mfd-test-util.h"
 
 #define TEST_TIMEOUT_MS  3000
 #define WATCHDOG_SECONDS 15
@@ -116,13 +117,6 @@ fixture_web (Fixture    *f,
   return web;
 }
 
-static gboolean
-on_watchdog_cb (gpointer user_data)
-{
-  g_error ("The web check did not finish within %d seconds", WATCHDOG_SECONDS);
-  return G_SOURCE_REMOVE;
-}
-
 static void
 on_done_cb (GObject      *object,
             GAsyncResult *result,
@@ -137,7 +131,7 @@ on_done_cb (GObject      *object,
 static void
 wait_for_result (Fixture *f)
 {
-  guint watchdog = g_timeout_add_seconds (WATCHDOG_SECONDS, on_watchdog_cb, NULL);
+  guint watchdog = mfd_test_watchdog_add (WATCHDOG_SECONDS, "The web check");
 
   g_clear_object (&f->result);
   g_main_loop_run (f->loop);

@@ -95,6 +95,47 @@ checks_page (Fixture *fixture)
   return MFD_CHECKS_PAGE (mfd_window_get_page (fixture->window, "checks"));
 }
 
+static gboolean
+on_checks_started (gpointer data)
+{
+  MfdChecksPage *page = data;
+
+  return mfd_checks_page_get_n_finished_steps (page) > 0;
+}
+
+static gboolean
+results_built (gpointer data)
+{
+  return mfd_results_page_is_built (data);
+}
+
+typedef enum
+{
+  PRACTICE_STARTED,     /* a step of the checks has finished */
+  PRACTICE_RESULTS,     /* the results page shows */
+  PRACTICE_BUILT,       /* and its first screen is built */
+} PracticeUntil;
+
+/* Starts the practice @scenario from its page, as its button does, and
+ * waits until @until holds. */
+static void
+practise (Fixture        *fixture,
+          MfdLabScenario  scenario,
+          PracticeUntil   until)
+{
+  g_autoptr(GError) error = NULL;
+
+  mfd_window_show_page (fixture->window, "practice");
+  g_assert_true (mfd_window_start_practice (fixture->window, scenario, &error));
+  g_assert_no_error (error);
+  if (until == PRACTICE_STARTED)
+    g_assert_true (mfd_test_ui_wait_until (on_checks_started, checks_page (fixture), WAIT_MS));
+  else
+    g_assert_true (mfd_test_ui_wait_until (on_page_results, fixture->window, WAIT_MS));
+  if (until == PRACTICE_BUILT)
+    g_assert_true (mfd_test_ui_wait_until (results_built, results_page (fixture), WAIT_MS));
+}
+
 /* The finding's title is the catalogue's, in the language of the run. */
 static void
 assert_finding (Fixture    *fixture,
@@ -177,26 +218,14 @@ test_practice_flow (Fixture       *fixture,
   g_assert_false (mfd_window_is_practising (fixture->window));
 }
 
-static gboolean
-on_checks_started (gpointer data)
-{
-  MfdChecksPage *page = data;
-
-  return mfd_checks_page_get_n_finished_steps (page) > 0;
-}
-
 static void
 test_cancel (Fixture       *fixture,
              gconstpointer  data)
 {
-  g_autoptr(GError) error = NULL;
   MfdChecksPage *page = checks_page (fixture);
 
-  mfd_window_show_page (fixture->window, "practice");
   /* The silent server accepts and never greets: the checks wait. */
-  g_assert_true (mfd_window_start_practice (fixture->window, MFD_LAB_SILENT, &error));
-  g_assert_no_error (error);
-  g_assert_true (mfd_test_ui_wait_until (on_checks_started, page, WAIT_MS));
+  practise (fixture, MFD_LAB_SILENT, PRACTICE_STARTED);
   g_assert_true (mfd_checks_page_is_running (page));
 
   /* Escape = win.back: cancels and returns to where we came from. */
@@ -778,9 +807,7 @@ test_export (Fixture       *fixture,
   JsonObject *root;
   JsonArray *findings;
 
-  mfd_window_show_page (fixture->window, "practice");
-  g_assert_true (mfd_window_start_practice (fixture->window, MFD_LAB_REFUSE, &error));
-  g_assert_true (mfd_test_ui_wait_until (on_page_results, fixture->window, WAIT_MS));
+  practise (fixture, MFD_LAB_REFUSE, PRACTICE_RESULTS);
 
   export_report (fixture, "report.json", MFD_REPORT_JSON, NULL, &json);
   mfd_test_json_assert_valid (json);
@@ -813,22 +840,13 @@ static void
 test_healthy (Fixture       *fixture,
               gconstpointer  data)
 {
-  g_autoptr(GError) error = NULL;
   MfdResultsPage *page = results_page (fixture);
 
-  mfd_window_show_page (fixture->window, "practice");
-  g_assert_true (mfd_window_start_practice (fixture->window, MFD_LAB_HEALTHY, &error));
-  g_assert_true (mfd_test_ui_wait_until (on_page_results, fixture->window, WAIT_MS));
+  practise (fixture, MFD_LAB_HEALTHY, PRACTICE_RESULTS);
 
   g_assert_cmpint (mfd_diagnosis_get_verdict (mfd_results_page_get_diagnosis (page)), ==, MFD_VERDICT_OK);
   g_assert_cmpuint (mfd_results_page_get_n_findings (page), ==, 0);
   g_assert_cmpstr (mfd_results_page_get_status_title (page), ==, _("No problem found from this computer"));
-}
-
-static gboolean
-results_built (gpointer data)
-{
-  return mfd_results_page_is_built (data);
 }
 
 /* The step of the first finding whose command contains @needle, or -1. */
@@ -860,10 +878,7 @@ test_placeholders (Fixture       *fixture,
   int accepted;
   int validate;
 
-  mfd_window_show_page (fixture->window, "practice");
-  g_assert_true (mfd_window_start_practice (fixture->window, MFD_LAB_REFUSE, &error));
-  g_assert_true (mfd_test_ui_wait_until (on_page_results, fixture->window, WAIT_MS));
-  g_assert_true (mfd_test_ui_wait_until (results_built, page, WAIT_MS));
+  practise (fixture, MFD_LAB_REFUSE, PRACTICE_BUILT);
 
   /* The practice connector has no recipient domain: that is asked, and the
    * commands that need it are marked. */
@@ -922,17 +937,13 @@ static void
 test_certificate (Fixture       *fixture,
                   gconstpointer  data)
 {
-  g_autoptr(GError) error = NULL;
   MfdResultsPage *page = results_page (fixture);
   MfdDiagnosis *diagnosis;
   MfdFinding *finding;
   g_autofree char *certificate = NULL;
   g_autofree char *report = NULL;
 
-  mfd_window_show_page (fixture->window, "practice");
-  g_assert_true (mfd_window_start_practice (fixture->window, MFD_LAB_CERT_EXPIRED, &error));
-  g_assert_true (mfd_test_ui_wait_until (on_page_results, fixture->window, WAIT_MS));
-  g_assert_true (mfd_test_ui_wait_until (results_built, page, WAIT_MS));
+  practise (fixture, MFD_LAB_CERT_EXPIRED, PRACTICE_BUILT);
 
   diagnosis = mfd_results_page_get_diagnosis (page);
   finding = mfd_diagnosis_get_findings (diagnosis)->pdata[0];
@@ -958,7 +969,6 @@ static void
 test_run_facts (Fixture       *fixture,
                 gconstpointer  data)
 {
-  g_autoptr(GError) error = NULL;
   MfdResultsPage *page = results_page (fixture);
   MfdChecksPage *checks = checks_page (fixture);
   g_autofree char *report = NULL;
@@ -972,9 +982,7 @@ test_run_facts (Fixture       *fixture,
 
   /* The silent server keeps the checks running long enough to read the
    * progress: one host, whatever rows its name and address have. */
-  mfd_window_show_page (fixture->window, "practice");
-  g_assert_true (mfd_window_start_practice (fixture->window, MFD_LAB_SILENT, &error));
-  g_assert_true (mfd_test_ui_wait_until (on_checks_started, checks, WAIT_MS));
+  practise (fixture, MFD_LAB_SILENT, PRACTICE_STARTED);
   g_assert_cmpstr (mfd_checks_page_get_progress_text (checks), ==, one_host);
   g_assert_true (mfd_test_ui_wait_until (on_page_results, fixture->window, WAIT_MS));
 
@@ -1013,12 +1021,9 @@ static void
 test_toasts (Fixture       *fixture,
              gconstpointer  data)
 {
-  g_autoptr(GError) error = NULL;
   MfdResultsPage *page = results_page (fixture);
 
-  mfd_window_show_page (fixture->window, "practice");
-  g_assert_true (mfd_window_start_practice (fixture->window, MFD_LAB_REFUSE, &error));
-  g_assert_true (mfd_test_ui_wait_until (on_page_results, fixture->window, WAIT_MS));
+  practise (fixture, MFD_LAB_REFUSE, PRACTICE_RESULTS);
 
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (page), "results.remind", NULL));
   g_assert_cmpuint (mfd_window_get_n_toasts (fixture->window), ==, 1);
@@ -1079,7 +1084,6 @@ static void
 test_keyboard (Fixture       *fixture,
                gconstpointer  data)
 {
-  g_autoptr(GError) error = NULL;
   MfdConnectorsPage *connectors = MFD_CONNECTORS_PAGE (mfd_window_get_page (fixture->window, "connectors"));
   GtkWidget *ndr = mfd_window_get_page (fixture->window, "ndr");
   GtkEditable *search;
@@ -1114,10 +1118,7 @@ test_keyboard (Fixture       *fixture,
   gtk_window_destroy (editor);
 
   /* The results page and the checks page keep Tab for what acts. */
-  mfd_window_show_page (fixture->window, "practice");
-  g_assert_true (mfd_window_start_practice (fixture->window, MFD_LAB_REFUSE, &error));
-  g_assert_true (mfd_test_ui_wait_until (on_page_results, fixture->window, WAIT_MS));
-  g_assert_true (mfd_test_ui_wait_until (results_built, results_page (fixture), WAIT_MS));
+  practise (fixture, MFD_LAB_REFUSE, PRACTICE_BUILT);
   g_assert_cmpuint (count_focusable_readonly_rows (GTK_WIDGET (results_page (fixture))), ==, 0);
   g_assert_cmpuint (count_focusable_readonly_rows (GTK_WIDGET (checks_page (fixture))), ==, 0);
   g_assert_cmpuint (count_focusable_readonly_rows (ndr), ==, 0);
@@ -1225,14 +1226,10 @@ static void
 test_command_wrap (Fixture       *fixture,
                    gconstpointer  data)
 {
-  g_autoptr(GError) error = NULL;
   guint n_wrapped = 0;
 
   gtk_window_set_default_size (GTK_WINDOW (fixture->window), 360, 700);
-  mfd_window_show_page (fixture->window, "practice");
-  g_assert_true (mfd_window_start_practice (fixture->window, MFD_LAB_REFUSE, &error));
-  g_assert_true (mfd_test_ui_wait_until (on_page_results, fixture->window, WAIT_MS));
-  g_assert_true (mfd_test_ui_wait_until (results_built, results_page (fixture), WAIT_MS));
+  practise (fixture, MFD_LAB_REFUSE, PRACTICE_BUILT);
   mfd_test_ui_iterate_until_idle ();
 
   assert_wraps_between_words (GTK_WIDGET (results_page (fixture)), &n_wrapped);
