@@ -34,12 +34,6 @@ typedef struct
   char      *dir;
 } Fixture;
 
-static gboolean
-on_page_results (gpointer data)
-{
-  return g_strcmp0 (mfd_window_get_page_name (data), "results") == 0;
-}
-
 static void
 fixture_setup (Fixture       *fixture,
                gconstpointer  data)
@@ -131,7 +125,7 @@ practise (Fixture        *fixture,
   if (until == PRACTICE_STARTED)
     g_assert_true (mfd_test_ui_wait_until (on_checks_started, checks_page (fixture), WAIT_MS));
   else
-    g_assert_true (mfd_test_ui_wait_until (on_page_results, fixture->window, WAIT_MS));
+    g_assert_true (mfd_test_ui_wait_until (mfd_test_ui_shows_results, fixture->window, WAIT_MS));
   if (until == PRACTICE_BUILT)
     g_assert_true (mfd_test_ui_wait_until (results_built, results_page (fixture), WAIT_MS));
 }
@@ -195,7 +189,7 @@ test_practice_flow (Fixture       *fixture,
   g_assert_true (mfd_window_is_practising (fixture->window));
   g_assert_cmpstr (mfd_window_get_page_name (fixture->window), ==, "checks");
 
-  g_assert_true (mfd_test_ui_wait_until (on_page_results, fixture->window, WAIT_MS));
+  g_assert_true (mfd_test_ui_wait_until (mfd_test_ui_shows_results, fixture->window, WAIT_MS));
   g_assert_cmpuint (mfd_checks_page_get_n_groups (checks_page (fixture)), >, 0);
   g_assert_cmpuint (mfd_checks_page_get_n_done (checks_page (fixture)), ==,
                     mfd_checks_page_get_n_groups (checks_page (fixture)));
@@ -208,7 +202,7 @@ test_practice_flow (Fixture       *fixture,
    * Back then leaves them in one step. */
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (results_page (fixture)), "results.recheck", NULL));
   g_assert_cmpstr (mfd_window_get_page_name (fixture->window), ==, "checks");
-  g_assert_true (mfd_test_ui_wait_until (on_page_results, fixture->window, WAIT_MS));
+  g_assert_true (mfd_test_ui_wait_until (mfd_test_ui_shows_results, fixture->window, WAIT_MS));
   assert_finding (fixture, "4.4.316", "tcp-refused");
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (fixture->window), "win.back", NULL));
   g_assert_cmpstr (mfd_window_get_page_name (fixture->window), ==, "practice");
@@ -304,7 +298,7 @@ test_ndr_flow (Fixture       *fixture,
 
   mfd_ndr_page_run_checks (page);
   g_assert_cmpstr (mfd_window_get_page_name (fixture->window), ==, "checks");
-  g_assert_true (mfd_test_ui_wait_until (on_page_results, fixture->window, WAIT_MS));
+  g_assert_true (mfd_test_ui_wait_until (mfd_test_ui_shows_results, fixture->window, WAIT_MS));
   assert_finding (fixture, "4.4.317", "greeting-rejected");
 
   /* Back from the results returns to the NDR, not to the finished checks. */
@@ -350,7 +344,7 @@ test_vantage_banner (Fixture       *fixture,
   mfd_ndr_page_set_text (page, text);
   g_assert_true (mfd_test_ui_wait_until (ndr_parsed, page, WAIT_MS));
   mfd_ndr_page_run_checks (page);
-  g_assert_true (mfd_test_ui_wait_until (on_page_results, fixture->window, WAIT_MS));
+  g_assert_true (mfd_test_ui_wait_until (mfd_test_ui_shows_results, fixture->window, WAIT_MS));
 
   results = results_page (fixture);
   g_assert_true (mfd_results_page_has_vantage_banner (results));
@@ -753,7 +747,7 @@ test_connector_flow (Fixture       *fixture,
   g_assert_cmpstr (adw_message_dialog_get_heading (ADW_MESSAGE_DIALOG (dialog)), ==, "Outbound to Contoso");
   adw_message_dialog_response (ADW_MESSAGE_DIALOG (dialog), "run");
   g_assert_cmpstr (mfd_window_get_page_name (fixture->window), ==, "checks");
-  g_assert_true (mfd_test_ui_wait_until (on_page_results, fixture->window, WAIT_MS));
+  g_assert_true (mfd_test_ui_wait_until (mfd_test_ui_shows_results, fixture->window, WAIT_MS));
   assert_finding (fixture, "4.4.316", "tcp-refused");
   g_assert_cmpstr (mfd_target_get_connector_name (mfd_diagnosis_get_target (mfd_results_page_get_diagnosis (results_page (fixture)))),
                    ==, "Outbound to Contoso");
@@ -774,9 +768,9 @@ test_connector_flow (Fixture       *fixture,
 
   /* A re-check replaces the entry for the same connector: no duplicates. */
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (results_page (fixture)), "results.recheck", NULL));
-  g_assert_true (mfd_test_ui_wait_until (on_page_results, fixture->window, WAIT_MS));
+  g_assert_true (mfd_test_ui_wait_until (mfd_test_ui_shows_results, fixture->window, WAIT_MS));
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (results_page (fixture)), "results.recheck", NULL));
-  g_assert_true (mfd_test_ui_wait_until (on_page_results, fixture->window, WAIT_MS));
+  g_assert_true (mfd_test_ui_wait_until (mfd_test_ui_shows_results, fixture->window, WAIT_MS));
   mfd_window_show_page (fixture->window, "start");
   g_assert_cmpuint (mfd_start_page_get_n_recent (start), ==, 1);
 }
@@ -925,7 +919,7 @@ test_placeholders (Fixture       *fixture,
 
   /* Remembered for the connector: a new run has them filled at once. */
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (page), "results.recheck", NULL));
-  g_assert_true (mfd_test_ui_wait_until (on_page_results, fixture->window, WAIT_MS));
+  g_assert_true (mfd_test_ui_wait_until (mfd_test_ui_shows_results, fixture->window, WAIT_MS));
   g_assert_cmpstr (gtk_editable_get_text (mfd_results_page_get_fill_entry (page, MFD_REMEDY_FILL_DOMAIN)), ==, "contoso.test");
   g_assert_cmpstr (mfd_results_page_get_command (page, 0, find_command (page, "Set-AcceptedDomain")), ==,
                    "Set-AcceptedDomain -Identity contoso.test -DomainType Authoritative");
@@ -984,7 +978,7 @@ test_run_facts (Fixture       *fixture,
    * progress: one host, whatever rows its name and address have. */
   practise (fixture, MFD_LAB_SILENT, PRACTICE_STARTED);
   g_assert_cmpstr (mfd_checks_page_get_progress_text (checks), ==, one_host);
-  g_assert_true (mfd_test_ui_wait_until (on_page_results, fixture->window, WAIT_MS));
+  g_assert_true (mfd_test_ui_wait_until (mfd_test_ui_shows_results, fixture->window, WAIT_MS));
 
   g_assert_nonnull (strstr (mfd_results_page_get_checked_text (page), today));
   settings = mfd_results_page_get_settings_text (page);
