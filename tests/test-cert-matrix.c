@@ -18,6 +18,7 @@
 #include "mfd-smtp.h"
 #include "mfd-tls.h"
 #include "mfd-test-ca.h"
+#include "mfd-test-util.h"
 
 /* The certificates, made once per run -------------------------------------- */
 
@@ -730,12 +731,7 @@ main (int   argc,
   pki_make ();
 
   g_assert_cmpuint (G_N_ELEMENTS (cert_cases), >=, 30);
-  for (guint i = 0; i < G_N_ELEMENTS (cert_cases); i++)
-    {
-      g_autofree char *path = g_strdup_printf ("/cert-matrix/%s", cert_cases[i].name);
-
-      g_test_add_data_func (path, &cert_cases[i], test_case);
-    }
+  MFD_TEST_ADD_ROWS ("/cert-matrix", cert_cases, test_case);
   g_test_add_func ("/cert-matrix/every-status-bit", test_every_status_bit);
   /* Every known difference names a case. */
   for (guint i = 0; i < G_N_ELEMENTS (known_differences); i++)

@@ -17,6 +17,7 @@
 #include "mfd-test-ca.h"
 #include "mfd-test-json.h"
 #include "mfd-test-web.h"
+#include "mfd-test-util.h"
 
 #define WATCHDOG_SECONDS 40
 
@@ -145,19 +146,12 @@ on_done_cb (GObject      *source,
   g_main_loop_quit (run->loop);
 }
 
-static gboolean
-on_watchdog_cb (gpointer user_data)
-{
-  g_error ("The check did not finish in %d s", WATCHDOG_SECONDS);
-  return G_SOURCE_REMOVE;
-}
-
 static void
 run_check (MfdCheck     *check,
            GCancellable *cancellable,
            Run          *run)
 {
-  guint watchdog = g_timeout_add_seconds (WATCHDOG_SECONDS, on_watchdog_cb, NULL);
+  guint watchdog = mfd_test_watchdog_add (WATCHDOG_SECONDS, "The check");
 
   run->loop = g_main_loop_new (NULL, FALSE);
   g_signal_connect (check, "step-started", G_CALLBACK (on_step_started_cb), run);
@@ -530,12 +524,7 @@ main (int   argc,
 
 #undef ADD
 
-  for (guint i = 0; i < G_N_ELEMENTS (validate_cases); i++)
-    {
-      g_autofree char *path = g_strdup_printf ("/target/validate/%s", validate_cases[i].name);
-
-      g_test_add_data_func (path, &validate_cases[i], test_validate);
-    }
+  MFD_TEST_ADD_ROWS ("/target/validate", validate_cases, test_validate);
   g_test_add_func ("/target/validate/japanese", test_validate_japanese);
   g_test_add_func ("/target/parse-smart-host", test_parse_smart_host);
   g_test_add_func ("/remedy/uses-eop-ranges", test_remedy_ranges);

@@ -36,6 +36,7 @@
 #include "mfd-test-ca.h"
 #include "mfd-test-json.h"
 #include "mfd-test-web.h"
+#include "mfd-test-util.h"
 
 #define HOST          "mail.contoso.com"
 #define ZONE          "contoso.com"
@@ -320,13 +321,6 @@ start_lame_zone (Fixture       *f,
 
 /* Running the binary ------------------------------------------------------------ */
 
-static gboolean
-on_watchdog_cb (gpointer user_data)
-{
-  g_error ("mail-flow-doctor check did not finish within %d seconds", WATCHDOG_SECONDS);
-  return G_SOURCE_REMOVE;
-}
-
 static void
 on_communicated_cb (GObject      *object,
                     GAsyncResult *result,
@@ -377,7 +371,7 @@ run_checkv (Fixture            *f,
   process = g_subprocess_launcher_spawnv (launcher, (const char * const *) argv->pdata, &error);
   g_assert_no_error (error);
 
-  watchdog = g_timeout_add_seconds (WATCHDOG_SECONDS, on_watchdog_cb, NULL);
+  watchdog = mfd_test_watchdog_add (WATCHDOG_SECONDS, "mail-flow-doctor check");
   g_subprocess_communicate_utf8_async (process, NULL, NULL, on_communicated_cb, run);
   while (run->out == NULL)
     g_main_context_iteration (NULL, TRUE);

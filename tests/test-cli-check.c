@@ -16,6 +16,7 @@
 
 #include "mfd/mfd.h"
 #include "mfd-test-cli.h"
+#include "mfd-test-util.h"
 
 static char *cache_dir;
 
@@ -537,11 +538,7 @@ main (int   argc,
   g_test_add_func ("/cli/check/connector-format-list", test_connector_format_list);
   g_test_add_func ("/cli/check/interrupt", test_interrupt);
   g_test_add_func ("/cli/check/ipv6", test_ipv6);
-  for (guint i = 0; i < G_N_ELEMENTS (usage_cases); i++)
-    {
-      g_autofree char *path = g_strdup_printf ("/cli/check/usage/%s", usage_cases[i].name);
-      g_test_add_data_func (path, &usage_cases[i], test_usage);
-    }
+  MFD_TEST_ADD_ROWS ("/cli/check/usage", usage_cases, test_usage);
   g_test_add_func ("/cli/check/usage-japanese", test_usage_japanese);
   g_test_add_func ("/cli/check/help", test_help);
 

@@ -73,6 +73,45 @@ run_json (MfdTestRun         *run,
   return json_object_ref (json_node_get_object (json_parser_get_root (parser)));
 }
 
+/* `check --smart-host @smart_host --dns-server @dns_server` with the
+ * control probes at CONTROL_NAME and @control_smtp, [--tls @tls]
+ * [--ca-file @ca_file], in JSON: a problem each time (status 1). */
+static JsonObject *
+run_controlled (MfdTestRun *run,
+                const char *smart_host,
+                const char *dns_server,
+                const char *control_smtp,
+                const char *tls,
+                const char *ca_file)
+{
+  g_autoptr(GPtrArray) args = g_ptr_array_new ();
+
+  g_ptr_array_add (args, (gpointer) "--smart-host");
+  g_ptr_array_add (args, (gpointer) smart_host);
+  g_ptr_array_add (args, (gpointer) "--dns-server");
+  g_ptr_array_add (args, (gpointer) dns_server);
+  g_ptr_array_add (args, (gpointer) "--control-name");
+  g_ptr_array_add (args, (gpointer) CONTROL_NAME);
+  g_ptr_array_add (args, (gpointer) "--control-smtp");
+  g_ptr_array_add (args, (gpointer) control_smtp);
+  if (tls != NULL)
+    {
+      g_ptr_array_add (args, (gpointer) "--tls");
+      g_ptr_array_add (args, (gpointer) tls);
+    }
+  if (ca_file != NULL)
+    {
+      g_ptr_array_add (args, (gpointer) "--ca-file");
+      g_ptr_array_add (args, (gpointer) ca_file);
+    }
+  g_ptr_array_add (args, (gpointer) "--timeout");
+  g_ptr_array_add (args, (gpointer) "2");
+  g_ptr_array_add (args, (gpointer) "--offline");
+  g_ptr_array_add (args, (gpointer) "--json");
+  g_ptr_array_add (args, NULL);
+  return run_json (run, (const char * const *) args->pdata, 1);
+}
+
 static JsonObject *
 first_finding (JsonObject *root)
 {
@@ -143,11 +182,9 @@ test_port25_blocked (void)
   g_autoptr(MfdLabDns) dns = control_dns_new ("127.0.0.1", FALSE);
   g_autofree char *target = address_of (destination);
   g_autofree char *control_smtp = address_of (control);
-  const char *args[] = { "--smart-host", target, "--dns-server", mfd_lab_dns_get_server (dns),
-                         "--control-name", CONTROL_NAME, "--control-smtp", control_smtp,
-                         "--timeout", "2", "--offline", "--json", NULL };
   g_auto(MfdTestRun) run = { NULL };
-  g_autoptr(JsonObject) root = run_json (&run, args, 1);
+  g_autoptr(JsonObject) root = run_controlled (&run, target, mfd_lab_dns_get_server (dns), control_smtp,
+                                               NULL, NULL);
   const char *reason;
 
   assert_vantage (root, "ok", "blocked", "skipped");
@@ -166,12 +203,9 @@ test_control_clear (void)
   g_autoptr(MfdLabDns) dns = control_dns_new ("127.0.0.1", FALSE);
   g_autofree char *target = address_of (destination);
   g_autofree char *control_smtp = address_of (control);
-  const char *args[] = { "--smart-host", target, "--dns-server", mfd_lab_dns_get_server (dns),
-                         "--control-name", CONTROL_NAME, "--control-smtp", control_smtp,
-                         "--ca-file", mfd_lab_get_ca_file (control),
-                         "--timeout", "2", "--offline", "--json", NULL };
   g_auto(MfdTestRun) run = { NULL };
-  g_autoptr(JsonObject) root = run_json (&run, args, 1);
+  g_autoptr(JsonObject) root = run_controlled (&run, target, mfd_lab_dns_get_server (dns), control_smtp,
+                                               NULL, mfd_lab_get_ca_file (control));
   JsonObject *finding = first_finding (root);
   g_auto(GStrv) transcript = mfd_lab_dup_transcript (control);
   g_autofree char *said = g_strjoinv ("|", transcript);
@@ -203,12 +237,9 @@ test_dns_blind (void)
   g_autofree char *target = g_strdup_printf ("%s:%u", mfd_lab_get_host_name (destination),
                                              mfd_lab_get_smtp_port (destination));
   g_autofree char *control_smtp = address_of (control);
-  const char *args[] = { "--smart-host", target, "--dns-server", mfd_lab_get_dns_server (destination),
-                         "--control-name", CONTROL_NAME, "--control-smtp", control_smtp,
-                         "--ca-file", mfd_lab_get_ca_file (control),
-                         "--timeout", "2", "--offline", "--json", NULL };
   g_auto(MfdTestRun) run = { NULL };
-  g_autoptr(JsonObject) root = run_json (&run, args, 1);
+  g_autoptr(JsonObject) root = run_controlled (&run, target, mfd_lab_get_dns_server (destination), control_smtp,
+                                               NULL, mfd_lab_get_ca_file (control));
 
   assert_vantage (root, "failed", "ok", "ok");
   g_assert_nonnull (strstr (assert_not_verifiable (root, "dns-nxdomain", "dns"), CONTROL_NAME));
@@ -222,12 +253,9 @@ test_dns_hijacked (void)
   g_autoptr(MfdLab) control = lab_new (MFD_LAB_HEALTHY);
   g_autoptr(MfdLabDns) dns = control_dns_new ("127.0.0.1", TRUE);
   g_autofree char *control_smtp = address_of (control);
-  const char *args[] = { "--smart-host", "missing.contoso.test", "--dns-server", mfd_lab_dns_get_server (dns),
-                         "--control-name", CONTROL_NAME, "--control-smtp", control_smtp,
-                         "--ca-file", mfd_lab_get_ca_file (control),
-                         "--timeout", "2", "--offline", "--json", NULL };
   g_auto(MfdTestRun) run = { NULL };
-  g_autoptr(JsonObject) root = run_json (&run, args, 1);
+  g_autoptr(JsonObject) root = run_controlled (&run, "missing.contoso.test", mfd_lab_dns_get_server (dns), control_smtp,
+                                               NULL, mfd_lab_get_ca_file (control));
   const char *reason;
 
   assert_vantage (root, "hijacked", "ok", "ok");
@@ -248,12 +276,9 @@ test_tls_intercepted (void)
   g_autoptr(MfdLabDns) dns = control_dns_new ("127.0.0.1", FALSE);
   g_autofree char *target = address_of (destination);
   g_autofree char *control_smtp = address_of (control);
-  const char *args[] = { "--smart-host", target, "--dns-server", mfd_lab_dns_get_server (dns),
-                         "--control-name", CONTROL_NAME, "--control-smtp", control_smtp,
-                         "--tls", "certificate-validation", "--ca-file", mfd_lab_get_ca_file (destination),
-                         "--timeout", "2", "--offline", "--json", NULL };
   g_auto(MfdTestRun) run = { NULL };
-  g_autoptr(JsonObject) root = run_json (&run, args, 1);
+  g_autoptr(JsonObject) root = run_controlled (&run, target, mfd_lab_dns_get_server (dns), control_smtp,
+                                               "certificate-validation", mfd_lab_get_ca_file (destination));
   JsonObject *vantage;
   const char *issuer;
 

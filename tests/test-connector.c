@@ -16,6 +16,7 @@
 
 #include "mfd/mfd.h"
 #include "mfd-connector-private.h"
+#include "mfd-test-util.h"
 
 /* Import cases */
 
@@ -1249,12 +1250,7 @@ main (int   argc,
   bind_textdomain_codeset (GETTEXT_PACKAGE, "UTF-8");
   g_test_init (&argc, &argv, NULL);
 
-  for (guint i = 0; i < G_N_ELEMENTS (import_cases); i++)
-    {
-      g_autofree char *path = g_strdup_printf ("/connector/import/%s", import_cases[i].name);
-
-      g_test_add_data_func (path, &import_cases[i], test_import_case);
-    }
+  MFD_TEST_ADD_ROWS ("/connector/import", import_cases, test_import_case);
   fl_path = g_test_build_filename (G_TEST_DIST, "data", "connectors", "formatlist-expected.json", NULL);
   if (!json_parser_load_from_file (fl_parser, fl_path, NULL))
     g_error ("cannot read %s", fl_path);

@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include "mfd/mfd.h"
+#include "mfd-test-util.h"
 
 #define H1  "mail.contoso.com"
 #define H2  "mail2.contoso.com"
@@ -816,11 +817,7 @@ main (int   argc,
     }
   g_test_add_func ("/diagnosis/catalogue-causes", test_catalogue_causes);
   g_test_add_func ("/diagnosis/other-cause", test_other_cause);
-  for (guint i = 0; i < G_N_ELEMENTS (verdict_cases); i++)
-    {
-      g_autofree char *path = g_strdup_printf ("/diagnosis/verdict/%s", verdict_cases[i].name);
-      g_test_add_data_func (path, &verdict_cases[i], test_verdict);
-    }
+  MFD_TEST_ADD_ROWS ("/diagnosis/verdict", verdict_cases, test_verdict);
   for (guint i = 0; i < G_N_ELEMENTS (tls_cases); i++)
     {
       g_autofree char *path = g_strdup_printf ("/diagnosis/tls-setting/%s",
@@ -831,16 +828,8 @@ main (int   argc,
   g_test_add_func ("/diagnosis/grouping", test_grouping);
   g_test_add_func ("/diagnosis/expired-domain-explains-dns", test_expired_domain_explains_dns);
   g_test_add_func ("/diagnosis/steps", test_steps);
-  for (guint i = 0; i < G_N_ELEMENTS (rank_cases); i++)
-    {
-      g_autofree char *path = g_strdup_printf ("/diagnosis/ranking/%s", rank_cases[i].name);
-      g_test_add_data_func (path, &rank_cases[i], test_ranking);
-    }
-  for (guint i = 0; i < G_N_ELEMENTS (comparison_cases); i++)
-    {
-      g_autofree char *path = g_strdup_printf ("/diagnosis/comparison/%s", comparison_cases[i].name);
-      g_test_add_data_func (path, &comparison_cases[i], test_comparison);
-    }
+  MFD_TEST_ADD_ROWS ("/diagnosis/ranking", rank_cases, test_ranking);
+  MFD_TEST_ADD_ROWS ("/diagnosis/comparison", comparison_cases, test_comparison);
   g_test_add_func ("/diagnosis/parsed-ndr", test_parsed_ndr);
   g_test_add_func ("/diagnosis/evidence", test_evidence);
   g_test_add_func ("/diagnosis/observation-order", test_observation_order);

@@ -169,19 +169,54 @@ typedef struct
   MfdOutcome     outcome;
   const char    *cause;
   const char    *rcode;
+  gboolean       over_tcp;    /* the failing answer came over TCP */
 } FailureCase;
 
 static const FailureCase failure_cases[] = {
-  { "gone.contoso.test",     MFD_LAB_DNS_MODE_NXDOMAIN, MFD_OUTCOME_FAIL, "dns-nxdomain", "NXDOMAIN" },
-  { "unknown.contoso.test",  MFD_LAB_DNS_MODE_ANSWER,   MFD_OUTCOME_FAIL, "dns-nxdomain", "NXDOMAIN" },
-  { "mxonly.contoso.test",   MFD_LAB_DNS_MODE_ANSWER,   MFD_OUTCOME_FAIL, "dns-no-address", "NOERROR" },
-  { "broken.contoso.test",   MFD_LAB_DNS_MODE_SERVFAIL, MFD_OUTCOME_FAIL, "dns-servfail", "SERVFAIL" },
-  { "refused.contoso.test",  MFD_LAB_DNS_MODE_REFUSED,  MFD_OUTCOME_FAIL, "dns-servfail", "REFUSED" },
-  { "silent.contoso.test",   MFD_LAB_DNS_MODE_SILENT,   MFD_OUTCOME_FAIL, "dns-timeout", NULL },
-  { "loop.contoso.test",     MFD_LAB_DNS_MODE_COMPRESSION_LOOP, MFD_OUTCOME_FAIL, "dns-servfail", NULL },
-  { "cut.contoso.test",      MFD_LAB_DNS_MODE_CUT_SHORT, MFD_OUTCOME_FAIL, "dns-servfail", NULL },
-  { "garbage.contoso.test",  MFD_LAB_DNS_MODE_GARBAGE,  MFD_OUTCOME_FAIL, "dns-servfail", NULL },
+  { "gone.contoso.test",     MFD_LAB_DNS_MODE_NXDOMAIN, MFD_OUTCOME_FAIL, "dns-nxdomain", "NXDOMAIN", FALSE },
+  { "unknown.contoso.test",  MFD_LAB_DNS_MODE_ANSWER,   MFD_OUTCOME_FAIL, "dns-nxdomain", "NXDOMAIN", FALSE },
+  { "mxonly.contoso.test",   MFD_LAB_DNS_MODE_ANSWER,   MFD_OUTCOME_FAIL, "dns-no-address", "NOERROR", FALSE },
+  { "broken.contoso.test",   MFD_LAB_DNS_MODE_SERVFAIL, MFD_OUTCOME_FAIL, "dns-servfail", "SERVFAIL", FALSE },
+  { "refused.contoso.test",  MFD_LAB_DNS_MODE_REFUSED,  MFD_OUTCOME_FAIL, "dns-servfail", "REFUSED", FALSE },
+  { "silent.contoso.test",   MFD_LAB_DNS_MODE_SILENT,   MFD_OUTCOME_FAIL, "dns-timeout", NULL, FALSE },
+  { "loop.contoso.test",     MFD_LAB_DNS_MODE_COMPRESSION_LOOP, MFD_OUTCOME_FAIL, "dns-servfail", NULL, FALSE },
+  { "cut.contoso.test",      MFD_LAB_DNS_MODE_CUT_SHORT, MFD_OUTCOME_FAIL, "dns-servfail", NULL, FALSE },
+  { "garbage.contoso.test",  MFD_LAB_DNS_MODE_GARBAGE,  MFD_OUTCOME_FAIL, "dns-servfail", NULL, FALSE },
 };
+
+/* Serves @c->name in @c->mode (with a record, unless the mode is to
+ * answer from the records) and asserts the failure it makes, within the
+ * timeout. */
+static void
+assert_failure (Fixture           *fixture,
+                const FailureCase *c)
+{
+  g_autoptr(MfdObservation) obs = NULL;
+  g_autoptr(GPtrArray) addresses = NULL;
+  gint64 started;
+
+  /* Records exist for every name, so only the mode decides. */
+  if (c->mode != MFD_LAB_DNS_MODE_ANSWER)
+    mfd_lab_dns_add_record (fixture->lab, c->name, "A", "192.0.2.1", 300);
+  mfd_lab_dns_set_mode (fixture->lab, c->name, c->mode);
+
+  g_test_message ("%s", c->name);
+  started = g_get_monotonic_time ();
+  obs = mfd_dns_resolve_addresses (fixture->resolver, c->name, &addresses, NULL);
+  g_assert_cmpint (obs->outcome, ==, c->outcome);
+  g_assert_cmpstr (obs->cause, ==, c->cause);
+  g_assert_cmpstr (mfd_observation_get_fact (obs, "rcode"), ==, c->rcode);
+  g_assert_null (addresses);
+  assert_detail_translated (obs);
+  /* Bounded by the timeout (with room for a loaded machine). */
+  g_assert_cmpint (g_get_monotonic_time () - started, <, 4 * TIMEOUT_MS * 1000);
+  if (c->mode == MFD_LAB_DNS_MODE_SILENT)
+    g_assert_cmpint (obs->ms, >=, TIMEOUT_MS / 2);
+  if (g_str_equal (c->cause, "dns-servfail") && c->rcode == NULL)
+    g_assert_cmpstr (mfd_observation_get_fact (obs, "malformed"), ==, "true");
+  if (c->over_tcp)
+    g_assert_cmpstr (mfd_observation_get_fact (obs, "transport"), ==, "tcp");
+}
 
 static void
 test_failures (Fixture       *fixture,
@@ -190,32 +225,7 @@ test_failures (Fixture       *fixture,
   mfd_lab_dns_add_record (fixture->lab, "mxonly.contoso.test", "MX", "10 mail.contoso.test", 300);
 
   for (guint i = 0; i < G_N_ELEMENTS (failure_cases); i++)
-    {
-      const FailureCase *c = &failure_cases[i];
-      g_autoptr(MfdObservation) obs = NULL;
-      g_autoptr(GPtrArray) addresses = NULL;
-      gint64 started;
-
-      /* Records exist for every name, so only the mode decides. */
-      if (c->mode != MFD_LAB_DNS_MODE_ANSWER)
-        mfd_lab_dns_add_record (fixture->lab, c->name, "A", "192.0.2.1", 300);
-      mfd_lab_dns_set_mode (fixture->lab, c->name, c->mode);
-
-      g_test_message ("%s", c->name);
-      started = g_get_monotonic_time ();
-      obs = mfd_dns_resolve_addresses (fixture->resolver, c->name, &addresses, NULL);
-      g_assert_cmpint (obs->outcome, ==, c->outcome);
-      g_assert_cmpstr (obs->cause, ==, c->cause);
-      g_assert_cmpstr (mfd_observation_get_fact (obs, "rcode"), ==, c->rcode);
-      g_assert_null (addresses);
-      assert_detail_translated (obs);
-      /* Bounded by the timeout (with room for a loaded machine). */
-      g_assert_cmpint (g_get_monotonic_time () - started, <, 4 * TIMEOUT_MS * 1000);
-      if (c->mode == MFD_LAB_DNS_MODE_SILENT)
-        g_assert_cmpint (obs->ms, >=, TIMEOUT_MS / 2);
-      if (g_str_equal (c->cause, "dns-servfail") && c->rcode == NULL)
-        g_assert_cmpstr (mfd_observation_get_fact (obs, "malformed"), ==, "true");
-    }
+    assert_failure (fixture, &failure_cases[i]);
 }
 
 static void
@@ -312,34 +322,20 @@ test_too_large_for_tcp (Fixture       *fixture,
 
 /* Over TCP the reply must answer exactly the question asked: another id,
  * name, type or class, or no question at all, is not our answer. */
+static const FailureCase tcp_other_question_cases[] = {
+  { "id.contoso.test", MFD_LAB_DNS_MODE_TCP_OTHER_ID, MFD_OUTCOME_FAIL, "dns-servfail", NULL, TRUE },
+  { "name.contoso.test", MFD_LAB_DNS_MODE_TCP_OTHER_NAME, MFD_OUTCOME_FAIL, "dns-servfail", NULL, TRUE },
+  { "type.contoso.test", MFD_LAB_DNS_MODE_TCP_OTHER_TYPE, MFD_OUTCOME_FAIL, "dns-servfail", NULL, TRUE },
+  { "class.contoso.test", MFD_LAB_DNS_MODE_TCP_OTHER_CLASS, MFD_OUTCOME_FAIL, "dns-servfail", NULL, TRUE },
+  { "none.contoso.test", MFD_LAB_DNS_MODE_TCP_NO_QUESTION, MFD_OUTCOME_FAIL, "dns-servfail", NULL, TRUE },
+};
+
 static void
 test_tcp_other_question (Fixture       *fixture,
                          gconstpointer  data)
 {
-  static const struct { const char *name; MfdLabDnsMode mode; } cases[] = {
-    { "id.contoso.test", MFD_LAB_DNS_MODE_TCP_OTHER_ID },
-    { "name.contoso.test", MFD_LAB_DNS_MODE_TCP_OTHER_NAME },
-    { "type.contoso.test", MFD_LAB_DNS_MODE_TCP_OTHER_TYPE },
-    { "class.contoso.test", MFD_LAB_DNS_MODE_TCP_OTHER_CLASS },
-    { "none.contoso.test", MFD_LAB_DNS_MODE_TCP_NO_QUESTION },
-  };
-
-  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
-    {
-      g_autoptr(MfdObservation) obs = NULL;
-      g_autoptr(GPtrArray) addresses = NULL;
-
-      g_test_message ("%s", cases[i].name);
-      mfd_lab_dns_add_record (fixture->lab, cases[i].name, "A", "192.0.2.7", 300);
-      mfd_lab_dns_set_mode (fixture->lab, cases[i].name, cases[i].mode);
-      obs = mfd_dns_resolve_addresses (fixture->resolver, cases[i].name, &addresses, NULL);
-      g_assert_cmpint (obs->outcome, ==, MFD_OUTCOME_FAIL);
-      g_assert_cmpstr (obs->cause, ==, "dns-servfail");
-      g_assert_cmpstr (mfd_observation_get_fact (obs, "transport"), ==, "tcp");
-      g_assert_cmpstr (mfd_observation_get_fact (obs, "malformed"), ==, "true");
-      g_assert_null (addresses);
-      assert_detail_translated (obs);
-    }
+  for (guint i = 0; i < G_N_ELEMENTS (tcp_other_question_cases); i++)
+    assert_failure (fixture, &tcp_other_question_cases[i]);
 }
 
 static void

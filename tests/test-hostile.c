@@ -168,6 +168,59 @@ test_connector_import_100mb (void)
   assert_growth_bounded (before);
 }
 
+typedef gpointer (*ParseFunc) (const char *text,
+                               gsize       len,
+                               GError    **error);
+
+static gpointer
+import_connectors (const char *text,
+                   gsize       len,
+                   GError    **error)
+{
+  return mfd_connector_import (text, len, error);
+}
+
+static gpointer
+parse_web_body (const char *text,
+                gsize       len,
+                GError    **error)
+{
+  return mfd_web_parse_json_body (text, len, error);
+}
+
+/* @open … @close nested DEEP times must be refused by @parse with @domain
+ * and @code before memory grows; with @unclosed, the same document cut
+ * after its opening half gets the same answer, not a parse error from deep
+ * inside. */
+static void
+assert_deep_refused (ParseFunc   parse,
+                     const char *open,
+                     const char *close,
+                     GQuark      domain,
+                     int         code,
+                     gboolean    unclosed)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GString) text = nested_document (open, close, DEEP);
+  gpointer result;
+  glong before;
+
+  before = peak_rss_kb ();
+  result = parse (text->str, text->len, &error);
+  g_assert_error (error, domain, code);
+  g_assert_null (result);
+  assert_growth_bounded (before);
+
+  if (unclosed)
+    {
+      g_clear_error (&error);
+      g_string_truncate (text, DEEP * strlen (open));
+      result = parse (text->str, text->len, &error);
+      g_assert_error (error, domain, code);
+      g_assert_null (result);
+    }
+}
+
 /* Arrays, objects and both interleaved, each 10,000 deep, inside the size
  * cap: only the depth check can refuse them, before json-glib recurses. */
 static void
@@ -179,25 +232,8 @@ test_connector_import_deep (void)
   RUN_IN_OWN_PROCESS ();
 
   for (guint kind = 0; kind < G_N_ELEMENTS (opens); kind++)
-    {
-      g_autoptr(GError) error = NULL;
-      g_autoptr(GPtrArray) connectors = NULL;
-      g_autoptr(GString) text = nested_document (opens[kind], closes[kind], DEEP);
-      glong before;
-
-      before = peak_rss_kb ();
-      connectors = mfd_connector_import (text->str, text->len, &error);
-      g_assert_error (error, MFD_CONNECTOR_ERROR, MFD_CONNECTOR_ERROR_TOO_LARGE);
-      g_assert_null (connectors);
-      assert_growth_bounded (before);
-
-      /* Unclosed: the same answer, not a parse error from deep inside. */
-      g_clear_error (&error);
-      g_string_truncate (text, DEEP * strlen (opens[kind]));
-      connectors = mfd_connector_import (text->str, text->len, &error);
-      g_assert_error (error, MFD_CONNECTOR_ERROR, MFD_CONNECTOR_ERROR_TOO_LARGE);
-      g_assert_null (connectors);
-    }
+    assert_deep_refused (import_connectors, opens[kind], closes[kind],
+                         MFD_CONNECTOR_ERROR, MFD_CONNECTOR_ERROR_TOO_LARGE, TRUE);
 }
 
 /* The web's documents: what an HTTP body may be once the fetch has let it
@@ -212,18 +248,7 @@ test_web_body_deep (void)
   RUN_IN_OWN_PROCESS ();
 
   for (guint kind = 0; kind < G_N_ELEMENTS (opens); kind++)
-    {
-      g_autoptr(GError) error = NULL;
-      g_autoptr(JsonNode) root = NULL;
-      g_autoptr(GString) text = nested_document (opens[kind], closes[kind], DEEP);
-      glong before;
-
-      before = peak_rss_kb ();
-      root = mfd_web_parse_json_body (text->str, text->len, &error);
-      g_assert_error (error, MFD_WEB_ERROR, MFD_WEB_ERROR_TOO_LARGE);
-      g_assert_null (root);
-      assert_growth_bounded (before);
-    }
+    assert_deep_refused (parse_web_body, opens[kind], closes[kind], MFD_WEB_ERROR, MFD_WEB_ERROR_TOO_LARGE, FALSE);
 }
 
 static void

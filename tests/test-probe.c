@@ -15,6 +15,7 @@
 #include "mfd/mfd.h"
 #include "mfd-test-ca.h"
 #include "mfd-test-web.h"
+#include "mfd-test-util.h"
 
 #define SHORT_MS 1000
 
@@ -87,13 +88,6 @@ on_cancel_cb (gpointer user_data)
   return G_SOURCE_REMOVE;
 }
 
-static gboolean
-on_watchdog_cb (gpointer user_data)
-{
-  g_error ("The probe did not finish in time");
-  return G_SOURCE_REMOVE;
-}
-
 /* Runs @probe to the end on this thread's main context; @cancel_after_ms
  * > 0 cancels it that long after the start. */
 static void
@@ -113,7 +107,7 @@ run_probe (MfdProbe *probe,
   finished_id = g_signal_connect (probe, "step-finished", G_CALLBACK (on_step_finished_cb), run);
   if (cancel_after_ms > 0)
     g_timeout_add (cancel_after_ms, on_cancel_cb, cancellable);
-  watchdog = g_timeout_add_seconds (60, on_watchdog_cb, NULL);
+  watchdog = mfd_test_watchdog_add (60, "The probe");
 
   mfd_probe_run_async (probe, cancellable, on_run_done_cb, run);
   g_main_loop_run (run->loop);

@@ -15,6 +15,7 @@
 #include "mfd/mfd.h"
 #include "mfd-smtp.h"
 #include "mfd-socket.h"
+#include "mfd-test-util.h"
 
 /* The reply parser ---------------------------------------------------------- */
 
@@ -538,21 +539,13 @@ main (int   argc,
 {
   g_test_init (&argc, &argv, NULL);
 
-  for (guint i = 0; i < G_N_ELEMENTS (parse_cases); i++)
-    {
-      g_autofree char *path = g_strdup_printf ("/smtp/parse/%s", parse_cases[i].name);
-      g_test_add_data_func (path, &parse_cases[i], test_parse_case);
-    }
+  MFD_TEST_ADD_ROWS ("/smtp/parse", parse_cases, test_parse_case);
   g_test_add_func ("/smtp/parse/limits", test_parse_limits);
   g_test_add_func ("/smtp/parse/sanitizes", test_parse_sanitizes);
   g_test_add_func ("/smtp/parse/random", test_parse_random);
 
   g_test_add_func ("/smtp/dialogue/healthy", test_healthy_dialogue);
-  for (guint i = 0; i < G_N_ELEMENTS (step_cases); i++)
-    {
-      g_autofree char *path = g_strdup_printf ("/smtp/step/%s", step_cases[i].name);
-      g_test_add_data_func (path, &step_cases[i], test_step_case);
-    }
+  MFD_TEST_ADD_ROWS ("/smtp/step", step_cases, test_step_case);
   g_test_add_func ("/smtp/dialogue/trickled-reply", test_trickled_reply);
   g_test_add_func ("/smtp/connect/refused", test_connect_refused);
   g_test_add_func ("/smtp/connect/timeout", test_connect_timeout);

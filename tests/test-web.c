@@ -21,6 +21,7 @@
 #include "../app/core/mfd-web-private.h"
 #include "mfd-test-ca.h"
 #include "mfd-test-web.h"
+#include "mfd-test-util.h"
 
 #define TEST_TIMEOUT_MS  3000
 #define WATCHDOG_SECONDS 15
@@ -116,13 +117,6 @@ fixture_web (Fixture    *f,
   return web;
 }
 
-static gboolean
-on_watchdog_cb (gpointer user_data)
-{
-  g_error ("The web check did not finish within %d seconds", WATCHDOG_SECONDS);
-  return G_SOURCE_REMOVE;
-}
-
 static void
 on_done_cb (GObject      *object,
             GAsyncResult *result,
@@ -137,7 +131,7 @@ on_done_cb (GObject      *object,
 static void
 wait_for_result (Fixture *f)
 {
-  guint watchdog = g_timeout_add_seconds (WATCHDOG_SECONDS, on_watchdog_cb, NULL);
+  guint watchdog = mfd_test_watchdog_add (WATCHDOG_SECONDS, "The web check");
 
   g_clear_object (&f->result);
   g_main_loop_run (f->loop);
@@ -236,168 +230,185 @@ local_failed (const char *host,
   return local;
 }
 
+/* One lookup's expectations: the outcome, the cause (NULL: none), facts,
+ * parts of the English detail and how often the server was asked for a
+ * path so far. A fact expected as ANY_VALUE must be there, with any value;
+ * EXPIRATION_DATE stands for the day the row's first domain expires. */
+#define ANY_VALUE       "\001any"
+#define EXPIRATION_DATE "\001expiration"
+
+typedef struct
+{
+  const char *key;
+  const char *value;
+} ExpectedFact;
+
+typedef struct
+{
+  const char *key;
+  guint       count;
+} ExpectedHits;
+
+typedef struct
+{
+  MfdOutcome   outcome;
+  const char  *cause;
+  ExpectedFact facts[5];
+  const char  *details[3];
+  ExpectedHits hits[2];
+  gboolean     nothing_asked;   /* no request at all so far */
+} Expected;
+
+static void
+assert_expected (Fixture        *f,
+                 MfdObservation *observation,
+                 const Expected *expected,
+                 const char     *expiration_date)
+{
+  g_assert_cmpint (observation->outcome, ==, expected->outcome);
+  g_assert_cmpstr (observation->cause, ==, expected->cause);
+  g_assert_cmpint (observation->ms, >=, 0);
+
+  for (guint i = 0; i < G_N_ELEMENTS (expected->facts) && expected->facts[i].key != NULL; i++)
+    {
+      const char *value = mfd_observation_get_fact (observation, expected->facts[i].key);
+
+      if (g_strcmp0 (expected->facts[i].value, ANY_VALUE) == 0)
+        g_assert_nonnull (value);
+      else if (g_strcmp0 (expected->facts[i].value, EXPIRATION_DATE) == 0)
+        g_assert_cmpstr (value, ==, expiration_date);
+      else
+        g_assert_cmpstr (value, ==, expected->facts[i].value);
+    }
+
+  for (guint i = 0; i < G_N_ELEMENTS (expected->details) && expected->details[i] != NULL; i++)
+    assert_detail_contains (observation, g_strcmp0 (expected->details[i], EXPIRATION_DATE) == 0
+                                         ? expiration_date : expected->details[i]);
+
+  for (guint i = 0; i < G_N_ELEMENTS (expected->hits) && expected->hits[i].key != NULL; i++)
+    g_assert_cmpuint (mfd_test_web_hits (&f->web, expected->hits[i].key), ==, expected->hits[i].count);
+
+  if (expected->nothing_asked)
+    g_assert_cmpuint (g_hash_table_size (f->web.hits), ==, 0);
+}
+
 /* Public DNS ------------------------------------------------------------------- */
 
-static void
-test_doh_split_horizon_nxdomain (Fixture       *f,
-                                 gconstpointer  data)
+typedef enum
 {
-  g_autoptr(MfdWeb) web = fixture_web (f, ca_path, TEST_TIMEOUT_MS);
-  g_autoptr(MfdObservation) local = local_resolved ("mail.contoso.com", "10.1.2.25");
-  g_autoptr(MfdObservation) observation = NULL;
-  g_autofree char *ja = NULL;
+  LOCAL_NONE,
+  LOCAL_RESOLVED,       /* the local DNS step found local_value (answers) */
+  LOCAL_FAILED,         /* the local DNS step failed with local_value (a cause) */
+} LocalView;
 
-  serve_doh (f, "mail.contoso.com", "A", 3, NULL);
-  serve_doh (f, "mail.contoso.com", "AAAA", 3, NULL);
-
-  observation = check_public_dns (f, web, "mail.contoso.com", local);
-  g_assert_cmpint (observation->outcome, ==, MFD_OUTCOME_FAIL);
-  g_assert_cmpstr (observation->cause, ==, "dns-split-horizon");
-  g_assert_cmpstr (mfd_observation_get_fact (observation, "public-view"), ==, "nxdomain");
-  g_assert_cmpstr (mfd_observation_get_fact (observation, "status"), ==, "NXDOMAIN");
-  g_assert_cmpstr (mfd_observation_get_fact (observation, "local-answers"), ==, "10.1.2.25");
-  g_assert_cmpstr (mfd_observation_get_fact (observation, "resolver"), ==, "127.0.0.1");
-  assert_detail_contains (observation, "10.1.2.25");
-  assert_detail_contains (observation, "NXDOMAIN");
-  g_assert_cmpuint (mfd_test_web_hits (&f->web, "/resolve?mail.contoso.com&A"), ==, 1);
-  g_assert_cmpuint (mfd_test_web_hits (&f->web, "/resolve?mail.contoso.com&AAAA"), ==, 1);
-
-  /* The same finding reads in Japanese. */
-  ja = mfd_observation_dup_detail (observation, "ja");
-  g_assert_true (g_utf8_validate (ja, -1, NULL));
-  g_assert_nonnull (strstr (ja, "mail.contoso.com"));
-  g_assert_null (strstr (ja, "does not exist"));
-}
-
-static void
-test_doh_split_horizon_no_address (Fixture       *f,
-                                   gconstpointer  data)
+typedef struct
 {
-  g_autoptr(MfdWeb) web = fixture_web (f, ca_path, TEST_TIMEOUT_MS);
-  g_autoptr(MfdObservation) local = local_resolved ("smtp.fabrikam.com", "192.168.10.5, 192.168.10.6");
-  g_autoptr(MfdObservation) observation = NULL;
+  const char *path;
+  const char *name;           /* served, and the local view's host */
+  const char *asked;          /* NULL: name */
+  LocalView   local;
+  const char *local_value;
+  int         a_status;       /* DNS RCODE */
+  const char *a_answers;
+  int         aaaa_status;
+  const char *aaaa_answers;
+  Expected    expected;
+  const char *ja_contains;    /* the detail in Japanese */
+  const char *ja_lacks;
+} DohCase;
 
-  serve_doh (f, "smtp.fabrikam.com", "A", 0, NULL);
-  serve_doh (f, "smtp.fabrikam.com", "AAAA", 0, NULL);
-
-  observation = check_public_dns (f, web, "smtp.fabrikam.com", local);
-  g_assert_cmpint (observation->outcome, ==, MFD_OUTCOME_FAIL);
-  g_assert_cmpstr (observation->cause, ==, "dns-split-horizon");
-  g_assert_cmpstr (mfd_observation_get_fact (observation, "public-view"), ==, "no-address");
-  g_assert_cmpstr (mfd_observation_get_fact (observation, "local-answers"), ==, "192.168.10.5 192.168.10.6");
-}
-
-static void
-test_doh_confirms_nxdomain (Fixture       *f,
-                            gconstpointer  data)
-{
-  g_autoptr(MfdWeb) web = fixture_web (f, ca_path, TEST_TIMEOUT_MS);
-  g_autoptr(MfdObservation) local = local_failed ("mail.gone.com", "dns-nxdomain");
-  g_autoptr(MfdObservation) observation = NULL;
-
-  serve_doh (f, "mail.gone.com", "A", 3, NULL);
-  serve_doh (f, "mail.gone.com", "AAAA", 3, NULL);
-
-  observation = check_public_dns (f, web, "mail.gone.com", local);
+static const DohCase doh_cases[] = {
+  { .path = "/web/doh/split-horizon-nxdomain",
+    .name = "mail.contoso.com", .local = LOCAL_RESOLVED, .local_value = "10.1.2.25",
+    .a_status = 3, .aaaa_status = 3,
+    .expected = { .outcome = MFD_OUTCOME_FAIL, .cause = "dns-split-horizon",
+                  .facts = { { "public-view", "nxdomain" }, { "status", "NXDOMAIN" },
+                             { "local-answers", "10.1.2.25" }, { "resolver", "127.0.0.1" } },
+                  .details = { "10.1.2.25", "NXDOMAIN" },
+                  .hits = { { "/resolve?mail.contoso.com&A", 1 }, { "/resolve?mail.contoso.com&AAAA", 1 } } },
+    /* The same finding reads in Japanese. */
+    .ja_contains = "mail.contoso.com", .ja_lacks = "does not exist" },
+  { .path = "/web/doh/split-horizon-no-address",
+    .name = "smtp.fabrikam.com", .local = LOCAL_RESOLVED, .local_value = "192.168.10.5, 192.168.10.6",
+    .a_status = 0, .aaaa_status = 0,
+    .expected = { .outcome = MFD_OUTCOME_FAIL, .cause = "dns-split-horizon",
+                  .facts = { { "public-view", "no-address" }, { "local-answers", "192.168.10.5 192.168.10.6" } } } },
   /* A second opinion: the DNS step already reports the failure. */
-  g_assert_cmpint (observation->outcome, ==, MFD_OUTCOME_OK);
-  g_assert_null (observation->cause);
-  g_assert_cmpstr (mfd_observation_get_fact (observation, "public-view"), ==, "nxdomain");
-  assert_detail_contains (observation, "confirms");
-}
-
-static void
-test_doh_confirms_servfail (Fixture       *f,
-                            gconstpointer  data)
-{
-  g_autoptr(MfdWeb) web = fixture_web (f, ca_path, TEST_TIMEOUT_MS);
-  g_autoptr(MfdObservation) local = local_failed ("mail.broken.com", "dns-servfail");
-  g_autoptr(MfdObservation) observation = NULL;
-
-  serve_doh (f, "mail.broken.com", "A", 2, NULL);
-  serve_doh (f, "mail.broken.com", "AAAA", 2, NULL);
-
-  observation = check_public_dns (f, web, "mail.broken.com", local);
-  g_assert_cmpint (observation->outcome, ==, MFD_OUTCOME_OK);
-  g_assert_cmpstr (mfd_observation_get_fact (observation, "public-view"), ==, "servfail");
-  assert_detail_contains (observation, "SERVFAIL");
-}
-
-static void
-test_doh_resolves_alike (Fixture       *f,
-                         gconstpointer  data)
-{
-  g_autoptr(MfdWeb) web = fixture_web (f, ca_path, TEST_TIMEOUT_MS);
-  g_autoptr(MfdObservation) local = local_resolved ("mail.contoso.com", "203.0.113.25 2001:db8::25");
-  g_autoptr(MfdObservation) observation = NULL;
-
-  serve_doh (f, "mail.contoso.com", "A", 0,
-             "{\"name\": \"mail.contoso.com.\", \"type\": 5, \"TTL\": 60, \"data\": \"edge.contoso.com.\"},"
-             "{\"name\": \"edge.contoso.com.\", \"type\": 1, \"TTL\": 300, \"data\": \"203.0.113.25\"},"
-             "{\"name\": \"edge.contoso.com.\", \"type\": 1, \"TTL\": 300, \"data\": \"not an address\"}");
-  serve_doh (f, "mail.contoso.com", "AAAA", 0,
-             "{\"name\": \"edge.contoso.com.\", \"type\": 28, \"TTL\": 600, \"data\": \"2001:db8::25\"}");
-
-  observation = check_public_dns (f, web, "mail.contoso.com", local);
-  g_assert_cmpint (observation->outcome, ==, MFD_OUTCOME_OK);
-  g_assert_cmpstr (mfd_observation_get_fact (observation, "public-view"), ==, "resolves");
-  g_assert_cmpstr (mfd_observation_get_fact (observation, "answers"), ==, "203.0.113.25 2001:db8::25");
+  { .path = "/web/doh/confirms-nxdomain",
+    .name = "mail.gone.com", .local = LOCAL_FAILED, .local_value = "dns-nxdomain",
+    .a_status = 3, .aaaa_status = 3,
+    .expected = { .outcome = MFD_OUTCOME_OK, .facts = { { "public-view", "nxdomain" } }, .details = { "confirms" } } },
+  { .path = "/web/doh/confirms-servfail",
+    .name = "mail.broken.com", .local = LOCAL_FAILED, .local_value = "dns-servfail",
+    .a_status = 2, .aaaa_status = 2,
+    .expected = { .outcome = MFD_OUTCOME_OK, .facts = { { "public-view", "servfail" } }, .details = { "SERVFAIL" } } },
   /* The CNAME's TTL does not count, the addresses' lowest does. */
-  g_assert_cmpstr (mfd_observation_get_fact (observation, "ttl"), ==, "300");
-  g_assert_cmpstr (mfd_observation_get_fact (observation, "status"), ==, "NOERROR");
-  g_assert_cmpint (observation->ms, >=, 0);
-}
+  { .path = "/web/doh/resolves-alike",
+    .name = "mail.contoso.com", .local = LOCAL_RESOLVED, .local_value = "203.0.113.25 2001:db8::25",
+    .a_status = 0,
+    .a_answers = "{\"name\": \"mail.contoso.com.\", \"type\": 5, \"TTL\": 60, \"data\": \"edge.contoso.com.\"},"
+                 "{\"name\": \"edge.contoso.com.\", \"type\": 1, \"TTL\": 300, \"data\": \"203.0.113.25\"},"
+                 "{\"name\": \"edge.contoso.com.\", \"type\": 1, \"TTL\": 300, \"data\": \"not an address\"}",
+    .aaaa_status = 0,
+    .aaaa_answers = "{\"name\": \"edge.contoso.com.\", \"type\": 28, \"TTL\": 600, \"data\": \"2001:db8::25\"}",
+    .expected = { .outcome = MFD_OUTCOME_OK,
+                  .facts = { { "public-view", "resolves" }, { "answers", "203.0.113.25 2001:db8::25" },
+                             { "ttl", "300" }, { "status", "NOERROR" } } } },
+  { .path = "/web/doh/other-addresses",
+    .name = "mail.contoso.com", .local = LOCAL_RESOLVED, .local_value = "10.0.0.25",
+    .a_status = 0,
+    .a_answers = "{\"name\": \"mail.contoso.com.\", \"type\": 1, \"TTL\": 3600, \"data\": \"198.51.100.7\"}",
+    .aaaa_status = 0,
+    .expected = { .outcome = MFD_OUTCOME_WARNING, .cause = "dns-split-horizon",
+                  .details = { "198.51.100.7", "10.0.0.25" } } },
+  { .path = "/web/doh/without-local",
+    .name = "mail.gone.com", .asked = "mail.gone.com.", .local = LOCAL_NONE,
+    .a_status = 3, .aaaa_status = 3,
+    .expected = { .outcome = MFD_OUTCOME_FAIL, .cause = "dns-nxdomain" } },
+  { .path = "/web/doh/local-only-fails",
+    .name = "mail.contoso.com", .local = LOCAL_FAILED, .local_value = "dns-nxdomain",
+    .a_status = 0,
+    .a_answers = "{\"name\": \"mail.contoso.com.\", \"type\": 1, \"TTL\": 300, \"data\": \"203.0.113.25\"}",
+    .aaaa_status = 0,
+    .expected = { .outcome = MFD_OUTCOME_OK, .facts = { { "public-view", "resolves" } },
+                  .details = { "this network" } } },
+};
 
 static void
-test_doh_other_addresses (Fixture       *f,
-                          gconstpointer  data)
+test_doh_case (gconstpointer data)
 {
-  g_autoptr(MfdWeb) web = fixture_web (f, ca_path, TEST_TIMEOUT_MS);
-  g_autoptr(MfdObservation) local = local_resolved ("mail.contoso.com", "10.0.0.25");
+  const DohCase *c = data;
+  Fixture f = { 0 };
+  g_autoptr(MfdWeb) web = NULL;
+  g_autoptr(MfdObservation) local = NULL;
   g_autoptr(MfdObservation) observation = NULL;
 
-  serve_doh (f, "mail.contoso.com", "A", 0,
-             "{\"name\": \"mail.contoso.com.\", \"type\": 1, \"TTL\": 3600, \"data\": \"198.51.100.7\"}");
-  serve_doh (f, "mail.contoso.com", "AAAA", 0, NULL);
+  fixture_setup (&f, NULL);
+  web = fixture_web (&f, ca_path, TEST_TIMEOUT_MS);
+  if (c->local == LOCAL_RESOLVED)
+    local = local_resolved (c->name, c->local_value);
+  else if (c->local == LOCAL_FAILED)
+    local = local_failed (c->name, c->local_value);
 
-  observation = check_public_dns (f, web, "mail.contoso.com", local);
-  g_assert_cmpint (observation->outcome, ==, MFD_OUTCOME_WARNING);
-  g_assert_cmpstr (observation->cause, ==, "dns-split-horizon");
-  assert_detail_contains (observation, "198.51.100.7");
-  assert_detail_contains (observation, "10.0.0.25");
-}
+  serve_doh (&f, c->name, "A", c->a_status, c->a_answers);
+  serve_doh (&f, c->name, "AAAA", c->aaaa_status, c->aaaa_answers);
 
-static void
-test_doh_without_local (Fixture       *f,
-                        gconstpointer  data)
-{
-  g_autoptr(MfdWeb) web = fixture_web (f, ca_path, TEST_TIMEOUT_MS);
-  g_autoptr(MfdObservation) observation = NULL;
+  observation = check_public_dns (&f, web, c->asked != NULL ? c->asked : c->name, local);
+  assert_expected (&f, observation, &c->expected, NULL);
 
-  serve_doh (f, "mail.gone.com", "A", 3, NULL);
-  serve_doh (f, "mail.gone.com", "AAAA", 3, NULL);
+  if (c->ja_contains != NULL || c->ja_lacks != NULL)
+    {
+      g_autofree char *ja = mfd_observation_dup_detail (observation, "ja");
 
-  observation = check_public_dns (f, web, "mail.gone.com.", NULL);
-  g_assert_cmpint (observation->outcome, ==, MFD_OUTCOME_FAIL);
-  g_assert_cmpstr (observation->cause, ==, "dns-nxdomain");
-}
+      g_assert_true (g_utf8_validate (ja, -1, NULL));
+      if (c->ja_contains != NULL)
+        g_assert_nonnull (strstr (ja, c->ja_contains));
+      if (c->ja_lacks != NULL)
+        g_assert_null (strstr (ja, c->ja_lacks));
+    }
 
-static void
-test_doh_local_only_fails (Fixture       *f,
-                           gconstpointer  data)
-{
-  g_autoptr(MfdWeb) web = fixture_web (f, ca_path, TEST_TIMEOUT_MS);
-  g_autoptr(MfdObservation) local = local_failed ("mail.contoso.com", "dns-nxdomain");
-  g_autoptr(MfdObservation) observation = NULL;
-
-  serve_doh (f, "mail.contoso.com", "A", 0,
-             "{\"name\": \"mail.contoso.com.\", \"type\": 1, \"TTL\": 300, \"data\": \"203.0.113.25\"}");
-  serve_doh (f, "mail.contoso.com", "AAAA", 0, NULL);
-
-  observation = check_public_dns (f, web, "mail.contoso.com", local);
-  g_assert_cmpint (observation->outcome, ==, MFD_OUTCOME_OK);
-  g_assert_cmpstr (mfd_observation_get_fact (observation, "public-view"), ==, "resolves");
-  assert_detail_contains (observation, "this network");
+  g_clear_object (&web);
+  fixture_teardown (&f, NULL);
 }
 
 static void
@@ -465,65 +476,162 @@ serve_domain (Fixture    *f,
   mfd_test_web_serve (&f->web, path, 200, "application/rdap+json", body);
 }
 
-static void
-test_rdap_expired_on_hold (Fixture       *f,
-                           gconstpointer  data)
+/* Which bootstrap file a row's server gives out. */
+typedef enum
 {
-  g_autoptr(MfdWeb) web = fixture_web (f, ca_path, TEST_TIMEOUT_MS);
-  g_autoptr(MfdObservation) observation = NULL;
-  g_autoptr(GDateTime) now = g_date_time_new_now_utc ();
-  g_autoptr(GDateTime) then = g_date_time_add_days (now, -3);
-  g_autofree char *date = g_date_time_format (then, "%Y-%m-%d");
+  BOOTSTRAP_IANA,       /* serve_bootstrap(): .com/.net, .jp, .co.jp */
+  BOOTSTRAP_NEW_TLD,    /* a TLD the public suffix list does not know */
+} Bootstrap;
 
-  serve_bootstrap (f);
-  serve_domain (f, "/rdap/com/domain/contoso.com", "CONTOSO.COM",
-                "\"client hold\", \"client transfer prohibited\"", -3 * G_TIME_SPAN_DAY);
+typedef struct
+{
+  const char *path;
+  const char *ldh_name;
+  const char *statuses;
+  GTimeSpan   expires_in;
+} RdapDomain;
 
-  observation = check_registration (f, web, "mail.contoso.com");
-  g_assert_cmpint (observation->outcome, ==, MFD_OUTCOME_FAIL);
-  g_assert_cmpstr (observation->cause, ==, "dns-domain-expired");
-  g_assert_cmpstr (mfd_observation_get_fact (observation, "registered-domain"), ==, "contoso.com");
-  g_assert_cmpstr (mfd_observation_get_fact (observation, "expiration"), ==, date);
-  g_assert_cmpstr (mfd_observation_get_fact (observation, "rdap-status"), ==,
-                   "client hold, client transfer prohibited");
-  g_assert_nonnull (mfd_observation_get_fact (observation, "last-changed"));
-  assert_detail_contains (observation, date);
-  assert_detail_contains (observation, "client hold");
+typedef struct
+{
+  const char *host;
+  Expected    expected;
+} RdapLookup;
+
+typedef struct
+{
+  const char *path;
+  Bootstrap   bootstrap;
+  RdapDomain  domains[2];
+  const char *contoso_body;   /* served as contoso.com's answer as it is */
+  RdapLookup  lookups[5];     /* asked in order, against one MfdWeb */
+} RdapCase;
+
+static const RdapCase rdap_cases[] = {
   /* HTTPS is preferred over the plain URL listed first. */
-  g_assert_cmpuint (mfd_test_web_hits (&f->web, "/rdap/com/domain/contoso.com"), ==, 1);
+  { .path = "/web/rdap/expired-on-hold",
+    .domains = { { "/rdap/com/domain/contoso.com", "CONTOSO.COM",
+                   "\"client hold\", \"client transfer prohibited\"", -3 * G_TIME_SPAN_DAY } },
+    .lookups = { { "mail.contoso.com",
+                   { .outcome = MFD_OUTCOME_FAIL, .cause = "dns-domain-expired",
+                     .facts = { { "registered-domain", "contoso.com" }, { "expiration", EXPIRATION_DATE },
+                                { "rdap-status", "client hold, client transfer prohibited" },
+                                { "last-changed", ANY_VALUE } },
+                     .details = { EXPIRATION_DATE, "client hold" },
+                     .hits = { { "/rdap/com/domain/contoso.com", 1 } } } } } },
+  { .path = "/web/rdap/held-not-expired",
+    .domains = { { "/rdap/com/domain/contoso.com", "contoso.com", "\"serverHold\"", 200 * G_TIME_SPAN_DAY } },
+    .lookups = { { "contoso.com",
+                   { .outcome = MFD_OUTCOME_FAIL, .cause = "dns-domain-expired", .details = { "serverHold" } } } } },
+  { .path = "/web/rdap/inactive",
+    .domains = { { "/rdap/com/domain/contoso.com", "contoso.com", "\"inactive\"", 200 * G_TIME_SPAN_DAY } },
+    .lookups = { { "contoso.com",
+                   { .outcome = MFD_OUTCOME_FAIL, .cause = "dns-domain-expired", .details = { "name servers" } } } } },
+  /* A TLD the public suffix list does not know (new gTLDs appear every
+   * year): the bootstrap file lists it, so the registered domain is its
+   * longest listed suffix plus one label. A TLD for private use has no
+   * registry: nothing is asked. */
+  { .path = "/web/rdap/unknown-tld",
+    .bootstrap = BOOTSTRAP_NEW_TLD,
+    .domains = { { "/rdap/zzmfd/domain/contoso.zzmfd", "contoso.zzmfd", "\"active\"", 400 * G_TIME_SPAN_DAY },
+                 { "/rdap/shop/domain/fabrikam.shop.zzmfd", "fabrikam.shop.zzmfd", "\"client hold\"",
+                   -2 * G_TIME_SPAN_DAY } },
+    .lookups = { { "mail.contoso.test",
+                   { .outcome = MFD_OUTCOME_SKIPPED, .details = { "not a name under a registered domain" },
+                     .nothing_asked = TRUE } },
+                 { "MX1.mail.Contoso.zzmfd.",
+                   { .outcome = MFD_OUTCOME_OK, .facts = { { "registered-domain", "contoso.zzmfd" } },
+                     .hits = { { "/rdap/zzmfd/domain/contoso.zzmfd", 1 } } } },
+                 { "mail.fabrikam.shop.zzmfd",
+                   { .outcome = MFD_OUTCOME_FAIL, .cause = "dns-domain-expired",
+                     .facts = { { "registered-domain", "fabrikam.shop.zzmfd" } } } },
+                 { "shop.zzmfd",
+                   { .outcome = MFD_OUTCOME_SKIPPED, .details = { "not a name under a registered domain" } } },
+                 { "mail.contoso.zzother",
+                   { .outcome = MFD_OUTCOME_SKIPPED, .details = { "not a name under a registered domain" },
+                     .hits = { { "/rdap/dns.json", 1 } } } } } },
+  { .path = "/web/rdap/expiring-soon",
+    .domains = { { "/rdap/com/domain/contoso.com", "contoso.com", "\"active\"",
+                   10 * G_TIME_SPAN_DAY + G_TIME_SPAN_HOUR } },
+    .lookups = { { "mail.contoso.com",
+                   { .outcome = MFD_OUTCOME_WARNING, .cause = "dns-domain-expired",
+                     .facts = { { "days-left", "10" } }, .details = { "days left: 10" } } } } },
+  /* The bootstrap file is asked once per session. */
+  { .path = "/web/rdap/registered",
+    .domains = { { "/rdap/com/domain/contoso.com", "contoso.com", "\"active\"", 400 * G_TIME_SPAN_DAY } },
+    .lookups = { { "mail.contoso.com",
+                   { .outcome = MFD_OUTCOME_OK, .facts = { { "rdap-server", "127.0.0.1" } } } },
+                 { "mail2.contoso.com",
+                   { .outcome = MFD_OUTCOME_OK,
+                     .hits = { { "/rdap/dns.json", 1 }, { "/rdap/com/domain/contoso.com", 2 } } } } } },
+  /* The longest suffix wins; a base URL without its closing slash (.jp)
+   * still works. */
+  { .path = "/web/rdap/longest-match",
+    .domains = { { "/rdap/cojp/domain/contoso.co.jp", "contoso.co.jp", "\"active\"", 400 * G_TIME_SPAN_DAY },
+                 { "/rdap/jp/domain/fabrikam.jp", "fabrikam.jp", "\"active\"", 400 * G_TIME_SPAN_DAY } },
+    .lookups = { { "mx01.mail.contoso.co.jp",
+                   { .outcome = MFD_OUTCOME_OK, .facts = { { "registered-domain", "contoso.co.jp" } },
+                     .hits = { { "/rdap/cojp/domain/contoso.co.jp", 1 } } } },
+                 { "mail.fabrikam.jp",
+                   { .outcome = MFD_OUTCOME_OK, .hits = { { "/rdap/jp/domain/fabrikam.jp", 1 } } } } } },
+  { .path = "/web/rdap/no-service",
+    .lookups = { { "mail.contoso.de", { .outcome = MFD_OUTCOME_SKIPPED, .details = { "“.de”", "RDAP" } } },
+                 { "203.0.113.25", { .outcome = MFD_OUTCOME_SKIPPED, .details = { "IP address" } } } } },
+  { .path = "/web/rdap/not-registered",
+    .lookups = { { "mail.lapsed.com",
+                   { .outcome = MFD_OUTCOME_FAIL, .cause = "dns-domain-expired",
+                     .facts = { { "rdap-status", "not found" } }, .details = { "not registered" },
+                     .hits = { { "/rdap/com/domain/lapsed.com", 1 } } } } } },
+  { .path = "/web/rdap/not-a-domain-object",
+    .contoso_body = "{\"errorCode\": 400, \"title\": \"Bad request\"}",
+    .lookups = { { "contoso.com",
+                   { .outcome = MFD_OUTCOME_INCONCLUSIVE, .facts = { { "error", "malformed" } } } } } },
+};
+
+static void
+serve_new_tld_bootstrap (Fixture *f)
+{
+  g_autofree char *body = NULL;
+
+  body = g_strdup_printf ("{\"description\": \"RDAP bootstrap file for Domain Name System registrations\","
+                          " \"publication\": \"2026-01-01T00:00:00Z\", \"version\": \"1.0\","
+                          " \"services\": ["
+                          "  [[\"zzmfd\"], [\"%s/rdap/zzmfd/\"]],"
+                          "  [[\"shop.zzmfd\"], [\"%s/rdap/shop/\"]]"
+                          " ]}", f->web.base, f->web.base);
+  serve_json (f, "/rdap/dns.json", body);
 }
 
 static void
-test_rdap_held_not_expired (Fixture       *f,
-                            gconstpointer  data)
+test_rdap_case (gconstpointer data)
 {
-  g_autoptr(MfdWeb) web = fixture_web (f, ca_path, TEST_TIMEOUT_MS);
-  g_autoptr(MfdObservation) observation = NULL;
+  const RdapCase *c = data;
+  Fixture f = { 0 };
+  g_autoptr(MfdWeb) web = NULL;
+  g_autoptr(GDateTime) now = g_date_time_new_now_utc ();
+  g_autoptr(GDateTime) expiration = g_date_time_add (now, c->domains[0].expires_in);
+  g_autofree char *expiration_date = g_date_time_format (expiration, "%Y-%m-%d");
 
-  serve_bootstrap (f);
-  serve_domain (f, "/rdap/com/domain/contoso.com", "contoso.com",
-                "\"serverHold\"", 200 * G_TIME_SPAN_DAY);
+  fixture_setup (&f, NULL);
+  web = fixture_web (&f, ca_path, TEST_TIMEOUT_MS);
 
-  observation = check_registration (f, web, "contoso.com");
-  g_assert_cmpint (observation->outcome, ==, MFD_OUTCOME_FAIL);
-  g_assert_cmpstr (observation->cause, ==, "dns-domain-expired");
-  assert_detail_contains (observation, "serverHold");
-}
+  if (c->bootstrap == BOOTSTRAP_NEW_TLD)
+    serve_new_tld_bootstrap (&f);
+  else
+    serve_bootstrap (&f);
+  for (guint i = 0; i < G_N_ELEMENTS (c->domains) && c->domains[i].path != NULL; i++)
+    serve_domain (&f, c->domains[i].path, c->domains[i].ldh_name, c->domains[i].statuses, c->domains[i].expires_in);
+  if (c->contoso_body != NULL)
+    mfd_test_web_serve (&f.web, "/rdap/com/domain/contoso.com", 200, "application/rdap+json", c->contoso_body);
 
-static void
-test_rdap_inactive (Fixture       *f,
-                    gconstpointer  data)
-{
-  g_autoptr(MfdWeb) web = fixture_web (f, ca_path, TEST_TIMEOUT_MS);
-  g_autoptr(MfdObservation) observation = NULL;
+  for (guint i = 0; i < G_N_ELEMENTS (c->lookups) && c->lookups[i].host != NULL; i++)
+    {
+      g_autoptr(MfdObservation) observation = check_registration (&f, web, c->lookups[i].host);
 
-  serve_bootstrap (f);
-  serve_domain (f, "/rdap/com/domain/contoso.com", "contoso.com", "\"inactive\"", 200 * G_TIME_SPAN_DAY);
+      assert_expected (&f, observation, &c->lookups[i].expected, expiration_date);
+    }
 
-  observation = check_registration (f, web, "contoso.com");
-  g_assert_cmpint (observation->outcome, ==, MFD_OUTCOME_FAIL);
-  g_assert_cmpstr (observation->cause, ==, "dns-domain-expired");
-  assert_detail_contains (observation, "name servers");
+  g_clear_object (&web);
+  fixture_teardown (&f, NULL);
 }
 
 /* Back-dates the time stamp @member of the cache file @name by @age, as if
@@ -638,176 +746,6 @@ test_hidden_nesting (Fixture       *f,
   ranges = get_eop_ranges (f, web, TRUE, &error);
   g_assert_error (error, MFD_WEB_ERROR, MFD_WEB_ERROR_OFFLINE);
   g_assert_null (ranges);
-}
-
-static void
-test_rdap_expiring_soon (Fixture       *f,
-                         gconstpointer  data)
-{
-  g_autoptr(MfdWeb) web = fixture_web (f, ca_path, TEST_TIMEOUT_MS);
-  g_autoptr(MfdObservation) observation = NULL;
-
-  serve_bootstrap (f);
-  serve_domain (f, "/rdap/com/domain/contoso.com", "contoso.com",
-                "\"active\"", 10 * G_TIME_SPAN_DAY + G_TIME_SPAN_HOUR);
-
-  observation = check_registration (f, web, "mail.contoso.com");
-  g_assert_cmpint (observation->outcome, ==, MFD_OUTCOME_WARNING);
-  g_assert_cmpstr (observation->cause, ==, "dns-domain-expired");
-  g_assert_cmpstr (mfd_observation_get_fact (observation, "days-left"), ==, "10");
-  assert_detail_contains (observation, "days left: 10");
-}
-
-static void
-test_rdap_registered (Fixture       *f,
-                      gconstpointer  data)
-{
-  g_autoptr(MfdWeb) web = fixture_web (f, ca_path, TEST_TIMEOUT_MS);
-  g_autoptr(MfdObservation) first = NULL;
-  g_autoptr(MfdObservation) second = NULL;
-
-  serve_bootstrap (f);
-  serve_domain (f, "/rdap/com/domain/contoso.com", "contoso.com",
-                "\"active\"", 400 * G_TIME_SPAN_DAY);
-
-  first = check_registration (f, web, "mail.contoso.com");
-  g_assert_cmpint (first->outcome, ==, MFD_OUTCOME_OK);
-  g_assert_null (first->cause);
-  g_assert_cmpstr (mfd_observation_get_fact (first, "rdap-server"), ==, "127.0.0.1");
-
-  /* The bootstrap file is asked once per session. */
-  second = check_registration (f, web, "mail2.contoso.com");
-  g_assert_cmpint (second->outcome, ==, MFD_OUTCOME_OK);
-  g_assert_cmpuint (mfd_test_web_hits (&f->web, "/rdap/dns.json"), ==, 1);
-  g_assert_cmpuint (mfd_test_web_hits (&f->web, "/rdap/com/domain/contoso.com"), ==, 2);
-}
-
-static void
-test_rdap_longest_match (Fixture       *f,
-                         gconstpointer  data)
-{
-  g_autoptr(MfdWeb) web = fixture_web (f, ca_path, TEST_TIMEOUT_MS);
-  g_autoptr(MfdObservation) observation = NULL;
-  g_autoptr(MfdObservation) other = NULL;
-
-  serve_bootstrap (f);
-  serve_domain (f, "/rdap/cojp/domain/contoso.co.jp", "contoso.co.jp", "\"active\"", 400 * G_TIME_SPAN_DAY);
-  serve_domain (f, "/rdap/jp/domain/fabrikam.jp", "fabrikam.jp", "\"active\"", 400 * G_TIME_SPAN_DAY);
-
-  observation = check_registration (f, web, "mx01.mail.contoso.co.jp");
-  g_assert_cmpint (observation->outcome, ==, MFD_OUTCOME_OK);
-  g_assert_cmpstr (mfd_observation_get_fact (observation, "registered-domain"), ==, "contoso.co.jp");
-  g_assert_cmpuint (mfd_test_web_hits (&f->web, "/rdap/cojp/domain/contoso.co.jp"), ==, 1);
-
-  /* A base URL without its closing slash still works. */
-  other = check_registration (f, web, "mail.fabrikam.jp");
-  g_assert_cmpint (other->outcome, ==, MFD_OUTCOME_OK);
-  g_assert_cmpuint (mfd_test_web_hits (&f->web, "/rdap/jp/domain/fabrikam.jp"), ==, 1);
-}
-
-static void
-test_rdap_no_service (Fixture       *f,
-                      gconstpointer  data)
-{
-  g_autoptr(MfdWeb) web = fixture_web (f, ca_path, TEST_TIMEOUT_MS);
-  g_autoptr(MfdObservation) observation = NULL;
-  g_autoptr(MfdObservation) literal = NULL;
-
-  serve_bootstrap (f);
-
-  observation = check_registration (f, web, "mail.contoso.de");
-  g_assert_cmpint (observation->outcome, ==, MFD_OUTCOME_SKIPPED);
-  assert_detail_contains (observation, "“.de”");
-  assert_detail_contains (observation, "RDAP");
-
-  literal = check_registration (f, web, "203.0.113.25");
-  g_assert_cmpint (literal->outcome, ==, MFD_OUTCOME_SKIPPED);
-  assert_detail_contains (literal, "IP address");
-}
-
-static void
-test_rdap_not_registered (Fixture       *f,
-                          gconstpointer  data)
-{
-  g_autoptr(MfdWeb) web = fixture_web (f, ca_path, TEST_TIMEOUT_MS);
-  g_autoptr(MfdObservation) observation = NULL;
-
-  serve_bootstrap (f);
-
-  observation = check_registration (f, web, "mail.lapsed.com");
-  g_assert_cmpint (observation->outcome, ==, MFD_OUTCOME_FAIL);
-  g_assert_cmpstr (observation->cause, ==, "dns-domain-expired");
-  g_assert_cmpstr (mfd_observation_get_fact (observation, "rdap-status"), ==, "not found");
-  assert_detail_contains (observation, "not registered");
-  g_assert_cmpuint (mfd_test_web_hits (&f->web, "/rdap/com/domain/lapsed.com"), ==, 1);
-}
-
-static void
-test_rdap_not_a_domain_object (Fixture       *f,
-                               gconstpointer  data)
-{
-  g_autoptr(MfdWeb) web = fixture_web (f, ca_path, TEST_TIMEOUT_MS);
-  g_autoptr(MfdObservation) observation = NULL;
-
-  serve_bootstrap (f);
-  mfd_test_web_serve (&f->web, "/rdap/com/domain/contoso.com", 200, "application/rdap+json",
-         "{\"errorCode\": 400, \"title\": \"Bad request\"}");
-
-  observation = check_registration (f, web, "contoso.com");
-  g_assert_cmpint (observation->outcome, ==, MFD_OUTCOME_INCONCLUSIVE);
-  g_assert_cmpstr (mfd_observation_get_fact (observation, "error"), ==, "malformed");
-}
-
-/* A TLD the public suffix list does not know (new gTLDs appear every
- * year): the bootstrap file lists it, so the registered domain is its
- * longest listed suffix plus one label. */
-static void
-test_rdap_unknown_tld (Fixture       *f,
-                       gconstpointer  data)
-{
-  g_autoptr(MfdWeb) web = fixture_web (f, ca_path, TEST_TIMEOUT_MS);
-  g_autoptr(MfdObservation) reserved = NULL;
-  g_autoptr(MfdObservation) observation = NULL;
-  g_autoptr(MfdObservation) deeper = NULL;
-  g_autoptr(MfdObservation) bare = NULL;
-  g_autoptr(MfdObservation) unlisted = NULL;
-  g_autofree char *body = NULL;
-
-  body = g_strdup_printf ("{\"description\": \"RDAP bootstrap file for Domain Name System registrations\","
-                          " \"publication\": \"2026-01-01T00:00:00Z\", \"version\": \"1.0\","
-                          " \"services\": ["
-                          "  [[\"zzmfd\"], [\"%s/rdap/zzmfd/\"]],"
-                          "  [[\"shop.zzmfd\"], [\"%s/rdap/shop/\"]]"
-                          " ]}", f->web.base, f->web.base);
-  serve_json (f, "/rdap/dns.json", body);
-  serve_domain (f, "/rdap/zzmfd/domain/contoso.zzmfd", "contoso.zzmfd", "\"active\"", 400 * G_TIME_SPAN_DAY);
-  serve_domain (f, "/rdap/shop/domain/fabrikam.shop.zzmfd", "fabrikam.shop.zzmfd", "\"client hold\"",
-                -2 * G_TIME_SPAN_DAY);
-
-  /* A TLD for private use has no registry: nothing is asked. */
-  reserved = check_registration (f, web, "mail.contoso.test");
-  g_assert_cmpint (reserved->outcome, ==, MFD_OUTCOME_SKIPPED);
-  assert_detail_contains (reserved, "not a name under a registered domain");
-  g_assert_cmpuint (g_hash_table_size (f->web.hits), ==, 0);
-
-  observation = check_registration (f, web, "MX1.mail.Contoso.zzmfd.");
-  g_assert_cmpint (observation->outcome, ==, MFD_OUTCOME_OK);
-  g_assert_cmpstr (mfd_observation_get_fact (observation, "registered-domain"), ==, "contoso.zzmfd");
-  g_assert_cmpuint (mfd_test_web_hits (&f->web, "/rdap/zzmfd/domain/contoso.zzmfd"), ==, 1);
-
-  deeper = check_registration (f, web, "mail.fabrikam.shop.zzmfd");
-  g_assert_cmpint (deeper->outcome, ==, MFD_OUTCOME_FAIL);
-  g_assert_cmpstr (deeper->cause, ==, "dns-domain-expired");
-  g_assert_cmpstr (mfd_observation_get_fact (deeper, "registered-domain"), ==, "fabrikam.shop.zzmfd");
-
-  bare = check_registration (f, web, "shop.zzmfd");
-  g_assert_cmpint (bare->outcome, ==, MFD_OUTCOME_SKIPPED);
-  assert_detail_contains (bare, "not a name under a registered domain");
-
-  unlisted = check_registration (f, web, "mail.contoso.zzother");
-  g_assert_cmpint (unlisted->outcome, ==, MFD_OUTCOME_SKIPPED);
-  assert_detail_contains (unlisted, "not a name under a registered domain");
-  g_assert_cmpuint (mfd_test_web_hits (&f->web, "/rdap/dns.json"), ==, 1);
 }
 
 static void
@@ -1511,27 +1449,13 @@ main (int   argc,
   g_test_add_func ("/web/registered-domain", test_registered_domain);
   g_test_add_func ("/web/registered-domain/from-bootstrap", test_domain_from_bootstrap);
 
-  add_fixture_test ("/web/doh/split-horizon-nxdomain", NULL, test_doh_split_horizon_nxdomain);
-  add_fixture_test ("/web/doh/split-horizon-no-address", NULL, test_doh_split_horizon_no_address);
-  add_fixture_test ("/web/doh/confirms-nxdomain", NULL, test_doh_confirms_nxdomain);
-  add_fixture_test ("/web/doh/confirms-servfail", NULL, test_doh_confirms_servfail);
-  add_fixture_test ("/web/doh/resolves-alike", NULL, test_doh_resolves_alike);
-  add_fixture_test ("/web/doh/other-addresses", NULL, test_doh_other_addresses);
-  add_fixture_test ("/web/doh/without-local", NULL, test_doh_without_local);
-  add_fixture_test ("/web/doh/local-only-fails", NULL, test_doh_local_only_fails);
+  for (guint i = 0; i < G_N_ELEMENTS (doh_cases); i++)
+    g_test_add_data_func (doh_cases[i].path, &doh_cases[i], test_doh_case);
   add_fixture_test ("/web/doh/ip-literal-and-offline", NULL, test_doh_ip_literal_and_offline);
 
-  add_fixture_test ("/web/rdap/expired-on-hold", NULL, test_rdap_expired_on_hold);
-  add_fixture_test ("/web/rdap/held-not-expired", NULL, test_rdap_held_not_expired);
-  add_fixture_test ("/web/rdap/inactive", NULL, test_rdap_inactive);
-  add_fixture_test ("/web/rdap/unknown-tld", NULL, test_rdap_unknown_tld);
-  add_fixture_test ("/web/rdap/expiring-soon", NULL, test_rdap_expiring_soon);
+  for (guint i = 0; i < G_N_ELEMENTS (rdap_cases); i++)
+    g_test_add_data_func (rdap_cases[i].path, &rdap_cases[i], test_rdap_case);
   add_fixture_test ("/web/rdap/bootstrap-disk-cache", NULL, test_rdap_bootstrap_disk_cache);
-  add_fixture_test ("/web/rdap/registered", NULL, test_rdap_registered);
-  add_fixture_test ("/web/rdap/longest-match", NULL, test_rdap_longest_match);
-  add_fixture_test ("/web/rdap/no-service", NULL, test_rdap_no_service);
-  add_fixture_test ("/web/rdap/not-registered", NULL, test_rdap_not_registered);
-  add_fixture_test ("/web/rdap/not-a-domain-object", NULL, test_rdap_not_a_domain_object);
 
   add_fixture_test ("/web/eop/cache", NULL, test_eop_ranges_cache);
   add_fixture_test ("/web/eop/no-cache", NULL, test_eop_ranges_no_cache);

@@ -25,6 +25,7 @@
 #include <stdlib.h>
 
 #include "mfd/mfd.h"
+#include "mfd-bench-mix.h"
 #include "mfd-test-ca.h"
 #include "mfd-test-web.h"
 
@@ -41,19 +42,6 @@ typedef struct
   gint64     finished;
   guint      n_observations;
 } Bench;
-
-static const MfdLabScenario mix[] = {
-  MFD_LAB_HEALTHY,
-  MFD_LAB_CERT_EXPIRED,
-  MFD_LAB_NO_STARTTLS,
-  MFD_LAB_CERT_WRONG_NAME,
-  MFD_LAB_GREET_421,
-  MFD_LAB_STARTTLS_454,
-  MFD_LAB_CERT_SELF_SIGNED,
-  MFD_LAB_CLOSE_AFTER_EHLO,
-  MFD_LAB_TLS10_ONLY,
-  MFD_LAB_REFUSE,
-};
 
 /* The test web server runs on its own thread and main context: its TLS
  * handshakes would otherwise count as stalls of the context measured. */
@@ -153,7 +141,7 @@ main (int   argc,
   for (guint i = 0; i < n_hosts; i++)
     {
       g_autoptr(GError) error = NULL;
-      MfdLab *lab = mfd_lab_new (mix[i % G_N_ELEMENTS (mix)], &error);
+      MfdLab *lab = mfd_lab_new (mfd_bench_mix[i % G_N_ELEMENTS (mfd_bench_mix)], &error);
 
       g_assert_no_error (error);
       g_ptr_array_add (labs, lab);

@@ -21,6 +21,7 @@
 #include <adwaita.h>
 
 #include "mfd/mfd.h"
+#include "mfd-bench-mix.h"
 #include "mfd-results-page.h"
 #include "mfd-window.h"
 
@@ -36,19 +37,6 @@ typedef struct
   gint64     worst_gap;
   gint64     worst_at;
 } Bench;
-
-static const MfdLabScenario mix[] = {
-  MFD_LAB_HEALTHY,
-  MFD_LAB_CERT_EXPIRED,
-  MFD_LAB_NO_STARTTLS,
-  MFD_LAB_CERT_WRONG_NAME,
-  MFD_LAB_GREET_421,
-  MFD_LAB_STARTTLS_454,
-  MFD_LAB_CERT_SELF_SIGNED,
-  MFD_LAB_CLOSE_AFTER_EHLO,
-  MFD_LAB_TLS10_ONLY,
-  MFD_LAB_REFUSE,
-};
 
 static gboolean
 tick (gpointer user_data)
@@ -120,7 +108,7 @@ main (int   argc,
   for (guint i = 0; i < n_hosts; i++)
     {
       g_autoptr(GError) error = NULL;
-      MfdLab *lab = mfd_lab_new (mix[i % G_N_ELEMENTS (mix)], &error);
+      MfdLab *lab = mfd_lab_new (mfd_bench_mix[i % G_N_ELEMENTS (mfd_bench_mix)], &error);
 
       g_assert_no_error (error);
       g_ptr_array_add (labs, lab);

@@ -13,6 +13,7 @@
 
 #include "mfd/mfd.h"
 #include "mfd-test-ui.h"
+#include "mfd-window.h"
 
 gboolean
 mfd_test_ui_init (int    *argc,
@@ -100,4 +101,10 @@ mfd_test_ui_iterate_until_idle (void)
 
   while (g_main_context_iteration (NULL, FALSE) && n++ < 1000)
     ;
+}
+
+gboolean
+mfd_test_ui_shows_results (gpointer window)
+{
+  return g_strcmp0 (mfd_window_get_page_name (window), "results") == 0;
 }

@@ -35,5 +35,7 @@ char    *mfd_test_ui_export              (MfdResultsPage     *page,
                                           guint               timeout_ms);
 /* Dispatches what is pending, at most a bounded number of times. */
 void     mfd_test_ui_iterate_until_idle  (void);
+/* An MfdTestUiCondition: @window (an MfdWindow) shows the results page. */
+gboolean mfd_test_ui_shows_results       (gpointer            window);
 
 G_END_DECLS

@@ -41,12 +41,6 @@ typedef struct
   MfdWindow *window;
 } Fixture;
 
-static gboolean
-on_page_results (gpointer data)
-{
-  return g_strcmp0 (mfd_window_get_page_name (data), "results") == 0;
-}
-
 static void
 fixture_setup (Fixture       *fixture,
                gconstpointer  data)
@@ -207,7 +201,7 @@ check_in_window (Fixture        *fixture,
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (fixture->window), "win.show-page", "s", "practice"));
   g_assert_true (mfd_window_start_practice (fixture->window, scenario, &error));
   g_assert_no_error (error);
-  g_assert_true (mfd_test_ui_wait_until (on_page_results, fixture->window, WAIT_MS));
+  g_assert_true (mfd_test_ui_wait_until (mfd_test_ui_shows_results, fixture->window, WAIT_MS));
 
   host = g_ptr_array_index (mfd_target_get_smart_hosts (mfd_diagnosis_get_target (mfd_results_page_get_diagnosis (page))), 0);
   *port = host->port;

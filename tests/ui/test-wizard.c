@@ -34,12 +34,6 @@ typedef struct
   char      *dir;
 } Fixture;
 
-static gboolean
-on_page_results (gpointer data)
-{
-  return g_strcmp0 (mfd_window_get_page_name (data), "results") == 0;
-}
-
 static void
 fixture_setup (Fixture       *fixture,
                gconstpointer  data)
@@ -93,6 +87,47 @@ static MfdChecksPage *
 checks_page (Fixture *fixture)
 {
   return MFD_CHECKS_PAGE (mfd_window_get_page (fixture->window, "checks"));
+}
+
+static gboolean
+on_checks_started (gpointer data)
+{
+  MfdChecksPage *page = data;
+
+  return mfd_checks_page_get_n_finished_steps (page) > 0;
+}
+
+static gboolean
+results_built (gpointer data)
+{
+  return mfd_results_page_is_built (data);
+}
+
+typedef enum
+{
+  PRACTICE_STARTED,     /* a step of the checks has finished */
+  PRACTICE_RESULTS,     /* the results page shows */
+  PRACTICE_BUILT,       /* and its first screen is built */
+} PracticeUntil;
+
+/* Starts the practice @scenario from its page, as its button does, and
+ * waits until @until holds. */
+static void
+practise (Fixture        *fixture,
+          MfdLabScenario  scenario,
+          PracticeUntil   until)
+{
+  g_autoptr(GError) error = NULL;
+
+  mfd_window_show_page (fixture->window, "practice");
+  g_assert_true (mfd_window_start_practice (fixture->window, scenario, &error));
+  g_assert_no_error (error);
+  if (until == PRACTICE_STARTED)
+    g_assert_true (mfd_test_ui_wait_until (on_checks_started, checks_page (fixture), WAIT_MS));
+  else
+    g_assert_true (mfd_test_ui_wait_until (mfd_test_ui_shows_results, fixture->window, WAIT_MS));
+  if (until == PRACTICE_BUILT)
+    g_assert_true (mfd_test_ui_wait_until (results_built, results_page (fixture), WAIT_MS));
 }
 
 /* The finding's title is the catalogue's, in the language of the run. */
@@ -154,7 +189,7 @@ test_practice_flow (Fixture       *fixture,
   g_assert_true (mfd_window_is_practising (fixture->window));
   g_assert_cmpstr (mfd_window_get_page_name (fixture->window), ==, "checks");
 
-  g_assert_true (mfd_test_ui_wait_until (on_page_results, fixture->window, WAIT_MS));
+  g_assert_true (mfd_test_ui_wait_until (mfd_test_ui_shows_results, fixture->window, WAIT_MS));
   g_assert_cmpuint (mfd_checks_page_get_n_groups (checks_page (fixture)), >, 0);
   g_assert_cmpuint (mfd_checks_page_get_n_done (checks_page (fixture)), ==,
                     mfd_checks_page_get_n_groups (checks_page (fixture)));
@@ -167,7 +202,7 @@ test_practice_flow (Fixture       *fixture,
    * Back then leaves them in one step. */
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (results_page (fixture)), "results.recheck", NULL));
   g_assert_cmpstr (mfd_window_get_page_name (fixture->window), ==, "checks");
-  g_assert_true (mfd_test_ui_wait_until (on_page_results, fixture->window, WAIT_MS));
+  g_assert_true (mfd_test_ui_wait_until (mfd_test_ui_shows_results, fixture->window, WAIT_MS));
   assert_finding (fixture, "4.4.316", "tcp-refused");
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (fixture->window), "win.back", NULL));
   g_assert_cmpstr (mfd_window_get_page_name (fixture->window), ==, "practice");
@@ -177,26 +212,14 @@ test_practice_flow (Fixture       *fixture,
   g_assert_false (mfd_window_is_practising (fixture->window));
 }
 
-static gboolean
-on_checks_started (gpointer data)
-{
-  MfdChecksPage *page = data;
-
-  return mfd_checks_page_get_n_finished_steps (page) > 0;
-}
-
 static void
 test_cancel (Fixture       *fixture,
              gconstpointer  data)
 {
-  g_autoptr(GError) error = NULL;
   MfdChecksPage *page = checks_page (fixture);
 
-  mfd_window_show_page (fixture->window, "practice");
   /* The silent server accepts and never greets: the checks wait. */
-  g_assert_true (mfd_window_start_practice (fixture->window, MFD_LAB_SILENT, &error));
-  g_assert_no_error (error);
-  g_assert_true (mfd_test_ui_wait_until (on_checks_started, page, WAIT_MS));
+  practise (fixture, MFD_LAB_SILENT, PRACTICE_STARTED);
   g_assert_true (mfd_checks_page_is_running (page));
 
   /* Escape = win.back: cancels and returns to where we came from. */
@@ -275,7 +298,7 @@ test_ndr_flow (Fixture       *fixture,
 
   mfd_ndr_page_run_checks (page);
   g_assert_cmpstr (mfd_window_get_page_name (fixture->window), ==, "checks");
-  g_assert_true (mfd_test_ui_wait_until (on_page_results, fixture->window, WAIT_MS));
+  g_assert_true (mfd_test_ui_wait_until (mfd_test_ui_shows_results, fixture->window, WAIT_MS));
   assert_finding (fixture, "4.4.317", "greeting-rejected");
 
   /* Back from the results returns to the NDR, not to the finished checks. */
@@ -321,7 +344,7 @@ test_vantage_banner (Fixture       *fixture,
   mfd_ndr_page_set_text (page, text);
   g_assert_true (mfd_test_ui_wait_until (ndr_parsed, page, WAIT_MS));
   mfd_ndr_page_run_checks (page);
-  g_assert_true (mfd_test_ui_wait_until (on_page_results, fixture->window, WAIT_MS));
+  g_assert_true (mfd_test_ui_wait_until (mfd_test_ui_shows_results, fixture->window, WAIT_MS));
 
   results = results_page (fixture);
   g_assert_true (mfd_results_page_has_vantage_banner (results));
@@ -724,7 +747,7 @@ test_connector_flow (Fixture       *fixture,
   g_assert_cmpstr (adw_message_dialog_get_heading (ADW_MESSAGE_DIALOG (dialog)), ==, "Outbound to Contoso");
   adw_message_dialog_response (ADW_MESSAGE_DIALOG (dialog), "run");
   g_assert_cmpstr (mfd_window_get_page_name (fixture->window), ==, "checks");
-  g_assert_true (mfd_test_ui_wait_until (on_page_results, fixture->window, WAIT_MS));
+  g_assert_true (mfd_test_ui_wait_until (mfd_test_ui_shows_results, fixture->window, WAIT_MS));
   assert_finding (fixture, "4.4.316", "tcp-refused");
   g_assert_cmpstr (mfd_target_get_connector_name (mfd_diagnosis_get_target (mfd_results_page_get_diagnosis (results_page (fixture)))),
                    ==, "Outbound to Contoso");
@@ -745,9 +768,9 @@ test_connector_flow (Fixture       *fixture,
 
   /* A re-check replaces the entry for the same connector: no duplicates. */
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (results_page (fixture)), "results.recheck", NULL));
-  g_assert_true (mfd_test_ui_wait_until (on_page_results, fixture->window, WAIT_MS));
+  g_assert_true (mfd_test_ui_wait_until (mfd_test_ui_shows_results, fixture->window, WAIT_MS));
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (results_page (fixture)), "results.recheck", NULL));
-  g_assert_true (mfd_test_ui_wait_until (on_page_results, fixture->window, WAIT_MS));
+  g_assert_true (mfd_test_ui_wait_until (mfd_test_ui_shows_results, fixture->window, WAIT_MS));
   mfd_window_show_page (fixture->window, "start");
   g_assert_cmpuint (mfd_start_page_get_n_recent (start), ==, 1);
 }
@@ -778,9 +801,7 @@ test_export (Fixture       *fixture,
   JsonObject *root;
   JsonArray *findings;
 
-  mfd_window_show_page (fixture->window, "practice");
-  g_assert_true (mfd_window_start_practice (fixture->window, MFD_LAB_REFUSE, &error));
-  g_assert_true (mfd_test_ui_wait_until (on_page_results, fixture->window, WAIT_MS));
+  practise (fixture, MFD_LAB_REFUSE, PRACTICE_RESULTS);
 
   export_report (fixture, "report.json", MFD_REPORT_JSON, NULL, &json);
   mfd_test_json_assert_valid (json);
@@ -813,22 +834,13 @@ static void
 test_healthy (Fixture       *fixture,
               gconstpointer  data)
 {
-  g_autoptr(GError) error = NULL;
   MfdResultsPage *page = results_page (fixture);
 
-  mfd_window_show_page (fixture->window, "practice");
-  g_assert_true (mfd_window_start_practice (fixture->window, MFD_LAB_HEALTHY, &error));
-  g_assert_true (mfd_test_ui_wait_until (on_page_results, fixture->window, WAIT_MS));
+  practise (fixture, MFD_LAB_HEALTHY, PRACTICE_RESULTS);
 
   g_assert_cmpint (mfd_diagnosis_get_verdict (mfd_results_page_get_diagnosis (page)), ==, MFD_VERDICT_OK);
   g_assert_cmpuint (mfd_results_page_get_n_findings (page), ==, 0);
   g_assert_cmpstr (mfd_results_page_get_status_title (page), ==, _("No problem found from this computer"));
-}
-
-static gboolean
-results_built (gpointer data)
-{
-  return mfd_results_page_is_built (data);
 }
 
 /* The step of the first finding whose command contains @needle, or -1. */
@@ -860,10 +872,7 @@ test_placeholders (Fixture       *fixture,
   int accepted;
   int validate;
 
-  mfd_window_show_page (fixture->window, "practice");
-  g_assert_true (mfd_window_start_practice (fixture->window, MFD_LAB_REFUSE, &error));
-  g_assert_true (mfd_test_ui_wait_until (on_page_results, fixture->window, WAIT_MS));
-  g_assert_true (mfd_test_ui_wait_until (results_built, page, WAIT_MS));
+  practise (fixture, MFD_LAB_REFUSE, PRACTICE_BUILT);
 
   /* The practice connector has no recipient domain: that is asked, and the
    * commands that need it are marked. */
@@ -910,7 +919,7 @@ test_placeholders (Fixture       *fixture,
 
   /* Remembered for the connector: a new run has them filled at once. */
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (page), "results.recheck", NULL));
-  g_assert_true (mfd_test_ui_wait_until (on_page_results, fixture->window, WAIT_MS));
+  g_assert_true (mfd_test_ui_wait_until (mfd_test_ui_shows_results, fixture->window, WAIT_MS));
   g_assert_cmpstr (gtk_editable_get_text (mfd_results_page_get_fill_entry (page, MFD_REMEDY_FILL_DOMAIN)), ==, "contoso.test");
   g_assert_cmpstr (mfd_results_page_get_command (page, 0, find_command (page, "Set-AcceptedDomain")), ==,
                    "Set-AcceptedDomain -Identity contoso.test -DomainType Authoritative");
@@ -922,17 +931,13 @@ static void
 test_certificate (Fixture       *fixture,
                   gconstpointer  data)
 {
-  g_autoptr(GError) error = NULL;
   MfdResultsPage *page = results_page (fixture);
   MfdDiagnosis *diagnosis;
   MfdFinding *finding;
   g_autofree char *certificate = NULL;
   g_autofree char *report = NULL;
 
-  mfd_window_show_page (fixture->window, "practice");
-  g_assert_true (mfd_window_start_practice (fixture->window, MFD_LAB_CERT_EXPIRED, &error));
-  g_assert_true (mfd_test_ui_wait_until (on_page_results, fixture->window, WAIT_MS));
-  g_assert_true (mfd_test_ui_wait_until (results_built, page, WAIT_MS));
+  practise (fixture, MFD_LAB_CERT_EXPIRED, PRACTICE_BUILT);
 
   diagnosis = mfd_results_page_get_diagnosis (page);
   finding = mfd_diagnosis_get_findings (diagnosis)->pdata[0];
@@ -958,7 +963,6 @@ static void
 test_run_facts (Fixture       *fixture,
                 gconstpointer  data)
 {
-  g_autoptr(GError) error = NULL;
   MfdResultsPage *page = results_page (fixture);
   MfdChecksPage *checks = checks_page (fixture);
   g_autofree char *report = NULL;
@@ -972,11 +976,9 @@ test_run_facts (Fixture       *fixture,
 
   /* The silent server keeps the checks running long enough to read the
    * progress: one host, whatever rows its name and address have. */
-  mfd_window_show_page (fixture->window, "practice");
-  g_assert_true (mfd_window_start_practice (fixture->window, MFD_LAB_SILENT, &error));
-  g_assert_true (mfd_test_ui_wait_until (on_checks_started, checks, WAIT_MS));
+  practise (fixture, MFD_LAB_SILENT, PRACTICE_STARTED);
   g_assert_cmpstr (mfd_checks_page_get_progress_text (checks), ==, one_host);
-  g_assert_true (mfd_test_ui_wait_until (on_page_results, fixture->window, WAIT_MS));
+  g_assert_true (mfd_test_ui_wait_until (mfd_test_ui_shows_results, fixture->window, WAIT_MS));
 
   g_assert_nonnull (strstr (mfd_results_page_get_checked_text (page), today));
   settings = mfd_results_page_get_settings_text (page);
@@ -1013,12 +1015,9 @@ static void
 test_toasts (Fixture       *fixture,
              gconstpointer  data)
 {
-  g_autoptr(GError) error = NULL;
   MfdResultsPage *page = results_page (fixture);
 
-  mfd_window_show_page (fixture->window, "practice");
-  g_assert_true (mfd_window_start_practice (fixture->window, MFD_LAB_REFUSE, &error));
-  g_assert_true (mfd_test_ui_wait_until (on_page_results, fixture->window, WAIT_MS));
+  practise (fixture, MFD_LAB_REFUSE, PRACTICE_RESULTS);
 
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (page), "results.remind", NULL));
   g_assert_cmpuint (mfd_window_get_n_toasts (fixture->window), ==, 1);
@@ -1079,7 +1078,6 @@ static void
 test_keyboard (Fixture       *fixture,
                gconstpointer  data)
 {
-  g_autoptr(GError) error = NULL;
   MfdConnectorsPage *connectors = MFD_CONNECTORS_PAGE (mfd_window_get_page (fixture->window, "connectors"));
   GtkWidget *ndr = mfd_window_get_page (fixture->window, "ndr");
   GtkEditable *search;
@@ -1114,10 +1112,7 @@ test_keyboard (Fixture       *fixture,
   gtk_window_destroy (editor);
 
   /* The results page and the checks page keep Tab for what acts. */
-  mfd_window_show_page (fixture->window, "practice");
-  g_assert_true (mfd_window_start_practice (fixture->window, MFD_LAB_REFUSE, &error));
-  g_assert_true (mfd_test_ui_wait_until (on_page_results, fixture->window, WAIT_MS));
-  g_assert_true (mfd_test_ui_wait_until (results_built, results_page (fixture), WAIT_MS));
+  practise (fixture, MFD_LAB_REFUSE, PRACTICE_BUILT);
   g_assert_cmpuint (count_focusable_readonly_rows (GTK_WIDGET (results_page (fixture))), ==, 0);
   g_assert_cmpuint (count_focusable_readonly_rows (GTK_WIDGET (checks_page (fixture))), ==, 0);
   g_assert_cmpuint (count_focusable_readonly_rows (ndr), ==, 0);
@@ -1225,14 +1220,10 @@ static void
 test_command_wrap (Fixture       *fixture,
                    gconstpointer  data)
 {
-  g_autoptr(GError) error = NULL;
   guint n_wrapped = 0;
 
   gtk_window_set_default_size (GTK_WINDOW (fixture->window), 360, 700);
-  mfd_window_show_page (fixture->window, "practice");
-  g_assert_true (mfd_window_start_practice (fixture->window, MFD_LAB_REFUSE, &error));
-  g_assert_true (mfd_test_ui_wait_until (on_page_results, fixture->window, WAIT_MS));
-  g_assert_true (mfd_test_ui_wait_until (results_built, results_page (fixture), WAIT_MS));
+  practise (fixture, MFD_LAB_REFUSE, PRACTICE_BUILT);
   mfd_test_ui_iterate_until_idle ();
 
   assert_wraps_between_words (GTK_WIDGET (results_page (fixture)), &n_wrapped);
