@@ -15,6 +15,7 @@
 
 #include <gmime/gmime.h>
 
+#include "mfd-host.h"
 #include "mfd-ndr-private.h"
 #include "mfd-text.h"
 
@@ -210,7 +211,7 @@ read_remote_mta (MfdNdrEntry *entry,
       host[n - 1] = '\0';
       mfd_ndr_set_ip_port (entry, host + 1, FALSE);
     }
-  else if (mfd_ndr_is_ip_literal (host))
+  else if (mfd_host_is_ip_literal (host))
     mfd_ndr_set_ip_port (entry, host, FALSE);
   else if (mfd_ndr_looks_like_host (host, n))
     mfd_ndr_set_once (&entry->server, g_steal_pointer (&host));

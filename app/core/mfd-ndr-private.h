@@ -88,7 +88,6 @@ gboolean     mfd_ndr_line_has_any             (const char         *s,
                                                gsize               n);
 gboolean     mfd_ndr_is_header_line           (const char         *s,
                                                gsize               len);
-gboolean     mfd_ndr_is_ip_literal            (const char         *s);
 gboolean     mfd_ndr_looks_like_host          (const char         *s,
                                                gsize               len);
 char        *mfd_ndr_host_before              (const char         *s,

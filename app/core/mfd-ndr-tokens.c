@@ -14,6 +14,7 @@
 
 #include <gio/gio.h>
 
+#include "mfd-host.h"
 #include "mfd-ndr-private.h"
 #include "mfd-text.h"
 
@@ -94,17 +95,6 @@ mfd_ndr_ascii_contains (const char *haystack,
   return FALSE;
 }
 
-gboolean
-mfd_ndr_is_ip_literal (const char *s)
-{
-  g_autoptr(GInetAddress) address = NULL;
-
-  if (s == NULL || *s == '\0')
-    return FALSE;
-  address = g_inet_address_new_from_string (s);
-  return address != NULL;
-}
-
 static gboolean
 is_ip_literal_len (const char *s,
                    gsize       len)
@@ -119,7 +109,7 @@ is_ip_literal_len (const char *s,
     if (!g_ascii_isxdigit (s[i]) && s[i] != '.' && s[i] != ':')
       return FALSE;
   copy = g_strndup (s, len);
-  return mfd_ndr_is_ip_literal (copy);
+  return mfd_host_is_ip_literal (copy);
 }
 
 /* A host name as it appears in an error: letters, digits, dots, hyphens. */
@@ -179,14 +169,14 @@ mfd_ndr_set_ip_port (MfdNdrEntry *entry,
       else if (has_port)
         {
           *colon = '\0';
-          if (mfd_ndr_is_ip_literal (s))
+          if (mfd_host_is_ip_literal (s))
             port = colon + 1;
           else
             *colon = ':';
         }
     }
 
-  if (!mfd_ndr_is_ip_literal (s))
+  if (!mfd_host_is_ip_literal (s))
     return;
   entry->ip = g_strdup (s);
   if (port != NULL)
