@@ -345,21 +345,36 @@ try_open (MfdWatchHistory  *self,
       return OPEN_FAILED;
     }
 
-  /* Each step and its version number in one transaction: a crash leaves
-   * the schema before the step or after it. */
-  for (int v = version; v < (int) G_N_ELEMENTS (migrations); v++)
+  /* Each step and its version number in one transaction, the version read
+   * again under the write lock: a crash leaves the schema before the step
+   * or after it, and two processes opening a new file at once apply each
+   * step once. */
+  while (version < (int) G_N_ELEMENTS (migrations))
     {
-      g_autofree char *bump = g_strdup_printf ("PRAGMA user_version = %d", v + 1);
+      g_autofree char *bump = NULL;
 
       if (!exec (self->db, "BEGIN IMMEDIATE", error))
         return OPEN_FAILED;
-      if (!exec (self->db, migrations[v], error) || !exec (self->db, bump, error))
+      rc = get_user_version (self->db, &version);
+      if (rc != SQLITE_OK)
+        {
+          sqlite3_exec (self->db, "ROLLBACK", NULL, NULL, NULL);
+          goto failed;
+        }
+      if (version >= (int) G_N_ELEMENTS (migrations))
+        {
+          sqlite3_exec (self->db, "ROLLBACK", NULL, NULL, NULL);
+          break;
+        }
+      bump = g_strdup_printf ("PRAGMA user_version = %d", version + 1);
+      if (!exec (self->db, migrations[version], error) || !exec (self->db, bump, error))
         {
           sqlite3_exec (self->db, "ROLLBACK", NULL, NULL, NULL);
           return OPEN_FAILED;
         }
       if (!exec (self->db, "COMMIT", error))
         return OPEN_FAILED;
+      version++;
     }
 
   exec (self->db, "PRAGMA foreign_keys = ON", NULL);
