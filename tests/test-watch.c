@@ -663,6 +663,42 @@ test_watch_interval (Fixture       *f,
   g_unsetenv ("MFD_TEST_WATCH_MIN_INTERVAL_MS");
 }
 
+/* A target checked a moment ago (by an earlier run of the app, say) is not
+ * checked again before the interval has passed since then. */
+static void
+test_watch_interval_after_restart (Fixture       *f,
+                                   gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(MfdLab) lab = mfd_lab_new (MFD_LAB_HEALTHY, &error);
+  gint64 started, deadline;
+
+  g_assert_no_error (error);
+  f->target = mfd_lab_new_target (lab, "en");
+  mfd_watch_list_add (f->list, "connector:Restarted");
+  g_assert_cmpint (check_once (f), ==, MFD_VERDICT_OK);
+  fixture_close (f);
+  fixture_open (f);
+  f->n_checked = 0;
+
+  g_setenv ("MFD_TEST_WATCH_MIN_INTERVAL_MS", "5000", TRUE);
+  mfd_watcher_set_interval (f->watcher, 0);
+  started = g_get_monotonic_time ();
+  mfd_watcher_start (f->watcher);
+  deadline = started + 30 * G_USEC_PER_SEC;
+  while (f->n_checked < 1)
+    {
+      g_main_context_iteration (NULL, TRUE);
+      g_assert_cmpint (g_get_monotonic_time (), <, deadline);
+    }
+  /* Not at once (a check takes well under a second here), but once the
+   * interval has passed since the last check; the history keeps whole
+   * seconds, so up to one second early. */
+  g_assert_cmpint (g_get_monotonic_time () - started, >=, 2500 * 1000);
+  mfd_watcher_stop (f->watcher);
+  g_unsetenv ("MFD_TEST_WATCH_MIN_INTERVAL_MS");
+}
+
 int
 main (int    argc,
       char **argv)
@@ -685,6 +721,7 @@ main (int    argc,
   ADD ("/watch/server-breaks-and-comes-back", test_watch_server_breaks_and_comes_back);
   ADD ("/watch/certificate-expiry", test_watch_certificate_expiry);
   ADD ("/watch/interval", test_watch_interval);
+  ADD ("/watch/interval-after-restart", test_watch_interval_after_restart);
 #undef ADD
 
   return g_test_run ();

@@ -431,15 +431,71 @@ on_tick_cb (gpointer user_data)
   return G_SOURCE_REMOVE;
 }
 
+/* When each target was last checked, from the history: the minimum
+ * interval holds across restarts of the app too. Disk I/O, so in a
+ * worker thread. */
+static void
+seed_thread (GTask        *task,
+             gpointer      source_object,
+             gpointer      task_data,
+             GCancellable *cancellable)
+{
+  MfdWatcher *self = source_object;
+  GStrv ids = task_data;
+  GHashTable *times = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+
+  for (guint i = 0; ids[i] != NULL; i++)
+    {
+      g_autoptr(MfdWatchRecord) last = mfd_watch_history_get_last (self->history, ids[i], 0, NULL);
+
+      if (last != NULL)
+        g_hash_table_insert (times, g_strdup (ids[i]), g_memdup2 (&last->time, sizeof (gint64)));
+    }
+  g_task_return_pointer (task, times, (GDestroyNotify) g_hash_table_unref);
+}
+
+static void
+on_seeded_cb (GObject      *object,
+              GAsyncResult *result,
+              gpointer      user_data)
+{
+  MfdWatcher *self = MFD_WATCHER (object);
+  g_autoptr(GHashTable) times = g_task_propagate_pointer (G_TASK (result), NULL);
+  gint64 now_real = g_get_real_time ();
+  gint64 now_mono = g_get_monotonic_time ();
+  GHashTableIter iter;
+  gpointer key, value;
+
+  if (times == NULL || self->cancellable == NULL || self->timeout_id != 0 || self->busy)
+    return;
+
+  g_hash_table_iter_init (&iter, times);
+  while (g_hash_table_iter_next (&iter, &key, &value))
+    {
+      gint64 ago = MAX (0, now_real - *(gint64 *) value * G_USEC_PER_SEC);
+
+      if (!g_hash_table_contains (self->last_run, key))
+        g_hash_table_insert (self->last_run, g_strdup (key),
+                             g_memdup2 (&(gint64) { now_mono - ago }, sizeof (gint64)));
+    }
+  arm (self, 0);
+}
+
 void
 mfd_watcher_start (MfdWatcher *self)
 {
+  g_autoptr(GTask) task = NULL;
+
   g_return_if_fail (MFD_IS_WATCHER (self));
 
   if (self->cancellable != NULL)
     return;
   self->cancellable = g_cancellable_new ();
-  arm (self, 0);
+  task = g_task_new (self, self->cancellable, on_seeded_cb, NULL);
+  g_task_set_source_tag (task, mfd_watcher_start);
+  g_task_set_task_data (task, g_strdupv ((char **) mfd_watch_list_get_ids (self->list)),
+                        (GDestroyNotify) g_strfreev);
+  g_task_run_in_thread (task, seed_thread);
 }
 
 void
