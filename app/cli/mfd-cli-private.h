@@ -20,6 +20,8 @@ int   mfd_cli_explain_ndr  (int          argc,
                             char       **argv);
 int   mfd_cli_explain      (int          argc,
                             char       **argv);
+int   mfd_cli_watch        (int          argc,
+                            char       **argv);
 
 /* --lang: validates "ja" / "en" (NULL = the process language); on a bad value
  * prints the reason and returns FALSE. */

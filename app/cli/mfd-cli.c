@@ -25,6 +25,7 @@ static const struct
   { "check",       mfd_cli_check },
   { "explain-ndr", mfd_cli_explain_ndr },
   { "explain",     mfd_cli_explain },
+  { "watch",       mfd_cli_watch },
 };
 
 gboolean

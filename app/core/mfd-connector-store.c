@@ -22,6 +22,7 @@
 #include "mfd-connector.h"
 #include "mfd-connector-private.h"
 #include "mfd-text.h"
+#include "mfd-util.h"
 
 struct _MfdConnectorStore
 {
@@ -100,10 +101,11 @@ rename_no_replace (const char *from,
 }
 
 /* Moves an unreadable file to "<path>.corrupt-<timestamp>[-N]", never onto
- * an existing file. Returns the new path. */
-static char *
-move_aside (const char  *path,
-            GError     **error)
+ * an existing file. Returns the new path. Shared with the watch history
+ * (mfd-util.h). */
+char *
+mfd_util_move_aside (const char  *path,
+                     GError     **error)
 {
   g_autoptr(GDateTime) now = g_date_time_new_now_utc ();
   g_autofree char *stamp = g_date_time_format (now, "%Y%m%dT%H%M%SZ");
@@ -196,7 +198,7 @@ read_file (const char  *path,
   if (read_error == NULL)
     return g_steal_pointer (&result);
 
-  aside = move_aside (path, &move_error);
+  aside = mfd_util_move_aside (path, &move_error);
   if (aside != NULL)
     message = mfd_text_render_va (NULL, N_("The saved connector list could not be read ({1}). It was kept as “{2}”, and an empty list was started."),
                                   read_error->message, aside, NULL);

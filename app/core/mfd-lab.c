@@ -1123,6 +1123,62 @@ lab_new (MfdLabScenario   scenario,
   return g_steal_pointer (&self);
 }
 
+/* Stops every thread that serves the SMTP port, so the listener can change. */
+static void
+stop_serving (MfdLab *self)
+{
+  g_cancellable_cancel (self->cancellable);
+  if (self->accept_thread != NULL)
+    g_thread_join (self->accept_thread);
+  self->accept_thread = NULL;
+  /* No new threads once the accept thread is gone; they take the mutex. */
+  for (guint i = 0; i < self->threads->len; i++)
+    g_thread_join (g_ptr_array_index (self->threads, i));
+  g_ptr_array_set_size (self->threads, 0);
+  g_clear_object (&self->cancellable);
+  self->cancellable = g_cancellable_new ();
+}
+
+gboolean
+mfd_lab_set_refusing (MfdLab    *self,
+                      gboolean   refusing,
+                      GError   **error)
+{
+  g_autoptr(GInetAddress) inet = NULL;
+  g_autoptr(GSocketAddress) same = NULL;
+
+  g_return_val_if_fail (self != NULL, FALSE);
+  g_return_val_if_fail (self->scenario == MFD_LAB_HEALTHY, FALSE);
+
+  if (refusing == (self->accept_thread == NULL))
+    return TRUE;
+
+  if (!refusing)
+    {
+      /* The bound socket starts listening on the port it kept. */
+      g_socket_set_blocking (self->listener, FALSE);
+      if (!g_socket_listen (self->listener, error))
+        return FALSE;
+      self->accept_thread = g_thread_new ("mfd-lab-accept", accept_thread, self);
+      return TRUE;
+    }
+
+  /* A listening socket cannot stop listening: close it and keep the port
+   * with a bound one that does not listen, which the kernel answers with
+   * a RST, as a closed firewall port does. */
+  stop_serving (self);
+  g_socket_close (self->listener, NULL);
+  g_clear_object (&self->listener);
+  inet = g_inet_address_new_from_string (self->address);
+  same = g_inet_socket_address_new (inet, self->port);
+  self->listener = g_socket_new (g_inet_address_get_family (inet), G_SOCKET_TYPE_STREAM,
+                                 G_SOCKET_PROTOCOL_TCP, error);
+  if (self->listener == NULL)
+    return FALSE;
+  /* The connections just served may linger in TIME_WAIT on this port. */
+  return g_socket_bind (self->listener, same, TRUE, error);
+}
+
 MfdTarget *
 mfd_lab_new_target (MfdLab     *self,
                     const char *lang)

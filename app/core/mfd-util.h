@@ -26,4 +26,10 @@ void       mfd_util_add_string_or_null  (JsonBuilder *builder,
                                          const char  *key,
                                          const char  *value);
 
+/* Renames the unreadable file @path to "<path>.corrupt-<UTC timestamp>[-N]"
+ * without ever replacing a file (RENAME_NOREPLACE); returns the new path.
+ * (Defined in mfd-connector-store.c, whose rules it is.) */
+char      *mfd_util_move_aside          (const char  *path,
+                                         GError     **error);
+
 G_END_DECLS

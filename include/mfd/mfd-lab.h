@@ -88,6 +88,12 @@ void        mfd_lab_free                  (MfdLab         *self);
  * the practice host name on the lab's SMTP port, the lab's resolver, name
  * servers and CA, the scenario's TLS setting and domain, offline, 3 s
  * timeouts, and the connector name "Practice connector" in @lang. */
+/* A healthy lab only: stop answering on its SMTP port (connections are
+ * refused, as behind a firewall that rejects them) or answer again, on the
+ * same port, so that one target sees the server break and come back. */
+gboolean    mfd_lab_set_refusing          (MfdLab         *self,
+                                           gboolean        refusing,
+                                           GError        **error);
 MfdTarget  *mfd_lab_new_target            (MfdLab         *self,
                                            const char     *lang);
 MfdLabScenario mfd_lab_get_scenario       (MfdLab         *self);

@@ -22,3 +22,4 @@
 #include "mfd-check.h"
 #include "mfd-report.h"
 #include "mfd-lab.h"
+#include "mfd-watch.h"
