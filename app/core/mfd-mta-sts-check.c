@@ -488,10 +488,18 @@ mfd_mta_sts_judge_fetch (const MfdMtaStsTxt   *txt,
             mfd_observation_set_detail (obs, N_("The HTTPS connection to the policy host {1} failed, so senders cannot fetch the policy."),
                                         host, NULL);
         }
-      else if (code == MFD_WEB_ERROR_CONTENT_TYPE || code == MFD_WEB_ERROR_TOO_LARGE)
+      else if (code == MFD_WEB_ERROR_CONTENT_TYPE)
         {
           mfd_observation_set_cause (obs, "mta-sts-policy-invalid");
           mfd_observation_set_detailv (obs, failure->msgid, (const char * const *) failure->args);
+        }
+      else if (code == MFD_WEB_ERROR_TOO_LARGE)
+        {
+          g_autofree char *kib = g_strdup_printf ("%u", MFD_MTA_STS_FETCH_MAX_SIZE / 1024);
+
+          mfd_observation_set_cause (obs, "mta-sts-policy-invalid");
+          mfd_observation_set_detail (obs, N_("The MTA-STS policy at {1} is larger than {2} KiB, so senders do not read it."),
+                                      url, kib, NULL);
         }
       else
         {
@@ -568,7 +576,7 @@ mfd_mta_sts_judge_mx (const MfdMtaStsPolicy *policy,
       if (published)
         {
           obs = mfd_observation_new (MFD_STAGE_MTA_STS, MFD_OUTCOME_SKIPPED, host, ip, port);
-          mfd_observation_set_detail (obs, N_("Not checked: the MTA-STS policy of {1} could not be read (see its MTA-STS step)."),
+          mfd_observation_set_detail (obs, N_("Not checked: the MTA-STS policy of {1} was not read (its MTA-STS step says why)."),
                                       domain, NULL);
         }
       else
