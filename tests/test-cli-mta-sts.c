@@ -411,6 +411,57 @@ run_case (gconstpointer data)
     }
 }
 
+/* The MTA-STS part of a text report, in English and in Japanese: the
+ * finding's title, code and numbered steps come from the catalogue. */
+static void
+test_text_report (void)
+{
+  static const Case c = { "text", TRUE, ENFORCE_OTHER, SERVE_POLICY, FALSE, FALSE, TRUE, FALSE,
+                          "mta-sts-mx-not-in-policy", FALSE, "ok", "fail", NULL };
+  static const struct { const char *lang, *title, *step; } langs[] = {
+    { "en", "450 4.4.8 — MTA-STS: the MX host is not allowed by the policy", "put a new value in the id= field" },
+    { "ja", "450 4.4.8 — MTA-STS: MX ホストがポリシーで許可されていません", "id= に新しい値" },
+  };
+  g_autoptr(GError) error = NULL;
+  g_autoptr(MfdLab) smtp = NULL;
+  g_autoptr(MfdLabDns) dns = NULL;
+  g_autofree char *anchor = NULL;
+  g_autofree char *port = NULL;
+  PolicyServer ps;
+
+  if (g_getenv ("MFD_TEST_NETNS") == NULL)
+    {
+      g_test_skip ("the policy host must listen on port 443: no network namespace could be made here");
+      return;
+    }
+  policy_server_start (&ps, &c);
+  g_assert_null (ps.error);
+  smtp = mfd_lab_new_with_certificate (mx_chain_pem, mx_key_pem, &error);
+  g_assert_no_error (error);
+  port = g_strdup_printf ("%u", mfd_lab_get_smtp_port (smtp));
+  dns = start_dns (&c, &anchor);
+
+  for (guint i = 0; i < G_N_ELEMENTS (langs); i++)
+    {
+      g_auto(MfdTestRun) run = { NULL };
+
+      mfd_test_cli_run_va (&run, "check", dir, "--mx", DOMAIN, "--port", port,
+                           "--dns-server", mfd_lab_dns_get_server (dns), "--trust-anchor", anchor,
+                           "--ca-file", ca_file, "--timeout", "3",
+                           "--doh-url", "https://127.0.0.1/resolve",
+                           "--rdap-bootstrap", "https://127.0.0.1/rdap/dns.json",
+                           "--endpoints-url", "https://127.0.0.1",
+                           "--lang", langs[i].lang, NULL);
+      g_test_message ("%s", run.out);
+      g_assert_cmpint (run.status, ==, 1);
+      g_assert_nonnull (strstr (run.out, langs[i].title));
+      g_assert_nonnull (strstr (run.out, "mta-sts-mx-not-in-policy"));
+      g_assert_nonnull (strstr (run.out, langs[i].step));
+      g_assert_nonnull (strstr (run.out, "  1. "));
+    }
+  policy_server_stop (&ps);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -426,6 +477,7 @@ main (int   argc,
 
   for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
     g_test_add_data_func (cases[i].path, &cases[i], run_case);
+  g_test_add_func ("/cli/mta-sts/text-report", test_text_report);
 
   status = g_test_run ();
   mfd_test_remove_tree (dir);

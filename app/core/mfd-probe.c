@@ -147,6 +147,7 @@ typedef struct
   char               *domain;
   MfdMtaStsTxt       *txt;
   GSocketConnectable *connectable;
+  gint64              started;     /* monotonic, when the step started */
 } MtaStsFetch;
 
 typedef struct
@@ -320,6 +321,7 @@ on_mta_sts_fetched_cb (GObject      *source,
 
   body = mfd_web_fetch_text_finish (MFD_WEB (source), result, &status, &tls_errors, &failure);
   obs = mfd_mta_sts_judge_fetch (fetch->txt, fetch->domain, body, failure, status, tls_errors, &policy);
+  obs->ms = (g_get_monotonic_time () - fetch->started) / 1000;
   mta_sts_finish (run, fetch->domain, TRUE, policy);
   run_release (run, obs);
   mfd_observation_unref (obs);
@@ -810,6 +812,7 @@ check_mta_sts_mx (Run           *run,
   gboolean published = FALSE;
   MfdMtaStsPolicy *policy = NULL;
   MfdObservation *obs;
+  gint64 started;
 
   g_mutex_lock (&run->mutex);
   state = g_hash_table_lookup (run->mta_sts, job->domain);
@@ -831,8 +834,10 @@ check_mta_sts_mx (Run           *run,
   emit_started (run, MFD_STAGE_MTA_STS, job->name, job->ip);
   if (tls != NULL)
     chain = mfd_tls_session_get_peer_chain (tls, &n_certs);
+  started = g_get_monotonic_time ();
   obs = mfd_mta_sts_judge_mx (policy, published, job->domain, job->name, job->ip, job->port,
                               reached, chain, n_certs, run->ca_file);
+  obs->ms = (g_get_monotonic_time () - started) / 1000;
   emit_finished (run, obs, FALSE);
 }
 
@@ -849,6 +854,7 @@ check_mta_sts_domain (Run        *run,
   MfdObservation *obs;
   MtaStsFetch *fetch;
   Event *event;
+  gint64 started = g_get_monotonic_time ();
 
   emit_started (run, MFD_STAGE_MTA_STS, domain, NULL);
   txt = mfd_mta_sts_lookup (run->resolver, domain, run->cancellable);
@@ -865,7 +871,10 @@ check_mta_sts_domain (Run        *run,
     {
       mta_sts_finish (run, domain, txt->status != MFD_MTA_STS_TXT_NONE, NULL);
       if (obs != NULL)
-        emit_finished (run, obs, FALSE);
+        {
+          obs->ms = (g_get_monotonic_time () - started) / 1000;
+          emit_finished (run, obs, FALSE);
+        }
       return;
     }
 
@@ -874,6 +883,7 @@ check_mta_sts_domain (Run        *run,
   fetch->domain = g_strdup (domain);
   fetch->connectable = mfd_mta_sts_connectable_new (policy_host, 443, found);
   fetch->txt = g_steal_pointer (&txt);
+  fetch->started = started;
   /* A hold on the run until the fetch has answered. */
   g_atomic_int_inc (&run->pending);
   event = g_new0 (Event, 1);
