@@ -274,6 +274,8 @@ typedef struct
   GNetworkAddressClass parent_class;
 } MfdPinnedAddressClass;
 
+GType mfd_pinned_address_get_type (void);
+GType mfd_pinned_enumerator_get_type (void);
 static void mfd_pinned_address_connectable_init (GSocketConnectableIface *iface);
 
 G_DEFINE_TYPE_WITH_CODE (MfdPinnedAddress, mfd_pinned_address, G_TYPE_NETWORK_ADDRESS,
