@@ -239,6 +239,7 @@ pki_init (void)
   crt_pem = mfd_test_cert_to_pem (crt);
   policy_wrong_name_pem = g_strconcat (crt_pem, inter, policy_key, NULL);
   gnutls_x509_crt_deinit (crt);
+  gnutls_x509_privkey_deinit (key);
 
   ca_file = g_build_filename (dir, "ca.pem", NULL);
   g_assert_true (g_file_set_contents (ca_file, root, -1, NULL));

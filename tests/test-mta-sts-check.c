@@ -58,6 +58,7 @@ pki_init (void)
   wrong_pem = mfd_test_cert_to_pem (crt);
   gnutls_x509_crt_deinit (crt);
   policy_wrong_name_pem = g_strconcat (wrong_pem, inter, key_pem, NULL);
+  gnutls_x509_privkey_deinit (key);
   ca_file = g_build_filename (dir, "ca.pem", NULL);
   g_assert_true (g_file_set_contents (ca_file, root, -1, NULL));
 }
