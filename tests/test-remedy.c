@@ -130,7 +130,7 @@ test_every_code_and_cause (gconstpointer data)
   const char * const *causes = mfd_remedy_list_causes ();
 
   g_assert_cmpuint (g_strv_length ((char **) codes), >=, 30);
-  g_assert_cmpuint (g_strv_length ((char **) causes), ==, 32);
+  g_assert_cmpuint (g_strv_length ((char **) causes), ==, 37);
 
   for (guint i = 0; codes[i] != NULL; i++)
     {
@@ -167,6 +167,9 @@ test_code_for_cause (void)
     { "dane-starttls-missing", "4.7.321" }, { "dane-cert-expired", "4.7.322" },
     { "dane-tlsa-mismatch", "4.7.323" }, { "dane-dnssec-bogus", "4.7.324" },
     { "dane-name-mismatch", "4.7.325" },
+    { "mta-sts-mx-not-in-policy", "4.4.8" }, { "mta-sts-mx-cert-invalid", "4.7.5" },
+    { "mta-sts-policy-unreachable", "4.4.8" }, { "mta-sts-policy-cert-invalid", "4.4.8" },
+    { "mta-sts-policy-invalid", "4.4.8" },
     { "other", "other" },
   };
   const char * const *causes = mfd_remedy_list_causes ();

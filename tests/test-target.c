@@ -211,6 +211,53 @@ test_from_ndr_entry (void)
     }
 }
 
+/* An MTA-STS or DANE code names the recipient domain's policy: the check
+ * goes by MX of the recipients' domains, not to the one server. */
+static void
+test_from_ndr_policy_code (void)
+{
+  static const struct { const char *status; gboolean by_mx; } cases[] = {
+    { "4.4.8", TRUE }, { "5.4.8", TRUE }, { "4.7.5", TRUE }, { "5.7.5", TRUE },
+    { "4.7.321", TRUE }, { "5.7.325", TRUE }, { "4.4.316", FALSE }, { "4.7.320", FALSE }, { "4.4.80", FALSE },
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_autoptr(MfdNdrEntry) entry = make_entry ("mx1.fabrikam.com", "198.51.100.7", 25);
+      g_autoptr(MfdTarget) target = NULL;
+      const char * const *domains;
+
+      g_free (entry->status);
+      entry->status = g_strdup (cases[i].status);
+      entry->recipients = g_strsplit ("pat@fabrikam.com,lee@fabrikam.com,kim@contoso.net", ",", -1);
+      target = mfd_target_new_for_ndr_entry (entry, MFD_TLS_OPPORTUNISTIC);
+      domains = mfd_target_get_mx_domains (target);
+      if (cases[i].by_mx)
+        {
+          g_assert_cmpuint (g_strv_length ((char **) domains), ==, 2);
+          g_assert_cmpstr (domains[0], ==, "fabrikam.com");
+          g_assert_cmpstr (domains[1], ==, "contoso.net");
+          g_assert_cmpuint (mfd_target_get_smart_hosts (target)->len, ==, 0);
+        }
+      else
+        {
+          g_assert_cmpuint (g_strv_length ((char **) domains), ==, 0);
+          g_assert_cmpuint (mfd_target_get_smart_hosts (target)->len, ==, 1);
+        }
+    }
+
+  /* Without a recipient the server EOP tried is all there is. */
+  {
+    g_autoptr(MfdNdrEntry) entry = make_entry ("mx1.fabrikam.com", NULL, 25);
+    g_autoptr(MfdTarget) target = NULL;
+
+    g_free (entry->status);
+    entry->status = g_strdup ("4.4.8");
+    target = mfd_target_new_for_ndr_entry (entry, MFD_TLS_OPPORTUNISTIC);
+    g_assert_cmpuint (mfd_target_get_smart_hosts (target)->len, ==, 1);
+  }
+}
+
 static void
 test_explicit_values (void)
 {
@@ -341,6 +388,7 @@ main (int   argc,
   g_test_add_func ("/target/connector/sample", test_from_sample_connectors);
   g_test_add_func ("/target/connector/use-mx-record", test_use_mx_record);
   g_test_add_func ("/target/ndr-entry", test_from_ndr_entry);
+  g_test_add_func ("/target/ndr-entry/policy-code", test_from_ndr_policy_code);
   g_test_add_func ("/target/explicit", test_explicit_values);
   g_test_add_func ("/target/timeouts", test_timeouts);
 

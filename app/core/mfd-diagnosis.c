@@ -703,7 +703,10 @@ vantage_facet_for (MfdFinding      *finding,
            (finding->stage == MFD_STAGE_GREETING &&
             (g_str_equal (cause, "greeting-timeout") || g_str_equal (cause, "closed-abruptly"))))
     *facet = MFD_VANTAGE_SMTP25;
-  else if (g_str_has_prefix (cause, "cert-"))
+  else if (g_str_has_prefix (cause, "cert-") ||
+           /* A TLS-inspecting device would fail these certificates too. */
+           g_str_equal (cause, "mta-sts-mx-cert-invalid") ||
+           g_str_equal (cause, "mta-sts-policy-cert-invalid"))
     *facet = MFD_VANTAGE_TLS;
   else
     return FALSE;

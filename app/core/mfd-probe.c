@@ -18,6 +18,8 @@
 #include "mfd-web.h"
 #include "mfd-dns.h"
 #include "mfd-dane-check.h"
+#include "mfd-mta-sts-check.h"
+#include "mfd-web-private.h"
 
 /* Hosts and addresses are checked side by side, but a connector with many
  * smart hosts must not open dozens of connections at once. */
@@ -91,6 +93,13 @@ typedef struct _Run
   guint            dns_ms;
   gboolean         has_web_checks;
 
+  /* MTA-STS: one state per MX domain (domain -> MtaStsState), under
+   * @mutex; the address jobs wait on @mta_sts_cond for their domain's
+   * policy. @web_offline: the policy is not fetched. */
+  GHashTable      *mta_sts;
+  GCond            mta_sts_cond;
+  gboolean         web_offline;
+
   gint             pending;         /* jobs queued or running, plus holds */
   gint             n_names;         /* name jobs queued so far (atomic) */
   gint             n_connections;   /* address jobs queued so far (atomic) */
@@ -120,7 +129,26 @@ typedef struct
   char    *ip;
   guint16  port;
   gboolean from_mx;  /* the host is an MX host: DANE applies */
+  char    *domain;   /* the MX domain it came from (MTA-STS), or NULL */
 } Job;
+
+/* A domain's MTA-STS policy as the address jobs need it. */
+typedef struct
+{
+  gboolean          done;
+  gboolean          published;   /* a v=STSv1 record was found */
+  MfdMtaStsPolicy  *policy;      /* NULL: none to apply */
+} MtaStsState;
+
+/* The policy fetch, started on the main context (libsoup's). */
+typedef struct
+{
+  struct _Run        *run;
+  char               *domain;
+  MfdMtaStsTxt       *txt;
+  GSocketConnectable *connectable;
+  gint64              started;     /* monotonic, when the step started */
+} MtaStsFetch;
 
 typedef struct
 {
@@ -130,6 +158,7 @@ typedef struct
   char           *ip;
   MfdObservation *observation;
   gboolean        call_web_checks;
+  MtaStsFetch    *mta_sts_fetch;
 } Event;
 
 static Run *
@@ -155,13 +184,18 @@ run_unref (Run *run)
   g_clear_pointer (&run->resolver, mfd_dns_resolver_free);
   g_free (run->resolver_error);
   g_free (run->first_left_out);
+  g_clear_pointer (&run->mta_sts, g_hash_table_unref);
+  g_cond_clear (&run->mta_sts_cond);
   g_mutex_clear (&run->mutex);
   g_free (run);
 }
 
+static void mta_sts_fetch_free (MtaStsFetch *fetch);
+
 static void
 event_free (Event *event)
 {
+  g_clear_pointer (&event->mta_sts_fetch, mta_sts_fetch_free);
   g_free (event->host);
   g_free (event->ip);
   g_clear_pointer (&event->observation, mfd_observation_unref);
@@ -228,6 +262,92 @@ start_web_checks (Run            *run,
                                     on_registration_checked_cb, run_ref (run));
 }
 
+/* MTA-STS ------------------------------------------------------------------- */
+
+static void
+mta_sts_state_free (MtaStsState *state)
+{
+  g_clear_pointer (&state->policy, mfd_mta_sts_policy_free);
+  g_free (state);
+}
+
+static void
+mta_sts_fetch_free (MtaStsFetch *fetch)
+{
+  g_free (fetch->domain);
+  g_clear_pointer (&fetch->txt, mfd_mta_sts_txt_free);
+  g_clear_object (&fetch->connectable);
+  g_clear_pointer (&fetch->run, run_unref);
+  g_free (fetch);
+}
+
+/* @domain's policy is known (or known to be missing): the address jobs
+ * waiting for it go on. Takes @policy. */
+static void
+mta_sts_finish (Run             *run,
+                const char      *domain,
+                gboolean         published,
+                MfdMtaStsPolicy *policy)
+{
+  MtaStsState *state;
+
+  g_mutex_lock (&run->mutex);
+  state = g_hash_table_lookup (run->mta_sts, domain);
+  if (state != NULL && !state->done)
+    {
+      state->done = TRUE;
+      state->published = published;
+      state->policy = policy;
+      policy = NULL;
+    }
+  g_cond_broadcast (&run->mta_sts_cond);
+  g_mutex_unlock (&run->mutex);
+  g_clear_pointer (&policy, mfd_mta_sts_policy_free);
+}
+
+static void
+on_mta_sts_fetched_cb (GObject      *source,
+                       GAsyncResult *result,
+                       gpointer      user_data)
+{
+  MtaStsFetch *fetch = user_data;
+  Run *run = fetch->run;
+  g_autoptr(MfdWebFailure) failure = NULL;
+  g_autoptr(GBytes) body = NULL;
+  GTlsCertificateFlags tls_errors = 0;
+  MfdMtaStsPolicy *policy = NULL;
+  MfdObservation *obs;
+  guint status = 0;
+
+  body = mfd_web_fetch_text_finish (MFD_WEB (source), result, &status, &tls_errors, &failure);
+  obs = mfd_mta_sts_judge_fetch (fetch->txt, fetch->domain, body, failure, status, tls_errors, &policy);
+  obs->ms = (g_get_monotonic_time () - fetch->started) / 1000;
+  mta_sts_finish (run, fetch->domain, TRUE, policy);
+  run_release (run, obs);
+  mfd_observation_unref (obs);
+  mta_sts_fetch_free (fetch);
+}
+
+/* Main context: the policy over HTTPS, with the web's trust store (and
+ * --ca-file) and timeout. Takes @fetch and the hold on the run. */
+static void
+start_mta_sts_fetch (Run         *run,
+                     MtaStsFetch *fetch)
+{
+  MfdProbe *probe = run->probe;
+  g_autofree char *url = g_strdup_printf ("https://mta-sts.%s/.well-known/mta-sts.txt", fetch->domain);
+
+  if (probe->web == NULL || g_cancellable_is_cancelled (run->cancellable))
+    {
+      mta_sts_finish (run, fetch->domain, TRUE, NULL);
+      run_release (run, NULL);
+      mta_sts_fetch_free (fetch);
+      return;
+    }
+  mfd_web_fetch_text_async (probe->web, url, fetch->connectable, MFD_MTA_STS_FETCH_MAX_SIZE,
+                            run->cancellable, on_mta_sts_fetched_cb, fetch);
+}
+
 /* The jobs the limits refused, said once at the end of the run as a
  * skipped step of the first host left out: the report and the checks page
  * show that the list was cut, and by how much. */
@@ -275,6 +395,8 @@ dispatch_events_cb (gpointer user_data)
 
       if (run->completed)
         ;
+      else if (event->mta_sts_fetch != NULL)
+        start_mta_sts_fetch (run, g_steal_pointer (&event->mta_sts_fetch));
       else if (event->started)
         g_signal_emit (run->probe, signals[STEP_STARTED], 0,
                        event->stage, event->host, event->ip);
@@ -377,7 +499,8 @@ queue_job_full (Run        *run,
                 const char *name,
                 const char *ip,
                 guint16     port,
-                gboolean    from_mx)
+                gboolean    from_mx,
+                const char *domain)
 {
   Job *job;
 
@@ -402,6 +525,7 @@ queue_job_full (Run        *run,
 
   job->kind = kind;
   job->from_mx = from_mx;
+  job->domain = g_strdup (domain);
   job->run = run_ref (run);
   job->name = g_strdup (name);
   job->ip = g_strdup (ip);
@@ -418,7 +542,7 @@ queue_job (Run        *run,
            const char *ip,
            guint16     port)
 {
-  return queue_job_full (run, kind, name, ip, port, FALSE);
+  return queue_job_full (run, kind, name, ip, port, FALSE, NULL);
 }
 
 static void
@@ -653,6 +777,11 @@ check_dane (Run           *run,
   emit_finished (run, obs, FALSE);
 }
 
+static void check_mta_sts_mx (Run           *run,
+                              Job           *job,
+                              gboolean       reached,
+                              MfdTlsSession *tls);
+
 static void
 check_address (Run *run,
                Job *job)
@@ -662,6 +791,104 @@ check_address (Run *run,
 
   if (job->from_mx && !g_cancellable_is_cancelled (run->cancellable))
     check_dane (run, job, reached, tls);
+  if (job->domain != NULL && !g_cancellable_is_cancelled (run->cancellable))
+    check_mta_sts_mx (run, job, reached, tls);
+}
+
+/* MTA-STS for an MX host's address: waits for its domain's policy (fetched
+ * while this address was being checked; the fetch is bounded in time),
+ * then judges the host's name and the chain it presented. */
+static void
+check_mta_sts_mx (Run           *run,
+                  Job           *job,
+                  gboolean       reached,
+                  MfdTlsSession *tls)
+{
+  const gnutls_datum_t *chain = NULL;
+  guint n_certs = 0;
+  gint64 deadline = g_get_monotonic_time () + 120 * G_TIME_SPAN_SECOND;
+  MtaStsState *state;
+  gboolean done = FALSE;
+  gboolean published = FALSE;
+  MfdMtaStsPolicy *policy = NULL;
+  MfdObservation *obs;
+  gint64 started;
+
+  g_mutex_lock (&run->mutex);
+  state = g_hash_table_lookup (run->mta_sts, job->domain);
+  while (state != NULL && !state->done && !g_cancellable_is_cancelled (run->cancellable) &&
+         g_get_monotonic_time () < deadline)
+    g_cond_wait_until (&run->mta_sts_cond, &run->mutex,
+                       MIN (deadline, g_get_monotonic_time () + 200 * G_TIME_SPAN_MILLISECOND));
+  if (state != NULL && state->done)
+    {
+      done = TRUE;
+      published = state->published;
+      /* The state lives as long as the run, and is not changed once done. */
+      policy = state->policy;
+    }
+  g_mutex_unlock (&run->mutex);
+  if (!done || g_cancellable_is_cancelled (run->cancellable))
+    return;
+
+  emit_started (run, MFD_STAGE_MTA_STS, job->name, job->ip);
+  if (tls != NULL)
+    chain = mfd_tls_session_get_peer_chain (tls, &n_certs);
+  started = g_get_monotonic_time ();
+  obs = mfd_mta_sts_judge_mx (policy, published, job->domain, job->name, job->ip, job->port,
+                              reached, chain, n_certs, run->ca_file);
+  obs->ms = (g_get_monotonic_time () - started) / 1000;
+  emit_finished (run, obs, FALSE);
+}
+
+/* The domain's own MTA-STS step: the TXT records, then the policy host
+ * through our resolver, then the fetch on the main context. */
+static void
+check_mta_sts_domain (Run        *run,
+                      const char *domain)
+{
+  g_autoptr(MfdMtaStsTxt) txt = NULL;
+  g_autofree char *policy_host = g_strdup_printf ("mta-sts.%s", domain);
+  g_autoptr(MfdObservation) dns = NULL;
+  g_autoptr(GPtrArray) found = NULL;
+  MfdObservation *obs;
+  MtaStsFetch *fetch;
+  Event *event;
+  gint64 started = g_get_monotonic_time ();
+
+  emit_started (run, MFD_STAGE_MTA_STS, domain, NULL);
+  txt = mfd_mta_sts_lookup (run->resolver, domain, run->cancellable);
+  obs = mfd_mta_sts_txt_observation (txt, domain);
+  if (obs == NULL && run->web_offline)
+    obs = mfd_mta_sts_offline_observation (txt, domain);
+  if (obs == NULL)
+    {
+      dns = mfd_dns_resolve_addresses (run->resolver, policy_host, &found, run->cancellable);
+      if (found == NULL || found->len == 0)
+        obs = mfd_mta_sts_host_observation (txt, domain, dns);
+    }
+  if (obs != NULL || g_cancellable_is_cancelled (run->cancellable))
+    {
+      mta_sts_finish (run, domain, txt->status != MFD_MTA_STS_TXT_NONE, NULL);
+      if (obs != NULL)
+        {
+          obs->ms = (g_get_monotonic_time () - started) / 1000;
+          emit_finished (run, obs, FALSE);
+        }
+      return;
+    }
+
+  fetch = g_new0 (MtaStsFetch, 1);
+  fetch->run = run_ref (run);
+  fetch->domain = g_strdup (domain);
+  fetch->connectable = mfd_mta_sts_connectable_new (policy_host, 443, found);
+  fetch->txt = g_steal_pointer (&txt);
+  fetch->started = started;
+  /* A hold on the run until the fetch has answered. */
+  g_atomic_int_inc (&run->pending);
+  event = g_new0 (Event, 1);
+  event->mta_sts_fetch = fetch;
+  push_event (run, event);
 }
 
 /* Every name check says so when the resolver setting itself is unusable. */
@@ -734,7 +961,8 @@ check_host (Run *run,
   emit_finished (run, dns, name_ok);
 
   for (guint i = 0; i < addresses->len && !g_cancellable_is_cancelled (run->cancellable); i++)
-    queue_job_full (run, JOB_ADDRESS, job->name, g_ptr_array_index (addresses, i), job->port, job->from_mx);
+    queue_job_full (run, JOB_ADDRESS, job->name, g_ptr_array_index (addresses, i), job->port, job->from_mx,
+                    job->domain);
 
   if (name_ok && dns_outcome != MFD_OUTCOME_INCONCLUSIVE &&
       !g_cancellable_is_cancelled (run->cancellable))
@@ -762,9 +990,20 @@ check_mx (Run *run,
 
   dns = mfd_dns_resolve_mx (run->resolver, job->name, &hosts, run->cancellable);
   emit_finished (run, dns, TRUE);
+  if (hosts != NULL && hosts->len > 0)
+    {
+      g_mutex_lock (&run->mutex);
+      if (!g_hash_table_contains (run->mta_sts, job->name))
+        g_hash_table_insert (run->mta_sts, g_strdup (job->name), g_new0 (MtaStsState, 1));
+      g_mutex_unlock (&run->mutex);
+    }
   for (guint i = 0; hosts != NULL && i < hosts->len; i++)
     if (!g_cancellable_is_cancelled (run->cancellable))
-      queue_job_full (run, JOB_HOST, g_ptr_array_index (hosts, i), NULL, job->port, TRUE);
+      queue_job_full (run, JOB_HOST, g_ptr_array_index (hosts, i), NULL, job->port, TRUE, job->name);
+  /* While the hosts are checked: the domain's MTA-STS policy, which their
+   * address jobs wait for at the end. */
+  if (hosts != NULL && hosts->len > 0)
+    check_mta_sts_domain (run, job->name);
   g_clear_pointer (&hosts, g_ptr_array_unref);
 }
 
@@ -800,6 +1039,7 @@ job_func (gpointer data,
     schedule_dispatch (run);
   g_free (job->name);
   g_free (job->ip);
+  g_free (job->domain);
   g_free (job);
   run_unref (run);
 }
@@ -1019,6 +1259,9 @@ mfd_probe_run_async (MfdProbe            *self,
   else if (self->authority_port != 0)
     mfd_dns_resolver_set_authority_port (run->resolver, self->authority_port);
   run->has_web_checks = self->web != NULL;
+  run->web_offline = self->web == NULL || mfd_web_get_offline (self->web);
+  run->mta_sts = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, (GDestroyNotify) mta_sts_state_free);
+  g_cond_init (&run->mta_sts_cond);
   run->pool = g_thread_pool_new (job_func, NULL, MAX_WORKERS, FALSE, NULL);
   self->run = run;
 

@@ -296,6 +296,58 @@ static const StepDef step_mta_sts_policy = {
   NULL, 0,
 };
 
+static const StepDef step_mta_sts_mx_lines = {
+  N_("Open the policy file at https://mta-sts.<domain>/.well-known/mta-sts.txt and give every current MX host an mx: line (its exact name, or a pattern such as *.contoso.com, which covers exactly one more label). Remove hosts that are gone."),
+  "Invoke-WebRequest -UseBasicParsing https://mta-sts.{3}/.well-known/mta-sts.txt",
+  NULL, 0,
+};
+
+static const StepDef step_mta_sts_bump_id = {
+  N_("After changing the policy file, put a new value in the id= field of the _mta-sts TXT record (for example the date and time): senders fetch the policy again only when the id changes."),
+  "Resolve-DnsName _mta-sts.{3} -Type TXT",
+  NULL, 0,
+};
+
+static const StepDef step_mta_sts_mx_change_order = {
+  N_("Next time the MX records change, add the new hosts to the policy (and change the id) first, and switch the MX records only after the old policy's max_age has passed; senders keep the policy they fetched until then."),
+  "Resolve-DnsName {3} -Type MX",
+  NULL, 0,
+};
+
+static const StepDef step_mta_sts_mx_cert = {
+  N_("Give each MX host a certificate from a public certification authority that contains the MX host's own name (the name in the MX record, not only the domain), and make the server send its intermediate certificates too."),
+  NULL, NULL, 0,
+};
+
+static const StepDef step_mta_sts_policy_cert = {
+  N_("Renew the HTTPS certificate of the policy host mta-sts.<domain> with a public certification authority; it must contain that exact name and be within its dates, and the web server must send the intermediate certificates."),
+  "Invoke-WebRequest -UseBasicParsing https://mta-sts.{3}/.well-known/mta-sts.txt",
+  NULL, 0,
+};
+
+static const StepDef step_mta_sts_policy_serve = {
+  N_("Make the policy host serve the file itself: https://mta-sts.<domain>/.well-known/mta-sts.txt must answer with HTTP 200 and Content-Type text/plain, with no redirect (senders do not follow one). If the name has no address yet, publish one in DNS."),
+  "Invoke-WebRequest -UseBasicParsing https://mta-sts.{3}/.well-known/mta-sts.txt",
+  NULL, 0,
+};
+
+static const StepDef step_mta_sts_policy_syntax = {
+  N_("Correct the policy: the file needs the lines \"version: STSv1\", \"mode:\" (enforce, testing or none), one \"mx:\" line per MX host or pattern, and \"max_age:\" in seconds (at most 31557600); the DNS needs exactly one TXT record \"v=STSv1; id=…;\" at _mta-sts.<domain>."),
+  "Resolve-DnsName _mta-sts.{3} -Type TXT",
+  NULL, 0,
+};
+
+static const StepDef step_mta_sts_no_policy = {
+  N_("If the domain should not use MTA-STS after all, set \"mode: none\" in the policy and change the id, wait for the old max_age to pass, then remove the _mta-sts record; removing the record first leaves senders with the old policy."),
+  NULL, NULL, 0,
+};
+
+static const StepDef step_tls_rpt = {
+  N_("Publish a TLS reporting record (a TXT record \"v=TLSRPTv1; rua=mailto:…\" at _smtp._tls.<domain>) so that senders such as Exchange Online report MTA-STS and TLS failures to the domain's owner; use mode: testing with it to find problems before enforcing."),
+  "Resolve-DnsName _smtp._tls.{3} -Type TXT",
+  NULL, 0,
+};
+
 static const StepDef step_dane_tlsa = {
   N_("Check the TLSA records of the MX host and make sure they match the certificate the server presents now; publish new TLSA records before changing a certificate, and remove stale ones after."),
   "dig +dnssec _25._tcp.{5} TLSA",
@@ -730,6 +782,43 @@ static const CauseDef cause_defs[] = {
     { N_("The certificate was issued for other names than the MX host."),
       N_("The MX record was changed to a new name that the certificate does not have.") },
     { &step_show_certificate, &step_renew_certificate, &step_dane_tlsa, &step_recipient_admins },
+  },
+  /* 4.4.8 / 4.7.5: MTA-STS (RFC 8461), as checked live for the MX domain */
+  {
+    "mta-sts-mx-not-in-policy", "4.4.8", N_("MTA-STS: the MX host is not allowed by the policy"),
+    N_("The recipient's domain publishes an MTA-STS policy, and the MX host does not match any of its mx: lines. Under mode enforce a sender such as Exchange Online does not deliver to a host the policy does not name; under mode testing it only reports it."),
+    { N_("The MX records were changed (a new mail service or filtering service) without updating the policy."),
+      N_("The policy's mx: pattern has a typing error, or a wildcard that does not cover the host (*.contoso.com covers mail.contoso.com, not mx.mail.contoso.com).") },
+    { &step_mta_sts_mx_lines, &step_mta_sts_bump_id, &step_mta_sts_mx_change_order, &step_recipient_admins },
+  },
+  {
+    "mta-sts-mx-cert-invalid", "4.7.5", N_("MTA-STS: the MX host's certificate is not valid for its name"),
+    N_("The recipient's domain publishes an MTA-STS policy, which makes TLS with a valid certificate mandatory: issued by a public certification authority, within its dates, and containing the MX host's own name. The MX host's certificate does not pass (the evidence says why), so under mode enforce Exchange Online does not deliver to it."),
+    { N_("The certificate has expired or was issued by a private certification authority."),
+      N_("The certificate names the domain or another host, but not the MX host."),
+      N_("The server does not offer STARTTLS, or a firewall removes it.") },
+    { &step_show_certificate, &step_mta_sts_mx_cert, &step_renew_certificate, &step_recipient_admins },
+  },
+  {
+    "mta-sts-policy-unreachable", "4.4.8", N_("MTA-STS: the policy cannot be fetched"),
+    N_("The _mta-sts record announces a policy, but the policy host does not hand it out (no address, an HTTP error or a redirect). Senders without a stored copy then deliver without MTA-STS; senders that stored it earlier keep applying the old one until its max_age runs out, and defer with 4.4.8 if the MX hosts changed since."),
+    { N_("The web site for mta-sts.<domain> was moved, removed or now redirects."),
+      N_("The policy file is not at /.well-known/mta-sts.txt.") },
+    { &step_mta_sts_policy_serve, &step_mta_sts_bump_id, &step_mta_sts_no_policy, &step_recipient_admins },
+  },
+  {
+    "mta-sts-policy-cert-invalid", "4.4.8", N_("MTA-STS: the policy host's certificate is not valid"),
+    N_("Senders fetch the MTA-STS policy over HTTPS and must refuse it when the policy host's certificate is not publicly trusted, expired or for another name. The policy is then as good as absent: protection is lost, and senders that stored an earlier policy keep applying it until its max_age runs out."),
+    { N_("The certificate of mta-sts.<domain> was not renewed."),
+      N_("The policy is served from a host whose certificate does not contain mta-sts.<domain>.") },
+    { &step_mta_sts_policy_cert, &step_mta_sts_bump_id, &step_recipient_admins },
+  },
+  {
+    "mta-sts-policy-invalid", "4.4.8", N_("MTA-STS: the policy or its record is not valid"),
+    N_("The _mta-sts TXT record or the policy file breaks the rules of MTA-STS (the evidence quotes the error), so senders ignore the policy: the domain is not protected, and senders that stored an earlier policy keep applying it until its max_age runs out."),
+    { N_("A typing error in the policy file or the TXT record, or the file is served with the wrong content type."),
+      N_("Two v=STSv1 TXT records are published at once.") },
+    { &step_mta_sts_policy_syntax, &step_mta_sts_bump_id, &step_tls_rpt, &step_recipient_admins },
   },
   /* Says no more than the "other" code does: every part falls back to it. */
   { "other", "other", NULL, NULL, { NULL }, { NULL } },

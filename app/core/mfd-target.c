@@ -158,6 +158,23 @@ mfd_target_new_for_connector (MfdConnector *connector)
   return g_steal_pointer (&self);
 }
 
+/* The codes EOP gives when the recipient domain's own policy (MTA-STS,
+ * DANE) rejects its MX hosts: 4.4.8, 4.7.5, 4.7.321–4.7.325 and their
+ * 5.x forms. What fails there is the domain's policy, so the check is by
+ * MX of the recipient's domain. */
+static gboolean
+status_is_mx_policy (const char *status)
+{
+  static const char * const tails[] = { ".4.8", ".7.5", ".7.321", ".7.322", ".7.323", ".7.324", ".7.325" };
+
+  if (status == NULL || (status[0] != '4' && status[0] != '5'))
+    return FALSE;
+  for (guint i = 0; i < G_N_ELEMENTS (tails); i++)
+    if (g_str_equal (status + 1, tails[i]))
+      return TRUE;
+  return FALSE;
+}
+
 MfdTarget *
 mfd_target_new_for_ndr_entry (MfdNdrEntry *entry,
                               MfdTlsMode   mode)
@@ -170,6 +187,19 @@ mfd_target_new_for_ndr_entry (MfdNdrEntry *entry,
   self = mfd_target_new ();
   self->ndr_entry = mfd_ndr_entry_ref (entry);
   self->tls_mode = mode;
+
+  if (status_is_mx_policy (entry->status) && entry->recipients != NULL)
+    {
+      for (guint i = 0; entry->recipients[i] != NULL; i++)
+        {
+          const char *at = strrchr (entry->recipients[i], '@');
+
+          if (at != NULL && at[1] != '\0')
+            mfd_target_add_mx_domain (self, at + 1);
+        }
+      if (self->mx_domains->len > 1)
+        return g_steal_pointer (&self);
+    }
 
   host = entry->server != NULL && *entry->server != '\0' ? entry->server : entry->ip;
   if (host != NULL && *host != '\0')

@@ -32,6 +32,7 @@ static const StageInfo stage_info[MFD_N_STAGES] = {
   [MFD_STAGE_CERTIFICATE]   = { "certificate",   N_("Certificate") },
   [MFD_STAGE_QUIT]          = { "quit",          N_("QUIT") },
   [MFD_STAGE_DANE]          = { "dane",          N_("DANE") },
+  [MFD_STAGE_MTA_STS]       = { "mta-sts",       N_("MTA-STS") },
 };
 
 typedef struct
@@ -104,6 +105,7 @@ mfd_stage_get_type (void)
         { MFD_STAGE_CERTIFICATE, "MFD_STAGE_CERTIFICATE", "certificate" },
         { MFD_STAGE_QUIT, "MFD_STAGE_QUIT", "quit" },
         { MFD_STAGE_DANE, "MFD_STAGE_DANE", "dane" },
+        { MFD_STAGE_MTA_STS, "MFD_STAGE_MTA_STS", "mta-sts" },
         { 0, NULL, NULL }
       };
       g_once_init_leave (&type_id, g_enum_register_static ("MfdStage", values));

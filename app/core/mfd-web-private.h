@@ -64,6 +64,26 @@ JsonNode       *mfd_web_fetch_json_finish      (MfdWeb              *self,
                                                 gboolean            *not_found,
                                                 MfdWebFailure      **failure);
 
+/* GET @uri as text/plain (the MTA-STS policy), bounded like the JSON
+ * fetches, redirects not followed (RFC 8461 §3.3), connecting to
+ * @connectable when given (a name our own resolver resolved) while the
+ * certificate is checked against @uri's host. */
+void            mfd_web_fetch_text_async       (MfdWeb              *self,
+                                                const char          *uri,
+                                                GSocketConnectable  *connectable,
+                                                gsize                max_size,
+                                                GCancellable        *cancellable,
+                                                GAsyncReadyCallback  callback,
+                                                gpointer             user_data);
+/* The body, or NULL with @failure (a 404 is an HTTP failure here);
+ * @status the HTTP status (0: none), @tls_errors what was wrong with the
+ * server's certificate when it was refused. */
+GBytes         *mfd_web_fetch_text_finish      (MfdWeb              *self,
+                                                GAsyncResult        *result,
+                                                guint               *status,
+                                                GTlsCertificateFlags *tls_errors,
+                                                MfdWebFailure      **failure);
+
 const char     *mfd_web_get_doh_url            (MfdWeb              *self);
 const char     *mfd_web_get_rdap_bootstrap_url (MfdWeb              *self);
 const char     *mfd_web_get_endpoints_url      (MfdWeb              *self);

@@ -75,6 +75,11 @@ typedef struct
   gsize                 max_size;
   GUri                 *uri;
   char                 *accept;
+  /* A text fetch (the MTA-STS policy): the body as it came, no JSON; its
+   * own session when the name was resolved by our resolver (@session's
+   * remote-connectable), redirects not followed. */
+  gboolean              text;
+  SoupSession          *session;
 } Fetch;
 
 typedef struct
@@ -82,6 +87,9 @@ typedef struct
   JsonNode      *root;
   gboolean       not_found;
   MfdWebFailure *failure;
+  GBytes        *body;         /* text fetches */
+  GTlsCertificateFlags tls_errors;
+  guint          status;
 } FetchResult;
 
 static void
@@ -97,6 +105,7 @@ fetch_free (Fetch *fetch)
   g_clear_object (&fetch->caller_cancellable);
   g_clear_object (&fetch->cancellable);
   g_clear_object (&fetch->message);
+  g_clear_object (&fetch->session);
   g_clear_object (&fetch->stream);
   g_clear_pointer (&fetch->body, g_byte_array_unref);
   g_clear_pointer (&fetch->uri, g_uri_unref);
@@ -110,6 +119,7 @@ fetch_result_free (FetchResult *result)
 {
   g_clear_pointer (&result->root, json_node_unref);
   g_clear_pointer (&result->failure, mfd_web_failure_free);
+  g_clear_pointer (&result->body, g_bytes_unref);
   g_free (result);
 }
 
@@ -300,6 +310,10 @@ fetch_return (GTask         *task,
   result->root = root;
   result->not_found = not_found;
   result->failure = failure;
+  result->tls_errors = fetch->tls_errors;
+  result->status = fetch->message != NULL ? soup_message_get_status (fetch->message) : 0;
+  if (fetch->text && failure == NULL && !not_found && fetch->body != NULL)
+    result->body = g_bytes_new (fetch->body->data, fetch->body->len);
   g_task_return_pointer (task, result, (GDestroyNotify) fetch_result_free);
 }
 
@@ -471,7 +485,10 @@ on_fetch_read_cb (GObject      *object,
 
   if (g_bytes_get_size (bytes) == 0)
     {
-      fetch_parse (task);
+      if (fetch->text)
+        fetch_return (task, NULL, FALSE, NULL);
+      else
+        fetch_parse (task);
       return;
     }
 
@@ -535,7 +552,17 @@ on_fetch_sent_cb (GObject      *object,
 
   headers = soup_message_get_response_headers (fetch->message);
   content_type = soup_message_headers_get_content_type (headers, NULL);
-  if (!content_type_is_json (content_type))
+  if (fetch->text && g_strcmp0 (content_type, "text/plain") != 0)
+    {
+      g_autofree char *shown = mfd_text_sanitize (content_type ? content_type : "", -1, 80);
+
+      fetch_return (task, NULL, FALSE,
+                    mfd_web_failure_new (MFD_WEB_ERROR_CONTENT_TYPE,
+                                         N_("{1} sent “{2}” instead of text/plain."),
+                                         fetch->server, shown, NULL));
+      return;
+    }
+  if (!fetch->text && !content_type_is_json (content_type))
     {
       g_autofree char *shown = mfd_text_sanitize (content_type ? content_type : "", -1, 80);
 
@@ -737,6 +764,8 @@ fetch_start (GTask *task_in)
     }
 
   fetch->message = soup_message_new_from_uri (SOUP_METHOD_GET, parsed);
+  if (fetch->text)
+    soup_message_add_flags (fetch->message, SOUP_MESSAGE_NO_REDIRECT);
   soup_message_headers_replace (soup_message_get_request_headers (fetch->message), "Accept", fetch->accept);
   g_signal_connect (fetch->message, "accept-certificate",
                     G_CALLBACK (on_fetch_accept_certificate_cb), fetch);
@@ -755,7 +784,9 @@ fetch_start (GTask *task_in)
   g_source_set_static_name (fetch->timeout_source, "[mfd-web] fetch timeout");
   g_source_attach (fetch->timeout_source, g_main_context_get_thread_default ());
 
-  soup_session_send_async (self->session, fetch->message, G_PRIORITY_DEFAULT,
+  if (fetch->session != NULL && self->ca_file != NULL && *self->ca_file != '\0')
+    soup_session_set_tls_database (fetch->session, soup_session_get_tls_database (self->session));
+  soup_session_send_async (fetch->session != NULL ? fetch->session : self->session, fetch->message, G_PRIORITY_DEFAULT,
                            fetch->cancellable, on_fetch_sent_cb, g_steal_pointer (&task));
 }
 
@@ -787,6 +818,78 @@ mfd_web_fetch_json_finish (MfdWeb         *self,
     *failure = g_steal_pointer (&fetched->failure);
   fetch_result_free (fetched);
   return root;
+}
+
+void
+mfd_web_fetch_text_async (MfdWeb              *self,
+                          const char          *uri,
+                          GSocketConnectable  *connectable,
+                          gsize                max_size,
+                          GCancellable        *cancellable,
+                          GAsyncReadyCallback  callback,
+                          gpointer             user_data)
+{
+  GTask *task;
+  Fetch *fetch;
+
+  g_return_if_fail (MFD_IS_WEB (self));
+  g_return_if_fail (uri != NULL);
+
+  task = g_task_new (self, cancellable, callback, user_data);
+  g_task_set_source_tag (task, mfd_web_fetch_text_async);
+  g_task_set_check_cancellable (task, FALSE);
+
+  fetch = g_new0 (Fetch, 1);
+  fetch->text = TRUE;
+  fetch->max_size = MIN (max_size, MFD_WEB_MAX_BODY_SIZE);
+  fetch->accept = g_strdup ("text/plain");
+  g_task_set_task_data (task, fetch, (GDestroyNotify) fetch_free);
+  fetch->uri = g_uri_parse (uri, SOUP_HTTP_URI_FLAGS, NULL);
+  fetch->server = mfd_text_sanitize (fetch->uri && g_uri_get_host (fetch->uri) ? g_uri_get_host (fetch->uri) : uri,
+                                     -1, 120);
+  /* The name was resolved by our own resolver (--dns-server, like every
+   * other name of a check): libsoup connects to those addresses only, and
+   * still checks the certificate against the name in @uri. No proxy: the
+   * connectable is where the policy is, not a hop on the way. */
+  if (connectable != NULL)
+    fetch->session = g_object_new (SOUP_TYPE_SESSION,
+                                   "user-agent", soup_session_get_user_agent (self->session),
+                                   "timeout", (self->timeout_ms + 999) / 1000 + 1,
+                                   "remote-connectable", connectable,
+                                   "proxy-resolver", NULL,
+                                   NULL);
+
+  fetch_when_trusted (self, task);
+}
+
+GBytes *
+mfd_web_fetch_text_finish (MfdWeb               *self,
+                           GAsyncResult         *result,
+                           guint                *status,
+                           GTlsCertificateFlags *tls_errors,
+                           MfdWebFailure       **failure)
+{
+  Fetch *fetch;
+  FetchResult *fetched;
+  GBytes *body;
+
+  g_return_val_if_fail (g_task_is_valid (result, self), NULL);
+
+  fetch = g_task_get_task_data (G_TASK (result));
+  fetched = g_task_propagate_pointer (G_TASK (result), NULL);
+  if (status != NULL)
+    *status = fetched->status;
+  if (tls_errors != NULL)
+    *tls_errors = fetched->tls_errors;
+  if (fetched->not_found)
+    fetched->failure = mfd_web_failure_new (MFD_WEB_ERROR_HTTP,
+                                            N_("{1} answered with HTTP status {2}."),
+                                            fetch->server, "404", NULL);
+  body = g_steal_pointer (&fetched->body);
+  if (failure != NULL)
+    *failure = g_steal_pointer (&fetched->failure);
+  fetch_result_free (fetched);
+  return body;
 }
 
 /* MfdWeb -------------------------------------------------------------------- */

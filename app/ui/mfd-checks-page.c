@@ -24,6 +24,14 @@ typedef struct
   gboolean      finished;
 } StepRow;
 
+/* A row of a policy group: one host (or address, or domain). */
+typedef struct
+{
+  char    *host;
+  char    *ip;
+  StepRow  step;
+} PolicyRow;
+
 typedef struct
 {
   char           *host;
@@ -34,6 +42,11 @@ typedef struct
   gboolean        reached_end;  /* its last step finished */
   MfdOutcome      worst;
   gboolean        any_finished;
+  /* DANE and MTA-STS are the recipient domain's policies, not steps of a
+   * conversation: each has a group of its own ("DANE", "MTA-STS") with a
+   * row per MX host address (and the domain, for MTA-STS). */
+  MfdStage        policy;       /* MFD_N_STAGES: a host/address group */
+  GPtrArray      *policy_rows;  /* (element-type PolicyRow) */
 } Group;
 
 struct _MfdChecksPage
@@ -65,13 +78,30 @@ static guint signals[N_SIGNALS];
 G_DEFINE_FINAL_TYPE (MfdChecksPage, mfd_checks_page, ADW_TYPE_BIN)
 
 static void
+policy_row_free (gpointer data)
+{
+  PolicyRow *row = data;
+
+  g_free (row->host);
+  g_free (row->ip);
+  g_free (row);
+}
+
+static void
 group_free (gpointer data)
 {
   Group *group = data;
 
   g_free (group->host);
   g_free (group->ip);
+  g_clear_pointer (&group->policy_rows, g_ptr_array_unref);
   g_free (group);
+}
+
+static gboolean
+stage_is_policy (MfdStage stage)
+{
+  return stage == MFD_STAGE_DANE || stage == MFD_STAGE_MTA_STS;
 }
 
 static gboolean
@@ -82,6 +112,8 @@ group_is_done (MfdChecksPage *self,
     return TRUE;
   if (group->running > 0)
     return FALSE;
+  if (group->policy != MFD_N_STAGES)
+    return group->any_finished;
   return group->reached_end || (group->any_finished && group->worst == MFD_OUTCOME_FAIL);
 }
 
@@ -119,6 +151,8 @@ count_hosts (MfdChecksPage *self,
       Group *group = self->groups->pdata[i];
       const char *name = group->host != NULL ? group->host : (group->ip != NULL ? group->ip : "");
 
+      if (group->policy != MFD_N_STAGES)
+        continue;
       g_hash_table_add (hosts, (gpointer) name);
       if (!group_is_done (self, group))
         g_hash_table_add (pending, (gpointer) name);
@@ -185,11 +219,13 @@ find_group (MfdChecksPage *self,
   for (guint i = 0; i < self->groups->len; i++)
     {
       group = self->groups->pdata[i];
-      if (g_strcmp0 (group->host, host) == 0 && g_strcmp0 (group->ip, ip) == 0)
+      if (group->policy == MFD_N_STAGES &&
+          g_strcmp0 (group->host, host) == 0 && g_strcmp0 (group->ip, ip) == 0)
         return group;
     }
 
   group = g_new0 (Group, 1);
+  group->policy = MFD_N_STAGES;
   group->host = g_strdup (host);
   group->ip = g_strdup (ip);
   group->worst = MFD_OUTCOME_SKIPPED;
@@ -211,20 +247,86 @@ find_group (MfdChecksPage *self,
   return group;
 }
 
+static void
+build_step_row (Group      *group,
+                StepRow    *step,
+                const char *title);
+
+/* The group of @stage's policy, made when its first step arrives. */
+static Group *
+find_policy_group (MfdChecksPage *self,
+                   MfdStage       stage)
+{
+  Group *group;
+
+  for (guint i = 0; i < self->groups->len; i++)
+    {
+      group = self->groups->pdata[i];
+      if (group->policy == stage)
+        return group;
+    }
+
+  group = g_new0 (Group, 1);
+  group->policy = stage;
+  group->policy_rows = g_ptr_array_new_with_free_func (policy_row_free);
+  group->worst = MFD_OUTCOME_SKIPPED;
+  group->row = ADW_EXPANDER_ROW (adw_expander_row_new ());
+  adw_preferences_row_set_use_markup (ADW_PREFERENCES_ROW (group->row), FALSE);
+  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (group->row), mfd_tr (NULL, mfd_stage_get_label (stage)));
+  adw_expander_row_set_expanded (group->row, TRUE);
+  gtk_list_box_append (self->hosts_list, GTK_WIDGET (group->row));
+  g_ptr_array_add (self->groups, group);
+  return group;
+}
+
+static StepRow *
+ensure_policy_row (Group      *group,
+                   const char *host,
+                   const char *ip)
+{
+  PolicyRow *row;
+  g_autofree char *title = NULL;
+
+  for (guint i = 0; i < group->policy_rows->len; i++)
+    {
+      row = group->policy_rows->pdata[i];
+      if (g_strcmp0 (row->host, host) == 0 && g_strcmp0 (row->ip, ip) == 0)
+        return &row->step;
+    }
+  row = g_new0 (PolicyRow, 1);
+  row->host = g_strdup (host);
+  row->ip = g_strdup (ip);
+  g_ptr_array_add (group->policy_rows, row);
+  if (ip != NULL)
+    title = g_strdup_printf ("%s (%s)", host != NULL ? host : ip, ip);
+  else
+    title = g_strdup (host != NULL ? host : "");
+  build_step_row (group, &row->step, title);
+  return &row->step;
+}
+
 static StepRow *
 ensure_step_row (Group    *group,
                  MfdStage  stage)
 {
   StepRow *step = &group->steps[stage];
-  GtkWidget *box;
 
-  if (step->row != NULL)
-    return step;
+  if (step->row == NULL)
+    build_step_row (group, step, mfd_tr (NULL, mfd_stage_get_label (stage)));
+  return step;
+}
+
+static void
+build_step_row (Group      *group,
+                StepRow    *step,
+                const char *title)
+{
+  GtkWidget *box;
 
   step->row = ADW_ACTION_ROW (adw_action_row_new ());
   /* Read-only: Tab goes to what can be acted on. */
   gtk_widget_set_focusable (GTK_WIDGET (step->row), FALSE);
-  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (step->row), mfd_tr (NULL, mfd_stage_get_label (stage)));
+  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (step->row), title);
   adw_preferences_row_set_use_markup (ADW_PREFERENCES_ROW (step->row), FALSE);
   adw_action_row_set_subtitle_lines (step->row, 0);
 
@@ -246,7 +348,6 @@ ensure_step_row (Group    *group,
 
   /* Rows arrive in step order, so appending keeps DNS … QUIT in order. */
   adw_expander_row_add_row (group->row, GTK_WIDGET (step->row));
-  return step;
 }
 
 static void
@@ -262,8 +363,16 @@ on_step_started_cb (MfdCheck      *check,
   if (check != self->check || stage >= MFD_N_STAGES)
     return;
 
-  group = find_group (self, host, ip);
-  step = ensure_step_row (group, stage);
+  if (stage_is_policy (stage))
+    {
+      group = find_policy_group (self, stage);
+      step = ensure_policy_row (group, host, ip);
+    }
+  else
+    {
+      group = find_group (self, host, ip);
+      step = ensure_step_row (group, stage);
+    }
   if (!step->finished)
     {
       group->running++;
@@ -338,8 +447,16 @@ on_step_finished_cb (MfdCheck       *check,
   if (check != self->check || observation->stage >= MFD_N_STAGES)
     return;
 
-  group = find_group (self, observation->host, observation->ip);
-  step = ensure_step_row (group, observation->stage);
+  if (stage_is_policy (observation->stage))
+    {
+      group = find_policy_group (self, observation->stage);
+      step = ensure_policy_row (group, observation->host, observation->ip);
+    }
+  else
+    {
+      group = find_group (self, observation->host, observation->ip);
+      step = ensure_step_row (group, observation->stage);
+    }
   if (!step->finished && gtk_spinner_get_spinning (step->spinner))
     group->running--;
   step->finished = TRUE;
@@ -362,9 +479,12 @@ stop_spinners (MfdChecksPage *self)
     {
       Group *group = self->groups->pdata[i];
 
-      for (guint s = 0; s < MFD_N_STAGES; s++)
+      guint n_rows = group->policy_rows != NULL ? group->policy_rows->len : MFD_N_STAGES;
+
+      for (guint s = 0; s < n_rows; s++)
         {
-          StepRow *step = &group->steps[s];
+          StepRow *step = group->policy_rows != NULL
+                          ? &((PolicyRow *) group->policy_rows->pdata[s])->step : &group->steps[s];
 
           if (step->row != NULL && !step->finished)
             {
@@ -607,6 +727,32 @@ mfd_checks_page_get_n_finished_steps (MfdChecksPage *self)
       for (guint s = 0; s < MFD_N_STAGES; s++)
         if (group->steps[s].finished)
           n++;
+      for (guint r = 0; group->policy_rows != NULL && r < group->policy_rows->len; r++)
+        if (((PolicyRow *) group->policy_rows->pdata[r])->step.finished)
+          n++;
     }
   return n;
+}
+
+guint
+mfd_checks_page_get_n_policy_rows (MfdChecksPage *self,
+                                   MfdStage       stage,
+                                   const char   **title)
+{
+  g_return_val_if_fail (MFD_IS_CHECKS_PAGE (self), 0);
+
+  for (guint i = 0; i < self->groups->len; i++)
+    {
+      Group *group = self->groups->pdata[i];
+
+      if (group->policy == stage)
+        {
+          if (title != NULL)
+            *title = adw_preferences_row_get_title (ADW_PREFERENCES_ROW (group->row));
+          return group->policy_rows->len;
+        }
+    }
+  if (title != NULL)
+    *title = NULL;
+  return 0;
 }

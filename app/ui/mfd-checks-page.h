@@ -34,5 +34,10 @@ guint     mfd_checks_page_get_n_groups     (MfdChecksPage *self);
 guint     mfd_checks_page_get_n_done       (MfdChecksPage *self);
 /* Step rows that have finished, over all groups. */
 guint     mfd_checks_page_get_n_finished_steps (MfdChecksPage *self);
+/* The rows of the "DANE" or "MTA-STS" group (@stage), 0 when it has none
+ * yet; @title (may be NULL) receives the group's title as shown. */
+guint     mfd_checks_page_get_n_policy_rows (MfdChecksPage *self,
+                                             MfdStage       stage,
+                                             const char   **title);
 
 G_END_DECLS

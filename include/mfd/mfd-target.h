@@ -68,7 +68,10 @@ MfdTarget          *mfd_target_new                (void);
  * may read it from a worker thread while the editor changes the original. */
 MfdTarget          *mfd_target_new_for_connector  (MfdConnector   *connector);
 /* The server (and IP when given) EOP last tried: one host whose ip is the
- * entry's ip; the host is the ip itself when the entry names no server. */
+ * entry's ip; the host is the ip itself when the entry names no server.
+ * For the codes of the recipient domain's policies (4.4.8 and 4.7.5 for
+ * MTA-STS, 4.7.321–4.7.325 for DANE, and their 5.x forms) the recipients'
+ * domains by MX instead, when the entry names a recipient. */
 MfdTarget          *mfd_target_new_for_ndr_entry  (MfdNdrEntry    *entry,
                                                    MfdTlsMode      mode);
 MfdTarget          *mfd_target_copy               (MfdTarget      *self);

@@ -27,6 +27,7 @@ typedef enum
   MFD_STAGE_CERTIFICATE,
   MFD_STAGE_QUIT,
   MFD_STAGE_DANE,          /* MX hosts: TLSA records (DNSSEC-validated) against the presented chain */
+  MFD_STAGE_MTA_STS,       /* MX domains and hosts: the MTA-STS policy (RFC 8461) */
   MFD_N_STAGES
 } MfdStage;
 
