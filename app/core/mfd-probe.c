@@ -83,6 +83,7 @@ typedef struct _Run
   gboolean         anchors_read;
   ldns_rr_list    *anchors;
   char            *anchors_error;
+  MfdDnssecCache  *dnssec_cache;    /* what the DANE steps of the run share */
   MfdDnsResolver  *resolver;        /* shared by the workers; NULL: see resolver_error */
   char            *resolver_error;
   guint            connect_ms;
@@ -120,6 +121,7 @@ typedef struct
   char    *ip;
   guint16  port;
   gboolean from_mx;  /* the host is an MX host: DANE applies */
+  char    *mx_domain; /* then the domain whose MX set named it */
 } Job;
 
 typedef struct
@@ -152,6 +154,7 @@ run_unref (Run *run)
   g_free (run->trust_anchor_file);
   g_clear_pointer (&run->anchors, ldns_rr_list_deep_free);
   g_free (run->anchors_error);
+  g_clear_pointer (&run->dnssec_cache, mfd_dnssec_cache_free);
   g_clear_pointer (&run->resolver, mfd_dns_resolver_free);
   g_free (run->resolver_error);
   g_free (run->first_left_out);
@@ -377,7 +380,7 @@ queue_job_full (Run        *run,
                 const char *name,
                 const char *ip,
                 guint16     port,
-                gboolean    from_mx)
+                const char *mx_domain)
 {
   Job *job;
 
@@ -401,7 +404,8 @@ queue_job_full (Run        *run,
   job = g_new0 (Job, 1);
 
   job->kind = kind;
-  job->from_mx = from_mx;
+  job->from_mx = mx_domain != NULL;
+  job->mx_domain = g_strdup (mx_domain);
   job->run = run_ref (run);
   job->name = g_strdup (name);
   job->ip = g_strdup (ip);
@@ -418,7 +422,7 @@ queue_job (Run        *run,
            const char *ip,
            guint16     port)
 {
-  return queue_job_full (run, kind, name, ip, port, FALSE);
+  return queue_job_full (run, kind, name, ip, port, NULL);
 }
 
 static void
@@ -574,6 +578,7 @@ check_dane (Run           *run,
       run->anchors = mfd_dnssec_read_anchors (run->trust_anchor_file, &anchor_error);
       if (run->anchors == NULL)
         run->anchors_error = g_strdup (anchor_error->message);
+      run->dnssec_cache = mfd_dnssec_cache_new ();
       run->anchors_read = TRUE;
     }
   g_mutex_unlock (&run->mutex);
@@ -591,7 +596,8 @@ check_dane (Run           *run,
 
   if (tls != NULL)
     chain = mfd_tls_session_get_peer_chain (tls, &n_certs);
-  check = mfd_dane_check_host (run->resolver, run->anchors, job->name, job->port,
+  check = mfd_dane_check_host (run->resolver, run->anchors, run->dnssec_cache, job->mx_domain,
+                               job->name, job->port,
                                chain != NULL, chain, n_certs, run->cancellable);
 
   switch (check->outcome)
@@ -734,7 +740,7 @@ check_host (Run *run,
   emit_finished (run, dns, name_ok);
 
   for (guint i = 0; i < addresses->len && !g_cancellable_is_cancelled (run->cancellable); i++)
-    queue_job_full (run, JOB_ADDRESS, job->name, g_ptr_array_index (addresses, i), job->port, job->from_mx);
+    queue_job_full (run, JOB_ADDRESS, job->name, g_ptr_array_index (addresses, i), job->port, job->mx_domain);
 
   if (name_ok && dns_outcome != MFD_OUTCOME_INCONCLUSIVE &&
       !g_cancellable_is_cancelled (run->cancellable))
@@ -764,7 +770,7 @@ check_mx (Run *run,
   emit_finished (run, dns, TRUE);
   for (guint i = 0; hosts != NULL && i < hosts->len; i++)
     if (!g_cancellable_is_cancelled (run->cancellable))
-      queue_job_full (run, JOB_HOST, g_ptr_array_index (hosts, i), NULL, job->port, TRUE);
+      queue_job_full (run, JOB_HOST, g_ptr_array_index (hosts, i), NULL, job->port, job->name);
   g_clear_pointer (&hosts, g_ptr_array_unref);
 }
 
@@ -800,6 +806,7 @@ job_func (gpointer data,
     schedule_dispatch (run);
   g_free (job->name);
   g_free (job->ip);
+  g_free (job->mx_domain);
   g_free (job);
   run_unref (run);
 }
@@ -815,6 +822,15 @@ complete_run (Run *run)
   self->run = NULL;
   g_thread_pool_free (run->pool, FALSE, FALSE);
   run->pool = NULL;
+
+  if (run->dnssec_cache != NULL)
+    {
+      guint n_queries, n_cached;
+
+      mfd_dnssec_cache_get_counts (run->dnssec_cache, &n_queries, &n_cached);
+      g_debug ("DNSSEC for DANE: %u questions sent to the resolver, %u answered from the check's cache",
+               n_queries, n_cached);
+    }
 
   for (guint i = 0; i < self->observations->len; i++)
     g_ptr_array_add (result, mfd_observation_ref (g_ptr_array_index (self->observations, i)));
