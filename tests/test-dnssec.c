@@ -480,6 +480,13 @@ test_anchor_file (void)
   g_assert_error (error, G_FILE_ERROR, G_FILE_ERROR_NOENT);
   g_clear_error (&error);
 
+  /* Where the root's anchor is looked for: Debian's dns-root-data, or
+   * the copy the Flatpak installs under /app. */
+  g_assert_cmpstr (MFD_DNSSEC_FLATPAK_ANCHOR_KEY, ==, "/app/share/dns/root.key");
+  g_assert_true (g_str_equal (mfd_dnssec_root_anchor_file (), MFD_DNSSEC_ROOT_ANCHOR_KEY) ||
+                 g_str_equal (mfd_dnssec_root_anchor_file (), MFD_DNSSEC_ROOT_ANCHOR_DS) ||
+                 g_str_has_prefix (mfd_dnssec_root_anchor_file (), "/app/share/dns/"));
+
   /* The root's, from dns-root-data (./dev installs it). */
   anchors = mfd_dnssec_read_anchors (NULL, &error);
   g_assert_no_error (error);

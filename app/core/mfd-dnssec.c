@@ -649,6 +649,10 @@ denial_records (const ldns_pkt *pkt,
 
       if (ldns_rr_get_type (rr) != type)
         continue;
+      /* Hashing costs grow with the iterations: past the bound the record
+       * proves nothing (RFC 9276 §3.2). */
+      if (type == LDNS_RR_TYPE_NSEC3 && ldns_nsec3_iterations (rr) > MFD_DNSSEC_MAX_NSEC3_ITERATIONS)
+        continue;
       owner = dname_to_string (ldns_rr_owner (rr));
       dot = strchr (owner, '.');
       if (type == LDNS_RR_TYPE_NSEC ? is_same_or_below (owner, zone)
@@ -716,6 +720,12 @@ judge_denial (const ldns_pkt *pkt,
       ldns_rr_list_push_rr (sigs, ldns_rr_clone (ldns_rr_list_rr (auth, i)));
   ldns_rr_set_owner (question, ldns_dname_new_frm_str (name[0] != '\0' ? name : "."));
   ldns_rr_set_type (question, type);
+  if (ldns_rr_owner (question) == NULL)
+    {
+      ldns_rr_free (question);
+      ldns_rr_list_deep_free (sigs);
+      return LDNS_STATUS_DOMAINNAME_OVERFLOW;
+    }
 
   if (ldns_rr_list_rr_count (nsecs) > 0)
     {
@@ -729,6 +739,23 @@ judge_denial (const ldns_pkt *pkt,
                                               ldns_pkt_ancount (pkt) == 0);
   ldns_rr_free (question);
   ldns_rr_list_deep_free (sigs);
+  return status;
+}
+
+ldns_status
+mfd_dnssec_judge_denial (const ldns_pkt *pkt,
+                         const char     *name,
+                         ldns_rr_type    type,
+                         const char     *zone)
+{
+  ldns_rr_list *nsecs = denial_records (pkt, LDNS_RR_TYPE_NSEC, zone);
+  ldns_rr_list *nsec3s = denial_records (pkt, LDNS_RR_TYPE_NSEC3, zone);
+  ldns_status status = LDNS_STATUS_DNSSEC_NSEC_RR_NOT_COVERED;
+
+  if (ldns_rr_list_rr_count (nsecs) + ldns_rr_list_rr_count (nsec3s) > 0)
+    status = judge_denial (pkt, name, type, nsecs, nsec3s);
+  ldns_rr_list_deep_free (nsecs);
+  ldns_rr_list_deep_free (nsec3s);
   return status;
 }
 
@@ -762,6 +789,29 @@ prove_denial (Walk               *walk,
     }
   ldns_rr_list_deep_free (nsecs);
   ldns_rr_list_deep_free (nsec3s);
+  return ok;
+}
+
+gboolean
+mfd_dnssec_prove_denial (const ldns_pkt     *pkt,
+                         const char         *name,
+                         ldns_rr_type        type,
+                         const char         *zone,
+                         const ldns_rr_list *keys,
+                         time_t              now,
+                         MfdDnssecFailure   *failure,
+                         char              **why)
+{
+  MfdDnssecResult *result = g_new0 (MfdDnssecResult, 1);
+  Walk walk = { .result = result, .now = now };
+  gboolean ok;
+
+  result->zone = g_strdup ("");
+  ok = prove_denial (&walk, pkt, name, type, zone, keys);
+  *failure = result->failure;
+  if (why != NULL)
+    *why = g_strdup (result->detail);
+  mfd_dnssec_result_free (result);
   return ok;
 }
 

@@ -31,6 +31,8 @@ G_BEGIN_DECLS
 /* At most this many NSEC (or NSEC3) records of a negative answer are
  * looked at. */
 #define MFD_DNSSEC_MAX_DENIAL_RRS 32
+/* NSEC3 records hashed more often than this prove nothing. */
+#define MFD_DNSSEC_MAX_NSEC3_ITERATIONS 100
 
 typedef enum
 {
@@ -134,6 +136,25 @@ const char      *mfd_dnssec_failure_to_string    (MfdDnssecFailure   failure);
  * target and the tests. */
 gboolean         mfd_dnssec_verify_rrset         (const ldns_rr_list *rrset,
                                                   const ldns_rr_list *sigs,
+                                                  const ldns_rr_list *keys,
+                                                  time_t             now,
+                                                  MfdDnssecFailure  *failure,
+                                                  char             **why);
+
+/* Whether the NSEC/NSEC3 records of @zone in @pkt's authority section
+ * prove that @name has no @type (signatures not looked at). Exposed for
+ * the fuzz target. */
+ldns_status      mfd_dnssec_judge_denial         (const ldns_pkt    *pkt,
+                                                  const char        *name,
+                                                  ldns_rr_type       type,
+                                                  const char        *zone);
+/* The same with the records' signatures checked against @keys at @now:
+ * TRUE when the denial is proven, else FALSE with @failure (denial-missing,
+ * denial-not-proven, or what failed in the signatures). */
+gboolean         mfd_dnssec_prove_denial         (const ldns_pkt    *pkt,
+                                                  const char        *name,
+                                                  ldns_rr_type       type,
+                                                  const char        *zone,
                                                   const ldns_rr_list *keys,
                                                   time_t             now,
                                                   MfdDnssecFailure  *failure,
