@@ -701,6 +701,101 @@ is_child_side_nsec (const ldns_rr_list *nsecs,
   return FALSE;
 }
 
+/* The NSEC3 record at @name's hash, or NULL. */
+static ldns_rr *
+nsec3_at (const ldns_rdf     *name,
+          const ldns_rr_list *nsec3s,
+          const ldns_rdf     *zone)
+{
+  ldns_rdf *hashed = ldns_nsec3_hash_name_frm_nsec3 (ldns_rr_list_rr (nsec3s, 0), name);
+  ldns_rr *match = NULL;
+
+  if (hashed == NULL)
+    return NULL;
+  if (ldns_dname_cat (hashed, zone) == LDNS_STATUS_OK)
+    for (size_t i = 0; i < ldns_rr_list_rr_count (nsec3s) && match == NULL; i++)
+      if (ldns_dname_compare (ldns_rr_owner (ldns_rr_list_rr (nsec3s, i)), hashed) == 0)
+        match = ldns_rr_list_rr (nsec3s, i);
+  ldns_rdf_deep_free (hashed);
+  return match;
+}
+
+static gboolean
+nsec3_lacks (const ldns_rr *nsec3,
+             ldns_rr_type   type)
+{
+  return !ldns_nsec_bitmap_covers_type (ldns_nsec3_bitmap (nsec3), type) &&
+         !ldns_nsec_bitmap_covers_type (ldns_nsec3_bitmap (nsec3), LDNS_RR_TYPE_CNAME);
+}
+
+/* "No DS" at an opt-out span (RFC 5155 §8.6): the next closer name below
+ * the closest encloser is covered by an NSEC3 with the opt-out flag. */
+static gboolean
+nsec3_opt_out_covers (const ldns_rdf     *name,
+                      const ldns_rdf     *closest,
+                      const ldns_rr_list *nsec3s,
+                      const ldns_rdf     *zone)
+{
+  size_t skip = ldns_dname_label_count (name) - (ldns_dname_label_count (closest) + 1);
+  ldns_rdf *next_closer = ldns_dname_clone_from (name, skip);
+  ldns_rdf *hashed = next_closer != NULL ? ldns_nsec3_hash_name_frm_nsec3 (ldns_rr_list_rr (nsec3s, 0),
+                                                                          next_closer) : NULL;
+  gboolean covered = FALSE;
+
+  if (hashed != NULL && ldns_dname_cat (hashed, zone) == LDNS_STATUS_OK)
+    for (size_t i = 0; i < ldns_rr_list_rr_count (nsec3s) && !covered; i++)
+      covered = ldns_nsec3_optout (ldns_rr_list_rr (nsec3s, i)) &&
+                ldns_nsec_covers_name (ldns_rr_list_rr (nsec3s, i), hashed);
+  if (hashed != NULL)
+    ldns_rdf_deep_free (hashed);
+  if (next_closer != NULL)
+    ldns_rdf_deep_free (next_closer);
+  return covered;
+}
+
+/* A NODATA answer proven by NSEC3 (RFC 5155 §8.5–8.7). Done here with
+ * ldns's hashing and closest-encloser helpers because ldns 1.8.3's
+ * ldns_dnssec_verify_denial_nsec3() leaks the hashed name on this path. */
+static ldns_status
+judge_nsec3_nodata (const ldns_rdf *name,
+                    ldns_rr_type    type,
+                    ldns_rr_list   *nsec3s)
+{
+  ldns_rdf *zone = ldns_dname_left_chop (ldns_rr_owner (ldns_rr_list_rr (nsec3s, 0)));
+  ldns_rdf *closest = NULL;
+  ldns_rr *match;
+  gboolean proven = FALSE;
+
+  if (zone == NULL)
+    return LDNS_STATUS_NSEC3_ERR;
+  match = nsec3_at (name, nsec3s, zone);
+  if (match != NULL)
+    proven = nsec3_lacks (match, type);
+  else if ((closest = ldns_dnssec_nsec3_closest_encloser (name, type, nsec3s)) != NULL &&
+           ldns_dname_label_count (name) > ldns_dname_label_count (closest))
+    {
+      if (type == LDNS_RR_TYPE_DS)
+        proven = nsec3_opt_out_covers (name, closest, nsec3s, zone);
+      else
+        {
+          /* A wildcard at the closest encloser without the type. */
+          ldns_rdf *wildcard = ldns_dname_new_frm_str ("*");
+
+          if (wildcard != NULL && ldns_dname_cat (wildcard, closest) == LDNS_STATUS_OK)
+            {
+              match = nsec3_at (wildcard, nsec3s, zone);
+              proven = match != NULL && nsec3_lacks (match, type);
+            }
+          if (wildcard != NULL)
+            ldns_rdf_deep_free (wildcard);
+        }
+    }
+  if (closest != NULL)
+    ldns_rdf_deep_free (closest);
+  ldns_rdf_deep_free (zone);
+  return proven ? LDNS_STATUS_OK : LDNS_STATUS_DNSSEC_NSEC_RR_NOT_COVERED;
+}
+
 /* Whether the signed NSEC/NSEC3 records prove that @name has no @type
  * (or does not exist at all); ldns judges the spans and bitmaps. */
 static ldns_status
@@ -734,9 +829,10 @@ judge_denial (const ldns_pkt *pkt,
           is_child_side_nsec (nsecs, ldns_rr_owner (question)))
         status = LDNS_STATUS_DNSSEC_NSEC_RR_NOT_COVERED;
     }
+  else if (ldns_pkt_get_rcode (pkt) == LDNS_RCODE_NXDOMAIN)
+    status = ldns_dnssec_verify_denial_nsec3 (question, nsec3s, sigs, LDNS_RCODE_NXDOMAIN, type, FALSE);
   else
-    status = ldns_dnssec_verify_denial_nsec3 (question, nsec3s, sigs, ldns_pkt_get_rcode (pkt), type,
-                                              ldns_pkt_ancount (pkt) == 0);
+    status = judge_nsec3_nodata (ldns_rr_owner (question), type, nsec3s);
   ldns_rr_free (question);
   ldns_rr_list_deep_free (sigs);
   return status;
