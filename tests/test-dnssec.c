@@ -35,13 +35,15 @@ typedef enum
   SETUP_NO_TLSA_NO_DENIAL, /* the same, with no NSEC/NSEC3 at all */
   SETUP_NO_TLSA_FORGED,   /* the same, with NSEC records changed after signing */
   SETUP_NO_DS_NSEC3,      /* "contoso.test" not signed, "test" proves it with NSEC3 */
+  SETUP_NO_DS_OPT_OUT,    /* the same, with an NSEC3 opt-out span over the delegation */
   SETUP_NO_DS_NO_DENIAL,  /* "contoso.test" not signed, "test" proves nothing */
 } Setup;
 
 static gboolean
 is_unsigned (Setup setup)
 {
-  return setup == SETUP_NO_DS || setup == SETUP_NO_DS_NSEC3 || setup == SETUP_NO_DS_NO_DENIAL;
+  return setup == SETUP_NO_DS || setup == SETUP_NO_DS_NSEC3 || setup == SETUP_NO_DS_NO_DENIAL ||
+         setup == SETUP_NO_DS_OPT_OUT;
 }
 
 static gboolean
@@ -105,6 +107,8 @@ fixture_set_up (Fixture       *fixture,
     mfd_lab_zone_set_denial (fixture->parent, MFD_LAB_ZONE_DENIAL_NSEC3);
   else if (setup == SETUP_NO_DS_NO_DENIAL)
     mfd_lab_zone_set_denial (fixture->parent, MFD_LAB_ZONE_DENIAL_NONE);
+  else if (setup == SETUP_NO_DS_OPT_OUT)
+    mfd_lab_zone_set_denial (fixture->parent, MFD_LAB_ZONE_DENIAL_NSEC3_OPT_OUT);
   g_assert_true (mfd_lab_zone_serve_apex (fixture->parent, fixture->lab));
 
   if (setup == SETUP_DS_MISMATCH)
@@ -262,6 +266,39 @@ test_no_ds_unproven (Fixture       *fixture,
   g_assert_cmpint (result->failure, ==, MFD_DNSSEC_FAILURE_DENIAL_MISSING);
   g_assert_cmpstr (result->zone, ==, "test");
   g_assert_cmpstr (result->rrset, ==, "contoso.test/DS");
+}
+
+/* Valid, signed NSEC/NSEC3 records that prove something else: the
+ * negative answer for mail.contoso.test/AAAA does not prove that the name
+ * has no A record (its bitmap says it has). */
+static void
+test_not_proven (Fixture       *fixture,
+                 gconstpointer  data)
+{
+  g_autofree char *error = NULL;
+  g_autofree char *why = NULL;
+  ldns_pkt *pkt = mfd_dns_resolver_query_dnssec (fixture->resolver, "mail.contoso.test", LDNS_RR_TYPE_AAAA,
+                                                 NULL, &error);
+  ldns_rr_list *keys = ldns_rr_list_new ();
+  MfdDnssecFailure failure;
+
+  g_assert_nonnull (pkt);
+  ldns_rr_list_push_rr (keys, ldns_rr_clone (mfd_lab_zone_get_dnskey (fixture->child)));
+  g_assert_true (mfd_dnssec_prove_denial (pkt, "mail.contoso.test", LDNS_RR_TYPE_AAAA, "contoso.test", keys,
+                                          time (NULL), &failure, NULL));
+  g_assert_cmpint (failure, ==, MFD_DNSSEC_FAILURE_NONE);
+  g_assert_false (mfd_dnssec_prove_denial (pkt, "mail.contoso.test", LDNS_RR_TYPE_A, "contoso.test", keys,
+                                           time (NULL), &failure, &why));
+  g_assert_cmpint (failure, ==, MFD_DNSSEC_FAILURE_DENIAL_NOT_PROVEN);
+  g_assert_nonnull (strstr (why, "denial-not-proven"));
+  g_assert_cmpint (mfd_dnssec_judge_denial (pkt, "mail.contoso.test", LDNS_RR_TYPE_A, "contoso.test"), !=,
+                   LDNS_STATUS_OK);
+  /* Records of another zone prove nothing here. */
+  g_assert_false (mfd_dnssec_prove_denial (pkt, "mail.contoso.test", LDNS_RR_TYPE_AAAA, "fabrikam.test", keys,
+                                           time (NULL), &failure, NULL));
+  g_assert_cmpint (failure, ==, MFD_DNSSEC_FAILURE_DENIAL_MISSING);
+  ldns_rr_list_deep_free (keys);
+  ldns_pkt_free (pkt);
 }
 
 /* The second lookup of a check asks nothing it was already told. */
@@ -519,6 +556,7 @@ main (int   argc,
   ADD ("/dnssec/bogus/anchor-mismatch", SETUP_SECURE, test_anchor_mismatch);
   ADD ("/dnssec/insecure/no-ds", SETUP_NO_DS, test_no_ds);
   ADD ("/dnssec/insecure/no-ds-nsec3", SETUP_NO_DS_NSEC3, test_no_ds);
+  ADD ("/dnssec/insecure/no-ds-nsec3-opt-out", SETUP_NO_DS_OPT_OUT, test_no_ds);
   ADD ("/dnssec/secure-no-tlsa-nsec3", SETUP_NO_TLSA_NSEC3, test_no_tlsa_nsec3);
   ADD ("/dnssec/secure-no-aaaa-nsec", SETUP_SECURE, test_no_aaaa);
   ADD ("/dnssec/secure-no-aaaa-nsec3", SETUP_NO_TLSA_NSEC3, test_no_aaaa);
@@ -526,6 +564,8 @@ main (int   argc,
   ADD ("/dnssec/bogus/no-tlsa-forged-nsec", SETUP_NO_TLSA_FORGED, test_forged_denial);
   ADD ("/dnssec/bogus/no-ds-unproven", SETUP_NO_DS_NO_DENIAL, test_no_ds_unproven);
   ADD ("/dnssec/cache", SETUP_SECURE, test_cache);
+  ADD ("/dnssec/bogus/not-proven-nsec", SETUP_SECURE, test_not_proven);
+  ADD ("/dnssec/bogus/not-proven-nsec3", SETUP_NO_TLSA_NSEC3, test_not_proven);
   ADD ("/dnssec/indeterminate/no-anchor", SETUP_SECURE, test_no_anchor);
   ADD ("/dnssec/indeterminate/silent", SETUP_SECURE, test_silent);
   g_test_add_func ("/dnssec/anchor-file", test_anchor_file);

@@ -177,13 +177,20 @@ zone_names (MfdLabZone *self,
   return names;
 }
 
+/* Whether the zone serves records of @type at @name (any type for 0). */
 static gboolean
 has_records (MfdLabZone     *self,
-             const ldns_rdf *name)
+             const ldns_rdf *name,
+             ldns_rr_type    type)
 {
   for (size_t i = 0; i < ldns_rr_list_rr_count (self->served); i++)
-    if (ldns_dname_compare (ldns_rr_owner (ldns_rr_list_rr (self->served, i)), name) == 0)
-      return TRUE;
+    {
+      ldns_rr *rr = ldns_rr_list_rr (self->served, i);
+
+      if (ldns_dname_compare (ldns_rr_owner (rr), name) == 0 &&
+          (type == 0 || ldns_rr_get_type (rr) == type))
+        return TRUE;
+    }
   return FALSE;
 }
 
@@ -192,15 +199,21 @@ make_nsec3_chain (MfdLabZone *self)
 {
   g_autoptr(GPtrArray) names = zone_names (self, TRUE);
   ldns_rr_list *chain = ldns_rr_list_new ();
+  gboolean opt_out = self->denial == MFD_LAB_ZONE_DENIAL_NSEC3_OPT_OUT;
 
-  /* SHA-1, no salt, no extra iterations (RFC 9276), no opt-out. */
+  /* SHA-1, no salt, no extra iterations (RFC 9276). With opt-out, the
+   * unsigned delegations (NS without DS) get no NSEC3 of their own, as in
+   * large TLDs: the span over them has the opt-out flag. */
   for (guint i = 0; i < names->len; i++)
     {
       ldns_rdf *name = g_ptr_array_index (names, i);
 
+      if (opt_out && has_records (self, name, LDNS_RR_TYPE_NS) && !has_records (self, name, LDNS_RR_TYPE_DS) &&
+          ldns_dname_compare (name, ldns_rr_owner (self->dnskey)) != 0)
+        continue;
       ldns_rr_list_push_rr (chain, ldns_create_nsec3 (name, ldns_rr_owner (self->dnskey), self->served,
-                                                      LDNS_SHA1, 0, 0, 0, NULL,
-                                                      !has_records (self, name)));
+                                                      LDNS_SHA1, opt_out ? LDNS_NSEC3_VARS_OPTOUT_MASK : 0,
+                                                      0, 0, NULL, !has_records (self, name, 0)));
     }
   ldns_rr_list_sort_nsec3 (chain);
   ldns_dnssec_chain_nsec3_list (chain);
@@ -234,7 +247,8 @@ publish_denial (MfdLabZone *self,
       mfd_lab_dns_set_denial (dns, self->apex, NULL);
       return TRUE;
     }
-  chain = self->denial == MFD_LAB_ZONE_DENIAL_NSEC3 ? make_nsec3_chain (self) : make_nsec_chain (self);
+  chain = self->denial == MFD_LAB_ZONE_DENIAL_NSEC3 || self->denial == MFD_LAB_ZONE_DENIAL_NSEC3_OPT_OUT
+          ? make_nsec3_chain (self) : make_nsec_chain (self);
   out = ldns_rr_list_new ();
   for (size_t i = 0; ok && i < ldns_rr_list_rr_count (chain); i++)
     {

@@ -24,6 +24,7 @@ typedef enum
 {
   MFD_LAB_ZONE_DENIAL_NSEC,        /* the default */
   MFD_LAB_ZONE_DENIAL_NSEC3,       /* SHA-1, no salt, no extra iterations, no opt-out */
+  MFD_LAB_ZONE_DENIAL_NSEC3_OPT_OUT, /* the same, opt-out: unsigned delegations have no NSEC3 */
   MFD_LAB_ZONE_DENIAL_NONE,        /* a signed zone whose negative answers prove nothing */
   MFD_LAB_ZONE_DENIAL_NSEC_FORGED, /* NSEC records changed after signing (widened spans) */
 } MfdLabZoneDenial;
