@@ -629,6 +629,16 @@ check_rrset (Walk               *walk,
 /* ------------------------------------------------------------------ */
 /* Denial of existence                                                */
 
+static gboolean
+same_nsec3_params (const ldns_rr *a,
+                   const ldns_rr *b)
+{
+  ldns_rdf *salt_a = ldns_rr_rdf (a, 3), *salt_b = ldns_rr_rdf (b, 3);
+
+  return ldns_nsec3_iterations (a) == ldns_nsec3_iterations (b) &&
+         salt_a != NULL && salt_b != NULL && ldns_rdf_compare (salt_a, salt_b) == 0;
+}
+
 /* The NSEC or NSEC3 records of @zone in @pkt's authority section (a new
  * list, never NULL): NSEC records at or below the zone, NSEC3 records one
  * label below it (their owners are hashes in the zone). */
@@ -650,8 +660,12 @@ denial_records (const ldns_pkt *pkt,
       if (ldns_rr_get_type (rr) != type)
         continue;
       /* Hashing costs grow with the iterations: past the bound the record
-       * proves nothing (RFC 9276 §3.2). */
-      if (type == LDNS_RR_TYPE_NSEC3 && ldns_nsec3_iterations (rr) > MFD_DNSSEC_MAX_NSEC3_ITERATIONS)
+       * proves nothing (RFC 9276 §3.2); nor does one with a hash we do not
+       * know, or with other parameters than the first (RFC 5155 §8.2). */
+      if (type == LDNS_RR_TYPE_NSEC3 &&
+          (ldns_nsec3_iterations (rr) > MFD_DNSSEC_MAX_NSEC3_ITERATIONS ||
+           ldns_nsec3_algorithm (rr) != LDNS_SHA1 ||
+           (ldns_rr_list_rr_count (out) > 0 && !same_nsec3_params (ldns_rr_list_rr (out, 0), rr))))
         continue;
       owner = dname_to_string (ldns_rr_owner (rr));
       dot = strchr (owner, '.');
@@ -699,6 +713,20 @@ is_child_side_nsec (const ldns_rr_list *nsecs,
         return TRUE;
     }
   return FALSE;
+}
+
+/* ldns's NSEC3 helpers take a hash they cannot make for granted: make
+ * sure first that the name hashes with the record's parameters. */
+static gboolean
+nsec3_can_hash (const ldns_rr  *nsec3,
+                const ldns_rdf *name)
+{
+  ldns_rdf *hashed = ldns_nsec3_hash_name_frm_nsec3 (nsec3, name);
+
+  if (hashed == NULL)
+    return FALSE;
+  ldns_rdf_deep_free (hashed);
+  return TRUE;
 }
 
 /* The NSEC3 record at @name's hash, or NULL. */
@@ -829,6 +857,8 @@ judge_denial (const ldns_pkt *pkt,
           is_child_side_nsec (nsecs, ldns_rr_owner (question)))
         status = LDNS_STATUS_DNSSEC_NSEC_RR_NOT_COVERED;
     }
+  else if (!nsec3_can_hash (ldns_rr_list_rr (nsec3s, 0), ldns_rr_owner (question)))
+    status = LDNS_STATUS_NSEC3_ERR;
   else if (ldns_pkt_get_rcode (pkt) == LDNS_RCODE_NXDOMAIN)
     status = ldns_dnssec_verify_denial_nsec3 (question, nsec3s, sigs, LDNS_RCODE_NXDOMAIN, type, FALSE);
   else
