@@ -629,6 +629,27 @@ check_rrset (Walk               *walk,
 /* ------------------------------------------------------------------ */
 /* Denial of existence                                                */
 
+/* ldns's proof helpers take every field for granted (a NULL bitmap or a
+ * next hash that is no label makes them assert): an NSEC needs its next
+ * name and bitmap, an NSEC3 its six fields and a SHA-1-sized next hash. */
+static gboolean
+is_well_formed_denial (const ldns_rr *rr)
+{
+  ldns_rdf *next;
+
+  if (ldns_rr_get_type (rr) == LDNS_RR_TYPE_NSEC)
+    return ldns_rr_rd_count (rr) >= 2 && ldns_rr_rdf (rr, 0) != NULL && ldns_rr_rdf (rr, 1) != NULL &&
+           ldns_rdf_get_type (ldns_rr_rdf (rr, 0)) == LDNS_RDF_TYPE_DNAME;
+  if (ldns_rr_rd_count (rr) < 6)
+    return FALSE;
+  for (size_t i = 0; i < 6; i++)
+    if (ldns_rr_rdf (rr, i) == NULL)
+      return FALSE;
+  next = ldns_nsec3_next_owner (rr);
+  return ldns_rdf_size (next) == 1 + LDNS_SHA1_DIGEST_LENGTH &&
+         ldns_rdf_data (next)[0] == LDNS_SHA1_DIGEST_LENGTH;
+}
+
 static gboolean
 same_nsec3_params (const ldns_rr *a,
                    const ldns_rr *b)
@@ -657,7 +678,7 @@ denial_records (const ldns_pkt *pkt,
       g_autofree char *owner = NULL;
       const char *dot;
 
-      if (ldns_rr_get_type (rr) != type)
+      if (ldns_rr_get_type (rr) != type || !is_well_formed_denial (rr))
         continue;
       /* Hashing costs grow with the iterations: past the bound the record
        * proves nothing (RFC 9276 §3.2); nor does one with a hash we do not
