@@ -640,7 +640,8 @@ is_well_formed_denial (const ldns_rr *rr)
   if (ldns_rr_get_type (rr) == LDNS_RR_TYPE_NSEC)
     return ldns_rr_rd_count (rr) >= 2 && ldns_rr_rdf (rr, 0) != NULL && ldns_rr_rdf (rr, 1) != NULL &&
            ldns_rdf_get_type (ldns_rr_rdf (rr, 0)) == LDNS_RDF_TYPE_DNAME;
-  if (ldns_rr_rd_count (rr) < 6)
+  /* The zone is what is left of the owner without its hash label. */
+  if (ldns_rr_rd_count (rr) < 6 || ldns_dname_label_count (ldns_rr_owner (rr)) < 1)
     return FALSE;
   for (size_t i = 0; i < 6; i++)
     if (ldns_rr_rdf (rr, i) == NULL)

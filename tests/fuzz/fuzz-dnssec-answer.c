@@ -69,6 +69,7 @@ fuzz_denial (ldns_pkt *pkt)
   ldns_rr *question;
   time_t now = 0;
 
+  ldns_rr_list_push_rr_list (keys, auth_keys);
   if (ldns_pkt_qdcount (pkt) == 0 || ldns_pkt_question (pkt) == NULL ||
       ldns_rr_list_rr_count (ldns_pkt_question (pkt)) == 0)
     goto out;
@@ -80,7 +81,6 @@ fuzz_denial (ldns_pkt *pkt)
     name[strlen (name) - 1] = '\0';
   else if (g_str_equal (name, "."))
     name[0] = '\0';
-  ldns_rr_list_push_rr_list (keys, auth_keys);
   if (ldns_rr_list_rr_count (sigs) > 0 && ldns_rr_rrsig_inception (ldns_rr_list_rr (sigs, 0)) != NULL)
     now = (time_t) ldns_rdf2native_time_t (ldns_rr_rrsig_inception (ldns_rr_list_rr (sigs, 0))) + 1;
 
