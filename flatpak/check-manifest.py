@@ -57,8 +57,20 @@ def check_common(path, m, expected_id):
         if c not in m.get("cleanup", []):
             fail(where, "cleanup", f"top-level cleanup lacks {c}")
     modules = {mod.get("name"): mod for mod in m.get("modules", []) if isinstance(mod, dict)}
-    if list(modules) != ["ldns", "gmime", "mail-flow-doctor"]:
+    if list(modules) != ["ldns", "gmime", "dns-root-data", "mail-flow-doctor"]:
         fail(where, "modules", f"modules are {list(modules)}")
+    # The DNSSEC root trust anchor (mfd-dnssec.c looks for it under
+    # /app/share/dns when the runtime has none): a pinned download.
+    root_data = modules.get("dns-root-data", {})
+    for s in root_data.get("sources", []):
+        if not s.get("url", "").startswith("https://"):
+            fail(where, "source-url", f"dns-root-data: {s.get('url')} is not https")
+        if not re.fullmatch(r"[0-9a-f]{64}", s.get("sha256", "")):
+            fail(where, "source-checksum", "dns-root-data: no sha256")
+        if "x-checker-data" not in s:
+            fail(where, "x-checker-data", "dns-root-data: no x-checker-data for the update checker")
+    if "/app/share/dns/root.key" not in json.dumps(root_data.get("build-commands", [])):
+        fail(where, "trust-anchor", "dns-root-data must install /app/share/dns/root.key")
     ldns = modules.get("ldns", {})
     if "/bin" not in ldns.get("cleanup", []):
         fail(where, "cleanup", "ldns installs tools in /bin: clean them up")

@@ -37,6 +37,8 @@ typedef enum
   ZONE_SIGNED,
   ZONE_TLSA_EXPIRED,
   ZONE_NO_DS,
+  ZONE_NO_TLSA_NSEC3,    /* no TLSA, proven by NSEC3 */
+  ZONE_NO_TLSA_FORGED,   /* no TLSA, "proven" by NSEC records changed after signing */
 } ZoneSetup;
 
 typedef struct
@@ -62,6 +64,8 @@ static const Case cases[] = {
     "DANE: DNSSEC の署名を検証できません" },
   { "/cli/dane/4.7.325-name-mismatch", ZONE_SIGNED, 1, 2, 0, 1, FALSE, 2, "dane-name-mismatch", "not for " MX },
   { "/cli/dane/insecure-no-finding", ZONE_NO_DS, 0, 3, 1, 1, TRUE, 0, NULL, "not DNSSEC-signed" },
+  { "/cli/dane/no-tlsa-nsec3-no-finding", ZONE_NO_TLSA_NSEC3, 0, 3, 1, 1, TRUE, 0, NULL, "No TLSA record at" },
+  { "/cli/dane/4.7.324-forged-denial", ZONE_NO_TLSA_FORGED, 0, 3, 1, 1, TRUE, 0, "dane-dnssec-bogus", "/NSEC" },
 };
 
 static void
@@ -120,6 +124,10 @@ run_case (gconstpointer data)
   port = g_strdup_printf ("%u", mfd_lab_get_smtp_port (smtp));
 
   /* "test" holds the anchor and delegates contoso.test, signed or not. */
+  if (c->zone == ZONE_NO_TLSA_NSEC3)
+    mfd_lab_zone_set_denial (child, MFD_LAB_ZONE_DENIAL_NSEC3);
+  else if (c->zone == ZONE_NO_TLSA_FORGED)
+    mfd_lab_zone_set_denial (child, MFD_LAB_ZONE_DENIAL_NSEC_FORGED);
   g_assert_true (mfd_lab_zone_serve_apex (parent, dns));
   if (sign)
     {
@@ -130,6 +138,7 @@ run_case (gconstpointer data)
     {
       const char *soa[] = { DOMAIN ". 3600 IN SOA ns." DOMAIN ". hostmaster." DOMAIN ". 1 3600 600 86400 300", NULL };
 
+      g_assert_true (mfd_lab_zone_serve_delegation (parent, dns, DOMAIN));
       g_assert_true (mfd_lab_zone_serve (child, dns, FALSE, soa));
     }
   {
@@ -153,7 +162,8 @@ run_case (gconstpointer data)
     g_assert_true (mfd_lab_zone_serve (child, dns, sign, a));
     if (c->zone == ZONE_TLSA_EXPIRED)
       mfd_lab_zone_set_validity (child, -86400, -3600);
-    g_assert_true (mfd_lab_zone_serve (child, dns, sign, tlsa));
+    if (c->zone != ZONE_NO_TLSA_NSEC3 && c->zone != ZONE_NO_TLSA_FORGED)
+      g_assert_true (mfd_lab_zone_serve (child, dns, sign, tlsa));
   }
   g_assert_true (mfd_lab_zone_write_anchor (parent, anchor, &error));
   g_assert_no_error (error);

@@ -30,8 +30,28 @@ typedef enum
   SETUP_TLSA_UNSIGNED,    /* the TLSA set has no RRSIG */
   SETUP_DS_MISMATCH,      /* the DS in "test" is that of another key */
   SETUP_NO_DS,            /* "contoso.test" is not signed: no DS in "test" */
-  SETUP_NO_TLSA,          /* signed, but no TLSA at the name */
+  SETUP_NO_TLSA,          /* signed, but no TLSA at the name (NSEC proves it) */
+  SETUP_NO_TLSA_NSEC3,    /* the same, proven by NSEC3 */
+  SETUP_NO_TLSA_NO_DENIAL, /* the same, with no NSEC/NSEC3 at all */
+  SETUP_NO_TLSA_FORGED,   /* the same, with NSEC records changed after signing */
+  SETUP_NO_DS_NSEC3,      /* "contoso.test" not signed, "test" proves it with NSEC3 */
+  SETUP_NO_DS_OPT_OUT,    /* the same, with an NSEC3 opt-out span over the delegation */
+  SETUP_NO_DS_NO_DENIAL,  /* "contoso.test" not signed, "test" proves nothing */
 } Setup;
+
+static gboolean
+is_unsigned (Setup setup)
+{
+  return setup == SETUP_NO_DS || setup == SETUP_NO_DS_NSEC3 || setup == SETUP_NO_DS_NO_DENIAL ||
+         setup == SETUP_NO_DS_OPT_OUT;
+}
+
+static gboolean
+lacks_tlsa (Setup setup)
+{
+  return setup == SETUP_NO_TLSA || setup == SETUP_NO_TLSA_NSEC3 || setup == SETUP_NO_TLSA_NO_DENIAL ||
+         setup == SETUP_NO_TLSA_FORGED;
+}
 
 typedef struct
 {
@@ -48,12 +68,18 @@ serve_child (Fixture *fixture,
 {
   const char *a[] = { "mail.contoso.test. 300 IN A 127.0.0.1", NULL };
   const char *tlsa[] = { TLSA_LINE, NULL };
-  gboolean sign = setup != SETUP_NO_DS;
+  gboolean sign = !is_unsigned (setup);
 
+  if (setup == SETUP_NO_TLSA_NSEC3)
+    mfd_lab_zone_set_denial (fixture->child, MFD_LAB_ZONE_DENIAL_NSEC3);
+  else if (setup == SETUP_NO_TLSA_NO_DENIAL)
+    mfd_lab_zone_set_denial (fixture->child, MFD_LAB_ZONE_DENIAL_NONE);
+  else if (setup == SETUP_NO_TLSA_FORGED)
+    mfd_lab_zone_set_denial (fixture->child, MFD_LAB_ZONE_DENIAL_NSEC_FORGED);
   if (sign)
     g_assert_true (mfd_lab_zone_serve_apex (fixture->child, fixture->lab));
   g_assert_true (mfd_lab_zone_serve (fixture->child, fixture->lab, sign, a));
-  if (setup == SETUP_NO_TLSA)
+  if (lacks_tlsa (setup))
     return;
   if (setup == SETUP_TLSA_EXPIRED)
     mfd_lab_zone_set_validity (fixture->child, -86400, -3600);
@@ -77,6 +103,12 @@ fixture_set_up (Fixture       *fixture,
   fixture->child = mfd_lab_zone_new ("contoso.test");
   g_assert_nonnull (fixture->parent);
   g_assert_nonnull (fixture->child);
+  if (setup == SETUP_NO_DS_NSEC3)
+    mfd_lab_zone_set_denial (fixture->parent, MFD_LAB_ZONE_DENIAL_NSEC3);
+  else if (setup == SETUP_NO_DS_NO_DENIAL)
+    mfd_lab_zone_set_denial (fixture->parent, MFD_LAB_ZONE_DENIAL_NONE);
+  else if (setup == SETUP_NO_DS_OPT_OUT)
+    mfd_lab_zone_set_denial (fixture->parent, MFD_LAB_ZONE_DENIAL_NSEC3_OPT_OUT);
   g_assert_true (mfd_lab_zone_serve_apex (fixture->parent, fixture->lab));
 
   if (setup == SETUP_DS_MISMATCH)
@@ -85,10 +117,12 @@ fixture_set_up (Fixture       *fixture,
 
       g_assert_true (mfd_lab_zone_serve_ds (fixture->parent, fixture->lab, other));
     }
-  else if (setup != SETUP_NO_DS)
+  else if (!is_unsigned (setup))
     g_assert_true (mfd_lab_zone_serve_ds (fixture->parent, fixture->lab, fixture->child));
+  else
+    g_assert_true (mfd_lab_zone_serve_delegation (fixture->parent, fixture->lab, "contoso.test"));
 
-  if (setup == SETUP_NO_DS)
+  if (is_unsigned (setup))
     {
       /* An unsigned zone: its SOA and records, nothing else. */
       g_autofree char *soa = g_strdup ("contoso.test. 3600 IN SOA ns.contoso.test. "
@@ -165,6 +199,137 @@ test_no_tlsa (Fixture       *fixture,
   g_assert_cmpint (result->rcode, ==, LDNS_RCODE_NXDOMAIN);
   g_assert_cmpuint (ldns_rr_list_rr_count (result->answer), ==, 0);
   g_assert_cmpstr (result->zone, ==, "contoso.test");
+}
+
+/* Proven by NSEC3 this time; the name does not exist at all. */
+static void
+test_no_tlsa_nsec3 (Fixture       *fixture,
+                    gconstpointer  data)
+{
+  g_autoptr(MfdDnssecResult) result = lookup_tlsa (fixture);
+
+  g_assert_cmpint (result->status, ==, MFD_DNSSEC_SECURE);
+  g_assert_cmpint (result->rcode, ==, LDNS_RCODE_NXDOMAIN);
+  g_assert_cmpuint (ldns_rr_list_rr_count (result->answer), ==, 0);
+  g_assert_nonnull (strstr (result->detail, "proven"));
+}
+
+/* NODATA: the name exists, the type does not (the NSEC at the name). */
+static void
+test_no_aaaa (Fixture       *fixture,
+              gconstpointer  data)
+{
+  g_autoptr(MfdDnssecResult) result =
+    mfd_dnssec_lookup (fixture->resolver, fixture->anchors, "mail.contoso.test", LDNS_RR_TYPE_AAAA, NULL);
+
+  g_test_message ("%s", result->detail);
+  g_assert_cmpint (result->status, ==, MFD_DNSSEC_SECURE);
+  g_assert_cmpint (result->rcode, ==, LDNS_RCODE_NOERROR);
+  g_assert_cmpuint (ldns_rr_list_rr_count (result->answer), ==, 0);
+}
+
+/* A signed SOA alone does not prove "no TLSA": that is how an attacker
+ * would strip the records. */
+static void
+test_no_denial (Fixture       *fixture,
+                gconstpointer  data)
+{
+  g_autoptr(MfdDnssecResult) result = lookup_tlsa (fixture);
+
+  g_assert_cmpint (result->status, ==, MFD_DNSSEC_BOGUS);
+  g_assert_cmpint (result->failure, ==, MFD_DNSSEC_FAILURE_DENIAL_MISSING);
+  g_assert_cmpstr (result->zone, ==, "contoso.test");
+  g_assert_cmpstr (result->rrset, ==, TLSA_NAME "/TLSA");
+  g_assert_nonnull (strstr (result->detail, "denial-missing"));
+}
+
+static void
+test_forged_denial (Fixture       *fixture,
+                    gconstpointer  data)
+{
+  g_autoptr(MfdDnssecResult) result = lookup_tlsa (fixture);
+
+  g_assert_cmpint (result->status, ==, MFD_DNSSEC_BOGUS);
+  g_assert_cmpint (result->failure, ==, MFD_DNSSEC_FAILURE_SIGNATURE_INVALID);
+  g_assert_cmpstr (result->zone, ==, "contoso.test");
+  g_assert_true (g_str_has_suffix (result->rrset, "/NSEC"));
+}
+
+/* "test" says contoso.test has no DS, but nothing proves it. */
+static void
+test_no_ds_unproven (Fixture       *fixture,
+                     gconstpointer  data)
+{
+  g_autoptr(MfdDnssecResult) result = lookup_tlsa (fixture);
+
+  g_assert_cmpint (result->status, ==, MFD_DNSSEC_BOGUS);
+  g_assert_cmpint (result->failure, ==, MFD_DNSSEC_FAILURE_DENIAL_MISSING);
+  g_assert_cmpstr (result->zone, ==, "test");
+  g_assert_cmpstr (result->rrset, ==, "contoso.test/DS");
+}
+
+/* Valid, signed NSEC/NSEC3 records that prove something else: the
+ * negative answer for mail.contoso.test/AAAA does not prove that the name
+ * has no A record (its bitmap says it has). */
+static void
+test_not_proven (Fixture       *fixture,
+                 gconstpointer  data)
+{
+  g_autofree char *error = NULL;
+  g_autofree char *why = NULL;
+  ldns_pkt *pkt = mfd_dns_resolver_query_dnssec (fixture->resolver, "mail.contoso.test", LDNS_RR_TYPE_AAAA,
+                                                 NULL, &error);
+  ldns_rr_list *keys = ldns_rr_list_new ();
+  MfdDnssecFailure failure;
+
+  g_assert_nonnull (pkt);
+  ldns_rr_list_push_rr (keys, ldns_rr_clone (mfd_lab_zone_get_dnskey (fixture->child)));
+  g_assert_true (mfd_dnssec_prove_denial (pkt, "mail.contoso.test", LDNS_RR_TYPE_AAAA, "contoso.test", keys,
+                                          time (NULL), &failure, NULL));
+  g_assert_cmpint (failure, ==, MFD_DNSSEC_FAILURE_NONE);
+  g_assert_false (mfd_dnssec_prove_denial (pkt, "mail.contoso.test", LDNS_RR_TYPE_A, "contoso.test", keys,
+                                           time (NULL), &failure, &why));
+  g_assert_cmpint (failure, ==, MFD_DNSSEC_FAILURE_DENIAL_NOT_PROVEN);
+  g_assert_nonnull (strstr (why, "denial-not-proven"));
+  g_assert_cmpint (mfd_dnssec_judge_denial (pkt, "mail.contoso.test", LDNS_RR_TYPE_A, "contoso.test"), !=,
+                   LDNS_STATUS_OK);
+  /* Records of another zone prove nothing here. */
+  g_assert_false (mfd_dnssec_prove_denial (pkt, "mail.contoso.test", LDNS_RR_TYPE_AAAA, "fabrikam.test", keys,
+                                           time (NULL), &failure, NULL));
+  g_assert_cmpint (failure, ==, MFD_DNSSEC_FAILURE_DENIAL_MISSING);
+  ldns_rr_list_deep_free (keys);
+  ldns_pkt_free (pkt);
+}
+
+/* The second lookup of a check asks nothing it was already told. */
+static void
+test_cache (Fixture       *fixture,
+            gconstpointer  data)
+{
+  g_autoptr(MfdDnssecCache) cache = mfd_dnssec_cache_new ();
+  g_autoptr(MfdDnssecResult) first = NULL;
+  g_autoptr(MfdDnssecResult) again = NULL;
+  g_autoptr(MfdDnssecResult) address = NULL;
+  guint n_queries, n_cached;
+
+  first = mfd_dnssec_lookup_cached (fixture->resolver, fixture->anchors, TLSA_NAME, LDNS_RR_TYPE_TLSA,
+                                    cache, NULL);
+  g_assert_cmpint (first->status, ==, MFD_DNSSEC_SECURE);
+  g_assert_cmpuint (first->n_queries, ==, 4);
+  again = mfd_dnssec_lookup_cached (fixture->resolver, fixture->anchors, TLSA_NAME, LDNS_RR_TYPE_TLSA,
+                                    cache, NULL);
+  g_assert_cmpint (again->status, ==, MFD_DNSSEC_SECURE);
+  g_assert_cmpuint (again->n_queries, ==, 0);
+  /* The answer from the cache, the keys of contoso.test validated once. */
+  g_assert_cmpuint (again->n_cached, ==, 1);
+  address = mfd_dnssec_lookup_cached (fixture->resolver, fixture->anchors, "mail.contoso.test",
+                                      LDNS_RR_TYPE_A, cache, NULL);
+  g_assert_cmpint (address->status, ==, MFD_DNSSEC_SECURE);
+  g_assert_cmpuint (address->n_queries, ==, 1);
+  mfd_dnssec_cache_get_counts (cache, &n_queries, &n_cached);
+  g_assert_cmpuint (n_queries, ==, 5);
+  g_assert_cmpuint (n_cached, ==, 1);
+  g_assert_cmpuint (mfd_lab_dns_get_n_queries (fixture->lab), ==, 5);
 }
 
 static void
@@ -352,6 +517,13 @@ test_anchor_file (void)
   g_assert_error (error, G_FILE_ERROR, G_FILE_ERROR_NOENT);
   g_clear_error (&error);
 
+  /* Where the root's anchor is looked for: Debian's dns-root-data, or
+   * the copy the Flatpak installs under /app. */
+  g_assert_cmpstr (MFD_DNSSEC_FLATPAK_ANCHOR_KEY, ==, "/app/share/dns/root.key");
+  g_assert_true (g_str_equal (mfd_dnssec_root_anchor_file (), MFD_DNSSEC_ROOT_ANCHOR_KEY) ||
+                 g_str_equal (mfd_dnssec_root_anchor_file (), MFD_DNSSEC_ROOT_ANCHOR_DS) ||
+                 g_str_has_prefix (mfd_dnssec_root_anchor_file (), "/app/share/dns/"));
+
   /* The root's, from dns-root-data (./dev installs it). */
   anchors = mfd_dnssec_read_anchors (NULL, &error);
   g_assert_no_error (error);
@@ -383,6 +555,17 @@ main (int   argc,
   ADD ("/dnssec/bogus/ds-mismatch", SETUP_DS_MISMATCH, test_ds_mismatch);
   ADD ("/dnssec/bogus/anchor-mismatch", SETUP_SECURE, test_anchor_mismatch);
   ADD ("/dnssec/insecure/no-ds", SETUP_NO_DS, test_no_ds);
+  ADD ("/dnssec/insecure/no-ds-nsec3", SETUP_NO_DS_NSEC3, test_no_ds);
+  ADD ("/dnssec/insecure/no-ds-nsec3-opt-out", SETUP_NO_DS_OPT_OUT, test_no_ds);
+  ADD ("/dnssec/secure-no-tlsa-nsec3", SETUP_NO_TLSA_NSEC3, test_no_tlsa_nsec3);
+  ADD ("/dnssec/secure-no-aaaa-nsec", SETUP_SECURE, test_no_aaaa);
+  ADD ("/dnssec/secure-no-aaaa-nsec3", SETUP_NO_TLSA_NSEC3, test_no_aaaa);
+  ADD ("/dnssec/bogus/no-tlsa-unproven", SETUP_NO_TLSA_NO_DENIAL, test_no_denial);
+  ADD ("/dnssec/bogus/no-tlsa-forged-nsec", SETUP_NO_TLSA_FORGED, test_forged_denial);
+  ADD ("/dnssec/bogus/no-ds-unproven", SETUP_NO_DS_NO_DENIAL, test_no_ds_unproven);
+  ADD ("/dnssec/cache", SETUP_SECURE, test_cache);
+  ADD ("/dnssec/bogus/not-proven-nsec", SETUP_SECURE, test_not_proven);
+  ADD ("/dnssec/bogus/not-proven-nsec3", SETUP_NO_TLSA_NSEC3, test_not_proven);
   ADD ("/dnssec/indeterminate/no-anchor", SETUP_SECURE, test_no_anchor);
   ADD ("/dnssec/indeterminate/silent", SETUP_SECURE, test_silent);
   g_test_add_func ("/dnssec/anchor-file", test_anchor_file);

@@ -93,9 +93,51 @@ judge_dnssec (MfdDaneCheck    *check,
     }
 }
 
+/* The validations DANE needs before the TLSA records: the domain's MX
+ * set (EOP uses DANE only when the MX answer is secure) and the host's
+ * addresses (RFC 7672 §2.2.2). TRUE when one of them ends the check. */
+static gboolean
+judge_mx_and_address (MfdDaneCheck       *check,
+                      MfdDnsResolver     *resolver,
+                      const ldns_rr_list *anchors,
+                      MfdDnssecCache     *cache,
+                      const char         *mx_domain,
+                      const char         *host,
+                      GCancellable       *cancellable)
+{
+  MfdDnssecResult *result;
+
+  if (mx_domain != NULL)
+    {
+      result = mfd_dnssec_lookup_cached (resolver, anchors, mx_domain, LDNS_RR_TYPE_MX, cache, cancellable);
+      if (judge_dnssec (check, result, "MX records of the domain"))
+        {
+          check->dnssec = result;
+          return TRUE;
+        }
+      mfd_dnssec_result_free (result);
+    }
+
+  result = mfd_dnssec_lookup_cached (resolver, anchors, host, LDNS_RR_TYPE_A, cache, cancellable);
+  if (result->status == MFD_DNSSEC_SECURE && ldns_rr_list_rr_count (result->answer) == 0)
+    {
+      mfd_dnssec_result_free (result);
+      result = mfd_dnssec_lookup_cached (resolver, anchors, host, LDNS_RR_TYPE_AAAA, cache, cancellable);
+    }
+  if (judge_dnssec (check, result, "address records of the MX host"))
+    {
+      check->dnssec = result;
+      return TRUE;
+    }
+  mfd_dnssec_result_free (result);
+  return FALSE;
+}
+
 MfdDaneCheck *
 mfd_dane_check_host (MfdDnsResolver       *resolver,
                      const ldns_rr_list   *anchors,
+                     MfdDnssecCache       *cache,
+                     const char           *mx_domain,
                      const char           *host,
                      guint16               port,
                      gboolean              starttls_offered,
@@ -104,7 +146,6 @@ mfd_dane_check_host (MfdDnsResolver       *resolver,
                      GCancellable         *cancellable)
 {
   MfdDaneCheck *check = g_new0 (MfdDaneCheck, 1);
-  MfdDnssecResult *address;
   const char *names[] = { host, NULL };
   gsize host_len = strlen (host);
 
@@ -115,22 +156,11 @@ mfd_dane_check_host (MfdDnsResolver       *resolver,
   check->matched = -1;
   check->verdict = MFD_DANE_NO_USABLE_RECORDS;
 
-  /* The host's addresses first: TLSA records of a host whose address is
-   * not secure are not used (RFC 7672 §2.2.2). */
-  address = mfd_dnssec_lookup (resolver, anchors, host, LDNS_RR_TYPE_A, cancellable);
-  if (address->status == MFD_DNSSEC_SECURE && ldns_rr_list_rr_count (address->answer) == 0)
-    {
-      mfd_dnssec_result_free (address);
-      address = mfd_dnssec_lookup (resolver, anchors, host, LDNS_RR_TYPE_AAAA, cancellable);
-    }
-  if (judge_dnssec (check, address, "address records of the MX host"))
-    {
-      check->dnssec = address;
-      return check;
-    }
-  mfd_dnssec_result_free (address);
+  if (judge_mx_and_address (check, resolver, anchors, cache, mx_domain, host, cancellable))
+    return check;
 
-  check->dnssec = mfd_dnssec_lookup (resolver, anchors, check->tlsa_name, LDNS_RR_TYPE_TLSA, cancellable);
+  check->dnssec = mfd_dnssec_lookup_cached (resolver, anchors, check->tlsa_name, LDNS_RR_TYPE_TLSA,
+                                            cache, cancellable);
   if (judge_dnssec (check, check->dnssec, "TLSA records"))
     return check;
 
@@ -139,8 +169,8 @@ mfd_dane_check_host (MfdDnsResolver       *resolver,
   if (check->records->len == 0)
     {
       check->outcome = MFD_DANE_CHECK_NOT_APPLICABLE;
-      check->detail = g_strdup_printf ("No TLSA record at %s (proven by a signed answer): "
-                                       "DANE does not apply", check->tlsa_name);
+      check->detail = g_strdup_printf ("No TLSA record at %s (proven by the zone's signed NSEC/NSEC3 "
+                                       "records): DANE does not apply", check->tlsa_name);
       return check;
     }
 

@@ -34,8 +34,8 @@ typedef struct
   const char          *cause;
   const char          *eop_code;
   char                *tlsa_name;   /* "_25._tcp.mail.contoso.test" */
-  /* The validation that decided (of the addresses when they were not
-   * secure, else of the TLSA records); NULL when none ran. */
+  /* The validation that decided (of the MX set or the addresses when
+   * they were not secure, else of the TLSA records); NULL when none ran. */
   MfdDnssecResult     *dnssec;
   GPtrArray           *records;     /* (element-type MfdTlsaRecord) the TLSA records, may be empty */
   MfdDaneVerdict       verdict;     /* when the chain was matched */
@@ -43,12 +43,17 @@ typedef struct
   char                *detail;      /* one English sentence */
 } MfdDaneCheck;
 
-/* @host the MX host, @port the SMTP port; @starttls_offered whether the
+/* @mx_domain the domain whose MX set named @host (its validation comes
+ * first: an insecure MX set means DANE does not apply, a bogus one is a
+ * DNSSEC failure; NULL skips it); @cache (may be NULL) is shared by the
+ * check's lookups; @host the MX host, @port the SMTP port; @starttls_offered whether the
  * server offered STARTTLS (and the handshake worked); @chain the chain it
  * presented (DER, server certificate first; may be NULL/0 when there was
  * no TLS). */
 MfdDaneCheck *mfd_dane_check_host          (MfdDnsResolver       *resolver,
                                             const ldns_rr_list   *anchors,
+                                            MfdDnssecCache       *cache,
+                                            const char           *mx_domain,
                                             const char           *host,
                                             guint16               port,
                                             gboolean              starttls_offered,

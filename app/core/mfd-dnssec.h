@@ -17,14 +17,22 @@
 
 G_BEGIN_DECLS
 
-/* Debian's dns-root-data; the Flatpak ships a copy at the same path. */
+/* Debian's dns-root-data, and the copy the Flatpak installs under /app
+ * (flatpak/…json, module dns-root-data), looked for in this order. */
 #define MFD_DNSSEC_ROOT_ANCHOR_KEY "/usr/share/dns/root.key"
 #define MFD_DNSSEC_ROOT_ANCHOR_DS  "/usr/share/dns/root.ds"
+#define MFD_DNSSEC_FLATPAK_ANCHOR_KEY "/app/share/dns/root.key"
+#define MFD_DNSSEC_FLATPAK_ANCHOR_DS  "/app/share/dns/root.ds"
 
 /* At most this many zones are walked from the anchor down to an answer,
  * and at most this many questions asked for one lookup. */
 #define MFD_DNSSEC_MAX_DEPTH   16
 #define MFD_DNSSEC_MAX_QUERIES 40
+/* At most this many NSEC (or NSEC3) records of a negative answer are
+ * looked at. */
+#define MFD_DNSSEC_MAX_DENIAL_RRS 32
+/* NSEC3 records hashed more often than this prove nothing. */
+#define MFD_DNSSEC_MAX_NSEC3_ITERATIONS 100
 
 typedef enum
 {
@@ -45,6 +53,10 @@ typedef enum
   MFD_DNSSEC_FAILURE_DNSKEY_MISSING,      /* no DNSKEY for the key tag, or none at all */
   MFD_DNSSEC_FAILURE_DS_MISMATCH,         /* the parent's DS matches no DNSKEY of the zone */
   MFD_DNSSEC_FAILURE_ANCHOR_MISMATCH,     /* the trust anchor matches no DNSKEY of its zone */
+  /* A negative answer (no TLSA, no DS…) from a signed zone without NSEC
+   * or NSEC3 records, or with ones that do not cover the name or type. */
+  MFD_DNSSEC_FAILURE_DENIAL_MISSING,
+  MFD_DNSSEC_FAILURE_DENIAL_NOT_PROVEN,
   /* INDETERMINATE only: the resolver passes no DNSSEC records on (no
    * DNSKEY for the anchor's zone), so nothing can be validated through it. */
   MFD_DNSSEC_FAILURE_RESOLVER_WITHOUT_DNSSEC,
@@ -68,8 +80,20 @@ typedef struct
    * NODATA/NXDOMAIN). For INSECURE and BOGUS they are what the resolver
    * said, unproven. */
   ldns_rr_list     *answer;
-  guint             n_queries;
+  guint             n_queries;  /* questions sent to the resolver */
+  guint             n_cached;   /* questions answered by the check's cache */
 } MfdDnssecResult;
+
+/* What the lookups of one check share (thread-safe, bounded): answers,
+ * and the keys of the zones whose chain from the anchor held. */
+typedef struct _MfdDnssecCache MfdDnssecCache;
+
+MfdDnssecCache  *mfd_dnssec_cache_new            (void);
+void             mfd_dnssec_cache_free           (MfdDnssecCache    *cache);
+/* Questions sent to the resolver, and answered from the cache, so far. */
+void             mfd_dnssec_cache_get_counts     (MfdDnssecCache    *cache,
+                                                  guint             *n_queries,
+                                                  guint             *n_cached);
 
 /* Reads DS and/or DNSKEY records in zone-file presentation format, for any
  * zone(s); comments and other types are skipped. NULL @file = the root's
@@ -77,16 +101,27 @@ typedef struct
  * DNSKEY record. */
 ldns_rr_list    *mfd_dnssec_read_anchors         (const char        *file,
                                                   GError           **error);
+/* The root's anchor file read when none is named: the first of the paths
+ * above that exists (the first when none does). */
+const char      *mfd_dnssec_root_anchor_file     (void);
 
 /* Asks @name/@type with the DO bit through @resolver and validates the
  * answer from the closest enclosing anchor in @anchors down, fetching DS
- * and DNSKEY on the way. NODATA/NXDOMAIN answers are judged by the
- * signature over the SOA in the authority section (NSEC/NSEC3 proofs are
- * not checked yet). */
+ * and DNSKEY on the way. A NODATA/NXDOMAIN answer from a signed zone, and
+ * a missing DS on the way, must be proven by the zone's signed NSEC or
+ * NSEC3 records, else the result is BOGUS. */
 MfdDnssecResult *mfd_dnssec_lookup               (MfdDnsResolver    *resolver,
                                                   const ldns_rr_list *anchors,
                                                   const char        *name,
                                                   ldns_rr_type       type,
+                                                  GCancellable      *cancellable);
+/* The same, sharing @cache (may be NULL) with the other lookups of a
+ * check. */
+MfdDnssecResult *mfd_dnssec_lookup_cached        (MfdDnsResolver    *resolver,
+                                                  const ldns_rr_list *anchors,
+                                                  const char        *name,
+                                                  ldns_rr_type       type,
+                                                  MfdDnssecCache    *cache,
                                                   GCancellable      *cancellable);
 void             mfd_dnssec_result_free          (MfdDnssecResult   *result);
 
@@ -106,6 +141,25 @@ gboolean         mfd_dnssec_verify_rrset         (const ldns_rr_list *rrset,
                                                   MfdDnssecFailure  *failure,
                                                   char             **why);
 
+/* Whether the NSEC/NSEC3 records of @zone in @pkt's authority section
+ * prove that @name has no @type (signatures not looked at). Exposed for
+ * the fuzz target. */
+ldns_status      mfd_dnssec_judge_denial         (const ldns_pkt    *pkt,
+                                                  const char        *name,
+                                                  ldns_rr_type       type,
+                                                  const char        *zone);
+/* The same with the records' signatures checked against @keys at @now:
+ * TRUE when the denial is proven, else FALSE with @failure (denial-missing,
+ * denial-not-proven, or what failed in the signatures). */
+gboolean         mfd_dnssec_prove_denial         (const ldns_pkt    *pkt,
+                                                  const char        *name,
+                                                  ldns_rr_type       type,
+                                                  const char        *zone,
+                                                  const ldns_rr_list *keys,
+                                                  time_t             now,
+                                                  MfdDnssecFailure  *failure,
+                                                  char             **why);
+
 /* In mfd-dns.c, next to the other exchanges: @name/@type with EDNS, DO and
  * CD set, through the resolver's servers (retries, timeout, TCP fallback
  * as for any lookup). NULL with @error (English) when no server answered
@@ -117,5 +171,6 @@ ldns_pkt        *mfd_dns_resolver_query_dnssec   (MfdDnsResolver    *self,
                                                   char             **error);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (MfdDnssecResult, mfd_dnssec_result_free)
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (MfdDnssecCache, mfd_dnssec_cache_free)
 
 G_END_DECLS

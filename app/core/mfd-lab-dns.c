@@ -29,6 +29,7 @@ typedef struct
 {
   char    *owner;   /* lower case, no trailing dot */
   ldns_rr *rr;
+  char    *zone;    /* denial records only: the zone whose chain they are */
 } LabRecord;
 
 typedef struct
@@ -41,6 +42,7 @@ struct _MfdLabDns
 {
   GMutex        lock;
   GPtrArray    *records;   /* (element-type LabRecord) */
+  GPtrArray    *denials;   /* (element-type LabRecord) NSEC/NSEC3 and their RRSIGs */
   GPtrArray    *modes;     /* (element-type LabMode) */
   gboolean      authoritative;
   gint          n_queries; /* atomic */
@@ -57,6 +59,7 @@ static void
 lab_record_free (LabRecord *record)
 {
   g_free (record->owner);
+  g_free (record->zone);
   ldns_rr_free (record->rr);
   g_free (record);
 }
@@ -256,7 +259,11 @@ answer_from_records (MfdLabDns    *self,
 
   if (!name_exists (self, current))
     ldns_pkt_set_rcode (reply, LDNS_RCODE_NXDOMAIN);
-  soa_zone = find_enclosing (self, current, LDNS_RR_TYPE_SOA);
+  /* A DS record lives in the parent zone: "no DS" comes from there. */
+  if (qtype == LDNS_RR_TYPE_DS && pushed == 0 && strchr (current, '.') != NULL)
+    soa_zone = find_enclosing (self, strchr (current, '.') + 1, LDNS_RR_TYPE_SOA);
+  else
+    soa_zone = find_enclosing (self, current, LDNS_RR_TYPE_SOA);
   if (soa_zone != NULL)
     push_all (self, reply, LDNS_SECTION_AUTHORITY, soa_zone, LDNS_RR_TYPE_SOA);
 }
@@ -373,6 +380,34 @@ tamper_question (ldns_pkt      *reply,
     }
 }
 
+/* A negative answer from a zone with a denial chain carries the whole
+ * chain (NSEC or NSEC3, with their RRSIGs): our zones are a handful of
+ * names, and the validator must find the records that prove the denial
+ * among them, as it would among a server's pick. Called with the lock
+ * held. */
+static void
+push_denial (MfdLabDns *self,
+             ldns_pkt  *reply)
+{
+  ldns_rr_list *auth = ldns_pkt_authority (reply);
+  g_autofree char *zone = NULL;
+
+  if (ldns_pkt_ancount (reply) > 0 && ldns_pkt_get_rcode (reply) != LDNS_RCODE_NXDOMAIN)
+    return;
+  for (size_t i = 0; auth != NULL && i < ldns_rr_list_rr_count (auth) && zone == NULL; i++)
+    if (ldns_rr_get_type (ldns_rr_list_rr (auth, i)) == LDNS_RR_TYPE_SOA)
+      zone = _mfd_dns_dname_to_string (ldns_rr_owner (ldns_rr_list_rr (auth, i)));
+  if (zone == NULL)
+    return;
+  for (guint i = 0; i < self->denials->len; i++)
+    {
+      LabRecord *record = g_ptr_array_index (self->denials, i);
+
+      if (g_str_equal (record->zone, zone))
+        ldns_pkt_push_rr (reply, LDNS_SECTION_AUTHORITY, ldns_rr_clone (record->rr));
+    }
+}
+
 /* DNSSEC: a query with EDNS gets EDNS back and, with the DO bit, the
  * RRSIG records added (mfd_lab_dns_add_rr()) that cover the records of the
  * answer and authority sections, as a signed zone's server gives them.
@@ -426,6 +461,7 @@ answer_edns (MfdLabDns *self,
         }
       ldns_rr_list_deep_free (list);
     }
+  push_denial (self, reply);
 }
 
 /* What fits in a UDP reply: 512 bytes, or what the query's EDNS offers. */
@@ -724,6 +760,7 @@ mfd_lab_dns_new (const char  *address,
   self = g_new0 (MfdLabDns, 1);
   g_mutex_init (&self->lock);
   self->records = g_ptr_array_new_with_free_func ((GDestroyNotify) lab_record_free);
+  self->denials = g_ptr_array_new_with_free_func ((GDestroyNotify) lab_record_free);
   self->modes = g_ptr_array_new_with_free_func ((GDestroyNotify) lab_mode_free);
   self->udp = g_steal_pointer (&udp);
   self->tcp = g_steal_pointer (&tcp);
@@ -752,6 +789,7 @@ mfd_lab_dns_free (MfdLabDns *self)
   g_object_unref (self->tcp);
   g_object_unref (self->stop);
   g_ptr_array_unref (self->records);
+  g_ptr_array_unref (self->denials);
   g_ptr_array_unref (self->modes);
   g_mutex_clear (&self->lock);
   g_free (self->server);
@@ -824,6 +862,36 @@ mfd_lab_dns_add_rr (MfdLabDns     *self,
   record->rr = ldns_rr_clone (rr);
   g_mutex_lock (&self->lock);
   g_ptr_array_add (self->records, record);
+  g_mutex_unlock (&self->lock);
+}
+
+void
+mfd_lab_dns_set_denial (MfdLabDns          *self,
+                        const char         *zone,
+                        const ldns_rr_list *rrs)
+{
+  g_autofree char *apex = NULL;
+
+  g_return_if_fail (self != NULL && zone != NULL);
+
+  apex = mfd_host_normalize (zone);
+  g_mutex_lock (&self->lock);
+  for (guint i = self->denials->len; i > 0; i--)
+    {
+      LabRecord *record = g_ptr_array_index (self->denials, i - 1);
+
+      if (g_str_equal (record->zone, apex))
+        g_ptr_array_remove_index (self->denials, i - 1);
+    }
+  for (size_t i = 0; rrs != NULL && i < ldns_rr_list_rr_count (rrs); i++)
+    {
+      LabRecord *record = g_new0 (LabRecord, 1);
+
+      record->owner = _mfd_dns_dname_to_string (ldns_rr_owner (ldns_rr_list_rr (rrs, i)));
+      record->rr = ldns_rr_clone (ldns_rr_list_rr (rrs, i));
+      record->zone = g_strdup (apex);
+      g_ptr_array_add (self->denials, record);
+    }
   g_mutex_unlock (&self->lock);
 }
 

@@ -72,6 +72,13 @@ void        mfd_lab_dns_add_record   (MfdLabDns      *self,
  * with EDNS gets EDNS back (its UDP size honoured up to 4096 bytes). */
 void        mfd_lab_dns_add_rr       (MfdLabDns      *self,
                                       const ldns_rr  *rr);
+/* Replaces @zone's denial chain: NSEC or NSEC3 records and their RRSIGs
+ * (copied; NULL or empty = none). A negative answer whose SOA is @zone's
+ * carries them in its authority section when the query has the DO bit.
+ * They answer no query of their own. */
+void        mfd_lab_dns_set_denial   (MfdLabDns          *self,
+                                      const char         *zone,
+                                      const ldns_rr_list *rrs);
 /* How to answer queries for @name and below (NULL = every name). */
 void        mfd_lab_dns_set_mode     (MfdLabDns      *self,
                                       const char     *name,

@@ -18,6 +18,17 @@ G_BEGIN_DECLS
 
 typedef struct _MfdLabZone MfdLabZone;
 
+/* How the zone proves that a name or type does not exist: every record
+ * served re-makes and re-signs the chain over the zone's names. */
+typedef enum
+{
+  MFD_LAB_ZONE_DENIAL_NSEC,        /* the default */
+  MFD_LAB_ZONE_DENIAL_NSEC3,       /* SHA-1, no salt, no extra iterations, no opt-out */
+  MFD_LAB_ZONE_DENIAL_NSEC3_OPT_OUT, /* the same, opt-out: unsigned delegations have no NSEC3 */
+  MFD_LAB_ZONE_DENIAL_NONE,        /* a signed zone whose negative answers prove nothing */
+  MFD_LAB_ZONE_DENIAL_NSEC_FORGED, /* NSEC records changed after signing (widened spans) */
+} MfdLabZoneDenial;
+
 /* A zone at @apex (e.g. "contoso.test") with one new key (flags 257,
  * ECDSAP256SHA256) that signs everything; signatures valid from an hour
  * ago for a day. NULL (with a g_warning) when ldns cannot make the key. */
@@ -33,6 +44,9 @@ ldns_rr    *mfd_lab_zone_make_ds          (MfdLabZone   *self);
 void        mfd_lab_zone_set_validity     (MfdLabZone   *self,
                                            gint64        inception,
                                            gint64        expiration);
+/* Chooses the denial chain; call before serving records. */
+void        mfd_lab_zone_set_denial       (MfdLabZone       *self,
+                                           MfdLabZoneDenial  denial);
 /* Serves the RRset in @lines (presentation format, "owner TTL IN TYPE
  * data", one owner and type) from @dns, with its RRSIG by this zone's key
  * unless @sign is FALSE. FALSE when a line cannot be read or signed. */
@@ -43,7 +57,14 @@ gboolean    mfd_lab_zone_serve            (MfdLabZone   *self,
 /* Serves the apex: an SOA and the DNSKEY set, both signed. */
 gboolean    mfd_lab_zone_serve_apex       (MfdLabZone   *self,
                                            MfdLabDns    *dns);
-/* Serves @child's DS record in this (parent) zone, signed. */
+/* Serves the NS record of the delegation to @child (an apex below this
+ * zone) in this (parent) zone, unsigned as NS sets at a cut are: with no
+ * DS next to it, an unsigned delegation, proven by this zone's chain. */
+gboolean    mfd_lab_zone_serve_delegation (MfdLabZone   *self,
+                                           MfdLabDns    *dns,
+                                           const char   *child);
+/* Serves @child's delegation (NS) and DS record in this (parent) zone,
+ * the DS signed. */
 gboolean    mfd_lab_zone_serve_ds         (MfdLabZone   *self,
                                            MfdLabDns    *dns,
                                            MfdLabZone   *child);

@@ -85,6 +85,7 @@ typedef struct _Run
   gboolean         anchors_read;
   ldns_rr_list    *anchors;
   char            *anchors_error;
+  MfdDnssecCache  *dnssec_cache;    /* what the DANE steps of the run share */
   MfdDnsResolver  *resolver;        /* shared by the workers; NULL: see resolver_error */
   char            *resolver_error;
   guint            connect_ms;
@@ -129,7 +130,7 @@ typedef struct
   char    *ip;
   guint16  port;
   gboolean from_mx;  /* the host is an MX host: DANE applies */
-  char    *domain;   /* the MX domain it came from (MTA-STS), or NULL */
+  char    *mx_domain; /* then the domain whose MX set named it */
 } Job;
 
 /* A domain's MTA-STS policy as the address jobs need it. */
@@ -181,6 +182,7 @@ run_unref (Run *run)
   g_free (run->trust_anchor_file);
   g_clear_pointer (&run->anchors, ldns_rr_list_deep_free);
   g_free (run->anchors_error);
+  g_clear_pointer (&run->dnssec_cache, mfd_dnssec_cache_free);
   g_clear_pointer (&run->resolver, mfd_dns_resolver_free);
   g_free (run->resolver_error);
   g_free (run->first_left_out);
@@ -499,8 +501,7 @@ queue_job_full (Run        *run,
                 const char *name,
                 const char *ip,
                 guint16     port,
-                gboolean    from_mx,
-                const char *domain)
+                const char *mx_domain)
 {
   Job *job;
 
@@ -524,8 +525,8 @@ queue_job_full (Run        *run,
   job = g_new0 (Job, 1);
 
   job->kind = kind;
-  job->from_mx = from_mx;
-  job->domain = g_strdup (domain);
+  job->from_mx = mx_domain != NULL;
+  job->mx_domain = g_strdup (mx_domain);
   job->run = run_ref (run);
   job->name = g_strdup (name);
   job->ip = g_strdup (ip);
@@ -542,7 +543,7 @@ queue_job (Run        *run,
            const char *ip,
            guint16     port)
 {
-  return queue_job_full (run, kind, name, ip, port, FALSE, NULL);
+  return queue_job_full (run, kind, name, ip, port, NULL);
 }
 
 static void
@@ -698,6 +699,7 @@ check_dane (Run           *run,
       run->anchors = mfd_dnssec_read_anchors (run->trust_anchor_file, &anchor_error);
       if (run->anchors == NULL)
         run->anchors_error = g_strdup (anchor_error->message);
+      run->dnssec_cache = mfd_dnssec_cache_new ();
       run->anchors_read = TRUE;
     }
   g_mutex_unlock (&run->mutex);
@@ -715,7 +717,8 @@ check_dane (Run           *run,
 
   if (tls != NULL)
     chain = mfd_tls_session_get_peer_chain (tls, &n_certs);
-  check = mfd_dane_check_host (run->resolver, run->anchors, job->name, job->port,
+  check = mfd_dane_check_host (run->resolver, run->anchors, run->dnssec_cache, job->mx_domain,
+                               job->name, job->port,
                                chain != NULL, chain, n_certs, run->cancellable);
 
   switch (check->outcome)
@@ -791,7 +794,7 @@ check_address (Run *run,
 
   if (job->from_mx && !g_cancellable_is_cancelled (run->cancellable))
     check_dane (run, job, reached, tls);
-  if (job->domain != NULL && !g_cancellable_is_cancelled (run->cancellable))
+  if (job->mx_domain != NULL && !g_cancellable_is_cancelled (run->cancellable))
     check_mta_sts_mx (run, job, reached, tls);
 }
 
@@ -815,7 +818,7 @@ check_mta_sts_mx (Run           *run,
   gint64 started;
 
   g_mutex_lock (&run->mutex);
-  state = g_hash_table_lookup (run->mta_sts, job->domain);
+  state = g_hash_table_lookup (run->mta_sts, job->mx_domain);
   while (state != NULL && !state->done && !g_cancellable_is_cancelled (run->cancellable) &&
          g_get_monotonic_time () < deadline)
     g_cond_wait_until (&run->mta_sts_cond, &run->mutex,
@@ -835,7 +838,7 @@ check_mta_sts_mx (Run           *run,
   if (tls != NULL)
     chain = mfd_tls_session_get_peer_chain (tls, &n_certs);
   started = g_get_monotonic_time ();
-  obs = mfd_mta_sts_judge_mx (policy, published, job->domain, job->name, job->ip, job->port,
+  obs = mfd_mta_sts_judge_mx (policy, published, job->mx_domain, job->name, job->ip, job->port,
                               reached, chain, n_certs, run->ca_file);
   obs->ms = (g_get_monotonic_time () - started) / 1000;
   emit_finished (run, obs, FALSE);
@@ -961,8 +964,7 @@ check_host (Run *run,
   emit_finished (run, dns, name_ok);
 
   for (guint i = 0; i < addresses->len && !g_cancellable_is_cancelled (run->cancellable); i++)
-    queue_job_full (run, JOB_ADDRESS, job->name, g_ptr_array_index (addresses, i), job->port, job->from_mx,
-                    job->domain);
+    queue_job_full (run, JOB_ADDRESS, job->name, g_ptr_array_index (addresses, i), job->port, job->mx_domain);
 
   if (name_ok && dns_outcome != MFD_OUTCOME_INCONCLUSIVE &&
       !g_cancellable_is_cancelled (run->cancellable))
@@ -999,7 +1001,7 @@ check_mx (Run *run,
     }
   for (guint i = 0; hosts != NULL && i < hosts->len; i++)
     if (!g_cancellable_is_cancelled (run->cancellable))
-      queue_job_full (run, JOB_HOST, g_ptr_array_index (hosts, i), NULL, job->port, TRUE, job->name);
+      queue_job_full (run, JOB_HOST, g_ptr_array_index (hosts, i), NULL, job->port, job->name);
   /* While the hosts are checked: the domain's MTA-STS policy, which their
    * address jobs wait for at the end. */
   if (hosts != NULL && hosts->len > 0)
@@ -1039,7 +1041,7 @@ job_func (gpointer data,
     schedule_dispatch (run);
   g_free (job->name);
   g_free (job->ip);
-  g_free (job->domain);
+  g_free (job->mx_domain);
   g_free (job);
   run_unref (run);
 }
@@ -1055,6 +1057,15 @@ complete_run (Run *run)
   self->run = NULL;
   g_thread_pool_free (run->pool, FALSE, FALSE);
   run->pool = NULL;
+
+  if (run->dnssec_cache != NULL)
+    {
+      guint n_queries, n_cached;
+
+      mfd_dnssec_cache_get_counts (run->dnssec_cache, &n_queries, &n_cached);
+      g_debug ("DNSSEC for DANE: %u questions sent to the resolver, %u answered from the check's cache",
+               n_queries, n_cached);
+    }
 
   for (guint i = 0; i < self->observations->len; i++)
     g_ptr_array_add (result, mfd_observation_ref (g_ptr_array_index (self->observations, i)));

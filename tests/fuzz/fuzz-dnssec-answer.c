@@ -2,7 +2,10 @@
  * from a DNS answer: the TLSA records (mfd_dane_records_from_rr_list), the
  * signature check over them with the DNSKEYs of the same message
  * (mfd_dnssec_verify_rrset) and the TLSA match against a "certificate"
- * made of the same bytes.
+ * made of the same bytes; and the denial-of-existence proof of a negative
+ * answer (mfd_dnssec_judge_denial, mfd_dnssec_prove_denial) for the
+ * message's own question, with its NSEC/NSEC3 records and its keys, at a
+ * time the message's first signature is valid.
  *
  * The bytes are a DNS message as a server sends it; what ldns cannot read
  * is simply not looked at, as in mfd-dns-packet.c.
@@ -33,6 +36,64 @@ of_type (ldns_rr_list *from,
     if (ldns_rr_get_type (ldns_rr_list_rr (from, i)) == type)
       ldns_rr_list_push_rr (out, ldns_rr_clone (ldns_rr_list_rr (from, i)));
   return out;
+}
+
+/* The owner of the first SOA of the authority section: the zone that
+ * gives a negative answer. */
+static char *
+authority_zone (ldns_pkt *pkt)
+{
+  ldns_rr_list *auth = ldns_pkt_authority (pkt);
+
+  for (size_t i = 0; auth != NULL && i < ldns_rr_list_rr_count (auth); i++)
+    if (ldns_rr_get_type (ldns_rr_list_rr (auth, i)) == LDNS_RR_TYPE_SOA)
+      {
+        g_autofree char *text = ldns_rdf2str (ldns_rr_owner (ldns_rr_list_rr (auth, i)));
+        gsize len = text != NULL ? strlen (text) : 0;
+
+        return g_ascii_strdown (text != NULL ? text : "", len > 0 ? len - 1 : 0);
+      }
+  return g_strdup ("");
+}
+
+static void
+fuzz_denial (ldns_pkt *pkt)
+{
+  ldns_rr_list *keys = of_type (ldns_pkt_answer (pkt), LDNS_RR_TYPE_DNSKEY);
+  ldns_rr_list *auth_keys = of_type (ldns_pkt_authority (pkt), LDNS_RR_TYPE_DNSKEY);
+  ldns_rr_list *sigs = of_type (ldns_pkt_authority (pkt), LDNS_RR_TYPE_RRSIG);
+  g_autofree char *zone = authority_zone (pkt);
+  g_autofree char *name = NULL;
+  g_autofree char *why = NULL;
+  MfdDnssecFailure failure;
+  ldns_rr *question;
+  time_t now = 0;
+
+  ldns_rr_list_push_rr_list (keys, auth_keys);
+  if (ldns_pkt_qdcount (pkt) == 0 || ldns_pkt_question (pkt) == NULL ||
+      ldns_rr_list_rr_count (ldns_pkt_question (pkt)) == 0)
+    goto out;
+  question = ldns_rr_list_rr (ldns_pkt_question (pkt), 0);
+  name = ldns_rdf2str (ldns_rr_owner (question));
+  if (name == NULL)
+    goto out;
+  if (strlen (name) > 1 && name[strlen (name) - 1] == '.')
+    name[strlen (name) - 1] = '\0';
+  else if (g_str_equal (name, "."))
+    name[0] = '\0';
+  if (ldns_rr_list_rr_count (sigs) > 0 && ldns_rr_rrsig_inception (ldns_rr_list_rr (sigs, 0)) != NULL)
+    now = (time_t) ldns_rdf2native_time_t (ldns_rr_rrsig_inception (ldns_rr_list_rr (sigs, 0))) + 1;
+
+  (void) mfd_dnssec_judge_denial (pkt, name, ldns_rr_get_type (question), zone);
+  if (mfd_dnssec_prove_denial (pkt, name, ldns_rr_get_type (question), zone, keys, now, &failure, &why))
+    g_assert_cmpint (failure, ==, MFD_DNSSEC_FAILURE_NONE);
+  else
+    g_assert_nonnull (why);
+
+out:
+  ldns_rr_list_deep_free (keys);
+  ldns_rr_list_free (auth_keys);
+  ldns_rr_list_deep_free (sigs);
 }
 
 int
@@ -85,6 +146,8 @@ LLVMFuzzerTestOneInput (const uint8_t *data,
     g_assert_cmpint (failure, ==, MFD_DNSSEC_FAILURE_NONE);
   else
     g_assert_true (ldns_rr_list_rr_count (tlsa) + ldns_rr_list_rr_count (keys) == 0 || why != NULL);
+
+  fuzz_denial (pkt);
 
   ldns_rr_list_deep_free (tlsa);
   ldns_rr_list_deep_free (keys);
