@@ -78,6 +78,23 @@ mfd_ui_wrapping_label_new (const char *text,
   return label;
 }
 
+GtkWidget *
+mfd_ui_subtitle_row_new (const char *title,
+                         const char *subtitle,
+                         const char *icon_name)
+{
+  GtkWidget *row = adw_action_row_new ();
+
+  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), title);
+  adw_action_row_set_subtitle (ADW_ACTION_ROW (row), subtitle);
+  adw_action_row_set_subtitle_lines (ADW_ACTION_ROW (row), 0);
+  adw_preferences_row_set_use_markup (ADW_PREFERENCES_ROW (row), FALSE);
+  adw_action_row_add_prefix (ADW_ACTION_ROW (row), gtk_image_new_from_icon_name (icon_name));
+  /* Read-only: Tab goes to what can be acted on. */
+  gtk_widget_set_focusable (row, FALSE);
+  return row;
+}
+
 GListModel *
 mfd_ui_tls_mode_model_new (void)
 {

@@ -29,6 +29,10 @@ void         mfd_ui_code_chip_update    (GtkLabel    *chip,
 /* A label that wraps Japanese and English alike. */
 GtkWidget   *mfd_ui_wrapping_label_new  (const char  *text,
                                          const char  *css_class);
+/* A read-only row: a title over wrapped text, with an icon. */
+GtkWidget   *mfd_ui_subtitle_row_new    (const char  *title,
+                                         const char  *subtitle,
+                                         const char  *icon_name);
 GListModel  *mfd_ui_tls_mode_model_new  (void);
 MfdTlsMode   mfd_ui_tls_mode_from_index (guint        index);
 void         mfd_ui_set_tls_subtitle    (AdwComboRow *row,

@@ -247,6 +247,28 @@ mfd_window_stop_practice_action (GtkWidget  *widget,
   mfd_window_show_page (self, "start");
 }
 
+/* Pages ask for a toast through this action rather than calling in. */
+static void
+mfd_window_toast_action (GtkWidget  *widget,
+                         const char *action_name,
+                         GVariant   *parameter)
+{
+  mfd_window_add_toast (MFD_WINDOW (widget), g_variant_get_string (parameter, NULL));
+}
+
+/* The results page's Re-check: the same target and NDR entry again. */
+static void
+mfd_window_recheck_action (GtkWidget  *widget,
+                           const char *action_name,
+                           GVariant   *parameter)
+{
+  MfdWindow *self = MFD_WINDOW (widget);
+  MfdDiagnosis *diagnosis = mfd_results_page_get_diagnosis (self->results_page);
+
+  if (diagnosis != NULL)
+    mfd_window_run_checks (self, mfd_diagnosis_get_target (diagnosis), mfd_diagnosis_get_ndr_entry (diagnosis));
+}
+
 static void
 save_window_state (MfdWindow *self)
 {
@@ -293,6 +315,21 @@ mfd_window_finalize (GObject *object)
   G_OBJECT_CLASS (mfd_window_parent_class)->finalize (object);
 }
 
+/* The application owns the settings: known once "application" is set,
+ * which is after construction. */
+static void
+load_window_state (MfdWindow *self)
+{
+  GtkApplication *app = gtk_window_get_application (GTK_WINDOW (self));
+  int width, height;
+
+  self->settings = g_object_ref (mfd_application_get_settings (MFD_APPLICATION (app)));
+  g_settings_get (self->settings, "window-size", "(ii)", &width, &height);
+  gtk_window_set_default_size (GTK_WINDOW (self), width, height);
+  if (g_settings_get_boolean (self->settings, "window-maximized"))
+    gtk_window_maximize (GTK_WINDOW (self));
+}
+
 static void
 mfd_window_class_init (MfdWindowClass *klass)
 {
@@ -328,6 +365,8 @@ mfd_window_class_init (MfdWindowClass *klass)
   gtk_widget_class_install_action (widget_class, "win.back", NULL, mfd_window_back_action);
   gtk_widget_class_install_action (widget_class, "win.show-page", "s", mfd_window_show_page_action);
   gtk_widget_class_install_action (widget_class, "win.stop-practice", NULL, mfd_window_stop_practice_action);
+  gtk_widget_class_install_action (widget_class, "win.toast", "s", mfd_window_toast_action);
+  gtk_widget_class_install_action (widget_class, "win.recheck", NULL, mfd_window_recheck_action);
 
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Left, GDK_ALT_MASK, "win.back", NULL);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Escape, 0, "win.back", NULL);
@@ -336,8 +375,6 @@ mfd_window_class_init (MfdWindowClass *klass)
 static void
 mfd_window_init (MfdWindow *self)
 {
-  int width, height;
-
   gtk_widget_init_template (GTK_WIDGET (self));
 
   self->history = g_ptr_array_new_with_free_func (g_free);
@@ -345,7 +382,6 @@ mfd_window_init (MfdWindow *self)
   self->recent_ids = g_queue_new ();
   self->toasts = g_ptr_array_new_with_free_func (forget_toast);
   g_signal_connect_object (self->stack, "notify::visible-child", G_CALLBACK (on_page_changed_cb), self, G_CONNECT_SWAPPED);
-  self->settings = g_settings_new (BASE_APP_ID);
 
   /* MFD_CONNECTORS_FILE lets tests and screenshots use their own list. */
   self->store = mfd_connector_store_new (g_getenv ("MFD_CONNECTORS_FILE"));
@@ -357,11 +393,6 @@ mfd_window_init (MfdWindow *self)
   g_signal_connect_object (self->checks_page, "failed",
                            G_CALLBACK (on_checks_failed_cb), self, G_CONNECT_SWAPPED);
 
-  g_settings_get (self->settings, "window-size", "(ii)", &width, &height);
-  gtk_window_set_default_size (GTK_WINDOW (self), width, height);
-  if (g_settings_get_boolean (self->settings, "window-maximized"))
-    gtk_window_maximize (GTK_WINDOW (self));
-
   if (DEVELOPMENT_BUILD)
     gtk_widget_add_css_class (GTK_WIDGET (self), "devel");
 
@@ -372,9 +403,16 @@ mfd_window_init (MfdWindow *self)
 MfdWindow *
 mfd_window_new (MfdApplication *application)
 {
-  return g_object_new (MFD_TYPE_WINDOW,
+  MfdWindow *self;
+
+  g_return_val_if_fail (MFD_IS_APPLICATION (application), NULL);
+  g_return_val_if_fail (mfd_application_get_settings (application) != NULL, NULL);
+
+  self = g_object_new (MFD_TYPE_WINDOW,
                        "application", application,
                        NULL);
+  load_window_state (self);
+  return self;
 }
 
 void

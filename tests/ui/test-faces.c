@@ -56,7 +56,7 @@ fixture_setup (Fixture       *fixture,
   /* The report in the language of the window, as out of the box. */
   g_settings_reset (settings, "report-language");
   g_settings_set_strv (settings, "recent", NULL);
-  fixture->window = mfd_window_new (NULL);
+  fixture->window = mfd_test_ui_new_window ();
   gtk_window_present (GTK_WINDOW (fixture->window));
   mfd_test_ui_iterate_until_idle ();
 }

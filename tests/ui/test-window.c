@@ -20,7 +20,7 @@
 static MfdWindow *
 create_window (void)
 {
-  MfdWindow *window = mfd_window_new (NULL);
+  MfdWindow *window = mfd_test_ui_new_window ();
 
   gtk_window_present (GTK_WINDOW (window));
   mfd_test_ui_iterate_until_idle ();

@@ -65,7 +65,7 @@ fixture_setup (Fixture       *fixture,
   g_settings_set_strv (settings, "recent", NULL);
   g_settings_reset (settings, "command-values");
 
-  fixture->window = mfd_window_new (NULL);
+  fixture->window = mfd_test_ui_new_window ();
   gtk_window_present (GTK_WINDOW (fixture->window));
   mfd_test_ui_iterate_until_idle ();
 }
