@@ -22,6 +22,7 @@ struct _MfdApplication
   AdwApplication  parent_instance;
 
   GSettings      *settings;
+  MfdRecentList  *recent;
   guint           remind_source;
   GDateTime      *remind_due;
   char           *remind_where;
@@ -158,6 +159,7 @@ mfd_application_startup (GApplication *app)
   /* Created here rather than in init so that --version and --help work
    * without the schema. The schema id stays the same for the .Devel build. */
   self->settings = g_settings_new (BASE_APP_ID);
+  self->recent = mfd_recent_list_new (self->settings);
 
   g_action_map_add_action_entries (G_ACTION_MAP (self), app_actions,
                                    G_N_ELEMENTS (app_actions), self);
@@ -171,6 +173,7 @@ mfd_application_dispose (GObject *object)
 {
   MfdApplication *self = MFD_APPLICATION (object);
 
+  g_clear_object (&self->recent);
   g_clear_object (&self->settings);
   g_clear_handle_id (&self->remind_source, g_source_remove);
   g_clear_pointer (&self->remind_due, g_date_time_unref);
@@ -262,4 +265,12 @@ mfd_application_get_reminder (MfdApplication *self)
   g_return_val_if_fail (MFD_IS_APPLICATION (self), NULL);
 
   return self->remind_due;
+}
+
+MfdRecentList *
+mfd_application_get_recent (MfdApplication *self)
+{
+  g_return_val_if_fail (MFD_IS_APPLICATION (self), NULL);
+
+  return self->recent;
 }

@@ -9,6 +9,8 @@
 
 #include <adwaita.h>
 
+#include "mfd-recent-list.h"
+
 G_BEGIN_DECLS
 
 #define MFD_TYPE_APPLICATION (mfd_application_get_type ())
@@ -18,6 +20,8 @@ MfdApplication *mfd_application_new          (const char        *application_id,
                                               GApplicationFlags  flags);
 /* The one GSettings object: every window and page reads it from here. */
 GSettings      *mfd_application_get_settings (MfdApplication    *self);
+/* The recent diagnoses, kept in the settings: the start page lists them. */
+MfdRecentList  *mfd_application_get_recent   (MfdApplication    *self);
 /* Arms (once) the notification that asks to check @where again in an
  * hour; the application stays alive until then. Returns when it is due. */
 GDateTime      *mfd_application_remind       (MfdApplication    *self,

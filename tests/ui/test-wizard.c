@@ -18,7 +18,7 @@
 #include "mfd-ndr-page.h"
 #include "mfd-preferences-window.h"
 #include "mfd-results-page.h"
-#include "mfd-start-page.h"
+#include "mfd-start-page-private.h"
 #include "mfd-ui-util.h"
 #include "mfd-window.h"
 #include "mfd-test-ca.h"
