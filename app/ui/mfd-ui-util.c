@@ -20,12 +20,24 @@ static const MfdTlsMode connector_tls_modes[MFD_UI_N_CONNECTOR_TLS_MODES] = {
   MFD_TLS_DOMAIN_VALIDATION,
 };
 
-MfdWindow *
-mfd_ui_get_window (GtkWidget *widget)
+void
+mfd_ui_show_toast (GtkWidget  *widget,
+                   const char *message)
 {
-  GtkRoot *root = gtk_widget_get_root (widget);
+  gtk_widget_activate_action (widget, "win.toast", "s", message);
+}
 
-  return MFD_IS_WINDOW (root) ? MFD_WINDOW (root) : NULL;
+/* Takes @toast (floating or not). */
+void
+mfd_ui_add_toast (GtkWidget *widget,
+                  AdwToast  *toast)
+{
+  GtkWidget *overlay = gtk_widget_get_ancestor (widget, ADW_TYPE_TOAST_OVERLAY);
+
+  if (overlay != NULL)
+    adw_toast_overlay_add_toast (ADW_TOAST_OVERLAY (overlay), toast);
+  else
+    g_object_unref (g_object_ref_sink (toast));
 }
 
 void

@@ -17,7 +17,7 @@
 #include "mfd-practice-page.h"
 #include "mfd-results-page.h"
 #include "mfd-start-page.h"
-#include "mfd-window.h"
+#include "mfd-window-private.h"
 
 /* A page's light news: gone after this long, or when the page is left. */
 #define TOAST_SECONDS 5
@@ -187,6 +187,42 @@ mfd_window_toast_action (GtkWidget  *widget,
   mfd_window_add_toast (MFD_WINDOW (widget), g_variant_get_string (parameter, NULL));
 }
 
+/* The connectors and NDR pages ask for checks with a signal. */
+static void
+on_connector_checks_cb (MfdWindow *self,
+                        MfdTarget *target)
+{
+  mfd_window_run_checks (self, target, NULL);
+}
+
+static void
+on_ndr_checks_cb (MfdWindow   *self,
+                  MfdTarget   *target,
+                  MfdNdrEntry *entry)
+{
+  mfd_window_run_checks (self, target, entry);
+}
+
+/* The practice page's rows: a scenario's id. */
+static void
+mfd_window_start_practice_action (GtkWidget  *widget,
+                                  const char *action_name,
+                                  GVariant   *parameter)
+{
+  MfdWindow *self = MFD_WINDOW (widget);
+  g_autoptr(GError) error = NULL;
+  MfdLabScenario scenario;
+
+  if (!mfd_lab_scenario_from_id (g_variant_get_string (parameter, NULL), &scenario))
+    return;
+  if (!mfd_window_start_practice (self, scenario, &error))
+    {
+      g_autofree char *message = g_strdup_printf (_("Could not start the practice server: %s"), error->message);
+
+      mfd_window_add_toast (self, message);
+    }
+}
+
 /* The start page's recent rows: (id, connector name or ""). */
 static void
 mfd_window_reopen_recent_action (GtkWidget  *widget,
@@ -313,6 +349,7 @@ mfd_window_class_init (MfdWindowClass *klass)
   gtk_widget_class_install_action (widget_class, "win.stop-practice", NULL, mfd_window_stop_practice_action);
   gtk_widget_class_install_action (widget_class, "win.toast", "s", mfd_window_toast_action);
   gtk_widget_class_install_action (widget_class, "win.recheck", NULL, mfd_window_recheck_action);
+  gtk_widget_class_install_action (widget_class, "win.start-practice", "s", mfd_window_start_practice_action);
   gtk_widget_class_install_action (widget_class, "win.reopen-recent", "(ss)", mfd_window_reopen_recent_action);
 
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Left, GDK_ALT_MASK, "win.back", NULL);
@@ -332,6 +369,11 @@ mfd_window_init (MfdWindow *self)
   self->store = mfd_connector_store_new (g_getenv ("MFD_CONNECTORS_FILE"));
 
   mfd_connectors_page_set_store (self->connectors_page, self->store);
+  mfd_ndr_page_set_store (self->ndr_page, self->store);
+  g_signal_connect_object (self->connectors_page, "run-checks",
+                           G_CALLBACK (on_connector_checks_cb), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->ndr_page, "run-checks",
+                           G_CALLBACK (on_ndr_checks_cb), self, G_CONNECT_SWAPPED);
 
   g_signal_connect_object (self->checks_page, "finished",
                            G_CALLBACK (on_checks_finished_cb), self, G_CONNECT_SWAPPED);
@@ -546,23 +588,6 @@ mfd_window_get_n_toasts (MfdWindow *self)
   return self->toasts != NULL ? self->toasts->len : 0;
 }
 
-void
-mfd_window_add_toast_full (MfdWindow *self,
-                           AdwToast  *toast)
-{
-  g_return_if_fail (MFD_IS_WINDOW (self));
-
-  adw_toast_overlay_add_toast (self->toast_overlay, toast);
-}
-
-GSettings *
-mfd_window_get_settings (MfdWindow *self)
-{
-  g_return_val_if_fail (MFD_IS_WINDOW (self), NULL);
-
-  return self->settings;
-}
-
 MfdConnectorStore *
 mfd_window_get_connector_store (MfdWindow *self)
 {
@@ -654,15 +679,6 @@ mfd_window_reopen_recent (MfdWindow  *self,
     }
 
   return FALSE;
-}
-
-gboolean
-mfd_window_has_recent_diagnosis (MfdWindow  *self,
-                                 const char *id)
-{
-  g_return_val_if_fail (MFD_IS_WINDOW (self), FALSE);
-
-  return mfd_recent_list_lookup (self->recent, id) != NULL;
 }
 
 GtkWidget *

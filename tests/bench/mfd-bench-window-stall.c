@@ -25,7 +25,7 @@
 #include "mfd-application.h"
 #include "mfd-checks-page.h"
 #include "mfd-results-page.h"
-#include "mfd-window.h"
+#include "mfd-window-private.h"
 
 typedef struct
 {
@@ -168,7 +168,7 @@ main (int   argc,
   app = mfd_application_new (BASE_APP_ID, G_APPLICATION_NON_UNIQUE);
   g_assert_true (g_application_register (G_APPLICATION (app), NULL, NULL));
   bench.window = mfd_window_new (app);
-  settings = mfd_window_get_settings (bench.window);
+  settings = mfd_application_get_settings (app);
   g_settings_set_boolean (settings, "offline", TRUE);
   g_settings_set_boolean (settings, "control-probes", FALSE);
   g_settings_set_string (settings, "ca-file", mfd_lab_get_ca_file (g_ptr_array_index (labs, 0)));

@@ -10,7 +10,7 @@
 #include <glib.h>
 
 #include "mfd-results-page-private.h"
-#include "mfd-window.h"
+#include "mfd-window-private.h"
 
 G_BEGIN_DECLS
 

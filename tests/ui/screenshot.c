@@ -19,7 +19,7 @@
 #include "mfd-application.h"
 #include "mfd-ndr-page.h"
 #include "mfd-results-page.h"
-#include "mfd-window.h"
+#include "mfd-window-private.h"
 
 static const char ndr_text[] =
   "450 4.4.316 Connection refused [Message=Socket error code 10061] "

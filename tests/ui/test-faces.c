@@ -25,7 +25,7 @@
 
 #include "mfd/mfd.h"
 #include "mfd-results-page.h"
-#include "mfd-window.h"
+#include "mfd-window-private.h"
 #include "mfd-test-ca.h"
 #include "mfd-test-cli.h"
 #include "mfd-test-json.h"

@@ -12,7 +12,7 @@
 
 #include "mfd/mfd.h"
 #include "mfd-preferences-window.h"
-#include "mfd-window.h"
+#include "mfd-window-private.h"
 #include "mfd-preferences-window.h"
 #include "mfd-test-ui.h"
 #include "mfd-test-ca.h"

@@ -20,7 +20,7 @@
 #include "mfd-results-page.h"
 #include "mfd-start-page-private.h"
 #include "mfd-ui-util.h"
-#include "mfd-window.h"
+#include "mfd-window-private.h"
 #include "mfd-test-ca.h"
 #include "mfd-test-json.h"
 #include "mfd-test-ui.h"
