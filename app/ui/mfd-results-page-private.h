@@ -70,6 +70,13 @@ struct _MfdResultsPage
 void          _mfd_results_page_show_toast       (MfdResultsPage       *self,
                                                   const char           *message);
 GSettings    *_mfd_results_page_get_settings     (MfdResultsPage       *self);
+/* mfd-results-page-lead.c: the parts above the findings, rebuilt with
+ * each diagnosis. Whether it started from an NDR: */
+gboolean      _mfd_results_page_show_ndr_lead    (MfdResultsPage       *self);
+void          _mfd_results_page_show_vantage     (MfdResultsPage       *self);
+void          _mfd_results_page_show_run_facts   (MfdResultsPage       *self);
+void          _mfd_results_page_show_ranges      (MfdResultsPage       *self);
+void          _mfd_results_page_clear_lead       (MfdResultsPage       *self);
 /* mfd-results-page-actions.c: results.recheck, copy-report, copy-ranges,
  * copy-command (s), export, remind. */
 void          _mfd_results_page_class_install_actions (GtkWidgetClass  *widget_class);
