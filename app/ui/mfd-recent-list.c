@@ -230,6 +230,9 @@ mfd_recent_list_add (MfdRecentList *self,
   g_autoptr(MfdRecentItem) item = NULL;
   g_autoptr(GStrvBuilder) builder = g_strv_builder_new ();
   g_auto(GStrv) entries = NULL;
+  g_autoptr(GPtrArray) kept_ids = g_ptr_array_new ();
+  GHashTableIter iter;
+  gpointer id;
   GPtrArray *findings;
   MfdTarget *target;
 
@@ -248,36 +251,28 @@ mfd_recent_list_add (MfdRecentList *self,
 
   item->json = item_to_json (item);
   g_strv_builder_add (builder, item->json);
+  g_ptr_array_add (kept_ids, item->id);
   /* A re-check replaces the entry for the same destination. */
-  for (guint i = 0, kept = 0; i < self->items->len && kept < MAX_RECENT - 1; i++)
+  for (guint i = 0; i < self->items->len && kept_ids->len < MAX_RECENT; i++)
     {
       MfdRecentItem *old = self->items->pdata[i];
 
       if (g_strcmp0 (old->target, item->target) == 0 && g_strcmp0 (old->connector, item->connector) == 0)
         continue;
       g_strv_builder_add (builder, old->json);
-      kept++;
+      /* A hand-edited entry may have no id: it counts, but reopens nothing. */
+      g_ptr_array_add (kept_ids, old->id != NULL ? old->id : (char *) "");
     }
   entries = g_strv_builder_end (builder);
 
-  /* Only what the list still holds can be reopened. */
+  /* Only what the list still holds can be reopened (decided here, not
+   * when the settings say they changed, which a backend may do later). */
+  g_hash_table_iter_init (&iter, self->diagnoses);
+  while (g_hash_table_iter_next (&iter, &id, NULL))
+    if (!g_ptr_array_find_with_equal_func (kept_ids, id, g_str_equal, NULL))
+      g_hash_table_iter_remove (&iter);
   g_hash_table_insert (self->diagnoses, g_strdup (item->id), g_object_ref (diagnosis));
   g_settings_set_strv (self->settings, "recent", (const char * const *) entries);
-  {
-    GHashTableIter iter;
-    gpointer id;
-
-    g_hash_table_iter_init (&iter, self->diagnoses);
-    while (g_hash_table_iter_next (&iter, &id, NULL))
-      {
-        gboolean listed = FALSE;
-
-        for (guint i = 0; i < self->items->len && !listed; i++)
-          listed = g_strcmp0 (((MfdRecentItem *) self->items->pdata[i])->id, id) == 0;
-        if (!listed)
-          g_hash_table_iter_remove (&iter);
-      }
-  }
 }
 
 MfdDiagnosis *
