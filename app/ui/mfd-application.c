@@ -15,11 +15,17 @@
 #include "mfd-preferences-window.h"
 #include "mfd-window.h"
 
+#define REMIND_AFTER_SECONDS (60 * 60)
+
 struct _MfdApplication
 {
   AdwApplication  parent_instance;
 
   GSettings      *settings;
+  MfdRecentList  *recent;
+  guint           remind_source;
+  GDateTime      *remind_due;
+  char           *remind_where;
 };
 
 G_DEFINE_FINAL_TYPE (MfdApplication, mfd_application, ADW_TYPE_APPLICATION)
@@ -93,6 +99,22 @@ static const GActionEntry app_actions[] = {
   { "quit", mfd_application_quit_action },
 };
 
+static gboolean
+remind_cb (gpointer user_data)
+{
+  MfdApplication *self = user_data;
+  g_autoptr(GNotification) notification = g_notification_new (_("Time to check the connector again"));
+  g_autofree char *body = g_strdup_printf (_("An hour has passed since you checked %s. Changes in Exchange Online should be in effect now: run the checks again to confirm the fix."),
+                                           self->remind_where);
+
+  self->remind_source = 0;
+  g_clear_pointer (&self->remind_due, g_date_time_unref);
+  g_notification_set_body (notification, body);
+  g_application_send_notification (G_APPLICATION (self), "recheck", notification);
+  g_application_release (G_APPLICATION (self));
+  return G_SOURCE_REMOVE;
+}
+
 static int
 mfd_application_handle_local_options (GApplication *app,
                                       GVariantDict *options)
@@ -137,6 +159,7 @@ mfd_application_startup (GApplication *app)
   /* Created here rather than in init so that --version and --help work
    * without the schema. The schema id stays the same for the .Devel build. */
   self->settings = g_settings_new (BASE_APP_ID);
+  self->recent = mfd_recent_list_new (self->settings);
 
   g_action_map_add_action_entries (G_ACTION_MAP (self), app_actions,
                                    G_N_ELEMENTS (app_actions), self);
@@ -150,7 +173,11 @@ mfd_application_dispose (GObject *object)
 {
   MfdApplication *self = MFD_APPLICATION (object);
 
+  g_clear_object (&self->recent);
   g_clear_object (&self->settings);
+  g_clear_handle_id (&self->remind_source, g_source_remove);
+  g_clear_pointer (&self->remind_due, g_date_time_unref);
+  g_clear_pointer (&self->remind_where, g_free);
 
   G_OBJECT_CLASS (mfd_application_parent_class)->dispose (object);
 }
@@ -207,4 +234,43 @@ mfd_application_get_settings (MfdApplication *self)
   g_return_val_if_fail (MFD_IS_APPLICATION (self), NULL);
 
   return self->settings;
+}
+
+GDateTime *
+mfd_application_remind (MfdApplication *self,
+                        const char     *where)
+{
+  g_autoptr(GDateTime) now = NULL;
+
+  g_return_val_if_fail (MFD_IS_APPLICATION (self), NULL);
+  g_return_val_if_fail (where != NULL, NULL);
+
+  if (self->remind_source != 0)
+    return self->remind_due;
+
+  now = g_date_time_new_now_local ();
+  self->remind_due = g_date_time_add_seconds (now, REMIND_AFTER_SECONDS);
+  g_free (self->remind_where);
+  self->remind_where = g_strdup (where);
+  /* The reminder must outlive the window if the user closes it. */
+  g_application_hold (G_APPLICATION (self));
+  self->remind_source = g_timeout_add_seconds_full (G_PRIORITY_DEFAULT, REMIND_AFTER_SECONDS, remind_cb,
+                                                    g_object_ref (self), g_object_unref);
+  return self->remind_due;
+}
+
+GDateTime *
+mfd_application_get_reminder (MfdApplication *self)
+{
+  g_return_val_if_fail (MFD_IS_APPLICATION (self), NULL);
+
+  return self->remind_due;
+}
+
+MfdRecentList *
+mfd_application_get_recent (MfdApplication *self)
+{
+  g_return_val_if_fail (MFD_IS_APPLICATION (self), NULL);
+
+  return self->recent;
 }

@@ -9,6 +9,8 @@
 
 #include <adwaita.h>
 
+#include "mfd-recent-list.h"
+
 G_BEGIN_DECLS
 
 #define MFD_TYPE_APPLICATION (mfd_application_get_type ())
@@ -16,6 +18,15 @@ G_DECLARE_FINAL_TYPE (MfdApplication, mfd_application, MFD, APPLICATION, AdwAppl
 
 MfdApplication *mfd_application_new          (const char        *application_id,
                                               GApplicationFlags  flags);
+/* The one GSettings object: every window and page reads it from here. */
 GSettings      *mfd_application_get_settings (MfdApplication    *self);
+/* The recent diagnoses, kept in the settings: the start page lists them. */
+MfdRecentList  *mfd_application_get_recent   (MfdApplication    *self);
+/* Arms (once) the notification that asks to check @where again in an
+ * hour; the application stays alive until then. Returns when it is due. */
+GDateTime      *mfd_application_remind       (MfdApplication    *self,
+                                              const char        *where);
+/* When the reminder is due, or NULL when none is armed. */
+GDateTime      *mfd_application_get_reminder (MfdApplication    *self);
 
 G_END_DECLS

@@ -33,16 +33,20 @@ struct _MfdConnectorsPage
   GtkListBox         *list_box;
 };
 
+enum {
+  RUN_CHECKS,
+  N_SIGNALS
+};
+
+static guint signals[N_SIGNALS];
+
 G_DEFINE_FINAL_TYPE (MfdConnectorsPage, mfd_connectors_page, ADW_TYPE_BIN)
 
 static void
 show_toast (MfdConnectorsPage *self,
             const char        *message)
 {
-  MfdWindow *window = mfd_ui_get_window (GTK_WIDGET (self));
-
-  if (window != NULL)
-    mfd_window_add_toast (window, message);
+  mfd_ui_show_toast (GTK_WIDGET (self), message);
 }
 
 /* The saved list cannot be read or written: this one stays until the user
@@ -51,14 +55,10 @@ static void
 show_lasting_toast (MfdConnectorsPage *self,
                     const char        *message)
 {
-  MfdWindow *window = mfd_ui_get_window (GTK_WIDGET (self));
   AdwToast *toast = adw_toast_new (message);
 
   adw_toast_set_timeout (toast, 0);
-  if (window != NULL)
-    mfd_window_add_toast_full (window, toast);
-  else
-    g_object_unref (toast);
+  mfd_ui_add_toast (GTK_WIDGET (self), toast);
 }
 
 static void
@@ -322,7 +322,6 @@ mfd_connectors_page_remove_action (GtkWidget  *widget,
                                    GVariant   *parameter)
 {
   MfdConnectorsPage *self = MFD_CONNECTORS_PAGE (widget);
-  MfdWindow *window = mfd_ui_get_window (widget);
   MfdConnector *found = mfd_connector_store_find (self->store, g_variant_get_string (parameter, NULL));
   g_autoptr(MfdConnector) connector = NULL;
   g_autofree char *title = NULL;
@@ -341,10 +340,7 @@ mfd_connectors_page_remove_action (GtkWidget  *widget,
   adw_toast_set_priority (toast, ADW_TOAST_PRIORITY_HIGH);
   g_object_set_data_full (G_OBJECT (toast), "connector", g_steal_pointer (&connector), g_object_unref);
   g_signal_connect_object (toast, "button-clicked", G_CALLBACK (on_undo_remove_cb), self, 0);
-  if (window != NULL)
-    mfd_window_add_toast_full (window, toast);
-  else
-    g_object_unref (g_object_ref_sink (toast));
+  mfd_ui_add_toast (widget, toast);
 }
 
 static void
@@ -504,6 +500,11 @@ mfd_connectors_page_class_init (MfdConnectorsPageClass *klass)
   gtk_widget_class_bind_template_callback (widget_class, on_stop_search_cb);
   gtk_widget_class_bind_template_callback (widget_class, on_row_activated_cb);
 
+  /* "run-checks" (MfdTarget *target): the window runs them. */
+  signals[RUN_CHECKS] =
+    g_signal_new ("run-checks", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL,
+                  G_TYPE_NONE, 1, MFD_TYPE_TARGET);
+
   gtk_widget_class_install_action (widget_class, "connectors.add", NULL, mfd_connectors_page_add_action);
   gtk_widget_class_install_action (widget_class, "connectors.edit", "s", mfd_connectors_page_edit_action);
   gtk_widget_class_install_action (widget_class, "connectors.remove", "s", mfd_connectors_page_remove_action);
@@ -588,15 +589,13 @@ mfd_connectors_page_run_checks (MfdConnectorsPage *self,
                                 MfdConnector      *connector)
 {
   g_autoptr(MfdTarget) target = NULL;
-  MfdWindow *window = mfd_ui_get_window (GTK_WIDGET (self));
 
   g_return_if_fail (MFD_IS_CONNECTORS_PAGE (self));
   g_return_if_fail (MFD_IS_CONNECTOR (connector));
 
-  if (window == NULL)
-    return;
   target = mfd_target_new_for_connector (connector);
-  mfd_window_run_checks (window, target, NULL);
+  /* The window runs the checks. */
+  g_signal_emit (self, signals[RUN_CHECKS], 0, target);
 }
 
 void

@@ -24,6 +24,7 @@ struct _MfdNdrPage
   MfdNdrResult   *result;
   MfdNdrEntry    *selected;
   MfdConnector   *matched;
+  MfdConnectorStore *store;           /* the window's, to match the server with */
   GCancellable   *cancellable;
   GCancellable   *parse_cancellable;  /* the parse under way, replaced by the next */
   guint           parse_source;
@@ -46,6 +47,13 @@ struct _MfdNdrPage
   AdwComboRow    *tls_row;
   AdwEntryRow    *tls_domain_row;
 };
+
+enum {
+  RUN_CHECKS,
+  N_SIGNALS
+};
+
+static guint signals[N_SIGNALS];
 
 G_DEFINE_FINAL_TYPE (MfdNdrPage, mfd_ndr_page, ADW_TYPE_BIN)
 
@@ -201,15 +209,14 @@ static void
 update_check_group (MfdNdrPage *self)
 {
   MfdTlsMode mode = mfd_ui_tls_mode_from_index (adw_combo_row_get_selected (self->tls_row));
-  MfdWindow *window = mfd_ui_get_window (GTK_WIDGET (self));
   const char *host;
   gboolean can_run;
 
   g_clear_object (&self->matched);
   host = self->selected != NULL ? (self->selected->server != NULL ? self->selected->server : self->selected->ip) : NULL;
-  if (host != NULL && window != NULL)
+  if (host != NULL && self->store != NULL)
     {
-      MfdConnector *connector = mfd_connector_store_match_host (mfd_window_get_connector_store (window), host);
+      MfdConnector *connector = mfd_connector_store_match_host (self->store, host);
 
       if (connector != NULL)
         self->matched = g_object_ref (connector);
@@ -589,6 +596,7 @@ mfd_ndr_page_dispose (GObject *object)
   g_clear_pointer (&self->result, mfd_ndr_result_unref);
   g_clear_pointer (&self->selected, mfd_ndr_entry_unref);
   g_clear_object (&self->matched);
+  g_clear_object (&self->store);
   g_clear_object (&self->cancellable);
 
   G_OBJECT_CLASS (mfd_ndr_page_parent_class)->dispose (object);
@@ -624,6 +632,11 @@ mfd_ndr_page_class_init (MfdNdrPageClass *klass)
   gtk_widget_class_install_action (widget_class, "ndr.open", NULL, mfd_ndr_page_open_action);
   gtk_widget_class_install_action (widget_class, "ndr.run-checks", NULL, mfd_ndr_page_run_checks_action);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_o, GDK_CONTROL_MASK, "ndr.open", NULL);
+
+  /* "run-checks" (MfdTarget *target, MfdNdrEntry *entry): the window runs them. */
+  signals[RUN_CHECKS] =
+    g_signal_new ("run-checks", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL,
+                  G_TYPE_NONE, 2, MFD_TYPE_TARGET, MFD_TYPE_NDR_ENTRY);
 }
 
 static void
@@ -686,14 +699,23 @@ void
 mfd_ndr_page_run_checks (MfdNdrPage *self)
 {
   g_autoptr(MfdTarget) target = NULL;
-  MfdWindow *window = mfd_ui_get_window (GTK_WIDGET (self));
 
   g_return_if_fail (MFD_IS_NDR_PAGE (self));
 
   target = build_target (self);
-  if (target == NULL || window == NULL)
+  if (target == NULL)
     return;
-  mfd_window_run_checks (window, target, self->selected);
+  /* The window runs the checks. */
+  g_signal_emit (self, signals[RUN_CHECKS], 0, target, self->selected);
+}
+
+void
+mfd_ndr_page_set_store (MfdNdrPage        *self,
+                        MfdConnectorStore *store)
+{
+  g_return_if_fail (MFD_IS_NDR_PAGE (self));
+
+  g_set_object (&self->store, store);
 }
 
 MfdNdrResult *

@@ -20,7 +20,10 @@ void          mfd_ndr_page_set_text             (MfdNdrPage *self,
                                                  const char *text);
 void          mfd_ndr_page_open_file            (MfdNdrPage *self,
                                                  GFile      *file);
-/* What Run Checks does. */
+/* The saved connectors, to say which one the NDR's server belongs to. */
+void          mfd_ndr_page_set_store            (MfdNdrPage        *self,
+                                                 MfdConnectorStore *store);
+/* What Run Checks does: emits "run-checks" with the target and entry. */
 void          mfd_ndr_page_run_checks           (MfdNdrPage *self);
 
 /* The page state, for tests: the parse (NULL before any text or on an

@@ -29,21 +29,11 @@ mfd_practice_page_start_action (GtkWidget  *widget,
                                 const char *action_name,
                                 GVariant   *parameter)
 {
-  MfdWindow *window = mfd_ui_get_window (widget);
-  g_autoptr(GError) error = NULL;
   MfdLabScenario scenario;
 
-  if (window == NULL)
-    return;
-  if (!mfd_lab_scenario_from_id (g_variant_get_string (parameter, NULL), &scenario))
-    return;
-
-  if (!mfd_window_start_practice (window, scenario, &error))
-    {
-      g_autofree char *message = g_strdup_printf (_("Could not start the practice server: %s"), error->message);
-
-      mfd_window_add_toast (window, message);
-    }
+  /* The window starts the lab (and says so when it cannot). */
+  if (mfd_lab_scenario_from_id (g_variant_get_string (parameter, NULL), &scenario))
+    gtk_widget_activate_action (widget, "win.start-practice", "s", g_variant_get_string (parameter, NULL));
 }
 
 static void

@@ -14,9 +14,9 @@ G_BEGIN_DECLS
 #define MFD_TYPE_START_PAGE (mfd_start_page_get_type ())
 G_DECLARE_FINAL_TYPE (MfdStartPage, mfd_start_page, MFD, START_PAGE, AdwBin)
 
-/* Test hooks: how many recent diagnoses the page lists, and activating one. */
-guint    mfd_start_page_get_n_recent       (MfdStartPage *self);
-gboolean mfd_start_page_activate_recent    (MfdStartPage *self,
-                                            guint         index);
+/* Lists @recent (MfdRecentItem, the application's); a row asks the window
+ * to reopen it through win.reopen-recent. */
+void     mfd_start_page_set_recent         (MfdStartPage *self,
+                                            GListModel   *recent);
 
 G_END_DECLS

@@ -20,12 +20,24 @@ static const MfdTlsMode connector_tls_modes[MFD_UI_N_CONNECTOR_TLS_MODES] = {
   MFD_TLS_DOMAIN_VALIDATION,
 };
 
-MfdWindow *
-mfd_ui_get_window (GtkWidget *widget)
+void
+mfd_ui_show_toast (GtkWidget  *widget,
+                   const char *message)
 {
-  GtkRoot *root = gtk_widget_get_root (widget);
+  gtk_widget_activate_action (widget, "win.toast", "s", message);
+}
 
-  return MFD_IS_WINDOW (root) ? MFD_WINDOW (root) : NULL;
+/* Takes @toast (floating or not). */
+void
+mfd_ui_add_toast (GtkWidget *widget,
+                  AdwToast  *toast)
+{
+  GtkWidget *overlay = gtk_widget_get_ancestor (widget, ADW_TYPE_TOAST_OVERLAY);
+
+  if (overlay != NULL)
+    adw_toast_overlay_add_toast (ADW_TOAST_OVERLAY (overlay), toast);
+  else
+    g_object_unref (g_object_ref_sink (toast));
 }
 
 void
@@ -76,6 +88,23 @@ mfd_ui_wrapping_label_new (const char *text,
   if (css_class != NULL)
     gtk_widget_add_css_class (label, css_class);
   return label;
+}
+
+GtkWidget *
+mfd_ui_subtitle_row_new (const char *title,
+                         const char *subtitle,
+                         const char *icon_name)
+{
+  GtkWidget *row = adw_action_row_new ();
+
+  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), title);
+  adw_action_row_set_subtitle (ADW_ACTION_ROW (row), subtitle);
+  adw_action_row_set_subtitle_lines (ADW_ACTION_ROW (row), 0);
+  adw_preferences_row_set_use_markup (ADW_PREFERENCES_ROW (row), FALSE);
+  adw_action_row_add_prefix (ADW_ACTION_ROW (row), gtk_image_new_from_icon_name (icon_name));
+  /* Read-only: Tab goes to what can be acted on. */
+  gtk_widget_set_focusable (row, FALSE);
+  return row;
 }
 
 GListModel *

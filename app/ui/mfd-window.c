@@ -17,9 +17,8 @@
 #include "mfd-practice-page.h"
 #include "mfd-results-page.h"
 #include "mfd-start-page.h"
-#include "mfd-window.h"
+#include "mfd-window-private.h"
 
-#define MAX_RECENT 8
 /* A page's light news: gone after this long, or when the page is left. */
 #define TOAST_SECONDS 5
 /* libadwaita 1.2 frees a toast's state when its hide animation ends, even
@@ -36,8 +35,7 @@ struct _MfdWindow
   GPtrArray            *history;      /* page names we came from, for Back */
   MfdConnectorStore    *store;
   MfdLab               *lab;          /* the practice server, while practising */
-  GHashTable           *diagnoses;    /* recent id -> MfdDiagnosis of this session */
-  GQueue               *recent_ids;   /* the same ids, oldest first */
+  MfdRecentList        *recent;       /* the application's */
   GPtrArray            *toasts;       /* (element-type AdwToast) shown by mfd_window_add_toast */
   char                 *last_toast;   /* for tests */
 
@@ -132,73 +130,6 @@ apply_settings (MfdWindow *self,
 }
 
 static void
-remember_diagnosis (MfdWindow    *self,
-                    MfdDiagnosis *diagnosis)
-{
-  g_autoptr(GStrvBuilder) builder = g_strv_builder_new ();
-  g_auto(GStrv) recent = g_settings_get_strv (self->settings, "recent");
-  g_auto(GStrv) entries = NULL;
-  g_autoptr(JsonBuilder) json = json_builder_new ();
-  g_autoptr(JsonGenerator) generator = json_generator_new ();
-  g_autoptr(JsonNode) root = NULL;
-  g_autofree char *id = g_uuid_string_random ();
-  g_autofree char *entry = NULL;
-  g_autofree char *target = mfd_target_describe (mfd_diagnosis_get_target (diagnosis), NULL);
-  g_autofree char *time = g_date_time_format_iso8601 (mfd_diagnosis_get_time (diagnosis));
-  GPtrArray *findings = mfd_diagnosis_get_findings (diagnosis);
-  const char *connector = mfd_target_get_connector_name (mfd_diagnosis_get_target (diagnosis));
-
-  json_builder_begin_object (json);
-  json_builder_set_member_name (json, "id");
-  json_builder_add_string_value (json, id);
-  json_builder_set_member_name (json, "verdict");
-  json_builder_add_string_value (json, mfd_verdict_to_string (mfd_diagnosis_get_verdict (diagnosis)));
-  json_builder_set_member_name (json, "code");
-  json_builder_add_string_value (json, findings->len > 0 ? ((MfdFinding *) findings->pdata[0])->code : "");
-  json_builder_set_member_name (json, "target");
-  json_builder_add_string_value (json, target);
-  json_builder_set_member_name (json, "time");
-  json_builder_add_string_value (json, time);
-  json_builder_set_member_name (json, "connector");
-  if (connector != NULL)
-    json_builder_add_string_value (json, connector);
-  else
-    json_builder_add_null_value (json);
-  json_builder_end_object (json);
-
-  root = json_builder_get_root (json);
-  json_generator_set_root (generator, root);
-
-  entry = json_generator_to_data (generator, NULL);
-  g_strv_builder_add (builder, entry);
-  /* A re-check replaces the entry for the same destination. */
-  for (guint i = 0, kept = 0; recent[i] != NULL && kept < MAX_RECENT - 1; i++)
-    {
-      g_autoptr(JsonNode) old = json_from_string (recent[i], NULL);
-      JsonObject *object = old != NULL && JSON_NODE_HOLDS_OBJECT (old) ? json_node_get_object (old) : NULL;
-
-      if (object != NULL &&
-          g_strcmp0 (json_object_get_string_member_with_default (object, "target", NULL), target) == 0 &&
-          g_strcmp0 (json_object_get_string_member_with_default (object, "connector", NULL), connector) == 0)
-        continue;
-      g_strv_builder_add (builder, recent[i]);
-      kept++;
-    }
-  entries = g_strv_builder_end (builder);
-  g_settings_set_strv (self->settings, "recent", (const char * const *) entries);
-
-  /* Only what the start page still lists can be reopened. */
-  g_queue_push_tail (self->recent_ids, g_strdup (id));
-  g_hash_table_insert (self->diagnoses, g_steal_pointer (&id), g_object_ref (diagnosis));
-  while (g_queue_get_length (self->recent_ids) > MAX_RECENT)
-    {
-      g_autofree char *oldest = g_queue_pop_head (self->recent_ids);
-
-      g_hash_table_remove (self->diagnoses, oldest);
-    }
-}
-
-static void
 on_checks_finished_cb (MfdWindow     *self,
                        MfdDiagnosis  *diagnosis,
                        MfdChecksPage *page)
@@ -206,7 +137,7 @@ on_checks_finished_cb (MfdWindow     *self,
   /* A practice run is no diagnosis of the user's mail flow, and its
    * server is gone once the practice ends. */
   if (self->lab == NULL)
-    remember_diagnosis (self, diagnosis);
+    mfd_recent_list_add (self->recent, diagnosis);
   mfd_results_page_set_diagnosis (self->results_page, diagnosis);
   mfd_window_show_page (self, "results");
 }
@@ -245,6 +176,78 @@ mfd_window_stop_practice_action (GtkWidget  *widget,
   mfd_checks_page_cancel (self->checks_page);
   stop_practice (self);
   mfd_window_show_page (self, "start");
+}
+
+/* Pages ask for a toast through this action rather than calling in. */
+static void
+mfd_window_toast_action (GtkWidget  *widget,
+                         const char *action_name,
+                         GVariant   *parameter)
+{
+  mfd_window_add_toast (MFD_WINDOW (widget), g_variant_get_string (parameter, NULL));
+}
+
+/* The connectors and NDR pages ask for checks with a signal. */
+static void
+on_connector_checks_cb (MfdWindow *self,
+                        MfdTarget *target)
+{
+  mfd_window_run_checks (self, target, NULL);
+}
+
+static void
+on_ndr_checks_cb (MfdWindow   *self,
+                  MfdTarget   *target,
+                  MfdNdrEntry *entry)
+{
+  mfd_window_run_checks (self, target, entry);
+}
+
+/* The practice page's rows: a scenario's id. */
+static void
+mfd_window_start_practice_action (GtkWidget  *widget,
+                                  const char *action_name,
+                                  GVariant   *parameter)
+{
+  MfdWindow *self = MFD_WINDOW (widget);
+  g_autoptr(GError) error = NULL;
+  MfdLabScenario scenario;
+
+  if (!mfd_lab_scenario_from_id (g_variant_get_string (parameter, NULL), &scenario))
+    return;
+  if (!mfd_window_start_practice (self, scenario, &error))
+    {
+      g_autofree char *message = g_strdup_printf (_("Could not start the practice server: %s"), error->message);
+
+      mfd_window_add_toast (self, message);
+    }
+}
+
+/* The start page's recent rows: (id, connector name or ""). */
+static void
+mfd_window_reopen_recent_action (GtkWidget  *widget,
+                                 const char *action_name,
+                                 GVariant   *parameter)
+{
+  MfdWindow *self = MFD_WINDOW (widget);
+  const char *id, *connector;
+
+  g_variant_get (parameter, "(&s&s)", &id, &connector);
+  if (!mfd_window_reopen_recent (self, id, *connector != '\0' ? connector : NULL))
+    mfd_window_add_toast (self, _("This diagnosis is from an earlier session and its connector is no longer saved"));
+}
+
+/* The results page's Re-check: the same target and NDR entry again. */
+static void
+mfd_window_recheck_action (GtkWidget  *widget,
+                           const char *action_name,
+                           GVariant   *parameter)
+{
+  MfdWindow *self = MFD_WINDOW (widget);
+  MfdDiagnosis *diagnosis = mfd_results_page_get_diagnosis (self->results_page);
+
+  if (diagnosis != NULL)
+    mfd_window_run_checks (self, mfd_diagnosis_get_target (diagnosis), mfd_diagnosis_get_ndr_entry (diagnosis));
 }
 
 static void
@@ -286,11 +289,27 @@ mfd_window_finalize (GObject *object)
   g_clear_object (&self->settings);
   g_clear_object (&self->store);
   g_clear_pointer (&self->history, g_ptr_array_unref);
-  g_clear_pointer (&self->diagnoses, g_hash_table_unref);
-  g_queue_free_full (self->recent_ids, g_free);
+  g_clear_object (&self->recent);
   g_clear_pointer (&self->last_toast, g_free);
 
   G_OBJECT_CLASS (mfd_window_parent_class)->finalize (object);
+}
+
+/* The application owns the settings: known once "application" is set,
+ * which is after construction. */
+static void
+load_window_state (MfdWindow *self)
+{
+  GtkApplication *app = gtk_window_get_application (GTK_WINDOW (self));
+  int width, height;
+
+  self->settings = g_object_ref (mfd_application_get_settings (MFD_APPLICATION (app)));
+  self->recent = g_object_ref (mfd_application_get_recent (MFD_APPLICATION (app)));
+  mfd_start_page_set_recent (self->start_page, G_LIST_MODEL (self->recent));
+  g_settings_get (self->settings, "window-size", "(ii)", &width, &height);
+  gtk_window_set_default_size (GTK_WINDOW (self), width, height);
+  if (g_settings_get_boolean (self->settings, "window-maximized"))
+    gtk_window_maximize (GTK_WINDOW (self));
 }
 
 static void
@@ -328,6 +347,10 @@ mfd_window_class_init (MfdWindowClass *klass)
   gtk_widget_class_install_action (widget_class, "win.back", NULL, mfd_window_back_action);
   gtk_widget_class_install_action (widget_class, "win.show-page", "s", mfd_window_show_page_action);
   gtk_widget_class_install_action (widget_class, "win.stop-practice", NULL, mfd_window_stop_practice_action);
+  gtk_widget_class_install_action (widget_class, "win.toast", "s", mfd_window_toast_action);
+  gtk_widget_class_install_action (widget_class, "win.recheck", NULL, mfd_window_recheck_action);
+  gtk_widget_class_install_action (widget_class, "win.start-practice", "s", mfd_window_start_practice_action);
+  gtk_widget_class_install_action (widget_class, "win.reopen-recent", "(ss)", mfd_window_reopen_recent_action);
 
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Left, GDK_ALT_MASK, "win.back", NULL);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Escape, 0, "win.back", NULL);
@@ -336,31 +359,26 @@ mfd_window_class_init (MfdWindowClass *klass)
 static void
 mfd_window_init (MfdWindow *self)
 {
-  int width, height;
-
   gtk_widget_init_template (GTK_WIDGET (self));
 
   self->history = g_ptr_array_new_with_free_func (g_free);
-  self->diagnoses = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_object_unref);
-  self->recent_ids = g_queue_new ();
   self->toasts = g_ptr_array_new_with_free_func (forget_toast);
   g_signal_connect_object (self->stack, "notify::visible-child", G_CALLBACK (on_page_changed_cb), self, G_CONNECT_SWAPPED);
-  self->settings = g_settings_new (BASE_APP_ID);
 
   /* MFD_CONNECTORS_FILE lets tests and screenshots use their own list. */
   self->store = mfd_connector_store_new (g_getenv ("MFD_CONNECTORS_FILE"));
 
   mfd_connectors_page_set_store (self->connectors_page, self->store);
+  mfd_ndr_page_set_store (self->ndr_page, self->store);
+  g_signal_connect_object (self->connectors_page, "run-checks",
+                           G_CALLBACK (on_connector_checks_cb), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->ndr_page, "run-checks",
+                           G_CALLBACK (on_ndr_checks_cb), self, G_CONNECT_SWAPPED);
 
   g_signal_connect_object (self->checks_page, "finished",
                            G_CALLBACK (on_checks_finished_cb), self, G_CONNECT_SWAPPED);
   g_signal_connect_object (self->checks_page, "failed",
                            G_CALLBACK (on_checks_failed_cb), self, G_CONNECT_SWAPPED);
-
-  g_settings_get (self->settings, "window-size", "(ii)", &width, &height);
-  gtk_window_set_default_size (GTK_WINDOW (self), width, height);
-  if (g_settings_get_boolean (self->settings, "window-maximized"))
-    gtk_window_maximize (GTK_WINDOW (self));
 
   if (DEVELOPMENT_BUILD)
     gtk_widget_add_css_class (GTK_WIDGET (self), "devel");
@@ -372,9 +390,16 @@ mfd_window_init (MfdWindow *self)
 MfdWindow *
 mfd_window_new (MfdApplication *application)
 {
-  return g_object_new (MFD_TYPE_WINDOW,
+  MfdWindow *self;
+
+  g_return_val_if_fail (MFD_IS_APPLICATION (application), NULL);
+  g_return_val_if_fail (mfd_application_get_settings (application) != NULL, NULL);
+
+  self = g_object_new (MFD_TYPE_WINDOW,
                        "application", application,
                        NULL);
+  load_window_state (self);
+  return self;
 }
 
 void
@@ -563,23 +588,6 @@ mfd_window_get_n_toasts (MfdWindow *self)
   return self->toasts != NULL ? self->toasts->len : 0;
 }
 
-void
-mfd_window_add_toast_full (MfdWindow *self,
-                           AdwToast  *toast)
-{
-  g_return_if_fail (MFD_IS_WINDOW (self));
-
-  adw_toast_overlay_add_toast (self->toast_overlay, toast);
-}
-
-GSettings *
-mfd_window_get_settings (MfdWindow *self)
-{
-  g_return_val_if_fail (MFD_IS_WINDOW (self), NULL);
-
-  return self->settings;
-}
-
 MfdConnectorStore *
 mfd_window_get_connector_store (MfdWindow *self)
 {
@@ -652,7 +660,7 @@ mfd_window_reopen_recent (MfdWindow  *self,
 
   g_return_val_if_fail (MFD_IS_WINDOW (self), FALSE);
 
-  diagnosis = id != NULL ? g_hash_table_lookup (self->diagnoses, id) : NULL;
+  diagnosis = mfd_recent_list_lookup (self->recent, id);
   if (diagnosis != NULL)
     {
       mfd_results_page_set_diagnosis (self->results_page, diagnosis);
@@ -671,15 +679,6 @@ mfd_window_reopen_recent (MfdWindow  *self,
     }
 
   return FALSE;
-}
-
-gboolean
-mfd_window_has_recent_diagnosis (MfdWindow  *self,
-                                 const char *id)
-{
-  g_return_val_if_fail (MFD_IS_WINDOW (self), FALSE);
-
-  return id != NULL && g_hash_table_contains (self->diagnoses, id);
 }
 
 GtkWidget *

@@ -6,7 +6,9 @@
  * mfd-bench-stall), runs the checks through mfd_window_run_checks() and
  * samples a 1 ms timeout source on the main context, where GTK also lays
  * out and draws, until the results page has built all its findings and
- * been shown for 200 ms more. The
+ * been shown for 200 ms more. switch_ms is the time from the checks
+ * page's "finished" to the first frame painted with the results page
+ * (switch_cpu_ms: the main thread's CPU time in it). The
  * window is offline and asks the first lab's DNS, so nothing leaves
  * loopback.
  *
@@ -18,12 +20,15 @@
 #include "config.h"
 
 #include <stdlib.h>
+#include <time.h>
 #include <adwaita.h>
 
 #include "mfd/mfd.h"
+#include "mfd-application.h"
 #include "mfd-bench-mix.h"
+#include "mfd-checks-page.h"
 #include "mfd-results-page.h"
-#include "mfd-window.h"
+#include "mfd-window-private.h"
 
 typedef struct
 {
@@ -36,6 +41,10 @@ typedef struct
   gint64     built_at;
   gint64     worst_gap;
   gint64     worst_at;
+  gint64     finished_at;    /* the checks page said "finished" */
+  gint64     switched_at;    /* the first frame painted with the results page */
+  gint64     finished_cpu;   /* this thread's CPU time then, and at the switch: */
+  gint64     switched_cpu;   /* on a loaded machine, wall time mostly waits */
 } Bench;
 
 static gboolean
@@ -69,6 +78,46 @@ tick (gpointer user_data)
   return G_SOURCE_CONTINUE;
 }
 
+static gint64
+thread_cpu_usec (void)
+{
+  struct timespec now;
+
+  clock_gettime (CLOCK_THREAD_CPUTIME_ID, &now);
+  return (gint64) now.tv_sec * G_USEC_PER_SEC + now.tv_nsec / 1000;
+}
+
+/* An emission hook runs before every handler, the window's included: the
+ * switch is timed from the moment the diagnosis is handed over. */
+static gboolean
+on_finished_hook (GSignalInvocationHint *hint,
+                  guint                  n_values,
+                  const GValue          *values,
+                  gpointer               user_data)
+{
+  Bench *bench = user_data;
+
+  if (bench->finished_at == 0)
+    {
+      bench->finished_at = g_get_monotonic_time ();
+      bench->finished_cpu = thread_cpu_usec ();
+    }
+  return TRUE;
+}
+
+/* The switch ends when a frame showing the results page has been painted. */
+static void
+on_after_paint_cb (GdkFrameClock *clock,
+                   Bench         *bench)
+{
+  if (bench->finished_at != 0 && bench->switched_at == 0 &&
+      g_strcmp0 (mfd_window_get_page_name (bench->window), "results") == 0)
+    {
+      bench->switched_at = g_get_monotonic_time ();
+      bench->switched_cpu = thread_cpu_usec ();
+    }
+}
+
 static int
 compare_gaps (gconstpointer a,
               gconstpointer b)
@@ -85,6 +134,10 @@ start_checks (gpointer user_data)
   MfdTarget *target = g_object_get_data (G_OBJECT (bench->window), "bench-target");
 
   bench->started = bench->last_tick = g_get_monotonic_time ();
+  g_signal_connect (gtk_widget_get_frame_clock (GTK_WIDGET (bench->window)), "after-paint",
+                    G_CALLBACK (on_after_paint_cb), bench);
+  g_signal_add_emission_hook (g_signal_lookup ("finished", MFD_TYPE_CHECKS_PAGE), 0,
+                              on_finished_hook, bench, NULL);
   g_timeout_add (1, tick, bench);
   mfd_window_run_checks (bench->window, target, NULL);
   return G_SOURCE_REMOVE;
@@ -97,6 +150,7 @@ main (int   argc,
   g_autoptr(GPtrArray) labs = g_ptr_array_new_with_free_func ((GDestroyNotify) mfd_lab_free);
   MfdTarget *target = mfd_target_new ();
   GSettings *settings;
+  MfdApplication *app;
   Bench bench = { 0 };
   guint n_hosts = argc > 1 ? (guint) atoi (argv[1]) : 20;
   gint64 max_gap, p99_gap;
@@ -118,8 +172,10 @@ main (int   argc,
 
   bench.loop = g_main_loop_new (NULL, FALSE);
   bench.gaps = g_array_new (FALSE, FALSE, sizeof (gint64));
-  bench.window = mfd_window_new (NULL);
-  settings = mfd_window_get_settings (bench.window);
+  app = mfd_application_new (BASE_APP_ID, G_APPLICATION_NON_UNIQUE);
+  g_assert_true (g_application_register (G_APPLICATION (app), NULL, NULL));
+  bench.window = mfd_window_new (app);
+  settings = mfd_application_get_settings (app);
   g_settings_set_boolean (settings, "offline", TRUE);
   g_settings_set_boolean (settings, "control-probes", FALSE);
   g_settings_set_string (settings, "ca-file", mfd_lab_get_ca_file (g_ptr_array_index (labs, 0)));
@@ -135,13 +191,15 @@ main (int   argc,
   max_gap = g_array_index (bench.gaps, gint64, bench.gaps->len - 1);
   p99_gap = g_array_index (bench.gaps, gint64, (bench.gaps->len * 99) / 100);
   g_print ("max_gap_ms=%.2f p99_gap_ms=%.2f samples=%u wall_ms=%.1f scope=window"
-           " results=%s median_gap_ms=%.2f worst_at_ms=%.1f built_ms=%.1f\n",
+           " results=%s median_gap_ms=%.2f worst_at_ms=%.1f built_ms=%.1f switch_ms=%.2f switch_cpu_ms=%.2f\n",
            max_gap / 1000.0, p99_gap / 1000.0, bench.gaps->len,
            ((bench.results_at ? bench.results_at : g_get_monotonic_time ()) - bench.started) / 1000.0,
            bench.results_at ? "yes" : "no",
            g_array_index (bench.gaps, gint64, bench.gaps->len / 2) / 1000.0,
            bench.worst_at / 1000.0,
-           bench.built_at != 0 ? (bench.built_at - bench.started) / 1000.0 : -1.0);
+           bench.built_at != 0 ? (bench.built_at - bench.started) / 1000.0 : -1.0,
+           bench.switched_at != 0 ? (bench.switched_at - bench.finished_at) / 1000.0 : -1.0,
+           bench.switched_at != 0 ? (bench.switched_cpu - bench.finished_cpu) / 1000.0 : -1.0);
 
   gtk_window_destroy (GTK_WINDOW (bench.window));
   g_array_unref (bench.gaps);

@@ -12,6 +12,7 @@
 #include <adwaita.h>
 
 #include "mfd/mfd.h"
+#include "mfd-application.h"
 #include "mfd-test-ui.h"
 #include "mfd-window.h"
 
@@ -31,6 +32,22 @@ mfd_test_ui_init (int    *argc,
   adw_init ();
 
   return japanese;
+}
+
+MfdWindow *
+mfd_test_ui_new_window (void)
+{
+  static MfdApplication *app;
+
+  if (app == NULL)
+    {
+      g_autoptr(GError) error = NULL;
+
+      app = mfd_application_new (BASE_APP_ID, G_APPLICATION_NON_UNIQUE);
+      g_assert_true (g_application_register (G_APPLICATION (app), NULL, &error));
+      g_assert_no_error (error);
+    }
+  return mfd_window_new (app);
 }
 
 gboolean

@@ -9,7 +9,8 @@
 
 #include <glib.h>
 
-#include "mfd-results-page.h"
+#include "mfd-results-page-private.h"
+#include "mfd-window-private.h"
 
 G_BEGIN_DECLS
 
@@ -33,6 +34,9 @@ char    *mfd_test_ui_export              (MfdResultsPage     *page,
                                           MfdReportFormat     format,
                                           const char         *lang,
                                           guint               timeout_ms);
+/* A window of the test's one application (registered, not run), which
+ * owns the settings and the recent diagnoses as in the real app. */
+MfdWindow *mfd_test_ui_new_window        (void);
 /* Dispatches what is pending, at most a bounded number of times. */
 void     mfd_test_ui_iterate_until_idle  (void);
 /* An MfdTestUiCondition: @window (an MfdWindow) shows the results page. */

@@ -16,9 +16,10 @@
 #include <adwaita.h>
 
 #include "mfd/mfd.h"
+#include "mfd-application.h"
 #include "mfd-ndr-page.h"
 #include "mfd-results-page.h"
-#include "mfd-window.h"
+#include "mfd-window-private.h"
 
 static const char ndr_text[] =
   "450 4.4.316 Connection refused [Message=Socket error code 10061] "
@@ -171,6 +172,7 @@ main (int   argc,
   gboolean dark;
   int width;
   MfdWindow *window;
+  MfdApplication *app;
   g_autofree char *suffix = NULL;
 
   if (argc < 4)
@@ -219,7 +221,10 @@ main (int   argc,
   suffix = g_strdup_printf ("-%s%s%s", lang, dark ? "-dark" : "",
                             width < 600 ? "-narrow" : "");
 
-  window = mfd_window_new (NULL);
+  app = mfd_application_new (BASE_APP_ID, G_APPLICATION_NON_UNIQUE);
+  if (!g_application_register (G_APPLICATION (app), NULL, NULL))
+    g_error ("Could not register the application");
+  window = mfd_window_new (app);
   gtk_window_present (GTK_WINDOW (window));
   gtk_window_set_default_size (GTK_WINDOW (window), width, 760);
 

@@ -25,7 +25,7 @@
 
 #include "mfd/mfd.h"
 #include "mfd-results-page.h"
-#include "mfd-window.h"
+#include "mfd-window-private.h"
 #include "mfd-test-ca.h"
 #include "mfd-test-cli.h"
 #include "mfd-test-json.h"
@@ -50,7 +50,7 @@ fixture_setup (Fixture       *fixture,
   /* The report in the language of the window, as out of the box. */
   g_settings_reset (settings, "report-language");
   g_settings_set_strv (settings, "recent", NULL);
-  fixture->window = mfd_window_new (NULL);
+  fixture->window = mfd_test_ui_new_window ();
   gtk_window_present (GTK_WINDOW (fixture->window));
   mfd_test_ui_iterate_until_idle ();
 }

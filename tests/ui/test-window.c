@@ -12,7 +12,7 @@
 
 #include "mfd/mfd.h"
 #include "mfd-preferences-window.h"
-#include "mfd-window.h"
+#include "mfd-window-private.h"
 #include "mfd-preferences-window.h"
 #include "mfd-test-ui.h"
 #include "mfd-test-ca.h"
@@ -20,7 +20,7 @@
 static MfdWindow *
 create_window (void)
 {
-  MfdWindow *window = mfd_window_new (NULL);
+  MfdWindow *window = mfd_test_ui_new_window ();
 
   gtk_window_present (GTK_WINDOW (window));
   mfd_test_ui_iterate_until_idle ();

@@ -18,9 +18,9 @@
 #include "mfd-ndr-page.h"
 #include "mfd-preferences-window.h"
 #include "mfd-results-page.h"
-#include "mfd-start-page.h"
+#include "mfd-start-page-private.h"
 #include "mfd-ui-util.h"
-#include "mfd-window.h"
+#include "mfd-window-private.h"
 #include "mfd-test-ca.h"
 #include "mfd-test-json.h"
 #include "mfd-test-ui.h"
@@ -59,7 +59,7 @@ fixture_setup (Fixture       *fixture,
   g_settings_set_strv (settings, "recent", NULL);
   g_settings_reset (settings, "command-values");
 
-  fixture->window = mfd_window_new (NULL);
+  fixture->window = mfd_test_ui_new_window ();
   gtk_window_present (GTK_WINDOW (fixture->window));
   mfd_test_ui_iterate_until_idle ();
 }
