@@ -24,30 +24,16 @@
 
 typedef struct
 {
-  const char *help_lang;       /* --lang as found before parsing */
+  MfdCliSettings settings;     /* first: the option callbacks find it here */
   char   **smart_hosts;
   char    *mx;
-  guint16  port;
-  gboolean have_port;
   char    *tls;
   char    *tls_domain;
-  char    *ca_file;
-  char    *trust_anchor;
-  char    *dns_server;
-  double   timeout;
-  gboolean have_timeout;
   char    *connector;
   char    *connectors;
   gboolean json;
   char    *lang;
-  char    *doh_url;
-  char    *rdap_bootstrap;
-  char    *endpoints_url;
-  gboolean offline;
   char    *practice;
-  char    *control_smtp;
-  char    *control_name;
-  gboolean no_control;
 } CheckOptions;
 
 typedef struct
@@ -68,49 +54,14 @@ check_options_clear (CheckOptions *o)
   g_clear_pointer (&o->mx, g_free);
   g_clear_pointer (&o->tls, g_free);
   g_clear_pointer (&o->tls_domain, g_free);
-  g_clear_pointer (&o->ca_file, g_free);
-  g_clear_pointer (&o->trust_anchor, g_free);
-  g_clear_pointer (&o->dns_server, g_free);
   g_clear_pointer (&o->connector, g_free);
   g_clear_pointer (&o->connectors, g_free);
   g_clear_pointer (&o->lang, g_free);
-  g_clear_pointer (&o->doh_url, g_free);
-  g_clear_pointer (&o->rdap_bootstrap, g_free);
-  g_clear_pointer (&o->endpoints_url, g_free);
   g_clear_pointer (&o->practice, g_free);
-  g_clear_pointer (&o->control_smtp, g_free);
-  g_clear_pointer (&o->control_name, g_free);
+  mfd_cli_settings_clear (&o->settings);
 }
 
 G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (CheckOptions, check_options_clear)
-
-static const char *
-translate_option_cb (const char *str,
-                     gpointer    data)
-{
-  return mfd_tr (data, str);
-}
-
-/* --help must already speak the language --lang asks for, before the
- * options are parsed. */
-static const char *
-find_lang_argument (int    argc,
-                    char **argv)
-{
-  for (int i = 1; i < argc; i++)
-    {
-      const char *value = NULL;
-
-      if (g_str_equal (argv[i], "--lang") && i + 1 < argc)
-        value = argv[i + 1];
-      else if (g_str_has_prefix (argv[i], "--lang="))
-        value = argv[i] + strlen ("--lang=");
-
-      if (value != NULL && (g_str_equal (value, "ja") || g_str_equal (value, "en")))
-        return value;
-    }
-  return NULL;
-}
 
 static void
 print_error (const char *lang,
@@ -138,45 +89,6 @@ usage_error (const char *lang,
   g_printerr ("mail-flow-doctor: %s\n", message);
   g_printerr ("%s\n", mfd_tr (lang, N_("Run “mail-flow-doctor check --help” to see the options.")));
   return MFD_CLI_EXIT_USAGE;
-}
-
-static gboolean
-parse_port_option_cb (const char  *option_name,
-                      const char  *value,
-                      gpointer     data,
-                      GError     **error)
-{
-  CheckOptions *o = data;
-
-  if (!mfd_target_parse_port (value, &o->port))
-    {
-      g_set_error_literal (error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE,
-                           mfd_tr (o->help_lang, N_("--port takes a number from 1 to 65535.")));
-      return FALSE;
-    }
-  o->have_port = TRUE;
-  return TRUE;
-}
-
-static gboolean
-parse_timeout_option_cb (const char  *option_name,
-                         const char  *value,
-                         gpointer     data,
-                         GError     **error)
-{
-  CheckOptions *o = data;
-  char *end = NULL;
-  double seconds = g_ascii_strtod (value, &end);
-
-  if (end == value || *end != '\0' || !isfinite (seconds) || seconds <= 0 || seconds > 3600)
-    {
-      g_set_error_literal (error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE,
-                           mfd_tr (o->help_lang, N_("--timeout takes a number of seconds greater than 0 and at most 3600.")));
-      return FALSE;
-    }
-  o->timeout = seconds;
-  o->have_timeout = TRUE;
-  return TRUE;
 }
 
 static MfdConnector *
@@ -268,11 +180,8 @@ build_practice_target (CheckOptions  *o,
   g_autoptr(GError) error = NULL;
   MfdLabScenario scenario;
 
-  if (o->smart_hosts != NULL || o->mx != NULL || o->have_port || o->tls != NULL ||
-      o->tls_domain != NULL || o->ca_file != NULL || o->dns_server != NULL || o->have_timeout ||
-      o->trust_anchor != NULL ||
-      o->connector != NULL || o->connectors != NULL || o->doh_url != NULL ||
-      o->rdap_bootstrap != NULL || o->endpoints_url != NULL)
+  if (o->smart_hosts != NULL || o->mx != NULL || o->tls != NULL || o->tls_domain != NULL ||
+      o->connector != NULL || o->connectors != NULL || mfd_cli_settings_name_a_target (&o->settings))
     {
       usage_error (lang, mfd_tr (lang, N_("--practice sets up everything it checks: only --json and --lang go with it.")));
       return NULL;
@@ -360,8 +269,6 @@ build_target (CheckOptions *o)
 
   if (o->mx != NULL)
     mfd_target_add_mx_domain (target, o->mx);
-  if (o->have_port)
-    mfd_target_set_port (target, o->port);
 
   if (o->tls != NULL)
     {
@@ -377,33 +284,12 @@ build_target (CheckOptions *o)
 
   if (o->tls_domain != NULL)
     mfd_target_set_tls_domain (target, o->tls_domain);
-  if (o->ca_file != NULL)
-    mfd_target_set_ca_file (target, o->ca_file);
-  if (o->trust_anchor != NULL)
-    mfd_target_set_trust_anchor_file (target, o->trust_anchor);
-  if (o->dns_server != NULL)
-    mfd_target_set_dns_server (target, o->dns_server);
-  if (o->have_timeout)
-    mfd_target_set_timeout_seconds (target, o->timeout);
-  if (o->doh_url != NULL)
-    mfd_target_set_doh_url (target, o->doh_url);
-  if (o->rdap_bootstrap != NULL)
-    mfd_target_set_rdap_bootstrap_url (target, o->rdap_bootstrap);
-  if (o->endpoints_url != NULL)
-    mfd_target_set_endpoints_url (target, o->endpoints_url);
-  if (o->offline)
-    mfd_target_set_offline (target, TRUE);
-
-  if (o->no_control && (o->control_smtp != NULL || o->control_name != NULL))
+  if (!mfd_cli_settings_check (&o->settings, lang, &error))
     {
-      usage_error (lang, mfd_tr (lang, N_("--no-control cannot be combined with --control-smtp or --control-name.")));
+      usage_error (lang, error->message);
       return NULL;
     }
-  mfd_target_set_control (target, !o->no_control);
-  if (o->control_smtp != NULL)
-    mfd_target_set_control_smtp (target, o->control_smtp);
-  if (o->control_name != NULL)
-    mfd_target_set_control_name (target, o->control_name);
+  mfd_cli_settings_apply (&o->settings, target);
 
   if (!mfd_target_validate (target, lang, &error))
     {
@@ -528,21 +414,11 @@ mfd_cli_check (int    argc,
       N_("A smart host to check (repeat for several)"), "HOST[:PORT]" },
     { "mx", 0, 0, G_OPTION_ARG_STRING, &o.mx,
       N_("Check the MX hosts of this recipient domain"), "DOMAIN" },
-    { "port", 0, 0, G_OPTION_ARG_CALLBACK, (gpointer) parse_port_option_cb,
-      N_("The SMTP port (default 25)"), "N" },
     { "tls", 0, 0, G_OPTION_ARG_STRING, &o.tls,
       N_("The connector's TLS setting: none, opportunistic (the default), encryption-only, certificate-validation or domain-validation"),
       "SETTING" },
     { "tls-domain", 0, 0, G_OPTION_ARG_STRING, &o.tls_domain,
       N_("The name the certificate must carry (domain validation)"), "NAME" },
-    { "ca-file", 0, 0, G_OPTION_ARG_FILENAME, &o.ca_file,
-      N_("Also trust the CA certificates in this PEM file"), "PEM" },
-    { "trust-anchor", 0, 0, G_OPTION_ARG_FILENAME, &o.trust_anchor,
-      N_("DNSSEC trust anchors for the DANE check (DS or DNSKEY records) instead of the root's"), "FILE" },
-    { "dns-server", 0, 0, G_OPTION_ARG_STRING, &o.dns_server,
-      N_("Ask this DNS server instead of the system's resolvers"), "IP[:PORT]" },
-    { "timeout", 0, 0, G_OPTION_ARG_CALLBACK, (gpointer) parse_timeout_option_cb,
-      N_("Give up on each step after this many seconds"), "SECONDS" },
     { "connector", 0, 0, G_OPTION_ARG_STRING, &o.connector,
       N_("Check the outbound connector with this name"), "NAME" },
     { "connectors", 0, 0, G_OPTION_ARG_FILENAME, &o.connectors,
@@ -551,37 +427,25 @@ mfd_cli_check (int    argc,
       N_("Print the result as JSON"), NULL },
     { "lang", 0, 0, G_OPTION_ARG_STRING, &o.lang,
       N_("The language of the report"), "ja|en" },
-    { "doh-url", 0, 0, G_OPTION_ARG_STRING, &o.doh_url,
-      N_("The public DNS-over-HTTPS JSON resolver to compare with"), "URL" },
-    { "rdap-bootstrap", 0, 0, G_OPTION_ARG_STRING, &o.rdap_bootstrap,
-      N_("The RDAP bootstrap file for domain registrations"), "URL" },
-    { "endpoints-url", 0, 0, G_OPTION_ARG_STRING, &o.endpoints_url,
-      N_("The Microsoft 365 IP address and URL web service"), "URL" },
-    { "offline", 0, 0, G_OPTION_ARG_NONE, &o.offline,
-      N_("Do not ask any web service; use the last saved copy of EOP's addresses"), NULL },
     { "practice", 0, 0, G_OPTION_ARG_STRING, &o.practice,
       N_("Check a practice server that this command starts on this computer and that fails on purpose, as on the window's Practice page (refuse, cert-expired, no-starttls …)"),
       "SCENARIO" },
-    { "control-smtp", 0, 0, G_OPTION_ARG_STRING, &o.control_smtp,
-      N_("The control SMTP server that shows whether port 25 is open from here (default: an Exchange Online Protection MX host)"),
-      "HOST[:PORT]" },
-    { "control-name", 0, 0, G_OPTION_ARG_STRING, &o.control_name,
-      N_("The control name whose MX must resolve from here (default: outlook.com)"), "NAME" },
-    { "no-control", 0, 0, G_OPTION_ARG_NONE, &o.no_control,
-      N_("Do not check this computer's own view (DNS, port 25, TLS interception) first"), NULL },
     { NULL }
   };
-  const char *help_lang = find_lang_argument (argc, argv);
+  const char *help_lang = mfd_cli_find_lang (argc, argv);
   g_autoptr(GOptionContext) context = g_option_context_new (NULL);
   GOptionGroup *group = g_option_group_new ("check", "", "", &o, NULL);
   g_autoptr(GError) error = NULL;
   g_autoptr(MfdTarget) target = NULL;
 
-  o.help_lang = help_lang;
+  if (help_lang != NULL && !g_str_equal (help_lang, "ja") && !g_str_equal (help_lang, "en"))
+    help_lang = NULL;
+  o.settings.help_lang = help_lang;
   g_option_group_add_entries (group, entries);
-  g_option_group_set_translate_func (group, translate_option_cb, (gpointer) help_lang, NULL);
+  mfd_cli_settings_add_entries (group, &o.settings);
+  g_option_group_set_translate_func (group, mfd_cli_translate_option_cb, (gpointer) help_lang, NULL);
   g_option_context_set_main_group (context, group);
-  g_option_context_set_translate_func (context, translate_option_cb, (gpointer) help_lang, NULL);
+  g_option_context_set_translate_func (context, mfd_cli_translate_option_cb, (gpointer) help_lang, NULL);
   g_option_context_set_summary (context,
                                 mfd_tr (help_lang, N_("Checks DNS, TCP, SMTP, STARTTLS and the certificate of the destination of an outbound connector, the way Exchange Online connects to it.")));
   g_option_context_set_description (context,

@@ -9,6 +9,7 @@
 
 #include <json-glib/json-glib.h>
 
+#include "mfd/mfd.h"
 #include "mfd-cli.h"
 
 G_BEGIN_DECLS
@@ -36,5 +37,42 @@ void     mfd_cli_printerr   (const char  *lang,
                              const char  *message);
 /* Pretty JSON to stdout, with a final newline. */
 void     mfd_cli_print_json (JsonNode    *node);
+
+/* How this computer checks, the options `check` and `watch` share
+ * (mfd-cli-settings.c). A verb's options struct starts with one, so the
+ * option callbacks, which get the group's data, find it there. */
+typedef struct
+{
+  const char *help_lang;     /* --lang as found before parsing */
+  guint16     port;
+  gboolean    have_port;
+  char       *ca_file;
+  char       *trust_anchor;
+  char       *dns_server;
+  double      timeout;
+  gboolean    have_timeout;
+  char       *doh_url;
+  char       *rdap_bootstrap;
+  char       *endpoints_url;
+  gboolean    offline;
+  char       *control_smtp;
+  char       *control_name;
+  gboolean    no_control;
+} MfdCliSettings;
+
+void     mfd_cli_settings_add_entries   (GOptionGroup          *group,
+                                         MfdCliSettings        *s);
+void     mfd_cli_settings_clear         (MfdCliSettings        *s);
+/* FALSE with a usage error when the options contradict each other. */
+gboolean mfd_cli_settings_check         (const MfdCliSettings  *s,
+                                         const char            *lang,
+                                         GError               **error);
+/* Whether any option that describes a destination was given. */
+gboolean mfd_cli_settings_name_a_target (const MfdCliSettings  *s);
+void     mfd_cli_settings_apply         (const MfdCliSettings  *s,
+                                         MfdTarget             *target);
+/* A GOption translate function: @data is the language or NULL. */
+const char *mfd_cli_translate_option_cb (const char            *str,
+                                         gpointer               data);
 
 G_END_DECLS

@@ -23,7 +23,7 @@
 
 typedef struct
 {
-  const char *help_lang;
+  MfdCliSettings settings;     /* first: the option callbacks find it here */
   gboolean  once;
   gboolean  list;
   gboolean  json;
@@ -31,18 +31,6 @@ typedef struct
   char    **add_mx;
   char    **remove;
   char     *lang;
-  guint16   port;
-  gboolean  have_port;
-  char     *ca_file;
-  char     *dns_server;
-  double    timeout;
-  char     *doh_url;
-  char     *rdap_bootstrap;
-  char     *endpoints_url;
-  gboolean  offline;
-  gboolean  no_control;
-  char     *control_smtp;
-  char     *control_name;
   MfdConnectorStore *store;
 } WatchOptions;
 
@@ -53,24 +41,11 @@ watch_options_clear (WatchOptions *o)
   g_clear_pointer (&o->add_mx, g_strfreev);
   g_clear_pointer (&o->remove, g_strfreev);
   g_clear_pointer (&o->lang, g_free);
-  g_clear_pointer (&o->ca_file, g_free);
-  g_clear_pointer (&o->dns_server, g_free);
-  g_clear_pointer (&o->doh_url, g_free);
-  g_clear_pointer (&o->rdap_bootstrap, g_free);
-  g_clear_pointer (&o->endpoints_url, g_free);
-  g_clear_pointer (&o->control_smtp, g_free);
-  g_clear_pointer (&o->control_name, g_free);
   g_clear_object (&o->store);
+  mfd_cli_settings_clear (&o->settings);
 }
 
 G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (WatchOptions, watch_options_clear)
-
-static const char *
-translate_option_cb (const char *str,
-                     gpointer    data)
-{
-  return mfd_tr (data, str);
-}
 
 static int
 usage_error (const char *lang,
@@ -91,44 +66,6 @@ print_error (const char *lang,
   g_printerr ("mail-flow-doctor: %s\n", text);
 }
 
-static gboolean
-parse_port_option_cb (const char  *option_name,
-                      const char  *value,
-                      gpointer     data,
-                      GError     **error)
-{
-  WatchOptions *o = data;
-
-  if (!mfd_target_parse_port (value, &o->port))
-    {
-      g_set_error_literal (error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE,
-                           mfd_tr (o->help_lang, N_("--port takes a number from 1 to 65535.")));
-      return FALSE;
-    }
-  o->have_port = TRUE;
-  return TRUE;
-}
-
-static gboolean
-parse_timeout_option_cb (const char  *option_name,
-                         const char  *value,
-                         gpointer     data,
-                         GError     **error)
-{
-  WatchOptions *o = data;
-  char *end = NULL;
-  double seconds = g_ascii_strtod (value, &end);
-
-  if (end == value || *end != '\0' || !isfinite (seconds) || seconds <= 0 || seconds > 3600)
-    {
-      g_set_error_literal (error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE,
-                           mfd_tr (o->help_lang, N_("--timeout takes a number of seconds greater than 0 and at most 3600.")));
-      return FALSE;
-    }
-  o->timeout = seconds;
-  return TRUE;
-}
-
 /* The target of @id with this computer's settings from the options, the
  * same settings `check` takes. */
 static MfdTarget *
@@ -141,27 +78,7 @@ build_target_cb (const char  *id,
 
   if (target == NULL)
     return NULL;
-  if (o->have_port)
-    mfd_target_set_port (target, o->port);
-  if (o->ca_file != NULL)
-    mfd_target_set_ca_file (target, o->ca_file);
-  if (o->dns_server != NULL)
-    mfd_target_set_dns_server (target, o->dns_server);
-  if (o->timeout > 0)
-    mfd_target_set_timeout_seconds (target, o->timeout);
-  if (o->doh_url != NULL)
-    mfd_target_set_doh_url (target, o->doh_url);
-  if (o->rdap_bootstrap != NULL)
-    mfd_target_set_rdap_bootstrap_url (target, o->rdap_bootstrap);
-  if (o->endpoints_url != NULL)
-    mfd_target_set_endpoints_url (target, o->endpoints_url);
-  if (o->offline)
-    mfd_target_set_offline (target, TRUE);
-  mfd_target_set_control (target, !o->no_control);
-  if (o->control_smtp != NULL)
-    mfd_target_set_control_smtp (target, o->control_smtp);
-  if (o->control_name != NULL)
-    mfd_target_set_control_name (target, o->control_name);
+  mfd_cli_settings_apply (&o->settings, target);
 
   if (!mfd_target_validate (target, o->lang, error))
     return NULL;
@@ -496,29 +413,6 @@ mfd_cli_watch (int    argc,
       N_("Stop watching this connector or domain"), "NAME" },
     { "lang", 0, 0, G_OPTION_ARG_STRING, &o.lang,
       N_("The language of the output"), "ja|en" },
-    { "port", 0, 0, G_OPTION_ARG_CALLBACK, (gpointer) parse_port_option_cb,
-      N_("The SMTP port (default 25)"), "N" },
-    { "ca-file", 0, 0, G_OPTION_ARG_FILENAME, &o.ca_file,
-      N_("Also trust the CA certificates in this PEM file"), "PEM" },
-    { "dns-server", 0, 0, G_OPTION_ARG_STRING, &o.dns_server,
-      N_("Ask this DNS server instead of the system's resolvers"), "IP[:PORT]" },
-    { "timeout", 0, 0, G_OPTION_ARG_CALLBACK, (gpointer) parse_timeout_option_cb,
-      N_("Give up on each step after this many seconds"), "SECONDS" },
-    { "doh-url", 0, 0, G_OPTION_ARG_STRING, &o.doh_url,
-      N_("The public DNS-over-HTTPS JSON resolver to compare with"), "URL" },
-    { "rdap-bootstrap", 0, 0, G_OPTION_ARG_STRING, &o.rdap_bootstrap,
-      N_("The RDAP bootstrap file for domain registrations"), "URL" },
-    { "endpoints-url", 0, 0, G_OPTION_ARG_STRING, &o.endpoints_url,
-      N_("The Microsoft 365 IP address and URL web service"), "URL" },
-    { "offline", 0, 0, G_OPTION_ARG_NONE, &o.offline,
-      N_("Do not ask any web service; use the last saved copy of EOP's addresses"), NULL },
-    { "control-smtp", 0, 0, G_OPTION_ARG_STRING, &o.control_smtp,
-      N_("The control SMTP server that shows whether port 25 is open from here (default: an Exchange Online Protection MX host)"),
-      "HOST[:PORT]" },
-    { "control-name", 0, 0, G_OPTION_ARG_STRING, &o.control_name,
-      N_("The control name whose MX must resolve from here (default: outlook.com)"), "NAME" },
-    { "no-control", 0, 0, G_OPTION_ARG_NONE, &o.no_control,
-      N_("Do not check this computer's own view (DNS, port 25, TLS interception) first"), NULL },
     { NULL }
   };
   const char *help_lang = mfd_cli_find_lang (argc, argv);
@@ -530,11 +424,12 @@ mfd_cli_watch (int    argc,
 
   if (help_lang != NULL && !g_str_equal (help_lang, "ja") && !g_str_equal (help_lang, "en"))
     help_lang = NULL;
-  o.help_lang = help_lang;
+  o.settings.help_lang = help_lang;
   g_option_group_add_entries (group, entries);
-  g_option_group_set_translate_func (group, translate_option_cb, (gpointer) help_lang, NULL);
+  mfd_cli_settings_add_entries (group, &o.settings);
+  g_option_group_set_translate_func (group, mfd_cli_translate_option_cb, (gpointer) help_lang, NULL);
   g_option_context_set_main_group (context, group);
-  g_option_context_set_translate_func (context, translate_option_cb, (gpointer) help_lang, NULL);
+  g_option_context_set_translate_func (context, mfd_cli_translate_option_cb, (gpointer) help_lang, NULL);
   g_option_context_set_summary (context,
                                 mfd_tr (help_lang, N_("Watches saved connectors and domains: which ones, and one round of checks for a timer. The window checks them on its own interval.")));
   g_option_context_set_description (context,
@@ -555,8 +450,8 @@ mfd_cli_watch (int    argc,
     return usage_error (o.lang, mfd_tr (o.lang, N_("Say what to do: --once, --list, or --add / --add-mx / --remove.")));
   if (o.json && !o.once)
     return usage_error (o.lang, mfd_tr (o.lang, N_("--json goes with --once.")));
-  if (o.no_control && (o.control_smtp != NULL || o.control_name != NULL))
-    return usage_error (o.lang, mfd_tr (o.lang, N_("--no-control cannot be combined with --control-smtp or --control-name.")));
+  if (!mfd_cli_settings_check (&o.settings, o.lang, &error))
+    return usage_error (o.lang, error->message);
 
   list = mfd_watch_list_new (NULL);
   if (!mfd_watch_list_load (list, &error))
