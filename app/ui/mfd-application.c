@@ -13,6 +13,7 @@
 
 #include "mfd-application.h"
 #include "mfd-preferences-window.h"
+#include "mfd-watch-service.h"
 #include "mfd-window.h"
 
 struct _MfdApplication
@@ -20,6 +21,7 @@ struct _MfdApplication
   AdwApplication  parent_instance;
 
   GSettings      *settings;
+  MfdWatchService *watch;
 };
 
 G_DEFINE_FINAL_TYPE (MfdApplication, mfd_application, ADW_TYPE_APPLICATION)
@@ -137,6 +139,9 @@ mfd_application_startup (GApplication *app)
   /* Created here rather than in init so that --version and --help work
    * without the schema. The schema id stays the same for the .Devel build. */
   self->settings = g_settings_new (BASE_APP_ID);
+  /* Watched connectors are checked while the application runs. */
+  self->watch = mfd_watch_service_new (app, self->settings);
+  mfd_watch_service_start (self->watch);
 
   g_action_map_add_action_entries (G_ACTION_MAP (self), app_actions,
                                    G_N_ELEMENTS (app_actions), self);
@@ -150,6 +155,7 @@ mfd_application_dispose (GObject *object)
 {
   MfdApplication *self = MFD_APPLICATION (object);
 
+  g_clear_object (&self->watch);
   g_clear_object (&self->settings);
 
   G_OBJECT_CLASS (mfd_application_parent_class)->dispose (object);
@@ -207,4 +213,12 @@ mfd_application_get_settings (MfdApplication *self)
   g_return_val_if_fail (MFD_IS_APPLICATION (self), NULL);
 
   return self->settings;
+}
+
+MfdWatchService *
+mfd_application_get_watch_service (MfdApplication *self)
+{
+  g_return_val_if_fail (MFD_IS_APPLICATION (self), NULL);
+
+  return self->watch;
 }

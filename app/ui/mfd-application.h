@@ -9,6 +9,8 @@
 
 #include <adwaita.h>
 
+#include "mfd-watch-service.h"
+
 G_BEGIN_DECLS
 
 #define MFD_TYPE_APPLICATION (mfd_application_get_type ())
@@ -17,5 +19,7 @@ G_DECLARE_FINAL_TYPE (MfdApplication, mfd_application, MFD, APPLICATION, AdwAppl
 MfdApplication *mfd_application_new          (const char        *application_id,
                                               GApplicationFlags  flags);
 GSettings      *mfd_application_get_settings (MfdApplication    *self);
+/* (nullable) the watcher of watched connectors, from startup on */
+MfdWatchService *mfd_application_get_watch_service (MfdApplication *self);
 
 G_END_DECLS
