@@ -22,6 +22,7 @@ struct _MfdApplication
 
   GSettings      *settings;
   MfdWatchService *watch;
+  gboolean        background;   /* --background: no window this time */
 };
 
 G_DEFINE_FINAL_TYPE (MfdApplication, mfd_application, ADW_TYPE_APPLICATION)
@@ -29,6 +30,8 @@ G_DEFINE_FINAL_TYPE (MfdApplication, mfd_application, ADW_TYPE_APPLICATION)
 static const GOptionEntry option_entries[] = {
   { "version", 'v', G_OPTION_FLAG_NONE, G_OPTION_ARG_NONE, NULL,
     N_("Show the version and exit"), NULL },
+  { "background", 0, G_OPTION_FLAG_NONE, G_OPTION_ARG_NONE, NULL,
+    N_("Start without a window and watch the watched connectors (at login)"), NULL },
   { NULL }
 };
 
@@ -78,6 +81,7 @@ mfd_application_preferences_action (GSimpleAction *action,
 
   preferences = mfd_preferences_window_new (gtk_application_get_active_window (GTK_APPLICATION (self)),
                                             self->settings);
+  mfd_preferences_window_set_watch_service (preferences, self->watch);
   gtk_window_present (GTK_WINDOW (preferences));
 }
 
@@ -104,6 +108,7 @@ mfd_application_handle_local_options (GApplication *app,
       g_print ("%s %s\n", "mail-flow-doctor", PACKAGE_VERSION);
       return 0;
     }
+  MFD_APPLICATION (app)->background = g_variant_dict_contains (options, "background");
 
   return -1;
 }
@@ -111,6 +116,13 @@ mfd_application_handle_local_options (GApplication *app,
 static void
 mfd_application_activate (GApplication *app)
 {
+  /* Started at login: the watch service holds the application while
+   * something is watched in the background; no window. */
+  if (MFD_APPLICATION (app)->background)
+    {
+      MFD_APPLICATION (app)->background = FALSE;
+      return;
+    }
   gtk_window_present (GTK_WINDOW (get_or_create_window (MFD_APPLICATION (app))));
 }
 
@@ -151,6 +163,15 @@ mfd_application_startup (GApplication *app)
 }
 
 static void
+mfd_application_shutdown (GApplication *app)
+{
+  /* Stops watching (and lets go of the application) before GTK goes. */
+  g_clear_object (&MFD_APPLICATION (app)->watch);
+
+  G_APPLICATION_CLASS (mfd_application_parent_class)->shutdown (app);
+}
+
+static void
 mfd_application_dispose (GObject *object)
 {
   MfdApplication *self = MFD_APPLICATION (object);
@@ -172,6 +193,7 @@ mfd_application_class_init (MfdApplicationClass *klass)
   app_class->activate = mfd_application_activate;
   app_class->open = mfd_application_open;
   app_class->startup = mfd_application_startup;
+  app_class->shutdown = mfd_application_shutdown;
   app_class->handle_local_options = mfd_application_handle_local_options;
 }
 

@@ -11,6 +11,8 @@
 
 #include <glib/gi18n.h>
 #include <gtk/gtk.h>
+#include <libportal/portal.h>
+#include <libportal-gtk4/portal-gtk4.h>
 
 #include "mfd-results-page.h"
 #include "mfd-watch-service.h"
@@ -20,7 +22,7 @@ struct _MfdWatchService
 {
   GObject             parent_instance;
 
-  GApplication       *application;   /* (unowned): it owns us */
+  GApplication       *application;   /* (unowned) (nullable): it owns us */
   GSettings          *settings;
   GCancellable       *cancellable;
 
@@ -34,12 +36,17 @@ struct _MfdWatchService
   gpointer            target_data;
   GDestroyNotify      target_destroy;
 
+  XdpPortal          *portal;
+  MfdWatchBackground  background;
+
   guint               loading : 1;
+  guint               held : 1;
 };
 
 enum {
   PROP_0,
   PROP_WATCHER,
+  PROP_BACKGROUND,
   N_PROPS
 };
 
@@ -137,7 +144,8 @@ on_changed_cb (MfdWatcher      *watcher,
   g_notification_set_default_action_and_target (notification, "app.show-watch-result",
                                                 "s", event->target);
   /* One notification per target: a recovery replaces the problem. */
-  g_application_send_notification (self->application, id, notification);
+  if (self->application != NULL)
+    g_application_send_notification (self->application, id, notification);
 }
 
 static void
@@ -164,6 +172,128 @@ on_interval_changed_cb (GSettings       *settings,
                         MfdWatchService *self)
 {
   update_interval (self);
+}
+
+/* Watching with no window ------------------------------------------------- */
+
+/* Held while the user wants watching in the background and something is
+ * watched: GtkApplication releases its own hold with the last window. */
+static void
+update_hold (MfdWatchService *self)
+{
+  gboolean hold = self->watcher != NULL
+                  && g_settings_get_boolean (self->settings, "watch-in-background");
+
+  if (hold == self->held || self->application == NULL)
+    return;
+  self->held = hold;
+  if (hold)
+    g_application_hold (self->application);
+  else
+    g_application_release (self->application);
+}
+
+static void
+set_background (MfdWatchService    *self,
+                MfdWatchBackground  background)
+{
+  if (self->background == background)
+    return;
+  self->background = background;
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_BACKGROUND]);
+}
+
+static void
+request_background_cb (GObject      *source_object,
+                       GAsyncResult *result,
+                       gpointer      user_data)
+{
+  g_autoptr(MfdWatchService) self = user_data;
+  g_autoptr(GError) error = NULL;
+  gboolean allowed = xdp_portal_request_background_finish (XDP_PORTAL (source_object), result, &error);
+
+  if (self->settings == NULL)
+    return;  /* disposed meanwhile */
+
+  if (allowed)
+    {
+      set_background (self, MFD_WATCH_BACKGROUND_ALLOWED);
+      return;
+    }
+
+  /* The portal's Request said no (or the user closed the dialog); any
+   * D-Bus error means there is no portal to ask. */
+  if (error != NULL && error->domain != G_IO_ERROR)
+    g_debug ("No Background portal: %s", error->message);
+  set_background (self, error == NULL || error->domain == G_IO_ERROR
+                          ? MFD_WATCH_BACKGROUND_DENIED
+                          : MFD_WATCH_BACKGROUND_UNAVAILABLE);
+  g_settings_set_boolean (self->settings, "watch-in-background", FALSE);
+}
+
+static void
+request_background (MfdWatchService *self)
+{
+  GtkWindow *window = gtk_application_get_active_window (GTK_APPLICATION (self->application));
+  XdpParent *parent = window != NULL ? xdp_parent_new_gtk (window) : NULL;
+  GPtrArray *commandline = g_ptr_array_new_with_free_func (g_free);
+
+  g_ptr_array_add (commandline, g_strdup ("mail-flow-doctor"));
+  g_ptr_array_add (commandline, g_strdup ("--background"));
+  if (self->portal == NULL)
+    self->portal = xdp_portal_new ();
+  set_background (self, MFD_WATCH_BACKGROUND_ASKING);
+  /* (the command line is handed over: libportal 0.6 frees it) */
+  xdp_portal_request_background (self->portal, parent,
+                                 (char *) _("Mail Flow Doctor keeps watching your connectors after its window is closed, and from when you log in."),
+                                 commandline, XDP_BACKGROUND_FLAG_AUTOSTART,
+                                 self->cancellable, request_background_cb, g_object_ref (self));
+  if (parent != NULL)
+    xdp_parent_free (parent);
+}
+
+static void
+on_background_changed_cb (GSettings       *settings,
+                          const char      *key,
+                          MfdWatchService *self)
+{
+  if (g_settings_get_boolean (settings, "watch-in-background"))
+    {
+      if (self->background != MFD_WATCH_BACKGROUND_ASKING)
+        request_background (self);
+    }
+  else if (self->background == MFD_WATCH_BACKGROUND_ALLOWED
+           || self->background == MFD_WATCH_BACKGROUND_ASKING)
+    set_background (self, MFD_WATCH_BACKGROUND_OFF);
+  update_hold (self);
+}
+
+MfdWatchBackground
+mfd_watch_service_get_background (MfdWatchService *self)
+{
+  g_return_val_if_fail (MFD_IS_WATCH_SERVICE (self), MFD_WATCH_BACKGROUND_OFF);
+
+  return self->background;
+}
+
+const char *
+mfd_watch_service_get_background_text (MfdWatchService *self)
+{
+  g_return_val_if_fail (MFD_IS_WATCH_SERVICE (self), NULL);
+
+  switch (self->background)
+    {
+    case MFD_WATCH_BACKGROUND_ASKING:
+      return _("Asking for permission to run in the background…");
+    case MFD_WATCH_BACKGROUND_DENIED:
+      return _("Running in the background was not allowed: connectors are watched only while the window is open.");
+    case MFD_WATCH_BACKGROUND_UNAVAILABLE:
+      return _("This system offers no way to run in the background (no Background portal): connectors are watched only while the window is open.");
+    case MFD_WATCH_BACKGROUND_OFF:
+    case MFD_WATCH_BACKGROUND_ALLOWED:
+    default:
+      return NULL;
+    }
 }
 
 /* Loading ------------------------------------------------------------------ */
@@ -228,15 +358,12 @@ load_thread (GTask        *task,
 }
 
 static void
-load_cb (GObject      *source_object,
-         GAsyncResult *result,
-         gpointer      user_data)
+load_finish (MfdWatchService *self,
+             GAsyncResult    *result)
 {
-  MfdWatchService *self = MFD_WATCH_SERVICE (source_object);
   g_autoptr(GError) error = NULL;
   Loaded *loaded = g_task_propagate_pointer (G_TASK (result), &error);
 
-  self->loading = FALSE;
   if (loaded == NULL)
     {
       if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
@@ -265,6 +392,22 @@ load_cb (GObject      *source_object,
   mfd_watcher_start (self->watcher);
 }
 
+static void
+load_cb (GObject      *source_object,
+         GAsyncResult *result,
+         gpointer      user_data)
+{
+  MfdWatchService *self = MFD_WATCH_SERVICE (source_object);
+
+  self->loading = FALSE;
+  load_finish (self, result);
+  if (self->application == NULL)
+    return;
+  update_hold (self);
+  /* (after update_hold, so that the count does not drop to 0 between) */
+  g_application_release (self->application);
+}
+
 void
 mfd_watch_service_start (MfdWatchService *self)
 {
@@ -275,6 +418,9 @@ mfd_watch_service_start (MfdWatchService *self)
   if (self->loading || self->watcher != NULL)
     return;
   self->loading = TRUE;
+  /* Started with --background there is no window to keep the application
+   * alive while the lists load. */
+  g_application_hold (self->application);
   task = g_task_new (self, self->cancellable, load_cb, NULL);
   g_task_set_source_tag (task, mfd_watch_service_start);
   g_task_run_in_thread (task, load_thread);
@@ -294,6 +440,8 @@ show_watch_result_action (GSimpleAction *action,
 
   /* activate opens the window when there is none (watching in the
    * background) and presents it otherwise. */
+  if (self->application == NULL)
+    return;
   g_application_activate (self->application);
   window = gtk_application_get_active_window (GTK_APPLICATION (self->application));
   if (!MFD_IS_WINDOW (window))
@@ -367,6 +515,9 @@ mfd_watch_service_get_property (GObject    *object,
     case PROP_WATCHER:
       g_value_set_object (value, self->watcher);
       break;
+    case PROP_BACKGROUND:
+      g_value_set_int (value, self->background);
+      break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
     }
@@ -378,6 +529,13 @@ mfd_watch_service_dispose (GObject *object)
   MfdWatchService *self = MFD_WATCH_SERVICE (object);
 
   g_cancellable_cancel (self->cancellable);
+  if (self->held && self->application != NULL)
+    g_application_release (self->application);
+  self->held = FALSE;
+  if (self->application != NULL)
+    g_object_remove_weak_pointer (G_OBJECT (self->application), (gpointer *) &self->application);
+  self->application = NULL;
+  g_clear_object (&self->portal);
   if (self->watcher != NULL)
     mfd_watcher_stop (self->watcher);
   if (self->settings != NULL)
@@ -405,6 +563,10 @@ mfd_watch_service_class_init (MfdWatchServiceClass *klass)
   properties[PROP_WATCHER] =
     g_param_spec_object ("watcher", NULL, NULL, MFD_TYPE_WATCHER,
                          G_PARAM_READABLE | G_PARAM_STATIC_STRINGS | G_PARAM_EXPLICIT_NOTIFY);
+  properties[PROP_BACKGROUND] =
+    g_param_spec_int ("background", NULL, NULL,
+                      MFD_WATCH_BACKGROUND_OFF, MFD_WATCH_BACKGROUND_UNAVAILABLE, MFD_WATCH_BACKGROUND_OFF,
+                      G_PARAM_READABLE | G_PARAM_STATIC_STRINGS | G_PARAM_EXPLICIT_NOTIFY);
   g_object_class_install_properties (object_class, N_PROPS, properties);
 }
 
@@ -429,9 +591,12 @@ mfd_watch_service_new (GApplication *application,
 
   self = g_object_new (MFD_TYPE_WATCH_SERVICE, NULL);
   self->application = application;
+  g_object_add_weak_pointer (G_OBJECT (application), (gpointer *) &self->application);
   self->settings = g_object_ref (settings);
   g_signal_connect (settings, "changed::watch-interval-minutes",
                     G_CALLBACK (on_interval_changed_cb), self);
+  g_signal_connect (settings, "changed::watch-in-background",
+                    G_CALLBACK (on_background_changed_cb), self);
   g_action_map_add_action_entries (G_ACTION_MAP (application), actions,
                                    G_N_ELEMENTS (actions), self);
   return self;

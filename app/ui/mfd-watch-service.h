@@ -37,6 +37,26 @@ void             mfd_watch_service_set_target_func (MfdWatchService  *self,
                                                     MfdWatchTargetFunc func,
                                                     gpointer          user_data,
                                                     GDestroyNotify    destroy);
+/* Watching with no window ("watch-in-background"): the Background
+ * portal's answer to the last request. */
+typedef enum
+{
+  MFD_WATCH_BACKGROUND_OFF,          /* not asked for */
+  MFD_WATCH_BACKGROUND_ASKING,
+  MFD_WATCH_BACKGROUND_ALLOWED,
+  MFD_WATCH_BACKGROUND_DENIED,       /* the user said no */
+  MFD_WATCH_BACKGROUND_UNAVAILABLE,  /* no portal answered */
+} MfdWatchBackground;
+
+/* When the user turns "watch-in-background" on, the service asks the
+ * Background portal (with autostart: "mail-flow-doctor --background");
+ * when the portal says no or is not there the key is turned off again and
+ * the state says why. While the key is on and something is watched the
+ * application is held, so closing the window keeps it watching. */
+MfdWatchBackground mfd_watch_service_get_background      (MfdWatchService *self);
+/* (nullable) a sentence for the preferences about the state, translated */
+const char        *mfd_watch_service_get_background_text (MfdWatchService *self);
+
 /* The notification id of @event's target: "watch:ID". */
 char            *mfd_watch_service_notification_id (const char       *id);
 

@@ -15,6 +15,7 @@
 
 #include "mfd/mfd.h"
 #include "mfd-application.h"
+#include "mfd-preferences-window.h"
 #include "mfd-test-ca.h"
 #include "mfd-test-ui.h"
 #include "mfd-watch-service.h"
@@ -39,6 +40,18 @@ static const char notifications_xml[] =
   "    <method name='GetCapabilities'><arg type='as' direction='out'/></method>"
   "    <signal name='ActionInvoked'><arg type='u'/><arg type='s'/></signal>"
   "    <signal name='NotificationClosed'><arg type='u'/><arg type='u'/></signal>"
+  "  </interface>"
+  "</node>";
+
+/* The Background portal, played the same way. */
+static const char background_xml[] =
+  "<node>"
+  "  <interface name='org.freedesktop.portal.Background'>"
+  "    <method name='RequestBackground'>"
+  "      <arg type='s' direction='in'/><arg type='a{sv}' direction='in'/>"
+  "      <arg type='o' direction='out'/>"
+  "    </method>"
+  "    <property name='version' type='u' access='read'/>"
   "  </interface>"
   "</node>";
 
@@ -203,7 +216,7 @@ test_watch_notify_breaks_and_comes_back (void)
   /* The watch list the application finds in the data dir (a temporary
    * XDG_DATA_HOME, see main()). */
   g_assert_true (mfd_watch_list_load (list, &error));
-  g_assert_true (mfd_watch_list_add (list, WATCHED));
+  mfd_watch_list_add (list, WATCHED);
   g_assert_true (mfd_watch_list_save (list, &error));
   g_assert_no_error (error);
 
@@ -266,12 +279,265 @@ test_watch_notify_breaks_and_comes_back (void)
   window = gtk_application_get_active_window (GTK_APPLICATION (f->app));
   gtk_window_destroy (window);
   mfd_test_ui_iterate_until_idle ();
+  /* GTK keeps the application alive a while after its window is gone:
+   * its watch service must not answer the next test's settings. */
+  g_object_run_dispose (G_OBJECT (service));
   g_application_quit (G_APPLICATION (f->app));
   g_clear_object (&f->app);
   mfd_test_ui_iterate_until_idle ();
 
   g_clear_object (&f->target);
   g_clear_pointer (&f->lab, mfd_lab_free);
+}
+
+static AdwActionRow *
+find_row (GtkWidget  *widget,
+          const char *title)
+{
+  if (ADW_IS_ACTION_ROW (widget)
+      && g_strcmp0 (adw_preferences_row_get_title (ADW_PREFERENCES_ROW (widget)), title) == 0)
+    return ADW_ACTION_ROW (widget);
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    {
+      AdwActionRow *found = find_row (child, title);
+
+      if (found != NULL)
+        return found;
+    }
+  return NULL;
+}
+
+static gboolean
+background_is (gpointer data)
+{
+  gpointer *args = data;
+
+  return mfd_watch_service_get_background (args[0]) == GPOINTER_TO_INT (args[1]);
+}
+
+static gboolean
+watcher_loaded (gpointer data)
+{
+  return mfd_watch_service_get_watcher (data) != NULL;
+}
+
+/* Waits for RequestBackground, checks what it asks for and answers it as
+ * xdg-desktop-portal does: a Request object, then its Response signal. */
+static void
+answer_background_request (MfdApplication *app,
+                           guint32         response,
+                           gboolean        allowed)
+{
+  g_autoptr(GDBusMethodInvocation) invocation = NULL;
+  g_autoptr(GVariant) options = NULL;
+  g_autofree char *parent = NULL;
+  g_autofree char *sender = NULL;
+  g_autofree char *path = NULL;
+  g_autofree const char **commandline = NULL;
+  g_autoptr(GError) error = NULL;
+  const char *token = NULL;
+  const char *reason = NULL;
+  gboolean autostart = FALSE;
+  GVariantBuilder results;
+
+  g_assert_true (gt_dbus_queue_pop_message (queue, &invocation));
+  g_assert_cmpstr (g_dbus_method_invocation_get_sender (invocation), ==,
+                   g_dbus_connection_get_unique_name (g_application_get_dbus_connection (G_APPLICATION (app))));
+  g_assert_cmpstr (g_dbus_method_invocation_get_object_path (invocation), ==, "/org/freedesktop/portal/desktop");
+  g_assert_cmpstr (g_dbus_method_invocation_get_interface_name (invocation), ==, "org.freedesktop.portal.Background");
+  g_assert_cmpstr (g_dbus_method_invocation_get_method_name (invocation), ==, "RequestBackground");
+  g_variant_get (g_dbus_method_invocation_get_parameters (invocation), "(s@a{sv})", &parent, &options);
+  g_assert_true (g_variant_lookup (options, "handle_token", "&s", &token));
+  g_assert_true (g_variant_lookup (options, "autostart", "b", &autostart));
+  g_assert_true (autostart);
+  g_assert_true (g_variant_lookup (options, "commandline", "^a&s", &commandline));
+  g_assert_cmpstr (commandline[0], ==, "mail-flow-doctor");
+  g_assert_cmpstr (commandline[1], ==, "--background");
+  g_assert_null (commandline[2]);
+  g_assert_true (g_variant_lookup (options, "reason", "&s", &reason));
+  g_assert_cmpstr (reason, !=, "");
+
+  /* /org/freedesktop/portal/desktop/request/SENDER/TOKEN, SENDER being the
+   * unique name without ':' and with '_' for '.' */
+  sender = g_strdup (g_dbus_method_invocation_get_sender (invocation) + 1);
+  g_strdelimit (sender, ".", '_');
+  path = g_strdup_printf ("/org/freedesktop/portal/desktop/request/%s/%s", sender, token);
+  g_dbus_method_invocation_return_value (g_object_ref (invocation), g_variant_new ("(o)", path));
+
+  g_variant_builder_init (&results, G_VARIANT_TYPE_VARDICT);
+  g_variant_builder_add (&results, "{sv}", "background", g_variant_new_boolean (allowed));
+  g_variant_builder_add (&results, "{sv}", "autostart", g_variant_new_boolean (allowed));
+  /* (to the caller alone, as the portal does: libportal adds no match rule) */
+  g_dbus_connection_emit_signal (g_dbus_method_invocation_get_connection (invocation),
+                                 g_dbus_method_invocation_get_sender (invocation), path,
+                                 "org.freedesktop.portal.Request", "Response",
+                                 g_variant_new ("(ua{sv})", response, &results), &error);
+  g_assert_no_error (error);
+}
+
+/* Turning "watch in the background" on asks the Background portal for
+ * autostart with --background; a refusal, and no portal at all, turn it
+ * off again and say why. */
+static void
+test_watch_notify_background_portal (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GDBusNodeInfo) node = g_dbus_node_info_new_for_xml (background_xml, &error);
+  g_autoptr(MfdWatchList) list = mfd_watch_list_new (NULL);
+  g_autoptr(MfdApplication) app = NULL;
+  MfdWatchService *service;
+  GSettings *settings;
+  gpointer args[2];
+  guint name_id;
+
+  g_assert_no_error (error);
+  g_assert_true (mfd_watch_list_load (list, &error));
+  mfd_watch_list_add (list, WATCHED);
+  g_assert_true (mfd_watch_list_save (list, &error));
+  g_assert_no_error (error);
+
+  name_id = gt_dbus_queue_own_name (queue, "org.freedesktop.portal.Desktop");
+  gt_dbus_queue_export_object (queue, "/org/freedesktop/portal/desktop", node->interfaces[0], &error);
+  g_assert_no_error (error);
+
+  app = mfd_application_new ("io.github.mailflowdoctor.WatchBackgroundTest", G_APPLICATION_DEFAULT_FLAGS);
+  g_assert_true (g_application_register (G_APPLICATION (app), NULL, &error));
+  g_assert_no_error (error);
+  service = mfd_application_get_watch_service (app);
+  settings = mfd_application_get_settings (app);
+  g_assert_true (mfd_test_ui_wait_until (watcher_loaded, service, 30000));
+  mfd_watcher_stop (mfd_watch_service_get_watcher (service));
+  g_assert_cmpint (mfd_watch_service_get_background (service), ==, MFD_WATCH_BACKGROUND_OFF);
+  g_assert_null (mfd_watch_service_get_background_text (service));
+  args[0] = service;
+
+  /* Allowed. */
+  g_settings_set_boolean (settings, "watch-in-background", TRUE);
+  g_assert_cmpint (mfd_watch_service_get_background (service), ==, MFD_WATCH_BACKGROUND_ASKING);
+  answer_background_request (app, 0, TRUE);
+  args[1] = GINT_TO_POINTER (MFD_WATCH_BACKGROUND_ALLOWED);
+  g_assert_true (mfd_test_ui_wait_until (background_is, args, 30000));
+  g_assert_true (g_settings_get_boolean (settings, "watch-in-background"));
+
+  /* Turned off: nothing to ask. */
+  g_settings_set_boolean (settings, "watch-in-background", FALSE);
+  g_assert_cmpint (mfd_watch_service_get_background (service), ==, MFD_WATCH_BACKGROUND_OFF);
+  mfd_test_ui_iterate_until_idle ();
+  gt_dbus_queue_assert_no_messages (queue);
+
+  /* The user says no in the portal's dialog. */
+  g_settings_set_boolean (settings, "watch-in-background", TRUE);
+  answer_background_request (app, 1, FALSE);
+  args[1] = GINT_TO_POINTER (MFD_WATCH_BACKGROUND_DENIED);
+  g_assert_true (mfd_test_ui_wait_until (background_is, args, 30000));
+  g_assert_false (g_settings_get_boolean (settings, "watch-in-background"));
+  g_assert_nonnull (mfd_watch_service_get_background_text (service));
+  g_test_message ("denied: %s", mfd_watch_service_get_background_text (service));
+
+  /* No portal on the bus at all. */
+  gt_dbus_queue_unown_name (queue, name_id);
+  mfd_test_ui_iterate_until_idle ();
+  g_settings_set_boolean (settings, "watch-in-background", TRUE);
+  args[1] = GINT_TO_POINTER (MFD_WATCH_BACKGROUND_UNAVAILABLE);
+  g_assert_true (mfd_test_ui_wait_until (background_is, args, 30000));
+  g_assert_false (g_settings_get_boolean (settings, "watch-in-background"));
+  g_test_message ("unavailable: %s", mfd_watch_service_get_background_text (service));
+  gt_dbus_queue_assert_no_messages (queue);
+
+  /* The preferences say so on the row, and show both keys. */
+  {
+    MfdPreferencesWindow *preferences = mfd_preferences_window_new (NULL, settings);
+    AdwActionRow *row;
+
+    mfd_preferences_window_set_watch_service (preferences, service);
+    gtk_window_present (GTK_WINDOW (preferences));
+    mfd_test_ui_iterate_until_idle ();
+    row = find_row (GTK_WIDGET (preferences), _("Keep watching when the window is closed"));
+    g_assert_nonnull (row);
+    g_assert_cmpstr (adw_action_row_get_subtitle (row), ==, mfd_watch_service_get_background_text (service));
+    g_assert_false (gtk_switch_get_active (GTK_SWITCH (adw_action_row_get_activatable_widget (row))));
+    row = find_row (GTK_WIDGET (preferences), _("Check every (minutes)"));
+    g_assert_nonnull (row);
+    g_assert_cmpfloat (gtk_spin_button_get_value (GTK_SPIN_BUTTON (adw_action_row_get_activatable_widget (row))), ==, 60);
+    gtk_window_destroy (GTK_WINDOW (preferences));
+    mfd_test_ui_iterate_until_idle ();
+  }
+
+  g_object_run_dispose (G_OBJECT (service));
+  g_application_quit (G_APPLICATION (app));
+  g_clear_object (&app);
+  mfd_test_ui_iterate_until_idle ();
+}
+
+typedef struct
+{
+  Fixture  fixture;
+  gboolean turned_off;
+} Hidden;
+
+static void
+on_hidden_startup_cb (GApplication *app,
+                      Hidden       *h)
+{
+  MfdWatchService *service = mfd_application_get_watch_service (MFD_APPLICATION (app));
+
+  mfd_watch_service_set_target_func (service, lab_target_cb, &h->fixture, NULL);
+  g_signal_connect (service, "notify::watcher", G_CALLBACK (on_watcher_cb), &h->fixture);
+}
+
+/* Once it has watched a while with no window, the user turns watching in
+ * the background off: the application then ends by itself. */
+static gboolean
+hidden_poll_cb (gpointer data)
+{
+  Hidden *h = data;
+
+  if (h->fixture.n_checked < 3)
+    return G_SOURCE_CONTINUE;
+  g_assert_null (gtk_application_get_active_window (GTK_APPLICATION (h->fixture.app)));
+  h->turned_off = TRUE;
+  g_settings_set_boolean (mfd_application_get_settings (h->fixture.app), "watch-in-background", FALSE);
+  return G_SOURCE_REMOVE;
+}
+
+/* Started at login ("--background", the portal's autostart command line)
+ * with watching in the background on: no window, the application stays
+ * and watches until that is turned off. */
+static void
+test_watch_notify_hidden (void)
+{
+  Hidden h = { { 0 }, FALSE };
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GSettings) settings = g_settings_new (BASE_APP_ID);
+  g_autoptr(MfdWatchList) list = mfd_watch_list_new (NULL);
+  char *argv[] = { (char *) "mail-flow-doctor", (char *) "--background", NULL };
+  int status;
+
+  g_assert_true (mfd_watch_list_load (list, &error));
+  mfd_watch_list_add (list, WATCHED);
+  g_assert_true (mfd_watch_list_save (list, &error));
+  g_assert_no_error (error);
+  /* (set before the application exists: nothing asks the portal) */
+  g_settings_set_boolean (settings, "watch-in-background", TRUE);
+
+  h.fixture.lab = mfd_lab_new (MFD_LAB_HEALTHY, &error);
+  g_assert_no_error (error);
+  h.fixture.target = mfd_lab_new_target (h.fixture.lab, "en");
+  h.fixture.app = mfd_application_new ("io.github.mailflowdoctor.WatchHiddenTest", G_APPLICATION_DEFAULT_FLAGS);
+  g_signal_connect_after (h.fixture.app, "startup", G_CALLBACK (on_hidden_startup_cb), &h);
+  g_timeout_add (100, hidden_poll_cb, &h);
+  status = g_application_run (G_APPLICATION (h.fixture.app), 2, argv);
+
+  g_assert_cmpint (status, ==, 0);
+  g_assert_true (h.turned_off);
+  g_assert_cmpuint (h.fixture.n_checked, >=, 3);
+  g_assert_false (g_settings_get_boolean (settings, "watch-in-background"));
+  gt_dbus_queue_assert_no_messages (queue);
+
+  g_clear_object (&h.fixture.app);
+  g_clear_object (&h.fixture.target);
+  g_clear_pointer (&h.fixture.lab, mfd_lab_free);
 }
 
 int
@@ -305,6 +571,8 @@ main (int   argc,
   japanese = mfd_test_ui_init (&argc, &argv);
 
   g_test_add_func ("/watch-notify/breaks-and-comes-back", test_watch_notify_breaks_and_comes_back);
+  g_test_add_func ("/watch-notify/background-portal", test_watch_notify_background_portal);
+  g_test_add_func ("/watch-notify/hidden", test_watch_notify_hidden);
 
   ret = g_test_run ();
   /* Not gt_dbus_queue_disconnect(): it waits for the process's session bus
