@@ -109,6 +109,12 @@ mfd_application_handle_local_options (GApplication *app,
       return 0;
     }
   MFD_APPLICATION (app)->background = g_variant_dict_contains (options, "background");
+  /* With no window to draw, GTK 4.8 would still load the GL driver when it
+   * opens the display (with Mesa's llvmpipe ~50 MB of LLVM): a login start
+   * does without GL (GTK is initialised in startup, after this); a window
+   * opened later from a notification is drawn with cairo. */
+  if (MFD_APPLICATION (app)->background)
+    g_setenv ("GDK_DEBUG", "gl-disable", FALSE);
 
   return -1;
 }
