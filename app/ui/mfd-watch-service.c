@@ -31,6 +31,7 @@ struct _MfdWatchService
   MfdWatchHistory    *history;
   MfdWatcher         *watcher;
   GHashTable         *diagnoses;     /* watch id -> MfdDiagnosis */
+  GHashTable         *last_checks;   /* watch id -> LastCheck */
 
   MfdWatchTargetFunc  target_func;
   gpointer            target_data;
@@ -42,6 +43,39 @@ struct _MfdWatchService
   guint               loading : 1;
   guint               held : 1;
 };
+
+/* What the start page shows of a watched target: its last check. */
+typedef struct
+{
+  gint64      time;
+  MfdVerdict  verdict;
+  char       *problem;
+} LastCheck;
+
+static void
+last_check_free (LastCheck *last)
+{
+  g_free (last->problem);
+  g_free (last);
+}
+
+static LastCheck *
+last_check_new (MfdWatchRecord *record)
+{
+  LastCheck *last = g_new0 (LastCheck, 1);
+
+  last->time = record->time;
+  last->verdict = record->verdict;
+  last->problem = g_strdup (mfd_watch_record_get_problem (record));
+  return last;
+}
+
+enum {
+  UPDATED,
+  N_SIGNALS
+};
+
+static guint signals[N_SIGNALS];
 
 enum {
   PROP_0,
@@ -156,6 +190,10 @@ on_checked_cb (MfdWatcher      *watcher,
   if (result->diagnosis != NULL)
     g_hash_table_replace (self->diagnoses, g_strdup (result->target),
                           g_object_ref (result->diagnosis));
+  if (result->record != NULL)
+    g_hash_table_replace (self->last_checks, g_strdup (result->target),
+                          last_check_new (result->record));
+  g_signal_emit (self, signals[UPDATED], 0);
 }
 
 static void
@@ -303,6 +341,7 @@ typedef struct
   MfdConnectorStore *store;
   MfdWatchList      *list;
   MfdWatchHistory   *history;
+  GHashTable        *last_checks;
 } Loaded;
 
 static void
@@ -311,6 +350,7 @@ loaded_free (Loaded *loaded)
   g_clear_object (&loaded->store);
   g_clear_object (&loaded->list);
   g_clear_object (&loaded->history);
+  g_clear_pointer (&loaded->last_checks, g_hash_table_unref);
   g_free (loaded);
 }
 
@@ -354,6 +394,17 @@ load_thread (GTask        *task,
     g_warning ("The watch history could not be read and was moved to %s",
                mfd_watch_history_get_moved_aside (loaded->history));
 
+  /* Each target's last check, from an earlier run of the app or the CLI. */
+  loaded->last_checks = g_hash_table_new_full (g_str_hash, g_str_equal, g_free,
+                                               (GDestroyNotify) last_check_free);
+  for (const char * const *id = mfd_watch_list_get_ids (loaded->list); *id != NULL; id++)
+    {
+      g_autoptr(MfdWatchRecord) record = mfd_watch_history_get_last (loaded->history, *id, 0, NULL);
+
+      if (record != NULL)
+        g_hash_table_replace (loaded->last_checks, g_strdup (*id), last_check_new (record));
+    }
+
   g_task_return_pointer (task, loaded, (GDestroyNotify) loaded_free);
 }
 
@@ -381,6 +432,8 @@ load_finish (MfdWatchService *self,
   self->store = g_steal_pointer (&loaded->store);
   self->list = g_steal_pointer (&loaded->list);
   self->history = g_steal_pointer (&loaded->history);
+  g_clear_pointer (&self->last_checks, g_hash_table_unref);
+  self->last_checks = g_steal_pointer (&loaded->last_checks);
   loaded_free (loaded);
 
   self->watcher = mfd_watcher_new (self->list, self->history);
@@ -389,6 +442,7 @@ load_finish (MfdWatchService *self,
   g_signal_connect_object (self->watcher, "checked", G_CALLBACK (on_checked_cb), self, 0);
   update_interval (self);
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_WATCHER]);
+  g_signal_emit (self, signals[UPDATED], 0);
   mfd_watcher_start (self->watcher);
 }
 
@@ -478,6 +532,34 @@ mfd_watch_service_get_watcher (MfdWatchService *self)
   return self->watcher;
 }
 
+const char * const *
+mfd_watch_service_get_ids (MfdWatchService *self)
+{
+  g_return_val_if_fail (MFD_IS_WATCH_SERVICE (self), NULL);
+
+  return self->list != NULL && self->watcher != NULL ? mfd_watch_list_get_ids (self->list) : NULL;
+}
+
+gboolean
+mfd_watch_service_get_last_check (MfdWatchService  *self,
+                                  const char       *id,
+                                  gint64           *time,
+                                  MfdVerdict       *verdict,
+                                  const char      **problem)
+{
+  LastCheck *last;
+
+  g_return_val_if_fail (MFD_IS_WATCH_SERVICE (self), FALSE);
+
+  last = self->last_checks != NULL ? g_hash_table_lookup (self->last_checks, id) : NULL;
+  if (last == NULL)
+    return FALSE;
+  *time = last->time;
+  *verdict = last->verdict;
+  *problem = last->problem;
+  return TRUE;
+}
+
 MfdDiagnosis *
 mfd_watch_service_get_diagnosis (MfdWatchService *self,
                                  const char      *id)
@@ -547,6 +629,7 @@ mfd_watch_service_dispose (GObject *object)
   g_clear_object (&self->settings);
   g_clear_object (&self->cancellable);
   g_clear_pointer (&self->diagnoses, g_hash_table_unref);
+  g_clear_pointer (&self->last_checks, g_hash_table_unref);
   mfd_watch_service_set_target_func (self, NULL, NULL, NULL);
 
   G_OBJECT_CLASS (mfd_watch_service_parent_class)->dispose (object);
@@ -568,6 +651,10 @@ mfd_watch_service_class_init (MfdWatchServiceClass *klass)
                       MFD_WATCH_BACKGROUND_OFF, MFD_WATCH_BACKGROUND_UNAVAILABLE, MFD_WATCH_BACKGROUND_OFF,
                       G_PARAM_READABLE | G_PARAM_STATIC_STRINGS | G_PARAM_EXPLICIT_NOTIFY);
   g_object_class_install_properties (object_class, N_PROPS, properties);
+
+  /* The watched targets or their last checks changed. */
+  signals[UPDATED] = g_signal_new ("updated", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
+                                   0, NULL, NULL, NULL, G_TYPE_NONE, 0);
 }
 
 static void
@@ -575,6 +662,8 @@ mfd_watch_service_init (MfdWatchService *self)
 {
   self->cancellable = g_cancellable_new ();
   self->diagnoses = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_object_unref);
+  self->last_checks = g_hash_table_new_full (g_str_hash, g_str_equal, g_free,
+                                             (GDestroyNotify) last_check_free);
 }
 
 MfdWatchService *

@@ -28,6 +28,16 @@ MfdWatchService *mfd_watch_service_new           (GApplication       *applicatio
 void             mfd_watch_service_start         (MfdWatchService    *self);
 /* (nullable) the watcher, NULL until loaded ("notify::watcher") */
 MfdWatcher      *mfd_watch_service_get_watcher   (MfdWatchService    *self);
+/* (nullable) the watched ids once loaded, NULL when nothing is watched */
+const char * const *mfd_watch_service_get_ids    (MfdWatchService    *self);
+/* The last check of @id (this run or an earlier one): FALSE when none.
+ * @problem: (out) (nullable): its code or cause. "updated" is emitted when
+ * the ids or a last check change. */
+gboolean         mfd_watch_service_get_last_check (MfdWatchService  *self,
+                                                   const char       *id,
+                                                   gint64           *time,
+                                                   MfdVerdict       *verdict,
+                                                   const char      **problem);
 /* (nullable) the last diagnosis of @id seen by this process */
 MfdDiagnosis    *mfd_watch_service_get_diagnosis (MfdWatchService    *self,
                                                   const char         *id);

@@ -19,6 +19,7 @@
 #include "mfd-test-ca.h"
 #include "mfd-test-ui.h"
 #include "mfd-watch-service.h"
+#include "mfd-watched-group.h"
 #include "mfd-window.h"
 
 #define WATCHED "connector:Contoso on-premises"
@@ -186,6 +187,43 @@ pop_notify (Fixture  *f,
   return g_steal_pointer (&invocation);
 }
 
+static MfdWatchedGroup *
+find_watched_group (GtkWidget *widget)
+{
+  if (MFD_IS_WATCHED_GROUP (widget))
+    return MFD_WATCHED_GROUP (widget);
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    {
+      MfdWatchedGroup *found = find_watched_group (child);
+
+      if (found != NULL)
+        return found;
+    }
+  return NULL;
+}
+
+/* The start page's row of the watched connector says how its last check
+ * went. */
+static void
+assert_start_page_row (GtkWindow  *window,
+                       const char *english_start,
+                       const char *japanese_part)
+{
+  MfdWatchedGroup *group = find_watched_group (mfd_window_get_page (MFD_WINDOW (window), "start"));
+  const char *subtitle;
+
+  g_assert_nonnull (group);
+  g_assert_true (gtk_widget_get_visible (GTK_WIDGET (group)));
+  subtitle = mfd_watched_group_get_row_subtitle (group, WATCHED);
+  g_assert_nonnull (subtitle);
+  g_test_message ("start page: %s", subtitle);
+  if (japanese)
+    g_assert_nonnull (strstr (subtitle, japanese_part));
+  else
+    g_assert_true (g_str_has_prefix (subtitle, english_start));
+}
+
 static gboolean
 shows_results (gpointer data)
 {
@@ -277,6 +315,7 @@ test_watch_notify_breaks_and_comes_back (void)
 
   mfd_watcher_stop (mfd_watch_service_get_watcher (service));
   window = gtk_application_get_active_window (GTK_APPLICATION (f->app));
+  assert_start_page_row (window, "No problem, checked ", "問題");
   gtk_window_destroy (window);
   mfd_test_ui_iterate_until_idle ();
   /* GTK keeps the application alive a while after its window is gone:
@@ -408,6 +447,18 @@ test_watch_notify_background_portal (void)
   settings = mfd_application_get_settings (app);
   g_assert_true (mfd_test_ui_wait_until (watcher_loaded, service, 30000));
   mfd_watcher_stop (mfd_watch_service_get_watcher (service));
+  /* The last check of the previous test's run, read back from the history
+   * for the start page. */
+  {
+    gint64 when = 0;
+    MfdVerdict verdict = MFD_VERDICT_INCONCLUSIVE;
+    const char *problem = "?";
+
+    g_assert_true (mfd_watch_service_get_last_check (service, WATCHED, &when, &verdict, &problem));
+    g_assert_cmpint (verdict, ==, MFD_VERDICT_OK);
+    g_assert_null (problem);
+    g_assert_cmpint (when, >, 0);
+  }
   g_assert_cmpint (mfd_watch_service_get_background (service), ==, MFD_WATCH_BACKGROUND_OFF);
   g_assert_null (mfd_watch_service_get_background_text (service));
   args[0] = service;
