@@ -13,6 +13,7 @@
 
 #include "mfd-application.h"
 #include "mfd-preferences-window.h"
+#include "mfd-watch-service.h"
 #include "mfd-window.h"
 
 #define REMIND_AFTER_SECONDS (60 * 60)
@@ -26,6 +27,8 @@ struct _MfdApplication
   guint           remind_source;
   GDateTime      *remind_due;
   char           *remind_where;
+  MfdWatchService *watch;
+  gboolean        background;   /* --background: no window this time */
 };
 
 G_DEFINE_FINAL_TYPE (MfdApplication, mfd_application, ADW_TYPE_APPLICATION)
@@ -33,6 +36,8 @@ G_DEFINE_FINAL_TYPE (MfdApplication, mfd_application, ADW_TYPE_APPLICATION)
 static const GOptionEntry option_entries[] = {
   { "version", 'v', G_OPTION_FLAG_NONE, G_OPTION_ARG_NONE, NULL,
     N_("Show the version and exit"), NULL },
+  { "background", 0, G_OPTION_FLAG_NONE, G_OPTION_ARG_NONE, NULL,
+    N_("Start without a window and watch the watched connectors (at login)"), NULL },
   { NULL }
 };
 
@@ -82,6 +87,7 @@ mfd_application_preferences_action (GSimpleAction *action,
 
   preferences = mfd_preferences_window_new (gtk_application_get_active_window (GTK_APPLICATION (self)),
                                             self->settings);
+  mfd_preferences_window_set_watch_service (preferences, self->watch);
   gtk_window_present (GTK_WINDOW (preferences));
 }
 
@@ -124,6 +130,13 @@ mfd_application_handle_local_options (GApplication *app,
       g_print ("%s %s\n", "mail-flow-doctor", PACKAGE_VERSION);
       return 0;
     }
+  MFD_APPLICATION (app)->background = g_variant_dict_contains (options, "background");
+  /* With no window to draw, GTK 4.8 would still load the GL driver when it
+   * opens the display (with Mesa's llvmpipe ~50 MB of LLVM): a login start
+   * does without GL (GTK is initialised in startup, after this); a window
+   * opened later from a notification is drawn with cairo. */
+  if (MFD_APPLICATION (app)->background)
+    g_setenv ("GDK_DEBUG", "gl-disable", FALSE);
 
   return -1;
 }
@@ -131,6 +144,13 @@ mfd_application_handle_local_options (GApplication *app,
 static void
 mfd_application_activate (GApplication *app)
 {
+  /* Started at login: the watch service holds the application while
+   * something is watched in the background; no window. */
+  if (MFD_APPLICATION (app)->background)
+    {
+      MFD_APPLICATION (app)->background = FALSE;
+      return;
+    }
   gtk_window_present (GTK_WINDOW (get_or_create_window (MFD_APPLICATION (app))));
 }
 
@@ -160,6 +180,9 @@ mfd_application_startup (GApplication *app)
    * without the schema. The schema id stays the same for the .Devel build. */
   self->settings = g_settings_new (BASE_APP_ID);
   self->recent = mfd_recent_list_new (self->settings);
+  /* Watched connectors are checked while the application runs. */
+  self->watch = mfd_watch_service_new (app, self->settings);
+  mfd_watch_service_start (self->watch);
 
   g_action_map_add_action_entries (G_ACTION_MAP (self), app_actions,
                                    G_N_ELEMENTS (app_actions), self);
@@ -169,11 +192,21 @@ mfd_application_startup (GApplication *app)
 }
 
 static void
+mfd_application_shutdown (GApplication *app)
+{
+  /* Stops watching (and lets go of the application) before GTK goes. */
+  g_clear_object (&MFD_APPLICATION (app)->watch);
+
+  G_APPLICATION_CLASS (mfd_application_parent_class)->shutdown (app);
+}
+
+static void
 mfd_application_dispose (GObject *object)
 {
   MfdApplication *self = MFD_APPLICATION (object);
 
   g_clear_object (&self->recent);
+  g_clear_object (&self->watch);
   g_clear_object (&self->settings);
   g_clear_handle_id (&self->remind_source, g_source_remove);
   g_clear_pointer (&self->remind_due, g_date_time_unref);
@@ -193,6 +226,7 @@ mfd_application_class_init (MfdApplicationClass *klass)
   app_class->activate = mfd_application_activate;
   app_class->open = mfd_application_open;
   app_class->startup = mfd_application_startup;
+  app_class->shutdown = mfd_application_shutdown;
   app_class->handle_local_options = mfd_application_handle_local_options;
 }
 
@@ -273,4 +307,12 @@ mfd_application_get_recent (MfdApplication *self)
   g_return_val_if_fail (MFD_IS_APPLICATION (self), NULL);
 
   return self->recent;
+}
+
+MfdWatchService *
+mfd_application_get_watch_service (MfdApplication *self)
+{
+  g_return_val_if_fail (MFD_IS_APPLICATION (self), NULL);
+
+  return self->watch;
 }

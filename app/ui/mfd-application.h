@@ -10,6 +10,7 @@
 #include <adwaita.h>
 
 #include "mfd-recent-list.h"
+#include "mfd-watch-service.h"
 
 G_BEGIN_DECLS
 
@@ -28,5 +29,7 @@ GDateTime      *mfd_application_remind       (MfdApplication    *self,
                                               const char        *where);
 /* When the reminder is due, or NULL when none is armed. */
 GDateTime      *mfd_application_get_reminder (MfdApplication    *self);
+/* (nullable) the watcher of watched connectors, from startup on */
+MfdWatchService *mfd_application_get_watch_service (MfdApplication *self);
 
 G_END_DECLS

@@ -38,6 +38,10 @@ struct _MfdPreferencesWindow
   GtkSwitch            *control_probes;
   AdwEntryRow          *control_smtp;
   AdwEntryRow          *control_name;
+  GtkSpinButton        *watch_interval;
+  AdwActionRow         *watch_in_background_row;
+  GtkSwitch            *watch_in_background;
+  MfdWatchService      *watch_service;
 
   GCancellable         *cancellable;
   GtkFileChooserNative *chooser;
@@ -280,6 +284,31 @@ on_choose_ca_clicked_cb (MfdPreferencesWindow *self)
   gtk_native_dialog_show (GTK_NATIVE_DIALOG (self->chooser));
 }
 
+/* What the Background portal said, in place of the row's explanation. */
+static void
+on_watch_background_cb (MfdPreferencesWindow *self)
+{
+  const char *text = self->watch_service != NULL
+                     ? mfd_watch_service_get_background_text (self->watch_service) : NULL;
+
+  adw_action_row_set_subtitle (self->watch_in_background_row,
+                               text != NULL ? text : _("Also starts watching, without a window, when you log in"));
+}
+
+void
+mfd_preferences_window_set_watch_service (MfdPreferencesWindow *self,
+                                          MfdWatchService      *service)
+{
+  g_return_if_fail (MFD_IS_PREFERENCES_WINDOW (self));
+
+  if (self->watch_service != NULL)
+    g_signal_handlers_disconnect_by_data (self->watch_service, self);
+  g_set_object (&self->watch_service, service);
+  if (service != NULL)
+    g_signal_connect_swapped (service, "notify::background", G_CALLBACK (on_watch_background_cb), self);
+  on_watch_background_cb (self);
+}
+
 static void
 bind_settings (MfdPreferencesWindow *self)
 {
@@ -288,6 +317,8 @@ bind_settings (MfdPreferencesWindow *self)
                              self->rdap_bootstrap_url, self->endpoints_url,
                              self->control_smtp, self->control_name };
 
+  g_settings_bind (self->settings, "watch-interval-minutes", self->watch_interval, "value", G_SETTINGS_BIND_DEFAULT);
+  g_settings_bind (self->settings, "watch-in-background", self->watch_in_background, "active", G_SETTINGS_BIND_DEFAULT);
   g_settings_bind (self->settings, "connect-timeout", self->connect_timeout, "value", G_SETTINGS_BIND_DEFAULT);
   g_settings_bind (self->settings, "reply-timeout", self->reply_timeout, "value", G_SETTINGS_BIND_DEFAULT);
   g_settings_bind (self->settings, "tls-timeout", self->tls_timeout, "value", G_SETTINGS_BIND_DEFAULT);
@@ -399,6 +430,9 @@ mfd_preferences_window_dispose (GObject *object)
       g_clear_object (&self->chooser);
     }
   gtk_widget_dispose_template (GTK_WIDGET (self), MFD_TYPE_PREFERENCES_WINDOW);
+  if (self->watch_service != NULL)
+    g_signal_handlers_disconnect_by_data (self->watch_service, self);
+  g_clear_object (&self->watch_service);
   g_clear_object (&self->settings);
 
   G_OBJECT_CLASS (mfd_preferences_window_parent_class)->dispose (object);
@@ -456,6 +490,9 @@ mfd_preferences_window_class_init (MfdPreferencesWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, MfdPreferencesWindow, control_probes);
   gtk_widget_class_bind_template_child (widget_class, MfdPreferencesWindow, control_smtp);
   gtk_widget_class_bind_template_child (widget_class, MfdPreferencesWindow, control_name);
+  gtk_widget_class_bind_template_child (widget_class, MfdPreferencesWindow, watch_interval);
+  gtk_widget_class_bind_template_child (widget_class, MfdPreferencesWindow, watch_in_background_row);
+  gtk_widget_class_bind_template_child (widget_class, MfdPreferencesWindow, watch_in_background);
   gtk_widget_class_bind_template_callback (widget_class, on_choose_ca_clicked_cb);
 }
 

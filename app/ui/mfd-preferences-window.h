@@ -9,6 +9,8 @@
 
 #include <adwaita.h>
 
+#include "mfd-watch-service.h"
+
 G_BEGIN_DECLS
 
 #define MFD_TYPE_PREFERENCES_WINDOW (mfd_preferences_window_get_type ())
@@ -20,5 +22,9 @@ MfdPreferencesWindow *mfd_preferences_window_new (GtkWindow *transient_for,
 gboolean              mfd_preferences_window_get_dns_server_valid (MfdPreferencesWindow *self);
 void                  mfd_preferences_window_import_ca_file (MfdPreferencesWindow *self,
                                                              GFile                *file);
+
+/* Shows what the Background portal said on the "watch in the background" row. */
+void                  mfd_preferences_window_set_watch_service (MfdPreferencesWindow *self,
+                                                                MfdWatchService      *service);
 
 G_END_DECLS

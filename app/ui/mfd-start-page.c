@@ -13,6 +13,7 @@
 
 #include "mfd-recent-list.h"
 #include "mfd-start-page-private.h"
+#include "mfd-watched-group.h"
 #include "mfd-ui-util.h"
 
 struct _MfdStartPage
@@ -117,6 +118,7 @@ mfd_start_page_class_init (MfdStartPageClass *klass)
 
   object_class->dispose = mfd_start_page_dispose;
 
+  g_type_ensure (MFD_TYPE_WATCHED_GROUP);
   gtk_widget_class_set_template_from_resource (widget_class, RESOURCE_PREFIX "/mfd-start-page.ui");
   gtk_widget_class_bind_template_child (widget_class, MfdStartPage, recent_group);
   gtk_widget_class_bind_template_child (widget_class, MfdStartPage, recent_list);

@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 # SPDX-License-Identifier: GPL-3.0-or-later
 #
-# tests/bench/bench.py BUILD_DIR [--runs N] [--only a,b,c,d,e]
+# tests/bench/bench.py BUILD_DIR [--runs N] [--only a,b,c,d,e,f]
 #
 # The benchmarks of issue 7, against practice servers on loopback that
 # tests/bench/mfd-lab-serve starts. Prints a Markdown table of medians with
@@ -29,7 +29,7 @@ srcdir = os.path.dirname(os.path.dirname(here))
 ap = argparse.ArgumentParser()
 ap.add_argument("build")
 ap.add_argument("--runs", type=int, default=11)
-ap.add_argument("--only", default="a,b,c,d,e")
+ap.add_argument("--only", default="a,b,c,d,e,f")
 args = ap.parse_args()
 
 build = os.path.abspath(args.build)
@@ -37,6 +37,7 @@ mfd = os.path.join(build, "app", "mail-flow-doctor")
 serve = os.path.join(build, "tests", "bench", "mfd-lab-serve")
 stall = os.path.join(build, "tests", "bench", "mfd-bench-stall")
 window_stall = os.path.join(build, "tests", "bench", "mfd-bench-window-stall")
+watch_hidden = os.path.join(build, "tests", "bench", "mfd-bench-watch-hidden")
 only = set(args.only.split(","))
 
 env = dict(os.environ)
@@ -422,6 +423,42 @@ def bench_d(n):
         xvfb.wait()
 
 
+def bench_f(n):
+    """The app started at login (--background) watching one connector with
+    no window: its resident memory after a few rounds of real checks."""
+    if not shutil.which("Xvfb") or not have(watch_hidden):
+        row("f", "hidden app watching, RSS", "n/a", "≤ 60 MB", floor="needs Xvfb and the dev_tools build")
+        return
+    labs = Labs(["healthy"])
+    xvfb, display = start_xvfb()
+    rounds = 5
+    try:
+        lab = labs.labs[0]
+        cmd = [watch_hidden, lab["host"], lab["dns"], str(lab["port"]), lab["ca"], str(rounds)]
+        if shutil.which("dbus-run-session"):
+            cmd = ["dbus-run-session", "--"] + cmd
+        hidden_env = dict(env, DISPLAY=display, GDK_BACKEND="x11", GTK_A11Y="none", NO_AT_BRIDGE="1",
+                          MFD_TEST_WATCH_MIN_INTERVAL_MS="1000")
+        rsss, hwms, verdicts = [], [], set()
+        for _ in range(max(3, n // 3)):
+            p = subprocess.run(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, timeout=120, env=hidden_env)
+            m = re.search(rb"rss-kb=(\d+) hwm-kb=(\d+) checks=\d+ verdict=(\S+) windows=0", p.stdout)
+            if m:
+                rsss.append(int(m.group(1)))
+                hwms.append(int(m.group(2)))
+                verdicts.add(m.group(3).decode())
+        row("f", "hidden app watching (no window), RSS", f"{statistics.median(rsss) / 1024:.1f} MB" if rsss else "?",
+            "≤ 60 MB",
+            floor=f"VmRSS after {rounds} checks of one connector against the practice server "
+                  f"(verdicts {', '.join(sorted(verdicts)) or '?'}), peak VmHWM "
+                  f"{statistics.median(hwms) / 1024:.1f} MB; median of {len(rsss)}" if rsss else
+                  (p.stderr.decode(errors="replace")[-200:]))
+    finally:
+        xvfb.terminate()
+        xvfb.wait()
+        labs.close()
+
+
 def ndr_paste(size):
     """A pasted NDR of @size bytes: the error block, then the rest of what an
     admin copies (message headers and trace lines) up to the size."""
@@ -464,7 +501,7 @@ def bench_e(n):
 print(f"# Mail Flow Doctor benchmarks ({time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())}, "
       f"{os.cpu_count()} CPUs, medians of {args.runs} runs unless said)")
 print(f"# command: ./dev bench   (tests/bench/run.sh {build})")
-for key, fn in (("a", bench_a), ("b", bench_b), ("c", bench_c), ("d", bench_d), ("e", bench_e)):
+for key, fn in (("a", bench_a), ("b", bench_b), ("c", bench_c), ("d", bench_d), ("e", bench_e), ("f", bench_f)):
     if key in only:
         try:
             fn(args.runs)

@@ -1,7 +1,7 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-3.0-or-later
 #
-# tests/bench/run.sh BUILD_DIR [--runs N] [--only a,b,c,d,e]
+# tests/bench/run.sh BUILD_DIR [--runs N] [--only a,b,c,d,e,f]
 #
 # Prints the benchmark table (Markdown), then the verdicts against a real
 # Postfix on loopback. Never a pass/fail test.
