@@ -14,7 +14,6 @@
 #include <libportal/portal.h>
 #include <libportal-gtk4/portal-gtk4.h>
 
-#include "mfd-results-page.h"
 #include "mfd-watch-service.h"
 #include "mfd-window.h"
 
@@ -503,17 +502,14 @@ show_watch_result_action (GSimpleAction *action,
 
   if (diagnosis != NULL)
     {
-      GtkWidget *page = mfd_window_get_page (MFD_WINDOW (window), "results");
-
-      mfd_results_page_set_diagnosis (MFD_RESULTS_PAGE (page), diagnosis);
-      mfd_window_show_page (MFD_WINDOW (window), "results");
+      mfd_window_show_diagnosis (MFD_WINDOW (window), diagnosis);
     }
   else
     {
       /* Clicked after a restart: only the target is known, check it afresh. */
       g_autoptr(GError) error = NULL;
       g_autoptr(MfdTarget) target =
-        mfd_watch_build_target (id, mfd_window_get_connector_store (MFD_WINDOW (window)), &error);
+        mfd_watch_build_target (id, self->store, &error);
 
       if (target != NULL)
         mfd_window_run_checks (MFD_WINDOW (window), target, NULL);

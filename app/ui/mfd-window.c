@@ -138,8 +138,7 @@ on_checks_finished_cb (MfdWindow     *self,
    * server is gone once the practice ends. */
   if (self->lab == NULL)
     mfd_recent_list_add (self->recent, diagnosis);
-  mfd_results_page_set_diagnosis (self->results_page, diagnosis);
-  mfd_window_show_page (self, "results");
+  mfd_window_show_diagnosis (self, diagnosis);
 }
 
 static void
@@ -648,6 +647,17 @@ mfd_window_is_practising (MfdWindow *self)
   g_return_val_if_fail (MFD_IS_WINDOW (self), FALSE);
 
   return self->lab != NULL;
+}
+
+void
+mfd_window_show_diagnosis (MfdWindow    *self,
+                           MfdDiagnosis *diagnosis)
+{
+  g_return_if_fail (MFD_IS_WINDOW (self));
+  g_return_if_fail (diagnosis != NULL);
+
+  mfd_results_page_set_diagnosis (self->results_page, diagnosis);
+  mfd_window_show_page (self, "results");
 }
 
 gboolean

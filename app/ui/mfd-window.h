@@ -37,6 +37,9 @@ void        mfd_window_run_checks    (MfdWindow      *self,
 gboolean    mfd_window_start_practice (MfdWindow     *self,
                                       MfdLabScenario  scenario,
                                       GError        **error);
+/* Shows @diagnosis on the results page (a watched target's last check). */
+void        mfd_window_show_diagnosis (MfdWindow     *self,
+                                      MfdDiagnosis   *diagnosis);
 /* Shows a diagnosis of this session again, or checks a saved connector
  * afresh; FALSE when neither is possible. */
 gboolean    mfd_window_reopen_recent (MfdWindow      *self,
