@@ -265,6 +265,62 @@ run_case (gconstpointer data)
   g_unlink (anchor);
 }
 
+/* The practice scenarios of the window's Practice page, through
+ * `check --practice ID`: each ends in the code EOP would give. */
+typedef struct
+{
+  const char *path;
+  const char *id;
+  const char *cause;    /* the first finding, NULL: no finding at all */
+  const char *code;
+} PracticeCase;
+
+static const PracticeCase practice_cases[] = {
+  { "/cli/dane/practice/dane-ok", "dane-ok", NULL, NULL },
+  { "/cli/dane/practice/dane-no-starttls", "dane-no-starttls", "dane-starttls-missing", "4.7.321" },
+  { "/cli/dane/practice/dane-cert-expired", "dane-cert-expired", "dane-cert-expired", "4.7.322" },
+  { "/cli/dane/practice/dane-tlsa-mismatch", "dane-tlsa-mismatch", "dane-tlsa-mismatch", "4.7.323" },
+  { "/cli/dane/practice/dane-dnssec-expired", "dane-dnssec-expired", "dane-dnssec-bogus", "4.7.324" },
+  { "/cli/dane/practice/dane-name-mismatch", "dane-name-mismatch", "dane-name-mismatch", "4.7.325" },
+};
+
+static void
+test_practice (gconstpointer data)
+{
+  const PracticeCase *c = data;
+  g_auto(MfdTestRun) run = { NULL };
+  g_autoptr(JsonObject) root = NULL;
+  JsonArray *findings;
+  MfdLabScenario scenario;
+
+  /* The lab's table says the same. */
+  g_assert_true (mfd_lab_scenario_from_id (c->id, &scenario));
+  g_assert_cmpstr (mfd_lab_scenario_get_cause (scenario), ==, c->cause);
+
+  mfd_test_cli_run_va (&run, "check", dir, "--practice", c->id, "--json", NULL);
+  g_test_message ("stderr: %s", run.err);
+  root = parse_json (run.out);
+  findings = json_object_get_array_member (root, "findings");
+  if (c->cause == NULL)
+    {
+      g_assert_cmpint (run.status, ==, 0);
+      g_assert_cmpstr (json_object_get_string_member (root, "verdict"), ==, "ok");
+      g_assert_cmpuint (json_array_get_length (findings), ==, 0);
+    }
+  else
+    {
+      JsonObject *first;
+
+      g_assert_cmpint (run.status, ==, 1);
+      g_assert_cmpuint (json_array_get_length (findings), >, 0);
+      first = json_array_get_object_element (findings, 0);
+      g_assert_cmpstr (json_object_get_string_member (first, "cause"), ==, c->cause);
+      g_assert_cmpstr (json_object_get_string_member (first, "code"), ==, c->code);
+      g_assert_cmpstr (mfd_remedy_code_for_cause (c->cause), ==, c->code);
+      g_assert_false (json_object_get_boolean_member (first, "warning"));
+    }
+}
+
 static void
 test_bad_anchor (void)
 {
@@ -317,6 +373,8 @@ main (int   argc,
   for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
     g_test_add_data_func (cases[i].path, &cases[i], run_case);
   g_test_add_func ("/cli/dane/bad-anchor", test_bad_anchor);
+  for (guint i = 0; i < G_N_ELEMENTS (practice_cases); i++)
+    g_test_add_data_func (practice_cases[i].path, &practice_cases[i], test_practice);
 
   status = g_test_run ();
   mfd_test_remove_tree (dir);
