@@ -265,6 +265,108 @@ run_case (gconstpointer data)
   g_unlink (anchor);
 }
 
+/* The practice scenarios of the window's Practice page, through
+ * `check --practice ID`: each ends in the code EOP would give. */
+typedef struct
+{
+  const char *path;
+  const char *id;
+  const char *cause;    /* the first finding, NULL: no finding at all */
+  const char *code;
+} PracticeCase;
+
+static const PracticeCase practice_cases[] = {
+  { "/cli/dane/practice/dane-ok", "dane-ok", NULL, NULL },
+  { "/cli/dane/practice/dane-no-starttls", "dane-no-starttls", "dane-starttls-missing", "4.7.321" },
+  { "/cli/dane/practice/dane-cert-expired", "dane-cert-expired", "dane-cert-expired", "4.7.322" },
+  { "/cli/dane/practice/dane-tlsa-mismatch", "dane-tlsa-mismatch", "dane-tlsa-mismatch", "4.7.323" },
+  { "/cli/dane/practice/dane-dnssec-expired", "dane-dnssec-expired", "dane-dnssec-bogus", "4.7.324" },
+  { "/cli/dane/practice/dane-name-mismatch", "dane-name-mismatch", "dane-name-mismatch", "4.7.325" },
+};
+
+static void
+test_practice (gconstpointer data)
+{
+  const PracticeCase *c = data;
+  g_auto(MfdTestRun) run = { NULL };
+  g_autoptr(JsonObject) root = NULL;
+  JsonArray *findings;
+  MfdLabScenario scenario;
+
+  /* The lab's table says the same. */
+  g_assert_true (mfd_lab_scenario_from_id (c->id, &scenario));
+  g_assert_cmpstr (mfd_lab_scenario_get_cause (scenario), ==, c->cause);
+
+  mfd_test_cli_run_va (&run, "check", dir, "--practice", c->id, "--json", NULL);
+  g_test_message ("stderr: %s", run.err);
+  root = parse_json (run.out);
+  findings = json_object_get_array_member (root, "findings");
+  if (c->cause == NULL)
+    {
+      g_assert_cmpint (run.status, ==, 0);
+      g_assert_cmpstr (json_object_get_string_member (root, "verdict"), ==, "ok");
+      g_assert_cmpuint (json_array_get_length (findings), ==, 0);
+    }
+  else
+    {
+      JsonObject *first;
+
+      g_assert_cmpint (run.status, ==, 1);
+      g_assert_cmpuint (json_array_get_length (findings), >, 0);
+      first = json_array_get_object_element (findings, 0);
+      g_assert_cmpstr (json_object_get_string_member (first, "cause"), ==, c->cause);
+      g_assert_cmpstr (json_object_get_string_member (first, "code"), ==, c->code);
+      g_assert_cmpstr (mfd_remedy_code_for_cause (c->cause), ==, c->code);
+      g_assert_false (json_object_get_boolean_member (first, "warning"));
+    }
+}
+
+/* The lab owns its trust anchor: written when it starts, gone when it
+ * stops; scenarios without DNSSEC have none. */
+static void
+test_practice_anchor (void)
+{
+  g_autoptr(GError) error = NULL;
+  MfdLab *lab = mfd_lab_new (MFD_LAB_DANE_OK, &error);
+  g_autoptr(MfdLab) plain = mfd_lab_new (MFD_LAB_HEALTHY, &error);
+  g_autofree char *anchor = NULL;
+  g_autofree char *contents = NULL;
+  g_autoptr(MfdTarget) target = NULL;
+
+  g_assert_no_error (error);
+  anchor = g_strdup (mfd_lab_get_trust_anchor_file (lab));
+  g_assert_nonnull (anchor);
+  g_assert_true (g_file_get_contents (anchor, &contents, NULL, &error));
+  g_assert_no_error (error);
+  g_assert_nonnull (strstr (contents, "DS"));
+  g_assert_cmpstr (mfd_lab_get_mx_domain (lab), ==, DOMAIN);
+
+  target = mfd_lab_new_target (lab, "en");
+  g_assert_cmpstr (mfd_target_get_trust_anchor_file (target), ==, anchor);
+  g_assert_cmpstr (mfd_target_get_mx_domains (target)[0], ==, DOMAIN);
+  g_assert_cmpuint (mfd_target_get_smart_hosts (target)->len, ==, 0);
+  g_assert_cmpuint (mfd_target_get_port (target), ==, mfd_lab_get_smtp_port (lab));
+
+  mfd_lab_free (lab);
+  g_assert_false (g_file_test (anchor, G_FILE_TEST_EXISTS));
+
+  g_assert_null (mfd_lab_get_trust_anchor_file (plain));
+  g_assert_null (mfd_lab_get_mx_domain (plain));
+}
+
+/* The practice report in Japanese: the finding's title from the catalogue. */
+static void
+test_practice_japanese (void)
+{
+  g_auto(MfdTestRun) run = { NULL };
+
+  mfd_test_cli_run_va (&run, "check", dir, "--practice", "dane-tlsa-mismatch", "--lang", "ja", NULL);
+  g_test_message ("%s", run.out);
+  g_assert_cmpint (run.status, ==, 1);
+  g_assert_nonnull (strstr (run.out, "450 4.7.323 — DANE: サーバーの証明書に一致する TLSA レコードがありません"));
+  g_assert_nonnull (strstr (run.out, "  1. "));
+}
+
 static void
 test_bad_anchor (void)
 {
@@ -317,6 +419,10 @@ main (int   argc,
   for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
     g_test_add_data_func (cases[i].path, &cases[i], run_case);
   g_test_add_func ("/cli/dane/bad-anchor", test_bad_anchor);
+  for (guint i = 0; i < G_N_ELEMENTS (practice_cases); i++)
+    g_test_add_data_func (practice_cases[i].path, &practice_cases[i], test_practice);
+  g_test_add_func ("/cli/dane/practice/anchor", test_practice_anchor);
+  g_test_add_func ("/cli/dane/practice/japanese", test_practice_japanese);
 
   status = g_test_run ();
   mfd_test_remove_tree (dir);

@@ -25,8 +25,11 @@
 #include "mfd-socket.h"
 #include "mfd-text.h"
 #include "mfd-lab-dns.h"
+#include "mfd-lab-zone.h"
+#include "mfd-dane.h"
 
 #define LAB_HOST_NAME    "mail.contoso.test"
+#define LAB_DOMAIN       "contoso.test"
 #define LAB_IO_TIMEOUT_S 60       /* a peer we wait on longer than this is gone */
 #define LAB_MAX_THREADS  64
 #define MAX_SERVED       16       /* certificates a test may have served */
@@ -136,6 +139,25 @@ static const ScenarioInfo scenarios[MFD_LAB_N_SCENARIOS] = {
   { MFD_LAB_DNS_LAME_DELEGATION, "dns-lame-delegation", NC_("practice", "Name servers do not answer"),
     N_("The DNS resolver still answers, but the name servers of the host's domain refuse to answer for it."),
     "dns-lame-delegation", MFD_TLS_OPPORTUNISTIC },
+  /* EOP delivers by MX with opportunistic TLS; DANE alone decides. */
+  { MFD_LAB_DANE_OK, "dane-ok", NC_("practice", "DANE: TLSA matches"),
+    N_("The domain is DNSSEC-signed and its TLSA record matches the key of the mail server's certificate."),
+    NULL, MFD_TLS_OPPORTUNISTIC },
+  { MFD_LAB_DANE_TLSA_MISMATCH, "dane-tlsa-mismatch", NC_("practice", "DANE: TLSA does not match the certificate"),
+    N_("The TLSA record pins a key the mail server no longer uses, as after a certificate renewal without a new TLSA record."),
+    "dane-tlsa-mismatch", MFD_TLS_OPPORTUNISTIC },
+  { MFD_LAB_DANE_DNSSEC_EXPIRED, "dane-dnssec-expired", NC_("practice", "DANE: expired DNSSEC signature"),
+    N_("The signature over the TLSA record expired: the zone was not signed again in time."),
+    "dane-dnssec-bogus", MFD_TLS_OPPORTUNISTIC },
+  { MFD_LAB_DANE_NO_STARTTLS, "dane-no-starttls", NC_("practice", "DANE: TLSA but no STARTTLS"),
+    N_("The domain publishes a TLSA record, but its mail server does not offer STARTTLS."),
+    "dane-starttls-missing", MFD_TLS_OPPORTUNISTIC },
+  { MFD_LAB_DANE_CERT_EXPIRED, "dane-cert-expired", NC_("practice", "DANE: expired certificate under DANE-TA"),
+    N_("The TLSA record pins the issuing CA (DANE-TA), and the mail server's certificate has expired."),
+    "dane-cert-expired", MFD_TLS_OPPORTUNISTIC },
+  { MFD_LAB_DANE_NAME_MISMATCH, "dane-name-mismatch", NC_("practice", "DANE: certificate for another host under DANE-TA"),
+    N_("The TLSA record pins the issuing CA (DANE-TA), and the mail server's certificate is for another host name."),
+    "dane-name-mismatch", MFD_TLS_OPPORTUNISTIC },
 };
 
 /* The lab's certificates, made once per process, relative to now. */
@@ -175,6 +197,7 @@ struct _MfdLab
 
   MfdLabDns       *dns;
   MfdLabDns       *authority;     /* the practice zone's name server, if the scenario has one */
+  char            *trust_anchor;  /* the DANE scenarios: the lab root's DS, in tmpdir */
 };
 
 typedef struct
@@ -388,11 +411,11 @@ make_credentials (MfdLabScenario scenario)
   gnutls_x509_privkey_t key = pki->leaf_key;
   guint n = 2;
 
-  if (scenario == MFD_LAB_CERT_EXPIRED)
+  if (scenario == MFD_LAB_CERT_EXPIRED || scenario == MFD_LAB_DANE_CERT_EXPIRED)
     chain[0] = pki->expired;
   else if (scenario == MFD_LAB_CERT_NOT_YET_VALID)
     chain[0] = pki->not_yet_valid;
-  else if (scenario == MFD_LAB_CERT_WRONG_NAME)
+  else if (scenario == MFD_LAB_CERT_WRONG_NAME || scenario == MFD_LAB_DANE_NAME_MISMATCH)
     chain[0] = pki->wrong_name;
   else if (scenario == MFD_LAB_CERT_WILDCARD)
     chain[0] = pki->wildcard;
@@ -603,7 +626,8 @@ serve_ehlo (Conn *conn)
   g_autoptr(GString) reply = g_string_new ("250-" LAB_HOST_NAME " greets you\r\n");
 
   g_string_append (reply, "250-PIPELINING\r\n250-SIZE 36700160\r\n250-8BITMIME\r\n");
-  if (conn->tls == NULL && conn->lab->scenario != MFD_LAB_NO_STARTTLS)
+  if (conn->tls == NULL && conn->lab->scenario != MFD_LAB_NO_STARTTLS &&
+      conn->lab->scenario != MFD_LAB_DANE_NO_STARTTLS)
     g_string_append (reply, "250-STARTTLS\r\n");
   g_string_append (reply, "250 SMTPUTF8\r\n");
   conn_write (conn, reply->str, reply->len);
@@ -646,7 +670,7 @@ serve_command (Conn       *conn,
 
   if (g_str_equal (verb, "STARTTLS"))
     {
-      if (conn->tls != NULL || scenario == MFD_LAB_NO_STARTTLS)
+      if (conn->tls != NULL || scenario == MFD_LAB_NO_STARTTLS || scenario == MFD_LAB_DANE_NO_STARTTLS)
         return conn_say (conn, "503 5.5.1 STARTTLS not available\r\n");
       if (scenario == MFD_LAB_STARTTLS_454)
         return conn_say (conn, "454 4.7.0 TLS not available due to temporary reason\r\n");
@@ -977,6 +1001,98 @@ start_authority (MfdLab  *self,
 }
 
 static gboolean
+is_dane (MfdLabScenario scenario)
+{
+  return scenario >= MFD_LAB_DANE_OK && scenario <= MFD_LAB_DANE_NAME_MISMATCH;
+}
+
+/* The TLSA record the scenario publishes: DANE-EE (3 1 1) of the key the
+ * server uses, or of another one; DANE-TA (2 0 1) of the issuing CA. */
+static char *
+dane_tlsa_rdata (MfdLabScenario scenario)
+{
+  LabPki *pki = get_pki ();
+  gnutls_x509_crt_t pinned = pki->good;
+  guint8 usage = 3, selector = 1;
+  gnutls_datum_t der = { NULL, 0 };
+  MfdTlsaRecord *record;
+  char *rdata;
+
+  if (scenario == MFD_LAB_DANE_TLSA_MISMATCH)
+    pinned = pki->self_signed;   /* a key of its own, not the server's */
+  else if (scenario == MFD_LAB_DANE_CERT_EXPIRED || scenario == MFD_LAB_DANE_NAME_MISMATCH)
+    {
+      pinned = pki->intermediate;
+      usage = 2;
+      selector = 0;
+    }
+  if (gnutls_x509_crt_export2 (pinned, GNUTLS_X509_FMT_DER, &der) < 0)
+    return NULL;
+  record = mfd_dane_record_for_cert (&der, usage, selector, 1);
+  gnutls_free (der.data);
+  if (record == NULL)
+    return NULL;
+  rdata = mfd_tlsa_record_to_string (record, FALSE);
+  mfd_tlsa_record_free (record);
+  return rdata;
+}
+
+/* The DANE scenarios: the lab's root "test." (whose DS is the trust
+ * anchor, written to the lab's directory) delegates contoso.test with a
+ * DS; contoso.test, signed with a key made for this lab, holds the MX,
+ * the host's address and the TLSA record for the SMTP port. The same
+ * responder serves both zones, as a validating client asks it all. */
+static gboolean
+start_dane_zones (MfdLab  *self,
+                  GError **error)
+{
+  gboolean v6 = strchr (self->address, ':') != NULL;
+  g_autoptr(MfdLabZone) root = mfd_lab_zone_new ("test");
+  g_autoptr(MfdLabZone) zone = mfd_lab_zone_new (LAB_DOMAIN);
+  g_autofree char *rdata = dane_tlsa_rdata (self->scenario);
+  g_autofree char *mx_line = g_strdup ("contoso.test. 300 IN MX 10 " LAB_HOST_NAME ".");
+  g_autofree char *a_line = g_strdup_printf (LAB_HOST_NAME ". 300 IN %s %s", v6 ? "AAAA" : "A", self->address);
+  g_autofree char *ns_line = g_strdup_printf ("ns." LAB_DOMAIN ". 300 IN %s %s", v6 ? "AAAA" : "A", self->address);
+  g_autofree char *tlsa_line = NULL;
+  g_autofree char *anchor = g_build_filename (self->tmpdir, "lab-root.ds", NULL);
+  const char *mx[] = { mx_line, NULL };
+  const char *a[] = { a_line, NULL };
+  const char *ns[] = { ns_line, NULL };
+  const char *tlsa[] = { NULL, NULL };
+
+  if (root == NULL || zone == NULL || rdata == NULL)
+    {
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_FAILED, "Cannot sign the practice zone");
+      return FALSE;
+    }
+  tlsa_line = g_strdup_printf ("_%u._tcp." LAB_HOST_NAME ". 300 IN TLSA %s", self->port, rdata);
+  tlsa[0] = tlsa_line;
+
+  if (!mfd_lab_zone_serve_apex (root, self->dns) ||
+      !mfd_lab_zone_serve_ds (root, self->dns, zone) ||
+      !mfd_lab_zone_serve_apex (zone, self->dns) ||
+      !mfd_lab_zone_serve (zone, self->dns, TRUE, mx) ||
+      !mfd_lab_zone_serve (zone, self->dns, TRUE, a) ||
+      !mfd_lab_zone_serve (zone, self->dns, TRUE, ns))
+    {
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_FAILED, "Cannot sign the practice zone");
+      return FALSE;
+    }
+  /* Signatures that ended an hour ago: the zone was not signed again. */
+  if (self->scenario == MFD_LAB_DANE_DNSSEC_EXPIRED)
+    mfd_lab_zone_set_validity (zone, -86400, -3600);
+  if (!mfd_lab_zone_serve (zone, self->dns, TRUE, tlsa))
+    {
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_FAILED, "Cannot sign the practice zone");
+      return FALSE;
+    }
+  if (!mfd_lab_zone_write_anchor (root, anchor, error))
+    return FALSE;
+  self->trust_anchor = g_steal_pointer (&anchor);
+  return TRUE;
+}
+
+static gboolean
 start_dns (MfdLab  *self,
            GError **error)
 {
@@ -985,6 +1101,12 @@ start_dns (MfdLab  *self,
   self->dns = mfd_lab_dns_new (self->address, 0, error);
   if (self->dns == NULL)
     return FALSE;
+  if (is_dane (self->scenario))
+    {
+      mfd_lab_dns_set_authoritative (self->dns, TRUE);
+      self->dns_server = g_strdup (mfd_lab_dns_get_server (self->dns));
+      return start_dane_zones (self, error);
+    }
   mfd_lab_dns_add_record (self->dns, LAB_HOST_NAME, v6 ? "AAAA" : "A", self->address, 300);
   mfd_lab_dns_add_record (self->dns, "contoso.test", "MX", "10 " LAB_HOST_NAME ".", 300);
   mfd_lab_dns_set_authoritative (self->dns, TRUE);
@@ -1188,7 +1310,16 @@ mfd_lab_new_target (MfdLab     *self,
   g_return_val_if_fail (self != NULL, NULL);
 
   target = mfd_target_new ();
-  mfd_target_add_smart_host (target, mfd_lab_get_host_name (self), mfd_lab_get_smtp_port (self));
+  if (self->trust_anchor != NULL)
+    {
+      /* As EOP delivers to the domain: by its MX, on the lab's port, DANE
+       * validated from the lab's own root. */
+      mfd_target_add_mx_domain (target, LAB_DOMAIN);
+      mfd_target_set_port (target, mfd_lab_get_smtp_port (self));
+      mfd_target_set_trust_anchor_file (target, self->trust_anchor);
+    }
+  else
+    mfd_target_add_smart_host (target, mfd_lab_get_host_name (self), mfd_lab_get_smtp_port (self));
   mfd_target_set_dns_server (target, mfd_lab_get_dns_server (self));
   mfd_target_set_dns_authority_port (target, mfd_lab_get_dns_authority_port (self));
   mfd_target_set_ca_file (target, mfd_lab_get_ca_file (self));
@@ -1242,6 +1373,9 @@ mfd_lab_free (MfdLab *self)
   g_clear_object (&self->cancellable);
   if (self->ca_file != NULL)
     g_unlink (self->ca_file);
+  if (self->trust_anchor != NULL)
+    g_unlink (self->trust_anchor);
+  g_free (self->trust_anchor);
   if (self->tmpdir != NULL)
     g_rmdir (self->tmpdir);
   g_free (self->ca_file);
@@ -1288,6 +1422,9 @@ mfd_lab_get_dns_authority_port (MfdLab *self)
 {
   g_return_val_if_fail (self != NULL, 0);
 
+  /* The DANE zones' name server (ns.contoso.test) is the responder itself. */
+  if (self->trust_anchor != NULL)
+    return mfd_lab_dns_get_port (self->dns);
   return self->authority != NULL ? mfd_lab_dns_get_port (self->authority) : 0;
 }
 
@@ -1301,6 +1438,22 @@ const char *
 mfd_lab_get_ca_file (MfdLab *self)
 {
   return self->ca_file;
+}
+
+const char *
+mfd_lab_get_trust_anchor_file (MfdLab *self)
+{
+  g_return_val_if_fail (self != NULL, NULL);
+
+  return self->trust_anchor;
+}
+
+const char *
+mfd_lab_get_mx_domain (MfdLab *self)
+{
+  g_return_val_if_fail (self != NULL, NULL);
+
+  return self->trust_anchor != NULL ? LAB_DOMAIN : NULL;
 }
 
 char **

@@ -49,6 +49,15 @@ typedef enum
   /* The zone's name servers (see mfd_lab_get_dns_authority_port()): */
   MFD_LAB_DNS_STALE_CACHE,     /* the resolver's answer differs from theirs */
   MFD_LAB_DNS_LAME_DELEGATION, /* they refuse to answer for the zone */
+  /* DANE: contoso.test signed at run time under a lab root of its own
+   * (mfd_lab_get_trust_anchor_file()), its MX on the lab's SMTP port and a
+   * TLSA record for that port. The target is the domain's MX. */
+  MFD_LAB_DANE_OK,             /* TLSA 3 1 1 of the server's key: no finding */
+  MFD_LAB_DANE_TLSA_MISMATCH,  /* TLSA 3 1 1 of another key (4.7.323) */
+  MFD_LAB_DANE_DNSSEC_EXPIRED, /* the TLSA record's signature expired (4.7.324) */
+  MFD_LAB_DANE_NO_STARTTLS,    /* TLSA published, STARTTLS not offered (4.7.321) */
+  MFD_LAB_DANE_CERT_EXPIRED,   /* TLSA 2 0 1 of the issuing CA, leaf expired (4.7.322) */
+  MFD_LAB_DANE_NAME_MISMATCH,  /* TLSA 2 0 1 of the issuing CA, leaf for another name (4.7.325) */
   MFD_LAB_N_SCENARIOS
 } MfdLabScenario;
 
@@ -110,6 +119,12 @@ const char *mfd_lab_get_dns_server        (MfdLab         *self);
 guint16     mfd_lab_get_dns_authority_port (MfdLab       *self);
 const char *mfd_lab_get_tls_domain        (MfdLab         *self);  /* "mail.contoso.test" */
 const char *mfd_lab_get_ca_file           (MfdLab         *self);  /* PEM of the lab CA */
+/* The DANE scenarios: the DS of the lab's root ("test."), a file the lab
+ * deletes in mfd_lab_free(), for --trust-anchor; NULL for the others. */
+const char *mfd_lab_get_trust_anchor_file (MfdLab         *self);
+/* The DANE scenarios: the domain checked by MX ("contoso.test"); NULL for
+ * the others. */
+const char *mfd_lab_get_mx_domain         (MfdLab         *self);
 /* Every command line the SMTP peer received, in order (for tests that
  * prove we never send MAIL/RCPT/DATA). (transfer full) */
 char      **mfd_lab_dup_transcript        (MfdLab         *self);

@@ -212,6 +212,24 @@ test_practice_flow (Fixture       *fixture,
   g_assert_false (mfd_window_is_practising (fixture->window));
 }
 
+/* DANE from the Practice page: the lab's signed domain by MX, whose TLSA
+ * record pins a key the server no longer uses. The checks page shows the
+ * DANE group, the results page EOP's 4.7.323 with the catalogue's title
+ * and steps in the language of the run. */
+static void
+test_practice_dane (Fixture       *fixture,
+                    gconstpointer  data)
+{
+  const char *title = NULL;
+
+  practise (fixture, MFD_LAB_DANE_TLSA_MISMATCH, PRACTICE_BUILT);
+  g_assert_cmpuint (mfd_checks_page_get_n_policy_rows (checks_page (fixture), MFD_STAGE_DANE, &title), >=, 1);
+  g_assert_nonnull (title);
+  g_assert_nonnull (strstr (title, "DANE"));
+  assert_finding (fixture, "4.7.323", "dane-tlsa-mismatch");
+  g_assert_cmpuint (mfd_results_page_get_n_findings (results_page (fixture)), ==, 1);
+}
+
 static void
 test_cancel (Fixture       *fixture,
              gconstpointer  data)
@@ -1240,6 +1258,7 @@ main (int   argc,
   g_test_add ("/wizard/recent-hand-edited", Fixture, NULL, fixture_setup, test_recent_hand_edited, fixture_teardown);
   g_test_add ("/wizard/practice-connector-refused", Fixture, NULL, fixture_setup, test_practice_flow, fixture_teardown);
   g_test_add ("/wizard/practice-healthy", Fixture, NULL, fixture_setup, test_healthy, fixture_teardown);
+  g_test_add ("/wizard/practice-dane", Fixture, NULL, fixture_setup, test_practice_dane, fixture_teardown);
   g_test_add ("/wizard/cancel", Fixture, NULL, fixture_setup, test_cancel, fixture_teardown);
   g_test_add ("/wizard/ndr-paste", Fixture, NULL, fixture_setup, test_ndr_flow, fixture_teardown);
   g_test_add ("/wizard/ndr-open-eml", Fixture, NULL, fixture_setup, test_ndr_open_eml, fixture_teardown);
