@@ -377,6 +377,26 @@ test_timeouts (void)
   }
 }
 
+/* Every setting that changes what the check sees is named in the report,
+ * the DNSSEC trust anchor too (a lab's own root changes every DANE verdict). */
+static void
+test_run_settings_name_the_anchor (void)
+{
+  g_autoptr(MfdTarget) target = mfd_target_new ();
+  g_auto(GStrv) plain = NULL;
+  g_auto(GStrv) lines = NULL;
+
+  mfd_target_add_mx_domain (target, "contoso.test");
+  plain = mfd_target_dup_run_settings (target, "en");
+  for (guint i = 0; plain[i] != NULL; i++)
+    g_assert_null (strstr (plain[i], "trust anchor"));
+
+  mfd_target_set_trust_anchor_file (target, "/tmp/lab/root.ds");
+  lines = mfd_target_dup_run_settings (target, "en");
+  g_assert_true (g_strv_contains ((const char * const *) lines,
+                                  "DNSSEC trust anchor: /tmp/lab/root.ds, instead of the root's."));
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -391,6 +411,7 @@ main (int   argc,
   g_test_add_func ("/target/ndr-entry/policy-code", test_from_ndr_policy_code);
   g_test_add_func ("/target/explicit", test_explicit_values);
   g_test_add_func ("/target/timeouts", test_timeouts);
+  g_test_add_func ("/target/run-settings/trust-anchor", test_run_settings_name_the_anchor);
 
   return g_test_run ();
 }

@@ -764,6 +764,9 @@ mfd_target_dup_run_settings (MfdTarget  *self,
   if (self->ca_file != NULL)
     g_ptr_array_add (lines, mfd_text_render_va (lang, N_("Extra trusted CA certificates from {1}."),
                                                     self->ca_file, NULL));
+  if (self->trust_anchor_file != NULL)
+    g_ptr_array_add (lines, mfd_text_render_va (lang, N_("DNSSEC trust anchor: {1}, instead of the root's."),
+                                                    self->trust_anchor_file, NULL));
   if (!self->offline &&
       (g_strcmp0 (self->doh_url, MFD_TARGET_DEFAULT_DOH_URL) != 0 ||
        g_strcmp0 (self->rdap_bootstrap_url, MFD_TARGET_DEFAULT_RDAP_BOOTSTRAP_URL) != 0 ||
