@@ -177,6 +177,26 @@ test_practice_flow (Fixture       *fixture,
   g_assert_false (mfd_window_is_practising (fixture->window));
 }
 
+/* The MTA-STS lesson is checked by MX of the practice domain, with its
+ * policy served over HTTPS on loopback: the wizard ends in EOP's 4.4.8
+ * with the cause and its steps in the language of the run. */
+static void
+test_practice_mta_sts (Fixture       *fixture,
+                       gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+
+  mfd_window_show_page (fixture->window, "practice");
+  g_assert_true (mfd_window_start_practice (fixture->window, MFD_LAB_MTA_STS_MX_NOT_IN_POLICY, &error));
+  g_assert_no_error (error);
+  g_assert_cmpstr (mfd_window_get_page_name (fixture->window), ==, "checks");
+  g_assert_true (mfd_test_ui_wait_until (on_page_results, fixture->window, WAIT_MS));
+  g_assert_cmpuint (mfd_checks_page_get_n_done (checks_page (fixture)), ==,
+                    mfd_checks_page_get_n_groups (checks_page (fixture)));
+  assert_finding (fixture, "4.4.8", "mta-sts-mx-not-in-policy");
+  g_assert_cmpuint (mfd_results_page_get_n_findings (results_page (fixture)), ==, 1);
+}
+
 static gboolean
 on_checks_started (gpointer data)
 {
@@ -1248,6 +1268,7 @@ main (int   argc,
 
   g_test_add ("/wizard/recent-hand-edited", Fixture, NULL, fixture_setup, test_recent_hand_edited, fixture_teardown);
   g_test_add ("/wizard/practice-connector-refused", Fixture, NULL, fixture_setup, test_practice_flow, fixture_teardown);
+  g_test_add ("/wizard/practice-mta-sts", Fixture, NULL, fixture_setup, test_practice_mta_sts, fixture_teardown);
   g_test_add ("/wizard/practice-healthy", Fixture, NULL, fixture_setup, test_healthy, fixture_teardown);
   g_test_add ("/wizard/cancel", Fixture, NULL, fixture_setup, test_cancel, fixture_teardown);
   g_test_add ("/wizard/ndr-paste", Fixture, NULL, fixture_setup, test_ndr_flow, fixture_teardown);
