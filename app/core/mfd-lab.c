@@ -1039,6 +1039,9 @@ on_policy_request_cb (SoupServer        *server,
   MfdLab *self = user_data;
   const char *policy = self->scenario == MFD_LAB_MTA_STS_MX_NOT_IN_POLICY ? POLICY_OLD_MX : POLICY_OK;
 
+  /* One request per connection: no idle connection outlives the answer,
+   * so stopping the lab never cuts one off halfway. */
+  soup_message_headers_replace (soup_server_message_get_response_headers (message), "Connection", "close");
   if (g_strcmp0 (path, "/.well-known/mta-sts.txt") != 0)
     {
       soup_server_message_set_status (message, 404, NULL);
@@ -1117,6 +1120,10 @@ policy_thread (gpointer data)
   if (server != NULL)
     soup_server_disconnect (server);
   g_clear_object (&server);
+  /* Closing the clients' connections finishes in callbacks on this
+   * context: let them run, or their buffers outlive the lab. */
+  while (g_main_context_iteration (self->policy_context, FALSE))
+    ;
   g_main_context_pop_thread_default (self->policy_context);
   return NULL;
 }
