@@ -463,6 +463,51 @@ test_text_report (void)
   policy_server_stop (&ps);
 }
 
+/* The practice lessons, as `check --practice` runs them: by MX of the
+ * practice domain, the policy served by the lab on a loopback port of its
+ * own (no namespace needed), fetched although a practice check is
+ * offline. */
+typedef struct
+{
+  const char *path;
+  const char *id;
+  const char *cause;
+  gboolean    warning;
+} PracticeCase;
+
+static const PracticeCase practice_cases[] = {
+  { "/cli/mta-sts/practice/mx-not-in-policy", "mta-sts-mx-not-in-policy", "mta-sts-mx-not-in-policy", FALSE },
+  { "/cli/mta-sts/practice/policy-cert-invalid", "mta-sts-policy-cert-invalid", "mta-sts-policy-cert-invalid", TRUE },
+};
+
+static void
+test_practice (gconstpointer data)
+{
+  const PracticeCase *c = data;
+  g_autoptr(JsonObject) root = NULL;
+  g_auto(MfdTestRun) run = { NULL };
+  JsonArray *findings;
+  JsonObject *finding;
+
+  mfd_test_cli_run_va (&run, "check", dir, "--practice", c->id, "--json", NULL);
+  g_test_message ("stderr: %s", run.err);
+  root = parse_json (run.out);
+  g_assert_cmpstr (json_object_get_string_member (find_step (root, DOMAIN), "outcome"), ==,
+                   c->warning ? "warning" : "ok");
+  findings = json_object_get_array_member (root, "findings");
+  g_assert_cmpuint (json_array_get_length (findings), ==, 1);
+  finding = json_array_get_object_element (findings, 0);
+  g_assert_cmpstr (json_object_get_string_member (finding, "cause"), ==, c->cause);
+  g_assert_cmpstr (json_object_get_string_member (finding, "code"), ==, mfd_remedy_code_for_cause (c->cause));
+  g_assert_cmpint (json_object_get_boolean_member_with_default (finding, "warning", FALSE), ==, c->warning);
+  g_assert_cmpint (run.status, ==, c->warning ? 0 : 1);
+  if (!c->warning)
+    {
+      g_assert_cmpstr (json_object_get_string_member (find_step (root, MX), "outcome"), ==, "fail");
+      g_assert_cmpstr (mfd_remedy_code_for_cause (c->cause), ==, "4.4.8");
+    }
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -479,6 +524,8 @@ main (int   argc,
   for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
     g_test_add_data_func (cases[i].path, &cases[i], run_case);
   g_test_add_func ("/cli/mta-sts/text-report", test_text_report);
+  for (guint i = 0; i < G_N_ELEMENTS (practice_cases); i++)
+    g_test_add_data_func (practice_cases[i].path, &practice_cases[i], test_practice);
 
   status = g_test_run ();
   mfd_test_remove_tree (dir);

@@ -13,6 +13,7 @@
 #include <glib/gstdio.h>
 
 #include "mfd/mfd.h"
+#include "mfd-lab-dns.h"
 #include "mfd-test-ca.h"
 #include "mfd-test-web.h"
 #include "mfd-test-util.h"
@@ -735,6 +736,97 @@ test_web_offline (void)
   g_rmdir (cache_dir);
 }
 
+static MfdObservation *
+find_mta_sts (GPtrArray  *observations,
+              const char *host)
+{
+  MfdObservation *found = NULL;
+
+  for (guint i = 0; i < observations->len; i++)
+    {
+      MfdObservation *obs = g_ptr_array_index (observations, i);
+
+      if (obs->stage == MFD_STAGE_MTA_STS && g_strcmp0 (obs->host, host) == 0)
+        {
+          g_assert_null (found);
+          found = obs;
+        }
+    }
+  g_assert_nonnull (found);
+  return found;
+}
+
+/* The lab's MTA-STS policy port (mfd_target_set_mta_sts_policy_port()):
+ * with the policy host on loopback, the policy is fetched from that port
+ * although the check is offline, and the lesson ends in 4.4.8. Where the
+ * policy host's name leads anywhere but loopback (a documentation address
+ * from a DNS responder of the test's own, alone or beside 127.0.0.1), the
+ * setting does nothing: offline, the policy is not fetched, and says so. */
+static void
+test_mta_sts_policy_port (gconstpointer data)
+{
+  const char * const *policy_addresses = data;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(MfdLab) lab = mfd_lab_new (MFD_LAB_MTA_STS_MX_NOT_IN_POLICY, &error);
+  g_autoptr(MfdLabDns) dns = NULL;
+  g_autoptr(MfdTarget) target = NULL;
+  g_autoptr(MfdWeb) web = NULL;
+  g_autoptr(MfdProbe) probe = NULL;
+  g_autofree char *cache_dir = NULL;
+  g_autofree char *detail = NULL;
+  g_auto(Run) run = { NULL, };
+  MfdObservation *domain, *mx;
+
+  g_assert_no_error (error);
+  g_assert_cmpuint (mfd_lab_get_mta_sts_policy_port (lab), !=, 0);
+  target = mfd_lab_new_target (lab, NULL);
+  g_assert_cmpuint (mfd_target_get_mta_sts_policy_port (target), ==, mfd_lab_get_mta_sts_policy_port (lab));
+  g_assert_true (mfd_target_get_offline (target));
+  if (policy_addresses != NULL)
+    {
+      dns = mfd_lab_dns_new ("127.0.0.1", 0, &error);
+      g_assert_no_error (error);
+      mfd_lab_dns_set_authoritative (dns, TRUE);
+      mfd_lab_dns_add_record (dns, "contoso.test", "MX", "10 mail.contoso.test.", 300);
+      mfd_lab_dns_add_record (dns, "mail.contoso.test", "A", "127.0.0.1", 300);
+      mfd_lab_dns_add_record (dns, "_mta-sts.contoso.test", "TXT", "\"v=STSv1; id=1\"", 300);
+      for (guint i = 0; policy_addresses[i] != NULL; i++)
+        mfd_lab_dns_add_record (dns, "mta-sts.contoso.test", "A", policy_addresses[i], 300);
+      mfd_target_set_dns_server (target, mfd_lab_dns_get_server (dns));
+    }
+
+  cache_dir = g_dir_make_tmp ("mfd-probe-web-XXXXXX", &error);
+  g_assert_no_error (error);
+  web = mfd_web_new ("http://127.0.0.1:9/resolve", "http://127.0.0.1:9/dns.json",
+                     "http://127.0.0.1:9", mfd_lab_get_ca_file (lab), 3000);
+  mfd_web_set_cache_dir (web, cache_dir);
+  mfd_web_set_offline (web, TRUE);
+  probe = mfd_probe_new (target);
+  mfd_probe_set_web (probe, web);
+  run_probe (probe, 0, &run);
+  g_assert_no_error (run.error);
+
+  domain = find_mta_sts (run.observations, "contoso.test");
+  mx = find_mta_sts (run.observations, "mail.contoso.test");
+  detail = mfd_observation_dup_detail (domain, "en");
+  g_test_message ("%s", detail);
+  if (policy_addresses == NULL)
+    {
+      g_assert_cmpint (domain->outcome, ==, MFD_OUTCOME_OK);
+      g_assert_nonnull (strstr (detail, "mode enforce"));
+      g_assert_cmpint (mx->outcome, ==, MFD_OUTCOME_FAIL);
+      g_assert_cmpstr (mx->cause, ==, "mta-sts-mx-not-in-policy");
+    }
+  else
+    {
+      g_assert_cmpint (domain->outcome, ==, MFD_OUTCOME_SKIPPED);
+      g_assert_nonnull (strstr (detail, "(offline)"));
+      g_assert_cmpint (mx->outcome, !=, MFD_OUTCOME_FAIL);
+      g_assert_null (mx->cause);
+    }
+  mfd_test_remove_tree (cache_dir);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -743,7 +835,13 @@ main (int   argc,
 
   for (MfdLabScenario s = 0; s < MFD_LAB_N_SCENARIOS; s++)
     {
-      g_autofree char *path = g_strdup_printf ("/probe/scenario/%s", mfd_lab_scenario_get_id (s));
+      g_autofree char *path = NULL;
+
+      /* The MTA-STS lessons need the lab's own target (by MX, its policy
+       * host's port): /probe/mta-sts-policy-port/lab runs one. */
+      if (mfd_lab_scenario_is_by_mx (s))
+        continue;
+      path = g_strdup_printf ("/probe/scenario/%s", mfd_lab_scenario_get_id (s));
       g_test_add_data_func (path, GUINT_TO_POINTER (s), test_scenario);
     }
   for (guint i = 0; i < G_N_ELEMENTS (transcript_cases); i++)
@@ -761,6 +859,14 @@ main (int   argc,
   g_test_add_data_func ("/probe/by-name-split-horizon", GINT_TO_POINTER (TRUE), test_by_name);
   g_test_add_func ("/probe/by-mx", test_by_mx);
   g_test_add_func ("/probe/web-offline", test_web_offline);
+  {
+    static const char * const elsewhere[] = { "192.0.2.1", NULL };
+    static const char * const mixed[] = { "127.0.0.1", "192.0.2.1", NULL };
+
+    g_test_add_data_func ("/probe/mta-sts-policy-port/lab", NULL, test_mta_sts_policy_port);
+    g_test_add_data_func ("/probe/mta-sts-policy-port/not-loopback", elsewhere, test_mta_sts_policy_port);
+    g_test_add_data_func ("/probe/mta-sts-policy-port/partly-loopback", mixed, test_mta_sts_policy_port);
+  }
 
   return g_test_run ();
 }

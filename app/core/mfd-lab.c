@@ -19,6 +19,7 @@
 #include <gnutls/gnutls.h>
 #include <gnutls/x509.h>
 #include <gnutls/abstract.h>
+#include <libsoup/soup.h>
 
 #include "mfd-lab.h"
 #include "mfd-smtp.h"
@@ -30,6 +31,7 @@
 
 #define LAB_HOST_NAME    "mail.contoso.test"
 #define LAB_DOMAIN       "contoso.test"
+#define LAB_POLICY_HOST  "mta-sts.contoso.test"
 #define LAB_IO_TIMEOUT_S 60       /* a peer we wait on longer than this is gone */
 #define LAB_MAX_THREADS  64
 #define MAX_SERVED       16       /* certificates a test may have served */
@@ -158,6 +160,12 @@ static const ScenarioInfo scenarios[MFD_LAB_N_SCENARIOS] = {
   { MFD_LAB_DANE_NAME_MISMATCH, "dane-name-mismatch", NC_("practice", "DANE: certificate for another host under DANE-TA"),
     N_("The TLSA record pins the issuing CA (DANE-TA), and the mail server's certificate is for another host name."),
     "dane-name-mismatch", MFD_TLS_OPPORTUNISTIC },
+  { MFD_LAB_MTA_STS_MX_NOT_IN_POLICY, "mta-sts-mx-not-in-policy", NC_("practice", "MTA-STS policy leaves out the MX"),
+    N_("The domain enforces an MTA-STS policy whose mx: lines do not match its mail server."),
+    "mta-sts-mx-not-in-policy", MFD_TLS_OPPORTUNISTIC },
+  { MFD_LAB_MTA_STS_POLICY_CERT_INVALID, "mta-sts-policy-cert-invalid", NC_("practice", "MTA-STS policy host with an invalid certificate"),
+    N_("The web server of the MTA-STS policy presents a certificate issued for a different name."),
+    "mta-sts-policy-cert-invalid", MFD_TLS_OPPORTUNISTIC },
 };
 
 /* The lab's certificates, made once per process, relative to now. */
@@ -198,6 +206,14 @@ struct _MfdLab
   MfdLabDns       *dns;
   MfdLabDns       *authority;     /* the practice zone's name server, if the scenario has one */
   char            *trust_anchor;  /* the DANE scenarios: the lab root's DS, in tmpdir */
+
+  /* The MTA-STS policy host, if the scenario has one: a SoupServer on the
+   * lab's address in a thread and main context of its own. */
+  GThread         *policy_thread;
+  GMainContext    *policy_context;
+  GMainLoop       *policy_loop;
+  guint16          policy_port;
+  char            *policy_error;
 };
 
 typedef struct
@@ -1123,6 +1139,148 @@ start_dns (MfdLab  *self,
   return TRUE;
 }
 
+/* The MTA-STS policy host ---------------------------------------------- */
+
+gboolean
+mfd_lab_scenario_is_by_mx (MfdLabScenario scenario)
+{
+  return scenario == MFD_LAB_MTA_STS_MX_NOT_IN_POLICY || scenario == MFD_LAB_MTA_STS_POLICY_CERT_INVALID;
+}
+
+/* An enforced policy that still names the domain's old MX: the usual way
+ * a policy falls behind a move of the mail servers. */
+#define POLICY_OLD_MX "version: STSv1\r\nmode: enforce\r\nmx: mx1.contoso.test\r\nmax_age: 86400\r\n"
+#define POLICY_OK     "version: STSv1\r\nmode: enforce\r\nmx: " LAB_HOST_NAME "\r\nmax_age: 86400\r\n"
+
+static void
+on_policy_request_cb (SoupServer        *server,
+                      SoupServerMessage *message,
+                      const char        *path,
+                      GHashTable        *query,
+                      gpointer           user_data)
+{
+  MfdLab *self = user_data;
+  const char *policy = self->scenario == MFD_LAB_MTA_STS_MX_NOT_IN_POLICY ? POLICY_OLD_MX : POLICY_OK;
+
+  /* One request per connection: no idle connection outlives the answer,
+   * so stopping the lab never cuts one off halfway. */
+  soup_message_headers_replace (soup_server_message_get_response_headers (message), "Connection", "close");
+  if (g_strcmp0 (path, "/.well-known/mta-sts.txt") != 0)
+    {
+      soup_server_message_set_status (message, 404, NULL);
+      return;
+    }
+  soup_server_message_set_status (message, 200, NULL);
+  soup_server_message_set_response (message, "text/plain", SOUP_MEMORY_STATIC, policy, strlen (policy));
+}
+
+static char *
+export_pem (gnutls_x509_crt_t     leaf,
+            gnutls_x509_privkey_t key)
+{
+  GString *pem = g_string_new (NULL);
+  gnutls_x509_crt_t chain[] = { leaf, get_pki ()->intermediate };
+  gnutls_datum_t datum = { NULL, 0 };
+
+  for (guint i = 0; i < G_N_ELEMENTS (chain); i++)
+    {
+      gnutls_x509_crt_export2 (chain[i], GNUTLS_X509_FMT_PEM, &datum);
+      g_string_append_len (pem, (const char *) datum.data, datum.size);
+      gnutls_free (datum.data);
+    }
+  gnutls_x509_privkey_export2 (key, GNUTLS_X509_FMT_PEM, &datum);
+  g_string_append_len (pem, (const char *) datum.data, datum.size);
+  gnutls_free (datum.data);
+  return g_string_free (pem, FALSE);
+}
+
+static gboolean
+quit_policy_loop_cb (gpointer data)
+{
+  g_main_loop_quit (data);
+  return G_SOURCE_REMOVE;
+}
+
+static gpointer
+policy_thread (gpointer data)
+{
+  MfdLab *self = data;
+  LabPki *pki = get_pki ();
+  /* The wildcard certificate covers mta-sts.contoso.test; the other one
+   * is made out to www.fabrikam.test. */
+  g_autofree char *pem = export_pem (self->scenario == MFD_LAB_MTA_STS_POLICY_CERT_INVALID
+                                     ? pki->wrong_name : pki->wildcard, pki->leaf_key);
+  g_autoptr(GTlsCertificate) certificate = NULL;
+  g_autoptr(SoupServer) server = NULL;
+  g_autoptr(GInetAddress) inet = g_inet_address_new_from_string (self->address);
+  g_autoptr(GSocketAddress) address = g_inet_socket_address_new (inet, 0);
+  g_autoptr(GError) error = NULL;
+  GSList *uris;
+
+  g_main_context_push_thread_default (self->policy_context);
+  certificate = g_tls_certificate_new_from_pem (pem, -1, &error);
+  if (certificate != NULL)
+    {
+      server = soup_server_new ("tls-certificate", certificate, NULL);
+      soup_server_add_handler (server, NULL, on_policy_request_cb, self, NULL);
+      if (soup_server_listen (server, address, SOUP_SERVER_LISTEN_HTTPS, &error))
+        {
+          uris = soup_server_get_uris (server);
+          if (uris != NULL)
+            self->policy_port = g_uri_get_port (uris->data);
+          g_slist_free_full (uris, (GDestroyNotify) g_uri_unref);
+        }
+    }
+
+  g_mutex_lock (&self->mutex);
+  if (self->policy_port == 0)
+    self->policy_error = g_strdup (error != NULL ? error->message : "no port");
+  g_cond_broadcast (&self->cond);
+  g_mutex_unlock (&self->mutex);
+
+  if (self->policy_error == NULL)
+    g_main_loop_run (self->policy_loop);
+  if (server != NULL)
+    soup_server_disconnect (server);
+  g_clear_object (&server);
+  /* Closing the clients' connections finishes in callbacks on this
+   * context: let them run, or their buffers outlive the lab. */
+  while (g_main_context_iteration (self->policy_context, FALSE))
+    ;
+  g_main_context_pop_thread_default (self->policy_context);
+  return NULL;
+}
+
+/* The _mta-sts and _smtp._tls records from the lab's DNS responder, the
+ * policy host's name on the lab's address, and the policy over HTTPS with
+ * a certificate from the lab CA. */
+static gboolean
+start_policy_host (MfdLab  *self,
+                   GError **error)
+{
+  gboolean v6 = strchr (self->address, ':') != NULL;
+
+  mfd_lab_dns_add_record (self->dns, "_mta-sts.contoso.test", "TXT", "\"v=STSv1; id=20261207T120000\"", 300);
+  mfd_lab_dns_add_record (self->dns, "_smtp._tls.contoso.test", "TXT",
+                          "\"v=TLSRPTv1; rua=mailto:tlsrpt@contoso.test\"", 300);
+  mfd_lab_dns_add_record (self->dns, LAB_POLICY_HOST, v6 ? "AAAA" : "A", self->address, 300);
+
+  self->policy_context = g_main_context_new ();
+  self->policy_loop = g_main_loop_new (self->policy_context, FALSE);
+  self->policy_thread = g_thread_new ("mfd-lab-policy", policy_thread, self);
+  g_mutex_lock (&self->mutex);
+  while (self->policy_port == 0 && self->policy_error == NULL)
+    g_cond_wait (&self->cond, &self->mutex);
+  g_mutex_unlock (&self->mutex);
+  if (self->policy_error != NULL)
+    {
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_FAILED,
+                   "Cannot start the practice MTA-STS policy host: %s", self->policy_error);
+      return FALSE;
+    }
+  return TRUE;
+}
+
 static MfdLab *lab_new (MfdLabScenario   scenario,
                         const char      *address,
                         const char      *chain_pem,
@@ -1242,6 +1400,8 @@ lab_new (MfdLabScenario   scenario,
     return NULL;
   if (!start_dns (self, error))
     return NULL;
+  if (mfd_lab_scenario_is_by_mx (scenario) && !start_policy_host (self, error))
+    return NULL;
   return g_steal_pointer (&self);
 }
 
@@ -1318,10 +1478,18 @@ mfd_lab_new_target (MfdLab     *self,
       mfd_target_set_port (target, mfd_lab_get_smtp_port (self));
       mfd_target_set_trust_anchor_file (target, self->trust_anchor);
     }
+  else if (mfd_lab_scenario_is_by_mx (self->scenario))
+    {
+      /* MTA-STS applies where a sender looks up the MX: the practice
+       * domain's MX is the practice host, on the lab's port. */
+      mfd_target_add_mx_domain (target, LAB_DOMAIN);
+      mfd_target_set_port (target, mfd_lab_get_smtp_port (self));
+    }
   else
     mfd_target_add_smart_host (target, mfd_lab_get_host_name (self), mfd_lab_get_smtp_port (self));
   mfd_target_set_dns_server (target, mfd_lab_get_dns_server (self));
   mfd_target_set_dns_authority_port (target, mfd_lab_get_dns_authority_port (self));
+  mfd_target_set_mta_sts_policy_port (target, mfd_lab_get_mta_sts_policy_port (self));
   mfd_target_set_ca_file (target, mfd_lab_get_ca_file (self));
   /* The certificate lessons show only under the setting that judges them. */
   mfd_target_set_tls_mode (target, mfd_lab_scenario_get_tls_mode (mfd_lab_get_scenario (self)));
@@ -1355,6 +1523,14 @@ mfd_lab_free (MfdLab *self)
   for (guint i = 0; i < self->threads->len; i++)
     g_thread_join (g_ptr_array_index (self->threads, i));
 
+  if (self->policy_thread != NULL)
+    {
+      g_main_context_invoke (self->policy_context, quit_policy_loop_cb, self->policy_loop);
+      g_thread_join (self->policy_thread);
+    }
+  g_clear_pointer (&self->policy_loop, g_main_loop_unref);
+  g_clear_pointer (&self->policy_context, g_main_context_unref);
+  g_free (self->policy_error);
   g_clear_pointer (&self->dns, mfd_lab_dns_free);
   g_clear_pointer (&self->authority, mfd_lab_dns_free);
   if (self->listener != NULL)
@@ -1426,6 +1602,14 @@ mfd_lab_get_dns_authority_port (MfdLab *self)
   if (self->trust_anchor != NULL)
     return mfd_lab_dns_get_port (self->dns);
   return self->authority != NULL ? mfd_lab_dns_get_port (self->authority) : 0;
+}
+
+guint16
+mfd_lab_get_mta_sts_policy_port (MfdLab *self)
+{
+  g_return_val_if_fail (self != NULL, 0);
+
+  return self->policy_port;
 }
 
 const char *

@@ -100,6 +100,7 @@ typedef struct _Run
   GHashTable      *mta_sts;
   GCond            mta_sts_cond;
   gboolean         web_offline;
+  guint16          policy_port;     /* practice: see lab_policy_host() */
 
   gint             pending;         /* jobs queued or running, plus holds */
   gint             n_names;         /* name jobs queued so far (atomic) */
@@ -844,6 +845,26 @@ check_mta_sts_mx (Run           *run,
   emit_finished (run, obs, FALSE);
 }
 
+/* The practice policy host (mfd_target_set_mta_sts_policy_port()): a port
+ * of its own, fetched even offline, but only when every address the name
+ * resolved to is on loopback, so that no setting can send a request to
+ * another port or off this computer. */
+static gboolean
+lab_policy_host (Run       *run,
+                 GPtrArray *found)
+{
+  if (run->policy_port == 0 || found == NULL || found->len == 0)
+    return FALSE;
+  for (guint i = 0; i < found->len; i++)
+    {
+      g_autoptr(GInetAddress) address = g_inet_address_new_from_string (g_ptr_array_index (found, i));
+
+      if (address == NULL || !g_inet_address_get_is_loopback (address))
+        return FALSE;
+    }
+  return TRUE;
+}
+
 /* The domain's own MTA-STS step: the TXT records, then the policy host
  * through our resolver, then the fetch on the main context. */
 static void
@@ -857,18 +878,22 @@ check_mta_sts_domain (Run        *run,
   MfdObservation *obs;
   MtaStsFetch *fetch;
   Event *event;
+  gboolean lab = FALSE;
   gint64 started = g_get_monotonic_time ();
 
   emit_started (run, MFD_STAGE_MTA_STS, domain, NULL);
   txt = mfd_mta_sts_lookup (run->resolver, domain, run->cancellable);
   obs = mfd_mta_sts_txt_observation (txt, domain);
-  if (obs == NULL && run->web_offline)
+  if (obs == NULL && run->web_offline && run->policy_port == 0)
     obs = mfd_mta_sts_offline_observation (txt, domain);
   if (obs == NULL)
     {
       dns = mfd_dns_resolve_addresses (run->resolver, policy_host, &found, run->cancellable);
+      lab = lab_policy_host (run, found);
       if (found == NULL || found->len == 0)
         obs = mfd_mta_sts_host_observation (txt, domain, dns);
+      else if (run->web_offline && !lab)
+        obs = mfd_mta_sts_offline_observation (txt, domain);
     }
   if (obs != NULL || g_cancellable_is_cancelled (run->cancellable))
     {
@@ -884,7 +909,7 @@ check_mta_sts_domain (Run        *run,
   fetch = g_new0 (MtaStsFetch, 1);
   fetch->run = run_ref (run);
   fetch->domain = g_strdup (domain);
-  fetch->connectable = mfd_mta_sts_connectable_new (policy_host, 443, found);
+  fetch->connectable = mfd_mta_sts_connectable_new (policy_host, lab ? run->policy_port : 443, found);
   fetch->txt = g_steal_pointer (&txt);
   fetch->started = started;
   /* A hold on the run until the fetch has answered. */
@@ -1271,6 +1296,7 @@ mfd_probe_run_async (MfdProbe            *self,
     mfd_dns_resolver_set_authority_port (run->resolver, self->authority_port);
   run->has_web_checks = self->web != NULL;
   run->web_offline = self->web == NULL || mfd_web_get_offline (self->web);
+  run->policy_port = mfd_target_get_mta_sts_policy_port (target);
   run->mta_sts = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, (GDestroyNotify) mta_sts_state_free);
   g_cond_init (&run->mta_sts_cond);
   run->pool = g_thread_pool_new (job_func, NULL, MAX_WORKERS, FALSE, NULL);

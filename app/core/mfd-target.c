@@ -40,6 +40,7 @@ struct _MfdTarget
   char         *endpoints_url;
   gboolean      offline;
   guint16       dns_authority_port;
+  guint16       mta_sts_policy_port;
   char         *connector_name;
   gboolean      control;        /* run the vantage check */
   char         *control_smtp;   /* "HOST[:PORT]", NULL = the default */
@@ -252,6 +253,7 @@ mfd_target_copy (MfdTarget *self)
   copy->endpoints_url = g_strdup (self->endpoints_url);
   copy->offline = self->offline;
   copy->dns_authority_port = self->dns_authority_port;
+  copy->mta_sts_policy_port = self->mta_sts_policy_port;
   copy->connector_name = g_strdup (self->connector_name);
   copy->control = self->control;
   copy->control_smtp = g_strdup (self->control_smtp);
@@ -592,6 +594,21 @@ mfd_target_set_dns_authority_port (MfdTarget *self,
 {
   g_return_if_fail (MFD_IS_TARGET (self));
   self->dns_authority_port = port;
+}
+
+guint16
+mfd_target_get_mta_sts_policy_port (MfdTarget *self)
+{
+  g_return_val_if_fail (MFD_IS_TARGET (self), 0);
+  return self->mta_sts_policy_port;
+}
+
+void
+mfd_target_set_mta_sts_policy_port (MfdTarget *self,
+                                    guint16    port)
+{
+  g_return_if_fail (MFD_IS_TARGET (self));
+  self->mta_sts_policy_port = port;
 }
 
 gboolean

@@ -58,6 +58,10 @@ typedef enum
   MFD_LAB_DANE_NO_STARTTLS,    /* TLSA published, STARTTLS not offered (4.7.321) */
   MFD_LAB_DANE_CERT_EXPIRED,   /* TLSA 2 0 1 of the issuing CA, leaf expired (4.7.322) */
   MFD_LAB_DANE_NAME_MISMATCH,  /* TLSA 2 0 1 of the issuing CA, leaf for another name (4.7.325) */
+  /* Checked by MX of contoso.test, with the policy served over HTTPS on
+   * loopback (see mfd_lab_get_mta_sts_policy_port()): */
+  MFD_LAB_MTA_STS_MX_NOT_IN_POLICY,   /* enforce, the MX outside the mx: patterns (4.4.8) */
+  MFD_LAB_MTA_STS_POLICY_CERT_INVALID, /* the policy host's certificate is for another name */
   MFD_LAB_N_SCENARIOS
 } MfdLabScenario;
 
@@ -117,6 +121,14 @@ const char *mfd_lab_get_dns_server        (MfdLab         *self);
  * mfd_target_set_dns_authority_port() (mfd_lab_new_target() does) so the authority step reaches them.
  * 0 when the scenario has none. */
 guint16     mfd_lab_get_dns_authority_port (MfdLab       *self);
+/* The port of the MTA-STS policy host mta-sts.contoso.test (on the lab's
+ * address; 443 needs privileges): give it to
+ * mfd_target_set_mta_sts_policy_port() (mfd_lab_new_target() does). 0 when
+ * the scenario has none. */
+guint16     mfd_lab_get_mta_sts_policy_port (MfdLab      *self);
+/* Whether the scenario is checked by MX of the practice domain rather
+ * than through the practice host as a smart host. */
+gboolean    mfd_lab_scenario_is_by_mx     (MfdLabScenario  scenario);
 const char *mfd_lab_get_tls_domain        (MfdLab         *self);  /* "mail.contoso.test" */
 const char *mfd_lab_get_ca_file           (MfdLab         *self);  /* PEM of the lab CA */
 /* The DANE scenarios: the DS of the lab's root ("test."), a file the lab

@@ -150,6 +150,15 @@ void                mfd_target_set_offline        (MfdTarget      *self,
 guint16             mfd_target_get_dns_authority_port (MfdTarget  *self);
 void                mfd_target_set_dns_authority_port (MfdTarget  *self,
                                                        guint16     port);
+/* Practice and tests only: the port the MTA-STS policy is fetched from
+ * (0 = 443, what real checks always use), and a fetch that runs although
+ * the check is offline. Both apply only when every address the policy host
+ * resolved to is a loopback one, so this can never send a real check, or
+ * any request off this computer, elsewhere; see
+ * mfd_lab_get_mta_sts_policy_port(). Not a property. */
+guint16             mfd_target_get_mta_sts_policy_port (MfdTarget *self);
+void                mfd_target_set_mta_sts_policy_port (MfdTarget *self,
+                                                        guint16    port);
 /* The vantage check (mfd-vantage.h): on by default; @host_port
  * "HOST[:PORT]" of the control SMTP server and @name the control name
  * (NULL = the defaults: the MX of outlook.com). */

@@ -212,6 +212,20 @@ test_practice_flow (Fixture       *fixture,
   g_assert_false (mfd_window_is_practising (fixture->window));
 }
 
+/* The MTA-STS lesson is checked by MX of the practice domain, with its
+ * policy served over HTTPS on loopback: the wizard ends in EOP's 4.4.8
+ * with the cause and its steps in the language of the run. */
+static void
+test_practice_mta_sts (Fixture       *fixture,
+                       gconstpointer  data)
+{
+  practise (fixture, MFD_LAB_MTA_STS_MX_NOT_IN_POLICY, PRACTICE_BUILT);
+  g_assert_cmpuint (mfd_checks_page_get_n_done (checks_page (fixture)), ==,
+                    mfd_checks_page_get_n_groups (checks_page (fixture)));
+  assert_finding (fixture, "4.4.8", "mta-sts-mx-not-in-policy");
+  g_assert_cmpuint (mfd_results_page_get_n_findings (results_page (fixture)), ==, 1);
+}
+
 /* DANE from the Practice page: the lab's signed domain by MX, whose TLSA
  * record pins a key the server no longer uses. The checks page shows the
  * DANE group, the results page EOP's 4.7.323 with the catalogue's title
@@ -1257,6 +1271,7 @@ main (int   argc,
 
   g_test_add ("/wizard/recent-hand-edited", Fixture, NULL, fixture_setup, test_recent_hand_edited, fixture_teardown);
   g_test_add ("/wizard/practice-connector-refused", Fixture, NULL, fixture_setup, test_practice_flow, fixture_teardown);
+  g_test_add ("/wizard/practice-mta-sts", Fixture, NULL, fixture_setup, test_practice_mta_sts, fixture_teardown);
   g_test_add ("/wizard/practice-healthy", Fixture, NULL, fixture_setup, test_healthy, fixture_teardown);
   g_test_add ("/wizard/practice-dane", Fixture, NULL, fixture_setup, test_practice_dane, fixture_teardown);
   g_test_add ("/wizard/cancel", Fixture, NULL, fixture_setup, test_cancel, fixture_teardown);
