@@ -326,8 +326,8 @@ build_step_row (Group      *group,
   step->row = ADW_ACTION_ROW (adw_action_row_new ());
   /* Read-only: Tab goes to what can be acted on. */
   gtk_widget_set_focusable (GTK_WIDGET (step->row), FALSE);
-  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (step->row), title);
   adw_preferences_row_set_use_markup (ADW_PREFERENCES_ROW (step->row), FALSE);
+  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (step->row), title);
   adw_action_row_set_subtitle_lines (step->row, 0);
 
   step->state = GTK_STACK (gtk_stack_new ());

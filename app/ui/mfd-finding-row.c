@@ -62,8 +62,8 @@ create_certificate_row (MfdDiagnosis *diagnosis,
         sha1 = mfd_observation_get_fact (o, "sha1");
     }
 
-  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), _("Certificate the server presented"));
   adw_preferences_row_set_use_markup (ADW_PREFERENCES_ROW (row), FALSE);
+  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), _("Certificate the server presented"));
   if (sha1 != NULL)
     {
       /* Translators: %s is 40 hexadecimal digits. */
@@ -243,8 +243,8 @@ mfd_finding_row_add_step (MfdFindingRow *self,
   done = g_strdup_printf (_("Step %u done"), index + 1);
   check = gtk_check_button_new ();
   row = adw_action_row_new ();
-  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), title);
   adw_preferences_row_set_use_markup (ADW_PREFERENCES_ROW (row), FALSE);
+  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), title);
   adw_action_row_set_title_lines (ADW_ACTION_ROW (row), 0);
   adw_action_row_set_subtitle_lines (ADW_ACTION_ROW (row), 0);
   if (step->eac_path != NULL)

@@ -52,8 +52,8 @@ _mfd_results_page_show_ranges (MfdResultsPage *self)
     {
       GtkWidget *row = adw_action_row_new ();
 
-      adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), ranges[i]);
       adw_preferences_row_set_use_markup (ADW_PREFERENCES_ROW (row), FALSE);
+      adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), ranges[i]);
       gtk_widget_set_focusable (row, FALSE);
       gtk_widget_add_css_class (row, "monospace");
       adw_expander_row_add_row (self->ranges_row, row);
@@ -162,8 +162,8 @@ add_step_rows (MfdResultsPage *self,
       g_autofree char *title = g_strdup_printf ("%u. %s", i + 1, step->text);
       GtkWidget *row = adw_action_row_new ();
 
-      adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), title);
       adw_preferences_row_set_use_markup (ADW_PREFERENCES_ROW (row), FALSE);
+      adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), title);
       adw_action_row_set_title_lines (ADW_ACTION_ROW (row), 0);
       /* Read-only: Tab goes to the commands' copy buttons. */
       gtk_widget_set_focusable (row, FALSE);

@@ -395,8 +395,8 @@ build_fill_form (MfdResultsPage *self)
 
       row = ADW_ENTRY_ROW (adw_entry_row_new ());
       value = mfd_diagnosis_get_fill (self->diagnosis, i);
-      adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), mfd_tr (NULL, mfd_remedy_fill_get_label (i)));
       adw_preferences_row_set_use_markup (ADW_PREFERENCES_ROW (row), FALSE);
+      adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), mfd_tr (NULL, mfd_remedy_fill_get_label (i)));
       gtk_editable_set_text (GTK_EDITABLE (row), value != NULL ? value : "");
       g_object_set_data (G_OBJECT (row), "mfd-fill", GUINT_TO_POINTER (i));
       g_signal_connect_object (row, "changed", G_CALLBACK (on_fill_changed_cb), self, 0);

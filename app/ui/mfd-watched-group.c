@@ -82,6 +82,8 @@ rebuild (MfdWatchedGroup *self)
       g_autofree char *subtitle = describe (self->service, ids[i], &icon);
       GtkWidget *new_row = adw_action_row_new ();
 
+      /* A connector's name is the admin's text, not markup. */
+      adw_preferences_row_set_use_markup (ADW_PREFERENCES_ROW (new_row), FALSE);
       adw_preferences_row_set_title (ADW_PREFERENCES_ROW (new_row), mfd_watch_id_get_label (ids[i]));
       adw_action_row_set_subtitle (ADW_ACTION_ROW (new_row), subtitle);
       adw_action_row_add_prefix (ADW_ACTION_ROW (new_row), gtk_image_new_from_icon_name (icon));
