@@ -23,6 +23,7 @@ struct _MfdApplication
 
   GSettings      *settings;
   MfdRecentList  *recent;
+  MfdWatchModel  *watch_model;
   guint           remind_source;
   GDateTime      *remind_due;
   char           *remind_where;
@@ -160,6 +161,7 @@ mfd_application_startup (GApplication *app)
    * without the schema. The schema id stays the same for the .Devel build. */
   self->settings = g_settings_new (BASE_APP_ID);
   self->recent = mfd_recent_list_new (self->settings);
+  self->watch_model = mfd_watch_model_new (NULL, NULL);
 
   g_action_map_add_action_entries (G_ACTION_MAP (self), app_actions,
                                    G_N_ELEMENTS (app_actions), self);
@@ -174,6 +176,7 @@ mfd_application_dispose (GObject *object)
   MfdApplication *self = MFD_APPLICATION (object);
 
   g_clear_object (&self->recent);
+  g_clear_object (&self->watch_model);
   g_clear_object (&self->settings);
   g_clear_handle_id (&self->remind_source, g_source_remove);
   g_clear_pointer (&self->remind_due, g_date_time_unref);
@@ -273,4 +276,12 @@ mfd_application_get_recent (MfdApplication *self)
   g_return_val_if_fail (MFD_IS_APPLICATION (self), NULL);
 
   return self->recent;
+}
+
+MfdWatchModel *
+mfd_application_get_watch_model (MfdApplication *self)
+{
+  g_return_val_if_fail (MFD_IS_APPLICATION (self), NULL);
+
+  return self->watch_model;
 }
