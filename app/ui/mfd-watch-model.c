@@ -87,6 +87,7 @@ struct _MfdWatchModel
 
 enum {
   FAILED,
+  LIST_SAVED,
   N_SIGNALS
 };
 
@@ -116,6 +117,7 @@ typedef struct
 {
   GPtrArray *items;     /* (element-type MfdWatchItem) */
   char      *message;   /* what went wrong along the way, or NULL */
+  gboolean   saved;     /* the watch list was changed and written */
 } JobResult;
 
 static void
@@ -175,6 +177,8 @@ job_thread (GTask        *task,
       result->message = g_strdup (error->message);
       g_clear_error (&error);
     }
+  else
+    result->saved = changed;
 
   ids = mfd_watch_list_get_ids (list);
   /* Without anything watched there is no history to read: no database is
@@ -225,6 +229,8 @@ on_job_done_cb (GObject      *source,
       g_list_model_items_changed (G_LIST_MODEL (self), 0, removed, self->items->len);
       if (result->message != NULL)
         g_signal_emit (self, signals[FAILED], 0, result->message);
+      if (result->saved)
+        g_signal_emit (self, signals[LIST_SAVED], 0);
       job_result_free (result);
     }
 
@@ -337,6 +343,9 @@ mfd_watch_model_class_init (MfdWatchModelClass *klass)
   signals[FAILED] =
     g_signal_new ("failed", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL,
                   G_TYPE_NONE, 1, G_TYPE_STRING);
+  signals[LIST_SAVED] =
+    g_signal_new ("list-saved", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL,
+                  G_TYPE_NONE, 0);
 }
 
 static void

@@ -30,7 +30,9 @@ G_DECLARE_FINAL_TYPE (MfdWatchModel, mfd_watch_model, MFD, WATCH_MODEL, GObject)
  * The watch list and the history are read (and the list written) on a
  * worker thread, one job at a time, so the UI thread never touches the
  * disk. @list_path / @history_path NULL: the default files in the user
- * data dir. "failed" (const char *message) says a read or write failed. */
+ * data dir. "failed" (const char *message) says a read or write failed;
+ * "list-saved" that watch.json was changed and written from the window, so
+ * that whoever watches (the watch service) reads it again. */
 MfdWatchModel *mfd_watch_model_new          (const char    *list_path,
                                              const char    *history_path);
 /* Reads the list and every target's last check again: after a check was

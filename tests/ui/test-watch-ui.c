@@ -69,6 +69,13 @@ history_idle (gpointer window)
   return !mfd_watch_history_window_is_busy (window);
 }
 
+static void
+on_list_saved_cb (MfdWatchModel *model,
+                  guint         *n_saved)
+{
+  (*n_saved)++;
+}
+
 static MfdTarget *
 lab_target_cb (const char  *id,
                gpointer     user_data,
@@ -135,6 +142,7 @@ test_watch_ui (void)
   g_autofree char *csv = NULL;
   g_autofree char *text = NULL;
   g_auto(GStrv) lines = NULL;
+  guint n_saved = 0;
 
   g_assert_no_error (error);
   gtk_window_present (GTK_WINDOW (window));
@@ -151,7 +159,9 @@ test_watch_ui (void)
   g_assert_true (mfd_test_ui_wait_until (model_idle, model, WAIT_MS));
   g_assert_null (mfd_start_page_get_watch_row (start, 0));
 
-  /* The switch on its row writes the watch list, off the UI thread. */
+  /* The switch on its row writes the watch list, off the UI thread, and
+   * says so once (for the watch service to read it again). */
+  g_signal_connect (model, "list-saved", G_CALLBACK (on_list_saved_cb), &n_saved);
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.show-page", "s", "connectors"));
   g_assert_true (mfd_connectors_page_set_watched (page, CONNECTOR, TRUE));
   g_assert_true (mfd_test_ui_wait_until (model_idle, model, WAIT_MS));
@@ -159,6 +169,7 @@ test_watch_ui (void)
   g_assert_no_error (error);
   g_assert_true (mfd_watch_list_contains (list, WATCH_ID));
   g_assert_true (mfd_watch_model_contains (model, WATCH_ID));
+  g_assert_cmpuint (n_saved, ==, 1);
   row = MFD_WATCH_ROW (mfd_start_page_get_watch_row (start, 0));
   g_assert_nonnull (row);
   g_assert_cmpstr (mfd_watch_row_get_state (row), ==, _("Not checked yet"));
@@ -240,6 +251,8 @@ test_watch_ui (void)
   g_assert_true (mfd_watch_list_load (list, &error));
   g_assert_no_error (error);
   g_assert_false (mfd_watch_list_contains (list, WATCH_ID));
+  g_assert_cmpuint (n_saved, ==, 2);
+  g_signal_handlers_disconnect_by_func (model, on_list_saved_cb, &n_saved);
   g_assert_null (mfd_start_page_get_watch_row (start, 0));
 
   gtk_window_destroy (GTK_WINDOW (window));
