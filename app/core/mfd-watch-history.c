@@ -142,7 +142,17 @@ try_open (MfdWatchHistory  *self,
   sqlite3_busy_timeout (self->db, 5000);
   sqlite3_extended_result_codes (self->db, 1);
 
-  rc = sqlite3_exec (self->db, "PRAGMA journal_mode = WAL", NULL, NULL, NULL);
+  /* Turning a new file to WAL needs it to itself, and SQLite answers
+   * "busy" at once, without its busy handler, while another connection
+   * (the window's and the watcher's, or another process) opens it too:
+   * wait as the busy timeout would. Only ever called off the UI thread. */
+  for (guint tries = 0;; tries++)
+    {
+      rc = sqlite3_exec (self->db, "PRAGMA journal_mode = WAL", NULL, NULL, NULL);
+      if ((rc & 0xff) != SQLITE_BUSY || tries >= 50)
+        break;
+      g_usleep (100 * G_TIME_SPAN_MILLISECOND);
+    }
   if (rc != SQLITE_OK)
     goto failed;
   rc = check_integrity (self->db);

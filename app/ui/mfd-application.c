@@ -24,6 +24,7 @@ struct _MfdApplication
 
   GSettings      *settings;
   MfdRecentList  *recent;
+  MfdWatchModel  *watch_model;
   guint           remind_source;
   GDateTime      *remind_due;
   char           *remind_where;
@@ -180,9 +181,16 @@ mfd_application_startup (GApplication *app)
    * without the schema. The schema id stays the same for the .Devel build. */
   self->settings = g_settings_new (BASE_APP_ID);
   self->recent = mfd_recent_list_new (self->settings);
+  self->watch_model = mfd_watch_model_new (NULL, NULL);
   /* Watched connectors are checked while the application runs. */
   self->watch = mfd_watch_service_new (app, self->settings);
   mfd_watch_service_start (self->watch);
+  /* What the window shows follows what the service records, and what the
+   * service watches follows what the window saves. */
+  g_signal_connect_object (self->watch, "updated", G_CALLBACK (mfd_watch_model_reload),
+                           self->watch_model, G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->watch_model, "list-saved", G_CALLBACK (mfd_watch_service_reload),
+                           self->watch, G_CONNECT_SWAPPED);
 
   g_action_map_add_action_entries (G_ACTION_MAP (self), app_actions,
                                    G_N_ELEMENTS (app_actions), self);
@@ -207,6 +215,7 @@ mfd_application_dispose (GObject *object)
 
   g_clear_object (&self->recent);
   g_clear_object (&self->watch);
+  g_clear_object (&self->watch_model);
   g_clear_object (&self->settings);
   g_clear_handle_id (&self->remind_source, g_source_remove);
   g_clear_pointer (&self->remind_due, g_date_time_unref);
@@ -315,4 +324,12 @@ mfd_application_get_watch_service (MfdApplication *self)
   g_return_val_if_fail (MFD_IS_APPLICATION (self), NULL);
 
   return self->watch;
+}
+
+MfdWatchModel *
+mfd_application_get_watch_model (MfdApplication *self)
+{
+  g_return_val_if_fail (MFD_IS_APPLICATION (self), NULL);
+
+  return self->watch_model;
 }

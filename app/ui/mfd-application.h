@@ -11,6 +11,7 @@
 
 #include "mfd-recent-list.h"
 #include "mfd-watch-service.h"
+#include "mfd-watch-model.h"
 
 G_BEGIN_DECLS
 
@@ -23,6 +24,9 @@ MfdApplication *mfd_application_new          (const char        *application_id,
 GSettings      *mfd_application_get_settings (MfdApplication    *self);
 /* The recent diagnoses, kept in the settings: the start page lists them. */
 MfdRecentList  *mfd_application_get_recent   (MfdApplication    *self);
+/* The watched targets and their last check: the start page lists them,
+ * the connectors page switches them on and off. */
+MfdWatchModel  *mfd_application_get_watch_model (MfdApplication *self);
 /* Arms (once) the notification that asks to check @where again in an
  * hour; the application stays alive until then. Returns when it is due. */
 GDateTime      *mfd_application_remind       (MfdApplication    *self,

@@ -27,6 +27,8 @@ struct _MfdConnectorsPage
   gboolean            loaded;
   GPtrArray          *pending;       /* imported before the saved list was read */
   GCancellable       *cancellable;
+  MfdWatchModel      *watch_model;
+  gboolean            syncing;       /* switches set from the model, not the user */
 
   /* Template widgets */
   GtkSearchEntry     *search_entry;
@@ -113,10 +115,51 @@ match_connector (gpointer item,
   return FALSE;
 }
 
+static void
+on_watch_switch_active_cb (GtkSwitch         *watch_switch,
+                           GParamSpec        *pspec,
+                           MfdConnectorsPage *self)
+{
+  MfdConnector *connector = g_object_get_data (G_OBJECT (watch_switch), "connector");
+  g_autofree char *id = NULL;
+
+  if (self->syncing || self->watch_model == NULL)
+    return;
+  id = mfd_watch_id_for_connector (mfd_connector_get_name (connector));
+  mfd_watch_model_set_watched (self->watch_model, id, gtk_switch_get_active (watch_switch));
+}
+
+static GtkSwitch *
+get_watch_switch (GtkWidget *row)
+{
+  return g_object_get_data (G_OBJECT (row), "watch-switch");
+}
+
+/* The model read the list again: the switches show what it says. */
+static void
+sync_watch_switches (MfdConnectorsPage *self)
+{
+  self->syncing = TRUE;
+  for (GtkWidget *child = gtk_widget_get_first_child (GTK_WIDGET (self->list_box));
+       child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    {
+      MfdConnector *connector = g_object_get_data (G_OBJECT (child), "connector");
+      g_autofree char *id = NULL;
+
+      if (connector == NULL || get_watch_switch (child) == NULL)
+        continue;
+      id = mfd_watch_id_for_connector (mfd_connector_get_name (connector));
+      gtk_switch_set_active (get_watch_switch (child), mfd_watch_model_contains (self->watch_model, id));
+    }
+  self->syncing = FALSE;
+}
+
 static GtkWidget *
 create_row (gpointer item,
             gpointer user_data)
 {
+  MfdConnectorsPage *self = user_data;
   MfdConnector *connector = item;
   g_autofree char *subtitle = mfd_ui_describe_connector (connector);
   GtkWidget *row = adw_action_row_new ();
@@ -137,6 +180,32 @@ create_row (gpointer item,
       gtk_widget_add_css_class (tag, "dim-label");
       gtk_widget_set_valign (tag, GTK_ALIGN_CENTER);
       adw_action_row_add_suffix (ADW_ACTION_ROW (row), tag);
+    }
+
+  if (self->watch_model != NULL)
+    {
+      g_autofree char *id = mfd_watch_id_for_connector (mfd_connector_get_name (connector));
+      GtkWidget *watch_switch = gtk_switch_new ();
+
+      gtk_widget_set_valign (watch_switch, GTK_ALIGN_CENTER);
+      gtk_switch_set_active (GTK_SWITCH (watch_switch), mfd_watch_model_contains (self->watch_model, id));
+      /* Translators: a switch on a connector's row: check it again on an interval. */
+      gtk_widget_set_tooltip_text (watch_switch, _("Watch: check it again on an interval"));
+      gtk_accessible_update_property (GTK_ACCESSIBLE (watch_switch), GTK_ACCESSIBLE_PROPERTY_LABEL,
+                                      _("Watch"), -1);
+      g_object_set_data_full (G_OBJECT (watch_switch), "connector", g_object_ref (connector), g_object_unref);
+      g_signal_connect_object (watch_switch, "notify::active", G_CALLBACK (on_watch_switch_active_cb), self, 0);
+      g_object_set_data (G_OBJECT (row), "watch-switch", watch_switch);
+      adw_action_row_add_suffix (ADW_ACTION_ROW (row), watch_switch);
+
+      button = gtk_button_new_from_icon_name ("document-open-recent-symbolic");
+      gtk_widget_set_valign (button, GTK_ALIGN_CENTER);
+      gtk_widget_add_css_class (button, "flat");
+      gtk_widget_set_tooltip_text (button, _("History"));
+      gtk_accessible_update_property (GTK_ACCESSIBLE (button), GTK_ACCESSIBLE_PROPERTY_LABEL, _("History"), -1);
+      gtk_actionable_set_action_name (GTK_ACTIONABLE (button), "win.show-watch-history");
+      gtk_actionable_set_action_target (GTK_ACTIONABLE (button), "s", id);
+      adw_action_row_add_suffix (ADW_ACTION_ROW (row), button);
     }
 
   button = gtk_button_new_from_icon_name ("document-edit-symbolic");
@@ -468,6 +537,7 @@ mfd_connectors_page_dispose (GObject *object)
   g_clear_object (&self->filtered);
   g_clear_object (&self->filter);
   g_clear_object (&self->store);
+  g_clear_object (&self->watch_model);
   g_clear_object (&self->cancellable);
 
   G_OBJECT_CLASS (mfd_connectors_page_parent_class)->dispose (object);
@@ -544,6 +614,55 @@ mfd_connectors_page_set_store (MfdConnectorsPage *self,
 
   self->loaded = FALSE;
   mfd_connector_store_load_async (store, self->cancellable, on_store_loaded_cb, g_object_ref (self));
+}
+
+static void
+on_watch_model_failed_cb (MfdConnectorsPage *self,
+                          const char        *message)
+{
+  g_autofree char *text = g_strdup_printf (_("Could not read or save the watched connectors: %s"), message);
+
+  show_lasting_toast (self, text);
+}
+
+void
+mfd_connectors_page_set_watch_model (MfdConnectorsPage *self,
+                                     MfdWatchModel     *model)
+{
+  g_return_if_fail (MFD_IS_CONNECTORS_PAGE (self));
+  g_return_if_fail (MFD_IS_WATCH_MODEL (model));
+
+  if (self->watch_model != NULL)
+    g_signal_handlers_disconnect_by_data (self->watch_model, self);
+  g_set_object (&self->watch_model, model);
+  g_signal_connect_object (model, "items-changed", G_CALLBACK (sync_watch_switches), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (model, "failed", G_CALLBACK (on_watch_model_failed_cb), self, G_CONNECT_SWAPPED);
+  /* The rows are made again, now with their switch. */
+  if (self->filtered != NULL)
+    gtk_list_box_bind_model (self->list_box, G_LIST_MODEL (self->filtered), create_row, self, NULL);
+}
+
+gboolean
+mfd_connectors_page_set_watched (MfdConnectorsPage *self,
+                                 const char        *name,
+                                 gboolean           watched)
+{
+  g_return_val_if_fail (MFD_IS_CONNECTORS_PAGE (self), FALSE);
+
+  for (GtkWidget *child = gtk_widget_get_first_child (GTK_WIDGET (self->list_box));
+       child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    {
+      MfdConnector *connector = g_object_get_data (G_OBJECT (child), "connector");
+
+      if (connector != NULL && get_watch_switch (child) != NULL &&
+          g_ascii_strcasecmp (mfd_connector_get_name (connector), name) == 0)
+        {
+          gtk_switch_set_active (get_watch_switch (child), watched);
+          return TRUE;
+        }
+    }
+  return FALSE;
 }
 
 gboolean

@@ -10,6 +10,7 @@
 #include <adwaita.h>
 
 #include "mfd/mfd.h"
+#include "mfd-watch-model.h"
 
 G_BEGIN_DECLS
 
@@ -19,6 +20,10 @@ G_DECLARE_FINAL_TYPE (MfdConnectorsPage, mfd_connectors_page, MFD, CONNECTORS_PA
 /* Reads the saved list (asynchronously) and shows it. */
 void     mfd_connectors_page_set_store     (MfdConnectorsPage  *self,
                                             MfdConnectorStore  *store);
+/* Gives every row a "Watch" switch that adds or removes the connector in
+ * @model's watch list. */
+void     mfd_connectors_page_set_watch_model (MfdConnectorsPage *self,
+                                              MfdWatchModel     *model);
 /* Imports every connector in @json (Get-OutboundConnector | ConvertTo-Json),
  * replacing saved ones of the same name (after the saved list is read);
  * shows the outcome in a toast. */
@@ -37,5 +42,10 @@ void     mfd_connectors_page_set_search    (MfdConnectorsPage  *self,
  * the list shows now (after the search). */
 gboolean mfd_connectors_page_is_saving     (MfdConnectorsPage  *self);
 guint    mfd_connectors_page_get_n_visible (MfdConnectorsPage  *self);
+/* Test hook: turns the "Watch" switch of connector @name on or off, as a
+ * click does; FALSE when no row shows it. */
+gboolean mfd_connectors_page_set_watched   (MfdConnectorsPage  *self,
+                                            const char         *name,
+                                            gboolean            watched);
 
 G_END_DECLS

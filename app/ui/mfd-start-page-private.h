@@ -16,4 +16,8 @@ guint    mfd_start_page_get_n_recent       (MfdStartPage *self);
 gboolean mfd_start_page_activate_recent    (MfdStartPage *self,
                                             guint         index);
 
+/* The row of the @index-th watched target (an MfdWatchRow), or NULL. */
+GtkWidget *mfd_start_page_get_watch_row    (MfdStartPage *self,
+                                            guint         index);
+
 G_END_DECLS

@@ -13,18 +13,21 @@
 
 #include "mfd-recent-list.h"
 #include "mfd-start-page-private.h"
-#include "mfd-watched-group.h"
 #include "mfd-ui-util.h"
+#include "mfd-watch-row.h"
 
 struct _MfdStartPage
 {
   AdwBin                parent_instance;
 
   GListModel           *recent;
+  GListModel           *watched;
 
   /* Template widgets */
   AdwPreferencesGroup  *recent_group;
   GtkListBox           *recent_list;
+  AdwPreferencesGroup  *watch_group;
+  GtkListBox           *watch_list;
 };
 
 G_DEFINE_FINAL_TYPE (MfdStartPage, mfd_start_page, ADW_TYPE_BIN)
@@ -99,6 +102,31 @@ on_recent_changed_cb (MfdStartPage *self)
   gtk_widget_set_visible (GTK_WIDGET (self->recent_group), g_list_model_get_n_items (self->recent) > 0);
 }
 
+/* The window shows the target's history. */
+static void
+on_watch_row_activated_cb (MfdWatchRow  *row,
+                           MfdStartPage *self)
+{
+  gtk_widget_activate_action (GTK_WIDGET (self), "win.show-watch-history", "s",
+                              mfd_watch_item_get_id (mfd_watch_row_get_item (row)));
+}
+
+static GtkWidget *
+create_watch_row (gpointer item,
+                  gpointer user_data)
+{
+  GtkWidget *row = mfd_watch_row_new (item);
+
+  g_signal_connect_object (row, "activated", G_CALLBACK (on_watch_row_activated_cb), user_data, 0);
+  return row;
+}
+
+static void
+on_watched_changed_cb (MfdStartPage *self)
+{
+  gtk_widget_set_visible (GTK_WIDGET (self->watch_group), g_list_model_get_n_items (self->watched) > 0);
+}
+
 static void
 mfd_start_page_dispose (GObject *object)
 {
@@ -106,6 +134,7 @@ mfd_start_page_dispose (GObject *object)
 
   gtk_widget_dispose_template (GTK_WIDGET (self), MFD_TYPE_START_PAGE);
   g_clear_object (&self->recent);
+  g_clear_object (&self->watched);
 
   G_OBJECT_CLASS (mfd_start_page_parent_class)->dispose (object);
 }
@@ -118,10 +147,11 @@ mfd_start_page_class_init (MfdStartPageClass *klass)
 
   object_class->dispose = mfd_start_page_dispose;
 
-  g_type_ensure (MFD_TYPE_WATCHED_GROUP);
   gtk_widget_class_set_template_from_resource (widget_class, RESOURCE_PREFIX "/mfd-start-page.ui");
   gtk_widget_class_bind_template_child (widget_class, MfdStartPage, recent_group);
   gtk_widget_class_bind_template_child (widget_class, MfdStartPage, recent_list);
+  gtk_widget_class_bind_template_child (widget_class, MfdStartPage, watch_group);
+  gtk_widget_class_bind_template_child (widget_class, MfdStartPage, watch_list);
 }
 
 static void
@@ -164,4 +194,28 @@ mfd_start_page_activate_recent (MfdStartPage *self,
   row = gtk_list_box_get_row_at_index (self->recent_list, index);
   g_return_val_if_fail (row != NULL, FALSE);
   return gtk_widget_activate (GTK_WIDGET (row));
+}
+
+void
+mfd_start_page_set_watched (MfdStartPage *self,
+                            GListModel   *watched)
+{
+  g_return_if_fail (MFD_IS_START_PAGE (self));
+  g_return_if_fail (G_IS_LIST_MODEL (watched));
+
+  if (self->watched != NULL)
+    g_signal_handlers_disconnect_by_func (self->watched, on_watched_changed_cb, self);
+  g_set_object (&self->watched, watched);
+  gtk_list_box_bind_model (self->watch_list, watched, create_watch_row, self, NULL);
+  g_signal_connect_object (watched, "items-changed", G_CALLBACK (on_watched_changed_cb), self, G_CONNECT_SWAPPED);
+  on_watched_changed_cb (self);
+}
+
+GtkWidget *
+mfd_start_page_get_watch_row (MfdStartPage *self,
+                              guint         index)
+{
+  g_return_val_if_fail (MFD_IS_START_PAGE (self), NULL);
+
+  return GTK_WIDGET (gtk_list_box_get_row_at_index (self->watch_list, index));
 }

@@ -19,4 +19,9 @@ G_DECLARE_FINAL_TYPE (MfdStartPage, mfd_start_page, MFD, START_PAGE, AdwBin)
 void     mfd_start_page_set_recent         (MfdStartPage *self,
                                             GListModel   *recent);
 
+/* Lists @watched (MfdWatchItem, the application's MfdWatchModel); a row
+ * asks the window for the target's history through win.show-watch-history. */
+void     mfd_start_page_set_watched        (MfdStartPage *self,
+                                            GListModel   *watched);
+
 G_END_DECLS

@@ -468,7 +468,7 @@ mfd_watch_service_start (MfdWatchService *self)
 
   g_return_if_fail (MFD_IS_WATCH_SERVICE (self));
 
-  if (self->loading || self->watcher != NULL)
+  if (self->loading || self->watcher != NULL || self->application == NULL)
     return;
   self->loading = TRUE;
   /* Started with --background there is no window to keep the application
@@ -477,6 +477,27 @@ mfd_watch_service_start (MfdWatchService *self)
   task = g_task_new (self, self->cancellable, load_cb, NULL);
   g_task_set_source_tag (task, mfd_watch_service_start);
   g_task_run_in_thread (task, load_thread);
+}
+
+void
+mfd_watch_service_reload (MfdWatchService *self)
+{
+  g_return_if_fail (MFD_IS_WATCH_SERVICE (self));
+
+  /* A load under way reads the lists as they are now anyway; a disposed
+   * service watches nothing any more. */
+  if (self->loading || self->application == NULL)
+    return;
+  if (self->watcher != NULL)
+    {
+      mfd_watcher_stop (self->watcher);
+      g_signal_handlers_disconnect_by_data (self->watcher, self);
+      g_clear_object (&self->watcher);
+    }
+  g_clear_object (&self->list);
+  g_clear_object (&self->history);
+  g_clear_object (&self->store);
+  mfd_watch_service_start (self);
 }
 
 /* The notification's action ------------------------------------------------ */

@@ -26,6 +26,8 @@ G_DECLARE_FINAL_TYPE (MfdWatchService, mfd_watch_service, MFD, WATCH_SERVICE, GO
 MfdWatchService *mfd_watch_service_new           (GApplication       *application,
                                                   GSettings          *settings);
 void             mfd_watch_service_start         (MfdWatchService    *self);
+/* Reads the watch list again (the window changed it) and watches that. */
+void             mfd_watch_service_reload        (MfdWatchService    *self);
 /* (nullable) the watcher, NULL until loaded ("notify::watcher") */
 MfdWatcher      *mfd_watch_service_get_watcher   (MfdWatchService    *self);
 /* (nullable) the watched ids once loaded, NULL when nothing is watched */

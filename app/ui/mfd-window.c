@@ -17,6 +17,7 @@
 #include "mfd-practice-page.h"
 #include "mfd-results-page.h"
 #include "mfd-start-page.h"
+#include "mfd-watch-history-window.h"
 #include "mfd-window-private.h"
 
 /* A page's light news: gone after this long, or when the page is left. */
@@ -186,6 +187,19 @@ mfd_window_toast_action (GtkWidget  *widget,
   mfd_window_add_toast (MFD_WINDOW (widget), g_variant_get_string (parameter, NULL));
 }
 
+/* The start page's watched rows and the connectors' history buttons: the
+ * timeline of one watched target. */
+static void
+mfd_window_show_watch_history_action (GtkWidget  *widget,
+                                      const char *action_name,
+                                      GVariant   *parameter)
+{
+  GtkWidget *history = mfd_watch_history_window_new (GTK_WINDOW (widget),
+                                                     g_variant_get_string (parameter, NULL), NULL);
+
+  gtk_window_present (GTK_WINDOW (history));
+}
+
 /* The connectors and NDR pages ask for checks with a signal. */
 static void
 on_connector_checks_cb (MfdWindow *self,
@@ -305,6 +319,10 @@ load_window_state (MfdWindow *self)
   self->settings = g_object_ref (mfd_application_get_settings (MFD_APPLICATION (app)));
   self->recent = g_object_ref (mfd_application_get_recent (MFD_APPLICATION (app)));
   mfd_start_page_set_recent (self->start_page, G_LIST_MODEL (self->recent));
+  mfd_start_page_set_watched (self->start_page,
+                              G_LIST_MODEL (mfd_application_get_watch_model (MFD_APPLICATION (app))));
+  mfd_connectors_page_set_watch_model (self->connectors_page,
+                                       mfd_application_get_watch_model (MFD_APPLICATION (app)));
   g_settings_get (self->settings, "window-size", "(ii)", &width, &height);
   gtk_window_set_default_size (GTK_WINDOW (self), width, height);
   if (g_settings_get_boolean (self->settings, "window-maximized"))
@@ -350,6 +368,8 @@ mfd_window_class_init (MfdWindowClass *klass)
   gtk_widget_class_install_action (widget_class, "win.recheck", NULL, mfd_window_recheck_action);
   gtk_widget_class_install_action (widget_class, "win.start-practice", "s", mfd_window_start_practice_action);
   gtk_widget_class_install_action (widget_class, "win.reopen-recent", "(ss)", mfd_window_reopen_recent_action);
+  gtk_widget_class_install_action (widget_class, "win.show-watch-history", "s",
+                                   mfd_window_show_watch_history_action);
 
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Left, GDK_ALT_MASK, "win.back", NULL);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Escape, 0, "win.back", NULL);

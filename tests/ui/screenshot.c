@@ -19,6 +19,7 @@
 #include "mfd-application.h"
 #include "mfd-ndr-page.h"
 #include "mfd-results-page.h"
+#include "mfd-watch-history-window.h"
 #include "mfd-window-private.h"
 
 static const char ndr_text[] =
@@ -144,6 +145,64 @@ practice_to_results (MfdWindow      *window,
   return TRUE;
 }
 
+static MfdTarget *
+watch_lab_target_cb (const char  *id,
+                     gpointer     user_data,
+                     GError     **error)
+{
+  return mfd_lab_new_target (user_data, "en");
+}
+
+static void
+on_watch_checked_cb (GObject      *object,
+                     GAsyncResult *result,
+                     gpointer      user_data)
+{
+  GPtrArray **out = user_data;
+
+  *out = mfd_watcher_check_finish (MFD_WATCHER (object), result, NULL);
+  if (*out == NULL)
+    *out = g_ptr_array_new ();
+}
+
+/* A watched connector with a history: real checks of a practice server
+ * that works, refuses, and works again, written by the engine's watcher
+ * into the (temporary) user data dir. */
+static gboolean
+make_watch_history (const char *id)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(MfdLab) lab = mfd_lab_new (MFD_LAB_HEALTHY, &error);
+  g_autoptr(MfdWatchList) list = mfd_watch_list_new (NULL);
+  g_autoptr(MfdWatchHistory) history = NULL;
+  g_autoptr(MfdWatcher) watcher = NULL;
+
+  if (lab == NULL || !mfd_watch_list_load (list, &error) ||
+      (history = mfd_watch_history_open (NULL, &error)) == NULL)
+    {
+      g_printerr ("%s\n", error->message);
+      return FALSE;
+    }
+  mfd_watch_list_add (list, id);
+  if (!mfd_watch_list_save (list, &error))
+    {
+      g_printerr ("%s\n", error->message);
+      return FALSE;
+    }
+  watcher = mfd_watcher_new (list, history);
+  mfd_watcher_set_target_func (watcher, watch_lab_target_cb, lab, NULL);
+  for (guint round = 0; round < 3; round++)
+    {
+      g_autoptr(GPtrArray) results = NULL;
+
+      mfd_lab_set_refusing (lab, round == 1, NULL);
+      mfd_watcher_check_async (watcher, NULL, NULL, on_watch_checked_cb, &results);
+      while (results == NULL)
+        g_main_context_iteration (NULL, TRUE);
+    }
+  return TRUE;
+}
+
 static void
 shoot (MfdWindow  *window,
        const char *dir,
@@ -175,6 +234,8 @@ main (int   argc,
   MfdApplication *app;
   g_autofree char *suffix = NULL;
 
+  g_autofree char *data_home = NULL;
+
   if (argc < 4)
     {
       g_printerr ("usage: %s OUTDIR LANG light|dark [WIDTH]\n", argv[0]);
@@ -185,6 +246,9 @@ main (int   argc,
   dark = g_str_equal (argv[3], "dark");
   width = argc > 4 ? atoi (argv[4]) : 900;
 
+  /* The watch list and the history of the shots, not the user's. */
+  data_home = g_dir_make_tmp ("mfd-screenshot-data-XXXXXX", NULL);
+  g_setenv ("XDG_DATA_HOME", data_home, TRUE);
   g_setenv ("LANGUAGE", lang, TRUE);
   setlocale (LC_ALL, "");
   bindtextdomain (GETTEXT_PACKAGE, mfd_text_get_localedir ());
@@ -303,8 +367,34 @@ main (int   argc,
     g_settings_reset (settings, "dns-server");
   }
 
+  if (!make_watch_history ("connector:Outbound to Contoso"))
+    return 1;
+  mfd_watch_model_reload (mfd_application_get_watch_model (app));
+  while (mfd_watch_model_is_busy (mfd_application_get_watch_model (app)))
+    g_main_context_iteration (NULL, TRUE);
   mfd_window_show_page (window, "start");
   shoot (window, dir, "start", suffix);
+
+  /* The watched connector's timeline. */
+  {
+    g_autoptr(GList) toplevels = NULL;
+
+    gtk_widget_activate_action (GTK_WIDGET (window), "win.show-watch-history", "s",
+                                "connector:Outbound to Contoso");
+    toplevels = gtk_window_list_toplevels ();
+    for (GList *l = toplevels; l != NULL; l = l->next)
+      if (MFD_IS_WATCH_HISTORY_WINDOW (l->data))
+        {
+          g_autofree char *file = g_strdup_printf ("watch-history%s.png", suffix);
+          g_autofree char *path = g_build_filename (dir, file, NULL);
+
+          while (mfd_watch_history_window_is_busy (l->data))
+            g_main_context_iteration (NULL, TRUE);
+          wait_ms (700);
+          save_png (l->data, path);
+          gtk_window_destroy (l->data);
+        }
+  }
 
   mfd_window_show_page (window, "connectors");
   shoot (window, dir, "connectors", suffix);
@@ -328,5 +418,18 @@ main (int   argc,
 
   gtk_window_destroy (GTK_WINDOW (window));
   g_remove (connectors);
+  {
+    const char *names[] = { "watch.json", "history.sqlite3", "history.sqlite3-wal", "history.sqlite3-shm" };
+    g_autofree char *app_dir = g_build_filename (data_home, "mail-flow-doctor", NULL);
+
+    for (guint i = 0; i < G_N_ELEMENTS (names); i++)
+      {
+        g_autofree char *path = g_build_filename (app_dir, names[i], NULL);
+
+        g_remove (path);
+      }
+    g_rmdir (app_dir);
+    g_rmdir (data_home);
+  }
   return 0;
 }
