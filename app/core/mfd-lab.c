@@ -166,6 +166,9 @@ static const ScenarioInfo scenarios[MFD_LAB_N_SCENARIOS] = {
   { MFD_LAB_MTA_STS_POLICY_CERT_INVALID, "mta-sts-policy-cert-invalid", NC_("practice", "MTA-STS policy host with an invalid certificate"),
     N_("The web server of the MTA-STS policy presents a certificate issued for a different name."),
     "mta-sts-policy-cert-invalid", MFD_TLS_OPPORTUNISTIC },
+  { MFD_LAB_MTA_STS_MX_CERT_INVALID, "mta-sts-mx-cert-invalid", NC_("practice", "MTA-STS with a mail server certificate for another name"),
+    N_("The domain enforces an MTA-STS policy that names its mail server, but the server's certificate is issued for a different name."),
+    "mta-sts-mx-cert-invalid", MFD_TLS_OPPORTUNISTIC },
 };
 
 /* The lab's certificates, made once per process, relative to now. */
@@ -431,7 +434,8 @@ make_credentials (MfdLabScenario scenario)
     chain[0] = pki->expired;
   else if (scenario == MFD_LAB_CERT_NOT_YET_VALID)
     chain[0] = pki->not_yet_valid;
-  else if (scenario == MFD_LAB_CERT_WRONG_NAME || scenario == MFD_LAB_DANE_NAME_MISMATCH)
+  else if (scenario == MFD_LAB_CERT_WRONG_NAME || scenario == MFD_LAB_DANE_NAME_MISMATCH ||
+           scenario == MFD_LAB_MTA_STS_MX_CERT_INVALID)
     chain[0] = pki->wrong_name;
   else if (scenario == MFD_LAB_CERT_WILDCARD)
     chain[0] = pki->wildcard;
@@ -1144,7 +1148,8 @@ start_dns (MfdLab  *self,
 gboolean
 mfd_lab_scenario_is_by_mx (MfdLabScenario scenario)
 {
-  return scenario == MFD_LAB_MTA_STS_MX_NOT_IN_POLICY || scenario == MFD_LAB_MTA_STS_POLICY_CERT_INVALID;
+  return scenario == MFD_LAB_MTA_STS_MX_NOT_IN_POLICY || scenario == MFD_LAB_MTA_STS_POLICY_CERT_INVALID ||
+         scenario == MFD_LAB_MTA_STS_MX_CERT_INVALID;
 }
 
 /* An enforced policy that still names the domain's old MX: the usual way

@@ -62,6 +62,7 @@ typedef enum
    * loopback (see mfd_lab_get_mta_sts_policy_port()): */
   MFD_LAB_MTA_STS_MX_NOT_IN_POLICY,   /* enforce, the MX outside the mx: patterns (4.4.8) */
   MFD_LAB_MTA_STS_POLICY_CERT_INVALID, /* the policy host's certificate is for another name */
+  MFD_LAB_MTA_STS_MX_CERT_INVALID,     /* enforce, the MX's certificate is for another name (4.7.5) */
   MFD_LAB_N_SCENARIOS
 } MfdLabScenario;
 
