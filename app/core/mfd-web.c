@@ -700,6 +700,32 @@ fetch_when_trusted (MfdWeb *self,
   g_task_run_in_thread (load, load_tls_database_thread);
 }
 
+/* A fetch of @uri as a task of @self; a cancelled fetch still returns its
+ * FetchResult, saying so. */
+static GTask *
+fetch_task_new (MfdWeb              *self,
+                const char          *uri,
+                const char          *accept,
+                gsize                max_size,
+                gpointer             source_tag,
+                GCancellable        *cancellable,
+                GAsyncReadyCallback  callback,
+                gpointer             user_data)
+{
+  GTask *task = g_task_new (self, cancellable, callback, user_data);
+  Fetch *fetch = g_new0 (Fetch, 1);
+
+  g_task_set_source_tag (task, source_tag);
+  g_task_set_check_cancellable (task, FALSE);
+  fetch->max_size = MIN (max_size, MFD_WEB_MAX_BODY_SIZE);
+  fetch->accept = g_strdup (accept);
+  fetch->uri = g_uri_parse (uri, SOUP_HTTP_URI_FLAGS, NULL);
+  fetch->server = mfd_text_sanitize (fetch->uri && g_uri_get_host (fetch->uri) ? g_uri_get_host (fetch->uri) : uri,
+                                     -1, 120);
+  g_task_set_task_data (task, fetch, (GDestroyNotify) fetch_free);
+  return task;
+}
+
 void
 mfd_web_fetch_json_async (MfdWeb              *self,
                           const char          *uri,
@@ -709,27 +735,11 @@ mfd_web_fetch_json_async (MfdWeb              *self,
                           GAsyncReadyCallback  callback,
                           gpointer             user_data)
 {
-  GTask *task;
-  Fetch *fetch;
-
   g_return_if_fail (MFD_IS_WEB (self));
   g_return_if_fail (uri != NULL);
 
-  task = g_task_new (self, cancellable, callback, user_data);
-  g_task_set_source_tag (task, mfd_web_fetch_json_async);
-  /* A cancelled fetch still returns its FetchResult, saying so. */
-  g_task_set_check_cancellable (task, FALSE);
-
-  fetch = g_new0 (Fetch, 1);
-  fetch->max_size = MIN (max_size, MFD_WEB_MAX_BODY_SIZE);
-  fetch->accept = g_strdup (accept);
-  g_task_set_task_data (task, fetch, (GDestroyNotify) fetch_free);
-
-  fetch->uri = g_uri_parse (uri, SOUP_HTTP_URI_FLAGS, NULL);
-  fetch->server = mfd_text_sanitize (fetch->uri && g_uri_get_host (fetch->uri) ? g_uri_get_host (fetch->uri) : uri,
-                                     -1, 120);
-
-  fetch_when_trusted (self, task);
+  fetch_when_trusted (self, fetch_task_new (self, uri, accept, max_size, mfd_web_fetch_json_async,
+                                            cancellable, callback, user_data));
 }
 
 /* Takes @task_in: the trust store is there (or failed to load). */
@@ -835,18 +845,10 @@ mfd_web_fetch_text_async (MfdWeb              *self,
   g_return_if_fail (MFD_IS_WEB (self));
   g_return_if_fail (uri != NULL);
 
-  task = g_task_new (self, cancellable, callback, user_data);
-  g_task_set_source_tag (task, mfd_web_fetch_text_async);
-  g_task_set_check_cancellable (task, FALSE);
-
-  fetch = g_new0 (Fetch, 1);
+  task = fetch_task_new (self, uri, "text/plain", max_size, mfd_web_fetch_text_async,
+                         cancellable, callback, user_data);
+  fetch = g_task_get_task_data (task);
   fetch->text = TRUE;
-  fetch->max_size = MIN (max_size, MFD_WEB_MAX_BODY_SIZE);
-  fetch->accept = g_strdup ("text/plain");
-  g_task_set_task_data (task, fetch, (GDestroyNotify) fetch_free);
-  fetch->uri = g_uri_parse (uri, SOUP_HTTP_URI_FLAGS, NULL);
-  fetch->server = mfd_text_sanitize (fetch->uri && g_uri_get_host (fetch->uri) ? g_uri_get_host (fetch->uri) : uri,
-                                     -1, 120);
   /* The name was resolved by our own resolver (--dns-server, like every
    * other name of a check): libsoup connects to those addresses only, and
    * still checks the certificate against the name in @uri. No proxy: the
