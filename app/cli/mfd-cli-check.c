@@ -408,7 +408,7 @@ int
 mfd_cli_check (int    argc,
                char **argv)
 {
-  g_auto(CheckOptions) o = { NULL };
+  g_auto(CheckOptions) o = { { NULL } };
   const GOptionEntry entries[] = {
     { "smart-host", 0, 0, G_OPTION_ARG_STRING_ARRAY, &o.smart_hosts,
       N_("A smart host to check (repeat for several)"), "HOST[:PORT]" },

@@ -397,7 +397,7 @@ int
 mfd_cli_watch (int    argc,
                char **argv)
 {
-  g_auto(WatchOptions) o = { NULL };
+  g_auto(WatchOptions) o = { { NULL } };
   const GOptionEntry entries[] = {
     { "once", 0, 0, G_OPTION_ARG_NONE, &o.once,
       N_("Check every watched connector and domain once, keep the results in the history, and print one line each"), NULL },
