@@ -184,3 +184,35 @@ mfd_ui_report_language (GSettings *settings)
 
   return g_str_equal (lang, "ui") ? NULL : mfd_text_normalize_lang (lang);
 }
+
+/* The user's preferences (how this computer checks), on a target built from
+ * a connector, an NDR or the watch list: the window's checks and the
+ * watcher's use this one function. */
+void
+mfd_ui_apply_settings (GSettings *settings,
+                       MfdTarget *target)
+{
+  g_autofree char *dns_server = g_settings_get_string (settings, "dns-server");
+  g_autofree char *ca_file = g_settings_get_string (settings, "ca-file");
+  g_autofree char *doh_url = g_settings_get_string (settings, "doh-url");
+  g_autofree char *rdap_url = g_settings_get_string (settings, "rdap-bootstrap-url");
+  g_autofree char *endpoints_url = g_settings_get_string (settings, "endpoints-url");
+  g_autofree char *control_smtp = g_settings_get_string (settings, "control-smtp");
+  g_autofree char *control_name = g_settings_get_string (settings, "control-name");
+
+  if (*dns_server != '\0')
+    mfd_target_set_dns_server (target, dns_server);
+  if (*ca_file != '\0')
+    mfd_target_set_ca_file (target, ca_file);
+  mfd_target_set_connect_timeout_ms (target, g_settings_get_uint (settings, "connect-timeout") * 1000);
+  mfd_target_set_reply_timeout_ms (target, g_settings_get_uint (settings, "reply-timeout") * 1000);
+  mfd_target_set_tls_timeout_ms (target, g_settings_get_uint (settings, "tls-timeout") * 1000);
+  mfd_target_set_dns_timeout_ms (target, g_settings_get_uint (settings, "dns-timeout") * 1000);
+  mfd_target_set_doh_url (target, doh_url);
+  mfd_target_set_rdap_bootstrap_url (target, rdap_url);
+  mfd_target_set_endpoints_url (target, endpoints_url);
+  mfd_target_set_offline (target, g_settings_get_boolean (settings, "offline"));
+  mfd_target_set_control (target, g_settings_get_boolean (settings, "control-probes"));
+  mfd_target_set_control_smtp (target, control_smtp);
+  mfd_target_set_control_name (target, control_name);
+}

@@ -48,4 +48,9 @@ char        *mfd_ui_describe_connector  (MfdConnector *connector);
 /* The report language the preferences ask for, as "en" / "ja" / NULL. */
 const char  *mfd_ui_report_language     (GSettings   *settings);
 
+/* The preferences in @settings applied to @target, for the window and the
+ * watcher alike. */
+void        mfd_ui_apply_settings      (GSettings   *settings,
+                                        MfdTarget   *target);
+
 G_END_DECLS

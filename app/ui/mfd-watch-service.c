@@ -14,6 +14,7 @@
 #include <libportal/portal.h>
 #include <libportal-gtk4/portal-gtk4.h>
 
+#include "mfd-ui-util.h"
 #include "mfd-watch-service.h"
 #include "mfd-window.h"
 
@@ -93,37 +94,6 @@ mfd_watch_service_notification_id (const char *id)
   return g_strconcat ("watch:", id, NULL);
 }
 
-/* The same preferences a check from the window uses (mfd-window.c's
- * apply_settings): a watched target is checked as the user checks it. */
-static void
-apply_settings (GSettings *settings,
-                MfdTarget *target)
-{
-  g_autofree char *dns_server = g_settings_get_string (settings, "dns-server");
-  g_autofree char *ca_file = g_settings_get_string (settings, "ca-file");
-  g_autofree char *doh_url = g_settings_get_string (settings, "doh-url");
-  g_autofree char *rdap_url = g_settings_get_string (settings, "rdap-bootstrap-url");
-  g_autofree char *endpoints_url = g_settings_get_string (settings, "endpoints-url");
-  g_autofree char *control_smtp = g_settings_get_string (settings, "control-smtp");
-  g_autofree char *control_name = g_settings_get_string (settings, "control-name");
-
-  if (*dns_server != '\0')
-    mfd_target_set_dns_server (target, dns_server);
-  if (*ca_file != '\0')
-    mfd_target_set_ca_file (target, ca_file);
-  mfd_target_set_connect_timeout_ms (target, g_settings_get_uint (settings, "connect-timeout") * 1000);
-  mfd_target_set_reply_timeout_ms (target, g_settings_get_uint (settings, "reply-timeout") * 1000);
-  mfd_target_set_tls_timeout_ms (target, g_settings_get_uint (settings, "tls-timeout") * 1000);
-  mfd_target_set_dns_timeout_ms (target, g_settings_get_uint (settings, "dns-timeout") * 1000);
-  mfd_target_set_doh_url (target, doh_url);
-  mfd_target_set_rdap_bootstrap_url (target, rdap_url);
-  mfd_target_set_endpoints_url (target, endpoints_url);
-  mfd_target_set_offline (target, g_settings_get_boolean (settings, "offline"));
-  mfd_target_set_control (target, g_settings_get_boolean (settings, "control-probes"));
-  mfd_target_set_control_smtp (target, control_smtp);
-  mfd_target_set_control_name (target, control_name);
-}
-
 static MfdTarget *
 build_target_cb (const char  *id,
                  gpointer     user_data,
@@ -137,7 +107,7 @@ build_target_cb (const char  *id,
 
   target = mfd_watch_build_target (id, self->store, error);
   if (target != NULL)
-    apply_settings (self->settings, target);
+    mfd_ui_apply_settings (self->settings, target);
   return target;
 }
 

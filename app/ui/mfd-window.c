@@ -17,6 +17,7 @@
 #include "mfd-practice-page.h"
 #include "mfd-results-page.h"
 #include "mfd-start-page.h"
+#include "mfd-ui-util.h"
 #include "mfd-watch-history-window.h"
 #include "mfd-window-private.h"
 
@@ -98,36 +99,6 @@ go_back (MfdWindow *self)
   gtk_stack_set_transition_type (self->stack, GTK_STACK_TRANSITION_TYPE_SLIDE_RIGHT);
   gtk_stack_set_visible_child_name (self->stack, previous);
   update_header (self);
-}
-
-/* The user's preferences, on a target built from a connector or an NDR. */
-static void
-apply_settings (MfdWindow *self,
-                MfdTarget *target)
-{
-  g_autofree char *dns_server = g_settings_get_string (self->settings, "dns-server");
-  g_autofree char *ca_file = g_settings_get_string (self->settings, "ca-file");
-  g_autofree char *doh_url = g_settings_get_string (self->settings, "doh-url");
-  g_autofree char *rdap_url = g_settings_get_string (self->settings, "rdap-bootstrap-url");
-  g_autofree char *endpoints_url = g_settings_get_string (self->settings, "endpoints-url");
-  g_autofree char *control_smtp = g_settings_get_string (self->settings, "control-smtp");
-  g_autofree char *control_name = g_settings_get_string (self->settings, "control-name");
-
-  if (*dns_server != '\0')
-    mfd_target_set_dns_server (target, dns_server);
-  if (*ca_file != '\0')
-    mfd_target_set_ca_file (target, ca_file);
-  mfd_target_set_connect_timeout_ms (target, g_settings_get_uint (self->settings, "connect-timeout") * 1000);
-  mfd_target_set_reply_timeout_ms (target, g_settings_get_uint (self->settings, "reply-timeout") * 1000);
-  mfd_target_set_tls_timeout_ms (target, g_settings_get_uint (self->settings, "tls-timeout") * 1000);
-  mfd_target_set_dns_timeout_ms (target, g_settings_get_uint (self->settings, "dns-timeout") * 1000);
-  mfd_target_set_doh_url (target, doh_url);
-  mfd_target_set_rdap_bootstrap_url (target, rdap_url);
-  mfd_target_set_endpoints_url (target, endpoints_url);
-  mfd_target_set_offline (target, g_settings_get_boolean (self->settings, "offline"));
-  mfd_target_set_control (target, g_settings_get_boolean (self->settings, "control-probes"));
-  mfd_target_set_control_smtp (target, control_smtp);
-  mfd_target_set_control_name (target, control_name);
 }
 
 static void
@@ -625,7 +596,7 @@ mfd_window_run_checks (MfdWindow   *self,
 
   /* A practice target carries the lab's resolver, name servers and CA. */
   if (self->lab == NULL)
-    apply_settings (self, target);
+    mfd_ui_apply_settings (self->settings, target);
 
   mfd_window_show_page (self, "checks");
   mfd_checks_page_run (self->checks_page, target, ndr_entry);
